@@ -1,0 +1,50 @@
+# The two commands: `make run` and `make test`. Both need only Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUNTIME := $(VENV)/.runtime-installed
+DEV := $(VENV)/.dev-installed
+
+.PHONY: run test test-postgres lint lock install clean
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(RUNTIME): requirements.lock pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q --require-hashes -r requirements.lock
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e . || $(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+$(DEV): requirements-dev.lock $(RUNTIME)
+	$(BIN)/pip install -q --require-hashes -r requirements-dev.lock
+	touch $@
+
+install: $(RUNTIME)
+
+## Migrate and start the gateway (127.0.0.1:8000, PORT=… to change) and the three services on SQLite.
+run: $(RUNTIME)
+	$(BIN)/dangjian run
+
+## The whole suite on the embedded default (SQLite).
+test: $(DEV)
+	$(BIN)/pytest
+
+## The whole suite against PostgreSQL (TEST_POSTGRES_ADMIN_URL, default postgres@127.0.0.1:5432).
+test-postgres: $(DEV)
+	TEST_DATABASE=postgres $(BIN)/pytest
+
+lint: $(DEV)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+## Re-resolve the lock files after changing dependencies in pyproject.toml.
+lock: $(DEV)
+	$(BIN)/pip install -q uv
+	$(BIN)/uv pip compile -q --generate-hashes --python-version 3.11 pyproject.toml -o requirements.lock
+	$(BIN)/uv pip compile -q --generate-hashes --python-version 3.11 --extra dev pyproject.toml -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) data

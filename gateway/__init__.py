@@ -1,0 +1,1 @@
+"""The one public entrance: identity, routing to the services, merged API description."""

@@ -1,0 +1,74 @@
+"""The gateway process: `create_app(settings)`, and `app` for uvicorn."""
+
+from fastapi import FastAPI
+from starlette.middleware import Middleware
+
+from gateway import service
+from gateway.proxy import ServiceProxy, Upstreams
+from gateway.routes import auth, meta
+from gateway.settings import SCHEMA, GatewaySettings
+from services.kit.app import create_app as create_process_app
+from services.kit.db import Database
+from services.kit.health import Check
+from services.kit.keys import TokenSigner, ensure_keypair
+from services.kit.peers import PeerClient
+
+
+def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+    settings = settings or GatewaySettings()
+    db = Database(
+        settings.database_url, SCHEMA, pool_size=settings.db_pool_size, statement_timeout_s=settings.db_statement_timeout_s
+    )
+    urls = {"orgs": settings.orgs_url, "members": settings.members_url, "activities": settings.activities_url}
+    upstreams = Upstreams(
+        urls,
+        connect_timeout_s=settings.upstream_connect_timeout_s,
+        timeout_s=settings.upstream_timeout_s,
+        max_connections=settings.upstream_max_connections,
+    )
+    peers = {
+        name: PeerClient(
+            name, url, connect_timeout_s=settings.peer_connect_timeout_s, read_timeout_s=settings.peer_read_timeout_s, retries=0
+        )
+        for name, url in urls.items()
+    }
+
+    async def start(app: FastAPI) -> None:
+        if settings.environment == "development":
+            ensure_keypair(settings.private_key_path, settings.public_key_path)
+        app.state.signer = TokenSigner(
+            settings.private_key_path.read_bytes(),
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            lifetime_s=settings.access_token_lifetime_s,
+        )
+        app.state.peers = peers
+        async with db.write_sessions() as session:
+            await service.ensure_first_admin(session, settings)
+
+    async def stop(_app: FastAPI) -> None:
+        await upstreams.aclose()
+        for peer in peers.values():
+            await peer.aclose()
+
+    def upstream_check(peer: PeerClient) -> Check:
+        async def check() -> None:
+            await peer.get_json("/healthz")
+
+        return check
+
+    return create_process_app(
+        name="gateway",
+        title="Party building API gateway",
+        settings=settings,
+        db=db,
+        routers=[auth.router, meta.router],
+        on_start=[start],
+        on_stop=[stop],
+        reported_checks={name: upstream_check(peer) for name, peer in peers.items()},
+        middleware=[Middleware(ServiceProxy, upstreams=upstreams)],
+        serve_own_docs=False,
+    )
+
+
+app = create_app()

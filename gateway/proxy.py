@@ -1,0 +1,198 @@
+"""Forwarding of `/api/v1/...` to the services, as a plain ASGI layer in front of FastAPI.
+
+The proxied path skips FastAPI's routing and dependency machinery on purpose: it is the hot path
+of every request. The upstream client is aiohttp's, not httpx's: httpx's connection pool
+serializes under concurrency (encode/httpx#3215) and kept 0.37 of direct throughput at 10
+concurrent requests on this kind of machine, aiohttp 0.82–0.96 (benchmarks/README.md).
+
+Status, headers and bodies pass through unchanged (bodies stream in both directions; encoded
+bodies are not decoded), hop-by-hop headers are dropped, and the request id and a child
+`traceparent` are added. A service that refuses connections answers 503, one that is too slow
+504, one that breaks the exchange 502 — each an RFC 9457 problem, within the upstream timeout.
+"""
+
+import logging
+from collections.abc import AsyncIterator
+
+import aiohttp
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from services.kit.observability import outgoing_headers
+from services.kit.problems import PROBLEM_MEDIA_TYPE, problem_body
+
+logger = logging.getLogger("gateway.proxy")
+
+API_PREFIX = "/api/v1/"
+
+# The first path segment under /api/v1 decides the service (API.md). Anything else is the
+# gateway's own (auth, me, users, clients, audit, reports, meta, openapi.json).
+ROUTES: dict[str, str] = {
+    "orgs": "orgs",
+    "communities": "orgs",
+    "units": "orgs",
+    "co-building": "orgs",
+    "zones": "orgs",
+    "posts": "orgs",
+    "members": "members",
+    "transfers": "members",
+    "activities": "activities",
+    "activity-types": "activities",
+    "venues": "activities",
+    "contacts": "activities",
+    "evaluations": "activities",
+    "reviews": "activities",
+    "compliance": "activities",
+}
+
+_HOP_BY_HOP = frozenset(
+    {
+        b"connection",
+        b"keep-alive",
+        b"proxy-authenticate",
+        b"proxy-connection",
+        b"te",
+        b"trailer",
+        b"transfer-encoding",
+        b"upgrade",
+        b"host",
+        b"content-length",
+    }
+)
+# Content-length stays on responses: the body passes through byte for byte. The request id and
+# trace headers are the gateway's own, added by its RequestContextMiddleware.
+_RESPONSE_DROPPED = (_HOP_BY_HOP - {b"content-length"}) | {b"x-request-id", b"traceparent"}
+_STREAM_THRESHOLD = 64 * 1024
+
+
+def service_for(path: str) -> str | None:
+    if not path.startswith(API_PREFIX):
+        return None
+    segment = path[len(API_PREFIX) :].split("/", 1)[0]
+    return ROUTES.get(segment)
+
+
+class Upstreams:
+    """The services' base URLs and one pooled aiohttp session to reach them (made in the loop)."""
+
+    def __init__(self, urls: dict[str, str], *, connect_timeout_s: float, timeout_s: float, max_connections: int) -> None:
+        self.urls = urls
+        self._timeout = aiohttp.ClientTimeout(total=timeout_s, sock_connect=connect_timeout_s)
+        self._max_connections = max_connections
+        self._session: aiohttp.ClientSession | None = None
+
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(limit=self._max_connections, limit_per_host=self._max_connections, ttl_dns_cache=300)
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                timeout=self._timeout,
+                auto_decompress=False,
+                skip_auto_headers=("User-Agent", "Accept-Encoding", "Accept", "Content-Type"),
+            )
+        return self._session
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+
+class ServiceProxy:
+    """ASGI middleware: requests for a service go upstream, the rest to the wrapped app."""
+
+    def __init__(self, app: ASGIApp, *, upstreams: Upstreams) -> None:
+        self.app = app
+        self.upstreams = upstreams
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        service = service_for(scope["path"])
+        if service is None:
+            await self.app(scope, receive, send)
+            return
+        await self._forward(service, scope, receive, send)
+
+    async def _forward(self, service: str, scope: Scope, receive: Receive, send: Send) -> None:
+        url = self.upstreams.urls[service] + scope["raw_path"].decode("latin-1")
+        if scope["query_string"]:
+            url += "?" + scope["query_string"].decode("latin-1")
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"] if k not in _HOP_BY_HOP]
+        headers = [(k, v) for k, v in headers if k not in ("x-request-id", "traceparent")]
+        headers.extend(outgoing_headers().items())
+        client = scope.get("client")
+        if client:
+            headers.append(("x-forwarded-for", client[0]))
+        body, length = await _request_body(scope, receive)
+        if length is not None:
+            headers.append(("content-length", str(length)))
+        started = False
+        try:
+            async with self.upstreams.session().request(
+                scope["method"], url, headers=headers, data=body, allow_redirects=False, compress=None
+            ) as upstream:
+                response_headers = [(k.lower(), v) for k, v in upstream.raw_headers if k.lower() not in _RESPONSE_DROPPED]
+                upstream_length = upstream.content_length
+                if upstream_length is not None and upstream_length <= _STREAM_THRESHOLD:
+                    content = await upstream.read()
+                    await send({"type": "http.response.start", "status": upstream.status, "headers": response_headers})
+                    started = True
+                    await send({"type": "http.response.body", "body": content})
+                    return
+                await send({"type": "http.response.start", "status": upstream.status, "headers": response_headers})
+                started = True
+                async for chunk in upstream.content.iter_chunked(_STREAM_THRESHOLD):
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                await send({"type": "http.response.body", "body": b""})
+        except (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError) as error:
+            if started:
+                raise
+            await _problem(send, 503, f"The {service} service is unavailable", "service-unavailable", service, error)
+        except TimeoutError as error:
+            if started:
+                raise
+            await _problem(send, 504, f"The {service} service did not answer in time", "gateway-timeout", service, error)
+        except aiohttp.ClientError as error:
+            if started:
+                raise
+            await _problem(send, 502, f"The {service} service gave no valid answer", "bad-gateway", service, error)
+
+
+async def _request_body(scope: Scope, receive: Receive) -> tuple[bytes | AsyncIterator[bytes], int | None]:
+    """The request body: read whole when small and announced, streamed otherwise."""
+    declared = None
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            declared = int(value)
+            break
+    if declared is not None and declared <= _STREAM_THRESHOLD:
+        chunks = []
+        more = True
+        while more:
+            message: Message = await receive()
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        return body, len(body)
+
+    async def stream() -> AsyncIterator[bytes]:
+        more = True
+        while more:
+            message = await receive()
+            chunk = message.get("body", b"")
+            if chunk:
+                yield chunk
+            more = message.get("more_body", False)
+
+    return stream(), declared
+
+
+async def _problem(send: Send, status: int, detail: str, slug: str, service: str, error: BaseException) -> None:
+    logger.warning("upstream failed", extra={"service": service, "status": status, "error": type(error).__name__})
+    body = orjson.dumps(problem_body(status, detail, slug=slug, service=service))
+    headers = [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]
+    if status == 503:
+        headers.append((b"retry-after", b"1"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

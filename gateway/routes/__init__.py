@@ -1,0 +1,1 @@
+"""HTTP routes of the gateway's own: identity and the API description."""

@@ -1,0 +1,45 @@
+"""Settings of the gateway (environment prefix `GATEWAY_`; the first administrator unprefixed)."""
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from services.kit.settings import PLACEHOLDER, ProcessSettings
+
+SCHEMA = "gateway"
+
+
+class GatewaySettings(ProcessSettings):
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
+
+    jwt_private_key_file: Path | None = None
+    access_token_lifetime_s: int = 900
+
+    admin_username: str = Field(default="admin", validation_alias=AliasChoices("ADMIN_USERNAME", "GATEWAY_ADMIN_USERNAME"))
+    admin_password: str | None = Field(default=None, validation_alias=AliasChoices("ADMIN_PASSWORD", "GATEWAY_ADMIN_PASSWORD"))
+
+    # The services' own machine clients (client id → secret), for their event feeds and peer calls.
+    service_clients: dict[str, str] = Field(default_factory=dict)
+
+    orgs_url: str = "http://127.0.0.1:8001"
+    members_url: str = "http://127.0.0.1:8002"
+    activities_url: str = "http://127.0.0.1:8003"
+    upstream_connect_timeout_s: float = 1.0
+    upstream_timeout_s: float = 10.0
+    upstream_max_connections: int = 200
+
+    @property
+    def private_key_path(self) -> Path:
+        return self.jwt_private_key_file or self.data_dir / "keys" / "jwt-private.pem"
+
+    @model_validator(mode="after")
+    def _defaults_and_production_guards(self) -> "GatewaySettings":
+        if not self.database_url:
+            self.database_url = self.sqlite_url_for(SCHEMA)
+        if self.environment == "production":
+            if self.admin_password in (None, "", PLACEHOLDER):
+                raise ValueError("ADMIN_PASSWORD must be set in production")
+            if any(secret in ("", PLACEHOLDER) for secret in self.service_clients.values()):
+                raise ValueError("service client secrets must be set in production")
+        return self

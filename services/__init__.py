@@ -1,0 +1,1 @@
+"""The domain services (orgs, members, activities) and their shared, domain-free kit."""

@@ -1,0 +1,1 @@
+"""Activity logging: activities, attendance, contacts, compliance, evaluations."""

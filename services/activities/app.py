@@ -1,0 +1,40 @@
+"""The members process: `create_app(settings)`, and `app` for uvicorn."""
+
+from fastapi import FastAPI
+
+from services.kit.app import create_app as create_process_app
+from services.kit.consumer import FeedSubscriptions
+from services.kit.db import Database
+from services.kit.outbox import feed_router
+from services.activities.events import apply_org_event
+from services.activities.models import consumer_cursors, outbox
+from services.activities.routes import activities
+from services.activities.settings import CLIENT_ID, SCHEMA, ActivitiesSettings
+
+
+def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
+    settings = settings or ActivitiesSettings()
+    db = Database(
+        settings.database_url, SCHEMA, pool_size=settings.db_pool_size, statement_timeout_s=settings.db_statement_timeout_s
+    )
+    feeds = FeedSubscriptions(
+        settings=settings,
+        client_id=CLIENT_ID,
+        db=db,
+        cursors=consumer_cursors,
+        feeds={"orgs": (settings.orgs_url, apply_org_event)},
+    )
+    app = create_process_app(
+        name="activities",
+        title="Activity logging",
+        settings=settings,
+        db=db,
+        routers=[activities.router, feed_router(outbox)],
+        on_start=[feeds.start],
+        on_stop=[feeds.stop],
+    )
+    app.state.feeds = feeds
+    return app
+
+
+app = create_app()

@@ -1,0 +1,19 @@
+"""Settings of the activities service (environment prefix `ACTIVITIES_`)."""
+
+from pydantic import model_validator
+from pydantic_settings import SettingsConfigDict
+
+from services.kit.settings import ServiceSettings
+
+SCHEMA = "activities"
+CLIENT_ID = "svc-activities"
+
+
+class ActivitiesSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="ACTIVITIES_", extra="ignore")
+
+    @model_validator(mode="after")
+    def _default_database(self) -> "ActivitiesSettings":
+        if not self.database_url:
+            self.database_url = self.sqlite_url_for(SCHEMA)
+        return self

@@ -1,0 +1,81 @@
+"""`create_app` for every process: the same middleware, errors, health, tokens and lifespan.
+
+A service passes its routers, the `Database` of its schema, and optional start/stop hooks (for
+its feed consumers and peer clients). Nothing here depends on which service it is.
+"""
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from starlette.middleware import Middleware
+
+from services.kit.auth import TokenVerifier
+from services.kit.db import Database
+from services.kit.health import Check, health_router
+from services.kit.observability import RequestContextMiddleware, configure_logging
+from services.kit.problems import install_problem_handlers
+from services.kit.settings import ProcessSettings
+
+logger = logging.getLogger("kit.app")
+
+Hook = Callable[[FastAPI], Awaitable[None]]
+MAX_BODY_BYTES = 10 * 1024 * 1024
+
+
+def create_app(
+    *,
+    name: str,
+    title: str,
+    settings: ProcessSettings,
+    db: Database,
+    routers: Sequence[APIRouter],
+    on_start: Sequence[Hook] = (),
+    on_stop: Sequence[Hook] = (),
+    reported_checks: dict[str, Check] | None = None,
+    middleware: Sequence[Middleware] = (),
+    serve_own_docs: bool = True,
+) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.json_logs:
+            configure_logging(name, settings.log_level)
+        for hook in on_start:
+            await hook(app)
+        app.state.verifier = _load_verifier(settings)
+        try:
+            yield
+        finally:
+            for hook in reversed(on_stop):
+                await hook(app)
+            await db.dispose()
+
+    app = FastAPI(
+        title=title,
+        version="1.0.0",
+        lifespan=lifespan,
+        max_body_size=MAX_BODY_BYTES,
+        docs_url="/docs" if serve_own_docs else None,
+        redoc_url=None,
+    )
+    app.state.db = db
+    app.state.settings = settings
+    install_problem_handlers(app)
+    app.include_router(health_router(required={"database": db.ping}, reported=reported_checks))
+    for router in routers:
+        app.include_router(router)
+    # Starlette wraps in reverse order of adding: the request context is outermost, so that
+    # everything inside (the gateway's proxy included) sees the request id and trace.
+    for extra in reversed(middleware):
+        app.add_middleware(extra.cls, *extra.args, **extra.kwargs)
+    app.add_middleware(RequestContextMiddleware, service=name)
+    return app
+
+
+def _load_verifier(settings: ProcessSettings) -> TokenVerifier | None:
+    path = settings.public_key_path
+    if not path.exists():
+        logger.error("no token public key; protected routes answer 503", extra={"path": str(path)})
+        return None
+    return TokenVerifier.from_file(path, issuer=settings.jwt_issuer, audience=settings.jwt_audience)

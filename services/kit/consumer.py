@@ -1,0 +1,169 @@
+"""Applies another service's event feed to this service's schema, each event exactly once.
+
+The consumer reads a page of the feed after its stored cursor, then in one write transaction
+re-reads the cursor (locking it), applies the events and stores the new cursor. If the stored
+cursor moved meanwhile (another replica of this service got there first) the page is dropped:
+an event is applied once however many replicas run. A producer that is down only delays the
+consumer, which retries with a growing pause and logs the outage once.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, DateTime, MetaData, String, Table, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.kit.db import Database
+from services.kit.outbox import START, FeedEvent, FeedPage
+from services.kit.peers import PeerClient, ServiceTokenProvider
+from services.kit.settings import ServiceSettings
+
+logger = logging.getLogger("kit.consumer")
+
+Apply = Callable[[AsyncSession, FeedEvent], Awaitable[None]]
+FetchPage = Callable[[str, int], Awaitable[FeedPage]]
+
+
+def cursor_table(metadata: MetaData) -> Table:
+    return Table(
+        "consumer_cursors",
+        metadata,
+        Column("source", String(64), primary_key=True),
+        Column("position", String(64), nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+    )
+
+
+def http_feed(peer: PeerClient) -> FetchPage:
+    async def fetch(after: str, limit: int) -> FeedPage:
+        body = await peer.get_json("/internal/events", params={"after": after, "limit": limit})
+        return FeedPage.model_validate(body)
+
+    return fetch
+
+
+class FeedConsumer:
+    def __init__(
+        self,
+        *,
+        source: str,
+        fetch: FetchPage,
+        apply: Apply,
+        db: Database,
+        cursors: Table,
+        poll_interval_s: float = 0.2,
+        batch_size: int = 200,
+    ) -> None:
+        self.source = source
+        self._fetch = fetch
+        self._apply = apply
+        self._db = db
+        self._cursors = cursors
+        self._poll_interval_s = poll_interval_s
+        self._batch_size = batch_size
+        self._task: asyncio.Task[None] | None = None
+
+    async def position(self) -> str:
+        async with self._db.read_sessions() as session:
+            held = await session.scalar(select(self._cursors.c.position).where(self._cursors.c.source == self.source))
+        return held or START
+
+    async def step(self) -> int:
+        """Fetch and apply one page; the number of events applied (0 when idle or overtaken)."""
+        after = await self.position()
+        page = await self._fetch(after, self._batch_size)
+        if not page.events:
+            return 0
+        async with self._db.write_sessions() as session:
+            held = await session.scalar(
+                select(self._cursors.c.position).where(self._cursors.c.source == self.source).with_for_update()
+            )
+            if (held or START) != after:
+                return 0
+            for event in page.events:
+                await self._apply(session, event)
+            values = {"position": page.next_cursor, "updated_at": datetime.now(UTC)}
+            if held is None:
+                await session.execute(insert(self._cursors).values(source=self.source, **values))
+            else:
+                await session.execute(update(self._cursors).where(self._cursors.c.source == self.source).values(**values))
+            await session.commit()
+        return len(page.events)
+
+    async def run(self) -> None:
+        failures = 0
+        while True:
+            try:
+                applied = await self.step()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # the producer or the network: wait and try again
+                failures += 1
+                if failures == 1:
+                    logger.warning("feed unavailable", extra={"source": self.source, "error": type(error).__name__})
+                await asyncio.sleep(min(5.0, self._poll_interval_s * 2 ** min(failures, 5)))
+                continue
+            if failures:
+                logger.info("feed available again", extra={"source": self.source})
+                failures = 0
+            if applied < self._batch_size:
+                await asyncio.sleep(self._poll_interval_s)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self.run(), name=f"consumer:{self.source}")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+
+class FeedSubscriptions:
+    """The feeds one service follows: peer clients, its machine token, and a consumer per feed.
+
+    `start`/`stop` are lifespan hooks; `consumers` is there for tests and health reports.
+    """
+
+    def __init__(
+        self, *, settings: ServiceSettings, client_id: str, db: Database, cursors: Table, feeds: dict[str, tuple[str, Apply]]
+    ) -> None:
+        self.tokens = ServiceTokenProvider(settings.gateway_url, client_id, settings.client_secret)
+        self.peers = {
+            source: PeerClient(
+                source,
+                url,
+                token_source=self.tokens,
+                connect_timeout_s=settings.peer_connect_timeout_s,
+                read_timeout_s=settings.peer_read_timeout_s,
+                retries=0,
+            )
+            for source, (url, _apply) in feeds.items()
+        }
+        self.enabled = settings.consume_feeds
+        self.consumers = [
+            FeedConsumer(
+                source=source,
+                fetch=http_feed(self.peers[source]),
+                apply=apply,
+                db=db,
+                cursors=cursors,
+                poll_interval_s=settings.feed_poll_interval_s,
+            )
+            for source, (_url, apply) in feeds.items()
+        ]
+
+    async def start(self, _app: object) -> None:
+        for consumer in self.consumers if self.enabled else []:
+            consumer.start()
+
+    async def stop(self, _app: object) -> None:
+        for consumer in self.consumers:
+            await consumer.stop()
+        for peer in self.peers.values():
+            await peer.aclose()
+        await self.tokens.aclose()

@@ -1,0 +1,137 @@
+"""Async engine and sessions: one schema per service, the same models on SQLite and PostgreSQL.
+
+On SQLite the service's file is ATTACHed under the schema's name on every connection, so
+`orgs.organizations` means the same table on both databases. Write sessions begin with
+`BEGIN IMMEDIATE` on SQLite: a deferred transaction that reads and then writes can fail at once
+with SQLITE_BUSY instead of waiting, and immediate transactions wait their turn instead.
+
+One commit point per request: routes take `WriteSessionDep`, domain code only flushes, and the
+dependency commits after the endpoint returns and before the response is sent (FastAPI's
+function-scoped dependency), so a failed commit becomes an error response, never a lost 200.
+"""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import MetaData, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import AsyncAdaptedQueuePool
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def make_metadata(schema: str) -> MetaData:
+    """The one MetaData of a service: its schema and a naming convention for stable migrations."""
+    return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
+
+
+def is_sqlite(url: str | URL) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str, schema: str, *, pool_size: int = 10, statement_timeout_s: float = 10.0) -> AsyncEngine:
+    """An engine whose connections see the service's schema under its own name on both databases."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, schema, pool_size)
+    return create_async_engine(
+        parsed,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        pool_timeout=statement_timeout_s,
+        connect_args={
+            "timeout": statement_timeout_s,
+            "command_timeout": statement_timeout_s,
+            "server_settings": {"search_path": str(schema), "application_name": f"dangjian-{schema}"},
+        },
+    )
+
+
+def _sqlite_engine(parsed: URL, schema: str, pool_size: int) -> AsyncEngine:
+    database = parsed.database or ""
+    # The main database of each connection is a private in-memory one; the service's file is
+    # attached under the schema name, which is what the models and migrations refer to.
+    engine = create_async_engine(
+        "sqlite+aiosqlite:///:memory:",
+        poolclass=AsyncAdaptedQueuePool,
+        pool_size=pool_size,
+        max_overflow=0,
+    )
+    attached = database or ":memory:"
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _attach(dbapi_connection: Any, _record: Any) -> None:
+        # Autocommit at the driver level; transactions are begun explicitly in `_begin`.
+        dbapi_connection.isolation_level = None
+        if attached != ":memory:":
+            Path(attached).parent.mkdir(parents=True, exist_ok=True)
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"ATTACH DATABASE '{attached}' AS \"{schema}\"")
+        cursor.execute("PRAGMA busy_timeout = 10000")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f'PRAGMA "{schema}".journal_mode = WAL')
+        cursor.execute(f'PRAGMA "{schema}".synchronous = NORMAL')
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get("sqlite_immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class Database:
+    """A service's engine with its two kinds of session: read (no commit) and write (one commit)."""
+
+    def __init__(self, url: str, schema: str, *, pool_size: int = 10, statement_timeout_s: float = 10.0) -> None:
+        self.url = url
+        self.schema = schema
+        self.engine = make_engine(url, schema, pool_size=pool_size, statement_timeout_s=statement_timeout_s)
+        self.is_sqlite = is_sqlite(url)
+        write_engine = self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
+        self.read_sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        self.write_sessions = async_sessionmaker(write_engine, expire_on_commit=False, autoflush=False)
+
+    async def ping(self) -> None:
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def database_of(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+async def _read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with database_of(request).read_sessions() as session:
+        yield session
+
+
+async def _write_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with database_of(request).write_sessions() as session:
+        yield session
+        # Function scope: this runs after the endpoint returns and before the response is sent.
+        await session.commit()
+
+
+ReadSessionDep = Annotated[AsyncSession, Depends(_read_session, scope="function")]
+WriteSessionDep = Annotated[AsyncSession, Depends(_write_session, scope="function")]

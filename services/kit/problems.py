@@ -1,0 +1,167 @@
+"""RFC 9457 problem responses for every error: stable `type`, human `detail`, never a traceback.
+
+Raise `Problem` (or one of its named subclasses) anywhere; `install_problem_handlers` turns it,
+FastAPI's validation errors, Starlette's HTTP errors and anything unexpected into
+`application/problem+json`.
+"""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_BASE = "/problems/"
+
+logger = logging.getLogger("kit.problems")
+
+_TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    412: "Precondition failed",
+    413: "Content too large",
+    415: "Unsupported media type",
+    422: "Validation error",
+    428: "Precondition required",
+    429: "Too many requests",
+    500: "Internal server error",
+    502: "Bad gateway",
+    503: "Service unavailable",
+    504: "Gateway timeout",
+}
+
+_SLUGS = {
+    400: "bad-request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    409: "conflict",
+    412: "precondition-failed",
+    413: "content-too-large",
+    415: "unsupported-media-type",
+    422: "validation-error",
+    428: "precondition-required",
+    429: "too-many-requests",
+    500: "internal-error",
+    502: "bad-gateway",
+    503: "service-unavailable",
+    504: "gateway-timeout",
+}
+
+
+class Problem(Exception):
+    """An error that is answered as a problem document; `slug` names its stable type."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        slug: str | None = None,
+        title: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extensions: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.slug = slug or _SLUGS.get(status, "error")
+        self.title = title or _TITLES.get(status, "Error")
+        self.headers = headers or {}
+        self.extensions = extensions
+
+    def body(self, instance: str | None = None) -> dict[str, Any]:
+        return problem_body(self.status, self.detail, slug=self.slug, title=self.title, instance=instance, **self.extensions)
+
+
+class NotFound(Problem):
+    def __init__(self, what: str, identifier: object) -> None:
+        super().__init__(404, f"{what} {identifier} was not found", slug="not-found")
+
+
+class Conflict(Problem):
+    def __init__(self, detail: str, *, slug: str = "conflict", **extensions: Any) -> None:
+        super().__init__(409, detail, slug=slug, **extensions)
+
+
+class Unprocessable(Problem):
+    """A well-formed request that breaks a domain rule; `errors` name the fields at fault."""
+
+    def __init__(self, detail: str, *, slug: str = "rule-violation", errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(422, detail, slug=slug, errors=errors or [])
+
+
+def problem_body(
+    status: int, detail: str, *, slug: str | None = None, title: str | None = None, instance: str | None = None, **extensions: Any
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + (slug or _SLUGS.get(status, "error")),
+        "title": title or _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    body.update(extensions)
+    return body
+
+
+def problem_response(status: int, detail: str, *, headers: dict[str, str] | None = None, **kwargs: Any) -> JSONResponse:
+    return JSONResponse(
+        problem_body(status, detail, **kwargs), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+    )
+
+
+def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    errors = []
+    for error in exc.errors():
+        location = [str(part) for part in error.get("loc", ())]
+        errors.append(
+            {
+                "field": ".".join(location[1:]) if len(location) > 1 else ".".join(location),
+                "in": location[0] if location else "body",
+                "message": error.get("msg", ""),
+                "code": error.get("type", ""),
+            }
+        )
+    return errors
+
+
+async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Problem)
+    return JSONResponse(exc.body(request.url.path), status_code=exc.status, media_type=PROBLEM_MEDIA_TYPE, headers=exc.headers)
+
+
+async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = _field_errors(exc)
+    fields = ", ".join(sorted({e["field"] for e in errors if e["field"]}))
+    return problem_response(
+        422, f"The request is not valid: {fields or 'body'}", slug="validation-error", instance=request.url.path, errors=errors
+    )
+
+
+async def _on_http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
+    return problem_response(exc.status_code, detail, instance=request.url.path, headers=dict(exc.headers or {}))
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error", extra={"path": request.url.path})
+    return problem_response(500, "An unexpected error occurred; it has been logged.", instance=request.url.path)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(Problem, _on_problem)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(Exception, _on_unexpected)

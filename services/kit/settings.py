@@ -1,0 +1,58 @@
+"""Settings base: one pydantic-settings class per process, working defaults for embedded mode."""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("data")
+PLACEHOLDER = "change-me"
+
+
+class ProcessSettings(BaseSettings):
+    """What every process needs. Subclasses set `env_prefix` and their own database file."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    log_level: str = "INFO"
+    json_logs: bool = True  # off only where the host (a test runner) owns logging
+    data_dir: Path = Field(default=DEFAULT_DATA_DIR)
+    database_url: str = ""
+    db_pool_size: int = 10
+    db_statement_timeout_s: float = 10.0
+
+    jwt_issuer: str = "dangjian-gateway"
+    jwt_audience: str = "dangjian"
+    jwt_public_key_file: Path | None = None
+
+    # Peer HTTP calls (references, feeds): explicit timeouts, never the library default.
+    peer_connect_timeout_s: float = 1.0
+    peer_read_timeout_s: float = 5.0
+
+    @property
+    def public_key_path(self) -> Path:
+        return self.jwt_public_key_file or self.data_dir / "keys" / "jwt-public.pem"
+
+    def sqlite_url_for(self, schema: str) -> str:
+        return f"sqlite+aiosqlite:///{self.data_dir / (schema + '.db')}"
+
+
+class ServiceSettings(ProcessSettings):
+    """A domain service: it reaches the gateway for its own machine token and knows its peers."""
+
+    gateway_url: str = "http://127.0.0.1:8000"
+    client_secret: str = ""
+    orgs_url: str = "http://127.0.0.1:8001"
+    members_url: str = "http://127.0.0.1:8002"
+    activities_url: str = "http://127.0.0.1:8003"
+    feed_poll_interval_s: float = 0.2
+    # Off only in in-process tests, which drive the consumers by hand.
+    consume_feeds: bool = True
+
+    @model_validator(mode="after")
+    def _refuse_placeholders_in_production(self) -> "ServiceSettings":
+        if self.environment == "production" and self.client_secret in ("", PLACEHOLDER):
+            raise ValueError("client_secret must be set in production")
+        return self

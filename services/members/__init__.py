@@ -1,0 +1,1 @@
+"""Member records: people, their states and whereabouts, transfers, care programs, statistics."""

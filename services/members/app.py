@@ -1,0 +1,40 @@
+"""The members process: `create_app(settings)`, and `app` for uvicorn."""
+
+from fastapi import FastAPI
+
+from services.kit.app import create_app as create_process_app
+from services.kit.consumer import FeedSubscriptions
+from services.kit.db import Database
+from services.kit.outbox import feed_router
+from services.members.events import apply_org_event
+from services.members.models import consumer_cursors, outbox
+from services.members.routes import members
+from services.members.settings import CLIENT_ID, SCHEMA, MembersSettings
+
+
+def create_app(settings: MembersSettings | None = None) -> FastAPI:
+    settings = settings or MembersSettings()
+    db = Database(
+        settings.database_url, SCHEMA, pool_size=settings.db_pool_size, statement_timeout_s=settings.db_statement_timeout_s
+    )
+    feeds = FeedSubscriptions(
+        settings=settings,
+        client_id=CLIENT_ID,
+        db=db,
+        cursors=consumer_cursors,
+        feeds={"orgs": (settings.orgs_url, apply_org_event)},
+    )
+    app = create_process_app(
+        name="members",
+        title="Member records",
+        settings=settings,
+        db=db,
+        routers=[members.router, feed_router(outbox)],
+        on_start=[feeds.start],
+        on_stop=[feeds.stop],
+    )
+    app.state.feeds = feeds
+    return app
+
+
+app = create_app()

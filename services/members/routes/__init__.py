@@ -1,0 +1,1 @@
+"""HTTP routes of the members service: thin handlers over `services.members.service`."""

@@ -1,0 +1,1 @@
+"""Organization setup: the party organization tree and, later, communities, terms and teams."""

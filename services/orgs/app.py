@@ -1,0 +1,27 @@
+"""The orgs process: `create_app(settings)`, and `app` for uvicorn."""
+
+from fastapi import FastAPI
+
+from services.kit.app import create_app as create_process_app
+from services.kit.db import Database
+from services.kit.outbox import feed_router
+from services.orgs.models import outbox
+from services.orgs.routes import orgs
+from services.orgs.settings import SCHEMA, OrgsSettings
+
+
+def create_app(settings: OrgsSettings | None = None) -> FastAPI:
+    settings = settings or OrgsSettings()
+    db = Database(
+        settings.database_url, SCHEMA, pool_size=settings.db_pool_size, statement_timeout_s=settings.db_statement_timeout_s
+    )
+    return create_process_app(
+        name="orgs",
+        title="Organization setup",
+        settings=settings,
+        db=db,
+        routers=[orgs.router, feed_router(outbox)],
+    )
+
+
+app = create_app()

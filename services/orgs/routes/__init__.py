@@ -1,0 +1,1 @@
+"""HTTP routes of the orgs service: thin handlers over `services.orgs.service`."""

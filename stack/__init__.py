@@ -1,0 +1,1 @@
+"""Operating the system: migrations, serving one process, running all four, PostgreSQL setup."""

@@ -1,0 +1,200 @@
+"""`dangjian` — the command line of the system.
+
+dangjian run                 migrate, then start all four processes on the embedded default
+dangjian migrate [NAME ...]  bring schemas to the newest migration (all by default)
+dangjian check               fail if any model differs from its migrations
+dangjian serve NAME          serve one process (what containers run)
+dangjian provision           create the PostgreSQL database, roles and schemas
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+
+from stack.processes import ALEMBIC_INI, GATEWAY, PROCESSES, SERVICE_CLIENT_IDS, SERVICES, Process
+
+
+def _alembic_config(name: str) -> "object":
+    from alembic.config import Config
+
+    return Config(str(ALEMBIC_INI), ini_section=name)
+
+
+def migrate(names: Sequence[str]) -> None:
+    from alembic import command
+
+    for name in names or list(PROCESSES):
+        command.upgrade(_alembic_config(name), "head")  # type: ignore[arg-type]
+        print(f"migrated {name}", file=sys.stderr)
+
+
+def check(names: Sequence[str]) -> None:
+    from alembic import command
+
+    for name in names or list(PROCESSES):
+        command.check(_alembic_config(name))  # type: ignore[arg-type]
+
+
+def serve(name: str, host: str, port: int) -> None:
+    import uvicorn
+
+    process = PROCESSES[name]
+    uvicorn.run(
+        process.app,
+        host=host,
+        port=port,
+        loop="uvloop",
+        http="httptools",
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+        timeout_graceful_shutdown=10,
+    )
+
+
+def provision(admin_url: str, database: str) -> None:
+    from stack.postgres import provision as provision_database
+
+    passwords = {
+        name: os.environ[f"{p.env_prefix}DB_PASSWORD"]
+        for name, p in PROCESSES.items()
+        if f"{p.env_prefix}DB_PASSWORD" in os.environ
+    }
+    asyncio.run(provision_database(admin_url, database, passwords))
+    print(f"provisioned database {database} with a role and schema per process", file=sys.stderr)
+
+
+def local_environment(data_dir: Path, host: str, gateway_port: int, service_port: int) -> tuple[dict[str, str], dict[str, int]]:
+    """Environment and ports for all four processes on one machine, with fresh service secrets."""
+    from services.kit.keys import ensure_keypair
+
+    ports = {GATEWAY.name: gateway_port} | {p.name: service_port + i for i, p in enumerate(SERVICES)}
+    urls = {name: f"http://{host}:{port}" for name, port in ports.items()}
+    client_secrets = {name: secrets.token_urlsafe(32) for name in SERVICE_CLIENT_IDS}
+    env = dict(os.environ)
+    keys = data_dir / "keys"
+    ensure_keypair(keys / "jwt-private.pem", keys / "jwt-public.pem")
+    for process in PROCESSES.values():
+        prefix = process.env_prefix
+        env.setdefault(f"{prefix}DATA_DIR", str(data_dir))
+        env.setdefault(f"{prefix}GATEWAY_URL", urls[GATEWAY.name])
+        for peer in SERVICES:
+            env.setdefault(f"{prefix}{peer.name.upper()}_URL", urls[peer.name])
+        if process.name in client_secrets:
+            env[f"{prefix}CLIENT_SECRET"] = client_secrets[process.name]
+    env["GATEWAY_SERVICE_CLIENTS"] = json.dumps({SERVICE_CLIENT_IDS[n]: s for n, s in client_secrets.items()})
+    return env, ports
+
+
+def _wait_healthy(url: str, deadline: float) -> bool:
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=1) as response:  # noqa: S310 - our own local URL
+                if response.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def run(host: str, gateway_port: int, service_port: int, data_dir: Path) -> int:
+    env, ports = local_environment(data_dir, host, gateway_port, service_port)
+    subprocess.run([sys.executable, "-m", "stack", "migrate"], env=env, check=True)
+    children: dict[str, subprocess.Popen[bytes]] = {}
+    for name, port in ports.items():
+        children[name] = subprocess.Popen(
+            [sys.executable, "-m", "stack", "serve", name, "--host", host, "--port", str(port)], env=env
+        )
+    deadline = time.monotonic() + 60
+    for name, port in ports.items():
+        if not _wait_healthy(f"http://{host}:{port}", deadline):
+            print(f"{name} did not start on port {port}", file=sys.stderr)
+            _stop(children)
+            return 1
+    base = f"http://{host}:{gateway_port}"
+    admin = env.get("ADMIN_USERNAME", "admin")
+    password_hint = "the ADMIN_PASSWORD you set" if env.get("ADMIN_PASSWORD") else "the password printed above on first start"
+    print(
+        f"\nParty building API is up at {base}/api/v1  (Swagger UI: {base}/docs)\n"
+        f"Log in:  curl -s -X POST {base}/api/v1/auth/token -d username={admin} -d 'password=…'   "
+        f"(password: {password_hint})\n"
+        f"then:    curl -H 'Authorization: Bearer <access_token>' {base}/api/v1/orgs\n"
+        "Stop with Ctrl-C.\n",
+        file=sys.stderr,
+        flush=True,
+    )
+    stopping = False
+
+    def request_stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    reported: set[str] = set()
+    while not stopping:
+        for name, child in children.items():
+            if child.poll() is not None and name not in reported:
+                reported.add(name)
+                print(f"{name} exited with code {child.returncode}; the others keep running", file=sys.stderr)
+        time.sleep(0.2)
+    _stop(children)
+    return 0
+
+
+def _stop(children: dict[str, "subprocess.Popen[bytes]"]) -> None:
+    for child in children.values():
+        if child.poll() is None:
+            child.terminate()
+    for child in children.values():
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="dangjian", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_parser = commands.add_parser("run", help="migrate and start all four processes")
+    run_parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    run_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", GATEWAY.default_port)))
+    run_parser.add_argument(
+        "--service-port", type=int, default=int(os.environ.get("SERVICE_PORT", 8001)), help="first of three ports"
+    )
+    run_parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("DATA_DIR", "data")))
+    migrate_parser = commands.add_parser("migrate", help="upgrade schemas to head")
+    migrate_parser.add_argument("names", nargs="*")
+    check_parser = commands.add_parser("check", help="fail when a model and its migrations differ")
+    check_parser.add_argument("names", nargs="*")
+    serve_parser = commands.add_parser("serve", help="serve one process")
+    serve_parser.add_argument("name", choices=list(PROCESSES))
+    serve_parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    serve_parser.add_argument("--port", type=int, default=None)
+    provision_parser = commands.add_parser("provision", help="create the PostgreSQL database, roles and schemas")
+    provision_parser.add_argument(
+        "--admin-url", default=os.environ.get("POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    )
+    provision_parser.add_argument("--database", default=os.environ.get("POSTGRES_DB", "dangjian"))
+    args = parser.parse_args(argv)
+
+    if args.command == "run":
+        sys.exit(run(args.host, args.port, args.service_port, args.data_dir.resolve()))
+    elif args.command == "migrate":
+        migrate(args.names)
+    elif args.command == "check":
+        check(args.names)
+    elif args.command == "serve":
+        process: Process = PROCESSES[args.name]
+        serve(args.name, args.host, args.port or int(os.environ.get("PORT", process.default_port)))
+    elif args.command == "provision":
+        provision(args.admin_url, args.database)

@@ -1,0 +1,188 @@
+"""Test helpers: the database under test, tokens, in-process clients and real processes."""
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from services.kit.keys import TokenSigner, ensure_keypair
+from stack.cli import local_environment
+from stack.postgres import drop_database, provision, service_url
+from stack.processes import PROCESSES, PROJECT_ROOT
+
+BACKEND = os.environ.get("TEST_DATABASE", "sqlite")
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+ISSUER = "dangjian-gateway"
+AUDIENCE = "dangjian"
+
+
+def on_postgres() -> bool:
+    return BACKEND == "postgres"
+
+
+@dataclass
+class TestDatabase:
+    """Where the suite's schemas live: SQLite files in `data_dir`, or a fresh PostgreSQL database."""
+
+    data_dir: Path
+    postgres_database: str | None = None
+    urls: dict[str, str] = field(default_factory=dict)
+
+    def env(self) -> dict[str, str]:
+        env = {f"{name.upper()}_DATA_DIR": str(self.data_dir) for name in PROCESSES}
+        env |= {f"{name.upper()}_DATABASE_URL": url for name, url in self.urls.items()}
+        return env
+
+
+def create_test_database(data_dir: Path) -> TestDatabase:
+    ensure_keypair(data_dir / "keys" / "jwt-private.pem", data_dir / "keys" / "jwt-public.pem")
+    db = TestDatabase(data_dir=data_dir)
+    if on_postgres():
+        db.postgres_database = f"dangjian_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        asyncio.run(provision(POSTGRES_ADMIN_URL, db.postgres_database, {}))
+        host, port = _postgres_host_port()
+        db.urls = {name: service_url(host, port, db.postgres_database, name) for name in PROCESSES}
+    else:
+        db.urls = {name: f"sqlite+aiosqlite:///{data_dir / (name + '.db')}" for name in PROCESSES}
+    migrate = subprocess.run(
+        [sys.executable, "-m", "stack", "migrate"], env={**os.environ, **db.env()}, cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    return db
+
+
+def drop_test_database(db: TestDatabase) -> None:
+    if db.postgres_database:
+        asyncio.run(drop_database(POSTGRES_ADMIN_URL, db.postgres_database))
+
+
+def _postgres_host_port() -> tuple[str, int]:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(POSTGRES_ADMIN_URL)
+    return url.host or "127.0.0.1", url.port or 5432
+
+
+class Tokens:
+    """Access tokens as the gateway would sign them, for any roles and scope."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.signer = TokenSigner((data_dir / "keys" / "jwt-private.pem").read_bytes(), issuer=ISSUER, audience=AUDIENCE)
+
+    def headers(self, *roles: str, scope_org_id: uuid.UUID | None = None, scopes: tuple[str, ...] = ()) -> dict[str, str]:
+        token = self.signer.access_token(
+            subject=str(uuid.uuid4()), kind="user", roles=roles or ("org_admin",), scope_org_id=scope_org_id, scopes=scopes
+        )
+        return {"Authorization": f"Bearer {token}"}
+
+
+@asynccontextmanager
+async def in_process(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield client
+
+
+def free_port_block(size: int) -> int:
+    """The first of `size` consecutive free local ports."""
+    for _ in range(200):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            first = probe.getsockname()[1]
+        if first + size >= 65535:
+            continue
+        sockets = []
+        try:
+            for offset in range(size):
+                s = socket.socket()
+                sockets.append(s)
+                s.bind(("127.0.0.1", first + offset))
+        except OSError:
+            continue
+        finally:
+            for s in sockets:
+                s.close()
+        return first
+    raise RuntimeError("no block of free ports")
+
+
+def wait_until(predicate: Callable[[], Any], timeout_s: float, interval_s: float = 0.05) -> Any:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            return result
+        time.sleep(interval_s)
+
+
+class LiveStack:
+    """The four processes as real OS processes, each of which a test can kill and restart."""
+
+    def __init__(self, db: TestDatabase, data_dir: Path, admin_password: str) -> None:
+        base = free_port_block(4)
+        env, self.ports = local_environment(data_dir, "127.0.0.1", base, base + 1)
+        for name in PROCESSES:
+            env[f"{name.upper()}_DATA_DIR"] = str(data_dir)
+            if on_postgres():
+                env[f"{name.upper()}_DATABASE_URL"] = db.urls[name]
+        env["ADMIN_USERNAME"] = "admin"
+        env["ADMIN_PASSWORD"] = admin_password
+        self.env = env
+        self.data_dir = data_dir
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.logs: dict[str, Path] = {}
+
+    def url(self, name: str = "gateway") -> str:
+        return f"http://127.0.0.1:{self.ports[name]}"
+
+    def migrate(self) -> None:
+        subprocess.run([sys.executable, "-m", "stack", "migrate"], env=self.env, cwd=PROJECT_ROOT, check=True, capture_output=True)
+
+    def start(self, name: str) -> None:
+        log = self.data_dir / f"{name}.log"
+        self.logs[name] = log
+        with log.open("ab") as out:
+            self.processes[name] = subprocess.Popen(
+                [sys.executable, "-m", "stack", "serve", name, "--port", str(self.ports[name])],
+                env=self.env,
+                cwd=PROJECT_ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        healthy = wait_until(lambda: self._healthy(name), 30)
+        assert healthy, f"{name} did not become healthy:\n{log.read_text()[-3000:]}"
+
+    def _healthy(self, name: str) -> bool:
+        try:
+            return httpx.get(self.url(name) + "/healthz", timeout=0.5).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def kill(self, name: str) -> None:
+        process = self.processes.pop(name)
+        process.kill()
+        process.wait(timeout=10)
+
+    def stop_all(self) -> None:
+        for process in self.processes.values():
+            process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.processes.clear()
