@@ -32,7 +32,7 @@ def on_postgres() -> bool:
 
 
 @dataclass
-class TestDatabase:
+class SuiteDatabase:
     """Where the suite's schemas live: SQLite files in `data_dir`, or a fresh PostgreSQL database."""
 
     data_dir: Path
@@ -45,9 +45,9 @@ class TestDatabase:
         return env
 
 
-def create_test_database(data_dir: Path) -> TestDatabase:
+def create_test_database(data_dir: Path) -> SuiteDatabase:
     ensure_keypair(data_dir / "keys" / "jwt-private.pem", data_dir / "keys" / "jwt-public.pem")
-    db = TestDatabase(data_dir=data_dir)
+    db = SuiteDatabase(data_dir=data_dir)
     if on_postgres():
         db.postgres_database = f"dangjian_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
         asyncio.run(provision(POSTGRES_ADMIN_URL, db.postgres_database, {}))
@@ -62,7 +62,7 @@ def create_test_database(data_dir: Path) -> TestDatabase:
     return db
 
 
-def drop_test_database(db: TestDatabase) -> None:
+def drop_test_database(db: SuiteDatabase) -> None:
     if db.postgres_database:
         asyncio.run(drop_database(POSTGRES_ADMIN_URL, db.postgres_database))
 
@@ -132,7 +132,7 @@ def wait_until(predicate: Callable[[], Any], timeout_s: float, interval_s: float
 class LiveStack:
     """The four processes as real OS processes, each of which a test can kill and restart."""
 
-    def __init__(self, db: TestDatabase, data_dir: Path, admin_password: str) -> None:
+    def __init__(self, db: SuiteDatabase, data_dir: Path, admin_password: str) -> None:
         base = free_port_block(4)
         env, self.ports = local_environment(data_dir, "127.0.0.1", base, base + 1)
         for name in PROCESSES:
@@ -152,19 +152,22 @@ class LiveStack:
     def migrate(self) -> None:
         subprocess.run([sys.executable, "-m", "stack", "migrate"], env=self.env, cwd=PROJECT_ROOT, check=True, capture_output=True)
 
-    def start(self, name: str) -> None:
-        log = self.data_dir / f"{name}.log"
-        self.logs[name] = log
-        with log.open("ab") as out:
-            self.processes[name] = subprocess.Popen(
-                [sys.executable, "-m", "stack", "serve", name, "--port", str(self.ports[name])],
-                env=self.env,
-                cwd=PROJECT_ROOT,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        healthy = wait_until(lambda: self._healthy(name), 30)
-        assert healthy, f"{name} did not become healthy:\n{log.read_text()[-3000:]}"
+    def start(self, *names: str) -> None:
+        """Start the named processes together and wait until each answers its health check."""
+        for name in names:
+            log = self.data_dir / f"{name}.log"
+            self.logs[name] = log
+            with log.open("ab") as out:
+                self.processes[name] = subprocess.Popen(
+                    [sys.executable, "-m", "stack", "serve", name, "--port", str(self.ports[name])],
+                    env=self.env,
+                    cwd=PROJECT_ROOT,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
+        for name in names:
+            healthy = wait_until(lambda name=name: self._healthy(name), 30)  # type: ignore[misc]
+            assert healthy, f"{name} did not become healthy:\n{self.logs[name].read_text()[-3000:]}"
 
     def _healthy(self, name: str) -> bool:
         try:

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.db import Database
@@ -77,21 +78,34 @@ class FeedConsumer:
         page = await self._fetch(after, self._batch_size)
         if not page.events:
             return 0
+        if after == START:
+            await self._ensure_cursor_row()
         async with self._db.write_sessions() as session:
             held = await session.scalar(
                 select(self._cursors.c.position).where(self._cursors.c.source == self.source).with_for_update()
             )
-            if (held or START) != after:
+            if held != after:  # another replica of this service applied the page first
                 return 0
             for event in page.events:
                 await self._apply(session, event)
-            values = {"position": page.next_cursor, "updated_at": datetime.now(UTC)}
-            if held is None:
-                await session.execute(insert(self._cursors).values(source=self.source, **values))
-            else:
-                await session.execute(update(self._cursors).where(self._cursors.c.source == self.source).values(**values))
+            await session.execute(
+                update(self._cursors)
+                .where(self._cursors.c.source == self.source)
+                .values(position=page.next_cursor, updated_at=datetime.now(UTC))
+            )
             await session.commit()
         return len(page.events)
+
+    async def _ensure_cursor_row(self) -> None:
+        async with self._db.write_sessions() as session:
+            exists = await session.scalar(select(self._cursors.c.source).where(self._cursors.c.source == self.source))
+            if exists:
+                return
+            try:
+                await session.execute(insert(self._cursors).values(source=self.source, position=START, updated_at=datetime.now(UTC)))
+                await session.commit()
+            except IntegrityError:  # a concurrent replica made it: fine
+                await session.rollback()
 
     async def run(self) -> None:
         failures = 0

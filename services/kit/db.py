@@ -43,7 +43,9 @@ def is_sqlite(url: str | URL) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, schema: str, *, pool_size: int = 10, statement_timeout_s: float = 10.0) -> AsyncEngine:
+def make_engine(
+    url: str, schema: str, *, pool_size: int = 10, statement_timeout_s: float = 10.0, search_path: str | None = None
+) -> AsyncEngine:
     """An engine whose connections see the service's schema under its own name on both databases."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -57,7 +59,7 @@ def make_engine(url: str, schema: str, *, pool_size: int = 10, statement_timeout
         connect_args={
             "timeout": statement_timeout_s,
             "command_timeout": statement_timeout_s,
-            "server_settings": {"search_path": str(schema), "application_name": f"dangjian-{schema}"},
+            "server_settings": {"search_path": search_path or str(schema), "application_name": f"dangjian-{schema}"},
         },
     )
 

@@ -46,7 +46,9 @@ def run_migrations(metadata: MetaData, url: str) -> None:
             context.run_migrations()
 
     async def run() -> None:
-        engine = make_engine(url, schema, pool_size=1)
+        # With the service's schema on the search path Alembic would reflect it as the unnamed
+        # default schema and no longer match it to the models; pg_catalog keeps it named.
+        engine = make_engine(url, schema, pool_size=1, search_path="pg_catalog")
         try:
             async with engine.connect() as connection:
                 await connection.run_sync(configure_and_run)

@@ -1,0 +1,91 @@
+"""The four real processes: routing, tokens, the replica across processes, and an outage."""
+
+import time
+import uuid
+
+import httpx
+from tests.conftest import ADMIN_PASSWORD
+from tests.support import LiveStack, wait_until
+
+
+def admin_headers(live: LiveStack) -> dict[str, str]:
+    response = httpx.post(live.url() + "/api/v1/auth/token", data={"username": "admin", "password": ADMIN_PASSWORD})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def create_org(live: LiveStack, headers: dict[str, str], **body: object) -> dict[str, object]:
+    body = {"name": f"org {uuid.uuid4().hex[:6]}", "kind": "committee", "tier": "county"} | body
+    response = httpx.post(live.url() + "/api/v1/orgs", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def in_members_replica(live: LiveStack, headers: dict[str, str], org_id: object) -> bool:
+    """A member can be filed under an org exactly when the members' replica holds it."""
+    response = httpx.post(live.url() + "/api/v1/members", json={"name": "張三", "org_id": org_id}, headers=headers)
+    return response.status_code == 201
+
+
+class TestGateway:
+    def test_orgs_needs_a_token_through_the_gateway(self, live: LiveStack) -> None:
+        without = httpx.get(live.url() + "/api/v1/orgs")
+        with_token = httpx.get(live.url() + "/api/v1/orgs", headers=admin_headers(live))
+
+        assert without.status_code == 401
+        assert without.headers["content-type"] == "application/problem+json"
+        assert with_token.status_code == 200
+        assert "items" in with_token.json()
+
+    def test_a_wrong_password_is_401(self, live: LiveStack) -> None:
+        response = httpx.post(live.url() + "/api/v1/auth/token", data={"username": "admin", "password": "wrong"})
+        assert response.status_code == 401
+
+    def test_me_names_the_administrator(self, live: LiveStack) -> None:
+        response = httpx.get(live.url() + "/api/v1/me", headers=admin_headers(live))
+        assert response.json()["username"] == "admin"
+
+    def test_request_id_goes_through_to_the_service(self, live: LiveStack) -> None:
+        response = httpx.get(live.url() + "/api/v1/orgs", headers={"X-Request-ID": "e2e-req-1"})
+        assert response.headers["x-request-id"] == "e2e-req-1"
+        assert response.headers.get_list("x-request-id") == ["e2e-req-1"]
+        assert wait_until(lambda: "e2e-req-1" in live.logs["orgs"].read_text(), 5)
+
+    def test_the_merged_openapi_has_every_service(self, live: LiveStack) -> None:
+        document = httpx.get(live.url() + "/api/v1/openapi.json").json()
+        for path in ("/api/v1/orgs", "/api/v1/members", "/api/v1/activities", "/api/v1/auth/token"):
+            assert path in document["paths"]
+        assert not any(p.startswith("/internal") for p in document["paths"])
+        assert httpx.get(live.url() + "/docs").status_code == 200
+
+    def test_an_org_created_through_the_gateway_reaches_the_members_replica_within_a_second(self, live: LiveStack) -> None:
+        headers = admin_headers(live)
+        org = create_org(live, headers)
+        started = time.monotonic()
+
+        arrived = wait_until(lambda: in_members_replica(live, headers, org["id"]), 1.0, 0.02)
+
+        assert arrived, "not in the members' replica after 1 s"
+        assert time.monotonic() - started <= 1.0
+
+
+class TestOutage:
+    def test_orgs_down_is_a_fast_503_and_the_rest_keeps_working(self, live: LiveStack) -> None:
+        headers = admin_headers(live)
+        live.kill("orgs")
+        try:
+            started = time.monotonic()
+            response = httpx.get(live.url() + "/api/v1/orgs", headers=headers, timeout=15)
+            elapsed = time.monotonic() - started
+
+            assert response.status_code == 503
+            assert response.headers["content-type"] == "application/problem+json"
+            assert response.json()["type"] == "/problems/service-unavailable"
+            assert elapsed < 2.0  # well inside the 10 s upstream timeout
+            assert httpx.get(live.url() + "/api/v1/members", headers=headers).status_code == 200
+            assert httpx.get(live.url() + "/api/v1/activities", headers=headers).status_code == 200
+        finally:
+            live.start("orgs")
+
+        org = create_org(live, headers)
+        assert wait_until(lambda: in_members_replica(live, headers, org["id"]), 10, 0.05), "the replica did not catch up"
