@@ -186,6 +186,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     provision_parser.add_argument("--database", default=os.environ.get("POSTGRES_DB", "dangjian"))
     args = parser.parse_args(argv)
+    unknown = [name for name in getattr(args, "names", []) if name not in PROCESSES]
+    if unknown:
+        parser.error(f"unknown process {', '.join(unknown)}; choose from {', '.join(PROCESSES)}")
 
     if args.command == "run":
         sys.exit(run(args.host, args.port, args.service_port, args.data_dir.resolve()))
