@@ -3,7 +3,7 @@
 The proxied path skips FastAPI's routing and dependency machinery on purpose: it is the hot path
 of every request. The upstream client is aiohttp's, not httpx's: httpx's connection pool
 serializes under concurrency (encode/httpx#3215) and kept 0.37 of direct throughput at 10
-concurrent requests on this kind of machine, aiohttp 0.82–0.96 (benchmarks/README.md).
+concurrent requests on this kind of machine, aiohttp 0.82 to 0.96 (benchmarks/README.md).
 
 Status, headers and bodies pass through unchanged (bodies stream in both directions; encoded
 bodies are not decoded), hop-by-hop headers are dropped, and the request id and a child
@@ -148,15 +148,21 @@ class ServiceProxy:
         except (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError) as error:
             if started:
                 raise
-            await _problem(send, 503, f"The {service} service is unavailable", "service-unavailable", service, error)
+            await _problem(
+                send, 503, f"The {service} service is unavailable", slug="service-unavailable", service=service, error=error
+            )
         except TimeoutError as error:
             if started:
                 raise
-            await _problem(send, 504, f"The {service} service did not answer in time", "gateway-timeout", service, error)
+            await _problem(
+                send, 504, f"The {service} service did not answer in time", slug="gateway-timeout", service=service, error=error
+            )
         except aiohttp.ClientError as error:
             if started:
                 raise
-            await _problem(send, 502, f"The {service} service gave no valid answer", "bad-gateway", service, error)
+            await _problem(
+                send, 502, f"The {service} service gave no valid answer", slug="bad-gateway", service=service, error=error
+            )
 
 
 async def _request_body(scope: Scope, receive: Receive) -> tuple[bytes | AsyncIterator[bytes], int | None]:
@@ -188,7 +194,7 @@ async def _request_body(scope: Scope, receive: Receive) -> tuple[bytes | AsyncIt
     return stream(), declared
 
 
-async def _problem(send: Send, status: int, detail: str, slug: str, service: str, error: BaseException) -> None:
+async def _problem(send: Send, status: int, detail: str, *, slug: str, service: str, error: BaseException) -> None:
     logger.warning("upstream failed", extra={"service": service, "status": status, "error": type(error).__name__})
     body = orjson.dumps(problem_body(status, detail, slug=slug, service=service))
     headers = [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]

@@ -7,7 +7,7 @@ from services.kit.schemas import Schema
 
 class TokenResponse(Schema):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
     expires_in: int
 
 

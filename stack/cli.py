@@ -167,9 +167,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     run_parser = commands.add_parser("run", help="migrate and start all four processes")
     run_parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-    run_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", GATEWAY.default_port)))
+    run_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", str(GATEWAY.default_port))))
     run_parser.add_argument(
-        "--service-port", type=int, default=int(os.environ.get("SERVICE_PORT", 8001)), help="first of three ports"
+        "--service-port", type=int, default=int(os.environ.get("SERVICE_PORT", "8001")), help="first of three ports"
     )
     run_parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("DATA_DIR", "data")))
     migrate_parser = commands.add_parser("migrate", help="upgrade schemas to head")

@@ -61,7 +61,9 @@ async def activities_client(test_db: SuiteDatabase) -> AsyncIterator[httpx.Async
 
 @pytest.fixture
 async def gateway_client(test_db: SuiteDatabase) -> AsyncIterator[httpx.AsyncClient]:
-    settings = GatewaySettings(**_common(test_db, "gateway"), admin_password=ADMIN_PASSWORD, service_clients={"svc-test": "s3cret-value"})
+    settings = GatewaySettings(
+        **_common(test_db, "gateway"), admin_password=ADMIN_PASSWORD, service_clients={"svc-test": "s3cret-value"}
+    )
     async with in_process(create_gateway(settings)) as client:
         yield client
 

@@ -56,7 +56,12 @@ def create_test_database(data_dir: Path) -> SuiteDatabase:
     else:
         db.urls = {name: f"sqlite+aiosqlite:///{data_dir / (name + '.db')}" for name in PROCESSES}
     migrate = subprocess.run(
-        [sys.executable, "-m", "stack", "migrate"], env={**os.environ, **db.env()}, cwd=PROJECT_ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "stack", "migrate"],
+        env={**os.environ, **db.env()},
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert migrate.returncode == 0, migrate.stderr
     return db
@@ -150,7 +155,9 @@ class LiveStack:
         return f"http://127.0.0.1:{self.ports[name]}"
 
     def migrate(self) -> None:
-        subprocess.run([sys.executable, "-m", "stack", "migrate"], env=self.env, cwd=PROJECT_ROOT, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "stack", "migrate"], env=self.env, cwd=PROJECT_ROOT, check=True, capture_output=True
+        )
 
     def start(self, *names: str) -> None:
         """Start the named processes together and wait until each answers its health check."""

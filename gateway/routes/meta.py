@@ -41,10 +41,10 @@ def _merge(own: dict[str, Any], documents: dict[str, dict[str, Any] | None]) -> 
         text = json.dumps(document)
         for old, new in renames.items():
             text = text.replace(f'"#/components/schemas/{old}"', f'"#/components/schemas/{new}"')
-        document = json.loads(text)
-        for name, schema in document.get("components", {}).get("schemas", {}).items():
+        renamed = json.loads(text)
+        for name, schema in renamed.get("components", {}).get("schemas", {}).items():
             schemas[renames.get(name, name)] = schema
-        for path, item in document.get("paths", {}).items():
+        for path, item in renamed.get("paths", {}).items():
             if path.startswith("/api/v1/"):
                 merged["paths"][path] = item
     merged["components"] = {**own.get("components", {}), "schemas": schemas}

@@ -2,14 +2,14 @@
 
 from fastapi import FastAPI
 
-from services.kit.app import create_app as create_process_app
-from services.kit.consumer import FeedSubscriptions
-from services.kit.db import Database
-from services.kit.outbox import feed_router
 from services.activities.events import apply_org_event
 from services.activities.models import consumer_cursors, outbox
 from services.activities.routes import activities
 from services.activities.settings import CLIENT_ID, SCHEMA, ActivitiesSettings
+from services.kit.app import create_app as create_process_app
+from services.kit.consumer import FeedSubscriptions
+from services.kit.db import Database
+from services.kit.outbox import feed_router
 
 
 def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:

@@ -4,10 +4,10 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.activities.models import org_replica
 from services.kit.outbox import FeedEvent
 from services.kit.replica import apply_node_snapshot
 from services.kit.schemas import Schema
-from services.activities.models import org_replica
 
 ORG_EVENT_PREFIX = "org."
 

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, DateTime, String, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from services.activities.settings import SCHEMA
 from services.kit.consumer import cursor_table
 from services.kit.db import make_metadata
 from services.kit.outbox import outbox_table
 from services.kit.replica import tree_replica_table
-from services.activities.settings import SCHEMA
 
 
 def _now() -> datetime:

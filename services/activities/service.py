@@ -2,7 +2,7 @@
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.activities import rules
@@ -14,7 +14,7 @@ from services.kit.problems import Unprocessable
 from services.kit.tree import within_node
 
 
-def _caller_orgs(caller: Caller) -> object:
+def _caller_orgs(caller: Caller) -> ColumnElement[bool]:
     return within_node(caller.scope_org_id, org_replica.c.path, org_replica.c.id, org_replica.c.path)
 
 

@@ -22,7 +22,7 @@ from fastapi import Depends, Request
 from services.kit.problems import Problem
 
 ALGORITHM = "EdDSA"
-ACCESS_TOKEN_TYPE = "access"
+ACCESS_TOKEN_TYPE = "access"  # noqa: S105 - the `typ` claim, not a secret
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,9 @@ class FeedConsumer:
             if exists:
                 return
             try:
-                await session.execute(insert(self._cursors).values(source=self.source, position=START, updated_at=datetime.now(UTC)))
+                await session.execute(
+                    insert(self._cursors).values(source=self.source, position=START, updated_at=datetime.now(UTC))
+                )
                 await session.commit()
             except IntegrityError:  # a concurrent replica made it: fine
                 await session.rollback()

@@ -22,7 +22,7 @@ def run_migrations(metadata: MetaData, url: str) -> None:
     config = context.config
     url = config.attributes.get("database_url") or url
 
-    def include_name(name: str | None, type_: str, _parents: dict[str, Any]) -> bool:
+    def include_name(name: str | None, type_: str, _parents: Any) -> bool:
         return name == schema if type_ == "schema" else True
 
     def configure_and_run(connection: Connection) -> None:

@@ -15,9 +15,10 @@ from uuid import UUID
 
 from fastapi import Query
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Select, tuple_
+from sqlalchemy import Select, tuple_
 
 from services.kit.problems import Problem
+from services.kit.tree import ColumnLike
 
 T = TypeVar("T")
 
@@ -43,7 +44,7 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, columns: Sequence[ColumnElement[Any]]) -> list[Any]:
+def decode_cursor(cursor: str, columns: Sequence[ColumnLike]) -> list[Any]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = json.loads(raw)
@@ -57,7 +58,7 @@ def decode_cursor(cursor: str, columns: Sequence[ColumnElement[Any]]) -> list[An
         raise InvalidCursor() from None
 
 
-def keyset_page(stmt: Select[Any], columns: Sequence[ColumnElement[Any]], cursor: str | None, limit: int) -> Select[Any]:
+def keyset_page(stmt: Select[Any], columns: Sequence[ColumnLike], cursor: str | None, limit: int) -> Select[Any]:
     """One page of `stmt` in the order of `columns` (ascending), one row more to see if it goes on."""
     if cursor:
         after = decode_cursor(cursor, columns)
@@ -78,7 +79,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _typed(value: Any, column: ColumnElement[Any]) -> Any:
+def _typed(value: Any, column: ColumnLike) -> Any:
     python_type = column.type.python_type
     if value is None or isinstance(value, python_type):
         return value

@@ -10,7 +10,11 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, String, and_, func, literal, select, true
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.types import TypeEngine
+
+# A table column or a mapped attribute: both work in expressions.
+ColumnLike = ColumnElement[Any] | QueryableAttribute[Any]
 
 PATH_MAX_LENGTH = 33 * 16 + 1
 _UPPER = "~"
@@ -32,23 +36,23 @@ def depth(path: str) -> int:
     return path.count("/") - 1
 
 
-def subtree_of(path_column: ColumnElement[str], root_path: Any) -> ColumnElement[bool]:
+def subtree_of(path_column: ColumnLike, root_path: Any) -> ColumnElement[bool]:
     """Rows whose path lies in the subtree of `root_path` (a string or a scalar subquery)."""
     if isinstance(root_path, str):
         return and_(path_column >= root_path, path_column < root_path + _UPPER)
     return and_(path_column >= root_path, path_column < root_path.concat(_UPPER))
 
 
-def rebased_path(path_column: ColumnElement[str], old_prefix: str, new_prefix: str) -> ColumnElement[str]:
+def rebased_path(path_column: ColumnLike, old_prefix: str, new_prefix: str) -> ColumnElement[str]:
     """SQL for the path of a descendant after its ancestor moved from `old_prefix` to `new_prefix`."""
     return literal(new_prefix, String).concat(func.substr(path_column, len(old_prefix) + 1))
 
 
 def within_node(
     node_id: UUID | None,
-    path_column: ColumnElement[str],
-    tree_id_column: ColumnElement[Any],
-    tree_path_column: ColumnElement[str],
+    path_column: ColumnLike,
+    tree_id_column: ColumnLike,
+    tree_path_column: ColumnLike,
 ) -> ColumnElement[bool]:
     """Rows whose path lies under the node `node_id` of the tree table, decided inside the query.
 

@@ -2,7 +2,7 @@
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.auth import Caller
@@ -14,7 +14,7 @@ from services.members.models import Member, org_replica
 from services.members.schemas import MemberCreate
 
 
-def _caller_orgs(caller: Caller) -> object:
+def _caller_orgs(caller: Caller) -> ColumnElement[bool]:
     return within_node(caller.scope_org_id, org_replica.c.path, org_replica.c.id, org_replica.c.path)
 
 

@@ -1,9 +1,8 @@
 """Organization tree operations. They take a session, flush, record events, and never commit."""
 
 import uuid
-from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import ColumnElement, Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.auth import Caller
@@ -16,11 +15,11 @@ from services.orgs.models import Organization, outbox
 from services.orgs.schemas import OrgCreate, OrgKind, OrgMove, OrgSnapshot, OrgTier
 
 
-def in_scope(caller: Caller) -> Any:
+def in_scope(caller: Caller) -> ColumnElement[bool]:
     return within_node(caller.scope_org_id, Organization.path, Organization.id, Organization.path)
 
 
-def visible(caller: Caller) -> Select[tuple[Organization]]:
+def visible(caller: Caller) -> Select[Organization]:
     return select(Organization).where(in_scope(caller))
 
 

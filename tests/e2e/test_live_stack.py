@@ -4,6 +4,7 @@ import time
 import uuid
 
 import httpx
+
 from tests.conftest import ADMIN_PASSWORD
 from tests.support import LiveStack, wait_until
 

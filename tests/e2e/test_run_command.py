@@ -18,7 +18,9 @@ def test_run_brings_up_all_four_processes_on_sqlite(tmp_path: Path) -> None:
     env |= {"ADMIN_PASSWORD": "Run-test-password-1", "PORT": str(port), "SERVICE_PORT": str(port + 1), "DATA_DIR": str(tmp_path)}
     log = tmp_path / "run.log"
     with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "stack", "run"], env=env, cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "stack", "run"], env=env, cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT
+        )
     try:
         assert wait_until(lambda: "is up at" in log.read_text(), 60, 0.2), log.read_text()[-3000:]
         base = f"http://127.0.0.1:{port}"

@@ -30,7 +30,15 @@ def _b64(data: dict[str, object]) -> str:
 
 def _claims(**overrides: object) -> dict[str, object]:
     now = int(time.time())
-    return {"iss": ISSUER, "aud": AUDIENCE, "sub": "u1", "iat": now, "exp": now + 60, "typ": "access", "roles": ["viewer"]} | overrides
+    return {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": "u1",
+        "iat": now,
+        "exp": now + 60,
+        "typ": "access",
+        "roles": ["viewer"],
+    } | overrides
 
 
 class TestVerify:
@@ -67,7 +75,9 @@ class TestVerify:
         ],
         ids=["expired", "wrong-audience", "wrong-issuer", "not-an-access-token"],
     )
-    def test_bad_claims_are_refused(self, keypair: tuple[bytes, bytes], verifier: TokenVerifier, overrides: dict[str, object]) -> None:
+    def test_bad_claims_are_refused(
+        self, keypair: tuple[bytes, bytes], verifier: TokenVerifier, overrides: dict[str, object]
+    ) -> None:
         from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
         token = jwt.encode(_claims(**overrides), load_pem_private_key(keypair[0], None), algorithm="EdDSA")  # type: ignore[arg-type]

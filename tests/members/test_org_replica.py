@@ -39,7 +39,12 @@ def feed_of(orgs_client: httpx.AsyncClient, tokens: Tokens):  # type: ignore[no-
 def consumer(members_db: Database, fetch, apply=apply_org_event, source: str | None = None) -> FeedConsumer:  # type: ignore[no-untyped-def]
     # A source name of its own: the live members process keeps its cursor under "orgs".
     return FeedConsumer(
-        source=source or f"test-{uuid.uuid4().hex[:8]}", fetch=fetch, apply=apply, db=members_db, cursors=consumer_cursors, poll_interval_s=0.02
+        source=source or f"test-{uuid.uuid4().hex[:8]}",
+        fetch=fetch,
+        apply=apply,
+        db=members_db,
+        cursors=consumer_cursors,
+        poll_interval_s=0.02,
     )
 
 
@@ -50,7 +55,11 @@ async def drain(c: FeedConsumer) -> None:
 
 async def replica_paths(db: Database, ids: list[str]) -> dict[str, str]:
     async with db.read_sessions() as session:
-        rows = (await session.execute(select(org_replica.c.id, org_replica.c.path).where(org_replica.c.id.in_([uuid.UUID(i) for i in ids])))).all()
+        rows = (
+            await session.execute(
+                select(org_replica.c.id, org_replica.c.path).where(org_replica.c.id.in_([uuid.UUID(i) for i in ids]))
+            )
+        ).all()
     return {str(row.id): row.path for row in rows}
 
 
@@ -67,7 +76,9 @@ async def test_the_replica_follows_creation_and_moves(
     assert set(paths) == set(ids)
     assert paths["{}".format(tree["branch"]["id"])].startswith(paths[tree["township_a"]["id"]])
 
-    moved = await orgs_client.post(f"/api/v1/orgs/{tree['community']['id']}/move", json={"parent_id": tree["township_b"]["id"]}, headers=admin)
+    moved = await orgs_client.post(
+        f"/api/v1/orgs/{tree['community']['id']}/move", json={"parent_id": tree["township_b"]["id"]}, headers=admin
+    )
     assert moved.status_code == 200
     await drain(c)
 
@@ -79,7 +90,9 @@ async def test_the_replica_follows_creation_and_moves(
 async def test_replaying_the_feed_changes_nothing(orgs_client: httpx.AsyncClient, members_db: Database, tokens: Tokens) -> None:
     admin = tokens.headers("org_admin")
     tree = await create_tree(orgs_client, admin)
-    await orgs_client.post(f"/api/v1/orgs/{tree['community']['id']}/move", json={"parent_id": tree["township_b"]["id"]}, headers=admin)
+    await orgs_client.post(
+        f"/api/v1/orgs/{tree['community']['id']}/move", json={"parent_id": tree["township_b"]["id"]}, headers=admin
+    )
     ids = [o["id"] for o in tree.values()]
     c = consumer(members_db, feed_of(orgs_client, tokens))
     await drain(c)

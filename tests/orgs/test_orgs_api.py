@@ -23,7 +23,9 @@ class TestCreateOrg:
 
     async def test_invalid_body_is_a_problem_naming_the_fields(self, orgs_client: httpx.AsyncClient, tokens: Tokens) -> None:
         response = await orgs_client.post(
-            "/api/v1/orgs", json={"name": "", "kind": "nonsense", "tier": "county", "extra": 1}, headers=tokens.headers("org_admin")
+            "/api/v1/orgs",
+            json={"name": "", "kind": "nonsense", "tier": "county", "extra": 1},
+            headers=tokens.headers("org_admin"),
         )
 
         assert response.status_code == 422
@@ -32,7 +34,9 @@ class TestCreateOrg:
         assert problem["type"] == "/problems/validation-error"
         assert {e["field"] for e in problem["errors"]} == {"name", "kind", "extra"}
 
-    async def test_wrong_placement_is_refused_and_nothing_is_written(self, orgs_client: httpx.AsyncClient, tokens: Tokens) -> None:
+    async def test_wrong_placement_is_refused_and_nothing_is_written(
+        self, orgs_client: httpx.AsyncClient, tokens: Tokens
+    ) -> None:
         admin = tokens.headers("org_admin")
         county = await create_org(orgs_client, admin, tier="county")
         code = unique_code()
@@ -49,7 +53,9 @@ class TestCreateOrg:
         assert [o["id"] for o in listed.json()["items"]] == [county["id"]]
 
     async def test_viewer_may_not_create(self, orgs_client: httpx.AsyncClient, tokens: Tokens) -> None:
-        response = await orgs_client.post("/api/v1/orgs", json={"name": "x", "kind": "committee", "tier": "county"}, headers=tokens.headers("viewer"))
+        response = await orgs_client.post(
+            "/api/v1/orgs", json={"name": "x", "kind": "committee", "tier": "county"}, headers=tokens.headers("viewer")
+        )
 
         assert response.status_code == 403
         assert response.json()["type"] == "/problems/forbidden"
@@ -138,7 +144,11 @@ class TestMoveOrg:
         assert response.json()["parent_id"] == tree["township_b"]["id"]
         under_b = await orgs_client.get("/api/v1/orgs", params={"within": tree["township_b"]["id"]}, headers=admin)
         under_a = await orgs_client.get("/api/v1/orgs", params={"within": tree["township_a"]["id"]}, headers=admin)
-        assert [o["id"] for o in under_b.json()["items"]] == [tree["township_b"]["id"], tree["community"]["id"], tree["branch"]["id"]]
+        assert [o["id"] for o in under_b.json()["items"]] == [
+            tree["township_b"]["id"],
+            tree["community"]["id"],
+            tree["branch"]["id"],
+        ]
         assert [o["id"] for o in under_a.json()["items"]] == [tree["township_a"]["id"]]
 
     async def test_moving_under_an_own_descendant_is_refused(self, orgs_client: httpx.AsyncClient, tokens: Tokens) -> None:
