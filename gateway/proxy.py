@@ -77,7 +77,9 @@ class Upstreams:
 
     def __init__(self, urls: dict[str, str], *, connect_timeout_s: float, timeout_s: float, max_connections: int) -> None:
         self.urls = urls
-        self._timeout = aiohttp.ClientTimeout(total=timeout_s, sock_connect=connect_timeout_s)
+        # A read timeout, not a total one: a slow service is cut off after `timeout_s` of
+        # silence, while a large body that keeps flowing may take longer.
+        self._timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout_s, sock_read=timeout_s)
         self._max_connections = max_connections
         self._session: aiohttp.ClientSession | None = None
 
@@ -145,7 +147,7 @@ class ServiceProxy:
                 async for chunk in upstream.content.iter_chunked(_STREAM_THRESHOLD):
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
                 await send({"type": "http.response.body", "body": b""})
-        except (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError) as error:
+        except aiohttp.ClientConnectorError as error:
             if started:
                 raise
             await _problem(

@@ -1,5 +1,6 @@
 """The four real processes: routing, tokens, the replica across processes, and an outage."""
 
+import json
 import time
 import uuid
 
@@ -46,11 +47,26 @@ class TestGateway:
         response = httpx.get(live.url() + "/api/v1/me", headers=admin_headers(live))
         assert response.json()["username"] == "admin"
 
-    def test_request_id_goes_through_to_the_service(self, live: LiveStack) -> None:
-        response = httpx.get(live.url() + "/api/v1/orgs", headers={"X-Request-ID": "e2e-req-1"})
-        assert response.headers["x-request-id"] == "e2e-req-1"
+    def test_request_id_and_trace_go_through_to_the_service_logs(self, live: LiveStack) -> None:
+        trace_id = uuid.uuid4().hex
+        traceparent = f"00-{trace_id}-b7ad6b7169203331-01"
+        response = httpx.get(
+            live.url() + "/api/v1/orgs?q=13800138000", headers={"X-Request-ID": "e2e-req-1", "traceparent": traceparent}
+        )
         assert response.headers.get_list("x-request-id") == ["e2e-req-1"]
-        assert wait_until(lambda: "e2e-req-1" in live.logs["orgs"].read_text(), 5)
+
+        def orgs_line() -> dict[str, object] | None:
+            for line in live.logs["orgs"].read_text().splitlines():
+                if line.startswith("{") and "e2e-req-1" in line:
+                    return dict(json.loads(line))
+            return None
+
+        line = wait_until(orgs_line, 5)
+        assert line, "no JSON log line with the request id in the orgs log"
+        assert line["request_id"] == "e2e-req-1"
+        assert line["trace_id"] == trace_id
+        assert line["path"] == "/api/v1/orgs"
+        assert "13800138000" not in live.logs["orgs"].read_text() + live.logs["gateway"].read_text()
 
     def test_the_merged_openapi_has_every_service(self, live: LiveStack) -> None:
         document = httpx.get(live.url() + "/api/v1/openapi.json").json()

@@ -1,0 +1,176 @@
+"""The gateway's forwarding against stub upstreams: pass-through, streaming, and failures as
+problems within the timeout."""
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+
+from gateway.app import create_app
+from gateway.settings import GatewaySettings
+from tests.conftest import ADMIN_PASSWORD
+from tests.support import SuiteDatabase, free_port_block, in_process
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+async def _read_request(reader: asyncio.StreamReader) -> tuple[bytes, bytes]:
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = 0
+    chunked = False
+    for line in head.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.lower() == b"content-length":
+            length = int(value)
+        if name.lower() == b"transfer-encoding" and b"chunked" in value.lower():
+            chunked = True
+    if chunked:
+        body = b""
+        while True:
+            size = int((await reader.readline()).strip(), 16)
+            if size == 0:
+                await reader.readline()
+                break
+            body += await reader.readexactly(size)
+            await reader.readline()
+        return head, body
+    return head, await reader.readexactly(length)
+
+
+@pytest.fixture
+async def upstream() -> AsyncIterator[tuple[int, list[Handler]]]:
+    """A raw HTTP server on a free port whose behaviour each test sets."""
+    port = free_port_block(1)
+    handlers: list[Handler] = []
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            await handlers[0](reader, writer)
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", port)
+    yield port, handlers
+    server.close()
+
+
+async def _gateway(test_db: SuiteDatabase, orgs_port: int, timeout_s: float = 10.0) -> GatewaySettings:
+    return GatewaySettings(
+        data_dir=test_db.data_dir,
+        database_url=test_db.urls["gateway"],
+        json_logs=False,
+        admin_password=ADMIN_PASSWORD,
+        orgs_url=f"http://127.0.0.1:{orgs_port}",
+        upstream_timeout_s=timeout_s,
+    )
+
+
+async def test_status_headers_and_body_pass_through(test_db: SuiteDatabase, upstream: tuple[int, list[Handler]]) -> None:
+    port, handlers = upstream
+    seen: list[bytes] = []
+
+    async def teapot(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head, _ = await _read_request(reader)
+        seen.append(head)
+        body = b'{"brewed": true}'
+        writer.write(
+            b"HTTP/1.1 418 I'm a teapot\r\ncontent-type: application/json\r\nx-custom: kept\r\n"
+            b"content-length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+        )
+        await writer.drain()
+
+    handlers.append(teapot)
+    async with in_process(create_app(await _gateway(test_db, port))) as gateway:
+        response = await gateway.get("/api/v1/orgs/x?q=1", headers={"Authorization": "Bearer t", "X-Request-ID": "rid-1"})
+
+    assert response.status_code == 418
+    assert response.headers["x-custom"] == "kept"
+    assert response.json() == {"brewed": True}
+    assert response.headers.get_list("x-request-id") == ["rid-1"]
+    request_head = seen[0].decode().lower()
+    assert request_head.startswith("get /api/v1/orgs/x?q=1 ")
+    assert "authorization: bearer t" in request_head
+    assert "x-request-id: rid-1" in request_head
+    assert "traceparent: 00-" in request_head
+
+
+async def test_large_bodies_stream_both_ways(test_db: SuiteDatabase, upstream: tuple[int, list[Handler]]) -> None:
+    port, handlers = upstream
+    size = 3 * 1024 * 1024
+
+    async def echo_length_then_big_chunked_body(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        _, body = await _read_request(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nx-received: " + str(len(body)).encode() + b"\r\n\r\n")
+        chunk = b"x" * 65536
+        for _ in range(size // len(chunk)):
+            writer.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+            await writer.drain()
+        writer.write(b"0\r\n\r\n")
+        await writer.drain()
+
+    handlers.append(echo_length_then_big_chunked_body)
+    async with in_process(create_app(await _gateway(test_db, port))) as gateway:
+        response = await gateway.post("/api/v1/orgs/import", content=b"y" * size)
+
+    assert response.status_code == 200
+    assert response.headers["x-received"] == str(size)
+    assert len(response.content) == size
+
+
+async def test_a_refused_connection_is_a_503_problem(test_db: SuiteDatabase) -> None:
+    closed_port = free_port_block(1)
+    async with in_process(create_app(await _gateway(test_db, closed_port))) as gateway:
+        response = await gateway.get("/api/v1/orgs")
+
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["service"] == "orgs"
+    assert response.headers["retry-after"] == "1"
+
+
+async def test_a_silent_service_is_a_504_problem_within_the_timeout(
+    test_db: SuiteDatabase, upstream: tuple[int, list[Handler]]
+) -> None:
+    port, handlers = upstream
+
+    async def silent(reader: asyncio.StreamReader, _writer: asyncio.StreamWriter) -> None:
+        await _read_request(reader)
+        await asyncio.sleep(5)
+
+    handlers.append(silent)
+    async with in_process(create_app(await _gateway(test_db, port, timeout_s=0.5))) as gateway:
+        started = time.monotonic()
+        response = await gateway.get("/api/v1/orgs")
+        elapsed = time.monotonic() - started
+
+    assert response.status_code == 504
+    assert response.json()["type"] == "/problems/gateway-timeout"
+    assert elapsed < 1.5
+
+
+async def test_a_broken_answer_is_a_502_problem(test_db: SuiteDatabase, upstream: tuple[int, list[Handler]]) -> None:
+    port, handlers = upstream
+
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await _read_request(reader)
+        writer.write(b"this is not http\r\n\r\n")
+        await writer.drain()
+
+    handlers.append(hang_up)
+    async with in_process(create_app(await _gateway(test_db, port))) as gateway:
+        response = await gateway.get("/api/v1/orgs")
+
+    assert response.status_code == 502
+    assert response.json()["type"] == "/problems/bad-gateway"
+
+
+async def test_paths_the_gateway_owns_are_not_forwarded(test_db: SuiteDatabase) -> None:
+    closed_port = free_port_block(1)
+    async with in_process(create_app(await _gateway(test_db, closed_port))) as gateway:
+        token = await gateway.post("/api/v1/auth/token", data={"username": "admin", "password": ADMIN_PASSWORD})
+        unknown = await gateway.get("/api/v1/nothing-here")
+
+    assert token.status_code == 200
+    assert unknown.status_code == 404
+    assert unknown.json()["type"] == "/problems/not-found"
