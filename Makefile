@@ -14,7 +14,7 @@ $(VENV)/bin/python:
 
 $(RUNTIME): requirements.lock pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install -q --require-hashes -r requirements.lock
-	$(BIN)/pip install -q --no-deps --no-build-isolation -e . || $(BIN)/pip install -q --no-deps -e .
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
 $(DEV): requirements-dev.lock $(RUNTIME)

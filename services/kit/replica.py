@@ -8,10 +8,13 @@ anything older than what is held — replaying a feed changes nothing. When a no
 """
 
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import Column, Integer, MetaData, Table, Uuid, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.kit.consumer import Apply
+from services.kit.outbox import FeedEvent
 from services.kit.tree import path_type, rebased_path, subtree_of
 
 
@@ -45,3 +48,25 @@ async def apply_node_snapshot(session: AsyncSession, table: Table, snapshot: dic
             .values(path=rebased_path(table.c.path, old_path, new_path))
         )
     return True
+
+
+def snapshot_applier(table: Table, event_prefix: str) -> Apply:
+    """A feed consumer's `apply` that holds every `<event_prefix>*` event's payload as a node.
+
+    Payload values are converted to the replica's column types (ids arrive as strings); keys
+    the replica has no column for are ignored, so the producer can add fields freely.
+    """
+
+    async def apply(session: AsyncSession, event: FeedEvent) -> None:
+        if event.type.startswith(event_prefix):
+            await apply_node_snapshot(session, table, _typed(table, event.payload))
+
+    return apply
+
+
+def _typed(table: Table, payload: dict[str, Any]) -> dict[str, Any]:
+    values = {}
+    for key, value in payload.items():
+        if key in table.c:
+            values[key] = UUID(value) if value is not None and isinstance(table.c[key].type, Uuid) else value
+    return values
