@@ -10,6 +10,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 
+from services.kit.auth import CallerDep
 from services.kit.peers import PeerClient
 
 router = APIRouter(tags=["meta"])
@@ -66,6 +67,15 @@ async def openapi(request: Request) -> dict[str, Any]:
     if "x-unavailable-services" not in merged:
         state.openapi_cache = (time.monotonic() + _CACHE_SECONDS, merged)
     return merged
+
+
+@router.get("/api/v1/policy")
+async def policy(request: Request, _caller: CallerDep) -> dict[str, Any]:
+    """Every service's policy (the numbers its rules use), as configured now."""
+    peers: dict[str, PeerClient] = request.app.state.peers
+    headers = {"authorization": request.headers["authorization"]}
+    documents = await asyncio.gather(*(peer.get_json("/policy", headers=headers) for peer in peers.values()))
+    return dict(zip(peers, documents, strict=True))
 
 
 @router.get("/docs", include_in_schema=False)

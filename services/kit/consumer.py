@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.db import Database
 from services.kit.outbox import START, FeedEvent, FeedPage
-from services.kit.peers import PeerClient, ServiceTokenProvider
+from services.kit.peers import PeerClient, ServicePeers
 from services.kit.settings import ServiceSettings
 
 logger = logging.getLogger("kit.consumer")
@@ -140,37 +140,22 @@ class FeedConsumer:
 
 
 class FeedSubscriptions:
-    """The feeds one service follows: peer clients, its machine token, and a consumer per feed.
-
-    `start`/`stop` are lifespan hooks; `consumers` is there for tests and health reports.
-    """
+    """The feeds one service follows, a consumer per peer feed; `start`/`stop` are lifespan hooks."""
 
     def __init__(
-        self, *, settings: ServiceSettings, client_id: str, db: Database, cursors: Table, feeds: dict[str, tuple[str, Apply]]
+        self, *, settings: ServiceSettings, peers: ServicePeers, db: Database, cursors: Table, feeds: dict[str, Apply]
     ) -> None:
-        self.tokens = ServiceTokenProvider(settings.gateway_url, client_id, settings.client_secret)
-        self.peers = {
-            source: PeerClient(
-                source,
-                url,
-                token_source=self.tokens,
-                connect_timeout_s=settings.peer_connect_timeout_s,
-                read_timeout_s=settings.peer_read_timeout_s,
-                retries=0,
-            )
-            for source, (url, _apply) in feeds.items()
-        }
         self.enabled = settings.consume_feeds
         self.consumers = [
             FeedConsumer(
                 source=source,
-                fetch=http_feed(self.peers[source]),
+                fetch=http_feed(peers[source]),
                 apply=apply,
                 db=db,
                 cursors=cursors,
                 poll_interval_s=settings.feed_poll_interval_s,
             )
-            for source, (_url, apply) in feeds.items()
+            for source, apply in feeds.items()
         ]
 
     async def start(self, _app: object) -> None:
@@ -180,6 +165,3 @@ class FeedSubscriptions:
     async def stop(self, _app: object) -> None:
         for consumer in self.consumers:
             await consumer.stop()
-        for peer in self.peers.values():
-            await peer.aclose()
-        await self.tokens.aclose()

@@ -15,6 +15,7 @@ import httpx
 
 from services.kit.observability import outgoing_headers
 from services.kit.problems import Problem
+from services.kit.settings import ServiceSettings
 
 logger = logging.getLogger("kit.peers")
 
@@ -117,3 +118,40 @@ class ServiceTokenProvider:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+
+class ServicePeers:
+    """A service's clients for the other services, each call carrying this service's own token.
+
+    `transports` replaces the network for named peers (tests wire in-process apps this way).
+    """
+
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        client_id: str,
+        *,
+        transports: dict[str, httpx.AsyncBaseTransport] | None = None,
+    ) -> None:
+        self.tokens = ServiceTokenProvider(settings.gateway_url, client_id, settings.client_secret)
+        urls = {"orgs": settings.orgs_url, "members": settings.members_url, "activities": settings.activities_url}
+        self._clients = {
+            name: PeerClient(
+                name,
+                url,
+                token_source=self.tokens,
+                connect_timeout_s=settings.peer_connect_timeout_s,
+                read_timeout_s=settings.peer_read_timeout_s,
+                retries=1,
+                transport=(transports or {}).get(name),
+            )
+            for name, url in urls.items()
+        }
+
+    def __getitem__(self, name: str) -> PeerClient:
+        return self._clients[name]
+
+    async def stop(self, _app: object = None) -> None:
+        for client in self._clients.values():
+            await client.aclose()
+        await self.tokens.aclose()

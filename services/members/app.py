@@ -6,6 +6,8 @@ from services.kit.app import create_app as create_process_app
 from services.kit.consumer import FeedSubscriptions
 from services.kit.db import Database
 from services.kit.outbox import feed_router
+from services.kit.peers import ServicePeers
+from services.kit.policy import policy_router
 from services.members.events import apply_org_event
 from services.members.models import consumer_cursors, outbox
 from services.members.routes import members
@@ -17,22 +19,18 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
     db = Database(
         settings.database_url, SCHEMA, pool_size=settings.db_pool_size, statement_timeout_s=settings.db_statement_timeout_s
     )
-    feeds = FeedSubscriptions(
-        settings=settings,
-        client_id=CLIENT_ID,
-        db=db,
-        cursors=consumer_cursors,
-        feeds={"orgs": (settings.orgs_url, apply_org_event)},
-    )
+    peers = ServicePeers(settings, CLIENT_ID)
+    feeds = FeedSubscriptions(settings=settings, peers=peers, db=db, cursors=consumer_cursors, feeds={"orgs": apply_org_event})
     app = create_process_app(
         name="members",
         title="Member records",
         settings=settings,
         db=db,
-        routers=[members.router, feed_router(outbox)],
+        routers=[members.router, feed_router(outbox), policy_router(settings.policy)],
         on_start=[feeds.start],
-        on_stop=[feeds.stop],
+        on_stop=[feeds.stop, peers.stop],
     )
+    app.state.peers = peers
     app.state.feeds = feeds
     return app
 

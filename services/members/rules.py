@@ -1,5 +1,12 @@
 """Pure rules of member records (no I/O)."""
 
+from services.kit.policy import Policy
+
+
+class MembersPolicy(Policy):
+    """The numbers the members rules use (defaults from the seed report and national rules)."""
+
+
 # Organizations that can hold members' relationships (組織關係): not a party group, not dissolved.
 MEMBER_HOLDING_KINDS = frozenset({"committee", "general_branch", "branch", "joint_branch"})
 

@@ -5,9 +5,11 @@ from fastapi import FastAPI
 from services.kit.app import create_app as create_process_app
 from services.kit.db import Database
 from services.kit.outbox import feed_router
+from services.kit.peers import ServicePeers
+from services.kit.policy import policy_router
 from services.orgs.models import outbox
 from services.orgs.routes import orgs
-from services.orgs.settings import SCHEMA, OrgsSettings
+from services.orgs.settings import CLIENT_ID, SCHEMA, OrgsSettings
 
 
 def create_app(settings: OrgsSettings | None = None) -> FastAPI:
@@ -15,13 +17,17 @@ def create_app(settings: OrgsSettings | None = None) -> FastAPI:
     db = Database(
         settings.database_url, SCHEMA, pool_size=settings.db_pool_size, statement_timeout_s=settings.db_statement_timeout_s
     )
-    return create_process_app(
+    peers = ServicePeers(settings, CLIENT_ID)
+    app = create_process_app(
         name="orgs",
         title="Organization setup",
         settings=settings,
         db=db,
-        routers=[orgs.router, feed_router(outbox)],
+        routers=[orgs.router, feed_router(outbox), policy_router(settings.policy)],
+        on_stop=[peers.stop],
     )
+    app.state.peers = peers
+    return app
 
 
 app = create_app()

@@ -1,6 +1,12 @@
 """Pure rules of the organization tree (no I/O)."""
 
+from services.kit.policy import Policy
 from services.orgs.schemas import OrgKind, OrgTier
+
+
+class OrgsPolicy(Policy):
+    """The numbers the orgs rules use (defaults from the seed report and national rules)."""
+
 
 # Which tier may sit directly under which: the county is the root of a deployment.
 ALLOWED_PARENT_TIERS: dict[OrgTier, frozenset[OrgTier | None]] = {

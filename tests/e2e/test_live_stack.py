@@ -106,3 +106,10 @@ class TestOutage:
 
         org = create_org(live, headers)
         assert wait_until(lambda: in_members_replica(live, headers, org["id"]), 10, 0.05), "the replica did not catch up"
+
+
+def test_the_policy_of_every_service_is_shown_together(live: LiveStack) -> None:
+    response = httpx.get(live.url() + "/api/v1/policy", headers=admin_headers(live))
+    assert response.status_code == 200
+    assert set(response.json()) == {"orgs", "members", "activities"}
+    assert httpx.get(live.url() + "/api/v1/policy").status_code == 401
