@@ -1,4 +1,4 @@
-"""Local replicas of another service's tree, kept from its event feed.
+"""Local replicas of another service's rows (trees among them), kept from its event feed.
 
 A service that filters by subtree (or checks that a referenced node exists) keeps its own copy
 of the nodes it needs: id, parent, materialized path, a version, and whatever columns it adds.
@@ -7,10 +7,11 @@ anything older than what is held — replaying a feed changes nothing. When a no
 (it moved) its descendants are rebased in the same statement range.
 """
 
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Column, Integer, MetaData, Table, Uuid, insert, select, update
+from sqlalchemy import Column, Date, DateTime, Integer, MetaData, Table, Uuid, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.consumer import Apply
@@ -30,43 +31,66 @@ def tree_replica_table(metadata: MetaData, name: str, *extra_columns: Column[Any
     )
 
 
-async def apply_node_snapshot(session: AsyncSession, table: Table, snapshot: dict[str, Any]) -> bool:
-    """Hold `snapshot` (a node's full state with `id`, `path`, `version`) unless a newer one is held."""
-    columns = {key: value for key, value in snapshot.items() if key in table.c}
-    held = (await session.execute(select(table.c.path, table.c.version).where(table.c.id == columns["id"]))).first()
+async def apply_snapshot(session: AsyncSession, table: Table, snapshot: dict[str, Any]) -> str | None:
+    """Hold `snapshot` (a row's full state with `id` and `version`) unless a newer one is held.
+
+    Returns None when nothing changed, else the previous `path` ("" for a new row or a table
+    without paths) so that tree replicas can rebase descendants.
+    """
+    values = {key: value for key, value in snapshot.items() if key in table.c}
+    has_path = "path" in table.c
+    held_columns = [table.c.version, table.c.path] if has_path else [table.c.version]
+    held = (await session.execute(select(*held_columns).where(table.c.id == values["id"]))).first()
     if held is None:
-        await session.execute(insert(table).values(**columns))
-        return True
-    if held.version >= columns["version"]:
+        await session.execute(insert(table).values(**values))
+        return ""
+    if held.version >= values["version"]:
+        return None
+    await session.execute(update(table).where(table.c.id == values["id"]).values(**values))
+    return str(held.path) if has_path else ""
+
+
+async def apply_node_snapshot(session: AsyncSession, table: Table, snapshot: dict[str, Any]) -> bool:
+    """`apply_snapshot` for a tree node: when its path changed (it moved), rebase its descendants."""
+    old_path = await apply_snapshot(session, table, snapshot)
+    if old_path is None:
         return False
-    await session.execute(update(table).where(table.c.id == columns["id"]).values(**columns))
-    old_path, new_path = held.path, columns["path"]
-    if old_path != new_path:
+    new_path = snapshot["path"]
+    if old_path and old_path != new_path:
         await session.execute(
             update(table)
-            .where(subtree_of(table.c.path, old_path), table.c.id != columns["id"])
+            .where(subtree_of(table.c.path, old_path), table.c.id != snapshot["id"])
             .values(path=rebased_path(table.c.path, old_path, new_path))
         )
     return True
 
 
 def snapshot_applier(table: Table, event_prefix: str) -> Apply:
-    """A feed consumer's `apply` that holds every `<event_prefix>*` event's payload as a node.
+    """A feed consumer's `apply` that holds every `<event_prefix>*` event's payload as a row
+    (a tree node when the replica has a `path` column).
 
-    Payload values are converted to the replica's column types (ids arrive as strings); keys
-    the replica has no column for are ignored, so the producer can add fields freely.
+    Payload values are converted to the replica's column types (ids and dates arrive as
+    strings); keys the replica has no column for are ignored, so the producer can add fields.
     """
+    apply_one = apply_node_snapshot if "path" in table.c else apply_snapshot
 
     async def apply(session: AsyncSession, event: FeedEvent) -> None:
         if event.type.startswith(event_prefix):
-            await apply_node_snapshot(session, table, _typed(table, event.payload))
+            await apply_one(session, table, _typed(table, event.payload))
 
     return apply
 
 
+_FROM_TEXT: tuple[tuple[type[Any], Any], ...] = ((Uuid, UUID), (DateTime, datetime.fromisoformat), (Date, date.fromisoformat))
+
+
 def _typed(table: Table, payload: dict[str, Any]) -> dict[str, Any]:
-    values = {}
-    for key, value in payload.items():
-        if key in table.c:
-            values[key] = UUID(value) if value is not None and isinstance(table.c[key].type, Uuid) else value
-    return values
+    return {key: _column_value(table.c[key].type, value) for key, value in payload.items() if key in table.c}
+
+
+def _column_value(column_type: Any, value: Any) -> Any:
+    if isinstance(value, str):
+        for sql_type, parse in _FROM_TEXT:
+            if isinstance(column_type, sql_type):
+                return parse(value)
+    return value
