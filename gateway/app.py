@@ -68,6 +68,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         reported_checks={name: upstream_check(peer) for name, peer in peers.items()},
         middleware=[Middleware(ServiceProxy, upstreams=upstreams)],
         serve_own_docs=False,
+        max_body_bytes=settings.max_forwarded_body_bytes,
     )
 
 

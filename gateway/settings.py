@@ -28,6 +28,9 @@ class GatewaySettings(ProcessSettings):
     upstream_connect_timeout_s: float = 1.0
     upstream_timeout_s: float = 10.0
     upstream_max_connections: int = 200
+    # The largest body forwarded to a service (member imports reach 50 MB); each service
+    # enforces its own, tighter limits per route. The gateway's own routes take 64 KB.
+    max_forwarded_body_bytes: int = 64 * 1024 * 1024
 
     @property
     def private_key_path(self) -> Path:

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Request
 
 from gateway import service
+from gateway.limits import OWN_ROUTE_MAX_BODY_BYTES
 from gateway.schemas import Me, TokenResponse
 from gateway.settings import GatewaySettings
 from services.kit.auth import CallerDep
@@ -12,7 +13,7 @@ from services.kit.db import ReadSessionDep
 from services.kit.keys import TokenSigner
 from services.kit.problems import Problem
 
-router = APIRouter(prefix="/api/v1", tags=["identity"])
+router = APIRouter(prefix="/api/v1", tags=["identity"], max_body_size=OWN_ROUTE_MAX_BODY_BYTES)
 
 
 @router.post("/auth/token", response_model=TokenResponse)

@@ -10,10 +10,11 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 
+from gateway.limits import OWN_ROUTE_MAX_BODY_BYTES
 from services.kit.auth import CallerDep
 from services.kit.peers import PeerClient
 
-router = APIRouter(tags=["meta"])
+router = APIRouter(tags=["meta"], max_body_size=OWN_ROUTE_MAX_BODY_BYTES)
 
 OPENAPI_PATH = "/api/v1/openapi.json"
 _CACHE_SECONDS = 30.0

@@ -36,6 +36,7 @@ def create_app(
     reported_checks: dict[str, Check] | None = None,
     middleware: Sequence[Middleware] = (),
     serve_own_docs: bool = True,
+    max_body_bytes: int = MAX_BODY_BYTES,
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -55,7 +56,7 @@ def create_app(
         title=title,
         version="1.0.0",
         lifespan=lifespan,
-        max_body_size=MAX_BODY_BYTES,
+        max_body_size=max_body_bytes,
         docs_url="/docs" if serve_own_docs else None,
         redoc_url=None,
     )

@@ -1,14 +1,20 @@
 """Transactional outbox and the ordered feed that other services read it through.
 
-`record_event` adds an event row in the caller's transaction, so an event exists exactly when
-the change does. The feed orders events by (transaction id, sequence) and, on PostgreSQL, only
-hands out events of transactions older than every transaction still running: a transaction that
-took a lower sequence number but commits late is therefore never overtaken, and a reader's
-cursor never jumps past it. On SQLite writers are serialized, so the sequence alone is the
-commit order and the transaction id is 0.
+`record_event` stages an event in the caller's session; the session writes it when it commits,
+in the same transaction as the change, so an event exists exactly when the change does.
+
+The feed hands events out by sequence number, and sequence numbers are taken in commit order:
+on PostgreSQL the staged events are written under a transaction-scoped advisory lock that is
+held from the moment the numbers are taken until the commit is visible, so no transaction can
+take a lower number and commit later — a reader's cursor never jumps past an event still to
+come, however long some transaction takes to commit. (A reader-side "horizon" on the oldest
+running transaction was tried first; PostgreSQL's horizon spans every database on the server,
+so one long transaction anywhere stalled every feed.) On SQLite writers are serialized anyway.
+Staging to the commit also keeps the lock short: it covers the insert and the commit only.
 """
 
 import uuid
+import zlib
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -28,13 +34,14 @@ from sqlalchemy import (
     Text,
     Uuid,
     cast,
+    event,
     func,
     insert,
     literal,
     select,
-    tuple_,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from services.kit.auth import require_scope
 from services.kit.db import ReadSessionDep
@@ -60,26 +67,50 @@ def outbox_table(metadata: MetaData) -> Table:
     return table
 
 
-def _current_txid(session: AsyncSession) -> Any:
+_STAGED = "kit.outbox.staged"
+
+
+def _txid(session: Session) -> Any:
+    # Kept for tracing an event to the transaction that wrote it; the feed orders by `seq`.
     if session.get_bind().dialect.name == "postgresql":
         return cast(cast(func.pg_current_xact_id(), Text), BigInteger)
     return literal(0)
 
 
 async def record_event(session: AsyncSession, table: Table, *, type: str, aggregate_id: UUID, payload: dict[str, Any]) -> UUID:
-    """Add an event to the outbox inside the caller's transaction (never commits)."""
+    """Stage an event; it is written by the session's commit, in the same transaction."""
     event_id = uuid.uuid4()
-    await session.execute(
-        insert(table).values(
-            txid=_current_txid(session),
-            event_id=event_id,
-            type=type,
-            aggregate_id=aggregate_id,
-            payload=payload,
-            occurred_at=datetime.now(UTC),
-        )
-    )
+    row = {
+        "event_id": event_id,
+        "type": type,
+        "aggregate_id": aggregate_id,
+        "payload": payload,
+        "occurred_at": datetime.now(UTC),
+    }
+    session.sync_session.info.setdefault(_STAGED, []).append((table, row))
     return event_id
+
+
+def _lock_key(table: Table) -> int:
+    return zlib.crc32(f"outbox:{table.fullname}".encode())
+
+
+@event.listens_for(Session, "before_commit")
+def write_staged_events(session: Session) -> None:
+    """Write the staged events now (the commit does this; tests call it to hold the lock)."""
+    staged: list[tuple[Table, dict[str, Any]]] = session.info.pop(_STAGED, [])
+    if not staged:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        for key in sorted({_lock_key(table) for table, _ in staged}):
+            session.execute(select(func.pg_advisory_xact_lock(key)))
+    for table, row in staged:
+        session.execute(insert(table).values(txid=_txid(session), **row))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_staged_events(session: Session, _previous_transaction: Any) -> None:
+    session.info.pop(_STAGED, None)
 
 
 class FeedEvent(BaseModel):
@@ -96,28 +127,22 @@ class FeedPage(BaseModel):
     next_cursor: str
 
 
-START = "0.0"
+START = "0"
 
 
-def parse_feed_cursor(cursor: str) -> tuple[int, int]:
+def parse_feed_cursor(cursor: str) -> int:
     try:
-        txid, seq = cursor.split(".")
-        return int(txid), int(seq)
+        return int(cursor)
     except ValueError:
-        raise Problem(400, "The feed cursor must look like '<txid>.<seq>'", slug="invalid-cursor") from None
+        raise Problem(400, "The feed cursor must be the sequence number of an event", slug="invalid-cursor") from None
 
 
 async def read_feed(session: AsyncSession, table: Table, after: str, limit: int) -> FeedPage:
-    after_txid, after_seq = parse_feed_cursor(after)
-    stmt = select(table).where(tuple_(table.c.txid, table.c.seq) > tuple_(literal(after_txid), literal(after_seq)))
-    if session.get_bind().dialect.name == "postgresql":
-        # Only transactions that can no longer commit: older than the oldest one still running.
-        horizon = cast(cast(func.pg_snapshot_xmin(func.pg_current_snapshot()), Text), BigInteger)
-        stmt = stmt.where(table.c.txid < horizon)
-    rows = (await session.execute(stmt.order_by(table.c.txid, table.c.seq).limit(limit))).all()
+    stmt = select(table).where(table.c.seq > parse_feed_cursor(after)).order_by(table.c.seq).limit(limit)
+    rows = (await session.execute(stmt)).all()
     events = [
         FeedEvent(
-            cursor=f"{row.txid}.{row.seq}",
+            cursor=str(row.seq),
             id=row.event_id,
             type=row.type,
             aggregate_id=row.aggregate_id,

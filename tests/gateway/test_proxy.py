@@ -174,3 +174,28 @@ async def test_paths_the_gateway_owns_are_not_forwarded(test_db: SuiteDatabase) 
     assert token.status_code == 200
     assert unknown.status_code == 404
     assert unknown.json()["type"] == "/problems/not-found"
+
+
+async def test_a_body_larger_than_the_forwarding_limit_is_413(
+    test_db: SuiteDatabase, upstream: tuple[int, list[Handler]]
+) -> None:
+    port, handlers = upstream
+    received: list[int] = []
+
+    async def count(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        _, body = await _read_request(reader)
+        received.append(len(body))
+        writer.write(b"HTTP/1.1 204 No Content\r\n\r\n")
+        await writer.drain()
+
+    handlers.append(count)
+    settings = (await _gateway(test_db, port)).model_copy(update={"max_forwarded_body_bytes": 1024 * 1024})
+    async with in_process(create_app(settings)) as gateway:
+        small = await gateway.post("/api/v1/orgs/x", content=b"a" * 1000)
+        big = await gateway.post("/api/v1/orgs/x", content=b"a" * (2 * 1024 * 1024))
+        own = await gateway.post("/api/v1/auth/token", content=b"a" * (128 * 1024))
+
+    assert small.status_code == 204
+    assert big.status_code == 413
+    assert own.status_code == 413
+    assert received == [1000]

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 
 from services.kit.consumer import FeedConsumer
 from services.kit.db import Database
-from services.kit.outbox import FeedEvent, FeedPage
+from services.kit.outbox import START, FeedEvent, FeedPage
 from services.kit.peers import PeerUnavailable
 from services.members.events import apply_org_event
 from services.members.models import consumer_cursors, org_replica
@@ -153,5 +153,5 @@ async def test_the_consumer_survives_the_producer_being_down(
     finally:
         await c.stop()
 
-    assert position_while_down == "0.0"
+    assert position_while_down == START
     assert tree["branch"]["id"] in await replica_paths(members_db, [tree["branch"]["id"]])
