@@ -26,11 +26,12 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
         title="Member records",
         settings=settings,
         db=db,
-        routers=[members.router, feed_router(outbox), policy_router(settings.policy)],
+        routers=[members.router, members.internal, feed_router(outbox), policy_router(settings.policy)],
         on_start=[feeds.start],
         on_stop=[feeds.stop, peers.stop],
     )
     app.state.peers = peers
+    app.state.cipher = settings.field_cipher()
     app.state.feeds = feeds
     return app
 
