@@ -22,6 +22,8 @@ class MembersPolicy(Policy):
     green_channel_min_age: int = Field(70, description="age from which a member is 'elderly' for the green channel")
     education_upgrade_max_age: int = Field(45, description="education upgrade: members younger than this")
     young_member_max_age: int = Field(35, description="young members (duty reports): younger than this")
+    reform_date: date = Field(date(1978, 12, 18), description="'joined before reform and opening' means before this day")
+    stats_age_edges: tuple[int, ...] = Field((35, 46, 60), description="default age band edges of the statistics")
     import_max_rows: int = Field(20_000, description="rows one import may carry")
     import_max_bytes: int = Field(50 * 1024 * 1024, description="size of one import file")
 

@@ -124,6 +124,11 @@ ENUM_LABELS: dict[str, dict[str, dict[str, str]]] = {
         care_enrolled=("納入關愛", "纳入关爱"),
         care_updated=("關愛變更", "关爱变更"),
     ),
+    "stats_population": _labels(
+        members=("黨員 (組織關係在此)", "党员 (组织关系在此)"),
+        not_transferred=("組織關係未轉入", "组织关系未转入"),
+        all=("全部記錄", "全部记录"),
+    ),
     "due_kind": _labels(
         suspension=("應停止黨籍", "应停止党籍"), full=("應按期轉正", "应按期转正"), transfer=("應轉接組織關係", "应转接组织关系")
     ),
@@ -271,3 +276,42 @@ class OrgCounts(BaseModel):
 
 class CountsResult(BaseModel):
     counts: dict[str, OrgCounts]
+
+
+class Setting(StrEnum):
+    rural = "rural"
+    urban = "urban"
+
+
+class StatsDimension(StrEnum):
+    age_band = "age_band"
+    education = "education"
+    occupation = "occupation"
+    party_status = "party_status"
+    state = "state"
+    whereabouts = "whereabouts"
+    sex = "sex"
+    joined_before = "joined_before"
+    setting = "setting"
+
+
+class StatsPopulation(StrEnum):
+    members = "members"
+    not_transferred = "not_transferred"
+    all = "all"
+
+
+class StatsGroup(BaseModel):
+    key: dict[str, str | bool | None]
+    count: int
+    share: float = Field(description="count / total (the denominator is `total`)")
+
+
+class MemberStats(BaseModel):
+    as_of: date
+    population: StatsPopulation
+    group_by: list[StatsDimension]
+    age_bands: list[str] | None
+    joined_before: date | None
+    total: int
+    groups: list[StatsGroup]

@@ -23,14 +23,19 @@ from services.members.schemas import (
     MemberCreate,
     MemberEvent,
     MemberState,
+    MemberStats,
     MemberUpdate,
+    Setting,
     StateChange,
+    StatsDimension,
+    StatsPopulation,
     Whereabouts,
     WhereaboutsChange,
 )
-from services.members.service import records
+from services.members.service import records, stats
 from services.members.service.common import get_visible, present
 from services.members.service.records import MemberFilter
+from services.members.service.stats import StatsQuery
 
 router = APIRouter(prefix="/api/v1/members", tags=["members"])
 internal = APIRouter(prefix="/internal", tags=["internal"])
@@ -110,6 +115,35 @@ async def due_members(
     )
     items = [DueMember(member=present(m, ctx), kind=kind, since=since, due_on=due_on) for m, since, due_on in due]
     return Page(items=items, next_cursor=next_cursor)
+
+
+@router.get("/stats", response_model=MemberStats)
+async def member_stats(
+    session: ReadSessionDep,
+    ctx: ReaderContext,
+    group_by: Annotated[list[StatsDimension], Query(description="Dimensions to group by (repeat the parameter)")] = [],  # noqa: B006
+    as_of: Annotated[date | None, Query(description="Ages and membership as of this day (default today)")] = None,
+    age_edges: Annotated[
+        list[int] | None, Query(description="Age band edges, rising (repeat: 35, 46 → <35, 35-45, 46+); policy default")
+    ] = None,
+    joined_before: Annotated[date | None, Query(description="For joined_before: the day (policy default 1978-12-18)")] = None,
+    within: Annotated[uuid.UUID | None, Query(description="Only members of this organization's subtree")] = None,
+    community_id: Annotated[uuid.UUID | None, Query(description="Only members of this community's organizations")] = None,
+    setting: Annotated[Setting | None, Query(description="Only rural or only urban communities")] = None,
+    population: StatsPopulation = StatsPopulation.members,
+) -> MemberStats:
+    """Counts and shares of members (open records whose relationship is here, by default), computed in SQL."""
+    query = StatsQuery(
+        group_by=group_by,
+        as_of=as_of or ctx.today,
+        age_edges=age_edges if age_edges is not None else list(ctx.policy.stats_age_edges),
+        joined_before=joined_before or ctx.policy.reform_date,
+        within=within,
+        community_id=community_id,
+        setting=setting.value if setting else None,
+        population=population,
+    )
+    return await stats.member_stats(session, ctx, query)
 
 
 @router.get("/{member_id}", response_model=Member)
