@@ -129,6 +129,17 @@ ENUM_LABELS: dict[str, dict[str, dict[str, str]]] = {
         not_transferred=("組織關係未轉入", "组织关系未转入"),
         all=("全部記錄", "全部记录"),
     ),
+    "transfer_kind": _labels(
+        within=("系統內轉接", "系统内转接"), out=("轉出系統外", "转出系统外"), **{"in": ("從系統外轉入", "从系统外转入")}
+    ),
+    "transfer_status": _labels(
+        requested=("已申請", "已申请"),
+        approved=("已開具介紹信", "已开具介绍信"),
+        received=("已接收", "已接收"),
+        rejected=("已拒絕", "已拒绝"),
+        cancelled=("已撤銷", "已撤销"),
+        expired=("介紹信已過期", "介绍信已过期"),
+    ),
     "due_kind": _labels(
         suspension=("應停止黨籍", "应停止党籍"), full=("應按期轉正", "应按期转正"), transfer=("應轉接組織關係", "应转接组织关系")
     ),
@@ -315,3 +326,63 @@ class MemberStats(BaseModel):
     joined_before: date | None
     total: int
     groups: list[StatsGroup]
+
+
+class TransferKind(StrEnum):
+    within = "within"
+    out = "out"
+    in_ = "in"
+
+
+class TransferStatus(StrEnum):
+    requested = "requested"
+    approved = "approved"
+    received = "received"
+    rejected = "rejected"
+    cancelled = "cancelled"
+    expired = "expired"
+
+
+class TransferCreate(InputSchema):
+    member_id: uuid.UUID
+    kind: TransferKind = Field(description="within the system; out of it; in from outside (a 'not transferred' member)")
+    to_org_id: uuid.UUID | None = Field(default=None, description="receiving organization (within, in)")
+    external_org: str | None = Field(default=None, max_length=200, description="the organization outside (out: to, in: from)")
+    across_provinces: bool = False
+    letter_number: str | None = Field(default=None, max_length=64, description="introduction letter (介紹信) number")
+    requested_on: date
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class TransferApprove(InputSchema):
+    decided_on: date
+    letter_number: str | None = Field(default=None, max_length=64)
+    issued_on: date | None = Field(default=None, description="day the letter was issued (default: decided_on)")
+
+
+class TransferReceive(InputSchema):
+    received_on: date
+
+
+class TransferClose(InputSchema):
+    decided_on: date
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class Transfer(Schema):
+    id: uuid.UUID
+    member_id: uuid.UUID
+    kind: TransferKind
+    from_org_id: uuid.UUID | None
+    to_org_id: uuid.UUID | None
+    external_org: str | None
+    across_provinces: bool
+    letter_number: str | None
+    issued_on: date | None
+    valid_until: date | None
+    status: TransferStatus = Field(description="approved letters past valid_until read as expired")
+    requested_on: date
+    decided_on: date | None
+    received_on: date | None
+    reason: str | None
+    version: int
