@@ -294,6 +294,24 @@ class Setting(StrEnum):
     urban = "urban"
 
 
+class TabularFormat(StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+class ImportProblem(BaseModel):
+    row: int = Field(description="1 is the header row")
+    column: str | None
+    problem: str
+
+
+class ImportReport(BaseModel):
+    rows: int
+    dry_run: bool
+    imported: int
+    errors: list[ImportProblem]
+
+
 class StatsDimension(StrEnum):
     age_band = "age_band"
     education = "education"
