@@ -10,7 +10,7 @@ from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
 from services.members.events import apply_org_event
 from services.members.models import consumer_cursors, outbox
-from services.members.routes import members, tabular, transfers
+from services.members.routes import care, members, tabular, transfers
 from services.members.settings import CLIENT_ID, SCHEMA, MembersSettings
 
 
@@ -30,6 +30,7 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
             tabular.router,
             members.router,
             transfers.router,
+            care.router,
             members.internal,
             feed_router(outbox),
             policy_router(settings.policy),

@@ -188,3 +188,33 @@ def mask_phone(value: str) -> str:
 def escape_cell(value: str) -> str:
     """A spreadsheet cell that cannot run as a formula: text starting with = + - @ gets a quote."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def green_channel_errors(
+    *, grounds: list[str], services: list[str], birth_date: date, enrolled_on: date, policy: MembersPolicy
+) -> list[dict[str, str]]:
+    errors = []
+    if not grounds:
+        errors.append({"field": "grounds", "message": "the green channel is for elderly or needy members"})
+    if "elderly" in grounds and age_on(birth_date, enrolled_on) < policy.green_channel_min_age:
+        errors.append({"field": "grounds", "message": f"'elderly' starts at {policy.green_channel_min_age}"})
+    if not services:
+        errors.append({"field": "services", "message": "name at least one service"})
+    return errors
+
+
+def education_upgrade_errors(
+    *, education: str, target_level: str | None, birth_date: date, enrolled_on: date, policy: MembersPolicy
+) -> list[dict[str, str]]:
+    errors = []
+    if age_on(birth_date, enrolled_on) >= policy.education_upgrade_max_age:
+        errors.append(
+            {"field": "program", "message": f"the education upgrade is for members under {policy.education_upgrade_max_age}"}
+        )
+    if EDUCATION_ORDER.index(education) >= EDUCATION_ORDER.index("college"):
+        errors.append({"field": "program", "message": "the member already has college education or above"})
+    if target_level is None:
+        errors.append({"field": "target_level", "message": "required"})
+    elif EDUCATION_ORDER.index(target_level) <= EDUCATION_ORDER.index(education):
+        errors.append({"field": "target_level", "message": "must be above the member's education"})
+    return errors

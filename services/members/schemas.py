@@ -140,6 +140,11 @@ ENUM_LABELS: dict[str, dict[str, dict[str, str]]] = {
         cancelled=("已撤銷", "已撤销"),
         expired=("介紹信已過期", "介绍信已过期"),
     ),
+    "care_program": _labels(green_channel=("綠色通道", "绿色通道"), education_upgrade=("學歷進修", "学历进修")),
+    "care_ground": _labels(elderly=("老黨員", "老党员"), needy=("困難黨員", "困难党员")),
+    "care_service": _labels(
+        home_study_delivery=("上門送學", "上门送学"), life_pairing=("生活結對", "生活结对"), work_help=("工作幫扶", "工作帮扶")
+    ),
     "due_kind": _labels(
         suspension=("應停止黨籍", "应停止党籍"), full=("應按期轉正", "应按期转正"), transfer=("應轉接組織關係", "应转接组织关系")
     ),
@@ -404,3 +409,66 @@ class Transfer(Schema):
     received_on: date | None
     reason: str | None
     version: int
+
+
+class CareProgram(StrEnum):
+    green_channel = "green_channel"
+    education_upgrade = "education_upgrade"
+
+
+class CareGround(StrEnum):
+    elderly = "elderly"
+    needy = "needy"
+
+
+class CareService(StrEnum):
+    home_study_delivery = "home_study_delivery"
+    life_pairing = "life_pairing"
+    work_help = "work_help"
+
+
+class CareEnrolmentCreate(InputSchema):
+    program: CareProgram
+    enrolled_on: date
+    grounds: list[CareGround] = Field(default=[], description="green_channel: elderly (age from policy) and/or needy")
+    services: list[CareService] = Field(default=[], description="green_channel: what the member receives")
+    partner: str | None = Field(default=None, max_length=200, description="green_channel: the pairing partner (結對人)")
+    target_level: Education | None = Field(default=None, description="education_upgrade: the level studied for")
+    school: str | None = Field(default=None, max_length=200)
+
+
+class CareEnrolmentUpdate(InputSchema):
+    services: list[CareService] | None = None
+    partner: str | None = Field(default=None, max_length=200)
+    school: str | None = Field(default=None, max_length=200)
+    completed_on: date | None = Field(default=None, description="education_upgrade: finished; the record's education rises")
+    ended_on: date | None = Field(default=None, description="the enrolment ends")
+
+
+class CareEnrolment(Schema):
+    id: uuid.UUID
+    member_id: uuid.UUID
+    program: CareProgram
+    grounds: list[CareGround]
+    services: list[CareService]
+    partner: str | None
+    target_level: Education | None
+    school: str | None
+    enrolled_on: date
+    completed_on: date | None
+    ended_on: date | None
+    active: bool
+
+
+class DutyReportCreate(InputSchema):
+    reported_on: date
+    topic: str = Field(min_length=1, max_length=200)
+    content: str | None = Field(default=None, max_length=4000)
+
+
+class DutyReport(Schema):
+    id: uuid.UUID
+    member_id: uuid.UUID
+    reported_on: date
+    topic: str
+    content: str | None
