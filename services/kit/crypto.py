@@ -55,4 +55,4 @@ class FieldCipher:
         return self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], field.encode()).decode()
 
     def blind_index(self, field: str, value: str) -> str:
-        return hmac.new(self._index_key, field.encode() + b"\x00" + value.encode(), hashlib.sha256).hexdigest()
+        return hmac.digest(self._index_key, field.encode() + b"\x00" + value.encode(), hashlib.sha256).hex()

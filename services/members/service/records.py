@@ -101,52 +101,47 @@ def validation_errors(data: MemberCreate, today: date) -> list[dict[str, str]]:
     return errors
 
 
-def new_member(data: MemberCreate, ctx: Context, member_id: uuid.UUID | None = None) -> Member:
-    """The row of a valid `data` (ID number normalized, sensitive fields encrypted)."""
+def member_values(data: MemberCreate, ctx: Context, member_id: uuid.UUID | None = None) -> dict[str, Any]:
+    """The column values of a valid `data`: the ID number normalized, sensitive fields encrypted."""
     id_number = rules.normalize_id_number(data.id_number)
     details = data.whereabouts_details.model_dump(exclude_none=True, mode="json") if data.whereabouts_details else {}
-    return Member(
-        id=member_id or uuid.uuid4(),
-        name=data.name,
-        sex=data.sex.value,
-        ethnicity=data.ethnicity,
-        id_number_cipher=ctx.cipher.encrypt("id_number", id_number),
-        id_number_index=ctx.cipher.blind_index("id_number", id_number),
-        phone_cipher=ctx.cipher.encrypt("phone", data.phone) if data.phone else None,
-        phone_index=ctx.cipher.blind_index("phone", data.phone) if data.phone else None,
-        birth_date=data.birth_date,
-        education=data.education.value,
-        occupation=data.occupation.value,
-        party_status=data.party_status.value,
-        joined_on=data.joined_on,
-        full_on=data.full_on,
-        state=MemberState.normal.value,
-        state_since=data.joined_on,
-        org_id=data.org_id,
-        residence_community_id=data.residence_community_id,
-        whereabouts=data.whereabouts.value,
-        whereabouts_since=data.joined_on if data.whereabouts == Whereabouts.resident else ctx.today,
-        whereabouts_details=details,
-        care_programs=[],
-        version=1,
-    )
+    return {
+        "id": member_id or uuid.uuid4(),
+        "name": data.name,
+        "sex": data.sex.value,
+        "ethnicity": data.ethnicity,
+        "id_number_cipher": ctx.cipher.encrypt("id_number", id_number),
+        "id_number_index": ctx.cipher.blind_index("id_number", id_number),
+        "phone_cipher": ctx.cipher.encrypt("phone", data.phone) if data.phone else None,
+        "phone_index": ctx.cipher.blind_index("phone", data.phone) if data.phone else None,
+        "birth_date": data.birth_date,
+        "education": data.education.value,
+        "occupation": data.occupation.value,
+        "party_status": data.party_status.value,
+        "joined_on": data.joined_on,
+        "full_on": data.full_on,
+        "state": MemberState.normal.value,
+        "state_since": data.joined_on,
+        "org_id": data.org_id,
+        "residence_community_id": data.residence_community_id,
+        "whereabouts": data.whereabouts.value,
+        "whereabouts_since": data.joined_on if data.whereabouts == Whereabouts.resident else ctx.today,
+        "whereabouts_details": details,
+        "care_programs": [],
+        "version": 1,
+    }
 
 
-def opening_history(member: Member) -> list[tuple[str, date, dict[str, Any]]]:
+def opening_history(values: dict[str, Any]) -> list[tuple[str, date, dict[str, Any]]]:
     """The events a new record starts with: joined, made full if so, and where the member is."""
     events: list[tuple[str, date, dict[str, Any]]] = [
-        ("joined", member.joined_on, {"org_id": str(member.org_id), "party_status": "probationary"})
+        ("joined", values["joined_on"], {"org_id": str(values["org_id"]), "party_status": "probationary"})
     ]
-    if member.full_on is not None:
-        events.append(("became_full", member.full_on, {}))
-    if member.whereabouts != Whereabouts.resident.value:
-        events.append(
-            (
-                "whereabouts_changed",
-                member.whereabouts_since or member.joined_on,
-                {"whereabouts": member.whereabouts, **member.whereabouts_details},
-            )
-        )
+    if values["full_on"] is not None:
+        events.append(("became_full", values["full_on"], {}))
+    if values["whereabouts"] != Whereabouts.resident.value:
+        details = {"whereabouts": values["whereabouts"], **values["whereabouts_details"]}
+        events.append(("whereabouts_changed", values["whereabouts_since"] or values["joined_on"], details))
     return events
 
 
@@ -157,12 +152,13 @@ async def create_member(session: AsyncSession, ctx: Context, data: MemberCreate)
     reason = await org_holding_error(session, ctx.caller, data.org_id)
     if reason:
         raise Unprocessable(reason, slug="organization-cannot-hold-members", errors=[{"field": "org_id", "message": reason}])
-    member = new_member(data, ctx)
-    if await _open_duplicate(session, member.id_number_index):
+    values = member_values(data, ctx)
+    if await _open_duplicate(session, values["id_number_index"]):
         raise Conflict("A living record with this ID number exists", slug="duplicate-id-number")
+    member = Member(**values)
     session.add(member)
     await session.flush()
-    for seq, (kind, effective_on, details) in enumerate(opening_history(member), start=1):
+    for seq, (kind, effective_on, details) in enumerate(opening_history(values), start=1):
         session.add(
             MemberEventRow(member_id=member.id, seq=seq, kind=kind, effective_on=effective_on, details=details, actor=ctx.actor)
         )

@@ -10,7 +10,6 @@ multi-row insert per table on SQLite.
 
 import csv
 import io
-import json
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+import orjson
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
@@ -28,8 +28,8 @@ from services.kit.problems import Problem, Unprocessable
 from services.members import rules
 from services.members.models import Base, Member, outbox
 from services.members.schemas import ENUM_LABELS, MemberCreate, TabularFormat
-from services.members.service.common import Context, org_holding_error, present, snapshot, visible
-from services.members.service.records import MemberFilter, filtered, new_member, opening_history, validation_errors
+from services.members.service.common import Context, org_holding_errors, present, snapshot_of, visible
+from services.members.service.records import MemberFilter, filtered, member_values, opening_history, validation_errors
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -191,22 +191,22 @@ async def import_members(session: AsyncSession, ctx: Context, data: bytes, fmt: 
 
 async def _check_against_database(
     session: AsyncSession, ctx: Context, valid: list[tuple[int, MemberCreate]], report: ImportReport
-) -> list[Member]:
-    org_reasons = {org_id: await org_holding_error(session, ctx.caller, org_id) for org_id in {r.org_id for _, r in valid}}
-    members: list[Member] = []
+) -> list[dict[str, Any]]:
+    org_reasons = await org_holding_errors(session, ctx.caller, {r.org_id for _, r in valid})
+    members: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for row_number, record in valid:
         reason = org_reasons[record.org_id]
         if reason:
             report.add(row_number, _HEADER_OF["org_id"], reason)
             continue
-        member = new_member(record, ctx)
-        first = seen.setdefault(member.id_number_index, row_number)
+        member = member_values(record, ctx)
+        first = seen.setdefault(member["id_number_index"], row_number)
         if first != row_number:
             report.add(row_number, _HEADER_OF["id_number"], f"the same ID number as row {first}")
             continue
         members.append(member)
-    indexes = [m.id_number_index for m in members]
+    indexes = [m["id_number_index"] for m in members]
     for start in range(0, len(indexes), 1000):
         chunk = indexes[start : start + 1000]
         taken = await session.scalars(
@@ -217,12 +217,12 @@ async def _check_against_database(
     return members
 
 
-async def _write(session: AsyncSession, ctx: Context, members: list[Member]) -> None:
+async def _write(session: AsyncSession, ctx: Context, members: list[dict[str, Any]]) -> None:
     now = datetime.now(UTC)
-    member_rows = [_member_row(m, now) for m in members]
+    member_rows = [m | {"created_at": now, "updated_at": now} for m in members]
     event_rows = [
         {
-            "member_id": m.id,
+            "member_id": m["id"],
             "seq": seq,
             "kind": kind,
             "effective_on": effective_on,
@@ -237,8 +237,8 @@ async def _write(session: AsyncSession, ctx: Context, members: list[Member]) -> 
         {
             "event_id": uuid.uuid4(),
             "type": "member.created",
-            "aggregate_id": m.id,
-            "payload": snapshot(m),
+            "aggregate_id": m["id"],
+            "payload": snapshot_of(m),
             "occurred_at": now,
         }
         for m in members
@@ -273,38 +273,14 @@ async def _copy(raw: Any, table: str, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     columns = list(rows[0])
-    records = [tuple(json.dumps(row[c]) if c in _JSON_COLUMNS else row[c] for c in columns) for row in rows]
+    json_at = [index for index, c in enumerate(columns) if c in _JSON_COLUMNS]
+    records = []
+    for row in rows:
+        values = list(row.values())
+        for index in json_at:
+            values[index] = orjson.dumps(values[index]).decode()
+        records.append(values)
     await raw.copy_records_to_table(table, records=records, columns=columns, schema_name="members")
-
-
-def _member_row(m: Member, now: datetime) -> dict[str, Any]:
-    return {
-        "id": m.id,
-        "name": m.name,
-        "org_id": m.org_id,
-        "created_at": now,
-        "sex": m.sex,
-        "ethnicity": m.ethnicity,
-        "id_number_cipher": m.id_number_cipher,
-        "id_number_index": m.id_number_index,
-        "phone_cipher": m.phone_cipher,
-        "phone_index": m.phone_index,
-        "birth_date": m.birth_date,
-        "education": m.education,
-        "occupation": m.occupation,
-        "party_status": m.party_status,
-        "joined_on": m.joined_on,
-        "full_on": m.full_on,
-        "state": m.state,
-        "state_since": m.state_since,
-        "residence_community_id": m.residence_community_id,
-        "whereabouts": m.whereabouts,
-        "whereabouts_since": m.whereabouts_since,
-        "whereabouts_details": m.whereabouts_details,
-        "care_programs": m.care_programs,
-        "version": m.version,
-        "updated_at": now,
-    }
 
 
 def template(fmt: TabularFormat) -> bytes:
