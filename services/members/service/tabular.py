@@ -28,7 +28,7 @@ from services.kit.problems import Problem, Unprocessable
 from services.members import rules
 from services.members.models import Base, Member, outbox
 from services.members.schemas import ENUM_LABELS, MemberCreate, TabularFormat
-from services.members.service.common import Context, org_holding_errors, present, snapshot_of, visible
+from services.members.service.common import SNAPSHOT_FIELDS, Context, org_holding_errors, present, snapshot_of, visible
 from services.members.service.records import MemberFilter, filtered, member_values, opening_history, validation_errors
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -238,7 +238,8 @@ async def _write(session: AsyncSession, ctx: Context, members: list[dict[str, An
             "event_id": uuid.uuid4(),
             "type": "member.created",
             "aggregate_id": m["id"],
-            "payload": snapshot_of(m),
+            # The snapshot's values as they are: orjson writes ids and dates as the JSON the events carry.
+            "payload": {name: m[name] for name in SNAPSHOT_FIELDS},
             "occurred_at": now,
         }
         for m in members
@@ -256,6 +257,7 @@ async def _write(session: AsyncSession, ctx: Context, members: list[dict[str, An
         return
     for row in outbox_rows:
         row["txid"] = 0
+        row["payload"] = snapshot_of(row["payload"])
     tables: tuple[tuple[Table, list[dict[str, Any]]], ...] = (
         (Base.metadata.tables["members.members"], member_rows),
         (Base.metadata.tables["members.member_events"], event_rows),
