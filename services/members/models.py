@@ -45,9 +45,16 @@ class Member(Base):
             "ix_members_members_org_id_covering",
             "org_id",
             postgresql_include=[
-                "birth_date", "joined_on", "education", "occupation", "party_status", "state", "whereabouts", "sex",
+                "birth_date",
+                "joined_on",
+                "education",
+                "occupation",
+                "party_status",
+                "state",
+                "whereabouts",
+                "sex",
             ],
-        ),  # fmt: skip
+        ),
         Index("ix_members_members_residence_community_id", "residence_community_id"),
     )
 
