@@ -27,6 +27,7 @@ class MembersSettings(ServiceSettings):
             for name in ("data_key", "index_key"):
                 if getattr(self, name) in ("", PLACEHOLDER):
                     raise ValueError(f"MEMBERS_{name.upper()} must be set in production")
+                decode_key(getattr(self, name))  # refuse a malformed key at start, not at first use
         return self
 
     def field_cipher(self) -> FieldCipher:

@@ -2,12 +2,15 @@
 
 import uuid
 from typing import Any
+from unittest.mock import AsyncMock
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from services.kit.db import Database
 from services.members.models import Member
+from services.members.service import records
 from tests.builders import member_body, resident_id
 from tests.members.conftest import OrgReplica
 from tests.support import Tokens
@@ -175,6 +178,25 @@ class TestCreateMemberRefusals:
     ) -> None:
         tree = await replica.tree()
         first = await create(members_client, tokens, org_id=tree["branch"]["id"])
+        again = member_body(org_id=tree["small"]["id"]) | {
+            k: first[k] for k in ("id_number", "birth_date", "sex", "joined_on", "full_on")
+        }
+
+        problem = await self.refused(members_client, tokens, members_db, again, status=409)
+
+        assert problem["type"] == "/problems/duplicate-id-number"
+
+    async def test_the_database_refuses_a_duplicate_that_a_concurrent_check_missed(
+        self,
+        members_client: httpx.AsyncClient,
+        tokens: Tokens,
+        replica: OrgReplica,
+        members_db: Database,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        tree = await replica.tree()
+        first = await create(members_client, tokens, org_id=tree["branch"]["id"])
+        monkeypatch.setattr(records, "_open_duplicate", AsyncMock(return_value=False))  # as if both checked at once
         again = member_body(org_id=tree["small"]["id"]) | {
             k: first[k] for k in ("id_number", "birth_date", "sex", "joined_on", "full_on")
         }

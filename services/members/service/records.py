@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.pagination import keyset_page, page_of
@@ -157,7 +158,10 @@ async def create_member(session: AsyncSession, ctx: Context, data: MemberCreate)
         raise Conflict("A living record with this ID number exists", slug="duplicate-id-number")
     member = Member(**values)
     session.add(member)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError:  # a concurrent request filed the same person first (the partial unique index)
+        raise Conflict("A living record with this ID number exists", slug="duplicate-id-number") from None
     for seq, (kind, effective_on, details) in enumerate(opening_history(values), start=1):
         session.add(
             MemberEventRow(member_id=member.id, seq=seq, kind=kind, effective_on=effective_on, details=details, actor=ctx.actor)

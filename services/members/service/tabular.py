@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+import asyncpg
 import orjson
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -24,7 +25,7 @@ from pydantic import ValidationError
 from sqlalchemy import Table, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.kit.problems import Problem, Unprocessable
+from services.kit.problems import Conflict, Problem, Unprocessable
 from services.members import rules
 from services.members.models import Base, Member, outbox
 from services.members.schemas import ENUM_LABELS, MemberCreate, TabularFormat
@@ -251,7 +252,10 @@ async def _write(session: AsyncSession, ctx: Context, members: list[dict[str, An
             row["txid"] = txid
         raw = (await connection.get_raw_connection()).driver_connection
         assert raw is not None
-        await _copy(raw, "members", member_rows)
+        try:
+            await _copy(raw, "members", member_rows)
+        except asyncpg.UniqueViolationError:  # a concurrent request filed one of these people first
+            raise Conflict("A living record with one of these ID numbers was just created", slug="duplicate-id-number") from None
         await _copy(raw, "member_events", event_rows)
         await _copy(raw, outbox.name, outbox_rows)
         return
