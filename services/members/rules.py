@@ -27,6 +27,7 @@ class MembersPolicy(Policy):
     stats_age_edges: tuple[int, ...] = Field((35, 46, 60), description="default age band edges of the statistics")
     import_max_rows: int = Field(20_000, description="rows one import may carry")
     import_max_bytes: int = Field(50 * 1024 * 1024, description="size of one import file")
+    export_max_rows: int = Field(100_000, description="rows one export may carry (narrow the filter for more)")
 
 
 # Organizations that hold members' relationships (組織關係) directly: branches and joint branches;

@@ -272,3 +272,30 @@ class TestTemplateAndExport:
         assert clear["身份證號碼"] == body["id_number"]
         assert clear["姓名"] == "'-1+2"
         assert clear["學歷"] == "初中"
+
+
+async def test_an_export_over_the_policy_limit_is_refused(test_db, tokens: Tokens, replica: OrgReplica) -> None:
+    from services.members.app import create_app
+    from services.members.rules import MembersPolicy
+    from services.members.settings import MembersSettings
+    from tests.support import in_process
+
+    tree = await replica.tree()
+    settings = MembersSettings(
+        data_dir=test_db.data_dir,
+        database_url=test_db.urls["members"],
+        json_logs=False,
+        consume_feeds=False,
+        policy=MembersPolicy(export_max_rows=2),
+    )
+    async with in_process(create_app(settings)) as client:
+        for _ in range(3):
+            await client.post("/api/v1/members", json=member_body(org_id=tree["branch"]["id"]), headers=tokens.headers())
+
+        response = await client.get("/api/v1/members/export", params={"org_id": tree["branch"]["id"]}, headers=tokens.headers())
+        narrower = await client.get(
+            "/api/v1/members/export", params={"org_id": tree["small"]["id"], "format": "csv"}, headers=tokens.headers()
+        )
+
+    assert response.status_code == 413
+    assert narrower.status_code == 200

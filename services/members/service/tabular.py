@@ -22,7 +22,7 @@ import orjson
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
-from sqlalchemy import Table, insert, select, text
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.problems import Conflict, Problem, Unprocessable
@@ -322,6 +322,12 @@ def _label(field_name: str, code: str | None) -> str | None:
 async def export_members(session: AsyncSession, ctx: Context, f: MemberFilter, fmt: TabularFormat) -> bytes:
     """The filtered list as a file, masked as any read by the caller's role; read in keyset batches."""
     header = [hant for _f, hant, _hans, _e in COLUMNS] + [label for _f, label in EXPORT_EXTRA]
+    limit = ctx.policy.export_max_rows
+    count = await session.scalar(select(func.count()).select_from(filtered(visible(ctx.caller), ctx, f).subquery()))
+    if (count or 0) > limit:
+        raise Problem(
+            413, f"The list has {count} rows; an export may carry at most {limit}", slug="too-many-rows", max_rows=limit
+        )
     rows: list[list[Any]] = []
     after: uuid.UUID | None = None
     while True:
