@@ -195,6 +195,12 @@ class TestImport:
         assert response.status_code == 422
         assert response.json()["type"] == "/problems/unreadable-file"
 
+    async def test_a_csv_the_reader_cannot_parse_is_refused(self, members_client: httpx.AsyncClient, tokens: Tokens) -> None:
+        oversized_field = "姓名\n" + "x" * 200_000 + "\n"  # beyond the csv module's field size limit
+        response = await upload(members_client, tokens, oversized_field.encode(), "csv")
+        assert response.status_code == 422
+        assert response.json()["type"] == "/problems/unreadable-file"
+
     async def test_ten_thousand_rows_import_in_one_request(
         self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica
     ) -> None:

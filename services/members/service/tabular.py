@@ -106,22 +106,30 @@ def _cell_text(value: Any) -> str | None:
     return text_value or None
 
 
+# What a damaged file raises while it is read (csv: NUL bytes; xlsx: broken zip members or XML).
+_UNREADABLE = (csv.Error, zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, SyntaxError, TypeError)
+
+
 def read_rows(data: bytes, fmt: TabularFormat, max_rows: int) -> Iterator[list[str | None]]:
     """The file's rows (header first) as text cells; refuses a file that is not what it says."""
-    if fmt == TabularFormat.csv:
-        decoded = _decode_text(data)
-        rows: Iterator[list[str | None]] = ([_cell_text(c) for c in r] for r in csv.reader(io.StringIO(decoded)))
-    else:
-        try:
+    workbook = None
+    try:
+        if fmt == TabularFormat.csv:
+            reader = csv.reader(io.StringIO(_decode_text(data)))
+            rows: Iterator[list[str | None]] = ([_cell_text(c) for c in r] for r in reader)
+        else:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-            raise NotATable("The file is not an xlsx workbook") from None
-        sheet = workbook.worksheets[0]
-        rows = ([_cell_text(c) for c in r] for r in sheet.iter_rows(values_only=True))
-    for index, row in enumerate(rows):
-        if index > max_rows:
-            raise TooManyRows(max_rows)
-        yield row
+            rows = ([_cell_text(c) for c in r] for r in workbook.worksheets[0].iter_rows(values_only=True))
+        for index, row in enumerate(rows):
+            if index > max_rows:
+                raise TooManyRows(max_rows)
+            yield row
+    except _UNREADABLE:
+        kind = "a csv file" if fmt == TabularFormat.csv else "an xlsx workbook"
+        raise NotATable(f"The file is not {kind} that can be read") from None
+    finally:
+        if workbook is not None:
+            workbook.close()
 
 
 def _decode_text(data: bytes) -> str:
