@@ -272,6 +272,13 @@ class DueMember(BaseModel):
     due_on: date
 
 
+class SearchRequest(InputSchema):
+    """Exact search by personal numbers in the body, so that they never appear in a URL or its logs."""
+
+    id_number: str | None = Field(default=None, min_length=15, max_length=24)
+    phone: str | None = Field(default=None, max_length=30)
+
+
 class LookupRequest(InputSchema):
     ids: list[uuid.UUID] = Field(max_length=1000)
 

@@ -110,6 +110,23 @@ class TestCreateMember:
 
         assert [m["id"] for m in found.json()["items"]] == [member["id"]]
 
+    async def test_search_by_id_number_or_phone_in_the_body(
+        self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica
+    ) -> None:
+        tree = await replica.tree()
+        member = await create(members_client, tokens, org_id=tree["branch"]["id"], phone="13900001111")
+        await create(members_client, tokens, org_id=tree["branch"]["id"])
+        viewer = tokens.headers("viewer")
+
+        by_id = await members_client.post("/api/v1/members/search", json={"id_number": member["id_number"]}, headers=viewer)
+        by_phone = await members_client.post("/api/v1/members/search", json={"phone": "13900001111"}, headers=viewer)
+        neither = await members_client.post("/api/v1/members/search", json={}, headers=viewer)
+
+        assert [m["id"] for m in by_id.json()["items"]] == [member["id"]]
+        assert [m["id"] for m in by_phone.json()["items"]] == [member["id"]]
+        assert by_phone.json()["items"][0]["phone"] == "139****1111"
+        assert neither.status_code == 422
+
     async def test_a_small_community_without_branches_holds_its_members(
         self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica
     ) -> None:

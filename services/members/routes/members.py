@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, status
 from services.kit.auth import Caller, require_roles
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from services.kit.problems import Unprocessable
 from services.members.routes.deps import ReaderContext, WriterContext
 from services.members.schemas import (
     BecomeFull,
@@ -25,6 +26,7 @@ from services.members.schemas import (
     MemberState,
     MemberStats,
     MemberUpdate,
+    SearchRequest,
     Setting,
     StateChange,
     StatsDimension,
@@ -52,8 +54,12 @@ def member_filter(
     age_max: Annotated[int | None, Query(ge=0, le=150)] = None,
     as_of: Annotated[date | None, Query(description="Date ages are computed on (default today)")] = None,
     q: Annotated[str | None, Query(max_length=100, description="Part of the name")] = None,
-    id_number: Annotated[str | None, Query(max_length=24, description="Exact ID number (searched by keyed hash)")] = None,
-    phone: Annotated[str | None, Query(max_length=30, description="Exact phone (searched by keyed hash)")] = None,
+    id_number: Annotated[
+        str | None, Query(max_length=24, description="Exact ID number (keyed hash); prefer POST /members/search")
+    ] = None,
+    phone: Annotated[
+        str | None, Query(max_length=30, description="Exact phone (keyed hash); prefer POST /members/search")
+    ] = None,
 ) -> MemberFilter:
     return MemberFilter(
         within=within,
@@ -83,6 +89,22 @@ async def create_member(data: MemberCreate, session: WriteSessionDep, ctx: Write
 async def list_members(
     session: ReadSessionDep, ctx: ReaderContext, f: Filters, cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT
 ) -> Page[Member]:
+    members, next_cursor = await records.list_members(session, ctx, f, cursor=cursor, limit=limit)
+    return Page(items=[present(m, ctx) for m in members], next_cursor=next_cursor)
+
+
+@router.post("/search", response_model=Page[Member])
+async def search_members(
+    data: SearchRequest,
+    session: ReadSessionDep,
+    ctx: ReaderContext,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = DEFAULT_LIMIT,
+) -> Page[Member]:
+    """Members with exactly this ID number and/or phone (matched by keyed hash), in the caller's scope."""
+    if not data.id_number and not data.phone:
+        raise Unprocessable("Name an ID number or a phone", errors=[{"field": "id_number", "message": "or phone, required"}])
+    f = MemberFilter(id_number=data.id_number, phone=data.phone)
     members, next_cursor = await records.list_members(session, ctx, f, cursor=cursor, limit=limit)
     return Page(items=[present(m, ctx) for m in members], next_cursor=next_cursor)
 
