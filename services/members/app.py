@@ -10,7 +10,7 @@ from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
 from services.members.events import apply_org_event
 from services.members.models import consumer_cursors, outbox
-from services.members.routes import members
+from services.members.routes import care, members, tabular, transfers
 from services.members.settings import CLIENT_ID, SCHEMA, MembersSettings
 
 
@@ -26,11 +26,20 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
         title="Member records",
         settings=settings,
         db=db,
-        routers=[members.router, feed_router(outbox), policy_router(settings.policy)],
+        routers=[
+            tabular.router,
+            members.router,
+            transfers.router,
+            care.router,
+            members.internal,
+            feed_router(outbox),
+            policy_router(settings.policy),
+        ],
         on_start=[feeds.start],
         on_stop=[feeds.stop, peers.stop],
     )
     app.state.peers = peers
+    app.state.cipher = settings.field_cipher()
     app.state.feeds = feeds
     return app
 

@@ -1,8 +1,42 @@
-"""What this service does with other services' events: it keeps its replica of the org tree."""
+"""What this service does with other services' events: it keeps its replica of the org tree,
+and when an organization is merged it re-homes that organization's members in the same transaction."""
 
+from datetime import date
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.kit.outbox import FeedEvent
 from services.kit.replica import snapshot_applier
-from services.members.models import org_replica
+from services.members import rules
+from services.members.models import Member, org_replica
+from services.members.service.common import add_history, publish
 
 # The orgs service's `org.*` events carry each organization's whole state (id, parent_id,
-# path, version, name, kind, tier, status, community_id): held as it comes, newest version wins.
-apply_org_event = snapshot_applier(org_replica, "org.")
+# path, version, name, kind, tier, status, community_id, setting, merged_into_id): held as it
+# comes, newest version wins.
+_apply_org_snapshot = snapshot_applier(org_replica, "org.")
+FEED_ACTOR = "orgs-feed"
+
+
+async def apply_org_event(session: AsyncSession, event: FeedEvent) -> None:
+    await _apply_org_snapshot(session, event)
+    if event.type == "org.merged" and event.payload.get("merged_into_id"):
+        await rehome_members(session, event)
+
+
+async def rehome_members(session: AsyncSession, event: FeedEvent) -> None:
+    """Members of a merged organization now belong to the one it merged into (each with a history event)."""
+    merged_id, into_id = UUID(str(event.payload["id"])), UUID(str(event.payload["merged_into_id"]))
+    effective_on = event.occurred_at.date()
+    if event.payload.get("dissolved_on"):
+        effective_on = date.fromisoformat(str(event.payload["dissolved_on"]))
+    stmt = select(Member).where(Member.org_id == merged_id, Member.state.not_in(rules.CLOSED_STATES)).order_by(Member.id)
+    for member in (await session.execute(stmt)).scalars().all():
+        member.org_id = into_id
+        member.version += 1
+        details = {"from_org_id": str(merged_id), "to_org_id": str(into_id), "reason": "merged"}
+        await add_history(session, member.id, "org_changed", effective_on=effective_on, details=details, actor=FEED_ACTOR)
+        await session.flush()
+        await publish(session, "member.transferred", member)

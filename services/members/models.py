@@ -1,9 +1,10 @@
 """Tables of the members schema, with the local replica of the organization tree."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import Column, DateTime, String, Uuid
+from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, Index, Integer, LargeBinary, String, Uuid, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.kit.consumer import cursor_table
@@ -11,6 +12,9 @@ from services.kit.db import make_metadata
 from services.kit.outbox import outbox_table
 from services.kit.replica import tree_replica_table
 from services.members.settings import SCHEMA
+
+# The closed states as SQL, for the partial unique index on the ID number (rules.CLOSED_STATES).
+_OPEN_RECORD = text("state NOT IN ('left', 'deceased', 'transferred_out')")
 
 
 def _now() -> datetime:
@@ -22,14 +26,80 @@ class Base(DeclarativeBase):
 
 
 class Member(Base):
-    """The member record; its full set of fields comes with the member-records work."""
+    """The current record; its state fields are kept consistent with `member_events` (the history)."""
 
     __tablename__ = "members"
+    __table_args__ = (
+        # One open record per person: the keyed hash of the ID number, never the number itself.
+        Index(
+            "uq_members_open_id_number",
+            "id_number_index",
+            unique=True,
+            postgresql_where=_OPEN_RECORD,
+            sqlite_where=_OPEN_RECORD,
+        ),
+        Index("ix_members_members_phone_index", "phone_index"),
+        # Statistics of one township read only this index (index-only scan), never the wide rows;
+        # on SQLite it is a plain index on org_id.
+        Index(
+            "ix_members_members_org_id_covering",
+            "org_id",
+            postgresql_include=[
+                "birth_date",
+                "joined_on",
+                "education",
+                "occupation",
+                "party_status",
+                "state",
+                "whereabouts",
+                "sex",
+            ],
+        ),
+        Index("ix_members_members_residence_community_id", "residence_community_id"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(100))
-    org_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    org_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    sex: Mapped[str] = mapped_column(String(8))
+    ethnicity: Mapped[str | None] = mapped_column(String(32))
+    # Ciphertexts (kit.crypto.FieldCipher) and their keyed hashes for exact search.
+    id_number_cipher: Mapped[bytes] = mapped_column(LargeBinary)
+    id_number_index: Mapped[str] = mapped_column(String(64))
+    phone_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
+    phone_index: Mapped[str | None] = mapped_column(String(64))
+    birth_date: Mapped[date] = mapped_column(Date)
+    education: Mapped[str] = mapped_column(String(32))
+    occupation: Mapped[str] = mapped_column(String(32))
+    party_status: Mapped[str] = mapped_column(String(16))
+    joined_on: Mapped[date] = mapped_column(Date)
+    full_on: Mapped[date | None] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(24))
+    state_since: Mapped[date] = mapped_column(Date)
+    residence_community_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    whereabouts: Mapped[str] = mapped_column(String(24))
+    whereabouts_since: Mapped[date | None] = mapped_column(Date)
+    whereabouts_details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    care_programs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
+
+
+class MemberEventRow(Base):
+    """One dated fact in a member's history: joining, becoming full, a state, whereabouts or org change."""
+
+    __tablename__ = "member_events"
+    __table_args__ = (Index("ix_members_member_events_member_seq", "member_id", "seq", unique=True),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))
+    effective_on: Mapped[date] = mapped_column(Date)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    actor: Mapped[str | None] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
 # The organization tree as the orgs service publishes it (see events.py).
@@ -41,6 +111,64 @@ org_replica = tree_replica_table(
     Column("tier", String(32), nullable=False),
     Column("status", String(16), nullable=False),
     Column("community_id", Uuid, nullable=True),
+    Column("setting", String(16), nullable=True),
+    Column("merged_into_id", Uuid, nullable=True),
 )
 outbox = outbox_table(Base.metadata)
 consumer_cursors = cursor_table(Base.metadata)
+
+
+class Transfer(Base):
+    """A relationship transfer (組織關係轉接): within the system, out of it, or into it."""
+
+    __tablename__ = "transfers"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    from_org_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    to_org_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    external_org: Mapped[str | None] = mapped_column(String(200))
+    across_provinces: Mapped[bool] = mapped_column(default=False)
+    letter_number: Mapped[str | None] = mapped_column(String(64))
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    requested_on: Mapped[date] = mapped_column(Date)
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    received_on: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(String(500))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class CareEnrolment(Base):
+    """A member in a care program: the green channel (elderly, needy) or the education upgrade."""
+
+    __tablename__ = "care_enrolments"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    program: Mapped[str] = mapped_column(String(32))
+    grounds: Mapped[list[str]] = mapped_column(JSON, default=list)
+    services: Mapped[list[str]] = mapped_column(JSON, default=list)
+    partner: Mapped[str | None] = mapped_column(String(200))
+    target_level: Mapped[str | None] = mapped_column(String(32))
+    school: Mapped[str | None] = mapped_column(String(200))
+    enrolled_on: Mapped[date] = mapped_column(Date)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class DutyReport(Base):
+    """A young member's report on their duty (述職述行)."""
+
+    __tablename__ = "duty_reports"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    reported_on: Mapped[date] = mapped_column(Date)
+    topic: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str | None] = mapped_column(String(4000))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)

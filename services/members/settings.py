@@ -3,7 +3,8 @@
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from services.kit.settings import ServiceSettings
+from services.kit.crypto import FieldCipher, decode_key, ensure_key_file
+from services.kit.settings import PLACEHOLDER, ServiceSettings
 from services.members.rules import MembersPolicy
 
 SCHEMA = "members"
@@ -14,9 +15,23 @@ class MembersSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="MEMBERS_", env_nested_delimiter="__", extra="ignore")
 
     policy: MembersPolicy = Field(default_factory=MembersPolicy)
+    # base64 of 32 random bytes each: AES-GCM for ID numbers and phones, HMAC for their blind index.
+    data_key: str = ""
+    index_key: str = ""
 
     @model_validator(mode="after")
     def _default_database(self) -> "MembersSettings":
         if not self.database_url:
             self.database_url = self.sqlite_url_for(SCHEMA)
+        if self.environment == "production":
+            for name in ("data_key", "index_key"):
+                if getattr(self, name) in ("", PLACEHOLDER):
+                    raise ValueError(f"MEMBERS_{name.upper()} must be set in production")
+                decode_key(getattr(self, name))  # refuse a malformed key at start, not at first use
         return self
+
+    def field_cipher(self) -> FieldCipher:
+        """The cipher of the configured keys; in development, keys made once in the data folder."""
+        data_key = self.data_key or ensure_key_file(self.data_dir / "keys" / "members-data.key")
+        index_key = self.index_key or ensure_key_file(self.data_dir / "keys" / "members-index.key")
+        return FieldCipher(decode_key(data_key), decode_key(index_key))

@@ -6,6 +6,7 @@ import uuid
 
 import httpx
 
+from tests.builders import member_body
 from tests.conftest import ADMIN_PASSWORD
 from tests.support import LiveStack, wait_until
 
@@ -25,8 +26,15 @@ def create_org(live: LiveStack, headers: dict[str, str], **body: object) -> dict
 
 def in_members_replica(live: LiveStack, headers: dict[str, str], org_id: object) -> bool:
     """A member can be filed under an org exactly when the members' replica holds it."""
-    response = httpx.post(live.url() + "/api/v1/members", json={"name": "張三", "org_id": org_id}, headers=headers)
+    response = httpx.post(live.url() + "/api/v1/members", json=member_body(org_id=str(org_id)), headers=headers)
     return response.status_code == 201
+
+
+def create_member_holding_org(live: LiveStack, headers: dict[str, str]) -> dict[str, object]:
+    """A community branch (it holds members) under a new county and township."""
+    county = create_org(live, headers)
+    township = create_org(live, headers, tier="township", parent_id=county["id"])
+    return create_org(live, headers, tier="community", kind="branch", parent_id=township["id"])
 
 
 class TestGateway:
@@ -77,7 +85,7 @@ class TestGateway:
 
     def test_an_org_created_through_the_gateway_reaches_the_members_replica_within_a_second(self, live: LiveStack) -> None:
         headers = admin_headers(live)
-        org = create_org(live, headers)
+        org = create_member_holding_org(live, headers)
         started = time.monotonic()
 
         arrived = wait_until(lambda: in_members_replica(live, headers, org["id"]), 1.0, 0.02)
@@ -104,7 +112,7 @@ class TestOutage:
         finally:
             live.start("orgs")
 
-        org = create_org(live, headers)
+        org = create_member_holding_org(live, headers)
         assert wait_until(lambda: in_members_replica(live, headers, org["id"]), 10, 0.05), "the replica did not catch up"
 
 

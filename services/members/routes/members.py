@@ -1,34 +1,219 @@
-"""`/api/v1/members`: member records."""
+"""`/api/v1/members`: member records, their history, state changes, whereabouts and work lists."""
 
 import uuid
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Depends, Query, status
 
 from services.kit.auth import Caller, require_roles
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
-from services.members import service
-from services.members.schemas import Member, MemberCreate
+from services.kit.problems import Unprocessable
+from services.members.routes.deps import ReaderContext, WriterContext
+from services.members.schemas import (
+    BecomeFull,
+    CountsRequest,
+    CountsResult,
+    DueKind,
+    DueMember,
+    Education,
+    LookupRequest,
+    LookupResult,
+    Member,
+    MemberCreate,
+    MemberEvent,
+    MemberState,
+    MemberStats,
+    MemberUpdate,
+    SearchRequest,
+    Setting,
+    StateChange,
+    StatsDimension,
+    StatsPopulation,
+    Whereabouts,
+    WhereaboutsChange,
+)
+from services.members.service import records, stats
+from services.members.service.common import get_visible, present
+from services.members.service.records import MemberFilter
+from services.members.service.stats import StatsQuery
 
 router = APIRouter(prefix="/api/v1/members", tags=["members"])
+internal = APIRouter(prefix="/internal", tags=["internal"])
 
-Reader = Annotated[Caller, require_roles("org_admin", "viewer")]
-Writer = Annotated[Caller, require_roles("org_admin")]
+
+def member_filter(
+    within: Annotated[uuid.UUID | None, Query(description="Only members of this organization's subtree")] = None,
+    org_id: Annotated[uuid.UUID | None, Query(description="Only members held by exactly this organization")] = None,
+    community_id: Annotated[uuid.UUID | None, Query(description="Only members living in this community")] = None,
+    state: MemberState | None = None,
+    whereabouts: Whereabouts | None = None,
+    education: Education | None = None,
+    age_min: Annotated[int | None, Query(ge=0, le=150)] = None,
+    age_max: Annotated[int | None, Query(ge=0, le=150)] = None,
+    as_of: Annotated[date | None, Query(description="Date ages are computed on (default today)")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="Part of the name")] = None,
+    id_number: Annotated[
+        str | None, Query(max_length=24, description="Exact ID number (keyed hash); prefer POST /members/search")
+    ] = None,
+    phone: Annotated[
+        str | None, Query(max_length=30, description="Exact phone (keyed hash); prefer POST /members/search")
+    ] = None,
+) -> MemberFilter:
+    return MemberFilter(
+        within=within,
+        org_id=org_id,
+        community_id=community_id,
+        state=state,
+        whereabouts=whereabouts,
+        education=education.value if education else None,
+        age_min=age_min,
+        age_max=age_max,
+        as_of=as_of,
+        q=q,
+        id_number=id_number,
+        phone=phone,
+    )
+
+
+Filters = Annotated[MemberFilter, Depends(member_filter)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=Member)
-async def create_member(data: MemberCreate, session: WriteSessionDep, caller: Writer) -> Member:
-    return Member.model_validate(await service.create_member(session, caller, data))
+async def create_member(data: MemberCreate, session: WriteSessionDep, ctx: WriterContext) -> Member:
+    return present(await records.create_member(session, ctx, data), ctx)
 
 
 @router.get("", response_model=Page[Member])
 async def list_members(
+    session: ReadSessionDep, ctx: ReaderContext, f: Filters, cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT
+) -> Page[Member]:
+    members, next_cursor = await records.list_members(session, ctx, f, cursor=cursor, limit=limit)
+    return Page(items=[present(m, ctx) for m in members], next_cursor=next_cursor)
+
+
+@router.post("/search", response_model=Page[Member])
+async def search_members(
+    data: SearchRequest,
     session: ReadSessionDep,
-    caller: Reader,
-    within: Annotated[uuid.UUID | None, Query(description="Only members of this organization's subtree")] = None,
+    ctx: ReaderContext,
     cursor: CursorQuery = None,
     limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Page[Member]:
-    members, next_cursor = await service.list_members(session, caller, within=within, cursor=cursor, limit=limit)
-    return Page(items=[Member.model_validate(m) for m in members], next_cursor=next_cursor)
+    """Members with exactly this ID number and/or phone (matched by keyed hash), in the caller's scope."""
+    if not data.id_number and not data.phone:
+        raise Unprocessable("Name an ID number or a phone", errors=[{"field": "id_number", "message": "or phone, required"}])
+    f = MemberFilter(id_number=data.id_number, phone=data.phone)
+    members, next_cursor = await records.list_members(session, ctx, f, cursor=cursor, limit=limit)
+    return Page(items=[present(m, ctx) for m in members], next_cursor=next_cursor)
+
+
+@router.post("/lookup", response_model=LookupResult)
+async def lookup_members(data: LookupRequest, session: ReadSessionDep, ctx: ReaderContext) -> LookupResult:
+    """Members by id (at most 1000), those that exist and are in the caller's scope, masked as any read."""
+    return LookupResult(items=[present(m, ctx) for m in await records.lookup(session, ctx, data.ids)])
+
+
+@router.get("/due", response_model=Page[DueMember])
+async def due_members(
+    session: ReadSessionDep,
+    ctx: ReaderContext,
+    kind: Annotated[
+        DueKind,
+        Query(
+            description="suspension: lost contact for the policy's months; full: probation over; "
+            "transfer: floating out at a fixed place for the policy's months"
+        ),
+    ],
+    as_of: Annotated[date | None, Query(description="The day the clocks are read on (default today)")] = None,
+    within: Annotated[uuid.UUID | None, Query(description="Only members of this organization's subtree")] = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = DEFAULT_LIMIT,
+) -> Page[DueMember]:
+    """Work lists of the three clocks; `as_of` moves 'today'."""
+    due, next_cursor = await records.due_members(
+        session, ctx, kind, as_of=as_of or ctx.today, within=within, cursor=cursor, limit=limit
+    )
+    items = [DueMember(member=present(m, ctx), kind=kind, since=since, due_on=due_on) for m, since, due_on in due]
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@router.get("/stats", response_model=MemberStats)
+async def member_stats(
+    session: ReadSessionDep,
+    ctx: ReaderContext,
+    group_by: Annotated[list[StatsDimension], Query(description="Dimensions to group by (repeat the parameter)")] = [],  # noqa: B006
+    as_of: Annotated[date | None, Query(description="Ages and membership as of this day (default today)")] = None,
+    age_edges: Annotated[
+        list[int] | None, Query(description="Age band edges, rising (repeat: 35, 46 → <35, 35-45, 46+); policy default")
+    ] = None,
+    joined_before: Annotated[date | None, Query(description="For joined_before: the day (policy default 1978-12-18)")] = None,
+    within: Annotated[uuid.UUID | None, Query(description="Only members of this organization's subtree")] = None,
+    community_id: Annotated[uuid.UUID | None, Query(description="Only members of this community's organizations")] = None,
+    setting: Annotated[Setting | None, Query(description="Only rural or only urban communities")] = None,
+    population: StatsPopulation = StatsPopulation.members,
+) -> MemberStats:
+    """Counts and shares of members (open records whose relationship is here, by default), computed in SQL."""
+    query = StatsQuery(
+        group_by=group_by,
+        as_of=as_of or ctx.today,
+        age_edges=age_edges if age_edges is not None else list(ctx.policy.stats_age_edges),
+        joined_before=joined_before or ctx.policy.reform_date,
+        within=within,
+        community_id=community_id,
+        setting=setting.value if setting else None,
+        population=population,
+    )
+    return await stats.member_stats(session, ctx, query)
+
+
+@router.get("/{member_id}", response_model=Member)
+async def get_member(member_id: uuid.UUID, session: ReadSessionDep, ctx: ReaderContext) -> Member:
+    return present(await get_visible(session, ctx, member_id), ctx)
+
+
+@router.patch("/{member_id}", response_model=Member)
+async def update_member(member_id: uuid.UUID, data: MemberUpdate, session: WriteSessionDep, ctx: WriterContext) -> Member:
+    return present(await records.update_member(session, ctx, member_id, data), ctx)
+
+
+@router.get("/{member_id}/history", response_model=list[MemberEvent])
+async def member_history(member_id: uuid.UUID, session: ReadSessionDep, ctx: ReaderContext) -> list[MemberEvent]:
+    """Every dated event of the member, in the order recorded."""
+    return [MemberEvent.model_validate(e) for e in await records.history(session, ctx, member_id)]
+
+
+@router.post("/{member_id}/state", response_model=Member)
+async def change_state(member_id: uuid.UUID, data: StateChange, session: WriteSessionDep, ctx: WriterContext) -> Member:
+    """Lost contact, suspended, retained, restored (`normal`), left, deceased: each a dated history event."""
+    return present(await records.change_state(session, ctx, member_id, data), ctx)
+
+
+@router.post("/{member_id}/full", response_model=Member)
+async def become_full(member_id: uuid.UUID, data: BecomeFull, session: WriteSessionDep, ctx: WriterContext) -> Member:
+    """The probationary member becomes full (轉正) on `full_on`."""
+    return present(await records.become_full(session, ctx, member_id, data), ctx)
+
+
+@router.put("/{member_id}/whereabouts", response_model=Member)
+async def change_whereabouts(
+    member_id: uuid.UUID, data: WhereaboutsChange, session: WriteSessionDep, ctx: WriterContext
+) -> Member:
+    """Floating out (destination, contact, fixed place), displaced (temporary address), back (resident)."""
+    return present(await records.change_whereabouts(session, ctx, member_id, data), ctx)
+
+
+@router.get("/{member_id}/flows", response_model=list[MemberEvent])
+async def member_flows(member_id: uuid.UUID, session: ReadSessionDep, ctx: ReaderContext) -> list[MemberEvent]:
+    """The member's whereabouts history (floating out and back, displacement)."""
+    return [MemberEvent.model_validate(e) for e in await records.flows(session, ctx, member_id)]
+
+
+@internal.post("/member-counts", response_model=CountsResult)
+async def member_counts(
+    data: CountsRequest, session: ReadSessionDep, _caller: Annotated[Caller, require_roles("service")]
+) -> CountsResult:
+    """Open members held by exactly each org (not left, deceased, transferred out; not 'not transferred')."""
+    counts = await records.member_counts(session, data.org_ids)
+    return CountsResult.model_validate({"counts": counts})

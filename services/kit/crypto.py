@@ -1,0 +1,58 @@
+"""Field encryption at rest: AES-GCM ciphertexts plus a keyed hash ("blind index") for lookups.
+
+A sensitive value (an identity number, a phone) is stored twice: as AES-GCM ciphertext with a
+random nonce (the same value encrypts differently every time, so the column reveals nothing),
+and as HMAC-SHA256 of the value under a second key, which is deterministic and so serves exact
+search and uniqueness without the plaintext. The field name is bound as associated data, so a
+ciphertext copied into another column does not decrypt. Keys are 32 random bytes, base64 in
+configuration; `ensure_key_file` makes a development key once, like the token key pair.
+"""
+
+import base64
+import hashlib
+import hmac
+import os
+from pathlib import Path
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+KEY_BYTES = 32
+NONCE_BYTES = 12
+
+
+def decode_key(text: str) -> bytes:
+    key = base64.b64decode(text.strip(), validate=True)
+    if len(key) != KEY_BYTES:
+        raise ValueError(f"a field key must be {KEY_BYTES} bytes (base64)")
+    return key
+
+
+def new_key() -> str:
+    return base64.b64encode(os.urandom(KEY_BYTES)).decode()
+
+
+def ensure_key_file(path: Path) -> str:
+    """The base64 key held in `path`, created once (development only; production sets keys)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(new_key())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class FieldCipher:
+    def __init__(self, data_key: bytes, index_key: bytes) -> None:
+        if data_key == index_key:
+            raise ValueError("the data key and the index key must differ")
+        self._aead = AESGCM(data_key)
+        self._index_key = index_key
+
+    def encrypt(self, field: str, value: str) -> bytes:
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce + self._aead.encrypt(nonce, value.encode(), field.encode())
+
+    def decrypt(self, field: str, blob: bytes) -> str:
+        return self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], field.encode()).decode()
+
+    def blind_index(self, field: str, value: str) -> str:
+        return hmac.digest(self._index_key, field.encode() + b"\x00" + value.encode(), hashlib.sha256).hex()

@@ -1,0 +1,44 @@
+"""`/api/v1/members/{id}/care` and `/duty-reports`: care programs and young members' duty reports."""
+
+import uuid
+
+from fastapi import APIRouter, status
+
+from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.members.routes.deps import ReaderContext, WriterContext
+from services.members.schemas import CareEnrolment, CareEnrolmentCreate, CareEnrolmentUpdate, DutyReport, DutyReportCreate
+from services.members.service import care
+from services.members.service.care import present_enrolment
+
+router = APIRouter(prefix="/api/v1/members/{member_id}", tags=["care"])
+
+
+@router.get("/care", response_model=list[CareEnrolment])
+async def list_enrolments(member_id: uuid.UUID, session: ReadSessionDep, ctx: ReaderContext) -> list[CareEnrolment]:
+    return [present_enrolment(e) for e in await care.enrolments(session, ctx, member_id)]
+
+
+@router.post("/care", status_code=status.HTTP_201_CREATED, response_model=CareEnrolment)
+async def enrol(member_id: uuid.UUID, data: CareEnrolmentCreate, session: WriteSessionDep, ctx: WriterContext) -> CareEnrolment:
+    """Green channel (elderly from the policy's age, or needy) or education upgrade (under the policy's age, below college)."""
+    return present_enrolment(await care.enrol(session, ctx, member_id, data))
+
+
+@router.patch("/care/{enrolment_id}", response_model=CareEnrolment)
+async def update_enrolment(
+    member_id: uuid.UUID, enrolment_id: uuid.UUID, data: CareEnrolmentUpdate, session: WriteSessionDep, ctx: WriterContext
+) -> CareEnrolment:
+    return present_enrolment(await care.update_enrolment(session, ctx, member_id, enrolment_id, data))
+
+
+@router.get("/duty-reports", response_model=list[DutyReport])
+async def list_duty_reports(member_id: uuid.UUID, session: ReadSessionDep, ctx: ReaderContext) -> list[DutyReport]:
+    return [DutyReport.model_validate(r) for r in await care.duty_reports(session, ctx, member_id)]
+
+
+@router.post("/duty-reports", status_code=status.HTTP_201_CREATED, response_model=DutyReport)
+async def add_duty_report(
+    member_id: uuid.UUID, data: DutyReportCreate, session: WriteSessionDep, ctx: WriterContext
+) -> DutyReport:
+    """A young member (under the policy's age) reports on their duty (述職述行)."""
+    return DutyReport.model_validate(await care.add_duty_report(session, ctx, member_id, data))

@@ -1,0 +1,107 @@
+"""`/api/v1/members/import` and `/export`: member records in and out as xlsx or csv."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+
+from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.kit.problems import Problem
+from services.members.routes.deps import ReaderContext, WriterContext
+from services.members.routes.members import Filters
+from services.members.schemas import ImportReport, TabularFormat
+from services.members.service import tabular
+
+router = APIRouter(prefix="/api/v1/members", tags=["members"])
+
+# The route's own ceiling above the app-wide 10 MB; the policy's import_max_bytes (50 MB by
+# default) is enforced below while the upload streams in, before it is ever held whole.
+IMPORT_BODY_CEILING = 256 * 1024 * 1024
+_MEDIA_TYPES = {TabularFormat.xlsx: tabular.XLSX_MEDIA_TYPE, TabularFormat.csv: tabular.CSV_MEDIA_TYPE}
+
+
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {tabular.XLSX_MEDIA_TYPE: {}, "text/csv": {}}}}
+
+
+class ContentTooLarge(Problem):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"The file is larger than {limit} bytes", slug="content-too-large", max_bytes=limit)
+
+
+async def read_upload(request: Request, limit: int) -> bytes:
+    """The request body, counted as it arrives: past `limit` bytes the request is refused at once."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise ContentTooLarge(limit)
+    chunks: list[bytes] = []
+    received = 0
+    async for chunk in request.stream():
+        received += len(chunk)
+        if received > limit:
+            raise ContentTooLarge(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _format_of(request: Request, given: TabularFormat | None) -> TabularFormat:
+    if given is not None:
+        return given
+    content_type = request.headers.get("content-type", "")
+    return TabularFormat.csv if "csv" in content_type or content_type.startswith("text/") else TabularFormat.xlsx
+
+
+@router.post(
+    "/import",
+    response_model=ImportReport,
+    max_body_size=IMPORT_BODY_CEILING,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "The file itself as the body (not multipart): xlsx or csv, header row first; "
+            "Chinese (traditional or simplified) or English column names; see /members/import/template.",
+            "content": {tabular.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}, "text/csv": {}},
+        }
+    },
+    responses={422: {"description": "rows with problems (the report is in `report`), nothing written"}, 413: {}},
+)
+async def import_members(
+    request: Request,
+    session: WriteSessionDep,
+    ctx: WriterContext,
+    dry_run: Annotated[bool, Query(description="Check every row and write nothing")] = False,
+    format: Annotated[TabularFormat | None, Query(description="Default: from the Content-Type")] = None,
+) -> ImportReport:
+    """All rows in one transaction or none: with any problem the answer is a 422 whose `report`
+    lists every (row, column, problem), and nothing is written; `dry_run=true` only reports."""
+    data = await read_upload(request, ctx.policy.import_max_bytes)
+    report = await tabular.import_members(session, ctx, data, _format_of(request, format), dry_run=dry_run)
+    shown = ImportReport.model_validate(report, from_attributes=True)
+    if report.errors and not dry_run:
+        raise Problem(
+            422,
+            f"{len(report.errors)} problems in the file; nothing was imported",
+            slug="import-rejected",
+            report=shown.model_dump(),
+        )
+    return shown
+
+
+@router.get("/import/template", response_class=Response, responses=FILE_RESPONSES)
+async def import_template(_ctx: ReaderContext, format: TabularFormat = TabularFormat.xlsx) -> Response:
+    """An empty file with the import's column headers (traditional Chinese)."""
+    return _file(tabular.template(format), format, "members-template")
+
+
+@router.get("/export", response_class=Response, responses=FILE_RESPONSES)
+async def export_members(
+    session: ReadSessionDep, ctx: ReaderContext, f: Filters, format: TabularFormat = TabularFormat.xlsx
+) -> Response:
+    """Any filtered list (the filters of GET /members), masked by the caller's role, cells escaped against formulas."""
+    return _file(await tabular.export_members(session, ctx, f, format), format, "members")
+
+
+def _file(content: bytes, fmt: TabularFormat, stem: str) -> Response:
+    return Response(
+        content,
+        media_type=_MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt.value}"'},
+    )

@@ -1,0 +1,165 @@
+"""What every member operation shares: scope, presentation (masking), history and events."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.kit.auth import Caller
+from services.kit.crypto import FieldCipher
+from services.kit.outbox import record_event
+from services.kit.problems import NotFound
+from services.kit.tree import within_node
+from services.members import rules
+from services.members.models import Member, MemberEventRow, org_replica, outbox
+from services.members.rules import MembersPolicy
+from services.members.schemas import Member as MemberOut
+from services.members.schemas import MemberSnapshot
+
+# Roles that see ID numbers and phones in clear (the identity work refines this and audits reads).
+UNMASKED_ROLES = ("org_admin", "service")
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who asks, with the cipher and policy the operation needs."""
+
+    caller: Caller
+    cipher: FieldCipher
+    policy: MembersPolicy
+    today: date
+
+    @property
+    def unmasked(self) -> bool:
+        return self.caller.has_role(*UNMASKED_ROLES)
+
+    @property
+    def actor(self) -> str:
+        return self.caller.name or self.caller.subject
+
+
+def in_scope(caller: Caller) -> ColumnElement[bool]:
+    return within_node(caller.scope_org_id, org_replica.c.path, org_replica.c.id, org_replica.c.path)
+
+
+def visible(caller: Caller) -> Select[Member]:
+    """Members whose organization is in the caller's subtree, decided inside the query."""
+    return select(Member).join(org_replica, org_replica.c.id == Member.org_id).where(in_scope(caller))
+
+
+async def get_visible(session: AsyncSession, ctx: Context, member_id: uuid.UUID, *, for_update: bool = False) -> Member:
+    stmt = visible(ctx.caller).where(Member.id == member_id)
+    if for_update:
+        stmt = stmt.with_for_update(of=Member)
+    member = (await session.execute(stmt)).scalar_one_or_none()
+    if member is None:
+        raise NotFound("Member", member_id)
+    return member
+
+
+def present(member: Member, ctx: Context) -> MemberOut:
+    id_number = ctx.cipher.decrypt("id_number", member.id_number_cipher)
+    phone = ctx.cipher.decrypt("phone", member.phone_cipher) if member.phone_cipher else None
+    if not ctx.unmasked:
+        id_number = rules.mask_id_number(id_number)
+        phone = rules.mask_phone(phone) if phone else None
+    return MemberOut(
+        id=member.id,
+        name=member.name,
+        sex=member.sex,
+        ethnicity=member.ethnicity,
+        id_number=id_number,
+        birth_date=member.birth_date,
+        phone=phone,
+        education=member.education,
+        occupation=member.occupation,
+        party_status=member.party_status,
+        state=member.state,
+        state_since=member.state_since,
+        joined_on=member.joined_on,
+        full_on=member.full_on,
+        org_id=member.org_id,
+        residence_community_id=member.residence_community_id,
+        whereabouts=member.whereabouts,
+        whereabouts_since=member.whereabouts_since,
+        whereabouts_details=dict(member.whereabouts_details or {}),
+        care_programs=list(member.care_programs or []),
+        version=member.version,
+        created_at=member.created_at,
+        masked=not ctx.unmasked,
+    )
+
+
+SNAPSHOT_FIELDS = tuple(MemberSnapshot.model_fields)
+
+
+def snapshot(member: Member) -> dict[str, Any]:
+    return snapshot_of({name: getattr(member, name) for name in SNAPSHOT_FIELDS})
+
+
+def snapshot_of(values: dict[str, Any]) -> dict[str, Any]:
+    """The event payload of a record's values (the MemberSnapshot fields, as JSON values)."""
+    return {name: _json_value(values[name]) for name in SNAPSHOT_FIELDS}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return list(value)
+    return value
+
+
+async def publish(session: AsyncSession, type: str, member: Member) -> None:
+    await record_event(session, outbox, type=type, aggregate_id=member.id, payload=snapshot(member))
+
+
+async def add_history(
+    session: AsyncSession, member_id: uuid.UUID, kind: str, *, effective_on: date, details: dict[str, Any], actor: str | None
+) -> None:
+    last = await session.scalar(select(func.max(MemberEventRow.seq)).where(MemberEventRow.member_id == member_id))
+    session.add(
+        MemberEventRow(
+            member_id=member_id, seq=(last or 0) + 1, kind=kind, effective_on=effective_on, details=details, actor=actor
+        )
+    )
+
+
+async def org_holding_error(session: AsyncSession, caller: Caller | None, org_id: uuid.UUID) -> str | None:
+    """Why `org_id` cannot take a member (unknown, out of scope, dissolved, a wrong kind), or None."""
+    return (await org_holding_errors(session, caller, {org_id}))[org_id]
+
+
+async def org_holding_errors(
+    session: AsyncSession, caller: Caller | None, org_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, str | None]:
+    """`org_holding_error` for many organizations in two queries (an import names hundreds)."""
+    reasons: dict[uuid.UUID, str | None] = dict.fromkeys(org_ids, "the organization does not exist")
+    ids = list(org_ids)
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        stmt = select(org_replica.c.id, org_replica.c.kind, org_replica.c.tier, org_replica.c.status).where(
+            org_replica.c.id.in_(chunk)
+        )
+        if caller is not None:
+            stmt = stmt.where(in_scope(caller))
+        orgs = (await session.execute(stmt)).all()
+        with_branches = set(
+            await session.scalars(
+                select(org_replica.c.parent_id).where(
+                    org_replica.c.parent_id.in_(chunk),
+                    org_replica.c.kind.in_(rules.SUBDIVIDING_KINDS),
+                    org_replica.c.status == "active",
+                )
+            )
+        )
+        for org in orgs:
+            reasons[org.id] = rules.cannot_hold_members(
+                kind=org.kind, tier=org.tier, status=org.status, has_branches=org.id in with_branches
+            )
+    return reasons

@@ -1,0 +1,347 @@
+"""The member record: create, read, list, change; its history; the clocks' work lists."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.kit.pagination import keyset_page, page_of
+from services.kit.problems import Conflict, Unprocessable
+from services.kit.tree import within_node
+from services.members import rules
+from services.members.models import Member, MemberEventRow, org_replica
+from services.members.schemas import (
+    BecomeFull,
+    DueKind,
+    MemberCreate,
+    MemberState,
+    MemberUpdate,
+    StateChange,
+    Whereabouts,
+    WhereaboutsChange,
+)
+from services.members.service.common import Context, add_history, get_visible, org_holding_error, publish, visible
+
+
+@dataclass(frozen=True)
+class MemberFilter:
+    within: uuid.UUID | None = None
+    org_id: uuid.UUID | None = None
+    community_id: uuid.UUID | None = None
+    state: MemberState | None = None
+    whereabouts: Whereabouts | None = None
+    education: str | None = None
+    age_min: int | None = None
+    age_max: int | None = None
+    as_of: date | None = None
+    q: str | None = None
+    id_number: str | None = None
+    phone: str | None = None
+
+
+def filtered(stmt: Select[Any], ctx: Context, f: MemberFilter) -> Select[Any]:
+    conditions: list[ColumnElement[bool]] = []
+    if f.within is not None:
+        conditions.append(within_node(f.within, org_replica.c.path, org_replica.c.id, org_replica.c.path))
+    if f.org_id is not None:
+        conditions.append(Member.org_id == f.org_id)
+    if f.community_id is not None:
+        conditions.append(Member.residence_community_id == f.community_id)
+    if f.state is not None:
+        conditions.append(Member.state == f.state.value)
+    if f.whereabouts is not None:
+        conditions.append(Member.whereabouts == f.whereabouts.value)
+    if f.education is not None:
+        conditions.append(Member.education == f.education)
+    as_of = f.as_of or ctx.today
+    # Ages as birth-date bounds: age ≥ n ⇔ born on or before (as_of - n years); index-friendly.
+    if f.age_min is not None:
+        conditions.append(Member.birth_date <= rules.born_on_or_before_for_age(as_of, f.age_min))
+    if f.age_max is not None:
+        conditions.append(Member.birth_date > rules.born_on_or_before_for_age(as_of, f.age_max + 1))
+    if f.q:
+        conditions.append(Member.name.contains(f.q, autoescape=True))
+    if f.id_number:
+        conditions.append(Member.id_number_index == ctx.cipher.blind_index("id_number", rules.normalize_id_number(f.id_number)))
+    if f.phone:
+        conditions.append(Member.phone_index == ctx.cipher.blind_index("phone", f.phone))
+    return stmt.where(*conditions)
+
+
+async def list_members(
+    session: AsyncSession, ctx: Context, f: MemberFilter, *, cursor: str | None, limit: int
+) -> tuple[list[Member], str | None]:
+    stmt = filtered(visible(ctx.caller), ctx, f)
+    rows = (await session.execute(keyset_page(stmt, [Member.id], cursor, limit))).scalars().all()
+    return page_of(rows, limit, lambda member: [member.id])
+
+
+async def _open_duplicate(session: AsyncSession, id_index: str, exclude: uuid.UUID | None = None) -> bool:
+    stmt = select(Member.id).where(Member.id_number_index == id_index, Member.state.not_in(rules.CLOSED_STATES))
+    if exclude is not None:
+        stmt = stmt.where(Member.id != exclude)
+    return (await session.scalar(stmt)) is not None
+
+
+def validation_errors(data: MemberCreate, today: date) -> list[dict[str, str]]:
+    """Every rule a new record breaks that needs no database (ID number, dates, whereabouts)."""
+    errors = rules.id_number_errors(data.id_number, birth_date=data.birth_date, sex=data.sex.value, today=today)
+    errors += rules.record_errors(
+        birth_date=data.birth_date,
+        joined_on=data.joined_on,
+        full_on=data.full_on,
+        party_status=data.party_status.value,
+        today=today,
+    )
+    details = data.whereabouts_details.model_dump(exclude_none=True, mode="json") if data.whereabouts_details else {}
+    errors += rules.whereabouts_errors(data.whereabouts.value, details)
+    return errors
+
+
+def member_values(data: MemberCreate, ctx: Context, member_id: uuid.UUID | None = None) -> dict[str, Any]:
+    """The column values of a valid `data`: the ID number normalized, sensitive fields encrypted."""
+    id_number = rules.normalize_id_number(data.id_number)
+    details = data.whereabouts_details.model_dump(exclude_none=True, mode="json") if data.whereabouts_details else {}
+    return {
+        "id": member_id or uuid.uuid4(),
+        "name": data.name,
+        "sex": data.sex.value,
+        "ethnicity": data.ethnicity,
+        "id_number_cipher": ctx.cipher.encrypt("id_number", id_number),
+        "id_number_index": ctx.cipher.blind_index("id_number", id_number),
+        "phone_cipher": ctx.cipher.encrypt("phone", data.phone) if data.phone else None,
+        "phone_index": ctx.cipher.blind_index("phone", data.phone) if data.phone else None,
+        "birth_date": data.birth_date,
+        "education": data.education.value,
+        "occupation": data.occupation.value,
+        "party_status": data.party_status.value,
+        "joined_on": data.joined_on,
+        "full_on": data.full_on,
+        "state": MemberState.normal.value,
+        "state_since": data.joined_on,
+        "org_id": data.org_id,
+        "residence_community_id": data.residence_community_id,
+        "whereabouts": data.whereabouts.value,
+        "whereabouts_since": data.joined_on if data.whereabouts == Whereabouts.resident else ctx.today,
+        "whereabouts_details": details,
+        "care_programs": [],
+        "version": 1,
+    }
+
+
+def opening_history(values: dict[str, Any]) -> list[tuple[str, date, dict[str, Any]]]:
+    """The events a new record starts with: joined, made full if so, and where the member is."""
+    events: list[tuple[str, date, dict[str, Any]]] = [
+        ("joined", values["joined_on"], {"org_id": str(values["org_id"]), "party_status": "probationary"})
+    ]
+    if values["full_on"] is not None:
+        events.append(("became_full", values["full_on"], {}))
+    if values["whereabouts"] != Whereabouts.resident.value:
+        details = {"whereabouts": values["whereabouts"], **values["whereabouts_details"]}
+        events.append(("whereabouts_changed", values["whereabouts_since"] or values["joined_on"], details))
+    return events
+
+
+async def create_member(session: AsyncSession, ctx: Context, data: MemberCreate) -> Member:
+    errors = validation_errors(data, ctx.today)
+    if errors:
+        raise Unprocessable("The member record is not valid", slug="invalid-member", errors=errors)
+    reason = await org_holding_error(session, ctx.caller, data.org_id)
+    if reason:
+        raise Unprocessable(reason, slug="organization-cannot-hold-members", errors=[{"field": "org_id", "message": reason}])
+    values = member_values(data, ctx)
+    if await _open_duplicate(session, values["id_number_index"]):
+        raise Conflict("A living record with this ID number exists", slug="duplicate-id-number")
+    member = Member(**values)
+    session.add(member)
+    try:
+        await session.flush()
+    except IntegrityError:  # a concurrent request filed the same person first (the partial unique index)
+        raise Conflict("A living record with this ID number exists", slug="duplicate-id-number") from None
+    for seq, (kind, effective_on, details) in enumerate(opening_history(values), start=1):
+        session.add(
+            MemberEventRow(member_id=member.id, seq=seq, kind=kind, effective_on=effective_on, details=details, actor=ctx.actor)
+        )
+    await session.flush()
+    await publish(session, "member.created", member)
+    return member
+
+
+async def update_member(session: AsyncSession, ctx: Context, member_id: uuid.UUID, data: MemberUpdate) -> Member:
+    member = await get_visible(session, ctx, member_id, for_update=True)
+    changes = data.model_dump(exclude_unset=True)
+    if "name" in changes and changes["name"] is None:
+        raise Unprocessable("A member needs a name", errors=[{"field": "name", "message": "required"}])
+    changed: list[str] = []
+    for field, value in changes.items():
+        if field == "phone":
+            member.phone_cipher = ctx.cipher.encrypt("phone", value) if value else None
+            member.phone_index = ctx.cipher.blind_index("phone", value) if value else None
+        else:
+            setattr(member, field, value.value if hasattr(value, "value") else value)
+        changed.append(field)
+    if changed:
+        member.version += 1
+        # Which fields changed, never their values: the history is read more widely than the record.
+        await add_history(
+            session, member.id, "details_changed", effective_on=ctx.today, details={"fields": sorted(changed)}, actor=ctx.actor
+        )
+        await session.flush()
+        await publish(session, "member.updated", member)
+    return member
+
+
+async def history(session: AsyncSession, ctx: Context, member_id: uuid.UUID) -> list[MemberEventRow]:
+    await get_visible(session, ctx, member_id)
+    stmt = select(MemberEventRow).where(MemberEventRow.member_id == member_id).order_by(MemberEventRow.seq)
+    return list((await session.execute(stmt)).scalars().all())
+
+
+async def change_state(session: AsyncSession, ctx: Context, member_id: uuid.UUID, data: StateChange) -> Member:
+    member = await get_visible(session, ctx, member_id, for_update=True)
+    error = (
+        "transferred_out comes only from a received transfer"
+        if data.state == MemberState.transferred_out
+        else rules.state_change_error(member.state, data.state.value)
+    )
+    if error is None and data.effective_on > ctx.today:
+        error = "the effective date is in the future"
+    if error is None and data.effective_on < member.state_since:
+        error = "the effective date is before the current state began"
+    if error:
+        raise Unprocessable(error, slug="invalid-state-change", errors=[{"field": "state", "message": error}])
+    details: dict[str, Any] = {"from": member.state, "to": data.state.value}
+    if data.reason:
+        details["reason"] = data.reason
+    if data.state == MemberState.normal:
+        details["restored"] = True
+    member.state = data.state.value
+    member.state_since = data.effective_on
+    member.version += 1
+    await add_history(session, member.id, "state_changed", effective_on=data.effective_on, details=details, actor=ctx.actor)
+    await session.flush()
+    await publish(session, "member.state_changed", member)
+    return member
+
+
+async def become_full(session: AsyncSession, ctx: Context, member_id: uuid.UUID, data: BecomeFull) -> Member:
+    member = await get_visible(session, ctx, member_id, for_update=True)
+    errors = rules.full_on_errors(data.full_on, joined_on=member.joined_on, today=ctx.today)
+    if member.party_status == "full":
+        errors = [{"field": "full_on", "message": "the member is already full"}]
+    elif member.state in rules.CLOSED_STATES:
+        errors = [{"field": "full_on", "message": f"the member is {member.state}"}]
+    if errors:
+        raise Unprocessable(errors[0]["message"], slug="invalid-full-date", errors=errors)
+    member.party_status = "full"
+    member.full_on = data.full_on
+    member.version += 1
+    await add_history(session, member.id, "became_full", effective_on=data.full_on, details={}, actor=ctx.actor)
+    await session.flush()
+    await publish(session, "member.updated", member)
+    return member
+
+
+async def change_whereabouts(session: AsyncSession, ctx: Context, member_id: uuid.UUID, data: WhereaboutsChange) -> Member:
+    member = await get_visible(session, ctx, member_id, for_update=True)
+    details = data.details.model_dump(exclude_none=True, mode="json") if data.details else {}
+    errors = rules.whereabouts_errors(data.whereabouts.value, details, field="details")
+    # A relationship arrives only by a received transfer, and a record is never made 'not transferred' later.
+    if Whereabouts.not_transferred in (data.whereabouts, member.whereabouts):
+        errors.append({"field": "whereabouts", "message": "'not_transferred' changes only through a transfer in"})
+    if data.since > ctx.today:
+        errors.append({"field": "since", "message": "is in the future"})
+    if member.state in rules.CLOSED_STATES:
+        errors.append({"field": "whereabouts", "message": f"the member is {member.state}"})
+    if errors:
+        raise Unprocessable(errors[0]["message"], slug="invalid-whereabouts", errors=errors)
+    event_details: dict[str, Any] = {"from": member.whereabouts, "whereabouts": data.whereabouts.value, **details}
+    if data.whereabouts == Whereabouts.resident and member.whereabouts == Whereabouts.floating_out.value:
+        event_details["back_on"] = data.since.isoformat()
+        details = {"back_on": data.since.isoformat()}
+    member.whereabouts = data.whereabouts.value
+    member.whereabouts_since = data.since
+    member.whereabouts_details = details
+    member.version += 1
+    await add_history(session, member.id, "whereabouts_changed", effective_on=data.since, details=event_details, actor=ctx.actor)
+    await session.flush()
+    await publish(session, "member.updated", member)
+    return member
+
+
+async def flows(session: AsyncSession, ctx: Context, member_id: uuid.UUID) -> list[MemberEventRow]:
+    """The member's whereabouts history: floating out and back, displacement and return."""
+    return [event for event in await history(session, ctx, member_id) if event.kind == "whereabouts_changed"]
+
+
+def due_condition(kind: DueKind, ctx: Context, as_of: date) -> tuple[ColumnElement[bool], Any, int]:
+    """The SQL condition of a clock's list, the column its clock starts from, and its length in months."""
+    policy = ctx.policy
+    open_record = Member.state.not_in(rules.CLOSED_STATES)
+    if kind == DueKind.suspension:
+        months = policy.lost_contact_months_to_suspension
+        cutoff = rules.months_before(as_of, months)
+        return and_(Member.state == "lost_contact", Member.state_since <= cutoff), Member.state_since, months
+    if kind == DueKind.full:
+        months = policy.probation_months
+        cutoff = rules.months_before(as_of, months)
+        return and_(open_record, Member.party_status == "probationary", Member.joined_on <= cutoff), Member.joined_on, months
+    months = policy.floating_months_to_transfer
+    cutoff = rules.months_before(as_of, months)
+    settled = Member.whereabouts_details["fixed_place"].as_boolean().is_(True)
+    condition = and_(open_record, Member.whereabouts == "floating_out", settled, Member.whereabouts_since <= cutoff)
+    return condition, Member.whereabouts_since, months
+
+
+async def due_members(
+    session: AsyncSession,
+    ctx: Context,
+    kind: DueKind,
+    *,
+    as_of: date,
+    within: uuid.UUID | None,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[tuple[Member, date, date]], str | None]:
+    condition, since_column, months = due_condition(kind, ctx, as_of)
+    stmt = filtered(visible(ctx.caller), ctx, MemberFilter(within=within)).where(condition)
+    rows = (await session.execute(keyset_page(stmt, [Member.id], cursor, limit))).scalars().all()
+    members, next_cursor = page_of(rows, limit, lambda member: [member.id])
+    column_name = since_column.key
+    result = []
+    for member in members:
+        since: date = getattr(member, column_name)
+        result.append((member, since, rules.months_after(since, months)))
+    return result, next_cursor
+
+
+async def lookup(session: AsyncSession, ctx: Context, ids: list[uuid.UUID]) -> list[Member]:
+    if not ids:
+        return []
+    stmt = visible(ctx.caller).where(Member.id.in_(set(ids))).order_by(Member.id)
+    return list((await session.execute(stmt)).scalars().all())
+
+
+async def member_counts(session: AsyncSession, org_ids: list[uuid.UUID]) -> dict[str, dict[str, int]]:
+    """Members held by each org exactly (open records whose relationship is here), by party status."""
+    counts = {str(org_id): {"members": 0, "full": 0, "probationary": 0} for org_id in org_ids}
+    if not org_ids:
+        return counts
+    stmt = (
+        select(Member.org_id, Member.party_status, func.count())
+        .where(
+            Member.org_id.in_(set(org_ids)),
+            Member.state.not_in(rules.CLOSED_STATES),
+            Member.whereabouts != Whereabouts.not_transferred.value,
+        )
+        .group_by(Member.org_id, Member.party_status)
+    )
+    for org_id, party_status, count in (await session.execute(stmt)).all():
+        held = counts[str(org_id)]
+        held[party_status] += count
+        held["members"] += count
+    return counts

@@ -1,0 +1,152 @@
+"""Member statistics: counts and shares grouped in SQL (CASE for age bands), never row by row."""
+
+import itertools
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, func, select, text, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.kit.problems import Unprocessable
+from services.kit.tree import subtree_of
+from services.members import rules
+from services.members.models import Member, org_replica
+from services.members.schemas import MemberStats, StatsDimension, StatsGroup, StatsPopulation
+from services.members.service.common import Context
+
+
+@dataclass(frozen=True)
+class StatsQuery:
+    group_by: list[StatsDimension]
+    as_of: date
+    age_edges: list[int]
+    joined_before: date
+    within: uuid.UUID | None = None
+    community_id: uuid.UUID | None = None
+    setting: str | None = None
+    population: StatsPopulation = StatsPopulation.members
+
+
+def age_bands(as_of: date, edges: list[int]) -> list[tuple[str, ColumnElement[bool]]]:
+    """Each band's label and condition: age ≥ n ⇔ born on or before (as_of - n years)."""
+    labels = rules.age_band_labels(edges)
+    cutoffs = [rules.born_on_or_before_for_age(as_of, edge) for edge in edges]
+    bands: list[tuple[str, ColumnElement[bool]]] = []
+    for index, label in enumerate(labels):
+        conditions = []
+        if index < len(cutoffs):
+            conditions.append(Member.birth_date > cutoffs[index])
+        if index > 0:
+            conditions.append(Member.birth_date <= cutoffs[index - 1])
+        bands.append((label, and_(*conditions)))
+    return bands
+
+
+# Dimensions computed from a date are counted as FILTERed aggregates (one column per band) and
+# the others grouped by their plain column: the planner then knows the number of groups and
+# hashes them, instead of sorting a million rows by a CASE expression (measured: ~3x faster).
+def _pivot(dimension: StatsDimension, q: StatsQuery) -> list[tuple[str | bool, ColumnElement[bool]]]:
+    if dimension == StatsDimension.age_band:
+        return list(age_bands(q.as_of, q.age_edges))
+    return [(True, Member.joined_on < q.joined_before), (False, Member.joined_on >= q.joined_before)]
+
+
+PIVOTS = (StatsDimension.age_band, StatsDimension.joined_before)
+
+
+def _column(dimension: StatsDimension) -> ColumnElement[Any]:
+    if dimension == StatsDimension.setting:
+        return org_replica.c.setting
+    column: ColumnElement[Any] = getattr(Member, dimension.value)
+    return column
+
+
+def _population(population: StatsPopulation, as_of: date) -> list[ColumnElement[bool]]:
+    # Who was a member on `as_of`: joined by then, and the record still open (or, for `all`, any).
+    conditions: list[ColumnElement[bool]] = [Member.joined_on <= as_of]
+    if population == StatsPopulation.members:
+        conditions += [Member.state.not_in(rules.CLOSED_STATES), Member.whereabouts != "not_transferred"]
+    elif population == StatsPopulation.not_transferred:
+        conditions += [Member.state.not_in(rules.CLOSED_STATES), Member.whereabouts == "not_transferred"]
+    return conditions
+
+
+def stats_errors(q: StatsQuery) -> list[dict[str, str]]:
+    errors = []
+    if len(set(q.group_by)) != len(q.group_by):
+        errors.append({"field": "group_by", "message": "a dimension is named twice"})
+    edges = q.age_edges
+    if StatsDimension.age_band in q.group_by and (not edges or edges != sorted(set(edges)) or edges[0] <= 0):
+        errors.append({"field": "age_edges", "message": "must be positive ages in strictly rising order"})
+    return errors
+
+
+async def _path_of(session: AsyncSession, org_id: uuid.UUID) -> str | None:
+    path: str | None = await session.scalar(select(org_replica.c.path).where(org_replica.c.id == org_id))
+    return path
+
+
+async def member_stats(session: AsyncSession, ctx: Context, q: StatsQuery) -> MemberStats:
+    errors = stats_errors(q)
+    if errors:
+        raise Unprocessable("The statistics query is not valid", errors=errors)
+    plain = [d for d in q.group_by if d not in PIVOTS]
+    pivots = [d for d in q.group_by if d in PIVOTS]
+    cells = list(itertools.product(*[_pivot(d, q) for d in pivots]))
+    counts = [
+        func.count().filter(and_(true(), *[condition for _, condition in cell])).label(f"c{i}") for i, cell in enumerate(cells)
+    ]
+    stmt = (
+        select(*[_column(d).label(d.value) for d in plain], *counts)
+        .select_from(Member)
+        .join(org_replica, org_replica.c.id == Member.org_id)
+        .where(*_population(q.population, q.as_of))
+    )
+    # The subtree roots as literal paths, so that the planner sees how much of the tree is asked for.
+    for root in (ctx.caller.scope_org_id, q.within):
+        if root is not None:
+            path = await _path_of(session, root)
+            stmt = stmt.where(subtree_of(org_replica.c.path, path) if path else false())
+    if q.community_id is not None:
+        stmt = stmt.where(org_replica.c.community_id == q.community_id)
+    if q.setting is not None:
+        stmt = stmt.where(org_replica.c.setting == q.setting)
+    if plain:
+        stmt = stmt.group_by(*[_column(d) for d in plain])
+    if session.get_bind().dialect.name == "postgresql":
+        # Compiling this query (JIT) costs more than running it.
+        await session.execute(text("SET LOCAL jit = off"))
+    found: list[tuple[dict[str, str | bool | None], int]] = []
+    for row in (await session.execute(stmt)).all():
+        for index, cell in enumerate(cells):
+            count = row[len(plain) + index]
+            if count:
+                key = {d.value: _plain(getattr(row, d.value)) for d in plain}
+                key |= {d.value: label for d, (label, _) in zip(pivots, cell, strict=True)}
+                found.append(({d.value: key[d.value] for d in q.group_by}, count))
+    order = {label: i for d in pivots for i, (label, _) in enumerate(_pivot(d, q))}
+    found.sort(key=lambda item: [_sort_key(order, item[0][d.value], d in PIVOTS) for d in q.group_by])
+    total = sum(count for _, count in found)
+    return MemberStats(
+        as_of=q.as_of,
+        population=q.population,
+        group_by=q.group_by,
+        age_bands=rules.age_band_labels(q.age_edges) if StatsDimension.age_band in q.group_by else None,
+        joined_before=q.joined_before if StatsDimension.joined_before in q.group_by else None,
+        total=total,
+        groups=[StatsGroup(key=key, count=count, share=round(count / total, 6)) for key, count in found],
+    )
+
+
+def _sort_key(order: dict[Any, int], value: Any, pivot: bool) -> tuple[int, str]:
+    return (order[value], "") if pivot else (0, "" if value is None else str(value))
+
+
+def _plain(value: Any) -> str | bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):  # SQLite hands a boolean CASE back as 0/1
+        return bool(value)
+    return str(value)

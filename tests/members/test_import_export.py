@@ -1,0 +1,307 @@
+"""Bulk import (xlsx, csv; all rows or none; dry runs) and export (masked, formula-safe)."""
+
+import csv
+import io
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from tests.builders import member_body
+from tests.members.conftest import OrgReplica
+from tests.support import Tokens
+
+HEADERS = [
+    "姓名",
+    "性別",
+    "身份證號碼",
+    "出生日期",
+    "聯繫電話",
+    "學歷",
+    "職業類別",
+    "黨員類別",
+    "入黨日期",
+    "轉正日期",
+    "所在黨組織ID",
+]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def row_of(body: dict[str, Any]) -> list[str]:
+    sex = {"male": "男", "female": "女"}[body["sex"]]
+    return [
+        body["name"], sex, body["id_number"], body["birth_date"], body["phone"], "初中", "農民", "正式",
+        body["joined_on"], body["full_on"], body["org_id"],
+    ]  # fmt: skip
+
+
+def csv_file(rows: list[list[str]], header: list[str] = HEADERS) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def xlsx_file(rows: list[list[Any]], header: list[str] = HEADERS) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+async def upload(
+    client: httpx.AsyncClient, tokens: Tokens, content: bytes | AsyncIterator[bytes], fmt: str, **params: Any
+) -> httpx.Response:
+    media = "text/csv" if fmt == "csv" else XLSX
+    return await client.post(
+        "/api/v1/members/import",
+        content=content,
+        params={"format": fmt, **params},
+        headers={**tokens.headers("org_admin"), "content-type": media},
+    )
+
+
+async def ids_under(client: httpx.AsyncClient, tokens: Tokens, org_id: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        params: dict[str, Any] = {"org_id": org_id, "limit": 200}
+        if cursor:
+            params["cursor"] = cursor
+        page = (await client.get("/api/v1/members", params=params, headers=tokens.headers("org_admin"))).json()
+        items += page["items"]
+        cursor = page["next_cursor"]
+        if not cursor:
+            return items
+
+
+class TestImport:
+    async def test_a_csv_with_chinese_headers_and_labels_imports_every_row(
+        self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica
+    ) -> None:
+        tree = await replica.tree()
+        bodies = [member_body(org_id=tree["branch"]["id"]) for _ in range(3)]
+        bodies[0]["name"] = "𠮷田"
+
+        response = await upload(members_client, tokens, csv_file([row_of(b) for b in bodies]), "csv")
+
+        assert response.status_code == 200, response.text
+        assert response.json()["imported"] == 3
+        held = await ids_under(members_client, tokens, tree["branch"]["id"])
+        assert sorted(m["id_number"] for m in held) == sorted(b["id_number"] for b in bodies)
+        assert "𠮷田" in {m["name"] for m in held}
+        history = (await members_client.get(f"/api/v1/members/{held[0]['id']}/history", headers=tokens.headers())).json()
+        assert [e["kind"] for e in history] == ["joined", "became_full"]
+
+    async def test_simplified_headers_and_english_codes_are_accepted_too(
+        self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica
+    ) -> None:
+        tree = await replica.tree()
+        body = member_body(org_id=tree["branch"]["id"])
+        header = [
+            "姓名",
+            "性别",
+            "id_number",
+            "出生日期",
+            "phone",
+            "学历",
+            "occupation",
+            "党员类别",
+            "入党日期",
+            "转正日期",
+            "org_id",
+        ]
+        row = row_of(body)
+        row[1], row[5], row[7] = body["sex"], "junior_high", "full"
+
+        response = await upload(members_client, tokens, csv_file([row], header), "csv")
+
+        assert response.status_code == 200, response.text
+
+    async def test_a_dry_run_reports_each_row_column_and_problem_and_writes_nothing(
+        self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica
+    ) -> None:
+        tree = await replica.tree()
+        good, bad_check, bad_enum = (member_body(org_id=tree["branch"]["id"]) for _ in range(3))
+        bad_check["id_number"] = bad_check["id_number"][:-1] + ("1" if bad_check["id_number"][-1] != "1" else "2")
+        rows = [row_of(good), row_of(bad_check), row_of(bad_enum), row_of(good)]
+        rows[2][5] = "博士"
+
+        response = await upload(members_client, tokens, csv_file(rows), "csv", dry_run="true")
+
+        assert response.status_code == 200, response.text
+        report = response.json()
+        assert report["rows"] == 4
+        assert report["imported"] == 0
+        assert [(e["row"], e["column"]) for e in report["errors"]] == [(3, "身份證號碼"), (4, "學歷"), (5, "身份證號碼")]
+        assert "row 2" in report["errors"][2]["problem"]
+        assert await ids_under(members_client, tokens, tree["branch"]["id"]) == []
+
+    async def test_one_bad_row_and_nothing_is_written(
+        self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica
+    ) -> None:
+        tree = await replica.tree()
+        existing = await members_client.post(
+            "/api/v1/members", json=member_body(org_id=tree["small"]["id"]), headers=tokens.headers()
+        )
+        taken = existing.json()
+        clash = member_body(org_id=tree["branch"]["id"]) | {
+            k: taken[k] for k in ("id_number", "birth_date", "sex", "joined_on", "full_on")
+        }
+        rows = [row_of(member_body(org_id=tree["branch"]["id"])) for _ in range(5)] + [row_of(clash)]
+
+        response = await upload(members_client, tokens, csv_file(rows), "csv")
+
+        assert response.status_code == 422
+        problem = response.json()
+        assert problem["type"] == "/problems/import-rejected"
+        assert problem["report"]["errors"] == [
+            {"row": 7, "column": "身份證號碼", "problem": "a living record with this ID number exists"}
+        ]
+        assert await ids_under(members_client, tokens, tree["branch"]["id"]) == []
+
+    async def test_an_xlsx_imports_and_a_formula_cell_is_kept_as_text(
+        self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica
+    ) -> None:
+        tree = await replica.tree()
+        body = member_body(org_id=tree["branch"]["id"])
+        row = row_of(body)
+        row[0] = '=HYPERLINK("http://evil.example","點我")'
+
+        response = await upload(members_client, tokens, xlsx_file([row]), "xlsx")
+
+        assert response.status_code == 200, response.text
+        held = await ids_under(members_client, tokens, tree["branch"]["id"])
+        assert held[0]["name"] == '=HYPERLINK("http://evil.example","點我")'
+
+        exported = await members_client.get(
+            "/api/v1/members/export", params={"org_id": tree["branch"]["id"], "format": "xlsx"}, headers=tokens.headers()
+        )
+        sheet = load_workbook(io.BytesIO(exported.content)).active
+        cell = sheet.cell(row=2, column=1)
+        assert cell.data_type == "s"
+        assert cell.value == "'" + held[0]["name"]
+
+    async def test_a_file_that_is_not_a_workbook(self, members_client: httpx.AsyncClient, tokens: Tokens) -> None:
+        response = await upload(members_client, tokens, b"PK\x03\x04 not really a zip", "xlsx")
+        assert response.status_code == 422
+        assert response.json()["type"] == "/problems/unreadable-file"
+
+    async def test_a_csv_the_reader_cannot_parse_is_refused(self, members_client: httpx.AsyncClient, tokens: Tokens) -> None:
+        oversized_field = "姓名\n" + "x" * 200_000 + "\n"  # beyond the csv module's field size limit
+        response = await upload(members_client, tokens, oversized_field.encode(), "csv")
+        assert response.status_code == 422
+        assert response.json()["type"] == "/problems/unreadable-file"
+
+    async def test_ten_thousand_rows_import_in_one_request(
+        self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica
+    ) -> None:
+        tree = await replica.tree()
+        rows = [row_of(member_body(org_id=tree["branch"]["id"])) for _ in range(10_000)]
+        started = time.monotonic()
+
+        response = await upload(members_client, tokens, csv_file(rows), "csv")
+
+        assert response.status_code == 200, response.text[:2000]
+        assert response.json()["imported"] == 10_000
+        assert time.monotonic() - started < 60
+        stats = await members_client.get(
+            "/api/v1/members/stats", params={"within": tree["branch"]["id"]}, headers=tokens.headers("viewer")
+        )
+        assert stats.json()["total"] == 10_000
+
+    async def test_more_rows_than_the_policy_allows_are_refused(self, members_client: httpx.AsyncClient, tokens: Tokens) -> None:
+        row = ["x"] * len(HEADERS)
+        response = await upload(members_client, tokens, csv_file([row] * 20_001), "csv")
+        assert response.status_code == 413
+        assert response.json()["type"] == "/problems/too-many-rows"
+
+    async def test_a_file_over_50_mb_is_refused_before_it_is_read_whole(
+        self, members_client: httpx.AsyncClient, tokens: Tokens
+    ) -> None:
+        sent = 0
+        chunk = b"a" * (1024 * 1024)
+
+        async def body() -> AsyncIterator[bytes]:
+            nonlocal sent
+            for _ in range(200):
+                sent += len(chunk)
+                yield chunk
+
+        response = await upload(members_client, tokens, body(), "csv")
+
+        assert response.status_code == 413
+        assert response.json()["type"] == "/problems/content-too-large"
+        assert sent <= 52 * 1024 * 1024
+
+
+class TestTemplateAndExport:
+    @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+    async def test_the_template_has_the_chinese_headers(
+        self, members_client: httpx.AsyncClient, tokens: Tokens, fmt: str
+    ) -> None:
+        response = await members_client.get(
+            "/api/v1/members/import/template", params={"format": fmt}, headers=tokens.headers("viewer")
+        )
+        assert response.status_code == 200
+        if fmt == "csv":
+            header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        else:
+            header = [c.value for c in next(load_workbook(io.BytesIO(response.content)).active.iter_rows())]
+        assert header[:4] == ["姓名", "性別", "民族", "身份證號碼"]
+
+    async def test_a_viewer_exports_masked_values_and_an_admin_clear_ones(
+        self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica
+    ) -> None:
+        tree = await replica.tree()
+        body = member_body(org_id=tree["branch"]["id"], name="-1+2")
+        await members_client.post("/api/v1/members", json=body, headers=tokens.headers())
+
+        async def exported(role: str) -> dict[str, str]:
+            response = await members_client.get(
+                "/api/v1/members/export", params={"org_id": tree["branch"]["id"], "format": "csv"}, headers=tokens.headers(role)
+            )
+            assert response.status_code == 200
+            return next(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+        masked, clear = await exported("viewer"), await exported("org_admin")
+        assert masked["身份證號碼"] == body["id_number"][:6] + "********" + body["id_number"][-4:]
+        assert masked["聯繫電話"] == "138****5678"
+        assert clear["身份證號碼"] == body["id_number"]
+        assert clear["姓名"] == "'-1+2"
+        assert clear["學歷"] == "初中"
+
+
+async def test_an_export_over_the_policy_limit_is_refused(test_db, tokens: Tokens, replica: OrgReplica) -> None:
+    from services.members.app import create_app
+    from services.members.rules import MembersPolicy
+    from services.members.settings import MembersSettings
+    from tests.support import in_process
+
+    tree = await replica.tree()
+    settings = MembersSettings(
+        data_dir=test_db.data_dir,
+        database_url=test_db.urls["members"],
+        json_logs=False,
+        consume_feeds=False,
+        policy=MembersPolicy(export_max_rows=2),
+    )
+    async with in_process(create_app(settings)) as client:
+        for _ in range(3):
+            await client.post("/api/v1/members", json=member_body(org_id=tree["branch"]["id"]), headers=tokens.headers())
+
+        response = await client.get("/api/v1/members/export", params={"org_id": tree["branch"]["id"]}, headers=tokens.headers())
+        narrower = await client.get(
+            "/api/v1/members/export", params={"org_id": tree["small"]["id"], "format": "csv"}, headers=tokens.headers()
+        )
+
+    assert response.status_code == 413
+    assert narrower.status_code == 200

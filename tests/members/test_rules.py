@@ -1,0 +1,110 @@
+"""The pure rules of member records, tested directly."""
+
+from datetime import date
+
+import pytest
+
+from services.kit.crypto import FieldCipher
+from services.members import rules
+from services.members.rules import MembersPolicy
+
+KNOWN_GOOD = "11010519491231002X"
+
+
+class TestIdNumber:
+    def test_the_known_good_vector_agrees_with_its_birth_date_and_sex(self) -> None:
+        assert rules.id_number_errors(KNOWN_GOOD, birth_date=date(1949, 12, 31), sex="female", today=date(2026, 11, 26)) == []
+
+    def test_a_wrong_check_character(self) -> None:
+        errors = rules.id_number_errors(
+            KNOWN_GOOD[:-1] + "1", birth_date=date(1949, 12, 31), sex="female", today=date(2026, 11, 26)
+        )
+        assert errors[0]["field"] == "id_number"
+
+    def test_lower_case_x_is_normalized(self) -> None:
+        assert rules.normalize_id_number(KNOWN_GOOD.lower()) == KNOWN_GOOD
+
+
+class TestDates:
+    @pytest.mark.parametrize(
+        ("day", "months", "expected"),
+        [
+            (date(2026, 11, 26), 6, date(2026, 5, 26)),
+            (date(2026, 8, 31), 6, date(2026, 2, 28)),
+            (date(2026, 1, 15), 12, date(2025, 1, 15)),
+            (date(2024, 2, 29), 12, date(2023, 2, 28)),
+        ],
+    )
+    def test_months_before(self, day: date, months: int, expected: date) -> None:
+        assert rules.months_before(day, months) == expected
+
+    def test_age_cutoff_agrees_with_age_on(self) -> None:
+        as_of = date(2026, 2, 28)
+        for born in (date(1980, 2, 28), date(1980, 2, 29), date(1980, 3, 1)):
+            assert (rules.age_on(born, as_of) >= 46) == (born <= rules.born_on_or_before_for_age(as_of, 46))
+
+    def test_letters_last_three_months_or_six_across_provinces(self) -> None:
+        policy = MembersPolicy()
+        assert rules.letter_valid_until(date(2026, 11, 30), across_provinces=False, policy=policy) == date(2027, 2, 28)
+        assert rules.letter_valid_until(date(2026, 11, 30), across_provinces=True, policy=policy) == date(2027, 5, 30)
+
+
+class TestStatesAndHolding:
+    def test_closed_states_are_final(self) -> None:
+        for closed in rules.CLOSED_STATES:
+            assert rules.state_change_error(closed, "normal") is not None
+
+    def test_lost_contact_can_be_suspended_and_restored(self) -> None:
+        assert rules.state_change_error("lost_contact", "suspended") is None
+        assert rules.state_change_error("suspended", "normal") is None
+
+    def test_which_organizations_hold_members(self) -> None:
+        def hold(**kw: object) -> bool:
+            return rules.cannot_hold_members(**{"status": "active", "has_branches": False} | kw) is None  # type: ignore[arg-type]
+
+        assert hold(kind="branch", tier="inner")
+        assert hold(kind="joint_branch", tier="unit")
+        assert hold(kind="committee", tier="community")
+        assert not hold(kind="committee", tier="community", has_branches=True)
+        assert not hold(kind="committee", tier="township")
+        assert not hold(kind="group", tier="inner")
+        assert not hold(kind="branch", tier="inner", status="dissolved")
+
+
+class TestPresentation:
+    def test_masks(self) -> None:
+        assert rules.mask_id_number(KNOWN_GOOD) == "110105********002X"
+        assert rules.mask_phone("13812345678") == "138****5678"
+
+    @pytest.mark.parametrize("text", ["=HYPERLINK(1)", "+1", "-1", "@SUM(A1)"])
+    def test_cells_that_could_run_are_quoted(self, text: str) -> None:
+        assert rules.escape_cell(text) == "'" + text
+
+    def test_age_band_labels(self) -> None:
+        assert rules.age_band_labels([35, 46]) == ["<35", "35-45", "46+"]
+
+
+class TestFieldCipher:
+    def test_ciphertexts_differ_each_time_and_the_index_does_not(self) -> None:
+        cipher = FieldCipher(b"k" * 32, b"i" * 32)
+        first, second = cipher.encrypt("id_number", KNOWN_GOOD), cipher.encrypt("id_number", KNOWN_GOOD)
+        assert first != second
+        assert cipher.decrypt("id_number", first) == KNOWN_GOOD
+        assert cipher.blind_index("id_number", KNOWN_GOOD) == cipher.blind_index("id_number", KNOWN_GOOD)
+        assert cipher.blind_index("phone", KNOWN_GOOD) != cipher.blind_index("id_number", KNOWN_GOOD)
+
+    def test_a_ciphertext_moved_to_another_field_does_not_decrypt(self) -> None:
+        from cryptography.exceptions import InvalidTag
+
+        cipher = FieldCipher(b"k" * 32, b"i" * 32)
+        with pytest.raises(InvalidTag):
+            cipher.decrypt("phone", cipher.encrypt("id_number", KNOWN_GOOD))
+
+
+def test_production_refuses_missing_field_keys() -> None:
+    from pydantic import ValidationError
+
+    from services.members.settings import MembersSettings
+
+    with pytest.raises(ValidationError):
+        MembersSettings(environment="production", client_secret="s3cret-value-for-test")
