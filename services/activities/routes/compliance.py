@@ -1,0 +1,80 @@
+"""`/api/v1/compliance`: expected against held meetings, exemptions, and the work lists."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from services.activities.routes.deps import AsOfDep, PeriodDep, PolicyDep, Reader, Writer
+from services.activities.schemas import ComplianceReport, ExemptionCreate, ExemptionOut, MemberRef, OrgRef, WorkList
+from services.activities.service import compliance
+from services.kit.db import ReadSessionDep, WriteSessionDep
+
+router = APIRouter(prefix="/api/v1/compliance", tags=["compliance"])
+
+ListLimit = Annotated[int, Query(ge=1, le=5000, description="At most this many entries")]
+
+
+@router.get("", response_model=ComplianceReport)
+async def compliance_report(
+    session: ReadSessionDep, caller: Reader, policy: PolicyDep, within: uuid.UUID, period: PeriodDep
+) -> ComplianceReport:
+    return await compliance.compliance(session, caller, within, period, policy)
+
+
+@router.post("/exemptions", status_code=status.HTTP_201_CREATED, response_model=ExemptionOut)
+async def create_exemption(data: ExemptionCreate, session: WriteSessionDep, caller: Writer) -> ExemptionOut:
+    return ExemptionOut.model_validate(await compliance.create_exemption(session, caller, data))
+
+
+@router.get("/exemptions", response_model=list[ExemptionOut])
+async def list_exemptions(session: ReadSessionDep, caller: Reader, within: uuid.UUID) -> list[ExemptionOut]:
+    return [ExemptionOut.model_validate(e) for e in await compliance.list_exemptions(session, caller, within)]
+
+
+@router.get("/study-day-only", response_model=WorkList[OrgRef])
+async def study_day_only(
+    session: ReadSessionDep, caller: Reader, policy: PolicyDep, within: uuid.UUID, period: PeriodDep
+) -> WorkList[OrgRef]:
+    items = await compliance.study_day_only(session, caller, within, period, policy)
+    return WorkList[OrgRef](as_of=period.end, items=items)
+
+
+@router.get("/inactive-members", response_model=WorkList[MemberRef])
+async def inactive_members(
+    session: ReadSessionDep,
+    caller: Reader,
+    policy: PolicyDep,
+    within: uuid.UUID,
+    as_of: AsOfDep,
+    months: Annotated[int | None, Query(ge=1, le=120, description="Default: the policy's")] = None,
+    limit: ListLimit = 1000,
+) -> WorkList[MemberRef]:
+    items = await compliance.inactive_members(
+        session, caller, within, as_of=as_of, months=months or policy.inactive_member_months, limit=limit
+    )
+    return WorkList[MemberRef](as_of=as_of, items=items)
+
+
+@router.get("/uncontacted-members", response_model=WorkList[MemberRef])
+async def uncontacted_members(
+    session: ReadSessionDep,
+    caller: Reader,
+    policy: PolicyDep,
+    within: uuid.UUID,
+    as_of: AsOfDep,
+    days: Annotated[int | None, Query(ge=1, le=3650, description="Default: the policy's")] = None,
+    limit: ListLimit = 1000,
+) -> WorkList[MemberRef]:
+    items = await compliance.uncontacted_members(
+        session, caller, within, as_of=as_of, days=days or policy.contact_overdue_days, policy=policy, limit=limit
+    )
+    return WorkList[MemberRef](as_of=as_of, items=items)
+
+
+@router.get("/green-channel-unserved", response_model=WorkList[MemberRef])
+async def green_channel_unserved(
+    session: ReadSessionDep, caller: Reader, policy: PolicyDep, within: uuid.UUID, period: PeriodDep, limit: ListLimit = 1000
+) -> WorkList[MemberRef]:
+    items = await compliance.green_channel_unserved(session, caller, within, period=period, policy=policy, limit=limit)
+    return WorkList[MemberRef](as_of=period.end, items=items)
