@@ -5,13 +5,17 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 import pytest
 
+from services.activities.app import create_app
 from services.activities.events import apply_member_event, apply_org_event
+from services.activities.rules import ActivitiesPolicy
+from services.activities.settings import ActivitiesSettings
 from services.kit.db import Database
 from services.kit.outbox import FeedEvent
 from services.kit.tree import child_path
-from tests.support import SuiteDatabase
+from tests.support import SuiteDatabase, in_process
 
 
 @pytest.fixture
@@ -131,3 +135,17 @@ class Replicas:
 @pytest.fixture
 def replicas(activities_db: Database) -> Replicas:
     return Replicas(activities_db)
+
+
+@pytest.fixture
+async def small_upload_client(test_db: SuiteDatabase) -> AsyncIterator[httpx.AsyncClient]:
+    """The activities app with a 1 KiB attachment limit, so that the limit is cheap to pass."""
+    settings = ActivitiesSettings(
+        data_dir=test_db.data_dir,
+        database_url=test_db.urls["activities"],
+        json_logs=False,
+        consume_feeds=False,
+        policy=ActivitiesPolicy(attachment_max_bytes=1024),
+    )
+    async with in_process(create_app(settings)) as client:
+        yield client

@@ -26,7 +26,7 @@ class TestParsePeriod:
 
     @pytest.mark.parametrize("text", ["2026-Q5", "2026-Q0", "2026-13", "2026-00", "26", "2026-7", "2026Q1", "", "abcd"])
     def test_an_invalid_period_is_refused(self, text: str) -> None:
-        with pytest.raises(ValueError, match="."):
+        with pytest.raises(ValueError, match=r"\w"):
             rules.parse_period(text)
 
 
