@@ -65,7 +65,7 @@ async def create_evaluation(
                 raise invalid(f"scores.{index}.evidence", "not an activity of this organization", slug="unknown-evidence")
     if await session.scalar(select(Evaluation.id).where(Evaluation.org_id == data.org_id, Evaluation.year == data.year)):
         raise Conflict(f"The organization is already evaluated for {data.year}", slug="evaluation-exists")
-    total = sum((s.score for s in data.scores), Decimal(0))
+    total = sum((s.score for s in data.scores), Decimal(0)).quantize(Decimal("0.01"))
     maximum = Decimal(sum(i.max_score for i in indicators.values()))
     scores: list[dict[str, Any]] = [
         {
