@@ -187,7 +187,7 @@ class Review(Base):
     org_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     year: Mapped[int] = mapped_column(Integer)
-    grade: Mapped[str] = mapped_column(String(16))
+    grade: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 

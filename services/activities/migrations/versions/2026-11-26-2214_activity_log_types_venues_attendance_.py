@@ -135,7 +135,7 @@ def upgrade() -> None:
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.Column("member_id", sa.Uuid(), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
-        sa.Column("grade", sa.String(length=16), nullable=False),
+        sa.Column("grade", sa.String(length=32), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reviews")),
         sa.UniqueConstraint("member_id", "year", name=op.f("uq_reviews_member_id")),
