@@ -5,7 +5,7 @@
 Builds a throwaway database (`dangjian_bench_activities_<hex>`, provisioned and migrated as the
 real service's), then loads server-side with `INSERT ... SELECT generate_series`:
 
-- an org tree of 1 + D districts × 20 townships × 30 communities × (1 community organization,
+- an org tree of 1 + D districts x 20 townships x 30 communities x (1 community organization,
   3 branches, 2 party groups per branch) — 60,211 organizations for D = 10;
 - Y years of held activities (2022-2026 for Y = 5): per community organization and branch each
   month a study day, a committee meeting (community organizations), 1-2 other activities, each
@@ -48,6 +48,7 @@ TOWNSHIPS_PER_DISTRICT = 20
 COMMUNITIES_PER_TOWNSHIP = 30
 BRANCHES_PER_COMMUNITY = 3
 GROUPS_PER_BRANCH = 2
+
 
 # Paths are the kit's materialized paths: `/<hex id>/…/`.
 def tree_sql(districts: int) -> list[str]:
@@ -124,7 +125,7 @@ ACTIVITY_INDEXES = [
 ATTENDANCE_INDEXES = [("ix_attendance_member_id_activity_id", "attendance (member_id, activity_id)")]
 
 
-async def load(dsn: str, districts: int, years: int) -> dict[str, float]:
+async def load(dsn: str, districts: int, years: int) -> tuple[dict[str, float], dict[str, list[uuid.UUID]]]:
     timings: dict[str, float] = {}
     connection = await asyncpg.connect(dsn)
     try:
@@ -146,7 +147,9 @@ async def load(dsn: str, districts: int, years: int) -> dict[str, float]:
         started = time.perf_counter()
         await connection.execute("SET maintenance_work_mem = '512MB'")
         await connection.execute("ALTER TABLE activities.activities ADD CONSTRAINT pk_activities PRIMARY KEY (id)")
-        await connection.execute("ALTER TABLE activities.attendance ADD CONSTRAINT pk_attendance PRIMARY KEY (activity_id, member_id)")
+        await connection.execute(
+            "ALTER TABLE activities.attendance ADD CONSTRAINT pk_attendance PRIMARY KEY (activity_id, member_id)"
+        )
         for name, definition in ACTIVITY_INDEXES + ATTENDANCE_INDEXES:
             await connection.execute(f"CREATE INDEX {name} ON activities.{definition}")
         await connection.execute("ANALYZE activities.org_replica")
@@ -160,13 +163,16 @@ async def load(dsn: str, districts: int, years: int) -> dict[str, float]:
         )
         timings |= {key: float(value) for key, value in dict(counts).items()}
         picks = {
-            "township": [r["id"] for r in await connection.fetch("SELECT id FROM activities.org_replica WHERE tier = 'township'")],
-            "district": [r["id"] for r in await connection.fetch("SELECT id FROM activities.org_replica WHERE name LIKE 'district %'")],
+            "township": [
+                r["id"] for r in await connection.fetch("SELECT id FROM activities.org_replica WHERE tier = 'township'")
+            ],
+            "district": [
+                r["id"] for r in await connection.fetch("SELECT id FROM activities.org_replica WHERE name LIKE 'district %'")
+            ],
         }
     finally:
         await connection.close()
-    load.picks = picks  # type: ignore[attr-defined]
-    return timings
+    return timings, picks
 
 
 def summary(samples: list[float]) -> dict[str, float]:
@@ -238,9 +244,13 @@ def main() -> int:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             env = {**os.environ, "ACTIVITIES_DATABASE_URL": url, "ACTIVITIES_DATA_DIR": tmp}
-            subprocess.run([sys.executable, "-m", "alembic", "-n", "activities", "upgrade", "head"], env=env, cwd=ROOT, check=True)
-            loaded = asyncio.run(load(str(admin.set(database=database, drivername="postgresql")), args.districts, args.years))
-            results = asyncio.run(measure(url, load.picks, args.runs, Path(tmp)))  # type: ignore[attr-defined]
+            subprocess.run(
+                [sys.executable, "-m", "alembic", "-n", "activities", "upgrade", "head"], env=env, cwd=ROOT, check=True
+            )
+            loaded, picks = asyncio.run(
+                load(str(admin.set(database=database, drivername="postgresql")), args.districts, args.years)
+            )
+            results = asyncio.run(measure(url, picks, args.runs, Path(tmp)))
     finally:
         if not args.keep:
             asyncio.run(drop_database(ADMIN_URL, database))

@@ -194,6 +194,37 @@ class TestChangeActivity:
         read = (await activities_client.get(f"/api/v1/activities/{created['id']}", headers=admin)).json()
         assert (read["title"], read["ends_at"], read["version"]) == (created["title"], None, 1)
 
+    async def test_a_stale_if_match_is_412_and_changes_nothing(
+        self, activities_client: httpx.AsyncClient, tokens: Tokens, replicas: Replicas
+    ) -> None:
+        tree = await replicas.tree()
+        admin = tokens.headers("org_admin")
+        created = await create_activity(activities_client, admin, org_id=tree["branch"])
+        path = f"/api/v1/activities/{created['id']}"
+        etag = (await activities_client.get(path, headers=admin)).headers["etag"]
+
+        fresh = await activities_client.patch(path, json={"title": "一"}, headers=admin | {"if-match": etag})
+        stale = await activities_client.patch(path, json={"title": "二"}, headers=admin | {"if-match": etag})
+
+        assert fresh.status_code == 200
+        assert fresh.headers["etag"] == '"2"'
+        assert stale.status_code == 412
+        assert (await activities_client.get(path, headers=admin)).json()["title"] == "一"
+
+    async def test_an_unknown_host_is_refused(
+        self, activities_client: httpx.AsyncClient, tokens: Tokens, replicas: Replicas
+    ) -> None:
+        tree = await replicas.tree()
+        admin = tokens.headers("org_admin")
+        created = await create_activity(activities_client, admin, org_id=tree["branch"])
+
+        response = await activities_client.patch(
+            f"/api/v1/activities/{created['id']}", json={"host_member_id": str(uuid.uuid4())}, headers=admin
+        )
+
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "host_member_id"
+
 
 class TestListActivities:
     async def test_filters_by_subtree_type_and_days(

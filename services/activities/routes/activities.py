@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import FileResponse
 
 from services.activities.routes.deps import PeriodDep, PolicyDep, Reader, Writer
@@ -75,16 +75,39 @@ async def activity_stats(
     return await stats.activity_stats(session, caller, within, period=period, group_by=group_by, policy=policy)
 
 
+def _etag(activity: Activity) -> str:
+    return f'"{activity.version}"'
+
+
+def _version_of(if_match: str | None) -> int | None:
+    """The version an `If-Match` names (`"3"`, `W/"3"` or `3`); anything else matches no version."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    text = if_match.strip().removeprefix("W/").strip('"')
+    return int(text) if text.isdigit() else -1
+
+
 @router.get("/{activity_id}", response_model=Activity)
-async def get_activity(activity_id: uuid.UUID, session: ReadSessionDep, caller: Reader) -> Activity:
-    return Activity.model_validate(await service.get_activity(session, caller, activity_id))
+async def get_activity(activity_id: uuid.UUID, response: Response, session: ReadSessionDep, caller: Reader) -> Activity:
+    activity = Activity.model_validate(await service.get_activity(session, caller, activity_id))
+    response.headers["ETag"] = _etag(activity)
+    return activity
 
 
 @router.patch("/{activity_id}", response_model=Activity)
 async def update_activity(
-    activity_id: uuid.UUID, data: ActivityUpdate, session: WriteSessionDep, caller: Writer, policy: PolicyDep
+    activity_id: uuid.UUID,
+    data: ActivityUpdate,
+    response: Response,
+    session: WriteSessionDep,
+    caller: Writer,
+    policy: PolicyDep,
+    if_match: Annotated[str | None, Header(description="The ETag read; a stale one is 412")] = None,
 ) -> Activity:
-    return Activity.model_validate(await service.update_activity(session, caller, activity_id, data, policy))
+    updated = await service.update_activity(session, caller, activity_id, data, policy, if_match=_version_of(if_match))
+    activity = Activity.model_validate(updated)
+    response.headers["ETag"] = _etag(activity)
+    return activity
 
 
 @router.post("/{activity_id}/held", response_model=Activity)

@@ -22,7 +22,8 @@ async def compliance_report(
 ) -> Response:
     """Serialized straight from plain rows: a district is thousands of organizations (benchmarks/)."""
     report = await compliance.compliance(session, caller, within, period, policy)
-    return Response(orjson.dumps(report), media_type="application/json")
+    # asyncpg hands ids back as its own UUID type, which orjson leaves to `default`.
+    return Response(orjson.dumps(report, default=str), media_type="application/json")
 
 
 @router.post("/exemptions", status_code=status.HTTP_201_CREATED, response_model=ExemptionOut)

@@ -15,7 +15,7 @@ from services.activities.service.common import in_scope, invalid, referenced_mem
 from services.kit.auth import Caller
 from services.kit.outbox import record_event
 from services.kit.pagination import keyset_page, page_of
-from services.kit.problems import NotFound
+from services.kit.problems import NotFound, Problem
 from services.kit.tree import within_node
 
 
@@ -90,6 +90,9 @@ async def _check_references(session: AsyncSession, caller: Caller, values: dict[
         ).first()
         if venue is None:
             raise invalid("venue_id", "unknown venue", slug="unknown-venue")
+    host = values.get("host_member_id")
+    if host is not None:
+        await referenced_member(session, host, field="host_member_id")
     served = values.get("served_member_id")
     if values["type"] in policy.served_member_types and served is None:
         raise invalid("served_member_id", "a home service names the member served", slug="served-member-required")
@@ -122,9 +125,17 @@ async def create_activity(session: AsyncSession, caller: Caller, data: ActivityC
 
 
 async def update_activity(
-    session: AsyncSession, caller: Caller, activity_id: uuid.UUID, data: ActivityUpdate, policy: ActivitiesPolicy
+    session: AsyncSession,
+    caller: Caller,
+    activity_id: uuid.UUID,
+    data: ActivityUpdate,
+    policy: ActivitiesPolicy,
+    *,
+    if_match: int | None = None,
 ) -> Activity:
     activity = await get_activity(session, caller, activity_id, for_update=True)
+    if if_match is not None and if_match != activity.version:
+        raise Problem(412, f"The activity is at version {activity.version}, not {if_match}", slug="stale-version")
     changes = data.model_dump(exclude_unset=True)
     if activity.status == ActivityStatus.cancelled.value and changes:
         raise invalid("status", "a cancelled activity cannot change", slug="activity-cancelled")
@@ -138,6 +149,7 @@ async def update_activity(
         "campaign": activity.campaign,
         "venue_id": activity.venue_id,
         "served_member_id": activity.served_member_id,
+        "host_member_id": activity.host_member_id,
     }
     await _check_references(session, caller, {**current, **changes}, policy)
     old_status = activity.status
