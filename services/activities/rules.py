@@ -168,6 +168,16 @@ def schedule_error(starts_at: datetime, ends_at: datetime | None) -> str | None:
     return None
 
 
+# planned → held or cancelled; held → cancelled (logged by mistake); cancelled is final.
+_STATUS_MOVES = {"planned": {"held", "cancelled"}, "held": {"cancelled"}, "cancelled": set()}
+
+
+def status_change_error(old: str, new: str) -> str | None:
+    if old == new or new in _STATUS_MOVES.get(old, set()):
+        return None
+    return f"a {old} activity cannot become {new}"
+
+
 def attendance_rate(present: int, expected: int) -> float | None:
     return round(present / expected, 4) if expected else None
 

@@ -245,6 +245,12 @@ class AttendanceCreate(InputSchema):
     records: list[AttendanceRecord] = Field(min_length=1, max_length=5000)
 
 
+class AttendanceChange(InputSchema):
+    status: AttendanceStatus | None = None
+    reason: str | None = Field(default=None, max_length=300)
+    hours: Decimal | None = Field(default=None, ge=0, max_digits=6, decimal_places=2)
+
+
 class AttendanceOut(Schema):
     member_id: uuid.UUID
     status: AttendanceStatus

@@ -194,6 +194,18 @@ class TestChangeActivity:
         read = (await activities_client.get(f"/api/v1/activities/{created['id']}", headers=admin)).json()
         assert (read["title"], read["ends_at"], read["version"]) == (created["title"], None, 1)
 
+    async def test_a_held_activity_does_not_go_back_to_planned(
+        self, activities_client: httpx.AsyncClient, tokens: Tokens, replicas: Replicas
+    ) -> None:
+        tree = await replicas.tree()
+        admin = tokens.headers("org_admin")
+        created = await create_activity(activities_client, admin, org_id=tree["branch"], status="held")
+
+        response = await activities_client.patch(f"/api/v1/activities/{created['id']}", json={"status": "planned"}, headers=admin)
+
+        assert response.status_code == 422
+        assert response.json()["type"] == "/problems/invalid-status-change"
+
     async def test_a_stale_if_match_is_412_and_changes_nothing(
         self, activities_client: httpx.AsyncClient, tokens: Tokens, replicas: Replicas
     ) -> None:

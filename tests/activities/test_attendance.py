@@ -159,6 +159,27 @@ class TestRecordAttendance:
         assert response.json()["type"] == "/problems/activity-cancelled"
 
 
+class TestChangeAttendance:
+    async def test_a_record_is_corrected_and_the_expected_list_stays_as_it_was(
+        self, activities_client: httpx.AsyncClient, tokens: Tokens, replicas: Replicas
+    ) -> None:
+        tree, members = await branch_with_members(replicas, 2)
+        admin = tokens.headers("org_admin")
+        activity = await create_activity(activities_client, admin, org_id=tree["branch"])
+        path = f"/api/v1/activities/{activity['id']}/attendance"
+        await activities_client.post(path, json={"records": [{"member_id": members[0], "status": "absent"}]}, headers=admin)
+        await replicas.member(org_id=tree["branch"])  # joins after the meeting
+
+        no_reason = await activities_client.patch(f"{path}/{members[0]}", json={"status": "excused"}, headers=admin)
+        corrected = await activities_client.patch(f"{path}/{members[0]}", json={"status": "present"}, headers=admin)
+        unknown = await activities_client.patch(f"{path}/{members[1]}", json={"status": "present"}, headers=admin)
+
+        assert no_reason.status_code == 422
+        assert corrected.status_code == 200, corrected.text
+        assert (corrected.json()["expected"], corrected.json()["present"], corrected.json()["absent"]) == (2, 1, 0)
+        assert unknown.status_code == 404
+
+
 class TestMemberReplica:
     async def test_a_newer_snapshot_replaces_the_held_one_and_an_older_one_is_ignored(
         self, activities_client: httpx.AsyncClient, tokens: Tokens, replicas: Replicas

@@ -89,3 +89,20 @@ class TestEvaluationGrade:
 def test_months_before_clamps_to_the_month_end() -> None:
     assert rules.months_before(date(2026, 8, 31), 6) == date(2026, 2, 28)
     assert rules.months_before(date(2026, 11, 26), 6) == date(2026, 5, 26)
+
+
+class TestStatusChange:
+    @pytest.mark.parametrize(
+        ("old", "new", "allowed"),
+        [
+            ("planned", "held", True),
+            ("planned", "cancelled", True),
+            ("held", "cancelled", True),
+            ("held", "planned", False),
+            ("cancelled", "held", False),
+            ("cancelled", "planned", False),
+            ("held", "held", True),
+        ],
+    )
+    def test_moves(self, old: str, new: str, allowed: bool) -> None:
+        assert (rules.status_change_error(old, new) is None) is allowed

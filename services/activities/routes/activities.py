@@ -17,6 +17,7 @@ from services.activities.schemas import (
     ActivityUpdate,
     AttachmentKind,
     AttachmentOut,
+    AttendanceChange,
     AttendanceCreate,
     AttendanceSheet,
 )
@@ -125,6 +126,18 @@ async def record_attendance(
     activity_id: uuid.UUID, data: AttendanceCreate, session: WriteSessionDep, caller: Writer, policy: PolicyDep
 ) -> AttendanceSheet:
     return await attendance.record_attendance(session, caller, activity_id, data, policy)
+
+
+@router.patch("/{activity_id}/attendance/{member_id}", response_model=AttendanceSheet)
+async def change_attendance(
+    activity_id: uuid.UUID,
+    member_id: uuid.UUID,
+    data: AttendanceChange,
+    session: WriteSessionDep,
+    caller: Writer,
+    policy: PolicyDep,
+) -> AttendanceSheet:
+    return await attendance.change_attendance(session, caller, activity_id, member_id, data=data, policy=policy)
 
 
 @router.get("/{activity_id}/attendance", response_model=AttendanceSheet)

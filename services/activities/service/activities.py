@@ -151,6 +151,10 @@ async def update_activity(
         "served_member_id": activity.served_member_id,
         "host_member_id": activity.host_member_id,
     }
+    if "status" in changes:
+        reason = rules.status_change_error(activity.status, changes["status"].value)
+        if reason:
+            raise invalid("status", reason, slug="invalid-status-change")
     await _check_references(session, caller, {**current, **changes}, policy)
     old_status = activity.status
     for key, value in _stored(changes).items():

@@ -9,11 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.activities import rules
 from services.activities.models import Activity, Attendance, member_replica
 from services.activities.rules import ActivitiesPolicy
-from services.activities.schemas import ActivityStatus, AttendanceCreate, AttendanceSheet, AttendanceStatus
+from services.activities.schemas import ActivityStatus, AttendanceChange, AttendanceCreate, AttendanceSheet, AttendanceStatus
 from services.activities.service.activities import get_activity
 from services.activities.service.common import invalid
 from services.kit.auth import Caller
-from services.kit.problems import Conflict
+from services.kit.problems import Conflict, NotFound
 
 LIVING_STATE = "normal"
 
@@ -58,6 +58,10 @@ async def record_attendance(
             slug="attendance-recorded",
             member_ids=sorted(str(m) for m in already),
         )
+    if activity.expected_member_ids is None:
+        # Frozen at the first recording: members who join or leave later do not change the rate
+        # of a meeting already held.
+        activity.expected_member_ids = sorted(str(m) for m in expected)
     session.add_all(
         Attendance(
             activity_id=activity.id,
@@ -69,6 +73,38 @@ async def record_attendance(
         )
         for r in data.records
     )
+    await session.flush()
+    return await sheet_of(session, activity)
+
+
+async def change_attendance(
+    session: AsyncSession,
+    caller: Caller,
+    activity_id: uuid.UUID,
+    member_id: uuid.UUID,
+    *,
+    data: AttendanceChange,
+    policy: ActivitiesPolicy,
+) -> AttendanceSheet:
+    """Correct one member's recorded attendance (recording it twice is refused instead)."""
+    activity = await get_activity(session, caller, activity_id, for_update=True)
+    if activity.status == ActivityStatus.cancelled.value:
+        raise invalid("activity_id", "a cancelled activity has no attendance", slug="activity-cancelled")
+    record = await session.get(Attendance, (activity.id, member_id))
+    if record is None:
+        raise NotFound("Attendance of member", member_id)
+    changes = data.model_dump(exclude_unset=True)
+    status = changes.get("status") or AttendanceStatus(record.status)
+    reason = changes.get("reason", record.reason)
+    if status is AttendanceStatus.excused and not reason:
+        raise invalid("reason", "an excused absence needs a reason", slug="reason-required")
+    hours = changes.get("hours")
+    if hours is not None and hours > policy.max_hours_per_attendance:
+        raise invalid("hours", f"at most {policy.max_hours_per_attendance} hours", slug="too-many-hours")
+    record.status = status.value
+    record.reason = reason
+    if "hours" in changes:
+        record.hours = hours
     await session.flush()
     return await sheet_of(session, activity)
 
