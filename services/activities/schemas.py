@@ -372,6 +372,7 @@ class MemberRef(Schema):
 class WorkList(Schema, Generic[T]):
     as_of: date
     items: list[T]
+    next_cursor: str | None = None
 
 
 # ---------------------------------------------------------------- evaluations and reviews

@@ -185,6 +185,17 @@ class TestWorkLists:
         # As of April the October attendance has not happened yet.
         assert await listed("2026-04-01") == {recent, never, excused_only}
 
+        seen: list[str] = []
+        cursor = None
+        while True:
+            params = {"within": tree["community"], "as_of": "2026-11-26", "limit": 2} | ({"cursor": cursor} if cursor else {})
+            page = (await activities_client.get("/api/v1/compliance/inactive-members", params=params, headers=admin)).json()
+            seen += [m["member_id"] for m in page["items"]]
+            cursor = page["next_cursor"]
+            if not cursor:
+                break
+        assert sorted(seen) == sorted({spring, never, excused_only})
+
     async def test_followed_members_not_contacted_for_n_days(
         self, activities_client: httpx.AsyncClient, tokens: Tokens, replicas: Replicas
     ) -> None:

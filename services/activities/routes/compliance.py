@@ -10,10 +10,9 @@ from services.activities.routes.deps import AsOfDep, PeriodDep, PolicyDep, Reade
 from services.activities.schemas import ComplianceReport, ExemptionCreate, ExemptionOut, MemberRef, OrgRef, WorkList
 from services.activities.service import compliance
 from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 
 router = APIRouter(prefix="/api/v1/compliance", tags=["compliance"])
-
-ListLimit = Annotated[int, Query(ge=1, le=5000, description="At most this many entries")]
 
 
 @router.get("", response_model=ComplianceReport)
@@ -52,12 +51,13 @@ async def inactive_members(
     within: uuid.UUID,
     as_of: AsOfDep,
     months: Annotated[int | None, Query(ge=1, le=120, description="Default: the policy's")] = None,
-    limit: ListLimit = 1000,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = DEFAULT_LIMIT,
 ) -> WorkList[MemberRef]:
-    items = await compliance.inactive_members(
-        session, caller, within, as_of=as_of, months=months or policy.inactive_member_months, limit=limit
+    items, next_cursor = await compliance.inactive_members(
+        session, caller, within, as_of=as_of, months=months or policy.inactive_member_months, cursor=cursor, limit=limit
     )
-    return WorkList[MemberRef](as_of=as_of, items=items)
+    return WorkList[MemberRef](as_of=as_of, items=items, next_cursor=next_cursor)
 
 
 @router.get("/uncontacted-members", response_model=WorkList[MemberRef])
@@ -68,17 +68,33 @@ async def uncontacted_members(
     within: uuid.UUID,
     as_of: AsOfDep,
     days: Annotated[int | None, Query(ge=1, le=3650, description="Default: the policy's")] = None,
-    limit: ListLimit = 1000,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = DEFAULT_LIMIT,
 ) -> WorkList[MemberRef]:
-    items = await compliance.uncontacted_members(
-        session, caller, within, as_of=as_of, days=days or policy.contact_overdue_days, policy=policy, limit=limit
+    items, next_cursor = await compliance.uncontacted_members(
+        session,
+        caller,
+        within,
+        as_of=as_of,
+        days=days or policy.contact_overdue_days,
+        policy=policy,
+        cursor=cursor,
+        limit=limit,
     )
-    return WorkList[MemberRef](as_of=as_of, items=items)
+    return WorkList[MemberRef](as_of=as_of, items=items, next_cursor=next_cursor)
 
 
 @router.get("/green-channel-unserved", response_model=WorkList[MemberRef])
 async def green_channel_unserved(
-    session: ReadSessionDep, caller: Reader, policy: PolicyDep, within: uuid.UUID, period: PeriodDep, limit: ListLimit = 1000
+    session: ReadSessionDep,
+    caller: Reader,
+    policy: PolicyDep,
+    within: uuid.UUID,
+    period: PeriodDep,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = DEFAULT_LIMIT,
 ) -> WorkList[MemberRef]:
-    items = await compliance.green_channel_unserved(session, caller, within, period=period, policy=policy, limit=limit)
-    return WorkList[MemberRef](as_of=period.end, items=items)
+    items, next_cursor = await compliance.green_channel_unserved(
+        session, caller, within, period=period, policy=policy, cursor=cursor, limit=limit
+    )
+    return WorkList[MemberRef](as_of=period.end, items=items, next_cursor=next_cursor)

@@ -18,6 +18,7 @@ from services.activities.rules import ActivitiesPolicy, Period
 from services.activities.schemas import ExemptionCreate, MemberRef, OrgRef
 from services.activities.service.common import invalid, referenced_org, scope_root
 from services.kit.auth import Caller
+from services.kit.pagination import keyset_page, page_of
 from services.kit.tree import subtree_of
 
 HELD = "held"
@@ -183,8 +184,8 @@ def _members_under(root_path: str) -> Any:
 
 
 async def inactive_members(
-    session: AsyncSession, caller: Caller, within: uuid.UUID, *, as_of: date, months: int, limit: int
-) -> list[MemberRef]:
+    session: AsyncSession, caller: Caller, within: uuid.UUID, *, as_of: date, months: int, cursor: str | None, limit: int
+) -> tuple[list[MemberRef], str | None]:
     """Living members with no attendance (present) in the `months` before `as_of`."""
     root = await scope_root(session, caller, within)
     cutoff = rules.months_before(as_of, months)
@@ -195,13 +196,23 @@ async def inactive_members(
         .scalar_subquery()
     )
     sub = _members_under(root.path).add_columns(last.label("last")).subquery()
-    stmt = select(sub).where(or_(sub.c.last.is_(None), sub.c.last < cutoff)).order_by(sub.c.id).limit(limit)
-    return [MemberRef(member_id=r.id, name=r.name, org_id=r.org_id, last=r.last) for r in (await session.execute(stmt)).all()]
+    stmt = select(sub).where(or_(sub.c.last.is_(None), sub.c.last < cutoff))
+    rows = (await session.execute(keyset_page(stmt, [sub.c.id], cursor, limit))).all()
+    items, next_cursor = page_of(rows, limit, lambda r: [r.id])
+    return [MemberRef(member_id=r.id, name=r.name, org_id=r.org_id, last=r.last) for r in items], next_cursor
 
 
 async def uncontacted_members(
-    session: AsyncSession, caller: Caller, within: uuid.UUID, *, as_of: date, days: int, policy: ActivitiesPolicy, limit: int
-) -> list[MemberRef]:
+    session: AsyncSession,
+    caller: Caller,
+    within: uuid.UUID,
+    *,
+    as_of: date,
+    days: int,
+    policy: ActivitiesPolicy,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[MemberRef], str | None]:
     """Floating, displaced or not-transferred members with no contact in the `days` before `as_of`.
 
     Not-transferred members hold their relationship elsewhere: they are found by the community
@@ -232,16 +243,23 @@ async def uncontacted_members(
         .subquery()
     )
     cutoff = as_of - timedelta(days=days)
-    stmt = select(sub).where(or_(sub.c.last.is_(None), sub.c.last < cutoff)).order_by(sub.c.id).limit(limit)
-    return [
-        MemberRef(member_id=r.id, name=r.name, org_id=r.org_id, whereabouts=r.whereabouts, last=r.last)
-        for r in (await session.execute(stmt)).all()
-    ]
+    stmt = select(sub).where(or_(sub.c.last.is_(None), sub.c.last < cutoff))
+    rows = (await session.execute(keyset_page(stmt, [sub.c.id], cursor, limit))).all()
+    items, next_cursor = page_of(rows, limit, lambda r: [r.id])
+    refs = [MemberRef(member_id=r.id, name=r.name, org_id=r.org_id, whereabouts=r.whereabouts, last=r.last) for r in items]
+    return refs, next_cursor
 
 
 async def green_channel_unserved(
-    session: AsyncSession, caller: Caller, within: uuid.UUID, *, period: Period, policy: ActivitiesPolicy, limit: int
-) -> list[MemberRef]:
+    session: AsyncSession,
+    caller: Caller,
+    within: uuid.UUID,
+    *,
+    period: Period,
+    policy: ActivitiesPolicy,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[MemberRef], str | None]:
     """Green-channel members with no held home service (study delivery, visit) in the period."""
     root = await scope_root(session, caller, within)
     served = (
@@ -254,13 +272,7 @@ async def green_channel_unserved(
         )
         .exists()
     )
-    stmt = (
-        _members_under(root.path)
-        .where(member_replica.c.green_channel.is_(True), ~served)
-        .order_by(member_replica.c.id)
-        .limit(limit)
-    )
-    return [
-        MemberRef(member_id=r.id, name=r.name, org_id=r.org_id, whereabouts=r.whereabouts)
-        for r in (await session.execute(stmt)).all()
-    ]
+    stmt = _members_under(root.path).where(member_replica.c.green_channel.is_(True), ~served)
+    rows = (await session.execute(keyset_page(stmt, [member_replica.c.id], cursor, limit))).all()
+    items, next_cursor = page_of(rows, limit, lambda r: [r.id])
+    return [MemberRef(member_id=r.id, name=r.name, org_id=r.org_id, whereabouts=r.whereabouts) for r in items], next_cursor
