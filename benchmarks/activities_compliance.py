@@ -106,11 +106,11 @@ WHERE o.tier IN ('community', 'inner')
 
 
 ATTENDANCE_SQL = """
-INSERT INTO activities.attendance (activity_id, member_id, status, reason, hours, guest, recorded_at)
+INSERT INTO activities.attendance (activity_id, member_id, status, reason, hours, guest, starts_on, recorded_at)
 SELECT a.id, md5(a.org_id::text || n)::uuid,
        CASE WHEN n = 1 AND abs(hashtext(a.id::text)) % 3 = 0 THEN 'excused' WHEN n = 2 THEN 'absent' ELSE 'present' END,
        CASE WHEN n = 1 AND abs(hashtext(a.id::text)) % 3 = 0 THEN '外出' END,
-       CASE WHEN a.type = 'volunteer_service' THEN 2 END, false, now()
+       CASE WHEN a.type = 'volunteer_service' THEN 2 END, false, a.starts_on, now()
 FROM activities.activities a
 CROSS JOIN LATERAL generate_series(1, 3 + abs(hashtext(a.id::text)) % 2) n
 WHERE a.type <> 'group_meeting'
@@ -122,7 +122,16 @@ ACTIVITY_INDEXES = [
     ("ix_activities_org_id_starts_on", "activities (org_id, starts_on, type, status)"),
     ("ix_activities_activities_served_member_id", "activities (served_member_id)"),
 ]
-ATTENDANCE_INDEXES = [("ix_attendance_member_id_activity_id", "attendance (member_id, activity_id)")]
+# The members the attendance names (3 or 4 per organization), living and resident.
+MEMBERS_SQL = """
+INSERT INTO activities.member_replica
+  (id, version, name, org_id, residence_community_id, party_status, state, whereabouts, care_programs, green_channel)
+SELECT md5(o.id::text || n)::uuid, 1, 'member', o.id, o.community_id, 'full', 'normal', 'resident', '[]', false
+FROM activities.org_replica o CROSS JOIN generate_series(1, 4) n
+WHERE o.tier IN ('community', 'inner') AND o.kind <> 'group'
+"""
+
+ATTENDANCE_INDEXES = [("ix_attendance_member_id_status_starts_on", "attendance (member_id, status, starts_on)")]
 
 
 async def load(dsn: str, districts: int, years: int) -> tuple[dict[str, float], dict[str, list[uuid.UUID]]]:
@@ -144,6 +153,7 @@ async def load(dsn: str, districts: int, years: int) -> tuple[dict[str, float], 
         started = time.perf_counter()
         await connection.execute(ATTENDANCE_SQL)
         timings["attendance_s"] = time.perf_counter() - started
+        await connection.execute(MEMBERS_SQL)
         started = time.perf_counter()
         await connection.execute("SET maintenance_work_mem = '512MB'")
         await connection.execute("ALTER TABLE activities.activities ADD CONSTRAINT pk_activities PRIMARY KEY (id)")
@@ -155,11 +165,13 @@ async def load(dsn: str, districts: int, years: int) -> tuple[dict[str, float], 
         await connection.execute("ANALYZE activities.org_replica")
         await connection.execute("ANALYZE activities.activities")
         await connection.execute("ANALYZE activities.attendance")
+        await connection.execute("ANALYZE activities.member_replica")
         timings["indexes_s"] = time.perf_counter() - started
         counts = await connection.fetchrow(
             "SELECT (SELECT count(*) FROM activities.org_replica) AS orgs,"
             " (SELECT count(*) FROM activities.activities) AS activities,"
-            " (SELECT count(*) FROM activities.attendance) AS attendance"
+            " (SELECT count(*) FROM activities.attendance) AS attendance,"
+            " (SELECT count(*) FROM activities.member_replica) AS members"
         )
         timings |= {key: float(value) for key, value in dict(counts).items()}
         picks = {
@@ -222,6 +234,15 @@ async def measure(url: str, picks: dict[str, list[uuid.UUID]], runs: int, data_d
                         service_samples.append(time.perf_counter() - started)
                 results[f"{scope}_http"] = summary(http_samples) | {"organizations": statistics.median(sizes)}
                 results[f"{scope}_service"] = summary(service_samples)
+                list_samples = []
+                for org_id in chosen[: max(3, runs // 3)]:
+                    params = {"within": str(org_id), "as_of": "2026-11-26"}
+                    await client.get("/api/v1/compliance/inactive-members", params=params, headers=headers)
+                    started = time.perf_counter()
+                    response = await client.get("/api/v1/compliance/inactive-members", params=params, headers=headers)
+                    list_samples.append(time.perf_counter() - started)
+                    assert response.status_code == 200, response.text
+                results[f"{scope}_inactive_members_http"] = summary(list_samples)
     return results
 
 

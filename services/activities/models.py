@@ -90,7 +90,8 @@ class Attendance(Base):
     """One member's attendance of one activity."""
 
     __tablename__ = "attendance"
-    __table_args__ = (Index("ix_attendance_member_id_activity_id", "member_id", "activity_id"),)
+    # "Members with no attendance in N months" is one index probe per member.
+    __table_args__ = (Index("ix_attendance_member_id_status_starts_on", "member_id", "status", "starts_on"),)
 
     activity_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
@@ -98,6 +99,8 @@ class Attendance(Base):
     reason: Mapped[str | None] = mapped_column(String(300))
     hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     guest: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The activity's local day, copied (and kept in step when the activity moves).
+    starts_on: Mapped[date | None] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 

@@ -196,6 +196,27 @@ class TestWorkLists:
                 break
         assert sorted(seen) == sorted({spring, never, excused_only})
 
+    async def test_moving_an_activity_moves_its_attendance_in_the_inactive_list(
+        self, activities_client: httpx.AsyncClient, tokens: Tokens, replicas: Replicas
+    ) -> None:
+        tree = await replicas.tree()
+        admin = tokens.headers("org_admin")
+        member = await replicas.member(org_id=tree["branch"])
+        meeting = await create_activity(activities_client, admin, org_id=tree["branch"], starts_at=at(10))
+        await activities_client.post(
+            f"/api/v1/activities/{meeting['id']}/attendance",
+            json={"records": [{"member_id": member, "status": "present"}]},
+            headers=admin,
+        )
+        params = {"within": tree["branch"], "as_of": "2026-11-26"}
+
+        before = await activities_client.get("/api/v1/compliance/inactive-members", params=params, headers=admin)
+        await activities_client.patch(f"/api/v1/activities/{meeting['id']}", json={"starts_at": at(1)}, headers=admin)
+        after = await activities_client.get("/api/v1/compliance/inactive-members", params=params, headers=admin)
+
+        assert before.json()["items"] == []
+        assert [(m["member_id"], m["last"]) for m in after.json()["items"]] == [(member, "2026-01-10")]
+
     async def test_followed_members_not_contacted_for_n_days(
         self, activities_client: httpx.AsyncClient, tokens: Tokens, replicas: Replicas
     ) -> None:

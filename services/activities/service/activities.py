@@ -4,11 +4,11 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.activities import rules
-from services.activities.models import Activity, ActivityType, Venue, org_replica, outbox
+from services.activities.models import Activity, ActivityType, Attendance, Venue, org_replica, outbox
 from services.activities.rules import ActivitiesPolicy
 from services.activities.schemas import ActivityCreate, ActivitySnapshot, ActivityStatus, ActivityUpdate
 from services.activities.service.common import in_scope, invalid, referenced_member, referenced_org
@@ -161,6 +161,9 @@ async def update_activity(
         setattr(activity, key, value)
     if "starts_at" in changes:
         activity.starts_on = rules.local_day(changes["starts_at"], policy.timezone)
+        await session.execute(
+            update(Attendance).where(Attendance.activity_id == activity.id).values(starts_on=activity.starts_on)
+        )
     activity.version += 1
     await session.flush()
     new_status = activity.status

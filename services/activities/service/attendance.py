@@ -70,6 +70,7 @@ async def record_attendance(
             reason=r.reason,
             hours=r.hours,
             guest=r.guest,
+            starts_on=activity.starts_on,
         )
         for r in data.records
     )

@@ -189,13 +189,15 @@ async def inactive_members(
     """Living members with no attendance (present) in the `months` before `as_of`."""
     root = await scope_root(session, caller, within)
     cutoff = rules.months_before(as_of, months)
+    # The scope's members first (materialized), then one backward index probe each for the last
+    # attendance: left to itself the planner ran the probe for every member of the replica.
+    members = _members_under(root.path).cte("scoped_members").prefix_with("MATERIALIZED")
     last = (
-        select(func.max(Activity.starts_on))
-        .join(Attendance, Attendance.activity_id == Activity.id)
-        .where(Attendance.member_id == member_replica.c.id, Attendance.status == "present", Activity.starts_on <= as_of)
+        select(func.max(Attendance.starts_on))
+        .where(Attendance.member_id == members.c.id, Attendance.status == "present", Attendance.starts_on <= as_of)
         .scalar_subquery()
     )
-    sub = _members_under(root.path).add_columns(last.label("last")).subquery()
+    sub = select(members, last.label("last")).subquery()
     stmt = select(sub).where(or_(sub.c.last.is_(None), sub.c.last < cutoff))
     rows = (await session.execute(keyset_page(stmt, [sub.c.id], cursor, limit))).all()
     items, next_cursor = page_of(rows, limit, lambda r: [r.id])

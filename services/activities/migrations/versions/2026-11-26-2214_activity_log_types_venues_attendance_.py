@@ -55,12 +55,15 @@ def upgrade() -> None:
         sa.Column("reason", sa.String(length=300), nullable=True),
         sa.Column("hours", sa.Numeric(precision=6, scale=2), nullable=True),
         sa.Column("guest", sa.Boolean(), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=True),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("activity_id", "member_id", name=op.f("pk_attendance")),
         schema="activities",
     )
     with op.batch_alter_table("attendance", schema="activities") as batch_op:
-        batch_op.create_index("ix_attendance_member_id_activity_id", ["member_id", "activity_id"], unique=False)
+        batch_op.create_index(
+            "ix_attendance_member_id_status_starts_on", ["member_id", "status", "starts_on"], unique=False
+        )
 
     op.create_table(
         "compliance_exemptions",
@@ -295,7 +298,7 @@ def downgrade() -> None:
 
     op.drop_table("compliance_exemptions", schema="activities")
     with op.batch_alter_table("attendance", schema="activities") as batch_op:
-        batch_op.drop_index("ix_attendance_member_id_activity_id")
+        batch_op.drop_index("ix_attendance_member_id_status_starts_on")
 
     op.drop_table("attendance", schema="activities")
     with op.batch_alter_table("attachments", schema="activities") as batch_op:
