@@ -119,6 +119,11 @@ class TestEvaluations:
 
         assert out_of_range.status_code == 422
         assert summary.json() == {"org_id": tree["community"], "year": 2026, "ratings": 3, "average": 4.33}
+        outsider = tokens.headers("viewer", scope_org_id=uuid.UUID(tree["other_township"]))
+        hidden = await activities_client.get(
+            "/api/v1/evaluations/satisfaction", params={"org_id": tree["community"], "year": 2026}, headers=outsider
+        )
+        assert hidden.status_code == 404
 
 
 class TestReviews:

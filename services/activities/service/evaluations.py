@@ -17,7 +17,7 @@ from services.activities.schemas import (
     SatisfactionCreate,
     SatisfactionSummary,
 )
-from services.activities.service.common import in_scope, invalid, referenced_org
+from services.activities.service.common import in_scope, invalid, referenced_org, scope_root
 from services.kit.auth import Caller
 from services.kit.pagination import keyset_page, page_of
 from services.kit.problems import Conflict, NotFound
@@ -127,7 +127,7 @@ async def rate_satisfaction(
 
 
 async def satisfaction(session: AsyncSession, caller: Caller, org_id: uuid.UUID, year: int) -> SatisfactionSummary:
-    await referenced_org(session, caller, org_id)
+    await scope_root(session, caller, org_id)
     count, average = (
         await session.execute(
             select(func.count(), func.avg(SatisfactionRating.rating)).where(
