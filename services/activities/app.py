@@ -2,9 +2,9 @@
 
 from fastapi import FastAPI
 
-from services.activities.events import apply_org_event
+from services.activities.events import apply_member_event, apply_org_event
 from services.activities.models import consumer_cursors, outbox
-from services.activities.routes import activities
+from services.activities.routes import activities, catalog, compliance, contacts, evaluations
 from services.activities.settings import CLIENT_ID, SCHEMA, ActivitiesSettings
 from services.kit.app import create_app as create_process_app
 from services.kit.consumer import FeedSubscriptions
@@ -20,13 +20,27 @@ def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
         settings.database_url, SCHEMA, pool_size=settings.db_pool_size, statement_timeout_s=settings.db_statement_timeout_s
     )
     peers = ServicePeers(settings, CLIENT_ID)
-    feeds = FeedSubscriptions(settings=settings, peers=peers, db=db, cursors=consumer_cursors, feeds={"orgs": apply_org_event})
+    feeds = FeedSubscriptions(
+        settings=settings,
+        peers=peers,
+        db=db,
+        cursors=consumer_cursors,
+        feeds={"orgs": apply_org_event, "members": apply_member_event},
+    )
     app = create_process_app(
         name="activities",
         title="Activity logging",
         settings=settings,
         db=db,
-        routers=[activities.router, feed_router(outbox), policy_router(settings.policy)],
+        routers=[
+            activities.router,
+            catalog.router,
+            contacts.router,
+            compliance.router,
+            evaluations.router,
+            feed_router(outbox),
+            policy_router(settings.policy),
+        ],
         on_start=[feeds.start],
         on_stop=[feeds.stop, peers.stop],
     )

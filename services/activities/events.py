@@ -1,8 +1,30 @@
-"""What this service does with other services' events: it keeps its replica of the org tree."""
+"""What this service does with other services' events: replicas of the org tree and the members."""
 
-from services.activities.models import org_replica
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.activities.models import member_replica, org_replica
+from services.kit.consumer import Apply
+from services.kit.outbox import FeedEvent
 from services.kit.replica import snapshot_applier
 
 # The orgs service's `org.*` events carry each organization's whole state (id, parent_id,
 # path, version, name, kind, tier, status, community_id): held as it comes, newest version wins.
 apply_org_event = snapshot_applier(org_replica, "org.")
+
+_hold_member = snapshot_applier(member_replica, "member.")
+
+
+def _with_green_channel(event: FeedEvent) -> FeedEvent:
+    programs = event.payload.get("care_programs") or []
+    payload = {**event.payload, "care_programs": list(programs), "green_channel": "green_channel" in programs}
+    return event.model_copy(update={"payload": payload})
+
+
+async def _apply_member_event(session: AsyncSession, event: FeedEvent) -> None:
+    if event.type.startswith("member."):
+        await _hold_member(session, _with_green_channel(event))
+
+
+# The members service's `member.*` events (contracts.md): the member snapshot without ID number
+# or phone; `green_channel` is derived here so the work list is a plain filter.
+apply_member_event: Apply = _apply_member_event

@@ -1,9 +1,11 @@
-"""Tables of the activities schema, with the local replica of the organization tree."""
+"""Tables of the activities schema, with local replicas of the organization tree and the members."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Column, DateTime, String, Uuid
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Index, Integer, Numeric, String, Table, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.activities.settings import SCHEMA
@@ -21,16 +23,174 @@ class Base(DeclarativeBase):
     metadata = make_metadata(SCHEMA)
 
 
+class ActivityType(Base):
+    """The dictionary of activity types: seeded with DOMAIN.md's list, extendable by an administrator."""
+
+    __tablename__ = "activity_types"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    zh_hant: Mapped[str] = mapped_column(String(100))
+    zh_hans: Mapped[str] = mapped_column(String(100))
+    # Which organization kinds hold this type (compliance expects it only of those).
+    org_kinds: Mapped[list[str]] = mapped_column(JSON)
+    # monthly | quarterly | yearly | None; the policy's frequency wins for the types it names.
+    frequency: Mapped[str | None] = mapped_column(String(16))
+    builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Venue(Base):
+    """An activity venue (活動陣地) of an organization, reused by its activities."""
+
+    __tablename__ = "venues"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    org_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(300))
+    area_m2: Mapped[int | None] = mapped_column(Integer)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 class Activity(Base):
-    """An activity held by an organization; its full set of fields comes with the activities work."""
+    """An activity organized by an organization."""
 
     __tablename__ = "activities"
+    # Compliance and statistics read (org, day, type, status) from this index alone.
+    __table_args__ = (Index("ix_activities_org_id_starts_on", "org_id", "starts_on", "type", "status"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     org_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     type: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200))
     starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The local calendar day it starts on (policy time zone): periods and months are days, so
+    # compliance and statistics filter and group on an indexed date, the same on both databases.
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    location: Mapped[str | None] = mapped_column(String(300))
+    venue_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    host_member_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    content: Mapped[str | None] = mapped_column(Text)
+    decisions: Mapped[str | None] = mapped_column(Text)
+    campaign: Mapped[str | None] = mapped_column(String(64))
+    unit_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Home study delivery and home visits name the member served.
+    served_member_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    # The expected attendance list when the organizer named one; None = the organization's members.
+    expected_member_ids: Mapped[list[str] | None] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="planned", server_default="planned")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
+
+
+class Attendance(Base):
+    """One member's attendance of one activity."""
+
+    __tablename__ = "attendance"
+    # "Members with no attendance in N months" is one index probe per member.
+    __table_args__ = (Index("ix_attendance_member_id_status_starts_on", "member_id", "status", "starts_on"),)
+
+    activity_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(300))
+    hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    guest: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The activity's local day, copied (and kept in step when the activity moves).
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Attachment(Base):
+    """A file of an activity (photo, minutes); the bytes live content-addressed under the data dir."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    activity_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Contact(Base):
+    """A contact with a member (聯繫): the follow-up of floating, displaced, not-transferred members."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (Index("ix_contacts_member_id_contacted_on", "member_id", "contacted_on"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    org_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    contacted_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(16))
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Exemption(Base):
+    """An organization excused from expecting a type of activity for a time (compliance)."""
+
+    __tablename__ = "compliance_exemptions"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    org_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    type: Mapped[str] = mapped_column(String(64))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Evaluation(Base):
+    """The yearly evaluation (考評) of a community organization."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (UniqueConstraint("org_id", "year"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    org_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    year: Mapped[int] = mapped_column(Integer)
+    # [{indicator, score, max_score, evidence: [activity ids]}], as scored under that year's set.
+    scores: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    total: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    grade: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class SatisfactionRating(Base):
+    """A resident's satisfaction rating of a community (滿意農村社區)."""
+
+    __tablename__ = "satisfaction_ratings"
+    __table_args__ = (Index("ix_satisfaction_ratings_org_id_year", "org_id", "year"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    org_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    year: Mapped[int] = mapped_column(Integer)
+    rating: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Review(Base):
+    """A member's grade in the yearly democratic review (民主評議黨員)."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (UniqueConstraint("member_id", "year"), Index("ix_reviews_org_id_year", "org_id", "year"))
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    org_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    year: Mapped[int] = mapped_column(Integer)
+    grade: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
@@ -43,6 +203,24 @@ org_replica = tree_replica_table(
     Column("tier", String(32), nullable=False),
     Column("status", String(16), nullable=False),
     Column("community_id", Uuid, nullable=True),
+)
+
+# The members as the members service publishes them (see events.py): the expected attendance
+# lists and the work lists are joins inside this schema, never calls per member.
+member_replica = Table(
+    "member_replica",
+    Base.metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("org_id", Uuid, nullable=True, index=True),
+    Column("residence_community_id", Uuid, nullable=True, index=True),
+    Column("party_status", String(16), nullable=False),
+    Column("state", String(32), nullable=False),
+    Column("whereabouts", String(32), nullable=True),
+    Column("care_programs", JSON, nullable=False),
+    # Derived from care_programs on apply, so the work list is a plain indexed filter.
+    Column("green_channel", Boolean, nullable=False),
 )
 outbox = outbox_table(Base.metadata)
 consumer_cursors = cursor_table(Base.metadata)

@@ -1,0 +1,115 @@
+"""Attachments of an activity: streamed to disk with a byte count, content-addressed, checked by type.
+
+The body is never read whole: bytes are counted as they arrive and the upload stops with 413 as
+soon as the count passes the policy limit (a declared Content-Length over it is refused before
+reading anything). The declared type must be allowed (else 415) and the first bytes must be
+those of that type (else 415), so a renamed executable is not stored as a photo.
+"""
+
+import contextlib
+import hashlib
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.activities import rules
+from services.activities.models import Attachment
+from services.activities.rules import ActivitiesPolicy
+from services.activities.schemas import AttachmentKind
+from services.activities.service.activities import get_activity
+from services.kit.auth import Caller
+from services.kit.problems import NotFound, Problem
+
+HEAD_BYTES = 16
+
+
+class TooLarge(Problem):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"The file is larger than {limit} bytes", slug="content-too-large", limit=limit)
+
+
+class UnsupportedType(Problem):
+    def __init__(self, detail: str, allowed: tuple[str, ...]) -> None:
+        super().__init__(415, detail, slug="unsupported-media-type", allowed=list(allowed))
+
+
+def storage_root(data_dir: Path) -> Path:
+    return data_dir / "attachments"
+
+
+def blob_path(data_dir: Path, sha256: str) -> Path:
+    return storage_root(data_dir) / sha256[:2] / sha256
+
+
+async def store_attachment(
+    session: AsyncSession,
+    caller: Caller,
+    activity_id: uuid.UUID,
+    *,
+    kind: AttachmentKind,
+    filename: str,
+    media_type: str,
+    declared_length: int | None,
+    chunks: AsyncIterator[bytes],
+    policy: ActivitiesPolicy,
+    data_dir: Path,
+) -> Attachment:
+    activity = await get_activity(session, caller, activity_id)
+    limit = policy.attachment_max_bytes
+    if media_type not in policy.attachment_media_types:
+        raise UnsupportedType(f"Files of type {media_type or 'unknown'} are not accepted", policy.attachment_media_types)
+    if declared_length is not None and declared_length > limit:
+        raise TooLarge(limit)
+    incoming = storage_root(data_dir) / "incoming"
+    incoming.mkdir(parents=True, exist_ok=True)
+    temporary = incoming / uuid.uuid4().hex
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    try:
+        with temporary.open("wb") as out:
+            async for chunk in chunks:
+                size += len(chunk)
+                if size > limit:
+                    raise TooLarge(limit)
+                if len(head) < HEAD_BYTES:
+                    head += chunk[: HEAD_BYTES - len(head)]
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise Problem(422, "The file is empty", slug="empty-file")
+        if not rules.content_matches(media_type, head):
+            raise UnsupportedType(f"The content is not {media_type}", policy.attachment_media_types)
+        sha256 = digest.hexdigest()
+        target = blob_path(data_dir, sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(temporary, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+    attachment = Attachment(
+        activity_id=activity.id, kind=kind.value, filename=filename, media_type=media_type, size=size, sha256=sha256
+    )
+    session.add(attachment)
+    await session.flush()
+    return attachment
+
+
+async def list_attachments(session: AsyncSession, caller: Caller, activity_id: uuid.UUID) -> list[Attachment]:
+    await get_activity(session, caller, activity_id)
+    stmt = select(Attachment).where(Attachment.activity_id == activity_id).order_by(Attachment.created_at, Attachment.id)
+    return list((await session.execute(stmt)).scalars().all())
+
+
+async def get_attachment(session: AsyncSession, caller: Caller, activity_id: uuid.UUID, attachment_id: uuid.UUID) -> Attachment:
+    await get_activity(session, caller, activity_id)
+    attachment = await session.scalar(
+        select(Attachment).where(Attachment.id == attachment_id, Attachment.activity_id == activity_id)
+    )
+    if attachment is None:
+        raise NotFound("Attachment", attachment_id)
+    return attachment
