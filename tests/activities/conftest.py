@@ -13,7 +13,7 @@ from services.activities.events import apply_member_event, apply_org_event
 from services.activities.rules import ActivitiesPolicy
 from services.activities.settings import ActivitiesSettings
 from services.kit.db import Database
-from services.kit.outbox import FeedEvent
+from services.kit.outbox import START, FeedEvent
 from services.kit.tree import child_path
 from tests.support import SuiteDatabase, in_process
 
@@ -27,7 +27,7 @@ async def activities_db(test_db: SuiteDatabase) -> AsyncIterator[Database]:
 
 def event(type: str, payload: dict[str, Any]) -> FeedEvent:
     return FeedEvent(
-        cursor="0.0",
+        cursor=START,
         id=uuid.uuid4(),
         type=type,
         aggregate_id=uuid.UUID(payload["id"]),

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from services.activities.models import Activity
 from services.kit.db import Database
+from services.kit.outbox import START
 from tests.activities.builders import create_activity
 from tests.activities.conftest import Replicas
 from tests.support import Tokens
@@ -20,7 +21,7 @@ async def activity_count(db: Database, org_id: str) -> int:
 async def feed_types(client: httpx.AsyncClient, tokens: Tokens, aggregate_id: str) -> list[str]:
     headers = tokens.headers("service", scopes=("events:read",))
     types: list[str] = []
-    after = "0.0"
+    after = START
     while True:
         page = (await client.get("/internal/events", params={"after": after, "limit": 500}, headers=headers)).json()
         types += [e["type"] for e in page["events"] if e["aggregate_id"] == aggregate_id]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from services.kit.db import Database
-from services.kit.outbox import FeedEvent
+from services.kit.outbox import START, FeedEvent
 from services.kit.tree import child_path
 from services.members.events import apply_org_event
 from tests.support import SuiteDatabase
@@ -32,7 +32,7 @@ class OrgReplica:
 
     async def emit(self, type: str, snapshot: dict[str, Any]) -> None:
         event = FeedEvent(
-            cursor="0.0",
+            cursor=START,
             id=uuid.uuid4(),
             type=type,
             aggregate_id=uuid.UUID(snapshot["id"]),
