@@ -1,22 +1,18 @@
-"""`/api/v1/orgs`: the organization tree."""
+"""`/api/v1/orgs`: the organization tree, its history and its diagnostics."""
 
 import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from services.kit.auth import Caller, require_roles
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from services.orgs import service
-from services.orgs.schemas import Org, OrgCreate, OrgMove
+from services.orgs.routes.deps import AsOfQuery, MembersDep, PolicyDep, Reader, Writer
+from services.orgs.schemas import Diagnostics, Org, OrgCreate, OrgDissolve, OrgHistoryEntry, OrgMerge, OrgMove, OrgUpdate
+from services.orgs.service import diagnostics
 
 router = APIRouter(prefix="/api/v1/orgs", tags=["orgs"])
-
-READERS = ("org_admin", "viewer", "service")
-WRITERS = ("org_admin",)
-Reader = Annotated[Caller, require_roles(*READERS)]
-Writer = Annotated[Caller, require_roles(*WRITERS)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=Org)
@@ -41,6 +37,11 @@ async def get_org(org_id: uuid.UUID, session: ReadSessionDep, caller: Reader) ->
     return Org.model_validate(await service.get_visible(session, caller, org_id))
 
 
+@router.patch("/{org_id}", response_model=Org)
+async def update_org(org_id: uuid.UUID, data: OrgUpdate, session: WriteSessionDep, caller: Writer) -> Org:
+    return Org.model_validate(await service.update_org(session, caller, org_id, data))
+
+
 @router.get("/{org_id}/children", response_model=Page[Org])
 async def list_children(
     org_id: uuid.UUID, session: ReadSessionDep, caller: Reader, cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT
@@ -53,3 +54,44 @@ async def list_children(
 @router.post("/{org_id}/move", response_model=Org)
 async def move_org(org_id: uuid.UUID, data: OrgMove, session: WriteSessionDep, caller: Writer) -> Org:
     return Org.model_validate(await service.move_org(session, caller, org_id, data))
+
+
+@router.post("/{org_id}/merge", response_model=Org, description="Children move under `into_id`; this one stays as `merged`.")
+async def merge_org(org_id: uuid.UUID, data: OrgMerge, session: WriteSessionDep, caller: Writer, as_of: AsOfQuery = None) -> Org:
+    return Org.model_validate(await service.merge_org(session, caller, org_id, data, as_of=as_of))
+
+
+@router.post(
+    "/{org_id}/dissolve",
+    response_model=Org,
+    description="Refused (409) while active children or members remain; 503 when the members service cannot be asked.",
+)
+async def dissolve_org(
+    org_id: uuid.UUID,
+    session: WriteSessionDep,
+    caller: Writer,
+    members: MembersDep,
+    data: OrgDissolve | None = None,
+    as_of: AsOfQuery = None,
+) -> Org:
+    return Org.model_validate(await service.dissolve_org(session, caller, org_id, data or OrgDissolve(), members, as_of=as_of))
+
+
+@router.get("/{org_id}/history", response_model=Page[OrgHistoryEntry])
+async def org_history(
+    org_id: uuid.UUID, session: ReadSessionDep, caller: Reader, cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT
+) -> Page[OrgHistoryEntry]:
+    rows, next_cursor = await service.history(session, caller, org_id, cursor=cursor, limit=limit)
+    return Page(items=[OrgHistoryEntry.model_validate(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.get(
+    "/{org_id}/diagnostics",
+    response_model=Diagnostics,
+    description="Organization-setup problems in the subtree (form, team, secretary, terms, branch size, reserve cadres); "
+    "503 when the members service cannot be asked for its counts.",
+)
+async def org_diagnostics(
+    org_id: uuid.UUID, session: ReadSessionDep, caller: Reader, policy: PolicyDep, members: MembersDep, as_of: AsOfQuery = None
+) -> Diagnostics:
+    return await diagnostics.diagnose(session, caller, org_id, policy, members, as_of=as_of)
