@@ -155,21 +155,16 @@ async def _communities_without_cadres(session: AsyncSession, orgs: list[Organiza
     )
     if not communities:
         return []
-    cadres = dict(
-        (
-            await session.execute(
-                select(ReserveCadre.community_id, func.count())
-                .where(
-                    ReserveCadre.community_id.in_([c.id for c in communities]),
-                    ReserveCadre.since <= as_of,
-                    or_(ReserveCadre.until.is_(None), ReserveCadre.until >= as_of),
-                )
-                .group_by(ReserveCadre.community_id)
-            )
+    cadre_rows = await session.execute(
+        select(ReserveCadre.community_id, func.count())
+        .where(
+            ReserveCadre.community_id.in_([c.id for c in communities]),
+            ReserveCadre.since <= as_of,
+            or_(ReserveCadre.until.is_(None), ReserveCadre.until >= as_of),
         )
-        .tuples()
-        .all()
+        .group_by(ReserveCadre.community_id)
     )
+    cadres: dict[uuid.UUID, int] = {community_id: int(count) for community_id, count in cadre_rows}
     found = []
     for community in communities:
         if cadres.get(community.id, 0):

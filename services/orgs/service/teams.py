@@ -138,8 +138,17 @@ async def add_position(
     )
     if error:
         raise Unprocessable(error, slug="team-rule", errors=[{"field": "role", "message": error}])
-    position = Position(id=uuid.uuid4(), org_id=org.id, version=1, **data.model_dump(mode="json"))
-    position.since, position.until = data.since, data.until
+    position = Position(
+        id=uuid.uuid4(),
+        org_id=org.id,
+        version=1,
+        member_id=data.member_id,
+        role=data.role.value,
+        since=data.since,
+        until=data.until,
+        source=data.source.value,
+        concurrent_posts=[post.value for post in data.concurrent_posts],
+    )
     session.add(position)
     await session.flush()
     await entity_event(session, "position.created", position.id, PositionShape, position)
