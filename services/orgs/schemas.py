@@ -231,6 +231,16 @@ ENUM_LABELS: dict[str, dict[str, dict[str, str]]] = {
         "resident_group_zone": _labels("居民黨小組責任區", "居民党小组责任区"),
         "unit_co_building_zone": _labels("社區單位黨組織共建責任區", "社区单位党组织共建责任区"),
     },
+    "TermDue": {"overdue": _labels("已到期未換屆", "已到期未换届"), "ending_soon": _labels("即將到期", "即将到期")},
+    "HistoryChange": {
+        "created": _labels("建立", "建立"),
+        "updated": _labels("修改", "修改"),
+        "moved": _labels("調整隸屬關係", "调整隶属关系"),
+        "merged": _labels("合併", "合并"),
+        "received_merge": _labels("接收合併", "接收合并"),
+        "dissolved": _labels("撤銷", "撤销"),
+        "community_changed": _labels("所屬社區變更", "所属社区变更"),
+    },
     "DiagnosticRule": {
         "form_mismatch": _labels("組織形式與黨員人數不符", "组织形式与党员人数不符"),
         "team_too_small": _labels("班子不足3人", "班子不足3人"),

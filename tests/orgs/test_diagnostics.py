@@ -15,7 +15,8 @@ AS_OF = "2026-11-26"
 
 async def build_problem_tree(client: httpx.AsyncClient, admin: dict[str, str], stub: MembersStub) -> dict[str, Any]:
     """Community A: 150 members as a branch, a lone secretary who is not director, an overdue term,
-    no reserve cadres, and an inner branch of 5 without a secretary whose term ends soon.
+    no reserve cadres, and an inner branch of 5 without a secretary whose term ends soon (its
+    team is not judged by size: under 7 full members it has no committee).
     Community B: a general branch of 60 with a full team and everything in order."""
     county = await create_org(client, admin, tier="county")
     township = await create_org(client, admin, tier="township", parent_id=county["id"])
@@ -65,7 +66,7 @@ class TestDiagnostics:
         assert found(response.json()) == {
             "form_mismatch": {a},
             "branch_too_large": {a},
-            "team_too_small": {a, a_inner},
+            "team_too_small": {a},
             "no_secretary": {a_inner},
             "secretary_not_director": {a},
             "term_overdue": {a},

@@ -180,3 +180,16 @@ def test_every_number_is_in_the_policy_and_overridable_by_environment(monkeypatc
         "election_majority_share",
     ):
         assert name in numbers
+
+
+def test_every_enum_has_chinese_labels_for_every_code() -> None:
+    from enum import StrEnum
+
+    from services.orgs import schemas
+
+    enums = {name: value for name, value in vars(schemas).items() if isinstance(value, type) and issubclass(value, StrEnum)}
+    enums.pop("StrEnum", None)
+    assert set(schemas.ENUM_LABELS) == set(enums)
+    for name, enum in enums.items():
+        assert set(schemas.ENUM_LABELS[name]) == {member.value for member in enum}, name
+        assert all(set(labels) == {"zh_hant", "zh_hans"} for labels in schemas.ENUM_LABELS[name].values())

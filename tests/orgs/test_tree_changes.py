@@ -266,3 +266,16 @@ class TestHistory:
 
         assert history[0]["actor"]
         assert history[0]["before"] is None
+
+
+class TestListFilters:
+    async def test_by_tier_and_status(self, orgs_api: httpx.AsyncClient, tokens: Tokens, members_stub: MembersStub) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await create_tree(orgs_api, admin)
+        await orgs_api.post(f"/api/v1/orgs/{tree['township_b']['id']}/dissolve", headers=admin)
+
+        townships = await orgs_api.get(
+            "/api/v1/orgs", params={"within": tree["county"]["id"], "tier": "township", "status": "active"}, headers=admin
+        )
+
+        assert [o["id"] for o in townships.json()["items"]] == [tree["township_a"]["id"]]

@@ -9,7 +9,19 @@ from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from services.orgs import service
 from services.orgs.routes.deps import AsOfQuery, MembersDep, PolicyDep, Reader, Writer
-from services.orgs.schemas import Diagnostics, Org, OrgCreate, OrgDissolve, OrgHistoryEntry, OrgMerge, OrgMove, OrgUpdate
+from services.orgs.schemas import (
+    Diagnostics,
+    Org,
+    OrgCreate,
+    OrgDissolve,
+    OrgHistoryEntry,
+    OrgKind,
+    OrgMerge,
+    OrgMove,
+    OrgStatus,
+    OrgTier,
+    OrgUpdate,
+)
 from services.orgs.service import diagnostics
 
 router = APIRouter(prefix="/api/v1/orgs", tags=["orgs"])
@@ -25,10 +37,15 @@ async def list_orgs(
     session: ReadSessionDep,
     caller: Reader,
     within: Annotated[uuid.UUID | None, Query(description="Only this organization's subtree")] = None,
+    tier: OrgTier | None = None,
+    kind: OrgKind | None = None,
+    status: OrgStatus | None = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Page[Org]:
-    orgs, next_cursor = await service.list_orgs(session, caller, within=within, parent_id=None, cursor=cursor, limit=limit)
+    orgs, next_cursor = await service.list_orgs(
+        session, caller, within=within, parent_id=None, cursor=cursor, limit=limit, tier=tier, kind=kind, status=status
+    )
     return Page(items=[Org.model_validate(o) for o in orgs], next_cursor=next_cursor)
 
 

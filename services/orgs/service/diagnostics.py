@@ -89,7 +89,9 @@ def _org_problems(
     if kind is OrgKind.group or org.tier in (OrgTier.county.value, OrgTier.township.value):
         return found
     team = {p.member_id for p in positions if p.role in TEAM_ROLE_CODES}
-    if rules.team_too_small(len(team), counts.members, policy):
+    # The seed's rule is about community organizations: an inner branch under 7 full members has
+    # by rule no more than a secretary and a deputy, so it cannot reach a team of 3.
+    if org.tier == OrgTier.community.value and rules.team_too_small(len(team), counts.members, policy):
         found.append(
             _item(
                 org,

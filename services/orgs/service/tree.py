@@ -41,8 +41,14 @@ async def list_orgs(
     parent_id: uuid.UUID | None,
     cursor: str | None,
     limit: int,
+    tier: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
 ) -> tuple[list[Organization], str | None]:
     stmt = visible(caller)
+    for column, wanted in ((Organization.tier, tier), (Organization.kind, kind), (Organization.status, status)):
+        if wanted is not None:
+            stmt = stmt.where(column == wanted)
     if within is not None:
         stmt = stmt.where(within_node(within, Organization.path, Organization.id, Organization.path))
     if parent_id is not None:
