@@ -66,6 +66,19 @@ class TestUpdateCommunity:
         assert community_events[-1]["payload"]["setting"] == "urban"
 
 
+    async def test_a_stale_etag_is_412(self, orgs_api: httpx.AsyncClient, tokens: Tokens) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await create_community_tree(orgs_api, admin)
+        url = f"/api/v1/communities/{tree['community']['id']}"
+        etag = (await orgs_api.get(url, headers=admin)).headers["etag"]
+        await orgs_api.patch(url, json={"households": 1300}, headers=admin)
+
+        stale = await orgs_api.patch(url, json={"households": 1400}, headers=admin | {"If-Match": etag})
+
+        assert stale.status_code == 412
+        assert (await orgs_api.get(url, headers=admin)).json()["households"] == 1300
+
+
 class TestScope:
     async def test_a_caller_of_another_township_does_not_see_the_community(
         self, orgs_api: httpx.AsyncClient, tokens: Tokens

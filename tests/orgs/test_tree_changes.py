@@ -279,3 +279,22 @@ class TestListFilters:
         )
 
         assert [o["id"] for o in townships.json()["items"]] == [tree["township_a"]["id"]]
+
+
+class TestOptimisticConcurrency:
+    async def test_an_update_against_a_stale_etag_is_412_and_changes_nothing(
+        self, orgs_api: httpx.AsyncClient, tokens: Tokens
+    ) -> None:
+        admin = tokens.headers("org_admin")
+        org = await create_org(orgs_api, admin, tier="county", name="原名")
+        read = await orgs_api.get(f"/api/v1/orgs/{org['id']}", headers=admin)
+        etag = read.headers["etag"]
+        first = await orgs_api.patch(f"/api/v1/orgs/{org['id']}", json={"name": "甲"}, headers=admin | {"If-Match": etag})
+
+        stale = await orgs_api.patch(f"/api/v1/orgs/{org['id']}", json={"name": "乙"}, headers=admin | {"If-Match": etag})
+
+        assert first.status_code == 200
+        assert first.headers["etag"] != etag
+        assert stale.status_code == 412
+        assert stale.json()["type"] == "/problems/precondition-failed"
+        assert (await orgs_api.get(f"/api/v1/orgs/{org['id']}", headers=admin)).json()["name"] == "甲"

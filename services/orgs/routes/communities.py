@@ -3,11 +3,11 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
-from services.orgs.routes.deps import MembersDep, Reader, Writer
+from services.orgs.routes.deps import IfMatchDep, MembersDep, Reader, Writer, set_etag
 from services.orgs.schemas import (
     BodyKind,
     BodyTerm,
@@ -48,13 +48,29 @@ async def list_communities(
 
 
 @router.get("/{community_id}", response_model=Community)
-async def get_community(community_id: uuid.UUID, session: ReadSessionDep, caller: Reader) -> Community:
-    return Community.model_validate(await service.get_community(session, caller, community_id))
+async def get_community(community_id: uuid.UUID, session: ReadSessionDep, caller: Reader, response: Response) -> Community:
+    community = await service.get_community(session, caller, community_id)
+    set_etag(response, community.version)
+    return Community.model_validate(community)
 
 
-@router.patch("/{community_id}", response_model=Community)
-async def update_community(community_id: uuid.UUID, data: CommunityUpdate, session: WriteSessionDep, caller: Writer) -> Community:
-    return Community.model_validate(await service.update_community(session, caller, community_id, data))
+@router.patch(
+    "/{community_id}",
+    response_model=Community,
+    description="A new setting is passed on to every organization of the community (`org.updated` each). "
+    "`If-Match` with the ETag read last: 412 if it changed since.",
+)
+async def update_community(
+    community_id: uuid.UUID,
+    data: CommunityUpdate,
+    session: WriteSessionDep,
+    caller: Writer,
+    response: Response,
+    expected: IfMatchDep,
+) -> Community:
+    community = await service.update_community(session, caller, community_id, data, expected_version=expected)
+    set_etag(response, community.version)
+    return Community.model_validate(community)
 
 
 @router.post("/{community_id}/bodies", status_code=status.HTTP_201_CREATED, response_model=BodyTerm)

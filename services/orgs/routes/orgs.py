@@ -3,12 +3,12 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from services.orgs import service
-from services.orgs.routes.deps import AsOfQuery, MembersDep, PolicyDep, Reader, Writer
+from services.orgs.routes.deps import AsOfQuery, IfMatchDep, MembersDep, PolicyDep, Reader, Writer, set_etag
 from services.orgs.schemas import (
     Diagnostics,
     Org,
@@ -50,13 +50,19 @@ async def list_orgs(
 
 
 @router.get("/{org_id}", response_model=Org)
-async def get_org(org_id: uuid.UUID, session: ReadSessionDep, caller: Reader) -> Org:
-    return Org.model_validate(await service.get_visible(session, caller, org_id))
+async def get_org(org_id: uuid.UUID, session: ReadSessionDep, caller: Reader, response: Response) -> Org:
+    org = await service.get_visible(session, caller, org_id)
+    set_etag(response, org.version)
+    return Org.model_validate(org)
 
 
-@router.patch("/{org_id}", response_model=Org)
-async def update_org(org_id: uuid.UUID, data: OrgUpdate, session: WriteSessionDep, caller: Writer) -> Org:
-    return Org.model_validate(await service.update_org(session, caller, org_id, data))
+@router.patch("/{org_id}", response_model=Org, description="`If-Match` with the ETag read last: 412 if it changed since.")
+async def update_org(
+    org_id: uuid.UUID, data: OrgUpdate, session: WriteSessionDep, caller: Writer, response: Response, expected: IfMatchDep
+) -> Org:
+    org = await service.update_org(session, caller, org_id, data, expected_version=expected)
+    set_etag(response, org.version)
+    return Org.model_validate(org)
 
 
 @router.get("/{org_id}/children", response_model=Page[Org])

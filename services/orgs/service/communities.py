@@ -24,7 +24,7 @@ from services.orgs.schemas import (
     ReserveCadreCreate,
 )
 from services.orgs.schemas import ReserveCadre as ReserveCadreShape
-from services.orgs.service.common import entity_event, in_scope, referenced_org, unknown_reference
+from services.orgs.service.common import check_version, entity_event, in_scope, referenced_org, unknown_reference
 
 
 def community_in_scope(caller: Caller) -> ColumnElement[bool]:
@@ -106,10 +106,13 @@ async def create_community(session: AsyncSession, caller: Caller, data: Communit
     return community
 
 
-async def update_community(session: AsyncSession, caller: Caller, community_id: uuid.UUID, data: CommunityUpdate) -> Community:
+async def update_community(
+    session: AsyncSession, caller: Caller, community_id: uuid.UUID, data: CommunityUpdate, *, expected_version: int | None = None
+) -> Community:
     from services.orgs.service.tree import reassign_community
 
     community = await get_community(session, caller, community_id, for_update=True)
+    check_version(community.version, expected_version)
     changes = data.model_dump(exclude_unset=True)
     if not changes:
         return community

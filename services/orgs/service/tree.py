@@ -19,6 +19,7 @@ from services.orgs import rules
 from services.orgs.models import Community, Organization, OrgHistory
 from services.orgs.schemas import OrgCreate, OrgDissolve, OrgKind, OrgMerge, OrgMove, OrgTier, OrgUpdate
 from services.orgs.service.common import (
+    check_version,
     get_visible,
     in_scope,
     org_changed,
@@ -134,8 +135,11 @@ async def _community_for_new(
     return None, (parent.setting if parent and inherited else None)
 
 
-async def update_org(session: AsyncSession, caller: Caller, org_id: uuid.UUID, data: OrgUpdate) -> Organization:
+async def update_org(
+    session: AsyncSession, caller: Caller, org_id: uuid.UUID, data: OrgUpdate, *, expected_version: int | None = None
+) -> Organization:
     org = await get_visible(session, caller, org_id, for_update=True)
+    check_version(org.version, expected_version)
     changes = data.model_dump(exclude_unset=True)
     if not changes:
         return org
