@@ -65,7 +65,6 @@ class TestUpdateCommunity:
         assert [e["type"] for e in community_events][-1] == "community.updated"
         assert community_events[-1]["payload"]["setting"] == "urban"
 
-
     async def test_a_stale_etag_is_412(self, orgs_api: httpx.AsyncClient, tokens: Tokens) -> None:
         admin = tokens.headers("org_admin")
         tree = await create_community_tree(orgs_api, admin)
