@@ -633,3 +633,24 @@ class Diagnostics(Schema):
     org_id: uuid.UUID
     as_of: date
     items: list[Diagnostic]
+
+
+class LeadingGooseShare(Schema):
+    count: int
+    share: float | None
+    threshold: float
+    met: bool
+
+
+class LeadingGoose(Schema):
+    """A community team against the 領頭雁 standard "三個60%" (thresholds and age limit: policy)."""
+
+    community_id: uuid.UUID
+    party_org_id: uuid.UUID
+    as_of: date
+    team_size: int
+    age_limit: int
+    college_or_above: LeadingGooseShare
+    under_age_limit: LeadingGooseShare
+    cross_appointed: LeadingGooseShare
+    meets_all: bool

@@ -19,7 +19,7 @@ class MembersStub:
 
     def __init__(self) -> None:
         self.counts: dict[str, dict[str, int]] = {}
-        self.known: set[str] = set()
+        self.known: dict[str, dict[str, Any]] = {}
         self.down = False
         self.calls: list[str] = []
         self.app = FastAPI()
@@ -33,15 +33,15 @@ class MembersStub:
         @self.app.post("/api/v1/members/lookup")
         async def lookup(body: dict[str, Any]) -> dict[str, Any]:
             self.calls.append("lookup")
-            return {"items": [{"id": i, "name": "stub"} for i in body["ids"] if i in self.known]}
+            return {"items": [{"id": i, "name": "stub"} | self.known[i] for i in body["ids"] if i in self.known]}
 
     def set_count(self, org_id: str, *, members: int, full: int | None = None) -> None:
         full = members if full is None else full
         self.counts[org_id] = {"members": members, "full": full, "probationary": members - full}
 
-    def new_member(self) -> str:
+    def new_member(self, *, birth_date: str | None = None, education: str | None = None) -> str:
         member_id = str(uuid.uuid4())
-        self.known.add(member_id)
+        self.known[member_id] = {"birth_date": birth_date, "education": education}
         return member_id
 
 

@@ -6,7 +6,7 @@ import uuid
 import httpx
 
 from tests.builders import create_org
-from tests.orgs.builders import create_community_tree, events_of
+from tests.orgs.builders import add_position, create_community_tree, events_of
 from tests.orgs.conftest import MembersStub
 from tests.support import Tokens
 
@@ -156,3 +156,30 @@ async def test_a_second_community_cannot_take_the_same_top_organization(orgs_api
 
     assert response.status_code == 422
     assert response.json()["type"] == "/problems/community-taken"
+
+
+class TestLeadingGoose:
+    async def test_the_team_is_measured_with_the_members_services_records(
+        self, orgs_api: httpx.AsyncClient, tokens: Tokens, members_stub: MembersStub
+    ) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await create_community_tree(orgs_api, admin)
+        org_id = tree["party_org"]["id"]
+        members_stub.set_count(org_id, members=30, full=30)
+        young_graduate = members_stub.new_member(birth_date="1990-05-01", education="bachelor")
+        older = members_stub.new_member(birth_date="1960-05-01", education="junior_high")
+        await add_position(
+            orgs_api, admin, org_id=org_id, member_id=young_graduate, concurrent_posts=["residents_committee_director"]
+        )
+        await add_position(orgs_api, admin, org_id=org_id, member_id=older, role="organization_member")
+
+        response = await orgs_api.get(
+            f"/api/v1/communities/{tree['community']['id']}/leading-goose", params={"as_of": "2026-11-26"}, headers=admin
+        )
+
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["team_size"] == 2
+        assert body["college_or_above"] == {"count": 1, "share": 0.5, "threshold": 0.6, "met": False}
+        assert body["under_age_limit"]["count"] == 1
+        assert body["meets_all"] is False

@@ -40,6 +40,7 @@ FOREIGN_READS = [
     "/api/v1/communities/{community}",
     "/api/v1/communities/{community}/bodies",
     "/api/v1/communities/{community}/reserve-cadres",
+    "/api/v1/communities/{community}/leading-goose",
     "/api/v1/units/{unit}",
 ]
 FOREIGN_LISTS = [

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
-from services.orgs.routes.deps import IfMatchDep, MembersDep, Reader, Writer, set_etag
+from services.orgs.routes.deps import AsOfQuery, IfMatchDep, MembersDep, PolicyDep, Reader, Writer, set_etag
 from services.orgs.schemas import (
     BodyKind,
     BodyTerm,
@@ -15,6 +15,7 @@ from services.orgs.schemas import (
     Community,
     CommunityCreate,
     CommunityUpdate,
+    LeadingGoose,
     ReserveCadre,
     ReserveCadreCreate,
     Setting,
@@ -96,3 +97,21 @@ async def add_reserve_cadre(
 @router.get("/{community_id}/reserve-cadres", response_model=list[ReserveCadre])
 async def list_reserve_cadres(community_id: uuid.UUID, session: ReadSessionDep, caller: Reader) -> list[ReserveCadre]:
     return [ReserveCadre.model_validate(c) for c in await service.list_reserve_cadres(session, caller, community_id)]
+
+
+@router.get(
+    "/{community_id}/leading-goose",
+    response_model=LeadingGoose,
+    description='The community\'s team against the 領頭雁 standard "三個60%": shares with college education or above, '
+    "under the age limit, and cross-appointed (holding a concurrent post), thresholds from the policy; 503 when the "
+    "members service cannot be asked for birth dates and education.",
+)
+async def leading_goose(
+    community_id: uuid.UUID,
+    session: ReadSessionDep,
+    caller: Reader,
+    policy: PolicyDep,
+    members: MembersDep,
+    as_of: AsOfQuery = None,
+) -> LeadingGoose:
+    return await service.leading_goose(session, caller, community_id, policy, members, as_of=as_of)

@@ -4,6 +4,7 @@ A community is in a caller's scope when its township or its top party organizati
 """
 
 import uuid
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, or_, select
@@ -11,20 +12,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.auth import Caller
 from services.kit.pagination import keyset_page, page_of
+from services.kit.peers import PeerClient
 from services.kit.problems import NotFound, Unprocessable
 from services.kit.tree import within_node
-from services.orgs.models import Community, CommunityBody, Organization, ReserveCadre
+from services.orgs import rules
+from services.orgs.models import Community, CommunityBody, Organization, Position, ReserveCadre
+from services.orgs.rules import OrgsPolicy
 from services.orgs.schemas import (
     BodyTerm,
     BodyTermCreate,
     CommunityCreate,
     CommunitySnapshot,
     CommunityUpdate,
+    LeadingGoose,
+    LeadingGooseShare,
     OrgTier,
     ReserveCadreCreate,
 )
 from services.orgs.schemas import ReserveCadre as ReserveCadreShape
-from services.orgs.service.common import check_version, entity_event, in_scope, referenced_org, unknown_reference
+from services.orgs.service.common import check_version, entity_event, in_scope, referenced_org, today, unknown_reference
+from services.orgs.service.members_peer import lookup_members
 
 
 def community_in_scope(caller: Caller) -> ColumnElement[bool]:
@@ -208,3 +215,60 @@ async def list_reserve_cadres(session: AsyncSession, caller: Caller, community_i
     await get_community(session, caller, community_id)
     stmt = select(ReserveCadre).where(ReserveCadre.community_id == community_id).order_by(ReserveCadre.since, ReserveCadre.id)
     return list((await session.execute(stmt)).scalars())
+
+
+async def leading_goose(
+    session: AsyncSession, caller: Caller, community_id: uuid.UUID, policy: OrgsPolicy, members: PeerClient, *, as_of: date | None
+) -> LeadingGoose:
+    """The community's team (current team positions of its top organization) against "三個60%";
+    birth dates and education come from the members service at the time of asking."""
+    as_of = as_of or today()
+    community = await get_community(session, caller, community_id)
+    if community.party_org_id is None:
+        raise Unprocessable("The community has no top party organization yet", slug="no-party-organization")
+    team_roles = [r.value for r in rules.TEAM_ROLES]
+    positions = list(
+        (
+            await session.execute(
+                select(Position).where(
+                    Position.org_id == community.party_org_id,
+                    Position.role.in_(team_roles),
+                    Position.since <= as_of,
+                    or_(Position.until.is_(None), Position.until >= as_of),
+                )
+            )
+        ).scalars()
+    )
+    crossed: dict[uuid.UUID, bool] = {}
+    for position in positions:
+        crossed[position.member_id] = crossed.get(position.member_id, False) or bool(position.concurrent_posts)
+    records = await lookup_members(members, list(crossed))
+    team = [
+        rules.TeamPerson(
+            birth_date=_date_or_none(records.get(member_id, {}).get("birth_date")),
+            education=records.get(member_id, {}).get("education"),
+            cross_appointed=cross,
+        )
+        for member_id, cross in crossed.items()
+    ]
+    shares = rules.leading_goose(team, as_of, policy)
+    return LeadingGoose(
+        community_id=community.id,
+        party_org_id=community.party_org_id,
+        as_of=as_of,
+        team_size=len(team),
+        age_limit=policy.leading_goose_age_limit,
+        college_or_above=LeadingGooseShare.model_validate(shares["college_or_above"]),
+        under_age_limit=LeadingGooseShare.model_validate(shares["under_age_limit"]),
+        cross_appointed=LeadingGooseShare.model_validate(shares["cross_appointed"]),
+        meets_all=all(share.met for share in shares.values()),
+    )
+
+
+def _date_or_none(value: Any) -> date | None:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None

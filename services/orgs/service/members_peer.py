@@ -46,18 +46,23 @@ async def member_counts(peer: PeerClient, org_ids: list[uuid.UUID]) -> dict[uuid
     return counts
 
 
-async def known_members(peer: PeerClient, member_ids: list[uuid.UUID]) -> set[uuid.UUID]:
-    """The ids among `member_ids` that the members service knows."""
-    known: set[uuid.UUID] = set()
+async def lookup_members(peer: PeerClient, member_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+    """The members service's records of those of `member_ids` it knows, by id."""
+    found: dict[uuid.UUID, dict[str, Any]] = {}
     unique = list(dict.fromkeys(member_ids))
     for start in range(0, len(unique), LOOKUP_BATCH):
         batch = unique[start : start + LOOKUP_BATCH]
         body = await _post(peer, "/api/v1/members/lookup", {"ids": [str(i) for i in batch]})
         try:
-            known.update(uuid.UUID(str(item["id"])) for item in body["items"])
+            found.update({uuid.UUID(str(item["id"])): dict(item) for item in body["items"]})
         except (KeyError, TypeError, ValueError):
             raise PeerUnavailable(peer.name, "unexpected answer") from None
-    return known
+    return found
+
+
+async def known_members(peer: PeerClient, member_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """The ids among `member_ids` that the members service knows."""
+    return set(await lookup_members(peer, member_ids))
 
 
 def subtree_totals(paths: dict[uuid.UUID, str], counts: dict[uuid.UUID, Counts]) -> dict[uuid.UUID, Counts]:
