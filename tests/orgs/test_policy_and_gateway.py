@@ -44,6 +44,15 @@ def test_orgs_routes_answer_through_the_gateway(live: LiveStack) -> None:
     policy = httpx.get(url + "/policy", headers=headers)
     fetched = httpx.get(url + f"/communities/{community['id']}", headers=headers)
 
+    unit = post("/units", {"community_id": community["id"], "name": "社區小學", "category": "school"})
+    post("/co-building", {"unit_id": unit["id"], "community_id": community["id"], "started_on": "2025-01-01", "content": "共建"})
+    zone = post("/zones", {"org_id": party_org["id"], "kind": "unit_co_building_zone", "name": "共建區", "unit_id": unit["id"]})
+    post("/posts", {"org_id": party_org["id"], "zone_id": zone["id"], "name": "宣傳崗"})
+    for path in ("/units", "/co-building", "/zones", "/posts"):
+        listed = httpx.get(url + path, params={"within": county["id"]} if path != "/co-building" else {}, headers=headers)
+        assert listed.status_code == 200, path
+        assert listed.json()["items"], path
+
     assert [i["due"] for i in due.json()["items"]] == ["overdue"]
     assert policy.json()["orgs"]["branch_max_members"] == 50
     assert fetched.json()["name"] == "𠀀社區"
