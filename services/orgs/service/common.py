@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.kit.auth import Caller
 from services.kit.outbox import record_event
 from services.kit.problems import NotFound, Problem, Unprocessable
-from services.kit.tree import within_node
-from services.orgs.models import Organization, OrgHistory, outbox
-from services.orgs.schemas import OrgSnapshot
+from services.kit.tree import subtree_of, within_node
+from services.orgs.models import Community, Organization, OrgHistory, outbox
+from services.orgs.schemas import CommunitySnapshot, OrgSnapshot
 
 
 def today() -> date:
@@ -93,3 +93,36 @@ def check_version(current: int, expected: int | None) -> None:
     """Optimistic concurrency (If-Match): an update made against an older version is refused."""
     if expected is not None and expected != current:
         raise Problem(412, f"The record changed since (now version {current})", slug="precondition-failed", version=current)
+
+
+async def community_event(session: AsyncSession, type: str, community: Community) -> None:
+    await entity_event(session, type, community.id, CommunitySnapshot, community)
+
+
+async def reassign_community(
+    session: AsyncSession, caller: Caller, root_path: str, community_id: uuid.UUID | None, setting: str | None
+) -> list[Organization]:
+    """Give a whole subtree a community and setting; each organization that changed sends `org.updated`."""
+    changed = (
+        (
+            await session.execute(
+                select(Organization)
+                .where(
+                    subtree_of(Organization.path, root_path),
+                    (Organization.community_id.is_distinct_from(community_id)) | (Organization.setting.is_distinct_from(setting)),
+                )
+                .order_by(Organization.path)
+                .with_for_update()
+            )
+        )
+        .scalars()
+        .all()
+    )
+    for org in changed:
+        before = snapshot(org)
+        org.community_id = community_id
+        org.setting = setting
+        org.version += 1
+        await session.flush()
+        await org_changed(session, caller, org, change="community_changed", before=before, event="org.updated")
+    return list(changed)

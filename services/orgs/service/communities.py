@@ -22,7 +22,6 @@ from services.orgs.schemas import (
     BodyTerm,
     BodyTermCreate,
     CommunityCreate,
-    CommunitySnapshot,
     CommunityUpdate,
     LeadingGoose,
     LeadingGooseShare,
@@ -30,7 +29,16 @@ from services.orgs.schemas import (
     ReserveCadreCreate,
 )
 from services.orgs.schemas import ReserveCadre as ReserveCadreShape
-from services.orgs.service.common import check_version, entity_event, in_scope, referenced_org, today, unknown_reference
+from services.orgs.service.common import (
+    check_version,
+    community_event,
+    entity_event,
+    in_scope,
+    reassign_community,
+    referenced_org,
+    today,
+    unknown_reference,
+)
 from services.orgs.service.members_peer import lookup_members
 
 
@@ -72,10 +80,6 @@ async def referenced_community(session: AsyncSession, caller: Caller, community_
         raise unknown_reference(field, "Community", community_id) from None
 
 
-async def community_event(session: AsyncSession, type: str, community: Community) -> None:
-    await entity_event(session, type, community.id, CommunitySnapshot, community)
-
-
 async def _check_party_org(
     session: AsyncSession, caller: Caller, party_org_id: uuid.UUID, township: Organization, own_id: uuid.UUID | None
 ) -> Organization:
@@ -96,8 +100,6 @@ async def _check_party_org(
 
 
 async def create_community(session: AsyncSession, caller: Caller, data: CommunityCreate) -> Community:
-    from services.orgs.service.tree import reassign_community
-
     township = await referenced_org(session, caller, data.township_org_id, "township_org_id")
     if township.tier != OrgTier.township:
         raise Unprocessable(
@@ -116,8 +118,6 @@ async def create_community(session: AsyncSession, caller: Caller, data: Communit
 async def update_community(
     session: AsyncSession, caller: Caller, community_id: uuid.UUID, data: CommunityUpdate, *, expected_version: int | None = None
 ) -> Community:
-    from services.orgs.service.tree import reassign_community
-
     community = await get_community(session, caller, community_id, for_update=True)
     check_version(community.version, expected_version)
     changes = data.model_dump(exclude_unset=True)

@@ -20,9 +20,10 @@ from services.orgs.models import Community, Organization, OrgHistory
 from services.orgs.schemas import OrgCreate, OrgDissolve, OrgKind, OrgMerge, OrgMove, OrgTier, OrgUpdate
 from services.orgs.service.common import (
     check_version,
+    community_event,
     get_visible,
-    in_scope,
     org_changed,
+    reassign_community,
     referenced_org,
     snapshot,
     today,
@@ -30,8 +31,6 @@ from services.orgs.service.common import (
     visible,
 )
 from services.orgs.service.members_peer import member_counts
-
-__all__ = ["get_visible", "in_scope", "visible"]
 
 
 async def list_orgs(
@@ -101,8 +100,6 @@ async def create_org(session: AsyncSession, caller: Caller, data: OrgCreate) -> 
         community.party_org_id = org.id
         community.version += 1
         await session.flush()
-        from services.orgs.service.communities import community_event
-
         await community_event(session, "community.updated", community)
     await org_changed(session, caller, org, change="created", before=None, event="org.created")
     return org
@@ -183,35 +180,6 @@ async def _repath(session: AsyncSession, old_prefix: str, new_prefix: str, exclu
         .values(path=rebased_path(Organization.path, old_prefix, new_prefix))
         .execution_options(synchronize_session=False)
     )
-
-
-async def reassign_community(
-    session: AsyncSession, caller: Caller, root_path: str, community_id: uuid.UUID | None, setting: str | None
-) -> list[Organization]:
-    """Give a whole subtree a community and setting; each organization that changed sends `org.updated`."""
-    changed = (
-        (
-            await session.execute(
-                select(Organization)
-                .where(
-                    subtree_of(Organization.path, root_path),
-                    (Organization.community_id.is_distinct_from(community_id)) | (Organization.setting.is_distinct_from(setting)),
-                )
-                .order_by(Organization.path)
-                .with_for_update()
-            )
-        )
-        .scalars()
-        .all()
-    )
-    for org in changed:
-        before = snapshot(org)
-        org.community_id = community_id
-        org.setting = setting
-        org.version += 1
-        await session.flush()
-        await org_changed(session, caller, org, change="community_changed", before=before, event="org.updated")
-    return list(changed)
 
 
 async def move_org(session: AsyncSession, caller: Caller, org_id: uuid.UUID, data: OrgMove) -> Organization:
