@@ -228,3 +228,25 @@ class TestLeadingGoose:
     def test_age_is_whole_years_on_the_day(self) -> None:
         assert rules.age_on(date(1981, 11, 27), date(2026, 11, 26)) == 44
         assert rules.age_on(date(1981, 11, 26), date(2026, 11, 26)) == 45
+
+
+def test_no_rule_number_is_a_literal_outside_the_policy() -> None:
+    """Numbers in the orgs rules and service come from `OrgsPolicy`; only calendar arithmetic and
+    HTTP statuses, tuple indexes and the members service's batch limits (contracts.md) may be written out."""
+    import ast
+    from pathlib import Path
+
+    allowed = {0, 1, 2, 12, 28, 29, 30, 200, 412, 1000, 5000}
+    root = Path(rules.__file__).parent
+    files = [root / "rules.py", *sorted((root / "service").glob("*.py"))]
+    offending = []
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        policy_class = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "OrgsPolicy"), None)
+        skip = {id(n) for n in ast.walk(policy_class)} if policy_class else set()
+        for node in ast.walk(tree):
+            if id(node) in skip or not isinstance(node, ast.Constant) or isinstance(node.value, bool):
+                continue
+            if isinstance(node.value, (int, float)) and node.value not in allowed:
+                offending.append(f"{path.name}:{node.lineno} {node.value}")
+    assert offending == []
