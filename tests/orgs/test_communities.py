@@ -183,3 +183,17 @@ class TestLeadingGoose:
         assert body["college_or_above"] == {"count": 1, "share": 0.5, "threshold": 0.6, "met": False}
         assert body["under_age_limit"]["count"] == 1
         assert body["meets_all"] is False
+
+
+async def test_moving_the_top_organization_takes_the_community_to_the_new_township(
+    orgs_api: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    admin = tokens.headers("org_admin")
+    tree = await create_community_tree(orgs_api, admin)
+    other = await create_org(orgs_api, admin, tier="township", parent_id=tree["county"]["id"])
+
+    moved = await orgs_api.post(f"/api/v1/orgs/{tree['party_org']['id']}/move", json={"parent_id": other["id"]}, headers=admin)
+
+    assert moved.status_code == 200
+    community = (await orgs_api.get(f"/api/v1/communities/{tree['community']['id']}", headers=admin)).json()
+    assert (community["township_org_id"], community["version"]) == (other["id"], 2)

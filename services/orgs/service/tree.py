@@ -206,6 +206,14 @@ async def move_org(session: AsyncSession, caller: Caller, org_id: uuid.UUID, dat
     await org_changed(session, caller, org, change="moved", before=before, event="org.moved")
     if org.tier in (OrgTier.inner, OrgTier.unit):
         await reassign_community(session, caller, org.path, org.community_id, org.setting)
+    if org.tier == OrgTier.community:
+        # The community goes with its top organization to the new township.
+        community = await session.scalar(select(Community).where(Community.party_org_id == org.id).with_for_update())
+        if community is not None and community.township_org_id != parent.id:
+            community.township_org_id = parent.id
+            community.version += 1
+            await session.flush()
+            await community_event(session, "community.updated", community)
     return org
 
 
