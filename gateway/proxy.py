@@ -34,6 +34,7 @@ ROUTES: dict[str, str] = {
     "co-building": "orgs",
     "zones": "orgs",
     "posts": "orgs",
+    "terms": "orgs",
     "members": "members",
     "transfers": "members",
     "activities": "activities",

@@ -8,22 +8,30 @@ from services.kit.outbox import feed_router
 from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
 from services.orgs.models import outbox
-from services.orgs.routes import orgs
+from services.orgs.routes import communities, orgs, teams, units
 from services.orgs.settings import CLIENT_ID, SCHEMA, OrgsSettings
 
 
-def create_app(settings: OrgsSettings | None = None) -> FastAPI:
+def create_app(settings: OrgsSettings | None = None, *, peers: ServicePeers | None = None) -> FastAPI:
+    """`peers` replaces the network clients for the other services (tests wire stubs in)."""
     settings = settings or OrgsSettings()
     db = Database(
         settings.database_url, SCHEMA, pool_size=settings.db_pool_size, statement_timeout_s=settings.db_statement_timeout_s
     )
-    peers = ServicePeers(settings, CLIENT_ID)
+    peers = peers or ServicePeers(settings, CLIENT_ID)
     app = create_process_app(
         name="orgs",
         title="Organization setup",
         settings=settings,
         db=db,
-        routers=[orgs.router, feed_router(outbox), policy_router(settings.policy)],
+        routers=[
+            orgs.router,
+            communities.router,
+            teams.router,
+            units.router,
+            feed_router(outbox),
+            policy_router(settings.policy),
+        ],
         on_stop=[peers.stop],
     )
     app.state.peers = peers

@@ -2,8 +2,9 @@
 
 import uuid
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import Date, DateTime, Integer, String, Uuid
+from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.kit.db import make_metadata
@@ -20,7 +21,15 @@ class Base(DeclarativeBase):
     metadata = make_metadata(SCHEMA)
 
 
-class Organization(Base):
+class Versioned:
+    """Every row another service may hold a copy of carries a version, +1 on each change."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
+
+
+class Organization(Versioned, Base):
     __tablename__ = "organizations"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -29,15 +38,162 @@ class Organization(Base):
     kind: Mapped[str] = mapped_column(String(32))
     tier: Mapped[str] = mapped_column(String(32))
     parent_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    # The community this organization belongs to (its own for a community's top organization,
+    # the enclosing one inside it) and that community's setting, kept here for the events.
     community_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    setting: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default="active")
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     established_on: Mapped[date | None] = mapped_column(Date)
     dissolved_on: Mapped[date | None] = mapped_column(Date)
     # Materialized path (kit.tree): a subtree is one index range.
     path: Mapped[str] = mapped_column(path_type(), unique=True)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
+
+
+class OrgHistory(Base):
+    """One row per change of an organization: who, when, what kind, and its state before and after."""
+
+    __tablename__ = "org_history"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    org_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    actor: Mapped[str] = mapped_column(String(200))
+    change: Mapped[str] = mapped_column(String(32))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Community(Versioned, Base):
+    __tablename__ = "communities"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200))
+    township_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
+    party_org_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organizations.id"), unique=True)
+    setting: Mapped[str] = mapped_column(String(16))
+    formation_mode: Mapped[str | None] = mapped_column(String(40))
+    guidance_category: Mapped[str | None] = mapped_column(String(40))
+    origin_villages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    households: Mapped[int | None] = mapped_column(Integer)
+    population: Mapped[int | None] = mapped_column(Integer)
+
+
+class CommunityBody(Versioned, Base):
+    """One term of one of a community's four bodies, with its people."""
+
+    __tablename__ = "community_bodies"
+    __table_args__ = (UniqueConstraint("community_id", "kind", "term_number"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("communities.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    term_number: Mapped[int] = mapped_column(Integer)
+    started_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    people: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+class ReserveCadre(Versioned, Base):
+    __tablename__ = "reserve_cadres"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("communities.id"), index=True)
+    member_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    name: Mapped[str] = mapped_column(String(100))
+    birth_date: Mapped[date] = mapped_column(Date)
+    education: Mapped[str] = mapped_column(String(32))
+    since: Mapped[date] = mapped_column(Date)
+    until: Mapped[date | None] = mapped_column(Date)
+
+
+class Term(Versioned, Base):
+    __tablename__ = "terms"
+    __table_args__ = (UniqueConstraint("org_id", "number"), Index("ix_terms_ends_on", "ends_on"))
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    started_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    elected_on: Mapped[date | None] = mapped_column(Date)
+    election_method: Mapped[str | None] = mapped_column(String(40))
+    eligible_voters: Mapped[int | None] = mapped_column(Integer)
+    voters_present: Mapped[int | None] = mapped_column(Integer)
+    lowest_votes_elected: Mapped[int | None] = mapped_column(Integer)
+
+
+class Position(Versioned, Base):
+    """A place in an organization's team (班子) held by a member for a time."""
+
+    __tablename__ = "positions"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    since: Mapped[date] = mapped_column(Date)
+    until: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(32))
+    concurrent_posts: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class Unit(Versioned, Base):
+    """A community unit (社區單位): an enterprise, school, agency … in a community."""
+
+    __tablename__ = "units"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("communities.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(32))
+    party_org_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organizations.id"))
+
+
+class CoBuilding(Versioned, Base):
+    __tablename__ = "co_building_agreements"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"), index=True)
+    community_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("communities.id"), index=True)
+    started_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    content: Mapped[str] = mapped_column(Text)
+
+
+class Zone(Versioned, Base):
+    """A responsibility zone (責任區) of a party group or a unit's organization."""
+
+    __tablename__ = "zones"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    unit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("units.id"))
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class Post(Versioned, Base):
+    """A member responsibility post (黨員責任崗) with its duties."""
+
+    __tablename__ = "posts"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
+    zone_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("zones.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    duties: Mapped[str | None] = mapped_column(Text)
+
+
+class PostHolder(Base):
+    __tablename__ = "post_holders"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    post_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("posts.id"), index=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    since: Mapped[date] = mapped_column(Date)
+    until: Mapped[date | None] = mapped_column(Date)
 
 
 outbox = outbox_table(Base.metadata)

@@ -1,12 +1,16 @@
 """The orgs service's public shapes."""
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from services.kit.schemas import InputSchema, Schema
+
+NAME_MAX = 200
+TEXT_MAX = 4000
 
 
 class OrgKind(StrEnum):
@@ -28,10 +32,240 @@ class OrgTier(StrEnum):
 class OrgStatus(StrEnum):
     active = "active"
     dissolved = "dissolved"
+    merged = "merged"
+
+
+class Setting(StrEnum):
+    rural = "rural"
+    urban = "urban"
+
+
+class FormationMode(StrEnum):
+    village_continuation = "village_continuation"
+    residential_reorganization = "residential_reorganization"
+    village_residential_integration = "village_residential_integration"
+
+
+class GuidanceCategory(StrEnum):
+    integrated = "integrated"
+    integrating = "integrating"
+    converted_from_village = "converted_from_village"
+
+
+class BodyKind(StrEnum):
+    party_organization = "party_organization"
+    residents_committee = "residents_committee"
+    representatives_congress = "representatives_congress"
+    deliberation_committee = "deliberation_committee"
+
+
+class ElectionMethod(StrEnum):
+    members_meeting = "members_meeting"
+    delegates_congress = "delegates_congress"
+    public_recommendation_direct = "public_recommendation_direct"
+
+
+class Role(StrEnum):
+    secretary = "secretary"
+    deputy_secretary = "deputy_secretary"
+    organization_member = "organization_member"
+    propaganda_member = "propaganda_member"
+    discipline_member = "discipline_member"
+    committee_member = "committee_member"
+    group_leader = "group_leader"
+
+
+class PositionSource(StrEnum):
+    elected = "elected"
+    appointed = "appointed"
+    dispatched = "dispatched"
+    seconded = "seconded"
+    recruited = "recruited"
+    retained = "retained"
+    exchanged = "exchanged"
+
+
+class ConcurrentPost(StrEnum):
+    residents_committee_director = "residents_committee_director"
+    residents_committee_member = "residents_committee_member"
+    cooperative_chair = "cooperative_chair"
+    deliberation_committee_member = "deliberation_committee_member"
+
+
+class Education(StrEnum):
+    postgraduate = "postgraduate"
+    bachelor = "bachelor"
+    college = "college"
+    secondary = "secondary"
+    junior_high = "junior_high"
+    primary_or_below = "primary_or_below"
+
+
+class UnitCategory(StrEnum):
+    enterprise = "enterprise"
+    school = "school"
+    agency = "agency"
+    public_institution = "public_institution"
+    social_organization = "social_organization"
+    other = "other"
+
+
+class ZoneKind(StrEnum):
+    resident_group_zone = "resident_group_zone"
+    unit_co_building_zone = "unit_co_building_zone"
+
+
+class TermDue(StrEnum):
+    overdue = "overdue"
+    ending_soon = "ending_soon"
+
+
+class HistoryChange(StrEnum):
+    created = "created"
+    updated = "updated"
+    moved = "moved"
+    merged = "merged"
+    received_merge = "received_merge"
+    dissolved = "dissolved"
+    community_changed = "community_changed"
+
+
+class DiagnosticRule(StrEnum):
+    form_mismatch = "form_mismatch"
+    team_too_small = "team_too_small"
+    no_secretary = "no_secretary"
+    secretary_not_director = "secretary_not_director"
+    term_overdue = "term_overdue"
+    term_ending_soon = "term_ending_soon"
+    branch_too_large = "branch_too_large"
+    no_reserve_cadres = "no_reserve_cadres"
+
+
+def _labels(hant: str, hans: str) -> dict[str, str]:
+    return {"zh_hant": hant, "zh_hans": hans}
+
+
+ENUM_LABELS: dict[str, dict[str, dict[str, str]]] = {
+    "OrgKind": {
+        "committee": _labels("黨委", "党委"),
+        "general_branch": _labels("黨總支", "党总支"),
+        "branch": _labels("黨支部", "党支部"),
+        "joint_branch": _labels("聯合黨支部", "联合党支部"),
+        "group": _labels("黨小組", "党小组"),
+    },
+    "OrgTier": {
+        "county": _labels("區(縣)委", "区(县)委"),
+        "township": _labels("鄉鎮(街道)黨(工)委", "乡镇(街道)党(工)委"),
+        "community": _labels("社區(村)黨組織", "社区(村)党组织"),
+        "inner": _labels("社區內黨組織", "社区内党组织"),
+        "unit": _labels("社區單位黨組織", "社区单位党组织"),
+    },
+    "OrgStatus": {
+        "active": _labels("正常", "正常"),
+        "dissolved": _labels("已撤銷", "已撤销"),
+        "merged": _labels("已合併", "已合并"),
+    },
+    "Setting": {"rural": _labels("農村社區", "农村社区"), "urban": _labels("城市社區", "城市社区")},
+    "FormationMode": {
+        "village_continuation": _labels("行政村沿襲", "行政村沿袭"),
+        "residential_reorganization": _labels("居民區改組", "居民区改组"),
+        "village_residential_integration": _labels("村居整合", "村居整合"),
+    },
+    "GuidanceCategory": {
+        "integrated": _labels("已完成規模整合、基礎較好", "已完成规模整合、基础较好"),
+        "integrating": _labels("正在整合", "正在整合"),
+        "converted_from_village": _labels("撤村建社區", "撤村建社区"),
+    },
+    "BodyKind": {
+        "party_organization": _labels("社區黨組織", "社区党组织"),
+        "residents_committee": _labels("社區居民委員會", "社区居民委员会"),
+        "representatives_congress": _labels("社區居民代表大會", "社区居民代表大会"),
+        "deliberation_committee": _labels("社區議事協商委員會", "社区议事协商委员会"),
+    },
+    "ElectionMethod": {
+        "members_meeting": _labels("黨員大會選舉", "党员大会选举"),
+        "delegates_congress": _labels("黨員代表大會選舉", "党员代表大会选举"),
+        "public_recommendation_direct": _labels("公推直選", "公推直选"),
+    },
+    "Role": {
+        "secretary": _labels("書記", "书记"),
+        "deputy_secretary": _labels("副書記", "副书记"),
+        "organization_member": _labels("組織委員", "组织委员"),
+        "propaganda_member": _labels("宣傳委員", "宣传委员"),
+        "discipline_member": _labels("紀檢委員", "纪检委员"),
+        "committee_member": _labels("委員", "委员"),
+        "group_leader": _labels("黨小組長", "党小组长"),
+    },
+    "PositionSource": {
+        "elected": _labels("選舉", "选举"),
+        "appointed": _labels("任命", "任命"),
+        "dispatched": _labels("下派", "下派"),
+        "seconded": _labels("掛職", "挂职"),
+        "recruited": _labels("社會招聘", "社会招聘"),
+        "retained": _labels("留用", "留用"),
+        "exchanged": _labels("交流任職", "交流任职"),
+    },
+    "ConcurrentPost": {
+        "residents_committee_director": _labels("居委會主任", "居委会主任"),
+        "residents_committee_member": _labels("居委會委員", "居委会委员"),
+        "cooperative_chair": _labels("股份經濟合作社董事長", "股份经济合作社董事长"),
+        "deliberation_committee_member": _labels("議事協商委員會委員", "议事协商委员会委员"),
+    },
+    "Education": {
+        "postgraduate": _labels("研究生", "研究生"),
+        "bachelor": _labels("大學本科", "大学本科"),
+        "college": _labels("大學專科", "大学专科"),
+        "secondary": _labels("中專/高中", "中专/高中"),
+        "junior_high": _labels("初中", "初中"),
+        "primary_or_below": _labels("小學及以下", "小学及以下"),
+    },
+    "UnitCategory": {
+        "enterprise": _labels("企業", "企业"),
+        "school": _labels("學校", "学校"),
+        "agency": _labels("機關", "机关"),
+        "public_institution": _labels("事業單位", "事业单位"),
+        "social_organization": _labels("社會組織", "社会组织"),
+        "other": _labels("其他", "其他"),
+    },
+    "ZoneKind": {
+        "resident_group_zone": _labels("居民黨小組責任區", "居民党小组责任区"),
+        "unit_co_building_zone": _labels("社區單位黨組織共建責任區", "社区单位党组织共建责任区"),
+    },
+    "TermDue": {"overdue": _labels("已到期未換屆", "已到期未换届"), "ending_soon": _labels("即將到期", "即将到期")},
+    "HistoryChange": {
+        "created": _labels("建立", "建立"),
+        "updated": _labels("修改", "修改"),
+        "moved": _labels("調整隸屬關係", "调整隶属关系"),
+        "merged": _labels("合併", "合并"),
+        "received_merge": _labels("接收合併", "接收合并"),
+        "dissolved": _labels("撤銷", "撤销"),
+        "community_changed": _labels("所屬社區變更", "所属社区变更"),
+    },
+    "DiagnosticRule": {
+        "form_mismatch": _labels("組織形式與黨員人數不符", "组织形式与党员人数不符"),
+        "team_too_small": _labels("班子不足3人", "班子不足3人"),
+        "no_secretary": _labels("無書記", "无书记"),
+        "secretary_not_director": _labels("書記未兼任居委會主任", "书记未兼任居委会主任"),
+        "term_overdue": _labels("任期已屆滿未換屆", "任期已届满未换届"),
+        "term_ending_soon": _labels("任期即將屆滿", "任期即将届满"),
+        "branch_too_large": _labels("支部黨員超過50名", "支部党员超过50名"),
+        "no_reserve_cadres": _labels("無後備幹部", "无后备干部"),
+    },
+}
+
+Name = Field(min_length=1, max_length=NAME_MAX)
+
+
+def _check_range(start: date | None, end: date | None, end_field: str) -> None:
+    if start is not None and end is not None and end < start:
+        raise ValueError(f"{end_field} is before the start")
+
+
+# Organizations
 
 
 class OrgCreate(InputSchema):
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Name
     code: str | None = Field(default=None, min_length=1, max_length=64)
     kind: OrgKind
     tier: OrgTier
@@ -40,8 +274,23 @@ class OrgCreate(InputSchema):
     established_on: date | None = None
 
 
+class OrgUpdate(InputSchema):
+    name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX)
+    code: str | None = Field(default=None, min_length=1, max_length=64)
+    kind: OrgKind | None = None
+    established_on: date | None = None
+
+
 class OrgMove(InputSchema):
     parent_id: uuid.UUID
+
+
+class OrgMerge(InputSchema):
+    into_id: uuid.UUID
+
+
+class OrgDissolve(InputSchema):
+    dissolved_on: date | None = None
 
 
 class Org(Schema):
@@ -52,7 +301,9 @@ class Org(Schema):
     tier: OrgTier
     parent_id: uuid.UUID | None
     community_id: uuid.UUID | None
+    setting: Setting | None
     status: OrgStatus
+    merged_into_id: uuid.UUID | None
     established_on: date | None
     dissolved_on: date | None
     version: int
@@ -66,7 +317,340 @@ class OrgSnapshot(Schema):
     path: str
     version: int
     name: str
+    code: str | None
     kind: OrgKind
     tier: OrgTier
     status: OrgStatus
     community_id: uuid.UUID | None
+    setting: Setting | None
+    merged_into_id: uuid.UUID | None
+    established_on: date | None
+    dissolved_on: date | None
+
+
+class OrgHistoryEntry(Schema):
+    id: int
+    org_id: uuid.UUID
+    at: datetime
+    actor: str
+    change: HistoryChange
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+# Communities
+
+
+class CommunityCreate(InputSchema):
+    name: str = Name
+    township_org_id: uuid.UUID
+    party_org_id: uuid.UUID | None = None
+    setting: Setting = Setting.rural
+    formation_mode: FormationMode | None = None
+    guidance_category: GuidanceCategory | None = None
+    origin_villages: list[str] = Field(default_factory=list, max_length=50)
+    households: int | None = Field(default=None, ge=0)
+    population: int | None = Field(default=None, ge=0)
+
+
+class CommunityUpdate(InputSchema):
+    name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX)
+    party_org_id: uuid.UUID | None = None
+    setting: Setting | None = None
+    formation_mode: FormationMode | None = None
+    guidance_category: GuidanceCategory | None = None
+    origin_villages: list[str] | None = Field(default=None, max_length=50)
+    households: int | None = Field(default=None, ge=0)
+    population: int | None = Field(default=None, ge=0)
+
+
+class Community(Schema):
+    id: uuid.UUID
+    name: str
+    township_org_id: uuid.UUID
+    party_org_id: uuid.UUID | None
+    setting: Setting
+    formation_mode: FormationMode | None
+    guidance_category: GuidanceCategory | None
+    origin_villages: list[str]
+    households: int | None
+    population: int | None
+    version: int
+
+
+class CommunitySnapshot(Schema):
+    """What `community.*` events carry."""
+
+    id: uuid.UUID
+    version: int
+    name: str
+    township_org_id: uuid.UUID
+    party_org_id: uuid.UUID | None
+    setting: Setting
+    formation_mode: FormationMode | None
+    guidance_category: GuidanceCategory | None
+    households: int | None
+    population: int | None
+
+
+class BodyPerson(InputSchema):
+    """A person on a community body: a party member by id, anyone else by name."""
+
+    member_id: uuid.UUID | None = None
+    name: str = Field(min_length=1, max_length=100)
+    role: str | None = Field(default=None, max_length=100)
+
+
+class BodyTermCreate(InputSchema):
+    kind: BodyKind
+    term_number: int = Field(ge=1)
+    started_on: date
+    ends_on: date
+    people: list[BodyPerson] = Field(default_factory=list, max_length=200)
+
+    @model_validator(mode="after")
+    def _range(self) -> "BodyTermCreate":
+        _check_range(self.started_on, self.ends_on, "ends_on")
+        return self
+
+
+class BodyTerm(Schema):
+    id: uuid.UUID
+    community_id: uuid.UUID
+    kind: BodyKind
+    term_number: int
+    started_on: date
+    ends_on: date
+    people: list[dict[str, Any]]
+    version: int
+
+
+class ReserveCadreCreate(InputSchema):
+    member_id: uuid.UUID | None = None
+    name: str = Field(min_length=1, max_length=100)
+    birth_date: date
+    education: Education
+    since: date
+    until: date | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> "ReserveCadreCreate":
+        _check_range(self.since, self.until, "until")
+        return self
+
+
+class ReserveCadre(Schema):
+    id: uuid.UUID
+    community_id: uuid.UUID
+    member_id: uuid.UUID | None
+    name: str
+    birth_date: date
+    education: Education
+    since: date
+    until: date | None
+    version: int
+
+
+# Terms and teams
+
+
+class TermCreate(InputSchema):
+    number: int = Field(ge=1)
+    started_on: date
+    elected_on: date | None = None
+    election_method: ElectionMethod | None = None
+    eligible_voters: int | None = Field(default=None, ge=1)
+    voters_present: int | None = Field(default=None, ge=0)
+    lowest_votes_elected: int | None = Field(default=None, ge=0, description="Votes of the elected candidate with the fewest")
+
+
+class Term(Schema):
+    id: uuid.UUID
+    org_id: uuid.UUID
+    number: int
+    started_on: date
+    ends_on: date
+    elected_on: date | None
+    election_method: ElectionMethod | None
+    eligible_voters: int | None
+    voters_present: int | None
+    lowest_votes_elected: int | None
+    version: int
+
+
+class TermDueItem(Schema):
+    org_id: uuid.UUID
+    org_name: str
+    term: Term
+    due: TermDue
+    days_left: int
+
+
+class PositionCreate(InputSchema):
+    member_id: uuid.UUID
+    role: Role
+    since: date
+    until: date | None = None
+    source: PositionSource = PositionSource.elected
+    concurrent_posts: list[ConcurrentPost] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _range(self) -> "PositionCreate":
+        _check_range(self.since, self.until, "until")
+        return self
+
+
+class PositionUpdate(InputSchema):
+    until: date | None = None
+    concurrent_posts: list[ConcurrentPost] | None = None
+
+
+class Position(Schema):
+    id: uuid.UUID
+    org_id: uuid.UUID
+    member_id: uuid.UUID
+    role: Role
+    since: date
+    until: date | None
+    source: PositionSource
+    concurrent_posts: list[ConcurrentPost]
+    version: int
+
+
+# Units, co-building, zones and posts
+
+
+class UnitCreate(InputSchema):
+    community_id: uuid.UUID
+    name: str = Name
+    category: UnitCategory
+    party_org_id: uuid.UUID | None = None
+
+
+class UnitUpdate(InputSchema):
+    name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX)
+    category: UnitCategory | None = None
+    party_org_id: uuid.UUID | None = None
+
+
+class Unit(Schema):
+    id: uuid.UUID
+    community_id: uuid.UUID
+    name: str
+    category: UnitCategory
+    party_org_id: uuid.UUID | None
+    version: int
+
+
+class CoBuildingCreate(InputSchema):
+    unit_id: uuid.UUID
+    community_id: uuid.UUID
+    started_on: date
+    ends_on: date | None = None
+    content: str = Field(min_length=1, max_length=TEXT_MAX)
+
+    @model_validator(mode="after")
+    def _range(self) -> "CoBuildingCreate":
+        _check_range(self.started_on, self.ends_on, "ends_on")
+        return self
+
+
+class CoBuilding(Schema):
+    id: uuid.UUID
+    unit_id: uuid.UUID
+    community_id: uuid.UUID
+    started_on: date
+    ends_on: date | None
+    content: str
+    version: int
+
+
+class ZoneCreate(InputSchema):
+    org_id: uuid.UUID = Field(description="The organization responsible for the zone")
+    kind: ZoneKind
+    name: str = Name
+    unit_id: uuid.UUID | None = None
+    description: str | None = Field(default=None, max_length=TEXT_MAX)
+
+
+class Zone(Schema):
+    id: uuid.UUID
+    org_id: uuid.UUID
+    kind: ZoneKind
+    name: str
+    unit_id: uuid.UUID | None
+    description: str | None
+    version: int
+
+
+class PostHolderCreate(InputSchema):
+    member_id: uuid.UUID
+    since: date
+    until: date | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> "PostHolderCreate":
+        _check_range(self.since, self.until, "until")
+        return self
+
+
+class PostCreate(InputSchema):
+    org_id: uuid.UUID
+    zone_id: uuid.UUID | None = None
+    name: str = Name
+    duties: str | None = Field(default=None, max_length=TEXT_MAX)
+    holders: list[PostHolderCreate] = Field(default_factory=list, max_length=100)
+
+
+class PostHolder(Schema):
+    member_id: uuid.UUID
+    since: date
+    until: date | None
+
+
+class Post(Schema):
+    id: uuid.UUID
+    org_id: uuid.UUID
+    zone_id: uuid.UUID | None
+    name: str
+    duties: str | None
+    holders: list[PostHolder]
+    version: int
+
+
+# Diagnostics
+
+
+class Diagnostic(Schema):
+    org_id: uuid.UUID
+    org_name: str
+    rule: DiagnosticRule
+    figures: dict[str, Any]
+    action: str
+
+
+class Diagnostics(Schema):
+    org_id: uuid.UUID
+    as_of: date
+    items: list[Diagnostic]
+
+
+class LeadingGooseShare(Schema):
+    count: int
+    share: float | None
+    threshold: float
+    met: bool
+
+
+class LeadingGoose(Schema):
+    """A community team against the 領頭雁 standard "三個60%" (thresholds and age limit: policy)."""
+
+    community_id: uuid.UUID
+    party_org_id: uuid.UUID
+    as_of: date
+    team_size: int
+    age_limit: int
+    college_or_above: LeadingGooseShare
+    under_age_limit: LeadingGooseShare
+    cross_appointed: LeadingGooseShare
+    meets_all: bool

@@ -1,0 +1,98 @@
+"""Terms (`/api/v1/orgs/{id}/terms`, `/api/v1/terms`) and teams (`/api/v1/orgs/{id}/positions`)."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from services.orgs.routes.deps import AsOfQuery, MembersDep, PolicyDep, Reader, Writer
+from services.orgs.schemas import Position, PositionCreate, PositionUpdate, Term, TermCreate, TermDue, TermDueItem
+from services.orgs.service import teams as service
+from services.orgs.service.common import today
+
+router = APIRouter(prefix="/api/v1", tags=["terms and teams"])
+
+
+@router.post(
+    "/orgs/{org_id}/terms",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Term,
+    description="Records a term; `ends_on` is planned from the policy (5 years for community organizations, those inside "
+    "them and committees, 3 for other branches). With election figures, the election must be valid: more than 4/5 "
+    "present and every elected candidate with more than half of those present.",
+)
+async def add_term(org_id: uuid.UUID, data: TermCreate, session: WriteSessionDep, caller: Writer, policy: PolicyDep) -> Term:
+    return Term.model_validate(await service.add_term(session, caller, org_id, data, policy))
+
+
+@router.get("/orgs/{org_id}/terms", response_model=list[Term])
+async def list_terms(org_id: uuid.UUID, session: ReadSessionDep, caller: Reader) -> list[Term]:
+    return [Term.model_validate(t) for t in await service.list_terms(session, caller, org_id)]
+
+
+@router.get(
+    "/terms",
+    response_model=Page[TermDueItem],
+    description="Terms due for election: the latest term of each active organization (in `within`, in the caller's "
+    "scope) that is overdue (`ends_on` before `as_of`) or ends within `ending_within_days` days of `as_of` "
+    "(default: the policy's `term_reminder_months`). `due` narrows to one of the two. Ordered by `ends_on`.",
+)
+async def terms_due(
+    session: ReadSessionDep,
+    caller: Reader,
+    policy: PolicyDep,
+    within: Annotated[uuid.UUID | None, Query(description="Only this organization's subtree")] = None,
+    as_of: AsOfQuery = None,
+    ending_within_days: Annotated[int | None, Query(ge=0, le=3660)] = None,
+    due: TermDue | None = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = DEFAULT_LIMIT,
+) -> Page[TermDueItem]:
+    rows, next_cursor = await service.terms_due(
+        session,
+        caller,
+        policy,
+        within=within,
+        as_of=as_of,
+        ending_within_days=ending_within_days,
+        due=due,
+        cursor=cursor,
+        limit=limit,
+    )
+    day = as_of or today()
+    items = []
+    for term, org in rows:
+        state = TermDue.overdue if term.ends_on < day else TermDue.ending_soon
+        items.append(
+            TermDueItem(
+                org_id=org.id, org_name=org.name, term=Term.model_validate(term), due=state, days_left=(term.ends_on - day).days
+            )
+        )
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@router.post(
+    "/orgs/{org_id}/positions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Position,
+    description="Adds a team position. One secretary at a time; under 7 full members no committee roles besides "
+    "secretary and deputy; at most 7 in a committee. The member id must be known to the members service.",
+)
+async def add_position(
+    org_id: uuid.UUID, data: PositionCreate, session: WriteSessionDep, caller: Writer, policy: PolicyDep, members: MembersDep
+) -> Position:
+    return Position.model_validate(await service.add_position(session, caller, org_id, data, policy=policy, members=members))
+
+
+@router.get("/orgs/{org_id}/positions", response_model=list[Position])
+async def list_positions(org_id: uuid.UUID, session: ReadSessionDep, caller: Reader, as_of: AsOfQuery = None) -> list[Position]:
+    return [Position.model_validate(p) for p in await service.list_positions(session, caller, org_id, as_of=as_of)]
+
+
+@router.patch("/orgs/{org_id}/positions/{position_id}", response_model=Position)
+async def update_position(
+    org_id: uuid.UUID, position_id: uuid.UUID, data: PositionUpdate, session: WriteSessionDep, caller: Writer
+) -> Position:
+    return Position.model_validate(await service.update_position(session, caller, org_id, position_id, data))

@@ -1,0 +1,274 @@
+"""Communities (社區): setting, formation, guidance category, their four bodies and reserve cadres.
+
+A community is in a caller's scope when its township or its top party organization is.
+"""
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, exists, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.kit.auth import Caller
+from services.kit.pagination import keyset_page, page_of
+from services.kit.peers import PeerClient
+from services.kit.problems import NotFound, Unprocessable
+from services.kit.tree import within_node
+from services.orgs import rules
+from services.orgs.models import Community, CommunityBody, Organization, Position, ReserveCadre
+from services.orgs.rules import OrgsPolicy
+from services.orgs.schemas import (
+    BodyTerm,
+    BodyTermCreate,
+    CommunityCreate,
+    CommunityUpdate,
+    LeadingGoose,
+    LeadingGooseShare,
+    OrgTier,
+    ReserveCadreCreate,
+)
+from services.orgs.schemas import ReserveCadre as ReserveCadreShape
+from services.orgs.service.common import (
+    check_version,
+    community_event,
+    entity_event,
+    in_scope,
+    reassign_community,
+    referenced_org,
+    today,
+    unknown_reference,
+)
+from services.orgs.service.members_peer import lookup_members
+
+
+def community_in_scope(caller: Caller) -> ColumnElement[bool]:
+    if caller.scope_org_id is None:
+        return Community.id.is_not(None)
+    org_in_scope = exists().where(
+        or_(Organization.id == Community.township_org_id, Organization.id == Community.party_org_id), in_scope(caller)
+    )
+    return org_in_scope
+
+
+def communities_within(org_id: uuid.UUID) -> ColumnElement[bool]:
+    """Communities whose township or top organization lies in the subtree of `org_id`."""
+    return exists().where(
+        or_(Organization.id == Community.township_org_id, Organization.id == Community.party_org_id),
+        within_node(org_id, Organization.path, Organization.id, Organization.path),
+    )
+
+
+def visible_communities(caller: Caller) -> Select[Community]:
+    return select(Community).where(community_in_scope(caller))
+
+
+async def get_community(session: AsyncSession, caller: Caller, community_id: uuid.UUID, *, for_update: bool = False) -> Community:
+    stmt = visible_communities(caller).where(Community.id == community_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    community = (await session.execute(stmt)).scalar_one_or_none()
+    if community is None:
+        raise NotFound("Community", community_id)
+    return community
+
+
+async def referenced_community(session: AsyncSession, caller: Caller, community_id: uuid.UUID, field: str) -> Community:
+    try:
+        return await get_community(session, caller, community_id)
+    except NotFound:
+        raise unknown_reference(field, "Community", community_id) from None
+
+
+async def _check_party_org(
+    session: AsyncSession, caller: Caller, party_org_id: uuid.UUID, township: Organization, own_id: uuid.UUID | None
+) -> Organization:
+    org = await referenced_org(session, caller, party_org_id, "party_org_id")
+    if org.tier != OrgTier.community or org.parent_id != township.id:
+        raise Unprocessable(
+            "The top party organization must be a community organization under the community's township",
+            errors=[{"field": "party_org_id", "message": "not a community organization of this township"}],
+        )
+    holder = await session.scalar(select(Community.id).where(Community.party_org_id == party_org_id))
+    if holder is not None and holder != own_id:
+        raise Unprocessable(
+            "That organization is already another community's top organization",
+            slug="community-taken",
+            errors=[{"field": "party_org_id", "message": "taken"}],
+        )
+    return org
+
+
+async def create_community(session: AsyncSession, caller: Caller, data: CommunityCreate) -> Community:
+    township = await referenced_org(session, caller, data.township_org_id, "township_org_id")
+    if township.tier != OrgTier.township:
+        raise Unprocessable(
+            "A community belongs to a township", errors=[{"field": "township_org_id", "message": "not a township"}]
+        )
+    party_org = await _check_party_org(session, caller, data.party_org_id, township, None) if data.party_org_id else None
+    community = Community(id=uuid.uuid4(), version=1, **data.model_dump())
+    session.add(community)
+    await session.flush()
+    await community_event(session, "community.created", community)
+    if party_org is not None:
+        await reassign_community(session, caller, party_org.path, community.id, community.setting)
+    return community
+
+
+async def update_community(
+    session: AsyncSession, caller: Caller, community_id: uuid.UUID, data: CommunityUpdate, *, expected_version: int | None = None
+) -> Community:
+    community = await get_community(session, caller, community_id, for_update=True)
+    check_version(community.version, expected_version)
+    changes = data.model_dump(exclude_unset=True)
+    if not changes:
+        return community
+    for required in ("name", "setting", "origin_villages"):
+        if required in changes and changes[required] is None:
+            raise Unprocessable(f"{required} cannot be removed", errors=[{"field": required, "message": "required"}])
+    old_party_org_id = community.party_org_id
+    if changes.get("party_org_id") is not None:
+        township = await session.get(Organization, community.township_org_id)
+        assert township is not None
+        await _check_party_org(session, caller, changes["party_org_id"], township, community.id)
+    for key, value in changes.items():
+        setattr(community, key, value)
+    community.version += 1
+    await session.flush()
+    await community_event(session, "community.updated", community)
+    if old_party_org_id and old_party_org_id != community.party_org_id:
+        old = await session.get(Organization, old_party_org_id)
+        if old is not None:
+            await reassign_community(session, caller, old.path, None, None)
+    if community.party_org_id:
+        new = await session.get(Organization, community.party_org_id)
+        assert new is not None
+        await reassign_community(session, caller, new.path, community.id, community.setting)
+    return community
+
+
+async def list_communities(
+    session: AsyncSession,
+    caller: Caller,
+    *,
+    within: uuid.UUID | None,
+    setting: str | None,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[Community], str | None]:
+    stmt = visible_communities(caller)
+    if within is not None:
+        stmt = stmt.where(communities_within(within))
+    if setting is not None:
+        stmt = stmt.where(Community.setting == setting)
+    rows = (await session.execute(keyset_page(stmt, [Community.id], cursor, limit))).scalars().all()
+    return page_of(rows, limit, lambda c: [c.id])
+
+
+async def add_body_term(session: AsyncSession, caller: Caller, community_id: uuid.UUID, data: BodyTermCreate) -> CommunityBody:
+    community = await get_community(session, caller, community_id)
+    taken = await session.scalar(
+        select(CommunityBody.id).where(
+            CommunityBody.community_id == community.id,
+            CommunityBody.kind == data.kind,
+            CommunityBody.term_number == data.term_number,
+        )
+    )
+    if taken:
+        raise Unprocessable(
+            f"Term {data.term_number} of that body is already recorded",
+            slug="duplicate-term",
+            errors=[{"field": "term_number", "message": "taken"}],
+        )
+    people: list[dict[str, Any]] = [p.model_dump(mode="json") for p in data.people]
+    body = CommunityBody(
+        id=uuid.uuid4(), community_id=community.id, version=1, **data.model_dump(exclude={"people"}), people=people
+    )
+    session.add(body)
+    await session.flush()
+    await entity_event(session, "community_body.created", body.id, BodyTerm, body)
+    return body
+
+
+async def list_bodies(session: AsyncSession, caller: Caller, community_id: uuid.UUID, *, kind: str | None) -> list[CommunityBody]:
+    await get_community(session, caller, community_id)
+    stmt = select(CommunityBody).where(CommunityBody.community_id == community_id)
+    if kind:
+        stmt = stmt.where(CommunityBody.kind == kind)
+    return list((await session.execute(stmt.order_by(CommunityBody.kind, CommunityBody.term_number))).scalars())
+
+
+async def add_reserve_cadre(
+    session: AsyncSession, caller: Caller, community_id: uuid.UUID, data: ReserveCadreCreate, known: set[uuid.UUID] | None
+) -> ReserveCadre:
+    community = await get_community(session, caller, community_id)
+    if data.member_id is not None and (known is None or data.member_id not in known):
+        raise unknown_reference("member_id", "Member", data.member_id)
+    cadre = ReserveCadre(id=uuid.uuid4(), community_id=community.id, version=1, **data.model_dump())
+    session.add(cadre)
+    await session.flush()
+    await entity_event(session, "reserve_cadre.created", cadre.id, ReserveCadreShape, cadre)
+    return cadre
+
+
+async def list_reserve_cadres(session: AsyncSession, caller: Caller, community_id: uuid.UUID) -> list[ReserveCadre]:
+    await get_community(session, caller, community_id)
+    stmt = select(ReserveCadre).where(ReserveCadre.community_id == community_id).order_by(ReserveCadre.since, ReserveCadre.id)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def leading_goose(
+    session: AsyncSession, caller: Caller, community_id: uuid.UUID, policy: OrgsPolicy, members: PeerClient, *, as_of: date | None
+) -> LeadingGoose:
+    """The community's team (current team positions of its top organization) against "三個60%";
+    birth dates and education come from the members service at the time of asking."""
+    as_of = as_of or today()
+    community = await get_community(session, caller, community_id)
+    if community.party_org_id is None:
+        raise Unprocessable("The community has no top party organization yet", slug="no-party-organization")
+    team_roles = [r.value for r in rules.TEAM_ROLES]
+    positions = list(
+        (
+            await session.execute(
+                select(Position).where(
+                    Position.org_id == community.party_org_id,
+                    Position.role.in_(team_roles),
+                    Position.since <= as_of,
+                    or_(Position.until.is_(None), Position.until >= as_of),
+                )
+            )
+        ).scalars()
+    )
+    crossed: dict[uuid.UUID, bool] = {}
+    for position in positions:
+        crossed[position.member_id] = crossed.get(position.member_id, False) or bool(position.concurrent_posts)
+    records = await lookup_members(members, list(crossed))
+    team = [
+        rules.TeamPerson(
+            birth_date=_date_or_none(records.get(member_id, {}).get("birth_date")),
+            education=records.get(member_id, {}).get("education"),
+            cross_appointed=cross,
+        )
+        for member_id, cross in crossed.items()
+    ]
+    shares = rules.leading_goose(team, as_of, policy)
+    return LeadingGoose(
+        community_id=community.id,
+        party_org_id=community.party_org_id,
+        as_of=as_of,
+        team_size=len(team),
+        age_limit=policy.leading_goose_age_limit,
+        college_or_above=LeadingGooseShare.model_validate(shares["college_or_above"]),
+        under_age_limit=LeadingGooseShare.model_validate(shares["under_age_limit"]),
+        cross_appointed=LeadingGooseShare.model_validate(shares["cross_appointed"]),
+        meets_all=all(share.met for share in shares.values()),
+    )
+
+
+def _date_or_none(value: Any) -> date | None:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None

@@ -1,0 +1,185 @@
+"""Organization-setup diagnostics for a subtree: each problem the seed report names in the setup of
+organizations, with the figures behind it and the action it calls for.
+
+Member counts come from the members service at the time of asking (never copied here); the
+subtree sums are made from the materialized paths.
+"""
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.kit.auth import Caller
+from services.kit.peers import PeerClient
+from services.kit.tree import subtree_of
+from services.orgs import rules
+from services.orgs.models import Community, Organization, Position, ReserveCadre, Term
+from services.orgs.rules import OrgsPolicy
+from services.orgs.schemas import ConcurrentPost, Diagnostic, DiagnosticRule, Diagnostics, OrgKind, OrgTier, Role
+from services.orgs.service.common import get_visible, today
+from services.orgs.service.members_peer import member_counts, subtree_totals
+
+FORM_TIERS = frozenset({OrgTier.community.value, OrgTier.unit.value})
+TEAM_ROLE_CODES = frozenset(r.value for r in rules.TEAM_ROLES)
+
+
+def _item(org: Organization, rule: DiagnosticRule, figures: dict[str, Any], action: str) -> Diagnostic:
+    return Diagnostic(org_id=org.id, org_name=org.name, rule=rule, figures=figures, action=action)
+
+
+async def diagnose(
+    session: AsyncSession, caller: Caller, org_id: uuid.UUID, policy: OrgsPolicy, members: PeerClient, *, as_of: date | None
+) -> Diagnostics:
+    as_of = as_of or today()
+    root = await get_visible(session, caller, org_id)
+    in_subtree = subtree_of(Organization.path, root.path)
+    orgs = list((await session.execute(select(Organization).where(in_subtree).order_by(Organization.path))).scalars())
+    paths = {org.id: org.path for org in orgs}
+    totals = subtree_totals(paths, await member_counts(members, list(paths)))
+
+    positions: dict[uuid.UUID, list[Position]] = {}
+    current = and_(Position.since <= as_of, or_(Position.until.is_(None), Position.until >= as_of))
+    for position in (
+        await session.execute(select(Position).join(Organization, Organization.id == Position.org_id).where(in_subtree, current))
+    ).scalars():
+        positions.setdefault(position.org_id, []).append(position)
+
+    latest = select(Term.org_id, func.max(Term.number).label("number")).group_by(Term.org_id).subquery()
+    terms = {
+        term.org_id: term
+        for term in (
+            await session.execute(
+                select(Term)
+                .join(latest, and_(Term.org_id == latest.c.org_id, Term.number == latest.c.number))
+                .join(Organization, Organization.id == Term.org_id)
+                .where(in_subtree)
+            )
+        ).scalars()
+    }
+
+    items: list[Diagnostic] = []
+    for org in orgs:
+        if org.status != "active":
+            continue
+        items += _org_problems(
+            org, counts=totals[org.id], positions=positions.get(org.id, []), term=terms.get(org.id), as_of=as_of, policy=policy
+        )
+    items += await _communities_without_cadres(session, orgs, as_of)
+    return Diagnostics(org_id=root.id, as_of=as_of, items=items)
+
+
+def _org_problems(
+    org: Organization, *, counts: Any, positions: list[Position], term: Term | None, as_of: date, policy: OrgsPolicy
+) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    kind = OrgKind(org.kind)
+    if org.tier in FORM_TIERS and not rules.form_matches(kind, counts.members, counts.full, policy):
+        expected = rules.expected_form(counts.members, counts.full, policy)
+        found.append(
+            _item(
+                org,
+                DiagnosticRule.form_mismatch,
+                {"members": counts.members, "full_members": counts.full, "kind": kind.value, "expected_kind": expected.value},
+                f"Re-form the organization as a {expected.value} at the next term change",
+            )
+        )
+    if kind is OrgKind.group or org.tier in (OrgTier.county.value, OrgTier.township.value):
+        return found
+    team = {p.member_id for p in positions if p.role in TEAM_ROLE_CODES}
+    # The seed's rule is about community organizations: an inner branch under 7 full members has
+    # by rule no more than a secretary and a deputy, so it cannot reach a team of 3.
+    if org.tier == OrgTier.community.value and rules.team_too_small(len(team), counts.members, policy):
+        found.append(
+            _item(
+                org,
+                DiagnosticRule.team_too_small,
+                {"team_size": len(team), "members": counts.members, "minimum": policy.team_min_size},
+                "Strengthen the team: nominate, recommend and vet members, or dispatch or second cadres",
+            )
+        )
+    secretaries = [p for p in positions if p.role == Role.secretary.value]
+    if not secretaries:
+        found.append(_item(org, DiagnosticRule.no_secretary, {}, "Appoint or elect a secretary"))
+    elif org.tier == OrgTier.community.value and not any(
+        ConcurrentPost.residents_committee_director.value in p.concurrent_posts for p in secretaries
+    ):
+        found.append(
+            _item(
+                org,
+                DiagnosticRule.secretary_not_director,
+                {"secretary_member_id": str(secretaries[0].member_id)},
+                "Have the secretary also serve as residents' committee director where conditions allow",
+            )
+        )
+    if term is not None:
+        due = rules.term_due(term.ends_on, as_of, policy)
+        if due:
+            rule = DiagnosticRule.term_overdue if due == "overdue" else DiagnosticRule.term_ending_soon
+            found.append(
+                _item(
+                    org,
+                    rule,
+                    {"term_number": term.number, "ends_on": term.ends_on.isoformat(), "days_left": (term.ends_on - as_of).days},
+                    "Hold the election for the next term" if due == "overdue" else "Prepare the election for the next term",
+                )
+            )
+    if kind in rules.BRANCH_KINDS and counts.members > policy.branch_max_members:
+        found.append(
+            _item(
+                org,
+                DiagnosticRule.branch_too_large,
+                {"members": counts.members, "maximum": policy.branch_max_members},
+                "Split the branch or form a general branch",
+            )
+        )
+    return found
+
+
+async def _communities_without_cadres(session: AsyncSession, orgs: list[Organization], as_of: date) -> list[Diagnostic]:
+    by_id = {org.id: org for org in orgs}
+    if not by_id:
+        return []
+    ids = list(by_id)
+    communities = list(
+        (
+            await session.execute(
+                select(Community).where(
+                    or_(
+                        Community.party_org_id.in_(ids),
+                        and_(Community.party_org_id.is_(None), Community.township_org_id.in_(ids)),
+                    )
+                )
+            )
+        ).scalars()
+    )
+    if not communities:
+        return []
+    cadre_rows = await session.execute(
+        select(ReserveCadre.community_id, func.count())
+        .where(
+            ReserveCadre.community_id.in_([c.id for c in communities]),
+            ReserveCadre.since <= as_of,
+            or_(ReserveCadre.until.is_(None), ReserveCadre.until >= as_of),
+        )
+        .group_by(ReserveCadre.community_id)
+    )
+    cadres: dict[uuid.UUID, int] = {community_id: int(count) for community_id, count in cadre_rows}
+    found = []
+    for community in communities:
+        if cadres.get(community.id, 0):
+            continue
+        org = by_id[community.party_org_id or community.township_org_id]
+        if org.status != "active":
+            continue
+        found.append(
+            _item(
+                org,
+                DiagnosticRule.no_reserve_cadres,
+                {"community_id": str(community.id), "community_name": community.name, "reserve_cadres": 0},
+                "Build a pool of reserve cadres for the community",
+            )
+        )
+    return found

@@ -1,0 +1,81 @@
+"""What orgs asks the members service (contracts.md): member counts per organization and which
+member ids exist. An unreachable or misbehaving members service is a 503 problem, never a guess."""
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from services.kit.peers import PeerClient, PeerUnavailable
+
+COUNTS_BATCH = 5000
+LOOKUP_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Counts:
+    members: int = 0
+    full: int = 0
+    probationary: int = 0
+
+
+async def _post(peer: PeerClient, path: str, body: dict[str, Any]) -> Any:
+    response = await peer.request("POST", path, json=body)
+    if response.status_code != 200:
+        raise PeerUnavailable(peer.name, f"status {response.status_code}")
+    try:
+        return response.json()
+    except ValueError:
+        raise PeerUnavailable(peer.name, "not JSON") from None
+
+
+async def member_counts(peer: PeerClient, org_ids: list[uuid.UUID]) -> dict[uuid.UUID, Counts]:
+    """Members whose relationship is exactly each org (not left, deceased or transferred out)."""
+    counts: dict[uuid.UUID, Counts] = {}
+    for start in range(0, len(org_ids), COUNTS_BATCH):
+        batch = org_ids[start : start + COUNTS_BATCH]
+        body = await _post(peer, "/internal/member-counts", {"org_ids": [str(i) for i in batch]})
+        try:
+            for key, value in body["counts"].items():
+                counts[uuid.UUID(key)] = Counts(
+                    members=int(value.get("members", 0)),
+                    full=int(value.get("full", 0)),
+                    probationary=int(value.get("probationary", 0)),
+                )
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise PeerUnavailable(peer.name, "unexpected answer") from None
+    return counts
+
+
+async def lookup_members(peer: PeerClient, member_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+    """The members service's records of those of `member_ids` it knows, by id."""
+    found: dict[uuid.UUID, dict[str, Any]] = {}
+    unique = list(dict.fromkeys(member_ids))
+    for start in range(0, len(unique), LOOKUP_BATCH):
+        batch = unique[start : start + LOOKUP_BATCH]
+        body = await _post(peer, "/api/v1/members/lookup", {"ids": [str(i) for i in batch]})
+        try:
+            found.update({uuid.UUID(str(item["id"])): dict(item) for item in body["items"]})
+        except (KeyError, TypeError, ValueError):
+            raise PeerUnavailable(peer.name, "unexpected answer") from None
+    return found
+
+
+async def known_members(peer: PeerClient, member_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """The ids among `member_ids` that the members service knows."""
+    return set(await lookup_members(peer, member_ids))
+
+
+def subtree_totals(paths: dict[uuid.UUID, str], counts: dict[uuid.UUID, Counts]) -> dict[uuid.UUID, Counts]:
+    """Each org's counts summed over its subtree, from the paths (every path's ancestors are in it)."""
+    totals: dict[uuid.UUID, list[int]] = {org_id: [0, 0, 0] for org_id in paths}
+    by_hex = {org_id.hex: org_id for org_id in paths}
+    for org_id, path in paths.items():
+        own = counts.get(org_id, Counts())
+        for part in path.strip("/").split("/"):
+            ancestor = by_hex.get(part)
+            if ancestor is not None:
+                total = totals[ancestor]
+                total[0] += own.members
+                total[1] += own.full
+                total[2] += own.probationary
+    return {org_id: Counts(*values) for org_id, values in totals.items()}

@@ -1,0 +1,185 @@
+"""Terms and elections (換屆) and teams (班子): the dated positions of an organization."""
+
+import uuid
+from datetime import date, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.kit.auth import Caller
+from services.kit.pagination import keyset_page, page_of
+from services.kit.peers import PeerClient
+from services.kit.problems import NotFound, Unprocessable
+from services.kit.tree import subtree_of, within_node
+from services.orgs import rules
+from services.orgs.models import Organization, Position, Term
+from services.orgs.rules import OrgsPolicy
+from services.orgs.schemas import OrgKind, OrgTier, PositionCreate, PositionUpdate, Role, TermCreate
+from services.orgs.schemas import Position as PositionShape
+from services.orgs.schemas import Term as TermShape
+from services.orgs.service.common import entity_event, get_visible, in_scope, today, unknown_reference
+from services.orgs.service.members_peer import known_members, member_counts, subtree_totals
+
+
+def _active(org: Organization) -> None:
+    if org.status != "active":
+        raise Unprocessable(f"Organization {org.id} is {org.status}", slug="inactive-organization")
+
+
+async def add_term(session: AsyncSession, caller: Caller, org_id: uuid.UUID, data: TermCreate, policy: OrgsPolicy) -> Term:
+    org = await get_visible(session, caller, org_id, for_update=True)
+    _active(org)
+    if org.kind == OrgKind.group:
+        raise Unprocessable("A party group has no terms of its own", errors=[{"field": "org_id", "message": "a party group"}])
+    latest = (
+        await session.execute(select(Term).where(Term.org_id == org.id).order_by(Term.number.desc()).limit(1))
+    ).scalar_one_or_none()
+    errors: list[dict[str, str]] = []
+    if latest is not None and data.number <= latest.number:
+        errors.append({"field": "number", "message": f"the latest recorded term is number {latest.number}"})
+    if latest is not None and data.started_on <= latest.started_on:
+        errors.append({"field": "started_on", "message": f"term {latest.number} started on {latest.started_on}"})
+    date_error = rules.election_date_error(data.elected_on, data.started_on)
+    if date_error:
+        errors.append({"field": "elected_on", "message": date_error})
+    errors += rules.election_errors(
+        rules.ElectionFigures(data.eligible_voters, data.voters_present, data.lowest_votes_elected), policy
+    )
+    if errors:
+        raise Unprocessable("The term cannot be recorded: " + "; ".join(e["message"] for e in errors), errors=errors)
+    term = Term(
+        id=uuid.uuid4(),
+        org_id=org.id,
+        version=1,
+        ends_on=rules.planned_term_end(data.started_on, OrgTier(org.tier), OrgKind(org.kind), policy),
+        **data.model_dump(),
+    )
+    session.add(term)
+    await session.flush()
+    await entity_event(session, "term.created", term.id, TermShape, term)
+    return term
+
+
+async def list_terms(session: AsyncSession, caller: Caller, org_id: uuid.UUID) -> list[Term]:
+    await get_visible(session, caller, org_id)
+    return list((await session.execute(select(Term).where(Term.org_id == org_id).order_by(Term.number))).scalars())
+
+
+async def terms_due(
+    session: AsyncSession,
+    caller: Caller,
+    policy: OrgsPolicy,
+    *,
+    within: uuid.UUID | None,
+    as_of: date | None,
+    ending_within_days: int | None,
+    due: str | None = None,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[tuple[Term, Organization]], str | None]:
+    """The latest term of each active organization that is overdue or ends within the window."""
+    as_of = as_of or today()
+    horizon = (
+        as_of + timedelta(days=ending_within_days)
+        if ending_within_days is not None
+        else rules.add_months(as_of, policy.term_reminder_months)
+    )
+    latest = select(Term.org_id, func.max(Term.number).label("number")).group_by(Term.org_id).subquery()
+    stmt = (
+        select(Term, Organization)
+        .join(latest, and_(Term.org_id == latest.c.org_id, Term.number == latest.c.number))
+        .join(Organization, Organization.id == Term.org_id)
+        .where(in_scope(caller), Organization.status == "active", Term.ends_on <= horizon)
+    )
+    if within is not None:
+        stmt = stmt.where(within_node(within, Organization.path, Organization.id, Organization.path))
+    if due == "overdue":
+        stmt = stmt.where(Term.ends_on < as_of)
+    elif due == "ending_soon":
+        stmt = stmt.where(Term.ends_on >= as_of)
+    rows: list[tuple[Term, Organization]] = [
+        (row[0], row[1])
+        for row in (await session.execute(keyset_page(cast(Select[Any], stmt), [Term.ends_on, Term.id], cursor, limit))).all()
+    ]
+    return page_of(rows, limit, lambda row: [row[0].ends_on, row[0].id])
+
+
+async def _full_members(members: PeerClient, session: AsyncSession, org: Organization) -> int:
+    rows = (
+        await session.execute(select(Organization.id, Organization.path).where(subtree_of(Organization.path, org.path)))
+    ).all()
+    paths = {row.id: row.path for row in rows}
+    counts = await member_counts(members, list(paths))
+    return subtree_totals(paths, counts)[org.id].full
+
+
+async def add_position(
+    session: AsyncSession, caller: Caller, org_id: uuid.UUID, data: PositionCreate, *, policy: OrgsPolicy, members: PeerClient
+) -> Position:
+    org = await get_visible(session, caller, org_id, for_update=True)
+    _active(org)
+    if data.member_id not in await known_members(members, [data.member_id]):
+        raise unknown_reference("member_id", "Member", data.member_id)
+    overlapping = [
+        p
+        for p in (await session.execute(select(Position).where(Position.org_id == org.id))).scalars()
+        if rules.overlaps(p.since, p.until, data.since, data.until)
+    ]
+    team_roles = {r.value for r in rules.TEAM_ROLES}
+    full = await _full_members(members, session, org) if data.role in rules.COMMITTEE_ROLES else 0
+    error = rules.position_error(
+        data.role,
+        kind=OrgKind(org.kind),
+        full_members=full,
+        team_size_after=len({p.member_id for p in overlapping if p.role in team_roles} | {data.member_id}),
+        secretary_overlaps=any(p.role == Role.secretary for p in overlapping),
+        policy=policy,
+    )
+    if error:
+        raise Unprocessable(error, slug="team-rule", errors=[{"field": "role", "message": error}])
+    position = Position(
+        id=uuid.uuid4(),
+        org_id=org.id,
+        version=1,
+        member_id=data.member_id,
+        role=data.role.value,
+        since=data.since,
+        until=data.until,
+        source=data.source.value,
+        concurrent_posts=[post.value for post in data.concurrent_posts],
+    )
+    session.add(position)
+    await session.flush()
+    await entity_event(session, "position.created", position.id, PositionShape, position)
+    return position
+
+
+async def update_position(
+    session: AsyncSession, caller: Caller, org_id: uuid.UUID, position_id: uuid.UUID, data: PositionUpdate
+) -> Position:
+    await get_visible(session, caller, org_id)
+    position = (
+        await session.execute(select(Position).where(Position.id == position_id, Position.org_id == org_id).with_for_update())
+    ).scalar_one_or_none()
+    if position is None:
+        raise NotFound("Position", position_id)
+    changes = data.model_dump(exclude_unset=True, mode="json")
+    if "until" in changes:
+        if data.until is not None and data.until < position.since:
+            raise Unprocessable("A position cannot end before it starts", errors=[{"field": "until", "message": "before since"}])
+        position.until = data.until
+    if changes.get("concurrent_posts") is not None:
+        position.concurrent_posts = changes["concurrent_posts"]
+    position.version += 1
+    await session.flush()
+    await entity_event(session, "position.updated", position.id, PositionShape, position)
+    return position
+
+
+async def list_positions(session: AsyncSession, caller: Caller, org_id: uuid.UUID, *, as_of: date | None) -> list[Position]:
+    await get_visible(session, caller, org_id)
+    stmt = select(Position).where(Position.org_id == org_id)
+    if as_of is not None:
+        stmt = stmt.where(Position.since <= as_of, (Position.until.is_(None)) | (Position.until >= as_of))
+    return list((await session.execute(stmt.order_by(Position.since, Position.id))).scalars())

@@ -1,0 +1,322 @@
+"""The organization tree: create, update, move, merge, dissolve, history.
+
+Every change keeps a history row and sends an `org.*` event with the node's whole state. Moves
+and merges re-path a whole subtree in one UPDATE over the materialized path range.
+"""
+
+import uuid
+from datetime import date
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.kit.auth import Caller
+from services.kit.pagination import keyset_page, page_of
+from services.kit.peers import PeerClient
+from services.kit.problems import Conflict, Unprocessable
+from services.kit.tree import child_path, rebased_path, subtree_of, within_node
+from services.orgs import rules
+from services.orgs.models import Community, Organization, OrgHistory
+from services.orgs.schemas import OrgCreate, OrgDissolve, OrgKind, OrgMerge, OrgMove, OrgTier, OrgUpdate
+from services.orgs.service.common import (
+    check_version,
+    community_event,
+    get_visible,
+    org_changed,
+    reassign_community,
+    referenced_org,
+    snapshot,
+    today,
+    unknown_reference,
+    visible,
+)
+from services.orgs.service.members_peer import member_counts
+
+
+async def list_orgs(
+    session: AsyncSession,
+    caller: Caller,
+    *,
+    within: uuid.UUID | None,
+    parent_id: uuid.UUID | None,
+    cursor: str | None,
+    limit: int,
+    tier: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+) -> tuple[list[Organization], str | None]:
+    stmt = visible(caller)
+    for column, wanted in ((Organization.tier, tier), (Organization.kind, kind), (Organization.status, status)):
+        if wanted is not None:
+            stmt = stmt.where(column == wanted)
+    if within is not None:
+        stmt = stmt.where(within_node(within, Organization.path, Organization.id, Organization.path))
+    if parent_id is not None:
+        stmt = stmt.where(Organization.parent_id == parent_id)
+    rows = (await session.execute(keyset_page(stmt, [Organization.path], cursor, limit))).scalars().all()
+    return page_of(rows, limit, lambda org: [org.path])
+
+
+def _placement(error: str | None) -> None:
+    if error:
+        raise Unprocessable(error, slug="invalid-placement", errors=[{"field": "parent_id", "message": error}])
+
+
+async def _code_is_free(session: AsyncSession, code: str | None, own_id: uuid.UUID | None = None) -> None:
+    if not code:
+        return
+    holder = await session.scalar(select(Organization.id).where(Organization.code == code))
+    if holder is not None and holder != own_id:
+        raise Unprocessable(f"The code {code} is taken", slug="duplicate-code", errors=[{"field": "code", "message": "taken"}])
+
+
+async def create_org(session: AsyncSession, caller: Caller, data: OrgCreate) -> Organization:
+    parent = await referenced_org(session, caller, data.parent_id, "parent_id") if data.parent_id else None
+    if parent is None and caller.scope_org_id is not None:
+        raise Unprocessable(
+            "Only a caller with the whole tree in scope can create a root", errors=[{"field": "parent_id", "message": "required"}]
+        )
+    _placement(
+        rules.placement_error(
+            data.tier, data.kind, OrgTier(parent.tier) if parent else None, OrgKind(parent.kind) if parent else None
+        )
+    )
+    await _code_is_free(session, data.code)
+    org_id = uuid.uuid4()
+    community, setting = await _community_for_new(session, data, parent)
+    values = data.model_dump(exclude={"community_id"})
+    org = Organization(
+        id=org_id,
+        path=child_path(parent.path if parent else None, org_id),
+        status="active",
+        version=1,
+        community_id=community.id if community else (parent.community_id if parent and data.tier != OrgTier.township else None),
+        setting=setting,
+        **values,
+    )
+    session.add(org)
+    await session.flush()
+    if community is not None and data.tier is OrgTier.community and community.party_org_id is None:
+        community.party_org_id = org.id
+        community.version += 1
+        await session.flush()
+        await community_event(session, "community.updated", community)
+    await org_changed(session, caller, org, change="created", before=None, event="org.created")
+    return org
+
+
+async def _community_for_new(
+    session: AsyncSession, data: OrgCreate, parent: Organization | None
+) -> tuple[Community | None, str | None]:
+    """The community a new organization belongs to: named for a community's top organization,
+    inherited from the parent inside one, none above the community level."""
+    if data.tier is OrgTier.community:
+        if data.community_id is None:
+            return None, None
+        community = await session.get(Community, data.community_id)
+        if community is None:
+            raise unknown_reference("community_id", "Community", data.community_id)
+        if community.party_org_id is not None:
+            raise Unprocessable(
+                "The community already has its top party organization",
+                slug="community-taken",
+                errors=[{"field": "community_id", "message": "already has a top organization"}],
+            )
+        return community, community.setting
+    inherited = parent.community_id if parent and data.tier in (OrgTier.inner, OrgTier.unit) else None
+    if data.community_id is not None and data.community_id != inherited:
+        raise Unprocessable(
+            "Only a community's top organization names its community; others inherit it",
+            errors=[{"field": "community_id", "message": "must be empty or the parent's community"}],
+        )
+    return None, (parent.setting if parent and inherited else None)
+
+
+async def update_org(
+    session: AsyncSession, caller: Caller, org_id: uuid.UUID, data: OrgUpdate, *, expected_version: int | None = None
+) -> Organization:
+    org = await get_visible(session, caller, org_id, for_update=True)
+    check_version(org.version, expected_version)
+    changes = data.model_dump(exclude_unset=True)
+    if not changes:
+        return org
+    if org.status != "active":
+        raise Conflict(f"Organization {org_id} is {org.status}; it can no longer change", slug="inactive-organization")
+    if "name" in changes and changes["name"] is None:
+        raise Unprocessable("A name cannot be removed", errors=[{"field": "name", "message": "required"}])
+    if "kind" in changes:
+        kind = changes["kind"] or OrgKind(org.kind)
+        parent = await session.get(Organization, org.parent_id) if org.parent_id else None
+        error = rules.placement_error(
+            OrgTier(org.tier), kind, OrgTier(parent.tier) if parent else None, OrgKind(parent.kind) if parent else None
+        )
+        if error is None and kind is OrgKind.group and await _has_children(session, org):
+            error = "an organization with children cannot become a party group"
+        if error:
+            raise Unprocessable(error, slug="invalid-placement", errors=[{"field": "kind", "message": error}])
+    await _code_is_free(session, changes.get("code"), org.id)
+    before = snapshot(org)
+    for key, value in changes.items():
+        if value is not None or key in ("code", "established_on"):
+            setattr(org, key, value.value if hasattr(value, "value") else value)
+    org.version += 1
+    await session.flush()
+    await org_changed(session, caller, org, change="updated", before=before, event="org.updated")
+    return org
+
+
+async def _has_children(session: AsyncSession, org: Organization, *, active_only: bool = False) -> bool:
+    stmt = select(Organization.id).where(Organization.parent_id == org.id)
+    if active_only:
+        stmt = stmt.where(Organization.status == "active")
+    return (await session.scalar(stmt.limit(1))) is not None
+
+
+async def _repath(session: AsyncSession, old_prefix: str, new_prefix: str, exclude: uuid.UUID) -> None:
+    """One statement: every node under `old_prefix` (but `exclude`) now lies under `new_prefix`."""
+    await session.execute(
+        update(Organization)
+        .where(subtree_of(Organization.path, old_prefix), Organization.id != exclude)
+        .values(path=rebased_path(Organization.path, old_prefix, new_prefix))
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def move_org(session: AsyncSession, caller: Caller, org_id: uuid.UUID, data: OrgMove) -> Organization:
+    org = await get_visible(session, caller, org_id, for_update=True)
+    if org.status != "active":
+        raise Conflict(f"Organization {org_id} is {org.status}; it cannot move", slug="inactive-organization")
+    parent = await referenced_org(session, caller, data.parent_id, "parent_id")
+    _placement(
+        rules.move_error(org.path, parent.path)
+        or rules.placement_error(OrgTier(org.tier), OrgKind(org.kind), OrgTier(parent.tier), OrgKind(parent.kind))
+    )
+    old_path, new_path = org.path, child_path(parent.path, org.id)
+    if old_path == new_path:
+        return org
+    before = snapshot(org)
+    await _repath(session, old_path, new_path, org.id)
+    org.parent_id = parent.id
+    org.path = new_path
+    if org.tier in (OrgTier.inner, OrgTier.unit):
+        org.community_id = parent.community_id if org.tier == OrgTier.inner or parent.tier != OrgTier.township else None
+        org.setting = parent.setting if org.community_id else None
+    org.version += 1
+    await session.flush()
+    await org_changed(session, caller, org, change="moved", before=before, event="org.moved")
+    if org.tier in (OrgTier.inner, OrgTier.unit):
+        await reassign_community(session, caller, org.path, org.community_id, org.setting)
+    if org.tier == OrgTier.community:
+        # The community goes with its top organization to the new township.
+        community = await session.scalar(select(Community).where(Community.party_org_id == org.id).with_for_update())
+        if community is not None and community.township_org_id != parent.id:
+            community.township_org_id = parent.id
+            community.version += 1
+            await session.flush()
+            await community_event(session, "community.updated", community)
+    return org
+
+
+async def merge_org(
+    session: AsyncSession, caller: Caller, org_id: uuid.UUID, data: OrgMerge, *, as_of: date | None = None
+) -> Organization:
+    """The children move under the survivor (one re-path); the merged one stays, marked `merged`.
+
+    Members follow on the members service's side when it sees `org.merged` (`merged_into_id`).
+    """
+    org = await get_visible(session, caller, org_id, for_update=True)
+    if org.status != "active":
+        raise Conflict(f"Organization {org_id} is {org.status}; it cannot merge", slug="inactive-organization")
+    target = await referenced_org(session, caller, data.into_id, "into_id", active=False, for_update=True)
+    error = rules.merge_error(org.path, target.path, target.status) or (
+        None if org.tier == target.tier else f"a {org.tier} organization can only merge into another {org.tier} organization"
+    )
+    if error:
+        raise Unprocessable(error, slug="invalid-merge", errors=[{"field": "into_id", "message": error}])
+    children = (await session.execute(select(Organization).where(Organization.parent_id == org.id))).scalars().all()
+    for child in children:
+        _placement(rules.placement_error(OrgTier(child.tier), OrgKind(child.kind), OrgTier(target.tier), OrgKind(target.kind)))
+    child_befores = {child.id: snapshot(child) for child in children}
+    # The merged organization's own path stays; everything under it goes under the survivor.
+    await session.execute(
+        update(Organization)
+        .where(subtree_of(Organization.path, org.path), Organization.id != org.id)
+        .values(
+            path=rebased_path(Organization.path, org.path, target.path),
+            parent_id=case((Organization.parent_id == org.id, target.id), else_=Organization.parent_id),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    before = snapshot(org)
+    org.status = "merged"
+    org.merged_into_id = target.id
+    org.dissolved_on = as_of or today()
+    org.version += 1
+    await session.flush()
+    await org_changed(session, caller, org, change="merged", before=before, event="org.merged")
+    target_before = snapshot(target)
+    for child in children:
+        await session.refresh(child)
+        child.version += 1
+        await session.flush()
+        await org_changed(session, caller, child, change="moved", before=child_befores[child.id], event="org.moved")
+        if child.tier in (OrgTier.inner, OrgTier.unit):
+            await reassign_community(session, caller, child.path, target.community_id, target.setting)
+    session.add(
+        OrgHistory(
+            org_id=target.id,
+            actor=caller.subject,
+            change="received_merge",
+            before=target_before,
+            after={"merged_id": str(org.id)},
+        )
+    )
+    await session.flush()
+    return org
+
+
+async def dissolve_org(
+    session: AsyncSession, caller: Caller, org_id: uuid.UUID, data: OrgDissolve, members: PeerClient, *, as_of: date | None = None
+) -> Organization:
+    """Refused while the organization has active children or any member in its subtree."""
+    org = await get_visible(session, caller, org_id, for_update=True)
+    if org.status != "active":
+        raise Conflict(f"Organization {org_id} is already {org.status}", slug="inactive-organization")
+    if await _has_children(session, org, active_only=True):
+        raise Conflict("The organization still has active child organizations", slug="has-active-children")
+    subtree_ids = list((await session.execute(select(Organization.id).where(subtree_of(Organization.path, org.path)))).scalars())
+    counts = await member_counts(members, subtree_ids)
+    total = sum(c.members for c in counts.values())
+    if total:
+        raise Conflict(f"The organization still has {total} members; transfer them first", slug="has-members", members=total)
+    before = snapshot(org)
+    org.status = "dissolved"
+    org.dissolved_on = data.dissolved_on or as_of or today()
+    org.version += 1
+    await session.flush()
+    await org_changed(session, caller, org, change="dissolved", before=before, event="org.dissolved")
+    return org
+
+
+async def history(
+    session: AsyncSession, caller: Caller, org_id: uuid.UUID, *, cursor: str | None, limit: int
+) -> tuple[list[OrgHistory], str | None]:
+    await get_visible(session, caller, org_id)
+    stmt = select(OrgHistory).where(OrgHistory.org_id == org_id)
+    rows = (await session.execute(keyset_page(stmt, [OrgHistory.id], cursor, limit))).scalars().all()
+    return page_of(rows, limit, lambda row: [row.id])
+
+
+async def subtree(session: AsyncSession, caller: Caller, org_id: uuid.UUID) -> tuple[Organization, list[Organization]]:
+    """The organization (in scope) and every organization under it, in tree order."""
+    root = await get_visible(session, caller, org_id)
+    rows = (
+        (await session.execute(select(Organization).where(subtree_of(Organization.path, root.path)).order_by(Organization.path)))
+        .scalars()
+        .all()
+    )
+    return root, list(rows)
+
+
+async def count_subtree(session: AsyncSession, root_path: str) -> int:
+    return int(await session.scalar(select(func.count()).where(subtree_of(Organization.path, root_path))) or 0)

@@ -1,0 +1,83 @@
+"""The orgs app wired to a stub of the members service (contracts.md), which a test fills in."""
+
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from services.kit.peers import ServicePeers
+from services.orgs.app import create_app
+from services.orgs.settings import CLIENT_ID, OrgsSettings
+from tests.support import SuiteDatabase, in_process
+
+
+class MembersStub:
+    """`POST /internal/member-counts` and `POST /api/v1/members/lookup` answered from dicts."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, dict[str, int]] = {}
+        self.known: dict[str, dict[str, Any]] = {}
+        self.down = False
+        self.calls: list[str] = []
+        self.app = FastAPI()
+
+        @self.app.post("/internal/member-counts")
+        async def member_counts(body: dict[str, Any]) -> dict[str, Any]:
+            self.calls.append("member-counts")
+            zero = {"members": 0, "full": 0, "probationary": 0}
+            return {"counts": {org_id: self.counts.get(org_id, zero) for org_id in body["org_ids"]}}
+
+        @self.app.post("/api/v1/members/lookup")
+        async def lookup(body: dict[str, Any]) -> dict[str, Any]:
+            self.calls.append("lookup")
+            return {"items": [{"id": i, "name": "stub"} | self.known[i] for i in body["ids"] if i in self.known]}
+
+    def set_count(self, org_id: str, *, members: int, full: int | None = None) -> None:
+        full = members if full is None else full
+        self.counts[org_id] = {"members": members, "full": full, "probationary": members - full}
+
+    def new_member(self, *, birth_date: str | None = None, education: str | None = None) -> str:
+        member_id = str(uuid.uuid4())
+        self.known[member_id] = {"birth_date": birth_date, "education": education}
+        return member_id
+
+
+class SwitchableTransport(httpx.AsyncBaseTransport):
+    """The stub in process, or a refused connection while `stub.down` is set."""
+
+    def __init__(self, stub: MembersStub) -> None:
+        self.stub = stub
+        self.inner = httpx.ASGITransport(app=stub.app)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.stub.down:
+            raise httpx.ConnectError("refused", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+@pytest.fixture
+def members_stub() -> MembersStub:
+    return MembersStub()
+
+
+def orgs_settings(test_db: SuiteDatabase, **overrides: Any) -> OrgsSettings:
+    return OrgsSettings(data_dir=test_db.data_dir, database_url=test_db.urls["orgs"], json_logs=False, **overrides)
+
+
+def stubbed_peers(settings: OrgsSettings, stub: MembersStub) -> ServicePeers:
+    peers = ServicePeers(settings, CLIENT_ID, transports={"members": SwitchableTransport(stub)})
+    # The stub does not check tokens; skip asking a gateway for one.
+    peers.tokens._token = "stub-token"
+    peers.tokens._renew_at = float("inf")
+    return peers
+
+
+@pytest.fixture
+async def orgs_api(test_db: SuiteDatabase, members_stub: MembersStub) -> AsyncIterator[httpx.AsyncClient]:
+    """The orgs service in process, asking `members_stub` whatever it asks the members service."""
+    settings = orgs_settings(test_db)
+    async with in_process(create_app(settings, peers=stubbed_peers(settings, members_stub))) as client:
+        yield client

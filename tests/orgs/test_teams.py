@@ -1,0 +1,217 @@
+"""Terms and elections, and team positions, through HTTP."""
+
+import uuid
+
+import httpx
+
+from tests.builders import create_org
+from tests.orgs.builders import add_position, add_term, create_community_tree
+from tests.orgs.conftest import MembersStub
+from tests.support import Tokens
+
+
+class TestTerms:
+    async def test_a_community_term_is_planned_for_five_years(self, orgs_api: httpx.AsyncClient, tokens: Tokens) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await create_community_tree(orgs_api, admin)
+
+        response = await add_term(
+            orgs_api,
+            admin,
+            org_id=tree["party_org"]["id"],
+            started_on="2021-03-01",
+            elected_on="2021-02-28",
+            election_method="members_meeting",
+            eligible_voters=100,
+            voters_present=90,
+            lowest_votes_elected=60,
+        )
+
+        assert response.status_code == 201, response.text
+        assert response.json()["ends_on"] == "2026-03-01"
+
+    async def test_a_unit_branch_term_is_planned_for_three_years(self, orgs_api: httpx.AsyncClient, tokens: Tokens) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await create_community_tree(orgs_api, admin)
+        unit_branch = await create_org(orgs_api, admin, tier="unit", kind="branch", parent_id=tree["party_org"]["id"])
+
+        response = await add_term(orgs_api, admin, org_id=unit_branch["id"], started_on="2021-03-01")
+
+        assert response.json()["ends_on"] == "2024-03-01"
+
+    async def test_an_election_without_four_fifths_present_is_refused(self, orgs_api: httpx.AsyncClient, tokens: Tokens) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await create_community_tree(orgs_api, admin)
+
+        response = await add_term(
+            orgs_api, admin, org_id=tree["party_org"]["id"], eligible_voters=50, voters_present=40, lowest_votes_elected=30
+        )
+
+        assert response.status_code == 422
+        assert [e["field"] for e in response.json()["errors"]] == ["voters_present"]
+        assert (await orgs_api.get(f"/api/v1/orgs/{tree['party_org']['id']}/terms", headers=admin)).json() == []
+
+    async def test_elected_with_only_half_is_refused(self, orgs_api: httpx.AsyncClient, tokens: Tokens) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await create_community_tree(orgs_api, admin)
+
+        response = await add_term(
+            orgs_api, admin, org_id=tree["party_org"]["id"], eligible_voters=50, voters_present=46, lowest_votes_elected=23
+        )
+
+        assert response.status_code == 422
+        assert [e["field"] for e in response.json()["errors"]] == ["lowest_votes_elected"]
+
+    async def test_a_term_number_must_grow(self, orgs_api: httpx.AsyncClient, tokens: Tokens) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await create_community_tree(orgs_api, admin)
+        await add_term(orgs_api, admin, org_id=tree["party_org"]["id"], number=2, started_on="2021-01-01")
+
+        response = await add_term(orgs_api, admin, org_id=tree["party_org"]["id"], number=2, started_on="2026-01-01")
+
+        assert response.status_code == 422
+
+
+class TestTermsDue:
+    async def test_overdue_and_ending_soon_are_listed_as_of_a_date(self, orgs_api: httpx.AsyncClient, tokens: Tokens) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await create_community_tree(orgs_api, admin)
+        unit = await create_org(orgs_api, admin, tier="unit", kind="branch", parent_id=tree["party_org"]["id"])
+        quiet = await create_org(orgs_api, admin, tier="unit", kind="branch", parent_id=tree["party_org"]["id"])
+        await add_term(orgs_api, admin, org_id=tree["party_org"]["id"], started_on="2021-06-01")  # ends 2026-06-01
+        await add_term(orgs_api, admin, org_id=unit["id"], started_on="2024-03-01")  # ends 2027-03-01
+        await add_term(orgs_api, admin, org_id=quiet["id"], started_on="2025-03-01")  # ends 2028-03-01
+
+        response = await orgs_api.get(
+            "/api/v1/terms", params={"within": tree["county"]["id"], "as_of": "2026-11-26"}, headers=admin
+        )
+
+        assert response.status_code == 200
+        due = {(i["org_id"], i["due"]) for i in response.json()["items"]}
+        assert due == {(tree["party_org"]["id"], "overdue"), (unit["id"], "ending_soon")}
+
+    async def test_moving_today_changes_what_is_due(self, orgs_api: httpx.AsyncClient, tokens: Tokens) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await create_community_tree(orgs_api, admin)
+        await add_term(orgs_api, admin, org_id=tree["party_org"]["id"], started_on="2021-06-01")
+
+        early = await orgs_api.get("/api/v1/terms", params={"within": tree["county"]["id"], "as_of": "2025-06-01"}, headers=admin)
+        late = await orgs_api.get(
+            "/api/v1/terms",
+            params={"within": tree["county"]["id"], "as_of": "2025-06-01", "ending_within_days": 400},
+            headers=admin,
+        )
+
+        assert early.json()["items"] == []
+        assert [i["due"] for i in late.json()["items"]] == ["ending_soon"]
+
+    async def test_a_newer_term_replaces_the_overdue_one(self, orgs_api: httpx.AsyncClient, tokens: Tokens) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await create_community_tree(orgs_api, admin)
+        await add_term(orgs_api, admin, org_id=tree["party_org"]["id"], number=1, started_on="2016-06-01")
+        await add_term(orgs_api, admin, org_id=tree["party_org"]["id"], number=2, started_on="2026-06-01")
+
+        response = await orgs_api.get(
+            "/api/v1/terms", params={"within": tree["county"]["id"], "as_of": "2026-11-26"}, headers=admin
+        )
+
+        assert response.json()["items"] == []
+
+
+class TestPositions:
+    async def test_a_secretary_with_a_concurrent_post(
+        self, orgs_api: httpx.AsyncClient, tokens: Tokens, members_stub: MembersStub
+    ) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await create_community_tree(orgs_api, admin)
+
+        position = await add_position(
+            orgs_api,
+            admin,
+            org_id=tree["party_org"]["id"],
+            member_id=members_stub.new_member(),
+            concurrent_posts=["residents_committee_director"],
+        )
+
+        assert position["concurrent_posts"] == ["residents_committee_director"]
+        assert position["source"] == "elected"
+
+    async def test_a_second_secretary_at_the_same_time_is_refused(
+        self, orgs_api: httpx.AsyncClient, tokens: Tokens, members_stub: MembersStub
+    ) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await create_community_tree(orgs_api, admin)
+        org_id = tree["party_org"]["id"]
+        await add_position(orgs_api, admin, org_id=org_id, member_id=members_stub.new_member())
+
+        refused = await add_position(orgs_api, admin, org_id=org_id, member_id=members_stub.new_member(), expect=422)
+
+        assert refused["type"] == "/problems/team-rule"
+        assert len((await orgs_api.get(f"/api/v1/orgs/{org_id}/positions", headers=admin)).json()) == 1
+
+    async def test_a_successor_after_the_secretary_left_is_fine(
+        self, orgs_api: httpx.AsyncClient, tokens: Tokens, members_stub: MembersStub
+    ) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await create_community_tree(orgs_api, admin)
+        org_id = tree["party_org"]["id"]
+        first = await add_position(orgs_api, admin, org_id=org_id, member_id=members_stub.new_member(), since="2020-01-01")
+        ended = await orgs_api.patch(
+            f"/api/v1/orgs/{org_id}/positions/{first['id']}", json={"until": "2024-12-31"}, headers=admin
+        )
+        assert ended.status_code == 200
+
+        await add_position(orgs_api, admin, org_id=org_id, member_id=members_stub.new_member(), since="2025-01-01")
+
+        current = await orgs_api.get(f"/api/v1/orgs/{org_id}/positions", params={"as_of": "2025-06-01"}, headers=admin)
+        assert len(current.json()) == 1
+
+    async def test_an_unknown_member_is_refused(self, orgs_api: httpx.AsyncClient, tokens: Tokens) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await create_community_tree(orgs_api, admin)
+
+        refused = await add_position(orgs_api, admin, org_id=tree["party_org"]["id"], member_id=str(uuid.uuid4()), expect=422)
+
+        assert refused["errors"][0]["field"] == "member_id"
+
+    async def test_no_committee_roles_under_seven_full_members(
+        self, orgs_api: httpx.AsyncClient, tokens: Tokens, members_stub: MembersStub
+    ) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await create_community_tree(orgs_api, admin)
+        members_stub.set_count(tree["party_org"]["id"], members=4, full=4)
+        members_stub.set_count(tree["inner"]["id"], members=3, full=2)  # 6 full in the subtree
+
+        refused = await add_position(
+            orgs_api,
+            admin,
+            org_id=tree["party_org"]["id"],
+            member_id=members_stub.new_member(),
+            role="organization_member",
+            expect=422,
+        )
+        members_stub.set_count(tree["inner"]["id"], members=3, full=3)  # now 7
+        allowed = await add_position(
+            orgs_api, admin, org_id=tree["party_org"]["id"], member_id=members_stub.new_member(), role="organization_member"
+        )
+
+        assert "committee" in refused["detail"]
+        assert allowed["role"] == "organization_member"
+
+    async def test_an_end_before_the_start_is_refused(
+        self, orgs_api: httpx.AsyncClient, tokens: Tokens, members_stub: MembersStub
+    ) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await create_community_tree(orgs_api, admin)
+
+        await add_position(
+            orgs_api,
+            admin,
+            org_id=tree["party_org"]["id"],
+            member_id=members_stub.new_member(),
+            since="2025-01-01",
+            until="2024-01-01",
+            expect=422,
+        )
+
+        assert (await orgs_api.get(f"/api/v1/orgs/{tree['party_org']['id']}/positions", headers=admin)).json() == []
