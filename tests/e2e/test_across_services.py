@@ -36,3 +36,19 @@ def test_a_member_filed_through_the_gateway_is_expected_at_the_organizations_mee
     # The org reaches activities through the orgs feed, the member through the members feed.
     found = wait_until(sheet, 10, 0.2)
     assert found, "the activities service did not learn of the organization and its member"
+
+
+def test_orgs_asks_the_members_service_for_its_diagnostics_and_dissolving(live: LiveStack) -> None:
+    headers = admin_headers(live)
+    branch = create_member_holding_org(live, headers)
+    assert wait_until(lambda: in_members_replica(live, headers, branch["id"]), 5, 0.05)  # files one member
+    second = httpx.post(live.url() + "/api/v1/members", json=member_body(org_id=str(branch["id"])), headers=headers)
+    assert second.status_code == 201, second.text
+
+    diagnostics = httpx.get(live.url() + f"/api/v1/orgs/{branch['id']}/diagnostics", headers=headers)
+    dissolve = httpx.post(live.url() + f"/api/v1/orgs/{branch['id']}/dissolve", json={}, headers=headers)
+
+    assert diagnostics.status_code == 200, diagnostics.text
+    form = [d for d in diagnostics.json()["items"] if d["rule"] == "form_mismatch"]
+    assert [d["figures"]["members"] for d in form] == [2]  # counted by the members service
+    assert dissolve.status_code == 409  # it still has members

@@ -4,6 +4,7 @@ from typing import Any
 
 import httpx
 
+from services.kit.outbox import START
 from tests.builders import create_org
 
 
@@ -83,7 +84,7 @@ async def add_term(
 
 async def events_of(client: httpx.AsyncClient, headers: dict[str, str], aggregate_id: str) -> list[dict[str, Any]]:
     """Every outbox event about `aggregate_id`, oldest first."""
-    found, after = [], "0.0"
+    found, after = [], START
     while True:
         page = (await client.get("/internal/events", params={"after": after, "limit": 500}, headers=headers)).json()
         found += [e for e in page["events"] if e["aggregate_id"] == aggregate_id]
