@@ -1,0 +1,1 @@
+"""Benchmarks of the running system (see benchmarks/README.md); not part of the test suite."""

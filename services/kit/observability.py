@@ -7,7 +7,6 @@ per request. Query strings are never logged: they can carry ID numbers or phone 
 """
 
 import contextvars
-import json
 import logging
 import re
 import secrets
@@ -17,6 +16,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
@@ -131,7 +131,7 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             # Exception type only: a formatted traceback can quote values that hold personal data.
             entry["error"] = record.exc_info[0].__name__ if record.exc_info[0] else "unknown"
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        return orjson.dumps(entry, default=str).decode()
 
 
 def configure_logging(service: str, level: str = "INFO") -> None:
