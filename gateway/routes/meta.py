@@ -79,6 +79,28 @@ async def policy(request: Request, _caller: CallerDep) -> dict[str, Any]:
     return dict(zip(peers, documents, strict=True))
 
 
+ROLE_LABELS = {
+    "sysadmin": {"zh_hant": "系統管理員", "zh_hans": "系统管理员"},
+    "secadmin": {"zh_hant": "安全管理員", "zh_hans": "安全管理员"},
+    "auditor": {"zh_hant": "審計員", "zh_hans": "审计员"},
+    "org_admin": {"zh_hant": "組織管理員", "zh_hans": "组织管理员"},
+    "viewer": {"zh_hant": "查閱者", "zh_hans": "查阅者"},
+    "member": {"zh_hant": "黨員", "zh_hans": "党员"},
+}
+
+
+@router.get("/api/v1/meta/enums")
+async def enums(request: Request) -> dict[str, Any]:
+    """Every enum code of the API with its Chinese labels (traditional and simplified); public."""
+    peers: dict[str, PeerClient] = request.app.state.peers
+    documents = await asyncio.gather(*(peer.get_json("/labels") for peer in peers.values()))
+    merged: dict[str, dict[str, Any]] = {"role": dict(ROLE_LABELS)}
+    for document in documents:
+        for enum, codes in document.items():
+            merged.setdefault(enum, {}).update(codes)
+    return merged
+
+
 @router.get("/docs", include_in_schema=False)
 async def docs() -> HTMLResponse:
     return get_swagger_ui_html(openapi_url=OPENAPI_PATH, title="Party building API")

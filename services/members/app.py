@@ -5,12 +5,14 @@ from fastapi import FastAPI
 from services.kit.app import create_app as create_process_app
 from services.kit.consumer import FeedSubscriptions
 from services.kit.db import Database
+from services.kit.labels import labels_router
 from services.kit.outbox import feed_router
 from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
 from services.members.events import apply_org_event
 from services.members.models import consumer_cursors, outbox
 from services.members.routes import care, members, tabular, transfers
+from services.members.schemas import ENUM_LABELS
 from services.members.settings import CLIENT_ID, SCHEMA, MembersSettings
 
 
@@ -34,6 +36,7 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
             members.internal,
             feed_router(outbox),
             policy_router(settings.policy),
+            labels_router(ENUM_LABELS),
         ],
         on_start=[feeds.start],
         on_stop=[feeds.stop, peers.stop],

@@ -121,3 +121,13 @@ def test_the_policy_of_every_service_is_shown_together(live: LiveStack) -> None:
     assert response.status_code == 200
     assert set(response.json()) == {"orgs", "members", "activities"}
     assert httpx.get(live.url() + "/api/v1/policy").status_code == 401
+
+
+def test_every_enum_code_has_chinese_labels_without_logging_in(live: LiveStack) -> None:
+    response = httpx.get(live.url() + "/api/v1/meta/enums")
+    assert response.status_code == 200
+    enums = response.json()
+    assert enums["education"]["college"] == {"zh_hant": "大學專科", "zh_hans": "大学专科"}
+    for name in ("role", "education", "member_state", "whereabouts"):
+        assert name in enums, name
+    assert all(set(labels) == {"zh_hant", "zh_hans"} for codes in enums.values() for labels in codes.values())
