@@ -22,6 +22,11 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
         settings.database_url, SCHEMA, pool_size=settings.db_pool_size, statement_timeout_s=settings.db_statement_timeout_s
     )
     peers = ServicePeers(settings, CLIENT_ID)
+
+    async def load_cipher(app: FastAPI) -> None:
+        # At start, not at import: in development the keys are made in the data folder.
+        app.state.cipher = settings.field_cipher()
+
     feeds = FeedSubscriptions(settings=settings, peers=peers, db=db, cursors=consumer_cursors, feeds={"orgs": apply_org_event})
     app = create_process_app(
         name="members",
@@ -38,11 +43,10 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
             policy_router(settings.policy),
             labels_router(ENUM_LABELS),
         ],
-        on_start=[feeds.start],
+        on_start=[load_cipher, feeds.start],
         on_stop=[feeds.stop, peers.stop],
     )
     app.state.peers = peers
-    app.state.cipher = settings.field_cipher()
     app.state.feeds = feeds
     return app
 
