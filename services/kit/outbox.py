@@ -95,6 +95,16 @@ def _lock_key(table: Table) -> int:
     return zlib.crc32(f"outbox:{table.fullname}".encode())
 
 
+async def hold_sequence_lock(session: AsyncSession, table: Table) -> None:
+    """Take the outbox's sequence lock until the end of the transaction (PostgreSQL).
+
+    For code that writes outbox rows itself (a bulk COPY) instead of through `record_event`:
+    take it right before writing them, so their numbers too follow commit order.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(select(func.pg_advisory_xact_lock(_lock_key(table))))
+
+
 @event.listens_for(Session, "before_commit")
 def write_staged_events(session: Session) -> None:
     """Write the staged events now (the commit does this; tests call it to hold the lock)."""

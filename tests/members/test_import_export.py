@@ -1,8 +1,10 @@
 """Bulk import (xlsx, csv; all rows or none; dry runs) and export (masked, formula-safe)."""
 
+import asyncio
 import csv
 import io
 import time
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -10,9 +12,12 @@ import httpx
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from services.kit.db import Database
+from services.kit.outbox import record_event, write_staged_events
+from services.members.models import outbox
 from tests.builders import member_body
 from tests.members.conftest import OrgReplica
-from tests.support import Tokens
+from tests.support import Tokens, on_postgres
 
 HEADERS = [
     "姓名",
@@ -305,3 +310,21 @@ async def test_an_export_over_the_policy_limit_is_refused(test_db, tokens: Token
 
     assert response.status_code == 413
     assert narrower.status_code == 200
+
+
+@pytest.mark.skipif(not on_postgres(), reason="SQLite serializes writers; the import cannot overlap another commit")
+async def test_the_imports_events_wait_their_turn_in_the_feed(
+    members_client: httpx.AsyncClient, members_db: Database, tokens: Tokens, replica: OrgReplica
+) -> None:
+    """The import writes its events with COPY; their numbers must still follow commit order."""
+    tree = await replica.tree()
+    bodies = [member_body(org_id=tree["branch"]["id"]) for _ in range(2)]
+    async with members_db.write_sessions() as earlier:
+        await record_event(earlier, outbox, type="test.marker", aggregate_id=uuid.uuid4(), payload={"marker": "earlier"})
+        await earlier.run_sync(write_staged_events)  # holds its sequence number, not yet committed
+        importing = asyncio.create_task(upload(members_client, tokens, csv_file([row_of(b) for b in bodies]), "csv"))
+        await asyncio.sleep(0.5)
+        assert not importing.done()  # the import waits for the sequence lock
+        await earlier.commit()
+    response = await importing
+    assert response.status_code == 200, response.text

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.kit.outbox import hold_sequence_lock
 from services.kit.problems import Conflict, Problem, Unprocessable
 from services.members import rules
 from services.members.models import Base, Member, outbox
@@ -265,6 +266,8 @@ async def _write(session: AsyncSession, ctx: Context, members: list[dict[str, An
         except asyncpg.UniqueViolationError:  # a concurrent request filed one of these people first
             raise Conflict("A living record with one of these ID numbers was just created", slug="duplicate-id-number") from None
         await _copy(raw, "member_events", event_rows)
+        # The events' sequence numbers must follow commit order like every other event's.
+        await hold_sequence_lock(session, outbox)
         await _copy(raw, outbox.name, outbox_rows)
         return
     for row in outbox_rows:
