@@ -21,7 +21,6 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from stack.cli import local_environment
+from stack.ports import free_port_block
 from stack.processes import GATEWAY, ORGS, PROCESSES, PROJECT_ROOT
 
 ADMIN_PASSWORD = "Bench-admin-password-1"
@@ -50,29 +50,6 @@ ORG_TREE: list[tuple[str, str, str, int | None]] = [
     ("东关社区党委", "committee", "community", 1),
     ("西关社区党委", "committee", "community", 1),
 ]
-
-
-def free_port_block(size: int) -> int:
-    """The first of `size` consecutive free local ports (as tests.support.free_port_block)."""
-    for _ in range(200):
-        with socket.socket() as probe:
-            probe.bind((HOST, 0))
-            first: int = probe.getsockname()[1]
-        if first + size >= 65535:
-            continue
-        sockets = []
-        try:
-            for offset in range(size):
-                s = socket.socket()
-                sockets.append(s)
-                s.bind((HOST, first + offset))
-        except OSError:
-            continue
-        finally:
-            for s in sockets:
-                s.close()
-        return first
-    raise RuntimeError("no block of free ports")
 
 
 class Stack:

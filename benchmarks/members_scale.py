@@ -33,6 +33,7 @@ from services.kit.keys import TokenSigner, ensure_keypair
 from services.kit.tree import child_path
 from services.members.app import create_app
 from services.members.rules import MembersPolicy
+from services.members.service.tabular import COLUMNS
 from services.members.settings import MembersSettings
 from stack.postgres import drop_database, provision, service_url
 from tests.builders import resident_id
@@ -43,19 +44,21 @@ TOTAL_MEMBERS = 1_000_000
 TOWNSHIPS = 20
 COMMUNITIES_PER_TOWNSHIP = 10
 BRANCHES_PER_COMMUNITY = 2
-HEADER = [
-    "姓名",
-    "性別",
-    "身份證號碼",
-    "出生日期",
-    "聯繫電話",
-    "學歷",
-    "職業類別",
-    "黨員類別",
-    "入黨日期",
-    "轉正日期",
-    "所在黨組織ID",
-]
+# The template's own headers for the columns the generated rows fill.
+IMPORTED_FIELDS = (
+    "name",
+    "sex",
+    "id_number",
+    "birth_date",
+    "phone",
+    "education",
+    "occupation",
+    "party_status",
+    "joined_on",
+    "full_on",
+    "org_id",
+)
+HEADER = [hant for field, hant, _hans, _enum in COLUMNS if field in IMPORTED_FIELDS]
 EDUCATION_LABELS = ["研究生", "大學本科", "大學專科", "中專/高中", "初中", "小學及以下"]
 
 

@@ -8,6 +8,8 @@ from pydantic_settings import SettingsConfigDict
 from services.kit.settings import PLACEHOLDER, ProcessSettings
 
 SCHEMA = "gateway"
+# The gateway's own routes take small forms and no uploads.
+OWN_ROUTE_MAX_BODY_BYTES = 64 * 1024
 
 
 class GatewaySettings(ProcessSettings):

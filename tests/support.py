@@ -2,7 +2,6 @@
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from fastapi import FastAPI
 
 from services.kit.keys import TokenSigner, ensure_keypair
 from stack.cli import local_environment
+from stack.ports import free_port_block
 from stack.postgres import drop_database, provision, service_url
 from stack.processes import PROCESSES, PROJECT_ROOT
 
@@ -98,29 +98,6 @@ async def in_process(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             yield client
-
-
-def free_port_block(size: int) -> int:
-    """The first of `size` consecutive free local ports."""
-    for _ in range(200):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            first = probe.getsockname()[1]
-        if first + size >= 65535:
-            continue
-        sockets = []
-        try:
-            for offset in range(size):
-                s = socket.socket()
-                sockets.append(s)
-                s.bind(("127.0.0.1", first + offset))
-        except OSError:
-            continue
-        finally:
-            for s in sockets:
-                s.close()
-        return first
-    raise RuntimeError("no block of free ports")
 
 
 def wait_until(predicate: Callable[[], Any], timeout_s: float, interval_s: float = 0.05) -> Any:

@@ -5,9 +5,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Request
 
 from gateway import service
-from gateway.limits import OWN_ROUTE_MAX_BODY_BYTES
 from gateway.schemas import Me, TokenResponse
-from gateway.settings import GatewaySettings
+from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES, GatewaySettings
 from services.kit.auth import CallerDep
 from services.kit.db import ReadSessionDep
 from services.kit.keys import TokenSigner

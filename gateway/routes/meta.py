@@ -10,7 +10,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 
-from gateway.limits import OWN_ROUTE_MAX_BODY_BYTES
+from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES
 from services.kit.auth import CallerDep
 from services.kit.peers import PeerClient
 
