@@ -38,6 +38,8 @@ ROUTES: dict[str, str] = {
     "terms": "orgs",
     "members": "members",
     "transfers": "members",
+    "recruitment": "members",
+    "dues": "members",
     "activities": "activities",
     "activity-types": "activities",
     "venues": "activities",

@@ -4,7 +4,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, Index, Integer, LargeBinary, String, Uuid, text
+from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, Index, Integer, LargeBinary, String, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.kit.consumer import cursor_table
@@ -82,6 +82,8 @@ class Member(Base):
     whereabouts_since: Mapped[date | None] = mapped_column(Date)
     whereabouts_details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     care_programs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The first day of the last month of the unbroken run of settled dues (service/dues.py keeps it).
+    dues_paid_through: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
 
@@ -171,4 +173,97 @@ class DutyReport(Base):
     reported_on: Mapped[date] = mapped_column(Date)
     topic: Mapped[str] = mapped_column(String(200))
     content: Mapped[str | None] = mapped_column(String(4000))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Application(Base):
+    """A person on the way to membership (發展黨員): applicant → activist → development target →
+    probationary (the member record is made) → full; each step is a `RecruitmentStep`."""
+
+    __tablename__ = "applications"
+    __table_args__ = (Index("ix_members_applications_org_stage", "org_id", "stage"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    org_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    stage: Mapped[str] = mapped_column(String(24))
+    name: Mapped[str] = mapped_column(String(100))
+    sex: Mapped[str] = mapped_column(String(8))
+    ethnicity: Mapped[str | None] = mapped_column(String(32))
+    # Encrypted and indexed exactly as the member record's (kit.crypto.FieldCipher).
+    id_number_cipher: Mapped[bytes] = mapped_column(LargeBinary)
+    id_number_index: Mapped[str] = mapped_column(String(64), index=True)
+    phone_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
+    phone_index: Mapped[str | None] = mapped_column(String(64))
+    birth_date: Mapped[date] = mapped_column(Date)
+    education: Mapped[str] = mapped_column(String(32))
+    occupation: Mapped[str] = mapped_column(String(32))
+    residence_community_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    applied_on: Mapped[date] = mapped_column(Date)
+    talked_on: Mapped[date | None] = mapped_column(Date)
+    activist_on: Mapped[date | None] = mapped_column(Date)
+    reviewed_on: Mapped[date | None] = mapped_column(Date)
+    contact_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    target_on: Mapped[date | None] = mapped_column(Date)
+    introducer_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    training: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    notice_from: Mapped[date | None] = mapped_column(Date)
+    notice_to: Mapped[date | None] = mapped_column(Date)
+    meeting_on: Mapped[date | None] = mapped_column(Date)
+    approved_on: Mapped[date | None] = mapped_column(Date)
+    member_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    extension_months: Mapped[int] = mapped_column(Integer, default=0)
+    probation_ends_on: Mapped[date | None] = mapped_column(Date)
+    full_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class RecruitmentStep(Base):
+    """One dated step of an application, with the body that decided it and its documents."""
+
+    __tablename__ = "recruitment_steps"
+    __table_args__ = (Index("ix_members_recruitment_steps_application_seq", "application_id", "seq", unique=True),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    application_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))
+    effective_on: Mapped[date] = mapped_column(Date)
+    deciding_body: Mapped[str | None] = mapped_column(String(200))
+    documents: Mapped[list[str]] = mapped_column(JSON, default=list)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    actor: Mapped[str | None] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class DuesMonth(Base):
+    """One member's dues (黨費) for one month: base, category, the computed rate and amount due, the
+    reduction or exemption with its approval, and the payment. Money in integer fen."""
+
+    __tablename__ = "dues"
+    __table_args__ = (
+        UniqueConstraint("member_id", "month", name="uq_members_dues_member_month"),
+        Index("ix_members_dues_org_month", "org_id", "month"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    # The organization holding the member when the month was assessed (the treasurer's totals).
+    org_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    month: Mapped[date] = mapped_column(Date)
+    category: Mapped[str] = mapped_column(String(24))
+    base_fen: Mapped[int | None] = mapped_column(BigInteger)
+    rate_bp: Mapped[int | None] = mapped_column(Integer)
+    standard_fen: Mapped[int] = mapped_column(BigInteger)
+    due_fen: Mapped[int] = mapped_column(BigInteger)
+    reduction: Mapped[str | None] = mapped_column(String(16))
+    reduction_approved_by: Mapped[str | None] = mapped_column(String(200))
+    reduction_approved_on: Mapped[date | None] = mapped_column(Date)
+    reduction_reason: Mapped[str | None] = mapped_column(String(500))
+    unpaid_reason: Mapped[str | None] = mapped_column(String(500))
+    paid_fen: Mapped[int | None] = mapped_column(BigInteger)
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    paid_by_member_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)

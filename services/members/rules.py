@@ -3,7 +3,7 @@
 import calendar
 import functools
 import itertools
-from datetime import date
+from datetime import date, timedelta
 
 from pydantic import Field
 from stdnum.cn import ric
@@ -28,6 +28,41 @@ class MembersPolicy(Policy):
     import_max_rows: int = Field(20_000, description="rows one import may carry")
     import_max_bytes: int = Field(50 * 1024 * 1024, description="size of one import file")
     export_max_rows: int = Field(100_000, description="rows one export may carry (narrow the filter for more)")
+    # Recruitment (發展黨員工作細則, 黨章).
+    applicant_min_age: int = Field(18, description="入黨申請人: at least this old on the day of the application")
+    talk_within_months: int = Field(1, description="談話: within this long of the application (a later talk needs a reason)")
+    activist_contacts_min: int = Field(1, description="培養聯系人: at least this many full members per activist")
+    activist_contacts_max: int = Field(2, description="培養聯系人: at most this many")
+    activist_months_before_target: int = Field(12, description="入黨積極分子 this long before becoming a development target")
+    activist_review_months: int = Field(6, description="an activist is reviewed (考察) at least this often")
+    training_min_days: int = Field(3, description="短期集中培訓: at least this many days …")
+    training_min_hours: int = Field(24, description="… or at least this many hours")
+    introducers: int = Field(2, description="入黨介紹人: this many full members")
+    notice_min_working_days: int = Field(
+        5, description="公示: at least this many working days (Mon-Fri; public holidays are not taken out)"
+    )
+    approval_months: int = Field(3, description="上級黨委審批: within this long of the branch meeting …")
+    approval_months_max: int = Field(6, description="… or up to this long with a reason")
+    probation_extension_min_months: int = Field(6, description="延長預備期: at least this long")
+    probation_extension_max_months: int = Field(12, description="延長預備期: at most this long (once)")
+    probation_ending_notice_days: int = Field(30, description="work list: probation ending within this many days")
+    recruit_age_edges: tuple[int, ...] = Field(
+        (26, 36, 46), description="age band edges of the recruit statistics (age at the branch meeting)"
+    )
+    # Dues (中組部 2008 關於黨費收繳、使用和管理的規定); base and amounts in fen, rates in basis points.
+    dues_salaried_brackets: tuple[tuple[int, int], ...] = Field(
+        ((300_000, 50), (500_000, 100), (1_000_000, 150)),
+        description="在職: (monthly after-tax income up to, in fen; rate in basis points) rising",
+    )
+    dues_salaried_top_rate_bp: int = Field(200, description="在職: rate above the last bracket (basis points)")
+    dues_retiree_brackets: tuple[tuple[int, int], ...] = Field(
+        ((500_000, 50),), description="離退休: (income up to, fen; rate, basis points) rising"
+    )
+    dues_retiree_top_rate_bp: int = Field(100, description="離退休: rate above the last bracket (basis points)")
+    dues_farmer_fen: int = Field(20, ge=20, le=100, description="農民: a month, in fen (the province sets 0.2-1 yuan)")
+    dues_minimal_fen: int = Field(20, description="學生, 下崗失業, 低保: a month, in fen")
+    dues_back_payment_months: int = Field(6, description="補繳: at most this many months back")
+    dues_unpaid_months_listed: int = Field(6, description="listed when this many months are unpaid without a reason")
 
 
 # Organizations that hold members' relationships (組織關係) directly: branches and joint branches;
@@ -247,3 +282,178 @@ def education_upgrade_errors(
     elif EDUCATION_ORDER.index(target_level) <= EDUCATION_ORDER.index(education):
         errors.append({"field": "target_level", "message": "must be above the member's education"})
     return errors
+
+
+# ---- Recruitment (發展黨員) ----
+
+# The stages in order; `cancelled` ends an application at any stage before full.
+RECRUITMENT_STAGES = ("applicant", "activist", "development_target", "probationary", "full")
+
+
+def working_days(first: date, last: date) -> int:
+    """Mondays to Fridays from `first` to `last`, both counted (public holidays are not taken out)."""
+    if last < first:
+        return 0
+    weeks, extra = divmod((last - first).days + 1, 7)
+    return weeks * 5 + sum(1 for offset in range(extra) if (first + timedelta(days=weeks * 7 + offset)).weekday() < 5)
+
+
+def applicant_errors(*, birth_date: date, applied_on: date, today: date, policy: MembersPolicy) -> list[dict[str, str]]:
+    errors = []
+    if applied_on > today:
+        errors.append({"field": "applied_on", "message": "is in the future"})
+    if age_on(birth_date, applied_on) < policy.applicant_min_age:
+        errors.append({"field": "birth_date", "message": f"an applicant must be at least {policy.applicant_min_age}"})
+    return errors
+
+
+def talk_errors(*, applied_on: date, talked_on: date, reason: str | None, policy: MembersPolicy) -> list[dict[str, str]]:
+    if talked_on < applied_on:
+        return [{"field": "effective_on", "message": "the talk is before the application"}]
+    if talked_on > months_after(applied_on, policy.talk_within_months) and not reason:
+        return [
+            {
+                "field": "reason",
+                "message": f"a talk later than {policy.talk_within_months} month(s) after the application needs a reason",
+            }
+        ]
+    return []
+
+
+def contacts_errors(contacts: list[object], policy: MembersPolicy) -> list[dict[str, str]]:
+    if len(set(contacts)) != len(contacts):
+        return [{"field": "contact_ids", "message": "a contact is named twice"}]
+    if not policy.activist_contacts_min <= len(contacts) <= policy.activist_contacts_max:
+        bounds = f"{policy.activist_contacts_min}-{policy.activist_contacts_max}"
+        return [{"field": "contact_ids", "message": f"an activist has {bounds} full members as contacts"}]
+    return []
+
+
+def target_errors(*, activist_on: date, target_on: date, policy: MembersPolicy) -> list[dict[str, str]]:
+    earliest = months_after(activist_on, policy.activist_months_before_target)
+    if target_on < earliest:
+        months = policy.activist_months_before_target
+        return [
+            {"field": "effective_on", "message": f"an activist of less than {months} months (earliest {earliest.isoformat()})"}
+        ]
+    return []
+
+
+def training_errors(*, days: int, hours: int, policy: MembersPolicy) -> list[dict[str, str]]:
+    if days < policy.training_min_days and hours < policy.training_min_hours:
+        message = f"the training must last at least {policy.training_min_days} days or {policy.training_min_hours} hours"
+        return [{"field": "training", "message": message}]
+    return []
+
+
+def introducers_errors(introducers: list[object], policy: MembersPolicy) -> list[dict[str, str]]:
+    if len(introducers) != policy.introducers or len(set(introducers)) != len(introducers):
+        return [{"field": "introducer_ids", "message": f"name {policy.introducers} different full members as introducers"}]
+    return []
+
+
+def admission_errors(
+    *, target_on: date, notice_from: date, notice_to: date, meeting_on: date, policy: MembersPolicy
+) -> list[dict[str, str]]:
+    """The public notice (公示) and the branch meeting (支部大會) of an admission."""
+    errors = []
+    if notice_from < target_on:
+        errors.append({"field": "notice_from", "message": "the notice starts before the person became a development target"})
+    if working_days(notice_from, notice_to) < policy.notice_min_working_days:
+        errors.append(
+            {"field": "notice_to", "message": f"the notice must run at least {policy.notice_min_working_days} working days"}
+        )
+    if meeting_on <= notice_to:
+        errors.append({"field": "effective_on", "message": "the branch meeting must follow the end of the notice"})
+    return errors
+
+
+def approval_errors(*, meeting_on: date, approved_on: date, reason: str | None, policy: MembersPolicy) -> list[dict[str, str]]:
+    if approved_on < meeting_on:
+        return [{"field": "effective_on", "message": "the approval is before the branch meeting"}]
+    if approved_on > months_after(meeting_on, policy.approval_months_max):
+        return [
+            {
+                "field": "effective_on",
+                "message": f"approval more than {policy.approval_months_max} months after the branch meeting",
+            }
+        ]
+    if approved_on > months_after(meeting_on, policy.approval_months) and not reason:
+        return [{"field": "reason", "message": f"approval later than {policy.approval_months} months needs a reason"}]
+    return []
+
+
+def probation_ends_on(joined_on: date, extension_months: int, policy: MembersPolicy) -> date:
+    return months_after(joined_on, policy.probation_months + extension_months)
+
+
+def extension_errors(*, months: int, already_extended: bool, policy: MembersPolicy) -> list[dict[str, str]]:
+    if already_extended:
+        return [{"field": "months", "message": "the probation was already extended once"}]
+    low, high = policy.probation_extension_min_months, policy.probation_extension_max_months
+    if not low <= months <= high:
+        return [{"field": "months", "message": f"an extension lasts {low}-{high} months"}]
+    return []
+
+
+# ---- Dues (黨費) ----
+
+# Categories paying a flat amount a month rather than a share of income.
+FLAT_DUES_CATEGORIES = frozenset({"farmer", "student", "unemployed", "basic_allowance"})
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def months_between(earlier: date, later: date) -> int:
+    """Whole calendar months from `earlier`'s month to `later`'s (2026-01 → 2026-07 is 6)."""
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
+def dues_rate_bp(category: str, base_fen: int, policy: MembersPolicy) -> int | None:
+    """The rate in basis points of a salaried or retired member's base; None for a flat category."""
+    if category == "salaried":
+        brackets, top = policy.dues_salaried_brackets, policy.dues_salaried_top_rate_bp
+    elif category == "retiree":
+        brackets, top = policy.dues_retiree_brackets, policy.dues_retiree_top_rate_bp
+    else:
+        return None
+    return next((rate for up_to, rate in brackets if base_fen <= up_to), top)
+
+
+def dues_amount_fen(category: str, base_fen: int | None, policy: MembersPolicy) -> tuple[int | None, int]:
+    """(rate in basis points or None, the month's amount in fen) — computed, never typed.
+    A share of income is rounded half up to the fen."""
+    if category == "farmer":
+        return None, policy.dues_farmer_fen
+    if category in FLAT_DUES_CATEGORIES:
+        return None, policy.dues_minimal_fen
+    base = base_fen or 0
+    rate = dues_rate_bp(category, base, policy)
+    assert rate is not None
+    return rate, (base * rate + 5_000) // 10_000
+
+
+def back_payment_error(month: date, paid_on: date, policy: MembersPolicy) -> str | None:
+    if months_between(month, paid_on) > policy.dues_back_payment_months:
+        return f"a back payment reaches at most {policy.dues_back_payment_months} months back"
+    return None
+
+
+def paid_through(first_month: date, settled: set[date]) -> date | None:
+    """The last month of the unbroken run of settled months from the member's first ledger month."""
+    month, last = first_month, None
+    while month in settled:
+        last, month = month, months_after(month, 1)
+    return last
+
+
+def parse_month(value: str) -> date:
+    """'2026-07' → 2026-07-01 (the value is already checked against the YYYY-MM pattern)."""
+    year, month = value.split("-")
+    return date(int(year), int(month), 1)
+
+
+def month_label(month: date) -> str:
+    return f"{month.year:04d}-{month.month:02d}"

@@ -3,9 +3,9 @@
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from services.kit.schemas import InputSchema, Schema
 
@@ -145,12 +145,59 @@ ENUM_LABELS: dict[str, dict[str, dict[str, str]]] = {
     "care_service": _labels(
         home_study_delivery=("上門送學", "上门送学"), life_pairing=("生活結對", "生活结对"), work_help=("工作幫扶", "工作帮扶")
     ),
+    "recruitment_stage": _labels(
+        applicant=("入黨申請人", "入党申请人"),
+        activist=("入黨積極分子", "入党积极分子"),
+        development_target=("發展對象", "发展对象"),
+        probationary=("預備黨員", "预备党员"),
+        full=("正式黨員", "正式党员"),
+        cancelled=("已終止", "已终止"),
+    ),
+    "recruitment_step_kind": _labels(
+        applied=("遞交入黨申請書", "递交入党申请书"),
+        talk=("談話", "谈话"),
+        activist=("確定為入黨積極分子", "确定为入党积极分子"),
+        review=("考察", "考察"),
+        development_target=("確定為發展對象", "确定为发展对象"),
+        admission=("支部大會討論接收", "支部大会讨论接收"),
+        approval=("上級黨委審批", "上级党委审批"),
+        extension=("延長預備期", "延长预备期"),
+        full=("預備黨員轉正", "预备党员转正"),
+        cancelled=("終止/取消預備黨員資格", "终止/取消预备党员资格"),
+    ),
+    "recruitment_due_kind": _labels(
+        talk=("逾期未談話", "逾期未谈话"),
+        review=("積極分子待考察", "积极分子待考察"),
+        probation_ending=("預備期即將屆滿", "预备期即将届满"),
+        approval=("逾期未審批", "逾期未审批"),
+    ),
+    "recruit_stats_dimension": _labels(
+        age_band=("年齡段", "年龄段"), education=("學歷", "学历"), sex=("性別", "性别"), occupation=("職業", "职业")
+    ),
+    "dues_category": _labels(
+        salaried=("在職", "在职"),
+        retiree=("離退休", "离退休"),
+        farmer=("農民", "农民"),
+        student=("學生", "学生"),
+        unemployed=("下崗失業", "下岗失业"),
+        basic_allowance=("享受低保", "享受低保"),
+    ),
+    "dues_reduction": _labels(reduced=("減交", "减交"), exempt=("免交", "免交")),
     "due_kind": _labels(
         suspension=("應停止黨籍", "应停止党籍"), full=("應按期轉正", "应按期转正"), transfer=("應轉接組織關係", "应转接组织关系")
     ),
 }
 
 PHONE_PATTERN = r"^\+?[0-9][0-9 -]{4,19}$"
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+
+
+def _month_of(value: object) -> object:
+    return f"{value.year:04d}-{value.month:02d}" if isinstance(value, date) else value
+
+
+# A month as the API shows it (YYYY-MM), read from the first day of the month the tables hold.
+MonthOut = Annotated[str, BeforeValidator(_month_of)]
 
 
 class WhereaboutsDetails(InputSchema):
@@ -235,6 +282,9 @@ class Member(BaseModel):
     version: int
     created_at: datetime
     masked: bool
+    dues_paid_through: MonthOut | None = Field(
+        default=None, description="YYYY-MM: last month of the unbroken run of settled dues (transfer letters print it)"
+    )
 
 
 class MemberSnapshot(BaseModel):
@@ -479,3 +529,283 @@ class DutyReport(Schema):
     reported_on: date
     topic: str
     content: str | None
+
+
+class RecruitmentStage(StrEnum):
+    applicant = "applicant"
+    activist = "activist"
+    development_target = "development_target"
+    probationary = "probationary"
+    full = "full"
+    cancelled = "cancelled"
+
+
+class RecruitmentStepKind(StrEnum):
+    applied = "applied"
+    talk = "talk"
+    activist = "activist"
+    review = "review"
+    development_target = "development_target"
+    admission = "admission"
+    approval = "approval"
+    extension = "extension"
+    full = "full"
+    cancelled = "cancelled"
+
+
+Documents = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=200)]],
+    Field(default=[], max_length=30, description="the documents of the step (names or file references)"),
+]
+
+
+class ApplicationCreate(InputSchema):
+    """The application (入黨申請書) received by the organization that will hold the member."""
+
+    name: str = Field(min_length=1, max_length=100)
+    sex: Sex
+    ethnicity: str | None = Field(default=None, max_length=32)
+    id_number: str = Field(min_length=15, max_length=24, description="GB 11643, 18 characters; a lower-case x is accepted")
+    birth_date: date
+    phone: str | None = Field(default=None, pattern=PHONE_PATTERN)
+    education: Education
+    occupation: Occupation
+    org_id: uuid.UUID = Field(description="the branch receiving the application; it will hold the member")
+    residence_community_id: uuid.UUID | None = None
+    applied_on: date
+    deciding_body: str | None = Field(default=None, max_length=200, description="who received the application")
+    documents: Documents
+
+
+class _Step(InputSchema):
+    effective_on: date
+    deciding_body: str = Field(min_length=1, max_length=200, description="the body (or person) that decided or did the step")
+    documents: Documents
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class TalkStep(_Step):
+    """談話: within the policy's month of the application, or later with a reason."""
+
+    kind: Literal["talk"]
+
+
+class ActivistStep(_Step):
+    """確定為入黨積極分子, with the policy's 1-2 full members as contacts (培養聯系人)."""
+
+    kind: Literal["activist"]
+    contact_ids: list[uuid.UUID] = Field(max_length=10)
+
+
+class ReviewStep(_Step):
+    """考察 of an activist (the work list names activists not reviewed for the policy's months)."""
+
+    kind: Literal["review"]
+
+
+class TargetStep(_Step):
+    """確定為發展對象: an activist for at least the policy's year."""
+
+    kind: Literal["development_target"]
+
+
+class AdmissionStep(_Step):
+    """支部大會討論接收 (effective_on is the meeting): the training, the two introducers and the public notice."""
+
+    kind: Literal["admission"]
+    introducer_ids: list[uuid.UUID] = Field(max_length=10)
+    training_days: int = Field(ge=0, le=366)
+    training_hours: int = Field(ge=0, le=10_000)
+    notice_from: date
+    notice_to: date
+
+
+class ApprovalStep(_Step):
+    """上級黨委審批: the member record is made, probationary from the branch meeting."""
+
+    kind: Literal["approval"]
+
+
+class ExtensionStep(_Step):
+    """延長預備期, once, by the policy's 6-12 months."""
+
+    kind: Literal["extension"]
+    months: int = Field(ge=1, le=60)
+
+
+class FullStep(_Step):
+    """轉正 at or after the end of the probation: the record's party status becomes full."""
+
+    kind: Literal["full"]
+
+
+class CancelStep(_Step):
+    """終止 the application, or 取消預備黨員資格 (the record is closed as `left`)."""
+
+    kind: Literal["cancelled"]
+    reason: str = Field(min_length=1, max_length=500)
+
+
+RecruitmentStepCreate = Annotated[
+    TalkStep | ActivistStep | ReviewStep | TargetStep | AdmissionStep | ApprovalStep | ExtensionStep | FullStep | CancelStep,
+    Field(discriminator="kind"),
+]
+
+
+class Application(BaseModel):
+    id: uuid.UUID
+    org_id: uuid.UUID
+    stage: RecruitmentStage
+    name: str
+    sex: Sex
+    ethnicity: str | None
+    id_number: str = Field(description="masked unless the caller's role may see it")
+    birth_date: date
+    phone: str | None = Field(description="masked unless the caller's role may see it")
+    education: Education
+    occupation: Occupation
+    residence_community_id: uuid.UUID | None
+    applied_on: date
+    talked_on: date | None
+    activist_on: date | None
+    reviewed_on: date | None
+    contact_ids: list[uuid.UUID]
+    target_on: date | None
+    introducer_ids: list[uuid.UUID]
+    training: dict[str, int]
+    notice_from: date | None
+    notice_to: date | None
+    meeting_on: date | None = Field(description="the branch meeting; the probation counts from it")
+    approved_on: date | None
+    member_id: uuid.UUID | None = Field(description="the member record, from the approval on")
+    extension_months: int
+    probation_ends_on: date | None
+    full_on: date | None
+    closed_on: date | None
+    version: int
+    masked: bool
+
+
+class RecruitmentStepOut(Schema):
+    seq: int
+    kind: RecruitmentStepKind
+    effective_on: date
+    deciding_body: str | None
+    documents: list[str]
+    details: dict[str, Any]
+    actor: str | None
+    recorded_at: datetime
+
+
+class RecruitmentDueKind(StrEnum):
+    talk = "talk"
+    review = "review"
+    probation_ending = "probation_ending"
+    approval = "approval"
+
+
+class RecruitmentDue(BaseModel):
+    application: Application
+    kind: RecruitmentDueKind
+    since: date = Field(description="when the clock started (application, last review, joining, branch meeting)")
+    due_on: date
+
+
+class RecruitStatsDimension(StrEnum):
+    age_band = "age_band"
+    education = "education"
+    sex = "sex"
+    occupation = "occupation"
+
+
+class RecruitStatsRow(BaseModel):
+    year: int
+    key: str
+    count: int
+
+
+class RecruitStats(BaseModel):
+    group_by: RecruitStatsDimension
+    age_bands: list[str] | None = Field(description="age at the branch meeting, by the policy's edges")
+    rows: list[RecruitStatsRow]
+
+
+class DuesCategory(StrEnum):
+    salaried = "salaried"
+    retiree = "retiree"
+    farmer = "farmer"
+    student = "student"
+    unemployed = "unemployed"
+    basic_allowance = "basic_allowance"
+
+
+class DuesReduction(StrEnum):
+    reduced = "reduced"
+    exempt = "exempt"
+
+
+# Money in whole fen: a JSON float (even 12.0) or a string is refused, as is a negative amount.
+Fen = Annotated[int, Field(strict=True, ge=0, le=10**12)]
+
+
+class DuesAssess(InputSchema):
+    """The month's base and category; the rate and the amount due are computed from the policy."""
+
+    category: DuesCategory
+    base_fen: Fen | None = Field(default=None, description="monthly after-tax income in fen (salaried, retiree)")
+    unpaid_reason: str | None = Field(
+        default=None, max_length=500, description="why the month is not paid (keeps the member off the unpaid list)"
+    )
+
+
+class DuesPayment(InputSchema):
+    paid_fen: Fen = Field(description="exactly the amount due, in fen")
+    paid_on: date
+    paid_by_member_id: uuid.UUID | None = Field(default=None, description="代繳: another member who paid")
+
+
+class DuesReductionCreate(InputSchema):
+    kind: DuesReduction
+    due_fen: Fen | None = Field(default=None, description="reduced: the approved amount (below the standard)")
+    approved_by: str = Field(min_length=1, max_length=200)
+    approved_on: date
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class DuesMonthOut(Schema):
+    member_id: uuid.UUID
+    org_id: uuid.UUID
+    month: MonthOut
+    category: DuesCategory
+    base_fen: int | None
+    rate_bp: int | None = Field(description="basis points of the base (50 = 0.5%); null for a flat amount")
+    standard_fen: int = Field(description="the amount by the policy's table")
+    due_fen: int = Field(description="the amount due after a reduction or exemption")
+    reduction: DuesReduction | None
+    reduction_approved_by: str | None
+    reduction_approved_on: date | None
+    reduction_reason: str | None
+    unpaid_reason: str | None
+    paid_fen: int | None
+    paid_on: date | None
+    paid_by_member_id: uuid.UUID | None
+    settled: bool
+    version: int
+
+
+class DuesUnpaid(BaseModel):
+    member_id: uuid.UUID
+    name: str
+    org_id: uuid.UUID
+    paid_through: MonthOut | None
+    months_unpaid: int
+
+
+class DuesTotal(BaseModel):
+    org_id: uuid.UUID
+    org_name: str | None
+    month: MonthOut
+    members: int
+    due_fen: int
+    paid_fen: int
+    unpaid_members: int

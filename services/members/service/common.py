@@ -90,6 +90,7 @@ def present(member: Member, ctx: Context) -> MemberOut:
         version=member.version,
         created_at=member.created_at,
         masked=not ctx.unmasked,
+        dues_paid_through=rules.month_label(member.dues_paid_through) if member.dues_paid_through else None,
     )
 
 

@@ -1,0 +1,108 @@
+"""`/api/v1/recruitment`: the recruitment pipeline (發展黨員) — applications, their steps, work lists, statistics."""
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from services.members.routes.deps import ReaderContext, WriterContext
+from services.members.schemas import (
+    Application,
+    ApplicationCreate,
+    RecruitmentDue,
+    RecruitmentDueKind,
+    RecruitmentStage,
+    RecruitmentStepCreate,
+    RecruitmentStepOut,
+    RecruitStats,
+    RecruitStatsDimension,
+)
+from services.members.service import recruitment
+from services.members.service.recruitment import present_application
+
+router = APIRouter(prefix="/api/v1/recruitment", tags=["recruitment"])
+
+Within = Annotated[uuid.UUID | None, Query(description="Only applications of this organization's subtree")]
+
+
+@router.post("/applications", status_code=status.HTTP_201_CREATED, response_model=Application)
+async def create_application(data: ApplicationCreate, session: WriteSessionDep, ctx: WriterContext) -> Application:
+    """An application (入黨申請書): the applicant at least the policy's age; ID number and phone encrypted."""
+    return present_application(await recruitment.create_application(session, ctx, data), ctx)
+
+
+@router.get("/applications", response_model=Page[Application])
+async def list_applications(
+    session: ReadSessionDep,
+    ctx: ReaderContext,
+    stage: RecruitmentStage | None = None,
+    within: Within = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = DEFAULT_LIMIT,
+) -> Page[Application]:
+    rows, next_cursor = await recruitment.list_applications(session, ctx, stage=stage, within=within, cursor=cursor, limit=limit)
+    return Page(items=[present_application(a, ctx) for a in rows], next_cursor=next_cursor)
+
+
+@router.get("/due", response_model=Page[RecruitmentDue])
+async def due_applications(
+    session: ReadSessionDep,
+    ctx: ReaderContext,
+    kind: Annotated[
+        RecruitmentDueKind,
+        Query(
+            description="talk: no talk a month after applying; review: activists not reviewed for the policy's months; "
+            "probation_ending: probation ends within the policy's days (or has ended); approval: no approval "
+            "the policy's months after the branch meeting"
+        ),
+    ],
+    as_of: Annotated[date | None, Query(description="The day the clocks are read on (default today)")] = None,
+    within: Within = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = DEFAULT_LIMIT,
+) -> Page[RecruitmentDue]:
+    """The pipeline's work lists; `as_of` moves 'today'."""
+    due, next_cursor = await recruitment.due_applications(
+        session, ctx, kind, as_of=as_of or ctx.today, within=within, cursor=cursor, limit=limit
+    )
+    items = [
+        RecruitmentDue(application=present_application(a, ctx), kind=kind, since=since, due_on=due_on) for a, since, due_on in due
+    ]
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@router.get("/stats", response_model=RecruitStats)
+async def recruit_stats(
+    session: ReadSessionDep,
+    ctx: ReaderContext,
+    group_by: RecruitStatsDimension,
+    year_from: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    year_to: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    within: Within = None,
+) -> RecruitStats:
+    """Recruits per year of their branch meeting by age band (age at the meeting), education, sex or occupation."""
+    return await recruitment.recruit_stats(session, ctx, group_by=group_by, year_from=year_from, year_to=year_to, within=within)
+
+
+@router.get("/applications/{application_id}", response_model=Application)
+async def get_application(application_id: uuid.UUID, session: ReadSessionDep, ctx: ReaderContext) -> Application:
+    return present_application(await recruitment.get_application(session, ctx, application_id), ctx)
+
+
+@router.get("/applications/{application_id}/steps", response_model=list[RecruitmentStepOut])
+async def list_steps(application_id: uuid.UUID, session: ReadSessionDep, ctx: ReaderContext) -> list[RecruitmentStepOut]:
+    """Every dated step, with its deciding body and documents, in order."""
+    return [RecruitmentStepOut.model_validate(s) for s in await recruitment.steps(session, ctx, application_id)]
+
+
+@router.post("/applications/{application_id}/steps", response_model=Application)
+async def add_step(
+    application_id: uuid.UUID, step: RecruitmentStepCreate, session: WriteSessionDep, ctx: WriterContext
+) -> Application:
+    """The next step, by `kind`: talk, activist, review, development_target, admission (the branch
+    meeting), approval (makes the member record), extension, full, cancelled. A step out of order,
+    too early or breaking a rule is a 422 and nothing is written."""
+    return present_application(await recruitment.add_step(session, ctx, application_id, step), ctx)
