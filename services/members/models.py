@@ -15,6 +15,8 @@ from services.members.settings import SCHEMA
 
 # The closed states as SQL, for the partial unique index on the ID number (rules.CLOSED_STATES).
 _OPEN_RECORD = text("state NOT IN ('left', 'deceased', 'transferred_out')")
+# Applications still on the way (recruitment.CLOSED_STAGES are full and cancelled).
+_OPEN_APPLICATION = text("stage NOT IN ('full', 'cancelled')")
 
 
 def _now() -> datetime:
@@ -181,7 +183,17 @@ class Application(Base):
     probationary (the member record is made) → full; each step is a `RecruitmentStep`."""
 
     __tablename__ = "applications"
-    __table_args__ = (Index("ix_members_applications_org_stage", "org_id", "stage"),)
+    __table_args__ = (
+        Index("ix_members_applications_org_stage", "org_id", "stage"),
+        # One open application per person (by the keyed hash of the ID number), even under concurrency.
+        Index(
+            "uq_members_applications_open_id_number",
+            "id_number_index",
+            unique=True,
+            postgresql_where=_OPEN_APPLICATION,
+            sqlite_where=_OPEN_APPLICATION,
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     org_id: Mapped[uuid.UUID] = mapped_column(Uuid)
@@ -191,7 +203,7 @@ class Application(Base):
     ethnicity: Mapped[str | None] = mapped_column(String(32))
     # Encrypted and indexed exactly as the member record's (kit.crypto.FieldCipher).
     id_number_cipher: Mapped[bytes] = mapped_column(LargeBinary)
-    id_number_index: Mapped[str] = mapped_column(String(64), index=True)
+    id_number_index: Mapped[str] = mapped_column(String(64))
     phone_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
     phone_index: Mapped[str | None] = mapped_column(String(64))
     birth_date: Mapped[date] = mapped_column(Date)

@@ -439,3 +439,23 @@ class TestAccess:
         kind = await pipe.step(TALK | {"kind": "promote"})
 
         assert (extra.status_code, kind.status_code) == (422, 422)
+
+
+class TestOnePersonOnce:
+    async def test_a_second_open_application_or_one_for_a_member_is_409(self, pipe: Pipeline) -> None:
+        await pipe.start()
+        again = application_body(
+            pipe.branch, id_number=pipe.app["id_number"], birth_date=pipe.app["birth_date"], sex=pipe.app["sex"]
+        )
+        member = (await pipe.client.get(f"/api/v1/members/{pipe.full_ids[0]}", headers=pipe.tokens.headers())).json()
+        of_member = application_body(
+            pipe.branch, id_number=member["id_number"], birth_date=member["birth_date"], sex=member["sex"]
+        )
+
+        second = await pipe.client.post(API, json=again, headers=pipe.tokens.headers())
+        members_own = await pipe.client.post(API, json=of_member, headers=pipe.tokens.headers())
+
+        assert (second.status_code, members_own.status_code) == (409, 409)
+        assert second.json()["type"] == "/problems/duplicate-application"
+        listed = await pipe.client.get(API, params={"within": pipe.branch}, headers=pipe.tokens.headers())
+        assert [a["id"] for a in listed.json()["items"]] == [pipe.app["id"]]

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Select, and_, case, cast, extract, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.outbox import record_event
@@ -142,7 +143,10 @@ async def create_application(session: AsyncSession, ctx: Context, data: Applicat
         version=1,
     )
     session.add(application)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError:  # a concurrent request filed the same person first (the partial unique index)
+        raise Conflict("This person has an open application", slug="duplicate-application") from None
     await _record_step(
         session,
         ctx,

@@ -1,8 +1,8 @@
 """recruitment pipeline and dues ledger
 
-Revision ID: acb60bea64f3
+Revision ID: d2ad761af9aa
 Revises: 762c8c48332b
-Create Date: 2026-11-27 00:04:54.517558
+Create Date: 2026-11-27 00:16:29.954283
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "acb60bea64f3"
+revision: str = "d2ad761af9aa"
 down_revision: str | None = "762c8c48332b"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -57,8 +57,14 @@ def upgrade() -> None:
         schema="members",
     )
     with op.batch_alter_table("applications", schema="members") as batch_op:
-        batch_op.create_index(batch_op.f("ix_members_applications_id_number_index"), ["id_number_index"], unique=False)
         batch_op.create_index("ix_members_applications_org_stage", ["org_id", "stage"], unique=False)
+        batch_op.create_index(
+            "uq_members_applications_open_id_number",
+            ["id_number_index"],
+            unique=True,
+            postgresql_where=sa.text("stage NOT IN ('full', 'cancelled')"),
+            sqlite_where=sa.text("stage NOT IN ('full', 'cancelled')"),
+        )
 
     op.create_table(
         "dues",
@@ -126,8 +132,12 @@ def downgrade() -> None:
 
     op.drop_table("dues", schema="members")
     with op.batch_alter_table("applications", schema="members") as batch_op:
+        batch_op.drop_index(
+            "uq_members_applications_open_id_number",
+            postgresql_where=sa.text("stage NOT IN ('full', 'cancelled')"),
+            sqlite_where=sa.text("stage NOT IN ('full', 'cancelled')"),
+        )
         batch_op.drop_index("ix_members_applications_org_stage")
-        batch_op.drop_index(batch_op.f("ix_members_applications_id_number_index"))
 
     op.drop_table("applications", schema="members")
     # ### end Alembic commands ###
