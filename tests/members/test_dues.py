@@ -10,9 +10,11 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from services.members.app import create_app as create_members
+from services.members.settings import MembersSettings
 from tests.builders import member_body
 from tests.members.conftest import OrgReplica
-from tests.support import Tokens
+from tests.support import SuiteDatabase, Tokens, in_process
 
 
 async def member(client: httpx.AsyncClient, tokens: Tokens, org_id: str, **body: Any) -> str:
@@ -278,3 +280,23 @@ class TestAccess:
         )
 
         assert (read.status_code, write.status_code, viewer.status_code) == (404, 404, 403)
+
+
+class TestPolicy:
+    async def test_the_province_sets_the_farmers_amount_by_configuration(
+        self, test_db: SuiteDatabase, tokens: Tokens, replica: OrgReplica, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("MEMBERS_POLICY__DUES_FARMER_FEN", "50")
+        settings = MembersSettings(
+            data_dir=test_db.data_dir, database_url=test_db.urls["members"], json_logs=False, consume_feeds=False
+        )
+        tree = await replica.tree()
+        async with in_process(create_members(settings)) as client:
+            ledger = Ledger(client, tokens)
+            mid = await member(client, tokens, tree["branch"]["id"])
+
+            response = await ledger.assess(mid, "2026-01", category="farmer", base_fen=None)
+            policy = await client.get("/policy", headers=tokens.headers("viewer"))
+
+        assert (response.status_code, response.json()["due_fen"]) == (201, 50)
+        assert policy.json()["dues_farmer_fen"] == 50
