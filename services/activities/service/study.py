@@ -167,7 +167,7 @@ async def decide_record(session: AsyncSession, caller: Caller, record_id: uuid.U
     """Approve or reject a pending record (an admin whose scope holds the member's organization)."""
     record = await get_record(session, caller, record_id, for_update=True)
     if record.status != StudyRecordStatus.pending.value:
-        raise Conflict(f"The record is already {record.status}", slug="study-record-decided", status=record.status)
+        raise Conflict(f"The record is already {record.status}", slug="study-record-decided", decided=record.status)
     record.status = data.status.value
     record.decided_by = caller.subject
     record.decided_at = datetime.now(UTC)
