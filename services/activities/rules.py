@@ -1,6 +1,7 @@
 """Pure rules of activity logging (no I/O), and the policy holding every number they use."""
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -257,7 +258,7 @@ def owed_months(as_of: date, joined_on: date | None) -> list[int]:
     return list(range(start_month, months_over(as_of) + 1))
 
 
-def team_months(year: int, months: list[int], positions: list[tuple[date, date | None]]) -> set[int]:
+def team_months(year: int, months: list[int], positions: Sequence[tuple[date, date | None]]) -> set[int]:
     """Which of `months` the member held a team position on any day of (positions: since, until)."""
     held: set[int] = set()
     for month in months:

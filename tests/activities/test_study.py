@@ -61,7 +61,7 @@ async def position(
     replicas: Replicas, *, org_id: str, member_id: str, role: str, since: str = "2024-01-01", until: str | None = None
 ) -> None:
     """A team position as the orgs feed announces it (orgs' `position.created`)."""
-    payload = {
+    payload: dict[str, Any] = {
         "id": str(uuid.uuid4()),
         "org_id": org_id,
         "member_id": member_id,
@@ -268,9 +268,7 @@ class TestDayLimit:
         member = await study_member(replicas, org_id=tree["branch"])
         admin = tokens.headers("org_admin")
         record = (await self_study(activities_client, admin, member, hours="20")).json()
-        await activities_client.post(
-            f"/api/v1/study/records/{record['id']}/decision", json={"status": "rejected"}, headers=admin
-        )
+        await activities_client.post(f"/api/v1/study/records/{record['id']}/decision", json={"status": "rejected"}, headers=admin)
 
         assert (await self_study(activities_client, admin, member, hours="10")).status_code == 201
 
@@ -281,7 +279,9 @@ class TestDayLimit:
         member = await study_member(replicas, org_id=tree["branch"])
         admin = tokens.headers("org_admin")
         training = await create_activity(activities_client, admin, org_id=tree["branch"], type="training", starts_at=TRAINING_DAY)
-        sheet = await attend(activities_client, admin, training["id"], [{"member_id": member, "status": "present", "hours": "10"}])
+        sheet = await attend(
+            activities_client, admin, training["id"], [{"member_id": member, "status": "present", "hours": "10"}]
+        )
 
         over = await self_study(activities_client, admin, member, on="2026-03-10", hours="14.5")
 
@@ -391,7 +391,9 @@ class TestHoursFromActivities:
             delivery = await create_activity(
                 activities_client, admin, org_id=tree["branch"], type="home_study_delivery", served_member_id=member
             )
-            sheet = await attend(activities_client, admin, delivery["id"], [{"member_id": member, "status": "present", "hours": "2"}])
+            sheet = await attend(
+                activities_client, admin, delivery["id"], [{"member_id": member, "status": "present", "hours": "2"}]
+            )
             assert sheet.status_code == 200, sheet.text
             hours[member] = (await standing(activities_client, admin, member))["home_study_hours"]
 
@@ -503,7 +505,9 @@ class TestRequirement:
             "19.00",
             2,
         )
-        by_org = {o["org_id"]: (o["members"], o["hours"], o["required"], o["shortfall"], o["below"]) for o in body["organizations"]}
+        by_org = {
+            o["org_id"]: (o["members"], o["hours"], o["required"], o["shortfall"], o["below"]) for o in body["organizations"]
+        }
         assert by_org == {
             tree["community"]: (1, "0.00", "14.00", "14.00", 1),
             tree["branch"]: (2, "12.00", "16.00", "5.00", 1),
@@ -542,7 +546,9 @@ async def strict_client(test_db: SuiteDatabase) -> AsyncIterator[httpx.AsyncClie
 
 
 class TestPolicy:
-    async def test_the_numbers_are_the_policys(self, strict_client: httpx.AsyncClient, tokens: Tokens, replicas: Replicas) -> None:
+    async def test_the_numbers_are_the_policys(
+        self, strict_client: httpx.AsyncClient, tokens: Tokens, replicas: Replicas
+    ) -> None:
         tree = await replicas.tree()
         member = await study_member(replicas, org_id=tree["branch"])
         admin = tokens.headers("org_admin")
