@@ -330,6 +330,29 @@ class TestDayLimit:
         assert over.status_code == 422, over.text
         assert (await standing(activities_client, admin, member))["activity_hours"] == "12.00"
 
+    async def test_moving_an_activity_onto_a_full_day_is_refused(
+        self, activities_client: httpx.AsyncClient, tokens: Tokens, replicas: Replicas
+    ) -> None:
+        tree = await replicas.tree()
+        member = await study_member(replicas, org_id=tree["branch"])
+        admin = tokens.headers("org_admin")
+        training = await create_activity(activities_client, admin, org_id=tree["branch"], type="training", starts_at=TRAINING_DAY)
+        await attend(activities_client, admin, training["id"], [{"member_id": member, "status": "present", "hours": "6"}])
+        await self_study(activities_client, admin, member, on="2026-03-11", hours="20")
+
+        same_day = await activities_client.patch(
+            f"/api/v1/activities/{training['id']}", json={"starts_at": "2026-03-10T14:00:00+08:00"}, headers=admin
+        )
+        onto_full = await activities_client.patch(
+            f"/api/v1/activities/{training['id']}", json={"starts_at": "2026-03-11T09:00:00+08:00"}, headers=admin
+        )
+
+        assert same_day.status_code == 200, same_day.text
+        assert onto_full.status_code == 422, onto_full.text
+        assert onto_full.json()["errors"][0]["field"] == "starts_at"
+        read = await activities_client.get(f"/api/v1/activities/{training['id']}", headers=admin)
+        assert read.json()["starts_on"] == "2026-03-10"
+
 
 class TestHoursFromActivities:
     async def test_present_attendees_of_held_study_activities_get_the_hours(

@@ -78,6 +78,19 @@ async def check_day_limit(
             raise invalid(items[-1].field, error, slug="too-many-hours-in-a-day")
 
 
+async def check_moved_attendance(session: AsyncSession, activity_id: uuid.UUID, new_day: date, policy: ActivitiesPolicy) -> None:
+    """An activity moved to `new_day` takes its attendees' hours there: refused if a day overflows."""
+    rows = await session.execute(
+        select(Attendance.member_id, Attendance.hours).where(
+            Attendance.activity_id == activity_id,
+            Attendance.status == AttendanceStatus.present.value,
+            Attendance.hours.is_not(None),
+        )
+    )
+    entries = [DayHours("starts_at", member_id, new_day, hours) for member_id, hours in rows if hours is not None]
+    await check_day_limit(session, entries, policy, replacing_activity_id=activity_id)
+
+
 async def _held_day_hours(
     session: AsyncSession, keys: list[tuple[uuid.UUID, date]], replacing_activity_id: uuid.UUID | None
 ) -> dict[tuple[uuid.UUID, date], Decimal]:
