@@ -47,6 +47,7 @@ ROUTES: dict[str, str] = {
     "evaluations": "activities",
     "reviews": "activities",
     "compliance": "activities",
+    "study": "activities",
 }
 
 _HOP_BY_HOP = frozenset(

@@ -4,7 +4,7 @@ from fastapi import FastAPI
 
 from services.activities.events import apply_member_event, apply_org_event
 from services.activities.models import consumer_cursors, outbox
-from services.activities.routes import activities, catalog, compliance, contacts, evaluations
+from services.activities.routes import activities, catalog, compliance, contacts, evaluations, study
 from services.activities.schemas import ENUM_LABELS
 from services.activities.settings import CLIENT_ID, SCHEMA, ActivitiesSettings
 from services.kit.app import create_app as create_process_app
@@ -40,6 +40,7 @@ def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
             contacts.router,
             compliance.router,
             evaluations.router,
+            study.router,
             feed_router(outbox),
             policy_router(settings.policy),
             labels_router(ENUM_LABELS),

@@ -1,15 +1,26 @@
-"""What this service does with other services' events: replicas of the org tree and the members."""
+"""What this service does with other services' events: replicas of the org tree, the teams and the members."""
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.activities.models import member_replica, org_replica
+from services.activities.models import member_replica, org_replica, position_replica
 from services.kit.consumer import Apply
 from services.kit.outbox import FeedEvent
 from services.kit.replica import snapshot_applier
 
 # The orgs service's `org.*` events carry each organization's whole state (id, parent_id,
 # path, version, name, kind, tier, status, community_id): held as it comes, newest version wins.
-apply_org_event = snapshot_applier(org_replica, "org.")
+_hold_org = snapshot_applier(org_replica, "org.")
+# `position.*` events on the same feed carry a position's whole state (id, version, org_id,
+# member_id, role, since, until, ...): the teams, for the study hours team members owe.
+_hold_position = snapshot_applier(position_replica, "position.")
+
+
+async def _apply_orgs_feed_event(session: AsyncSession, event: FeedEvent) -> None:
+    await _hold_org(session, event)
+    await _hold_position(session, event)
+
+
+apply_org_event: Apply = _apply_orgs_feed_event
 
 _hold_member = snapshot_applier(member_replica, "member.")
 
@@ -26,5 +37,5 @@ async def _apply_member_event(session: AsyncSession, event: FeedEvent) -> None:
 
 
 # The members service's `member.*` events (contracts.md): the member snapshot without ID number
-# or phone; `green_channel` is derived here so the work list is a plain filter.
+# or phone, with birth_date and joined_on); `green_channel` is derived here so the work list is a plain filter.
 apply_member_event: Apply = _apply_member_event

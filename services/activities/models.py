@@ -135,6 +135,29 @@ class Contact(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
+class StudyRecord(Base):
+    """A member's self-study (自學): its hours count once an admin of the member's organization approves it."""
+
+    __tablename__ = "study_records"
+    # The day limit and the yearly tallies read one member's days from this index.
+    __table_args__ = (Index("ix_study_records_member_id_studied_on", "member_id", "studied_on"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    # The member's organization when recorded: whose admins may approve it, and the scope it is seen in.
+    org_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    studied_on: Mapped[date] = mapped_column(Date)
+    hours: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    title: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending")
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_note: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 class Exemption(Base):
     """An organization excused from expecting a type of activity for a time (compliance)."""
 
@@ -219,8 +242,25 @@ member_replica = Table(
     Column("state", String(32), nullable=False),
     Column("whereabouts", String(32), nullable=True),
     Column("care_programs", JSON, nullable=False),
+    # Study hours: the months owed start when the member joined; elderly members' home study counts.
+    # Null only on rows held before these columns existed, until the feed's replay fills them.
+    Column("birth_date", Date, nullable=True),
+    Column("joined_on", Date, nullable=True),
     # Derived from care_programs on apply, so the work list is a plain indexed filter.
     Column("green_channel", Boolean, nullable=False),
+)
+# The teams (班子) as the orgs service publishes them in its `position.*` events: who owes the
+# higher yearly study hours of community secretaries and team members.
+position_replica = Table(
+    "position_replica",
+    Base.metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("org_id", Uuid, nullable=False, index=True),
+    Column("member_id", Uuid, nullable=False, index=True),
+    Column("role", String(32), nullable=False),
+    Column("since", Date, nullable=False),
+    Column("until", Date, nullable=True),
 )
 outbox = outbox_table(Base.metadata)
 consumer_cursors = cursor_table(Base.metadata)

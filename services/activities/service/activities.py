@@ -12,6 +12,7 @@ from services.activities.models import Activity, ActivityType, Attendance, Venue
 from services.activities.rules import ActivitiesPolicy
 from services.activities.schemas import ActivityCreate, ActivitySnapshot, ActivityStatus, ActivityUpdate
 from services.activities.service.common import in_scope, invalid, referenced_member, referenced_org
+from services.activities.service.study import check_moved_attendance
 from services.kit.auth import Caller
 from services.kit.outbox import record_event
 from services.kit.pagination import keyset_page, page_of
@@ -156,6 +157,8 @@ async def update_activity(
         if reason:
             raise invalid("status", reason, slug="invalid-status-change")
     await _check_references(session, caller, {**current, **changes}, policy)
+    if "starts_at" in changes:
+        await check_moved_attendance(session, activity.id, rules.local_day(changes["starts_at"], policy.timezone), policy)
     old_status = activity.status
     for key, value in _stored(changes).items():
         setattr(activity, key, value)

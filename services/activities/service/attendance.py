@@ -12,6 +12,7 @@ from services.activities.rules import ActivitiesPolicy
 from services.activities.schemas import ActivityStatus, AttendanceChange, AttendanceCreate, AttendanceSheet, AttendanceStatus
 from services.activities.service.activities import get_activity
 from services.activities.service.common import invalid
+from services.activities.service.study import DayHours, check_day_limit
 from services.kit.auth import Caller
 from services.kit.problems import Conflict, NotFound
 
@@ -47,6 +48,17 @@ async def record_attendance(
             raise invalid(f"{field}.reason", "an excused absence needs a reason", slug="reason-required")
         if record.hours is not None and record.hours > policy.max_hours_per_attendance:
             raise invalid(f"{field}.hours", f"at most {policy.max_hours_per_attendance} hours", slug="too-many-hours")
+    hours = [_hours_of(activity, r.status, r.hours, policy) for r in data.records]
+    if activity.starts_on is not None:
+        await check_day_limit(
+            session,
+            (
+                DayHours(f"records.{index}.hours", r.member_id, activity.starts_on, h)
+                for index, (r, h) in enumerate(zip(data.records, hours, strict=True))
+                if h is not None and r.status is AttendanceStatus.present
+            ),
+            policy,
+        )
     already = set(
         await session.scalars(
             select(Attendance.member_id).where(Attendance.activity_id == activity.id, Attendance.member_id.in_(seen))
@@ -68,14 +80,22 @@ async def record_attendance(
             member_id=r.member_id,
             status=r.status.value,
             reason=r.reason,
-            hours=r.hours,
+            hours=h,
             guest=r.guest,
             starts_on=activity.starts_on,
         )
-        for r in data.records
+        for r, h in zip(data.records, hours, strict=True)
     )
     await session.flush()
     return await sheet_of(session, activity)
+
+
+def _hours_of(activity: Activity, status: AttendanceStatus, hours: Decimal | None, policy: ActivitiesPolicy) -> Decimal | None:
+    """The recorded hours; a present attendee of a study activity without them gets its length."""
+    study_types = (*policy.study_types, *policy.home_study_types)
+    if hours is None and status is AttendanceStatus.present and activity.type in study_types:
+        return rules.activity_study_hours(activity.starts_at, activity.ends_at, policy)
+    return hours
 
 
 async def change_attendance(
@@ -102,6 +122,11 @@ async def change_attendance(
     hours = changes.get("hours")
     if hours is not None and hours > policy.max_hours_per_attendance:
         raise invalid("hours", f"at most {policy.max_hours_per_attendance} hours", slug="too-many-hours")
+    new_hours = hours if "hours" in changes else record.hours
+    if status is AttendanceStatus.present and new_hours is not None and activity.starts_on is not None:
+        await check_day_limit(
+            session, [DayHours("hours", member_id, activity.starts_on, new_hours)], policy, replacing_activity_id=activity.id
+        )
     record.status = status.value
     record.reason = reason
     if "hours" in changes:

@@ -1,0 +1,389 @@
+"""Study hours (黨員教育): self-study records and their approval, the hours-in-a-day limit, and each
+member's hours of the year so far against the requirement (per member, per organization, work list).
+
+Hours come from three places: the attendance hours of present attendees of held study activities
+(the policy's study types), home-delivered study (counted only for elderly and needy members) and
+approved self-study. Tallies are aggregate queries inside this schema; the requirement of each
+member (months owed, months on a community team) is worked out by the pure rules.
+"""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.activities import rules
+from services.activities.models import Activity, Attendance, StudyRecord, member_replica, org_replica, position_replica
+from services.activities.rules import ActivitiesPolicy
+from services.activities.schemas import (
+    ActivityStatus,
+    AttendanceStatus,
+    MemberStudy,
+    OrgStudy,
+    StudyDecision,
+    StudyRecordCreate,
+    StudyRecordStatus,
+    StudySummary,
+)
+from services.activities.service.common import in_scope, invalid, scope_root
+from services.kit.auth import Caller
+from services.kit.pagination import decode_cursor, encode_cursor, keyset_page, page_of
+from services.kit.problems import Conflict, NotFound
+from services.kit.tree import subtree_of, within_node
+
+ZERO = Decimal(0)
+
+
+# ---------------------------------------------------------------- the day limit
+
+
+@dataclass(frozen=True)
+class DayHours:
+    """Hours about to be written for one member on one day, and the request field they came from."""
+
+    field: str
+    member_id: uuid.UUID
+    day: date
+    hours: Decimal
+
+
+async def check_day_limit(
+    session: AsyncSession,
+    entries: Iterable[DayHours],
+    policy: ActivitiesPolicy,
+    *,
+    replacing_activity_id: uuid.UUID | None = None,
+) -> None:
+    """Refuse (422, nothing written) hours that would take a member over the day's limit, counting
+    what is held for that day: present attendance hours of activities not cancelled, and self-study
+    not rejected. `replacing_activity_id`: that activity's held hours are being replaced."""
+    wanted: dict[tuple[uuid.UUID, date], list[DayHours]] = defaultdict(list)
+    for entry in entries:
+        if entry.hours > 0:
+            wanted[(entry.member_id, entry.day)].append(entry)
+    if not wanted:
+        return
+    held = await _held_day_hours(session, list(wanted), replacing_activity_id)
+    for key, items in wanted.items():
+        already = held.get(key, ZERO)
+        adding = sum((i.hours for i in items), ZERO)
+        error = rules.day_hours_error(already.quantize(rules.HOURS), adding, policy)
+        if error:
+            raise invalid(items[-1].field, error, slug="too-many-hours-in-a-day")
+
+
+async def check_moved_attendance(session: AsyncSession, activity_id: uuid.UUID, new_day: date, policy: ActivitiesPolicy) -> None:
+    """An activity moved to `new_day` takes its attendees' hours there: refused if a day overflows."""
+    rows = await session.execute(
+        select(Attendance.member_id, Attendance.hours).where(
+            Attendance.activity_id == activity_id,
+            Attendance.status == AttendanceStatus.present.value,
+            Attendance.hours.is_not(None),
+        )
+    )
+    entries = [DayHours("starts_at", member_id, new_day, hours) for member_id, hours in rows if hours is not None]
+    await check_day_limit(session, entries, policy, replacing_activity_id=activity_id)
+
+
+async def _held_day_hours(
+    session: AsyncSession, keys: list[tuple[uuid.UUID, date]], replacing_activity_id: uuid.UUID | None
+) -> dict[tuple[uuid.UUID, date], Decimal]:
+    members = {m for m, _ in keys}
+    days = {d for _, d in keys}
+    attended = (
+        select(Attendance.member_id, Attendance.starts_on, func.sum(Attendance.hours))
+        .join(Activity, Activity.id == Attendance.activity_id)
+        .where(
+            Attendance.member_id.in_(members),
+            Attendance.starts_on.in_(days),
+            Attendance.status == AttendanceStatus.present.value,
+            Attendance.hours.is_not(None),
+            Activity.status != ActivityStatus.cancelled.value,
+        )
+        .group_by(Attendance.member_id, Attendance.starts_on)
+    )
+    if replacing_activity_id is not None:
+        attended = attended.where(Attendance.activity_id != replacing_activity_id)
+    studied = (
+        select(StudyRecord.member_id, StudyRecord.studied_on, func.sum(StudyRecord.hours))
+        .where(
+            StudyRecord.member_id.in_(members),
+            StudyRecord.studied_on.in_(days),
+            StudyRecord.status != StudyRecordStatus.rejected.value,
+        )
+        .group_by(StudyRecord.member_id, StudyRecord.studied_on)
+    )
+    held: dict[tuple[uuid.UUID, date], Decimal] = defaultdict(lambda: ZERO)
+    rows = [*(await session.execute(attended)).all(), *(await session.execute(studied)).all()]
+    for member_id, day, hours in rows:
+        if day is not None:
+            held[(member_id, day)] += Decimal(str(hours or 0))
+    return held
+
+
+# ---------------------------------------------------------------- self-study records
+
+
+async def _member_in_scope(session: AsyncSession, caller: Caller, member_id: uuid.UUID, *, for_update: bool = False) -> Any:
+    stmt = (
+        select(member_replica)
+        .join(org_replica, org_replica.c.id == member_replica.c.org_id)
+        .where(member_replica.c.id == member_id, in_scope(caller))
+    )
+    if for_update:
+        # Serializes one member's writes, so two records of one day cannot both pass the day limit.
+        stmt = stmt.with_for_update(of=member_replica)
+    return (await session.execute(stmt)).first()
+
+
+async def create_record(session: AsyncSession, caller: Caller, data: StudyRecordCreate, policy: ActivitiesPolicy) -> StudyRecord:
+    member = await _member_in_scope(session, caller, data.member_id, for_update=True)
+    if member is None:
+        raise invalid("member_id", "unknown member", slug="unknown-member", detail="The member does not exist")
+    if member.state not in policy.study_member_states:
+        raise invalid("member_id", f"the member's state is {member.state}", slug="member-not-studying")
+    if data.studied_on > rules.local_day(datetime.now(UTC), policy.timezone):
+        raise invalid("studied_on", "a day still to come", slug="future-study")
+    await check_day_limit(session, [DayHours("hours", member.id, data.studied_on, data.hours)], policy)
+    record = StudyRecord(
+        **data.model_dump(),
+        org_id=member.org_id,
+        status=StudyRecordStatus.pending.value,
+        recorded_by=caller.subject,
+    )
+    session.add(record)
+    await session.flush()
+    return record
+
+
+async def get_record(session: AsyncSession, caller: Caller, record_id: uuid.UUID, *, for_update: bool = False) -> StudyRecord:
+    stmt = (
+        select(StudyRecord)
+        .join(org_replica, org_replica.c.id == StudyRecord.org_id)
+        .where(StudyRecord.id == record_id, in_scope(caller))
+    )
+    if for_update:
+        stmt = stmt.with_for_update(of=StudyRecord)
+    record = (await session.execute(stmt)).scalar_one_or_none()
+    if record is None:
+        raise NotFound("Study record", record_id)
+    return record
+
+
+async def decide_record(session: AsyncSession, caller: Caller, record_id: uuid.UUID, data: StudyDecision) -> StudyRecord:
+    """Approve or reject a pending record (an admin whose scope holds the member's organization)."""
+    record = await get_record(session, caller, record_id, for_update=True)
+    if record.status != StudyRecordStatus.pending.value:
+        raise Conflict(f"The record is already {record.status}", slug="study-record-decided", decided=record.status)
+    record.status = data.status.value
+    record.decided_by = caller.subject
+    record.decided_at = datetime.now(UTC)
+    record.decision_note = data.note
+    await session.flush()
+    return record
+
+
+async def list_records(
+    session: AsyncSession,
+    caller: Caller,
+    *,
+    within: uuid.UUID | None,
+    member_id: uuid.UUID | None,
+    status: StudyRecordStatus | None,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[StudyRecord], str | None]:
+    stmt = select(StudyRecord).join(org_replica, org_replica.c.id == StudyRecord.org_id).where(in_scope(caller))
+    if within is not None:
+        stmt = stmt.where(within_node(within, org_replica.c.path, org_replica.c.id, org_replica.c.path))
+    if member_id is not None:
+        stmt = stmt.where(StudyRecord.member_id == member_id)
+    if status is not None:
+        stmt = stmt.where(StudyRecord.status == status.value)
+    rows = (await session.execute(keyset_page(stmt, [StudyRecord.studied_on, StudyRecord.id], cursor, limit))).scalars().all()
+    return page_of(rows, limit, lambda r: [r.studied_on, r.id])
+
+
+# ---------------------------------------------------------------- standings
+
+
+async def _standings(session: AsyncSession, members: Select[Any], as_of: date, policy: ActivitiesPolicy) -> list[MemberStudy]:
+    """Each member of `members` (a select of member replica columns) with hours against requirement."""
+    year_start = date(as_of.year, 1, 1)
+    rows = (await session.execute(members.order_by(member_replica.c.id))).all()
+    if not rows:
+        return []
+    ids = select(members.subquery().c.id)
+
+    def attended(types: tuple[str, ...]) -> Any:
+        return (
+            select(Attendance.member_id, func.sum(Attendance.hours))
+            .join(Activity, Activity.id == Attendance.activity_id)
+            .where(
+                Attendance.member_id.in_(ids),
+                Attendance.status == AttendanceStatus.present.value,
+                Attendance.starts_on >= year_start,
+                Attendance.starts_on <= as_of,
+                Activity.status == ActivityStatus.held.value,
+                Activity.type.in_(types),
+            )
+            .group_by(Attendance.member_id)
+        )
+
+    studied = (
+        select(StudyRecord.member_id, func.sum(StudyRecord.hours))
+        .where(
+            StudyRecord.member_id.in_(ids),
+            StudyRecord.status == StudyRecordStatus.approved.value,
+            StudyRecord.studied_on >= year_start,
+            StudyRecord.studied_on <= as_of,
+        )
+        .group_by(StudyRecord.member_id)
+    )
+    activity_hours = await _sums(session, attended(policy.study_types))
+    home_hours = await _sums(session, attended(policy.home_study_types))
+    self_hours = await _sums(session, studied)
+    positions: dict[uuid.UUID, list[tuple[date, date | None]]] = defaultdict(list)
+    team_rows = await session.execute(
+        select(position_replica.c.member_id, position_replica.c.since, position_replica.c.until)
+        .join(org_replica, org_replica.c.id == position_replica.c.org_id)
+        .where(
+            position_replica.c.member_id.in_(ids),
+            position_replica.c.role.in_(policy.team_roles),
+            org_replica.c.tier.in_(policy.team_tiers),
+            position_replica.c.since <= as_of,
+            or_(position_replica.c.until.is_(None), position_replica.c.until >= year_start),
+        )
+    )
+    for member_id, since, until in team_rows:
+        positions[member_id].append((since, until))
+    out = []
+    for row in rows:
+        months = rules.owed_months(as_of, row.joined_on)
+        team = rules.team_months(as_of.year, months, positions.get(row.id, []))
+        home_counts = rules.home_study_counts(
+            green_channel=bool(row.green_channel), birth_date=row.birth_date, on=as_of, policy=policy
+        )
+        activity = activity_hours.get(row.id, ZERO)
+        home = home_hours.get(row.id, ZERO) if home_counts else ZERO
+        own = self_hours.get(row.id, ZERO)
+        hours = (activity + home + own).quantize(rules.HOURS)
+        required = rules.required_hours(months, team, policy)
+        out.append(
+            MemberStudy(
+                member_id=row.id,
+                name=row.name,
+                org_id=row.org_id,
+                year=as_of.year,
+                as_of=as_of,
+                months_owed=len(months),
+                team_months=len(team),
+                activity_hours=activity.quantize(rules.HOURS),
+                home_study_hours=home.quantize(rules.HOURS),
+                self_study_hours=own.quantize(rules.HOURS),
+                hours=hours,
+                required=required,
+                shortfall=rules.shortfall(hours, required),
+            )
+        )
+    return out
+
+
+async def _sums(session: AsyncSession, stmt: Any) -> dict[uuid.UUID, Decimal]:
+    # SQLite sums NUMERIC as floats: through str, so 2.5 + 0.1 does not become 2.6000000000000001.
+    return {member_id: Decimal(str(total or 0)) for member_id, total in (await session.execute(stmt)).all()}
+
+
+def _members(policy: ActivitiesPolicy, *, owing_only: bool = True) -> Select[Any]:
+    stmt = select(
+        member_replica.c.id,
+        member_replica.c.name,
+        member_replica.c.org_id,
+        member_replica.c.joined_on,
+        member_replica.c.birth_date,
+        member_replica.c.green_channel,
+    ).join(org_replica, org_replica.c.id == member_replica.c.org_id)
+    return stmt.where(member_replica.c.state.in_(policy.study_member_states)) if owing_only else stmt
+
+
+async def member_standing(
+    session: AsyncSession, caller: Caller, member_id: uuid.UUID, as_of: date, policy: ActivitiesPolicy
+) -> MemberStudy:
+    """One member's hours of the year so far (a member outside the caller's scope is a 404)."""
+    stmt = _members(policy, owing_only=False).where(member_replica.c.id == member_id, in_scope(caller))
+    standings = await _standings(session, stmt, as_of, policy)
+    if not standings:
+        raise NotFound("Member", member_id)
+    return standings[0]
+
+
+async def summary(
+    session: AsyncSession, caller: Caller, within: uuid.UUID, as_of: date, policy: ActivitiesPolicy
+) -> StudySummary:
+    """Per organization of the subtree (those with members): hours, requirement and shortfall so far."""
+    root = await scope_root(session, caller, within)
+    standings = await _standings(session, _members(policy).where(subtree_of(org_replica.c.path, root.path)), as_of, policy)
+    by_org: dict[uuid.UUID, list[MemberStudy]] = defaultdict(list)
+    for standing in standings:
+        if standing.org_id is not None:
+            by_org[standing.org_id].append(standing)
+    orgs = (
+        await session.execute(
+            select(org_replica.c.id, org_replica.c.name)
+            .where(subtree_of(org_replica.c.path, root.path), org_replica.c.id.in_(list(by_org)))
+            .order_by(org_replica.c.path)
+        )
+    ).all()
+    organizations = [_org_totals(org_id, name, by_org[org_id]) for org_id, name in orgs]
+    totals = _org_totals(within, str(root.name), standings)
+    return StudySummary(
+        within=within,
+        year=as_of.year,
+        as_of=as_of,
+        members=totals.members,
+        hours=totals.hours,
+        required=totals.required,
+        shortfall=totals.shortfall,
+        below=totals.below,
+        organizations=organizations,
+    )
+
+
+def _org_totals(org_id: uuid.UUID, name: str, standings: list[MemberStudy]) -> OrgStudy:
+    return OrgStudy(
+        org_id=org_id,
+        name=name,
+        members=len(standings),
+        hours=sum((s.hours for s in standings), ZERO),
+        required=sum((s.required for s in standings), ZERO),
+        shortfall=sum((s.shortfall for s in standings), ZERO),
+        below=sum(1 for s in standings if s.shortfall > 0),
+    )
+
+
+async def below_requirement(
+    session: AsyncSession,
+    caller: Caller,
+    within: uuid.UUID,
+    *,
+    as_of: date,
+    policy: ActivitiesPolicy,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[MemberStudy], str | None]:
+    """Members of the subtree whose hours so far are below what they owe so far, by member id."""
+    root = await scope_root(session, caller, within)
+    stmt = _members(policy).where(subtree_of(org_replica.c.path, root.path))
+    if cursor:
+        (after,) = decode_cursor(cursor, [member_replica.c.id])
+        stmt = stmt.where(member_replica.c.id > after)
+    below = [s for s in await _standings(session, stmt, as_of, policy) if s.shortfall > 0]
+    items = below[:limit]
+    next_cursor = encode_cursor([items[-1].member_id]) if len(below) > limit else None
+    return items, next_cursor
