@@ -35,8 +35,8 @@ async def diagnose(
 ) -> Diagnostics:
     as_of = as_of or today()
     root = await get_visible(session, caller, org_id)
-    in_subtree = subtree_of(Organization.path, root.path)
-    orgs = list((await session.execute(select(Organization).where(in_subtree).order_by(Organization.path))).scalars())
+    in_subtree = subtree_of(Organization.tree_key, root.tree_key)
+    orgs = list((await session.execute(select(Organization).where(in_subtree).order_by(Organization.tree_key))).scalars())
     paths = {org.id: org.path for org in orgs}
     totals = subtree_totals(paths, await member_counts(members, list(paths)))
 

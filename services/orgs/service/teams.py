@@ -93,7 +93,7 @@ async def terms_due(
         .where(in_scope(caller), Organization.status == "active", Term.ends_on <= horizon)
     )
     if within is not None:
-        stmt = stmt.where(within_node(within, Organization.path, Organization.id, Organization.path))
+        stmt = stmt.where(within_node(within, Organization.tree_key, Organization.id, Organization.tree_key))
     if due == "overdue":
         stmt = stmt.where(Term.ends_on < as_of)
     elif due == "ending_soon":
@@ -107,7 +107,7 @@ async def terms_due(
 
 async def _full_members(members: PeerClient, session: AsyncSession, org: Organization) -> int:
     rows = (
-        await session.execute(select(Organization.id, Organization.path).where(subtree_of(Organization.path, org.path)))
+        await session.execute(select(Organization.id, Organization.path).where(subtree_of(Organization.tree_key, org.tree_key)))
     ).all()
     paths = {row.id: row.path for row in rows}
     counts = await member_counts(members, list(paths))

@@ -143,7 +143,7 @@ async def create_zone(session: AsyncSession, caller: Caller, data: ZoneCreate) -
 def _org_rows_within(caller: Caller, within: uuid.UUID | None, org_column: ColumnLike) -> ColumnElement[bool]:
     condition = select(Organization.id).where(in_scope(caller))
     if within is not None:
-        condition = condition.where(within_node(within, Organization.path, Organization.id, Organization.path))
+        condition = condition.where(within_node(within, Organization.tree_key, Organization.id, Organization.tree_key))
     return org_column.in_(condition)
 
 
