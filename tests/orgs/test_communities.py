@@ -171,7 +171,7 @@ class TestLeadingGoose:
         await add_position(
             orgs_api, admin, org_id=org_id, member_id=young_graduate, concurrent_posts=["residents_committee_director"]
         )
-        await add_position(orgs_api, admin, org_id=org_id, member_id=older, role="organization_member")
+        await add_position(orgs_api, admin, org_id=org_id, member_id=older, role="deputy_secretary")
 
         response = await orgs_api.get(
             f"/api/v1/communities/{tree['community']['id']}/leading-goose", params={"as_of": "2026-11-26"}, headers=admin

@@ -36,8 +36,13 @@ async def build_problem_tree(client: httpx.AsyncClient, admin: dict[str, str], s
     await add_position(
         client, admin, org_id=b["id"], member_id=stub.new_member(), concurrent_posts=["residents_committee_director"]
     )
-    await add_position(client, admin, org_id=b["id"], member_id=stub.new_member(), role="organization_member")
-    await add_position(client, admin, org_id=b["id"], member_id=stub.new_member(), role="propaganda_member")
+    # A committee of 3 where one is required: its two committee members join together.
+    committee = [
+        {"member_id": stub.new_member(), "role": role, "since": "2024-01-01"}
+        for role in ("organization_member", "propaganda_member")
+    ]
+    response = await client.post(f"/api/v1/orgs/{b['id']}/positions/batch", json={"positions": committee}, headers=admin)
+    assert response.status_code == 201, response.text
     assert (await add_term(client, admin, org_id=b["id"], started_on="2024-01-01")).status_code == 201
     cadre = {"name": "後備", "birth_date": "1996-01-01", "education": "college", "since": "2025-01-01"}
     response = await client.post(f"/api/v1/communities/{community_b['id']}/reserve-cadres", json=cadre, headers=admin)

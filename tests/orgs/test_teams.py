@@ -108,8 +108,10 @@ class TestTermsDue:
     async def test_a_newer_term_replaces_the_overdue_one(self, orgs_api: httpx.AsyncClient, tokens: Tokens) -> None:
         admin = tokens.headers("org_admin")
         tree = await create_community_tree(orgs_api, admin)
-        await add_term(orgs_api, admin, org_id=tree["party_org"]["id"], number=1, started_on="2016-06-01")
-        await add_term(orgs_api, admin, org_id=tree["party_org"]["id"], number=2, started_on="2026-06-01")
+        # Term 1 ends (as planned) on 2025-06-01, overdue by the date asked; term 2 is elected a year late.
+        first = await add_term(orgs_api, admin, org_id=tree["party_org"]["id"], number=1, started_on="2020-06-01")
+        second = await add_term(orgs_api, admin, org_id=tree["party_org"]["id"], number=2, started_on="2026-06-01")
+        assert (first.status_code, second.status_code) == (201, 201), second.text
 
         response = await orgs_api.get(
             "/api/v1/terms", params={"within": tree["county"]["id"], "as_of": "2026-11-26"}, headers=admin
@@ -191,6 +193,9 @@ class TestPositions:
             expect=422,
         )
         members_stub.set_count(tree["inner"]["id"], members=3, full=3)  # now 7
+        # A committee has at least 3 people: the secretary and deputy come first.
+        for role in ("secretary", "deputy_secretary"):
+            await add_position(orgs_api, admin, org_id=tree["party_org"]["id"], member_id=members_stub.new_member(), role=role)
         allowed = await add_position(
             orgs_api, admin, org_id=tree["party_org"]["id"], member_id=members_stub.new_member(), role="organization_member"
         )

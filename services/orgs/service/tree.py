@@ -287,6 +287,8 @@ async def merge_org(
     await session.flush()
     await org_changed(session, caller, org, change="merged", before=before, event="org.merged")
     target_before = snapshot(target)
+    if org.tier == OrgTier.community:
+        await _hand_over_community(session, caller, org, target)
     for child in children:
         await session.refresh(child)
         child.version += 1
@@ -305,6 +307,22 @@ async def merge_org(
     )
     await session.flush()
     return org
+
+
+async def _hand_over_community(session: AsyncSession, caller: Caller, org: Organization, target: Organization) -> None:
+    """A merged community organization is no longer its community's top one. The survivor takes
+    over when it leads no community of its own; else the community is left without one (its
+    members and branches are the survivor's now)."""
+    community = await session.scalar(select(Community).where(Community.party_org_id == org.id).with_for_update())
+    if community is None:
+        return
+    leads_one = await session.scalar(select(Community.id).where(Community.party_org_id == target.id))
+    community.party_org_id = None if leads_one else target.id
+    community.version += 1
+    await session.flush()
+    await community_event(session, "community.updated", community)
+    if not leads_one:
+        await reassign_community(session, caller, target.path, community.id, community.setting)
 
 
 async def _merged_key(
