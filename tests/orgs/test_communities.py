@@ -218,9 +218,14 @@ class TestMergedTopOrganization:
         assert (took_over["community_id"], took_over["setting"]) == (tree["community"]["id"], "rural")
         inner = (await orgs_api.get(f"/api/v1/orgs/{tree['inner']['id']}", headers=admin)).json()
         assert (inner["parent_id"], inner["community_id"]) == (survivor["id"], tree["community"]["id"])
-        events = await events_of(orgs_api, tokens.headers("service", scopes=("events:read",)), tree["community"]["id"])
+        feed = tokens.headers("service", scopes=("events:read",))
+        events = await events_of(orgs_api, feed, tree["community"]["id"])
         assert events[-1]["type"] == "community.updated"
         assert events[-1]["payload"]["party_org_id"] == survivor["id"]
+        inner_events = await events_of(orgs_api, feed, tree["inner"]["id"])
+        assert all(e["payload"]["parent_id"] == survivor["id"] for e in inner_events[1:])
+        survivor_path = (await events_of(orgs_api, feed, survivor["id"]))[-1]["payload"]["path"]
+        assert inner_events[-1]["payload"]["path"].startswith(survivor_path)
 
     async def test_a_survivor_leading_its_own_community_leaves_the_other_without_one(
         self, orgs_api: httpx.AsyncClient, tokens: Tokens

@@ -288,6 +288,8 @@ async def merge_org(
     await org_changed(session, caller, org, change="merged", before=before, event="org.merged")
     target_before = snapshot(target)
     if org.tier == OrgTier.community:
+        for child in children:
+            await session.refresh(child)  # re-pathed by the UPDATE: the hand-over's events carry their new state
         await _hand_over_community(session, caller, org, target)
     for child in children:
         await session.refresh(child)
