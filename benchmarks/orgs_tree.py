@@ -7,16 +7,21 @@ here), with the orgs service's own migrations, six levels shaped like the nation
 province's 159,111. Rows are made server-side (`INSERT … SELECT generate_series`), one level
 per statement.
 
-Measured (median and p95 over random nodes, warm cache):
-- the service's subtree query for a county (all its rows, the statement `list_orgs` issues
-  without its page limit), and one page of 200 through `service.list_orgs`;
-- `count(*)` of a province's subtree (the materialized-path range, an index-only scan);
+Measured (median and p95 over random nodes, warm cache), with the heap in the order the levels
+were made (a county's rows scattered over the whole table):
+- the service's subtree listing for a county (all its rows: the statement `list_orgs` issues,
+  without its page limit: the listing's columns, ranged and ordered by the compact tree key, an
+  index-only scan of the covering index), and one page of 200 through `service.list_orgs`;
+  for comparison the former statement (every column, ranged by the kit path);
+- `count(*)` of a province's subtree (`service.count_subtree`: a range of the narrow key index),
+  and for comparison the same count over the path index;
 - moving a township (106 organizations) to another county through `service.move_org`: the
   descendants are re-pathed by one UPDATE (the statement count is checked), plus the moved
   node, its history row and its event.
 
     .venv/bin/python -m benchmarks.orgs_tree            # the full 5M tree (~5 minutes here)
     .venv/bin/python -m benchmarks.orgs_tree --scale 0.05
+    .venv/bin/python -m benchmarks.orgs_tree --cluster   # also measure again after CLUSTER
 """
 
 import argparse
@@ -38,7 +43,9 @@ from sqlalchemy import event
 
 from services.kit.auth import Caller
 from services.kit.db import Database
+from services.kit.tree import KEY_ALPHABET, KEY_WIDTH
 from services.orgs import service
+from services.orgs.models import LISTING_COLUMNS
 from services.orgs.schemas import OrgMove
 
 ADMIN_DSN = os.environ.get("BENCH_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -56,6 +63,13 @@ LEVELS = [
 ]
 
 
+def sql_code(ordinal: str) -> str:
+    """SQL for kit.tree.ordinal_code of an integer expression."""
+    base = len(KEY_ALPHABET)
+    digits = [f"substr('{KEY_ALPHABET}', (({ordinal}) / {base**k}) % {base} + 1, 1)" for k in reversed(range(KEY_WIDTH))]
+    return " || ".join(digits)
+
+
 async def build(dsn: str, scale: float) -> dict[str, int]:
     """Create the levels; returns the row count per level. `scale` thins the widest level."""
     connection = await asyncpg.connect(dsn)
@@ -64,22 +78,27 @@ async def build(dsn: str, scale: float) -> dict[str, int]:
         await connection.execute("SET search_path = orgs")
         await connection.execute("CREATE TEMP TABLE level_of (id uuid PRIMARY KEY, level text)")
         previous: str | None = None
-        for label, tier, kind, fanout in LEVELS:
+        for index, (label, tier, kind, fanout) in enumerate(LEVELS):
             width = max(1, round(fanout * scale)) if label == "province" else fanout
+            children = LEVELS[index + 1][3] if index + 1 < len(LEVELS) else 0
             started = time.perf_counter()
             parents = (
-                "(SELECT NULL::uuid AS id, '/'::text AS path)"
+                "(SELECT NULL::uuid AS id, '/'::text AS path, ''::text AS tree_key)"
                 if previous is None
-                else f"(SELECT o.id, o.path FROM organizations o JOIN level_of l ON l.id = o.id AND l.level = '{previous}')"
+                else "(SELECT o.id, o.path, o.tree_key FROM organizations o "
+                f"JOIN level_of l ON l.id = o.id AND l.level = '{previous}')"
             )
+            # The i-th child of its parent gets the parent's key and the code of i, as create_org does.
             status = await connection.execute(
                 f"""
                 WITH made AS (
-                    INSERT INTO organizations (id, name, kind, tier, parent_id, status, path, version, created_at, updated_at)
+                    INSERT INTO organizations (id, name, kind, tier, parent_id, status, path, tree_key, children_made,
+                                               version, created_at, updated_at)
                     SELECT n.id, '{label} ' || n.i, '{kind}', '{tier}', n.parent_id, 'active',
-                           n.parent_path || replace(n.id::text, '-', '') || '/', 1, now(), now()
+                           n.parent_path || replace(n.id::text, '-', '') || '/', n.parent_key || {sql_code("n.i")},
+                           {children}, 1, now(), now()
                     FROM (
-                        SELECT gen_random_uuid() AS id, p.id AS parent_id, p.path AS parent_path, g.i
+                        SELECT gen_random_uuid() AS id, p.id AS parent_id, p.path AS parent_path, p.tree_key AS parent_key, g.i
                         FROM {parents} p, generate_series(1, {width}) AS g(i)
                     ) n
                     RETURNING id
@@ -115,52 +134,82 @@ async def timed(fn: Callable[[], Awaitable[Any]], runs: int) -> tuple[float, flo
     return statistics.median(samples), samples[int(len(samples) * 0.95) - 1], result
 
 
+async def server_ms(connection: asyncpg.Connection, sql: str, argument: Any) -> tuple[float, int]:
+    """Execution time on the server (EXPLAIN ANALYZE) and the heap pages an index-only scan visited."""
+    plan = json.loads(await connection.fetchval("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, argument))[0]
+    fetches, stack = 0, [plan["Plan"]]
+    while stack:
+        node = stack.pop()
+        fetches += int(node.get("Heap Fetches", 0))
+        stack += node.get("Plans", [])
+    return float(plan["Execution Time"]), fetches
+
+
 async def measure(dsn: str, sqlalchemy_url: str, *, moves: bool) -> dict[str, str]:
     figures: dict[str, str] = {}
     connection = await asyncpg.connect(dsn)
     await connection.execute("SET search_path = orgs")
     rng = random.Random(7)
-    counties = [r["path"] for r in await connection.fetch("SELECT path FROM bench_nodes WHERE level = 'county'")]
-    provinces = [r["path"] for r in await connection.fetch("SELECT path FROM bench_nodes WHERE level = 'province'")]
+    counties = [r["id"] for r in await connection.fetch("SELECT id FROM bench_nodes WHERE level = 'county'")]
+    provinces = [r["id"] for r in await connection.fetch("SELECT id FROM bench_nodes WHERE level = 'province'")]
     townships = [r["id"] for r in await connection.fetch("SELECT id FROM bench_nodes WHERE level = 'township'")]
-    county_ids = {r["path"]: r["id"] for r in await connection.fetch("SELECT id, path FROM bench_nodes WHERE level = 'county'")}
+    paths = {r["id"]: r["path"] for r in await connection.fetch("SELECT id, path FROM bench_nodes")}
 
-    subtree_sql = "SELECT * FROM organizations WHERE path >= $1 AND path < $1 || '~' ORDER BY path"
-    listing = await connection.prepare(subtree_sql)
-    narrow = await connection.prepare(
-        "SELECT id, parent_id, name, code, kind, tier, status FROM organizations "
-        "WHERE path >= $1 AND path < $1 || '~' ORDER BY path"
+    # What service.list_orgs issues (without its page limit) and service.count_subtree counts.
+    root_key = "(SELECT tree_key FROM organizations WHERE id = $1)"
+    listing_sql = (
+        f"SELECT {', '.join(LISTING_COLUMNS)}, tree_key FROM organizations "
+        f"WHERE tree_key >= {root_key} AND tree_key < {root_key} || '~' ORDER BY tree_key"
     )
-    count = await connection.prepare("SELECT count(*) FROM organizations WHERE path >= $1 AND path < $1 || '~'")
+    count_sql = f"SELECT count(*) FROM organizations WHERE tree_key >= {root_key} AND tree_key < {root_key} || '~'"
+    # The statements before the compact key, for comparison.
+    path_listing_sql = "SELECT * FROM organizations WHERE path >= $1 AND path < $1 || '~' ORDER BY path"
+    path_count_sql = "SELECT count(*) FROM organizations WHERE path >= $1 AND path < $1 || '~'"
+    listing = await connection.prepare(listing_sql)
+    count = await connection.prepare(count_sql)
+    path_count = await connection.prepare(path_count_sql)
 
     sample_counties = [rng.choice(counties) for _ in range(300)]
-    it = iter(sample_counties)
-    median, p95, rows = await timed(lambda: listing.fetch(next(it)), 290)
-    figures["county subtree, all columns, fetched by the client"] = (
-        f"median {median:.2f} ms, p95 {p95:.2f} ms, {len(rows):,} rows"
+    server, fetched = [], 0
+    for county in sample_counties[:100]:
+        elapsed, heap = await server_ms(connection, listing_sql, county)
+        server.append(elapsed)
+        fetched += heap
+    server.sort()
+    figures["county subtree listing, server execution (EXPLAIN ANALYZE)"] = (
+        f"median {statistics.median(server):.2f} ms, p95 {server[94]:.2f} ms, heap fetches {fetched / 100:.0f} per listing"
     )
     it = iter(sample_counties)
-    median, p95, rows = await timed(lambda: narrow.fetch(next(it)), 290)
-    figures["county subtree, the listing's columns, fetched by the client"] = f"median {median:.2f} ms, p95 {p95:.2f} ms"
+    median, p95, rows = await timed(lambda: listing.fetch(next(it)), 290)
+    figures["county subtree listing, fetched by the client (asyncpg)"] = (
+        f"median {median:.2f} ms, p95 {p95:.2f} ms, {len(rows):,} rows"
+    )
     server = []
-    for path in sample_counties[:100]:
-        plan = await connection.fetchval("EXPLAIN (ANALYZE, FORMAT JSON) " + subtree_sql.replace("$1", f"'{path}'"))
-        server.append(json.loads(plan)[0]["Execution Time"])
+    for county in sample_counties[:100]:
+        server.append((await server_ms(connection, path_listing_sql, paths[county]))[0])
     server.sort()
-    figures["county subtree, server execution (EXPLAIN ANALYZE)"] = (
+    figures["(before) county subtree, every column by the path, server execution"] = (
         f"median {statistics.median(server):.2f} ms, p95 {server[94]:.2f} ms"
     )
 
     sample_provinces = [rng.choice(provinces) for _ in range(60)]
     it = iter(sample_provinces)
     median, p95, total = await timed(lambda: count.fetchval(next(it)), 50)
-    figures["province subtree count"] = f"median {median:.2f} ms, p95 {p95:.2f} ms, {total:,} organizations"
+    figures["province subtree count (tree key)"] = f"median {median:.2f} ms, p95 {p95:.2f} ms, {total:,} organizations"
+    it = iter(sample_provinces)
+    median, p95, total = await timed(lambda: path_count.fetchval(paths[next(it)]), 50)
+    figures["(before) province subtree count (path)"] = f"median {median:.2f} ms, p95 {p95:.2f} ms"
+    sizes = await connection.fetch(
+        "SELECT c.relname, pg_relation_size(c.oid) AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'orgs' AND c.relname IN ('organizations', 'uq_organizations_path', 'uq_organizations_tree_key', "
+        "'ix_organizations_listing') ORDER BY c.relname"
+    )
+    figures["sizes"] = ", ".join(f"{r['relname']} {r['bytes'] / 2**20:,.0f} MB" for r in sizes)
 
     db = Database(sqlalchemy_url, "orgs", pool_size=2)
     caller = Caller(subject="benchmark", kind="user", roles=frozenset({"org_admin"}))
     try:
-        county_uuid = [county_ids[p] for p in sample_counties]
-        it_ids = iter(county_uuid)
+        it_ids = iter(sample_counties)
 
         async def page() -> int:
             async with db.read_sessions() as session:
@@ -178,27 +227,23 @@ async def measure(dsn: str, sqlalchemy_url: str, *, moves: bool) -> dict[str, st
             statements.append(statement)
 
         event.listen(db.engine.sync_engine, "before_cursor_execute", count_statements)
-        moves = []
+        took: list[float] = []
         for township_id in rng.sample(townships, 20):
             current = await connection.fetchval("SELECT parent_id FROM organizations WHERE id = $1", township_id)
-            target = rng.choice([c for c in county_ids.values() if c != current])
+            target = rng.choice([c for c in counties if c != current])
             statements.clear()
             started = time.perf_counter()
             async with db.write_sessions() as session:
                 await service.move_org(session, caller, township_id, OrgMove(parent_id=target))
                 await session.commit()
-            moves.append((time.perf_counter() - started) * 1000)
+            took.append((time.perf_counter() - started) * 1000)
             repaths = [s for s in statements if s.lstrip().upper().startswith("UPDATE") and "substr" in s.lower()]
             assert len(repaths) == 1, statements
         event.remove(db.engine.sync_engine, "before_cursor_execute", count_statements)
-        moves.sort()
-        size = await connection.fetchval(
-            "SELECT count(*) FROM organizations WHERE path >= (SELECT path FROM organizations WHERE id = $1) "
-            "AND path < (SELECT path FROM organizations WHERE id = $1) || '~'",
-            township_id,
-        )
+        took.sort()
+        size = await count.fetchval(township_id)
         figures["move a township (service.move_org, whole transaction)"] = (
-            f"median {statistics.median(moves):.1f} ms, max {moves[-1]:.1f} ms, {size} organizations re-pathed by one UPDATE"
+            f"median {statistics.median(took):.1f} ms, max {took[-1]:.1f} ms, {size} organizations re-pathed by one UPDATE"
         )
     finally:
         await db.dispose()
@@ -223,7 +268,7 @@ def migrate(sqlalchemy_url: str) -> None:
     subprocess.run([sys.executable, "-m", "alembic", "-n", "orgs", "upgrade", "head"], cwd=ROOT, env=env, check=True)
 
 
-async def main(scale: float, keep: bool) -> None:
+async def main(scale: float, keep: bool, clustered: bool) -> None:
     database = f"dangjian_bench_orgs_{uuid.uuid4().hex[:6]}"
     admin = await asyncpg.connect(ADMIN_DSN)
     await admin.execute(f'CREATE DATABASE "{database}"')
@@ -237,12 +282,14 @@ async def main(scale: float, keep: bool) -> None:
         counts = await build(dsn, scale)
         print(f"built {sum(counts.values()):,} organizations in {time.perf_counter() - started:.0f} s")
         print("-- heap in the order the levels were made (a county's rows scattered over the table):")
-        for name, value in (await measure(dsn, sqlalchemy_url, moves=False)).items():
-            print(f"{name}: {value}")
+        for name, value in (await measure(dsn, sqlalchemy_url, moves=True)).items():
+            print(f"{name}: {value}", flush=True)
+        if not clustered:
+            return
         started = time.perf_counter()
         await cluster(dsn)
         print(f"-- heap in tree order (CLUSTER on the path index, {time.perf_counter() - started:.0f} s):")
-        for name, value in (await measure(dsn, sqlalchemy_url, moves=True)).items():
+        for name, value in (await measure(dsn, sqlalchemy_url, moves=False)).items():
             print(f"{name}: {value}")
     finally:
         if not keep:
@@ -255,5 +302,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="share of the 32 provinces to build (1.0: ~5M organizations)")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--cluster", action="store_true", help="measure again after CLUSTER on the path index")
     args = parser.parse_args()
-    asyncio.run(main(args.scale, args.keep))
+    asyncio.run(main(args.scale, args.keep, args.cluster))

@@ -4,8 +4,16 @@ A node's path is its ancestors' ids and its own, each as 32 hex digits, `/`-sepa
 `/<root>/<child>/`. The subtree of a node with path `p` is `p <= path < p + "~"` (`~` sorts
 after every hex digit and `/`). On PostgreSQL the column is collated "C" so that a plain b-tree
 serves that range (measured: 0.37 ms for a county subtree of a 5.2M-node tree).
+
+A tree's owner may keep, beside the path, a compact ordering key: a fixed-width code per level
+(`KEY_WIDTH` characters of `KEY_ALPHABET`, the node's ordinal among its parent's children), so
+a node of depth 6 has a 24-character key instead of a 198-character path. It orders and ranges
+like the path (a subtree is `key <= k < key + "~"`; fixed width means no separator is needed),
+but its entries are an eighth of the size: a subtree count reads an eighth of the index. Keys
+are local to the owner; the path stays the one format other services receive.
 """
 
+import string
 from typing import Any
 from uuid import UUID
 
@@ -19,9 +27,42 @@ ColumnLike = ColumnElement[Any] | QueryableAttribute[Any]
 PATH_MAX_LENGTH = 33 * 16 + 1
 _UPPER = "~"
 
+# Digits, then upper, then lower case: ASCII order, so the "C" collation sorts codes by ordinal.
+KEY_ALPHABET = string.digits + string.ascii_uppercase + string.ascii_lowercase
+KEY_WIDTH = 4
+KEY_MAX_ORDINAL = len(KEY_ALPHABET) ** KEY_WIDTH - 1
+KEY_MAX_LENGTH = KEY_WIDTH * 16
+
 
 def path_type() -> TypeEngine[str]:
     return String(PATH_MAX_LENGTH).with_variant(String(PATH_MAX_LENGTH, collation="C"), "postgresql")
+
+
+def key_type() -> TypeEngine[str]:
+    return String(KEY_MAX_LENGTH).with_variant(String(KEY_MAX_LENGTH, collation="C"), "postgresql")
+
+
+def ordinal_code(ordinal: int) -> str:
+    """The fixed-width code of the `ordinal`-th child (1-based); codes sort as their ordinals."""
+    if not 1 <= ordinal <= KEY_MAX_ORDINAL:
+        raise ValueError(f"a parent has at most {KEY_MAX_ORDINAL} children in a key")
+    digits = []
+    for _ in range(KEY_WIDTH):
+        ordinal, digit = divmod(ordinal, len(KEY_ALPHABET))
+        digits.append(KEY_ALPHABET[digit])
+    return "".join(reversed(digits))
+
+
+def code_ordinal(code: str) -> int:
+    """The ordinal of a key's last level (the inverse of `ordinal_code`)."""
+    ordinal = 0
+    for char in code[-KEY_WIDTH:]:
+        ordinal = ordinal * len(KEY_ALPHABET) + KEY_ALPHABET.index(char)
+    return ordinal
+
+
+def child_key(parent_key: str | None, ordinal: int) -> str:
+    return (parent_key or "") + ordinal_code(ordinal)
 
 
 def child_path(parent_path: str | None, node_id: UUID) -> str:

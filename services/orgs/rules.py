@@ -110,10 +110,30 @@ def expected_form(members: int, full_members: int, policy: OrgsPolicy) -> OrgKin
     return OrgKind.branch
 
 
+def committee_by_approval(members: int, policy: OrgsPolicy) -> bool:
+    """Whether a village (community) organization may be a committee only with the county's approval:
+    from `committee_with_approval_members` up to the size where a committee is the rule."""
+    return policy.committee_with_approval_members <= members <= policy.committee_above_members
+
+
 def form_matches(kind: OrgKind, members: int, full_members: int, policy: OrgsPolicy) -> bool:
     expected = expected_form(members, full_members, policy)
     # A joint branch is a branch too: several small units may share one even with 3 full members.
-    return kind == expected or (kind is OrgKind.joint_branch and expected is OrgKind.branch)
+    if kind == expected or (kind is OrgKind.joint_branch and expected is OrgKind.branch):
+        return True
+    return kind is OrgKind.committee and committee_by_approval(members, policy)
+
+
+def needs_representatives_congress(members: int, policy: OrgsPolicy) -> bool:
+    """From this many members a village committee may hold a members' representative congress."""
+    return members >= policy.representatives_congress_members
+
+
+def joint_branch_units_error(units_after: int, policy: OrgsPolicy) -> str | None:
+    """A joint branch joins at most `joint_branch_max_units` units."""
+    if units_after > policy.joint_branch_max_units:
+        return f"a joint branch joins at most {policy.joint_branch_max_units} units ({units_after} with this one)"
+    return None
 
 
 def term_years(tier: OrgTier, kind: OrgKind, policy: OrgsPolicy) -> int:
@@ -185,6 +205,17 @@ def election_date_error(elected_on: date | None, started_on: date) -> str | None
     return None
 
 
+def election_timing_error(held_on: date, previous_planned_end: date, policy: OrgsPolicy) -> str | None:
+    """An election is held at the planned end of the previous term, at most
+    `election_max_offset_years` early or late (中辦 2018 任期意見)."""
+    off = policy.election_max_offset_years
+    if held_on < add_years(previous_planned_end, -off):
+        return f"more than {off} year(s) before the previous term's planned end ({previous_planned_end})"
+    if held_on > add_years(previous_planned_end, off):
+        return f"more than {off} year(s) after the previous term's planned end ({previous_planned_end})"
+    return None
+
+
 def overlaps(since_a: date, until_a: date | None, since_b: date, until_b: date | None) -> bool:
     """Whether two date ranges share a day (an open end runs forever; `until` is the last day)."""
     return (until_b is None or since_a <= until_b) and (until_a is None or since_b <= until_a)
@@ -218,6 +249,41 @@ def position_error(
     if role in TEAM_ROLES and team_size_after > policy.committee_max_size:
         return f"a committee has at most {policy.committee_max_size} people"
     return None
+
+
+def committee_required(full_members: int, policy: OrgsPolicy) -> bool:
+    return full_members >= policy.branch_committee_min_full_members
+
+
+def committee_too_small_error(
+    role: Role, *, full_members: int, team_size_after: int, adding: bool, team_size_before: int, policy: OrgsPolicy
+) -> str | None:
+    """Where a committee is required, it has at least `committee_min_size` people.
+
+    Adding a committee role must leave a committee of that size (add the secretary and deputy
+    first, or the whole committee at once); ending a position must not take a team of that size
+    below it (add the successor first).
+    """
+    if not committee_required(full_members, policy):
+        return None
+    if adding:
+        if role in COMMITTEE_ROLES and team_size_after < policy.committee_min_size:
+            return (
+                f"a committee has at least {policy.committee_min_size} people ({team_size_after} with this one): "
+                "add the secretary and deputy first, or the whole committee at once"
+            )
+        return None
+    if team_size_before >= policy.committee_min_size > team_size_after:
+        return (
+            f"with {full_members} full members the organization needs a committee of at least {policy.committee_min_size}; "
+            f"ending this leaves {team_size_after}: add the successor first"
+        )
+    return None
+
+
+def committee_above_usual_size(team_size: int, policy: OrgsPolicy) -> bool:
+    """Between the usual largest committee and the largest allowed: allowed, but worth a look."""
+    return policy.committee_usual_max_size < team_size <= policy.committee_max_size
 
 
 def team_too_small(team_size: int, org_members: int, policy: OrgsPolicy) -> bool:

@@ -139,6 +139,9 @@ class DiagnosticRule(StrEnum):
     term_ending_soon = "term_ending_soon"
     branch_too_large = "branch_too_large"
     no_reserve_cadres = "no_reserve_cadres"
+    committee_above_usual_size = "committee_above_usual_size"
+    representatives_congress = "representatives_congress"
+    joint_branch_too_many_units = "joint_branch_too_many_units"
 
 
 def _labels(hant: str, hans: str) -> dict[str, str]:
@@ -250,6 +253,9 @@ ENUM_LABELS: dict[str, dict[str, dict[str, str]]] = {
         "term_ending_soon": _labels("任期即將屆滿", "任期即将届满"),
         "branch_too_large": _labels("支部黨員超過50名", "支部党员超过50名"),
         "no_reserve_cadres": _labels("無後備幹部", "无后备干部"),
+        "committee_above_usual_size": _labels("委員會超過一般人數", "委员会超过一般人数"),
+        "representatives_congress": _labels("可召開黨員代表大會", "可召开党员代表大会"),
+        "joint_branch_too_many_units": _labels("聯合黨支部單位過多", "联合党支部单位过多"),
     },
 }
 
@@ -498,6 +504,12 @@ class PositionCreate(InputSchema):
     def _range(self) -> "PositionCreate":
         _check_range(self.since, self.until, "until")
         return self
+
+
+class PositionBatch(InputSchema):
+    """Several positions added together (all or none), e.g. a whole committee at once."""
+
+    positions: list[PositionCreate] = Field(min_length=1, max_length=50)
 
 
 class PositionUpdate(InputSchema):

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import Column, DateTime, MetaData, Table, Uuid
 
 from services.kit.pagination import InvalidCursor, decode_cursor, encode_cursor, page_of
-from services.kit.tree import child_path, depth, is_within
+from services.kit.tree import KEY_MAX_ORDINAL, KEY_WIDTH, child_key, child_path, code_ordinal, depth, is_within, ordinal_code
 
 _table = Table("t", MetaData(), Column("at", DateTime(timezone=True)), Column("id", Uuid))
 
@@ -41,3 +41,17 @@ def test_paths_nest_and_sort_by_subtree() -> None:
     assert not is_within(other_p, root_path)
     assert depth(grand_p) == 3
     assert root_path < child_p < grand_p < root_path + "~"
+
+
+def test_compact_keys_sort_as_their_ordinals_and_nest_without_separators() -> None:
+    codes = [ordinal_code(n) for n in (1, 9, 10, 61, 62, 63, 3843, 3844, KEY_MAX_ORDINAL)]
+
+    assert codes == sorted(codes)  # byte order, as the "C" collation compares
+    assert {len(c) for c in codes} == {KEY_WIDTH}
+    assert [code_ordinal(c) for c in codes] == [1, 9, 10, 61, 62, 63, 3843, 3844, KEY_MAX_ORDINAL]
+    parent = child_key(None, 2)
+    child, sibling_after = child_key(parent, KEY_MAX_ORDINAL), child_key(None, 3)
+    assert parent < child < parent + "~" <= sibling_after
+    for bad in (0, KEY_MAX_ORDINAL + 1):
+        with pytest.raises(ValueError, match="at most"):
+            ordinal_code(bad)

@@ -6,7 +6,7 @@ import uuid
 import httpx
 
 from tests.builders import create_org
-from tests.orgs.builders import add_position, create_community_tree, events_of
+from tests.orgs.builders import add_position, create_community, create_community_tree, events_of
 from tests.orgs.conftest import MembersStub
 from tests.support import Tokens
 
@@ -171,7 +171,7 @@ class TestLeadingGoose:
         await add_position(
             orgs_api, admin, org_id=org_id, member_id=young_graduate, concurrent_posts=["residents_committee_director"]
         )
-        await add_position(orgs_api, admin, org_id=org_id, member_id=older, role="organization_member")
+        await add_position(orgs_api, admin, org_id=org_id, member_id=older, role="deputy_secretary")
 
         response = await orgs_api.get(
             f"/api/v1/communities/{tree['community']['id']}/leading-goose", params={"as_of": "2026-11-26"}, headers=admin
@@ -197,3 +197,52 @@ async def test_moving_the_top_organization_takes_the_community_to_the_new_townsh
     assert moved.status_code == 200
     community = (await orgs_api.get(f"/api/v1/communities/{tree['community']['id']}", headers=admin)).json()
     assert (community["township_org_id"], community["version"]) == (other["id"], 2)
+
+
+class TestMergedTopOrganization:
+    """A community's top organization merged away is no longer its top one."""
+
+    async def test_the_survivor_takes_over_the_community(self, orgs_api: httpx.AsyncClient, tokens: Tokens) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await create_community_tree(orgs_api, admin)
+        survivor = await create_org(orgs_api, admin, tier="community", kind="general_branch", parent_id=tree["township"]["id"])
+
+        response = await orgs_api.post(
+            f"/api/v1/orgs/{tree['party_org']['id']}/merge", json={"into_id": survivor["id"]}, headers=admin
+        )
+
+        assert response.status_code == 200, response.text
+        community = (await orgs_api.get(f"/api/v1/communities/{tree['community']['id']}", headers=admin)).json()
+        assert (community["party_org_id"], community["version"]) == (survivor["id"], 2)
+        took_over = (await orgs_api.get(f"/api/v1/orgs/{survivor['id']}", headers=admin)).json()
+        assert (took_over["community_id"], took_over["setting"]) == (tree["community"]["id"], "rural")
+        inner = (await orgs_api.get(f"/api/v1/orgs/{tree['inner']['id']}", headers=admin)).json()
+        assert (inner["parent_id"], inner["community_id"]) == (survivor["id"], tree["community"]["id"])
+        feed = tokens.headers("service", scopes=("events:read",))
+        events = await events_of(orgs_api, feed, tree["community"]["id"])
+        assert events[-1]["type"] == "community.updated"
+        assert events[-1]["payload"]["party_org_id"] == survivor["id"]
+        inner_events = await events_of(orgs_api, feed, tree["inner"]["id"])
+        assert all(e["payload"]["parent_id"] == survivor["id"] for e in inner_events[1:])
+        survivor_path = (await events_of(orgs_api, feed, survivor["id"]))[-1]["payload"]["path"]
+        assert inner_events[-1]["payload"]["path"].startswith(survivor_path)
+
+    async def test_a_survivor_leading_its_own_community_leaves_the_other_without_one(
+        self, orgs_api: httpx.AsyncClient, tokens: Tokens
+    ) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await create_community_tree(orgs_api, admin)
+        survivor = await create_org(orgs_api, admin, tier="community", kind="general_branch", parent_id=tree["township"]["id"])
+        other = await create_community(
+            orgs_api, admin, township_org_id=tree["township"]["id"], party_org_id=survivor["id"], name="乙社區"
+        )
+
+        response = await orgs_api.post(
+            f"/api/v1/orgs/{tree['party_org']['id']}/merge", json={"into_id": survivor["id"]}, headers=admin
+        )
+
+        assert response.status_code == 200, response.text
+        merged_community = (await orgs_api.get(f"/api/v1/communities/{tree['community']['id']}", headers=admin)).json()
+        assert merged_community["party_org_id"] is None
+        kept = (await orgs_api.get(f"/api/v1/communities/{other['id']}", headers=admin)).json()
+        assert kept["party_org_id"] == survivor["id"]

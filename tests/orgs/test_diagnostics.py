@@ -36,8 +36,13 @@ async def build_problem_tree(client: httpx.AsyncClient, admin: dict[str, str], s
     await add_position(
         client, admin, org_id=b["id"], member_id=stub.new_member(), concurrent_posts=["residents_committee_director"]
     )
-    await add_position(client, admin, org_id=b["id"], member_id=stub.new_member(), role="organization_member")
-    await add_position(client, admin, org_id=b["id"], member_id=stub.new_member(), role="propaganda_member")
+    # A committee of 3 where one is required: its two committee members join together.
+    committee = [
+        {"member_id": stub.new_member(), "role": role, "since": "2024-01-01"}
+        for role in ("organization_member", "propaganda_member")
+    ]
+    response = await client.post(f"/api/v1/orgs/{b['id']}/positions/batch", json={"positions": committee}, headers=admin)
+    assert response.status_code == 201, response.text
     assert (await add_term(client, admin, org_id=b["id"], started_on="2024-01-01")).status_code == 201
     cadre = {"name": "後備", "birth_date": "1996-01-01", "education": "college", "since": "2025-01-01"}
     response = await client.post(f"/api/v1/communities/{community_b['id']}/reserve-cadres", json=cadre, headers=admin)
@@ -143,3 +148,54 @@ class TestDiagnostics:
         response = await orgs_api.get(f"/api/v1/orgs/{tree['a']['id']}/diagnostics", headers=viewer)
 
         assert response.status_code == 404
+
+
+class TestPolicyDiagnostics:
+    """The thresholds that only advise: usual committee size, a members' congress, joint-branch units, approval."""
+
+    async def test_each_is_found_where_it_is(self, test_db: Any, tokens: Tokens, members_stub: MembersStub) -> None:
+        from services.orgs.app import create_app
+        from services.orgs.rules import OrgsPolicy
+        from tests.orgs.conftest import orgs_settings, stubbed_peers
+        from tests.support import in_process
+
+        # The joint branch gets 3 units while 5 are allowed; then the limit is lowered to 2.
+        settings = orgs_settings(test_db, policy=OrgsPolicy(joint_branch_max_units=2))
+        admin = tokens.headers("org_admin")
+        async with in_process(create_app(orgs_settings(test_db), peers=stubbed_peers(settings, members_stub))) as client:
+            county = await create_org(client, admin, tier="county")
+            township = await create_org(client, admin, tier="township", parent_id=county["id"])
+            large = await create_org(client, admin, tier="community", kind="committee", parent_id=township["id"])
+            at_approval = await create_org(client, admin, tier="community", kind="committee", parent_id=township["id"])
+            small = await create_org(client, admin, tier="community", kind="branch", parent_id=township["id"])
+            joint = await create_org(client, admin, tier="unit", kind="joint_branch", parent_id=small["id"])
+            community = await create_community(client, admin, township_org_id=township["id"], party_org_id=small["id"])
+            members_stub.set_count(large["id"], members=620, full=600)
+            members_stub.set_count(at_approval["id"], members=100, full=100)
+            members_stub.set_count(small["id"], members=40, full=40)
+            members_stub.set_count(joint["id"], members=6, full=6)
+            roles = ("secretary", "deputy_secretary", "organization_member", "propaganda_member", "discipline_member")
+            team = [{"member_id": members_stub.new_member(), "role": r, "since": "2024-01-01"} for r in roles]
+            team.append({"member_id": members_stub.new_member(), "role": "committee_member", "since": "2024-01-01"})
+            response = await client.post(f"/api/v1/orgs/{large['id']}/positions/batch", json={"positions": team}, headers=admin)
+            assert response.status_code == 201, response.text
+            for i in range(3):
+                unit = {"community_id": community["id"], "name": f"單位{i}", "category": "other", "party_org_id": joint["id"]}
+                assert (await client.post("/api/v1/units", json=unit, headers=admin)).status_code == 201
+            default = (
+                await client.get(f"/api/v1/orgs/{county['id']}/diagnostics", params={"as_of": AS_OF}, headers=admin)
+            ).json()
+        async with in_process(create_app(settings, peers=stubbed_peers(settings, members_stub))) as client:
+            lowered = (
+                await client.get(f"/api/v1/orgs/{county['id']}/diagnostics", params={"as_of": AS_OF}, headers=admin)
+            ).json()
+
+        rules = found(default)
+        assert rules["committee_above_usual_size"] == {large["id"]}
+        assert rules["representatives_congress"] == {large["id"]}
+        assert "joint_branch_too_many_units" not in rules
+        # A committee of exactly 100 members is allowed with the county's approval: no form mismatch.
+        assert at_approval["id"] not in rules.get("form_mismatch", set())
+        size = next(i for i in default["items"] if i["rule"] == "committee_above_usual_size")
+        assert size["figures"] == {"team_size": 6, "usual_maximum": 5, "maximum": 7}
+        assert found(lowered)["joint_branch_too_many_units"] == {joint["id"]}

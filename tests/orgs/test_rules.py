@@ -230,6 +230,82 @@ class TestLeadingGoose:
         assert rules.age_on(date(1981, 11, 26), date(2026, 11, 26)) == 45
 
 
+class TestCommitteeByApproval:
+    def test_a_committee_of_exactly_100_is_allowed_with_approval_not_a_mismatch(self) -> None:
+        assert rules.expected_form(100, 100, POLICY) is OrgKind.general_branch
+        assert rules.committee_by_approval(100, POLICY)
+        assert rules.form_matches(OrgKind.committee, 100, 100, POLICY)
+        assert not rules.form_matches(OrgKind.committee, 99, 99, POLICY)
+
+    def test_the_approval_threshold_follows_the_policy(self) -> None:
+        policy = OrgsPolicy(committee_with_approval_members=80)
+        assert rules.form_matches(OrgKind.committee, 80, 80, policy)
+        assert not rules.form_matches(OrgKind.committee, 79, 79, policy)
+
+    def test_a_members_congress_from_500(self) -> None:
+        assert rules.needs_representatives_congress(500, POLICY)
+        assert not rules.needs_representatives_congress(499, POLICY)
+        assert rules.needs_representatives_congress(300, OrgsPolicy(representatives_congress_members=300))
+
+
+class TestJointBranch:
+    def test_at_most_five_units(self) -> None:
+        assert rules.joint_branch_units_error(5, POLICY) is None
+        assert "at most 5" in (rules.joint_branch_units_error(6, POLICY) or "")
+        assert rules.joint_branch_units_error(4, OrgsPolicy(joint_branch_max_units=3))
+
+
+class TestElectionTiming:
+    END = date(2026, 3, 1)
+
+    @pytest.mark.parametrize("held_on", [date(2025, 3, 1), date(2026, 3, 1), date(2027, 3, 1)])
+    def test_within_a_year_of_the_planned_end(self, held_on: date) -> None:
+        assert rules.election_timing_error(held_on, self.END, POLICY) is None
+
+    def test_more_than_a_year_early_or_late_is_refused(self) -> None:
+        assert "before" in (rules.election_timing_error(date(2025, 2, 28), self.END, POLICY) or "")
+        assert "after" in (rules.election_timing_error(date(2027, 3, 2), self.END, POLICY) or "")
+
+    def test_the_offset_follows_the_policy(self) -> None:
+        assert rules.election_timing_error(date(2027, 3, 2), self.END, OrgsPolicy(election_max_offset_years=2)) is None
+
+
+class TestCommitteeSize:
+    def check(self, role: Role, *, full: int, after: int, adding: bool, before: int = 0) -> str | None:
+        return rules.committee_too_small_error(
+            role, full_members=full, team_size_after=after, adding=adding, team_size_before=before, policy=POLICY
+        )
+
+    def test_a_committee_role_must_make_a_committee_of_three(self) -> None:
+        assert self.check(Role.organization_member, full=7, after=2, adding=True)
+        assert self.check(Role.organization_member, full=7, after=3, adding=True) is None
+
+    def test_secretary_and_deputy_may_come_first(self) -> None:
+        assert self.check(Role.secretary, full=30, after=1, adding=True) is None
+        assert self.check(Role.deputy_secretary, full=30, after=2, adding=True) is None
+
+    def test_ending_a_position_may_not_take_a_committee_below_three(self) -> None:
+        assert self.check(Role.propaganda_member, full=7, after=2, adding=False, before=3)
+        assert self.check(Role.propaganda_member, full=7, after=3, adding=False, before=4) is None
+
+    def test_where_no_committee_is_required_size_is_free(self) -> None:
+        assert self.check(Role.secretary, full=6, after=1, adding=False, before=3) is None
+
+    def test_the_minimum_follows_the_policy(self) -> None:
+        policy = OrgsPolicy(committee_min_size=4)
+        error = rules.committee_too_small_error(
+            Role.organization_member, full_members=9, team_size_after=3, adding=True, team_size_before=0, policy=policy
+        )
+        assert error is not None
+        assert "at least 4" in error
+
+    def test_above_the_usual_size_is_worth_a_look(self) -> None:
+        assert not rules.committee_above_usual_size(5, POLICY)
+        assert rules.committee_above_usual_size(6, POLICY)
+        assert rules.committee_above_usual_size(7, POLICY)
+        assert not rules.committee_above_usual_size(8, POLICY)
+
+
 def test_no_rule_number_is_a_literal_outside_the_policy() -> None:
     """Numbers in the orgs rules and service come from `OrgsPolicy`; only calendar arithmetic and
     HTTP statuses, tuple indexes and the members service's batch limits (contracts.md) may be written out."""

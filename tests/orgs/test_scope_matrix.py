@@ -112,3 +112,19 @@ async def test_a_scoped_admin_cannot_write_into_another_township(
 
     assert (renamed.status_code, moved.status_code, position.status_code) == (404, 404, 404)
     assert child.status_code == 422
+
+
+async def test_a_team_batch_is_scoped_and_needs_a_writer(
+    orgs_api: httpx.AsyncClient, tokens: Tokens, two_townships: dict[str, Any], members_stub: MembersStub
+) -> None:
+    party_org = two_townships["party_org"]["id"]
+    body = {"positions": [{"member_id": members_stub.new_member(), "role": "deputy_secretary", "since": "2025-01-01"}]}
+    outsider = tokens.headers("org_admin", scope_org_id=uuid.UUID(two_townships["other"]["id"]))
+    viewer = tokens.headers("viewer", scope_org_id=uuid.UUID(two_townships["township"]["id"]))
+    insider = tokens.headers("org_admin", scope_org_id=uuid.UUID(two_townships["township"]["id"]))
+
+    foreign = await orgs_api.post(f"/api/v1/orgs/{party_org}/positions/batch", json=body, headers=outsider)
+    read_only = await orgs_api.post(f"/api/v1/orgs/{party_org}/positions/batch", json=body, headers=viewer)
+    own = await orgs_api.post(f"/api/v1/orgs/{party_org}/positions/batch", json=body, headers=insider)
+
+    assert (foreign.status_code, read_only.status_code, own.status_code) == (404, 403, 201)

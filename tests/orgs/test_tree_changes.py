@@ -298,3 +298,98 @@ class TestOptimisticConcurrency:
         assert stale.status_code == 412
         assert stale.json()["type"] == "/problems/precondition-failed"
         assert (await orgs_api.get(f"/api/v1/orgs/{org['id']}", headers=admin)).json()["name"] == "甲"
+
+
+async def listed_ids(client: httpx.AsyncClient, headers: dict[str, str], within: str, *, limit: int = 200) -> list[str]:
+    """Every organization of a subtree, page by page, in the order the API lists them."""
+    ids: list[str] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, str | int] = {"within": within, "limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        page = (await client.get("/api/v1/orgs", params=params, headers=headers)).json()
+        ids += [o["id"] for o in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            return ids
+
+
+class TestTreeOrder:
+    """Listings range and order by the orgs' compact tree key; moves and merges keep it right."""
+
+    async def test_a_subtree_lists_in_tree_order_with_siblings_as_created(
+        self, orgs_api: httpx.AsyncClient, tokens: Tokens
+    ) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await create_tree(orgs_api, admin)
+        second = await create_org(orgs_api, admin, tier="inner", kind="branch", parent_id=tree["community"]["id"])
+
+        ids = await listed_ids(orgs_api, admin, tree["county"]["id"])
+
+        assert ids == [
+            tree["county"]["id"],
+            tree["township_a"]["id"],
+            tree["community"]["id"],
+            tree["branch"]["id"],
+            second["id"],
+            tree["township_b"]["id"],
+        ]
+        assert await listed_ids(orgs_api, admin, tree["county"]["id"], limit=1) == ids
+
+    async def test_a_moved_subtree_is_listed_and_scoped_under_its_new_parent(
+        self, orgs_api: httpx.AsyncClient, tokens: Tokens
+    ) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await create_tree(orgs_api, admin)
+        # Township B already has a first child: the moved community must not take its place.
+        existing = await create_org(orgs_api, admin, tier="community", kind="branch", parent_id=tree["township_b"]["id"])
+
+        response = await orgs_api.post(
+            f"/api/v1/orgs/{tree['community']['id']}/move", json={"parent_id": tree["township_b"]["id"]}, headers=admin
+        )
+
+        assert response.status_code == 200, response.text
+        assert await listed_ids(orgs_api, admin, tree["township_b"]["id"]) == [
+            tree["township_b"]["id"],
+            existing["id"],
+            tree["community"]["id"],
+            tree["branch"]["id"],
+        ]
+        assert await listed_ids(orgs_api, admin, tree["township_a"]["id"]) == [tree["township_a"]["id"]]
+        scoped_to_b = tokens.headers("org_admin", scope_org_id=uuid.UUID(tree["township_b"]["id"]))
+        branch = await orgs_api.get(f"/api/v1/orgs/{tree['branch']['id']}", headers=scoped_to_b)
+        assert branch.status_code == 200
+        scoped_to_a = tokens.headers("org_admin", scope_org_id=uuid.UUID(tree["township_a"]["id"]))
+        assert (await orgs_api.get(f"/api/v1/orgs/{tree['branch']['id']}", headers=scoped_to_a)).status_code == 404
+        # The old parent hands out a fresh place: a new child there is not confused with the moved one.
+        newcomer = await create_org(orgs_api, admin, tier="community", kind="branch", parent_id=tree["township_a"]["id"])
+        assert await listed_ids(orgs_api, admin, tree["township_a"]["id"]) == [tree["township_a"]["id"], newcomer["id"]]
+
+    async def test_merged_children_take_fresh_places_beside_the_survivors_own(
+        self, orgs_api: httpx.AsyncClient, tokens: Tokens
+    ) -> None:
+        admin = tokens.headers("org_admin")
+        county = await create_org(orgs_api, admin, tier="county")
+        township_a = await create_org(orgs_api, admin, tier="township", parent_id=county["id"])
+        township_b = await create_org(orgs_api, admin, tier="township", parent_id=county["id"])
+        # Each township's first child: the same place under different parents.
+        community_a = await create_org(orgs_api, admin, tier="community", kind="branch", parent_id=township_a["id"])
+        inner_a = await create_org(orgs_api, admin, tier="inner", kind="branch", parent_id=community_a["id"])
+        community_b = await create_org(orgs_api, admin, tier="community", kind="branch", parent_id=township_b["id"])
+
+        response = await orgs_api.post(
+            f"/api/v1/orgs/{township_a['id']}/merge", json={"into_id": township_b["id"]}, headers=admin
+        )
+
+        assert response.status_code == 200, response.text
+        assert await listed_ids(orgs_api, admin, township_b["id"]) == [
+            township_b["id"],
+            community_b["id"],
+            community_a["id"],
+            inner_a["id"],
+        ]
+        assert await listed_ids(orgs_api, admin, township_a["id"]) == [township_a["id"]]
+        assert await listed_ids(orgs_api, admin, community_b["id"]) == [community_b["id"]]
+        later = await create_org(orgs_api, admin, tier="community", kind="branch", parent_id=township_b["id"])
+        assert (await listed_ids(orgs_api, admin, township_b["id"]))[-1] == later["id"]

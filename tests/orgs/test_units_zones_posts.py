@@ -125,3 +125,48 @@ class TestZonesAndPosts:
         )
 
         assert response.status_code == 422
+
+
+class TestJointBranch:
+    """A joint branch (聯合黨支部) joins at most 5 units."""
+
+    async def test_a_sixth_unit_is_refused_and_not_written(self, orgs_api: httpx.AsyncClient, tokens: Tokens) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await create_community_tree(orgs_api, admin)
+        community_id = tree["community"]["id"]
+        joint = await create_org(orgs_api, admin, tier="unit", kind="joint_branch", parent_id=tree["party_org"]["id"])
+        for i in range(5):
+            await create_unit(orgs_api, admin, community_id=community_id, name=f"商店{i}", party_org_id=joint["id"])
+
+        refused = await orgs_api.post(
+            "/api/v1/units",
+            json={"community_id": community_id, "name": "第六", "category": "enterprise", "party_org_id": joint["id"]},
+            headers=admin,
+        )
+
+        assert refused.status_code == 422
+        assert refused.json()["type"] == "/problems/joint-branch-full"
+        assert refused.json()["errors"][0]["field"] == "party_org_id"
+        listed = await orgs_api.get("/api/v1/units", params={"community_id": community_id}, headers=admin)
+        assert len(listed.json()["items"]) == 5
+
+    async def test_a_unit_moving_into_a_full_joint_branch_is_refused(self, orgs_api: httpx.AsyncClient, tokens: Tokens) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await create_community_tree(orgs_api, admin)
+        community_id = tree["community"]["id"]
+        joint = await create_org(orgs_api, admin, tier="unit", kind="joint_branch", parent_id=tree["party_org"]["id"])
+        members = [
+            await create_unit(orgs_api, admin, community_id=community_id, name=f"商店{i}", party_org_id=joint["id"])
+            for i in range(5)
+        ]
+        outsider = await create_unit(orgs_api, admin, community_id=community_id, name="第六")
+
+        refused = await orgs_api.patch(f"/api/v1/units/{outsider['id']}", json={"party_org_id": joint["id"]}, headers=admin)
+        # A unit already in it may be saved again: it is not counted twice.
+        again = await orgs_api.patch(
+            f"/api/v1/units/{members[0]['id']}", json={"name": "改名", "party_org_id": joint["id"]}, headers=admin
+        )
+
+        assert refused.status_code == 422
+        assert (await orgs_api.get(f"/api/v1/units/{outsider['id']}", headers=admin)).json()["party_org_id"] is None
+        assert again.status_code == 200, again.text

@@ -8,7 +8,16 @@ from fastapi import APIRouter, Query, status
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from services.orgs.routes.deps import AsOfQuery, MembersDep, PolicyDep, Reader, Writer
-from services.orgs.schemas import Position, PositionCreate, PositionUpdate, Term, TermCreate, TermDue, TermDueItem
+from services.orgs.schemas import (
+    Position,
+    PositionBatch,
+    PositionCreate,
+    PositionUpdate,
+    Term,
+    TermCreate,
+    TermDue,
+    TermDueItem,
+)
 from services.orgs.service import teams as service
 from services.orgs.service.common import today
 
@@ -78,7 +87,8 @@ async def terms_due(
     status_code=status.HTTP_201_CREATED,
     response_model=Position,
     description="Adds a team position. One secretary at a time; under 7 full members no committee roles besides "
-    "secretary and deputy; at most 7 in a committee. The member id must be known to the members service.",
+    "secretary and deputy; from 7, a committee of at least 3 (add the secretary and deputy first, or use "
+    "`/positions/batch`) and at most 7. The member id must be known to the members service.",
 )
 async def add_position(
     org_id: uuid.UUID, data: PositionCreate, session: WriteSessionDep, caller: Writer, policy: PolicyDep, members: MembersDep
@@ -86,13 +96,39 @@ async def add_position(
     return Position.model_validate(await service.add_position(session, caller, org_id, data, policy=policy, members=members))
 
 
+@router.post(
+    "/orgs/{org_id}/positions/batch",
+    status_code=status.HTTP_201_CREATED,
+    response_model=list[Position],
+    description="Adds several positions together, all or none, each checked against the team with the others: "
+    "a whole committee of 3 can be formed at once. Errors name `positions.<index>.<field>`.",
+)
+async def add_positions(
+    org_id: uuid.UUID, data: PositionBatch, session: WriteSessionDep, caller: Writer, policy: PolicyDep, members: MembersDep
+) -> list[Position]:
+    added = await service.add_positions(session, caller, org_id, data.positions, policy=policy, members=members)
+    return [Position.model_validate(p) for p in added]
+
+
 @router.get("/orgs/{org_id}/positions", response_model=list[Position])
 async def list_positions(org_id: uuid.UUID, session: ReadSessionDep, caller: Reader, as_of: AsOfQuery = None) -> list[Position]:
     return [Position.model_validate(p) for p in await service.list_positions(session, caller, org_id, as_of=as_of)]
 
 
-@router.patch("/orgs/{org_id}/positions/{position_id}", response_model=Position)
+@router.patch(
+    "/orgs/{org_id}/positions/{position_id}",
+    response_model=Position,
+    description="Ends a position (`until`) or changes its concurrent posts. Ending one is refused where it would take "
+    "a required committee (7 or more full members) below 3: add the successor first.",
+)
 async def update_position(
-    org_id: uuid.UUID, position_id: uuid.UUID, data: PositionUpdate, session: WriteSessionDep, caller: Writer
+    org_id: uuid.UUID,
+    position_id: uuid.UUID,
+    data: PositionUpdate,
+    session: WriteSessionDep,
+    caller: Writer,
+    policy: PolicyDep,
+    members: MembersDep,
 ) -> Position:
-    return Position.model_validate(await service.update_position(session, caller, org_id, position_id, data))
+    updated = await service.update_position(session, caller, org_id, position_id, data, policy=policy, members=members)
+    return Position.model_validate(updated)

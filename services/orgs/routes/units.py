@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, status
 
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
-from services.orgs.routes.deps import MembersDep, Reader, Writer
+from services.orgs.routes.deps import MembersDep, PolicyDep, Reader, Writer
 from services.orgs.schemas import CoBuilding, CoBuildingCreate, Post, PostCreate, Unit, UnitCreate, UnitUpdate, Zone, ZoneCreate
 from services.orgs.service import units as service
 from services.orgs.service.members_peer import known_members
@@ -16,9 +16,14 @@ router = APIRouter(prefix="/api/v1", tags=["units, zones and posts"])
 WithinQuery = Annotated[uuid.UUID | None, Query(description="Only this organization's subtree")]
 
 
-@router.post("/units", status_code=status.HTTP_201_CREATED, response_model=Unit)
-async def create_unit(data: UnitCreate, session: WriteSessionDep, caller: Writer) -> Unit:
-    return Unit.model_validate(await service.create_unit(session, caller, data))
+@router.post(
+    "/units",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Unit,
+    description="A joint branch (`party_org_id` of kind joint_branch) joins at most 5 units (policy).",
+)
+async def create_unit(data: UnitCreate, session: WriteSessionDep, caller: Writer, policy: PolicyDep) -> Unit:
+    return Unit.model_validate(await service.create_unit(session, caller, data, policy))
 
 
 @router.get("/units", response_model=Page[Unit])
@@ -43,8 +48,8 @@ async def get_unit(unit_id: uuid.UUID, session: ReadSessionDep, caller: Reader) 
 
 
 @router.patch("/units/{unit_id}", response_model=Unit)
-async def update_unit(unit_id: uuid.UUID, data: UnitUpdate, session: WriteSessionDep, caller: Writer) -> Unit:
-    return Unit.model_validate(await service.update_unit(session, caller, unit_id, data))
+async def update_unit(unit_id: uuid.UUID, data: UnitUpdate, session: WriteSessionDep, caller: Writer, policy: PolicyDep) -> Unit:
+    return Unit.model_validate(await service.update_unit(session, caller, unit_id, data, policy))
 
 
 @router.post("/co-building", status_code=status.HTTP_201_CREATED, response_model=CoBuilding)

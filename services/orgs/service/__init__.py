@@ -5,9 +5,19 @@ The tree's operations are re-exported here; the other areas live in their own mo
 """
 
 from services.orgs.service.common import get_visible, in_scope, visible
-from services.orgs.service.tree import create_org, dissolve_org, history, list_orgs, merge_org, move_org, update_org
+from services.orgs.service.tree import (
+    count_subtree,
+    create_org,
+    dissolve_org,
+    history,
+    list_orgs,
+    merge_org,
+    move_org,
+    update_org,
+)
 
 __all__ = [
+    "count_subtree",
     "create_org",
     "dissolve_org",
     "get_visible",

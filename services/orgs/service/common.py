@@ -21,7 +21,8 @@ def today() -> date:
 
 
 def in_scope(caller: Caller) -> ColumnElement[bool]:
-    return within_node(caller.scope_org_id, Organization.path, Organization.id, Organization.path)
+    # The same subtree as the path's range, on orgs' compact key: the covering listing index has it.
+    return within_node(caller.scope_org_id, Organization.tree_key, Organization.id, Organization.tree_key)
 
 
 def visible(caller: Caller) -> Select[Organization]:

@@ -55,7 +55,7 @@ def communities_within(org_id: uuid.UUID) -> ColumnElement[bool]:
     """Communities whose township or top organization lies in the subtree of `org_id`."""
     return exists().where(
         or_(Organization.id == Community.township_org_id, Organization.id == Community.party_org_id),
-        within_node(org_id, Organization.path, Organization.id, Organization.path),
+        within_node(org_id, Organization.tree_key, Organization.id, Organization.tree_key),
     )
 
 

@@ -16,7 +16,7 @@ from services.kit.auth import Caller
 from services.kit.peers import PeerClient
 from services.kit.tree import subtree_of
 from services.orgs import rules
-from services.orgs.models import Community, Organization, Position, ReserveCadre, Term
+from services.orgs.models import Community, Organization, Position, ReserveCadre, Term, Unit
 from services.orgs.rules import OrgsPolicy
 from services.orgs.schemas import ConcurrentPost, Diagnostic, DiagnosticRule, Diagnostics, OrgKind, OrgTier, Role
 from services.orgs.service.common import get_visible, today
@@ -35,8 +35,8 @@ async def diagnose(
 ) -> Diagnostics:
     as_of = as_of or today()
     root = await get_visible(session, caller, org_id)
-    in_subtree = subtree_of(Organization.path, root.path)
-    orgs = list((await session.execute(select(Organization).where(in_subtree).order_by(Organization.path))).scalars())
+    in_subtree = subtree_of(Organization.tree_key, root.tree_key)
+    orgs = list((await session.execute(select(Organization).where(in_subtree).order_by(Organization.tree_key))).scalars())
     paths = {org.id: org.path for org in orgs}
     totals = subtree_totals(paths, await member_counts(members, list(paths)))
 
@@ -60,32 +60,82 @@ async def diagnose(
         ).scalars()
     }
 
+    joint_ids = [org.id for org in orgs if org.kind == OrgKind.joint_branch]
+    units: dict[uuid.UUID, int] = {}
+    if joint_ids:
+        unit_rows = await session.execute(
+            select(Unit.party_org_id, func.count()).where(Unit.party_org_id.in_(joint_ids)).group_by(Unit.party_org_id)
+        )
+        units = {org_id: int(count) for org_id, count in unit_rows if org_id is not None}
+
     items: list[Diagnostic] = []
     for org in orgs:
         if org.status != "active":
             continue
         items += _org_problems(
-            org, counts=totals[org.id], positions=positions.get(org.id, []), term=terms.get(org.id), as_of=as_of, policy=policy
+            org,
+            counts=totals[org.id],
+            positions=positions.get(org.id, []),
+            term=terms.get(org.id),
+            units=units.get(org.id, 0),
+            as_of=as_of,
+            policy=policy,
         )
     items += await _communities_without_cadres(session, orgs, as_of)
     return Diagnostics(org_id=root.id, as_of=as_of, items=items)
 
 
 def _org_problems(
-    org: Organization, *, counts: Any, positions: list[Position], term: Term | None, as_of: date, policy: OrgsPolicy
+    org: Organization,
+    *,
+    counts: Any,
+    positions: list[Position],
+    term: Term | None,
+    units: int,
+    as_of: date,
+    policy: OrgsPolicy,
 ) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     kind = OrgKind(org.kind)
     if org.tier in FORM_TIERS and not rules.form_matches(kind, counts.members, counts.full, policy):
         expected = rules.expected_form(counts.members, counts.full, policy)
+        by_approval = rules.committee_by_approval(counts.members, policy)
         found.append(
             _item(
                 org,
                 DiagnosticRule.form_mismatch,
-                {"members": counts.members, "full_members": counts.full, "kind": kind.value, "expected_kind": expected.value},
-                f"Re-form the organization as a {expected.value} at the next term change",
+                {
+                    "members": counts.members,
+                    "full_members": counts.full,
+                    "kind": kind.value,
+                    "expected_kind": expected.value,
+                    # Only where it applies: a committee is possible with the county's approval.
+                    **({"committee_with_approval": True} if by_approval else {}),
+                },
+                f"Re-form the organization as a {expected.value} at the next term change"
+                + (" (or, with the county's approval, as a committee)" if by_approval else ""),
             )
         )
+    if org.tier == OrgTier.community.value and rules.needs_representatives_congress(counts.members, policy):
+        found.append(
+            _item(
+                org,
+                DiagnosticRule.representatives_congress,
+                {"members": counts.members, "from_members": policy.representatives_congress_members},
+                "With the county's approval, hold a members' representative congress instead of a general meeting",
+            )
+        )
+    if kind is OrgKind.joint_branch:
+        error = rules.joint_branch_units_error(units, policy)
+        if error:
+            found.append(
+                _item(
+                    org,
+                    DiagnosticRule.joint_branch_too_many_units,
+                    {"units": units, "maximum": policy.joint_branch_max_units},
+                    "Split the joint branch, or give units with 3 or more full members their own branch",
+                )
+            )
     if kind is OrgKind.group or org.tier in (OrgTier.county.value, OrgTier.township.value):
         return found
     team = {p.member_id for p in positions if p.role in TEAM_ROLE_CODES}
@@ -98,6 +148,15 @@ def _org_problems(
                 DiagnosticRule.team_too_small,
                 {"team_size": len(team), "members": counts.members, "minimum": policy.team_min_size},
                 "Strengthen the team: nominate, recommend and vet members, or dispatch or second cadres",
+            )
+        )
+    if rules.committee_above_usual_size(len(team), policy):
+        found.append(
+            _item(
+                org,
+                DiagnosticRule.committee_above_usual_size,
+                {"team_size": len(team), "usual_maximum": policy.committee_usual_max_size, "maximum": policy.committee_max_size},
+                "Keep the committee to its usual size at the next term change unless the work needs more",
             )
         )
     secretaries = [p for p in positions if p.role == Role.secretary.value]

@@ -21,6 +21,8 @@ from services.orgs.schemas import Term as TermShape
 from services.orgs.service.common import entity_event, get_visible, in_scope, today, unknown_reference
 from services.orgs.service.members_peer import known_members, member_counts, subtree_totals
 
+TEAM_ROLE_CODES = frozenset(r.value for r in rules.TEAM_ROLES)
+
 
 def _active(org: Organization) -> None:
     if org.status != "active":
@@ -43,6 +45,12 @@ async def add_term(session: AsyncSession, caller: Caller, org_id: uuid.UUID, dat
     date_error = rules.election_date_error(data.elected_on, data.started_on)
     if date_error:
         errors.append({"field": "elected_on", "message": date_error})
+    if latest is not None:
+        # The election (or, unrecorded, the term's start) against the previous term's planned end.
+        held_on = data.elected_on or data.started_on
+        timing_error = rules.election_timing_error(held_on, latest.ends_on, policy)
+        if timing_error:
+            errors.append({"field": "elected_on" if data.elected_on else "started_on", "message": timing_error})
     errors += rules.election_errors(
         rules.ElectionFigures(data.eligible_voters, data.voters_present, data.lowest_votes_elected), policy
     )
@@ -93,7 +101,7 @@ async def terms_due(
         .where(in_scope(caller), Organization.status == "active", Term.ends_on <= horizon)
     )
     if within is not None:
-        stmt = stmt.where(within_node(within, Organization.path, Organization.id, Organization.path))
+        stmt = stmt.where(within_node(within, Organization.tree_key, Organization.id, Organization.tree_key))
     if due == "overdue":
         stmt = stmt.where(Term.ends_on < as_of)
     elif due == "ending_soon":
@@ -107,58 +115,102 @@ async def terms_due(
 
 async def _full_members(members: PeerClient, session: AsyncSession, org: Organization) -> int:
     rows = (
-        await session.execute(select(Organization.id, Organization.path).where(subtree_of(Organization.path, org.path)))
+        await session.execute(select(Organization.id, Organization.path).where(subtree_of(Organization.tree_key, org.tree_key)))
     ).all()
     paths = {row.id: row.path for row in rows}
     counts = await member_counts(members, list(paths))
     return subtree_totals(paths, counts)[org.id].full
 
 
+def _team_on(positions: list[Position], day: date) -> set[uuid.UUID]:
+    """The people holding a team role on `day`."""
+    return {p.member_id for p in positions if p.role in TEAM_ROLE_CODES and rules.is_current(p.since, p.until, day)}
+
+
+def _team_overlapping(positions: list[Position], since: date, until: date | None) -> set[uuid.UUID]:
+    """The people holding a team role at some time within `since`..`until`."""
+    return {p.member_id for p in positions if p.role in TEAM_ROLE_CODES and rules.overlaps(p.since, p.until, since, until)}
+
+
 async def add_position(
     session: AsyncSession, caller: Caller, org_id: uuid.UUID, data: PositionCreate, *, policy: OrgsPolicy, members: PeerClient
 ) -> Position:
+    return (await add_positions(session, caller, org_id, [data], policy=policy, members=members, batch=False))[0]
+
+
+async def add_positions(
+    session: AsyncSession,
+    caller: Caller,
+    org_id: uuid.UUID,
+    items: list[PositionCreate],
+    *,
+    policy: OrgsPolicy,
+    members: PeerClient,
+    batch: bool = True,
+) -> list[Position]:
+    """Add positions all together or none: each is checked against the team with the others, so a
+    committee of the minimum size can be formed at once where one position alone would be too few."""
+
+    def field(index: int, name: str) -> str:
+        return f"positions.{index}.{name}" if batch else name
+
     org = await get_visible(session, caller, org_id, for_update=True)
     _active(org)
-    if data.member_id not in await known_members(members, [data.member_id]):
-        raise unknown_reference("member_id", "Member", data.member_id)
-    overlapping = [
-        p
-        for p in (await session.execute(select(Position).where(Position.org_id == org.id))).scalars()
-        if rules.overlaps(p.since, p.until, data.since, data.until)
+    known = await known_members(members, list({item.member_id for item in items}))
+    for index, item in enumerate(items):
+        if item.member_id not in known:
+            raise unknown_reference(field(index, "member_id"), "Member", item.member_id)
+    existing = list((await session.execute(select(Position).where(Position.org_id == org.id))).scalars())
+    needs_full = any(item.role in rules.COMMITTEE_ROLES for item in items)
+    full = await _full_members(members, session, org) if needs_full else 0
+    created = [
+        Position(
+            id=uuid.uuid4(),
+            org_id=org.id,
+            version=1,
+            member_id=item.member_id,
+            role=item.role.value,
+            since=item.since,
+            until=item.until,
+            source=item.source.value,
+            concurrent_posts=[post.value for post in item.concurrent_posts],
+        )
+        for item in items
     ]
-    team_roles = {r.value for r in rules.TEAM_ROLES}
-    full = await _full_members(members, session, org) if data.role in rules.COMMITTEE_ROLES else 0
-    error = rules.position_error(
-        data.role,
-        kind=OrgKind(org.kind),
-        full_members=full,
-        team_size_after=len({p.member_id for p in overlapping if p.role in team_roles} | {data.member_id}),
-        secretary_overlaps=any(p.role == Role.secretary for p in overlapping),
-        policy=policy,
-    )
-    if error:
-        raise Unprocessable(error, slug="team-rule", errors=[{"field": "role", "message": error}])
-    position = Position(
-        id=uuid.uuid4(),
-        org_id=org.id,
-        version=1,
-        member_id=data.member_id,
-        role=data.role.value,
-        since=data.since,
-        until=data.until,
-        source=data.source.value,
-        concurrent_posts=[post.value for post in data.concurrent_posts],
-    )
-    session.add(position)
+    for index, (item, position) in enumerate(zip(items, created, strict=True)):
+        others = existing + [p for p in created if p is not position]
+        overlapping = [p for p in others if rules.overlaps(p.since, p.until, item.since, item.until)]
+        team_after = len(_team_overlapping(others, item.since, item.until) | {item.member_id})
+        error = rules.position_error(
+            item.role,
+            kind=OrgKind(org.kind),
+            full_members=full,
+            team_size_after=team_after,
+            secretary_overlaps=any(p.role == Role.secretary for p in overlapping),
+            policy=policy,
+        ) or rules.committee_too_small_error(
+            item.role, full_members=full, team_size_after=team_after, adding=True, team_size_before=0, policy=policy
+        )
+        if error:
+            raise Unprocessable(error, slug="team-rule", errors=[{"field": field(index, "role"), "message": error}])
+    session.add_all(created)
     await session.flush()
-    await entity_event(session, "position.created", position.id, PositionShape, position)
-    return position
+    for position in created:
+        await entity_event(session, "position.created", position.id, PositionShape, position)
+    return created
 
 
 async def update_position(
-    session: AsyncSession, caller: Caller, org_id: uuid.UUID, position_id: uuid.UUID, data: PositionUpdate
+    session: AsyncSession,
+    caller: Caller,
+    org_id: uuid.UUID,
+    position_id: uuid.UUID,
+    data: PositionUpdate,
+    *,
+    policy: OrgsPolicy,
+    members: PeerClient,
 ) -> Position:
-    await get_visible(session, caller, org_id)
+    org = await get_visible(session, caller, org_id, for_update=True)
     position = (
         await session.execute(select(Position).where(Position.id == position_id, Position.org_id == org_id).with_for_update())
     ).scalar_one_or_none()
@@ -168,6 +220,8 @@ async def update_position(
     if "until" in changes:
         if data.until is not None and data.until < position.since:
             raise Unprocessable("A position cannot end before it starts", errors=[{"field": "until", "message": "before since"}])
+        if data.until is not None and position.role in TEAM_ROLE_CODES and org.status == "active":
+            await _check_team_after_end(session, org, position, data.until, policy=policy, members=members)
         position.until = data.until
     if changes.get("concurrent_posts") is not None:
         position.concurrent_posts = changes["concurrent_posts"]
@@ -175,6 +229,33 @@ async def update_position(
     await session.flush()
     await entity_event(session, "position.updated", position.id, PositionShape, position)
     return position
+
+
+async def _check_team_after_end(
+    session: AsyncSession, org: Organization, position: Position, until: date, *, policy: OrgsPolicy, members: PeerClient
+) -> None:
+    """Ending a team position must not take a required committee below its minimum size."""
+    others = [
+        p for p in (await session.execute(select(Position).where(Position.org_id == org.id))).scalars() if p.id != position.id
+    ]
+    day_after = until + timedelta(days=1)
+    before = _team_on([*others, position], day_after) if rules.is_current(position.since, position.until, day_after) else None
+    if before is None:
+        return  # the position did not run past the new end anyway
+    after = _team_on(others, day_after)
+    if len(after) == len(before):
+        return
+    full = await _full_members(members, session, org)
+    error = rules.committee_too_small_error(
+        Role(position.role),
+        full_members=full,
+        team_size_after=len(after),
+        adding=False,
+        team_size_before=len(before),
+        policy=policy,
+    )
+    if error:
+        raise Unprocessable(error, slug="team-rule", errors=[{"field": "until", "message": error}])
 
 
 async def list_positions(session: AsyncSession, caller: Caller, org_id: uuid.UUID, *, as_of: date | None) -> list[Position]:

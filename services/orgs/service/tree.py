@@ -5,18 +5,20 @@ and merges re-path a whole subtree in one UPDATE over the materialized path rang
 """
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import ColumnElement, case, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import load_only
 
 from services.kit.auth import Caller
 from services.kit.pagination import keyset_page, page_of
 from services.kit.peers import PeerClient
 from services.kit.problems import Conflict, Unprocessable
-from services.kit.tree import child_path, rebased_path, subtree_of, within_node
+from services.kit.tree import KEY_WIDTH, child_key, child_path, code_ordinal, ordinal_code, rebased_path, subtree_of, within_node
 from services.orgs import rules
-from services.orgs.models import Community, Organization, OrgHistory
+from services.orgs.models import LISTING_COLUMNS, Community, Organization, OrgHistory
 from services.orgs.schemas import OrgCreate, OrgDissolve, OrgKind, OrgMerge, OrgMove, OrgTier, OrgUpdate
 from services.orgs.service.common import (
     check_version,
@@ -45,16 +47,35 @@ async def list_orgs(
     kind: str | None = None,
     status: str | None = None,
 ) -> tuple[list[Organization], str | None]:
-    stmt = visible(caller)
+    # Only the listing's columns (and the key): the covering index answers without the heap.
+    stmt = visible(caller).options(load_only(*(getattr(Organization, c) for c in (*LISTING_COLUMNS, "tree_key"))))
     for column, wanted in ((Organization.tier, tier), (Organization.kind, kind), (Organization.status, status)):
         if wanted is not None:
             stmt = stmt.where(column == wanted)
     if within is not None:
-        stmt = stmt.where(within_node(within, Organization.path, Organization.id, Organization.path))
+        stmt = stmt.where(within_node(within, Organization.tree_key, Organization.id, Organization.tree_key))
     if parent_id is not None:
         stmt = stmt.where(Organization.parent_id == parent_id)
-    rows = (await session.execute(keyset_page(stmt, [Organization.path], cursor, limit))).scalars().all()
-    return page_of(rows, limit, lambda org: [org.path])
+    rows = (await session.execute(keyset_page(stmt, [Organization.tree_key], cursor, limit))).scalars().all()
+    return page_of(rows, limit, lambda org: [org.tree_key])
+
+
+async def _take_ordinals(session: AsyncSession, parent_id: uuid.UUID | None, count: int = 1) -> int:
+    """Reserve `count` child ordinals of a parent; returns the first. One atomic UPDATE on the
+    parent row (it stays locked to the transaction, so concurrent creates under it queue)."""
+    if parent_id is None:
+        # Roots are few and made by whole-tree administrators: the next ordinal after the last root.
+        roots = select(func.max(Organization.tree_key)).where(func.length(Organization.tree_key) == KEY_WIDTH)
+        last = await session.scalar(roots)
+        return code_ordinal(last) + 1 if last else 1
+    made = await session.scalar(
+        update(Organization)
+        .where(Organization.id == parent_id)
+        .values(children_made=Organization.children_made + count)
+        .returning(Organization.children_made)
+        .execution_options(synchronize_session=False)
+    )
+    return int(made or 0) - count + 1
 
 
 def _placement(error: str | None) -> None:
@@ -85,9 +106,12 @@ async def create_org(session: AsyncSession, caller: Caller, data: OrgCreate) -> 
     org_id = uuid.uuid4()
     community, setting = await _community_for_new(session, data, parent)
     values = data.model_dump(exclude={"community_id"})
+    ordinal = await _take_ordinals(session, parent.id if parent else None)
     org = Organization(
         id=org_id,
         path=child_path(parent.path if parent else None, org_id),
+        tree_key=child_key(parent.tree_key if parent else None, ordinal),
+        children_made=0,
         status="active",
         version=1,
         community_id=community.id if community else (parent.community_id if parent and data.tier != OrgTier.township else None),
@@ -172,12 +196,15 @@ async def _has_children(session: AsyncSession, org: Organization, *, active_only
     return (await session.scalar(stmt.limit(1))) is not None
 
 
-async def _repath(session: AsyncSession, old_prefix: str, new_prefix: str, exclude: uuid.UUID) -> None:
-    """One statement: every node under `old_prefix` (but `exclude`) now lies under `new_prefix`."""
+async def _repath(session: AsyncSession, old: Organization, new_path: str, new_key: str) -> None:
+    """One statement: every node under `old` (but itself) now lies under the new path and key."""
     await session.execute(
         update(Organization)
-        .where(subtree_of(Organization.path, old_prefix), Organization.id != exclude)
-        .values(path=rebased_path(Organization.path, old_prefix, new_prefix))
+        .where(subtree_of(Organization.tree_key, old.tree_key), Organization.id != old.id)
+        .values(
+            path=rebased_path(Organization.path, old.path, new_path),
+            tree_key=rebased_path(Organization.tree_key, old.tree_key, new_key),
+        )
         .execution_options(synchronize_session=False)
     )
 
@@ -195,9 +222,11 @@ async def move_org(session: AsyncSession, caller: Caller, org_id: uuid.UUID, dat
     if old_path == new_path:
         return org
     before = snapshot(org)
-    await _repath(session, old_path, new_path, org.id)
+    new_key = child_key(parent.tree_key, await _take_ordinals(session, parent.id))
+    await _repath(session, org, new_path, new_key)
     org.parent_id = parent.id
     org.path = new_path
+    org.tree_key = new_key
     if org.tier in (OrgTier.inner, OrgTier.unit):
         org.community_id = parent.community_id if org.tier == OrgTier.inner or parent.tier != OrgTier.township else None
         org.setting = parent.setting if org.community_id else None
@@ -238,15 +267,18 @@ async def merge_org(
         _placement(rules.placement_error(OrgTier(child.tier), OrgKind(child.kind), OrgTier(target.tier), OrgKind(target.kind)))
     child_befores = {child.id: snapshot(child) for child in children}
     # The merged organization's own path stays; everything under it goes under the survivor.
-    await session.execute(
-        update(Organization)
-        .where(subtree_of(Organization.path, org.path), Organization.id != org.id)
-        .values(
-            path=rebased_path(Organization.path, org.path, target.path),
-            parent_id=case((Organization.parent_id == org.id, target.id), else_=Organization.parent_id),
+    # Its children take fresh ordinals of the survivor (theirs may be taken there).
+    if children:
+        await session.execute(
+            update(Organization)
+            .where(subtree_of(Organization.tree_key, org.tree_key), Organization.id != org.id)
+            .values(
+                path=rebased_path(Organization.path, org.path, target.path),
+                tree_key=await _merged_key(session, org, target, children),
+                parent_id=case((Organization.parent_id == org.id, target.id), else_=Organization.parent_id),
+            )
+            .execution_options(synchronize_session=False)
         )
-        .execution_options(synchronize_session=False)
-    )
     before = snapshot(org)
     org.status = "merged"
     org.merged_into_id = target.id
@@ -255,6 +287,10 @@ async def merge_org(
     await session.flush()
     await org_changed(session, caller, org, change="merged", before=before, event="org.merged")
     target_before = snapshot(target)
+    if org.tier == OrgTier.community:
+        for child in children:
+            await session.refresh(child)  # re-pathed by the UPDATE: the hand-over's events carry their new state
+        await _hand_over_community(session, caller, org, target)
     for child in children:
         await session.refresh(child)
         child.version += 1
@@ -275,6 +311,33 @@ async def merge_org(
     return org
 
 
+async def _hand_over_community(session: AsyncSession, caller: Caller, org: Organization, target: Organization) -> None:
+    """A merged community organization is no longer its community's top one. The survivor takes
+    over when it leads no community of its own; else the community is left without one (its
+    members and branches are the survivor's now)."""
+    community = await session.scalar(select(Community).where(Community.party_org_id == org.id).with_for_update())
+    if community is None:
+        return
+    leads_one = await session.scalar(select(Community.id).where(Community.party_org_id == target.id))
+    community.party_org_id = None if leads_one else target.id
+    community.version += 1
+    await session.flush()
+    await community_event(session, "community.updated", community)
+    if not leads_one:
+        await reassign_community(session, caller, target.path, community.id, community.setting)
+
+
+async def _merged_key(
+    session: AsyncSession, org: Organization, target: Organization, children: Sequence[Organization]
+) -> ColumnElement[str]:
+    """SQL for a descendant's key once `org`'s children become the survivor's next children."""
+    first = await _take_ordinals(session, target.id, len(children))
+    renamed = {child.tree_key[len(org.tree_key) :]: ordinal_code(first + i) for i, child in enumerate(children)}
+    own_code = func.substr(Organization.tree_key, len(org.tree_key) + 1, KEY_WIDTH)
+    rest = func.substr(Organization.tree_key, len(org.tree_key) + KEY_WIDTH + 1)
+    return literal(target.tree_key).concat(case(renamed, value=own_code)).concat(rest)
+
+
 async def dissolve_org(
     session: AsyncSession, caller: Caller, org_id: uuid.UUID, data: OrgDissolve, members: PeerClient, *, as_of: date | None = None
 ) -> Organization:
@@ -284,7 +347,8 @@ async def dissolve_org(
         raise Conflict(f"Organization {org_id} is already {org.status}", slug="inactive-organization")
     if await _has_children(session, org, active_only=True):
         raise Conflict("The organization still has active child organizations", slug="has-active-children")
-    subtree_ids = list((await session.execute(select(Organization.id).where(subtree_of(Organization.path, org.path)))).scalars())
+    in_subtree = subtree_of(Organization.tree_key, org.tree_key)
+    subtree_ids = list((await session.execute(select(Organization.id).where(in_subtree))).scalars())
     counts = await member_counts(members, subtree_ids)
     total = sum(c.members for c in counts.values())
     if total:
@@ -311,12 +375,17 @@ async def subtree(session: AsyncSession, caller: Caller, org_id: uuid.UUID) -> t
     """The organization (in scope) and every organization under it, in tree order."""
     root = await get_visible(session, caller, org_id)
     rows = (
-        (await session.execute(select(Organization).where(subtree_of(Organization.path, root.path)).order_by(Organization.path)))
+        (
+            await session.execute(
+                select(Organization).where(subtree_of(Organization.tree_key, root.tree_key)).order_by(Organization.tree_key)
+            )
+        )
         .scalars()
         .all()
     )
     return root, list(rows)
 
 
-async def count_subtree(session: AsyncSession, root_path: str) -> int:
-    return int(await session.scalar(select(func.count()).where(subtree_of(Organization.path, root_path))) or 0)
+async def count_subtree(session: AsyncSession, root_key: str) -> int:
+    """Organizations in the subtree of the one keyed `root_key` (a range of the narrow key index)."""
+    return int(await session.scalar(select(func.count()).where(subtree_of(Organization.tree_key, root_key))) or 0)

@@ -3,16 +3,18 @@ member responsibility posts (黨員責任崗) with their holders."""
 
 import uuid
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.auth import Caller
 from services.kit.pagination import keyset_page, page_of
 from services.kit.problems import NotFound, Unprocessable
 from services.kit.tree import ColumnLike, within_node
+from services.orgs import rules
 from services.orgs.models import CoBuilding, Community, Organization, Post, PostHolder, Unit, Zone
+from services.orgs.rules import OrgsPolicy
 from services.orgs.schemas import CoBuilding as CoBuildingShape
-from services.orgs.schemas import CoBuildingCreate, PostCreate, UnitCreate, UnitUpdate, ZoneCreate, ZoneKind
+from services.orgs.schemas import CoBuildingCreate, OrgKind, PostCreate, UnitCreate, UnitUpdate, ZoneCreate, ZoneKind
 from services.orgs.schemas import Post as PostShape
 from services.orgs.schemas import Unit as UnitShape
 from services.orgs.schemas import Zone as ZoneShape
@@ -34,19 +36,29 @@ async def get_unit(session: AsyncSession, caller: Caller, unit_id: uuid.UUID, *,
     return unit
 
 
-async def _unit_party_org(session: AsyncSession, caller: Caller, party_org_id: uuid.UUID) -> None:
-    org = await referenced_org(session, caller, party_org_id, "party_org_id")
+async def _unit_party_org(
+    session: AsyncSession, caller: Caller, party_org_id: uuid.UUID, policy: OrgsPolicy, unit_id: uuid.UUID | None = None
+) -> None:
+    # Locked: two units joining the same joint branch at once are counted one after the other.
+    org = await referenced_org(session, caller, party_org_id, "party_org_id", for_update=True)
     if org.tier != "unit":
         raise Unprocessable(
             "A unit's own party organization is a unit-tier organization",
             errors=[{"field": "party_org_id", "message": "not a unit organization"}],
         )
+    if org.kind == OrgKind.joint_branch:
+        joined = select(func.count()).where(Unit.party_org_id == org.id)
+        if unit_id is not None:
+            joined = joined.where(Unit.id != unit_id)
+        error = rules.joint_branch_units_error(int(await session.scalar(joined) or 0) + 1, policy)
+        if error:
+            raise Unprocessable(error, slug="joint-branch-full", errors=[{"field": "party_org_id", "message": error}])
 
 
-async def create_unit(session: AsyncSession, caller: Caller, data: UnitCreate) -> Unit:
+async def create_unit(session: AsyncSession, caller: Caller, data: UnitCreate, policy: OrgsPolicy) -> Unit:
     await referenced_community(session, caller, data.community_id, "community_id")
     if data.party_org_id:
-        await _unit_party_org(session, caller, data.party_org_id)
+        await _unit_party_org(session, caller, data.party_org_id, policy)
     unit = Unit(id=uuid.uuid4(), version=1, **data.model_dump())
     session.add(unit)
     await session.flush()
@@ -54,7 +66,7 @@ async def create_unit(session: AsyncSession, caller: Caller, data: UnitCreate) -
     return unit
 
 
-async def update_unit(session: AsyncSession, caller: Caller, unit_id: uuid.UUID, data: UnitUpdate) -> Unit:
+async def update_unit(session: AsyncSession, caller: Caller, unit_id: uuid.UUID, data: UnitUpdate, policy: OrgsPolicy) -> Unit:
     unit = await get_unit(session, caller, unit_id, for_update=True)
     changes = data.model_dump(exclude_unset=True)
     if not changes:
@@ -62,8 +74,8 @@ async def update_unit(session: AsyncSession, caller: Caller, unit_id: uuid.UUID,
     for required in ("name", "category"):
         if required in changes and changes[required] is None:
             raise Unprocessable(f"{required} cannot be removed", errors=[{"field": required, "message": "required"}])
-    if changes.get("party_org_id"):
-        await _unit_party_org(session, caller, changes["party_org_id"])
+    if changes.get("party_org_id") and changes["party_org_id"] != unit.party_org_id:
+        await _unit_party_org(session, caller, changes["party_org_id"], policy, unit.id)
     for key, value in changes.items():
         setattr(unit, key, value)
     unit.version += 1
@@ -143,7 +155,7 @@ async def create_zone(session: AsyncSession, caller: Caller, data: ZoneCreate) -
 def _org_rows_within(caller: Caller, within: uuid.UUID | None, org_column: ColumnLike) -> ColumnElement[bool]:
     condition = select(Organization.id).where(in_scope(caller))
     if within is not None:
-        condition = condition.where(within_node(within, Organization.path, Organization.id, Organization.path))
+        condition = condition.where(within_node(within, Organization.tree_key, Organization.id, Organization.tree_key))
     return org_column.in_(condition)
 
 
