@@ -11,7 +11,7 @@ from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
 from services.members.events import apply_org_event
 from services.members.models import consumer_cursors, outbox
-from services.members.routes import care, members, tabular, transfers
+from services.members.routes import care, members, survey, tabular, transfers
 from services.members.schemas import ENUM_LABELS
 from services.members.settings import CLIENT_ID, SCHEMA, MembersSettings
 
@@ -35,6 +35,7 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
         db=db,
         routers=[
             tabular.router,
+            survey.router,
             members.router,
             transfers.router,
             care.router,
