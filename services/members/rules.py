@@ -46,7 +46,14 @@ CLOSED_STATES = frozenset({"left", "deceased", "transferred_out"})
 COLLEGE_OR_ABOVE = ("college", "bachelor", "postgraduate")
 JUNIOR_HIGH_OR_BELOW = ("junior_high", "primary_or_below")
 # Positions that make a team member (班子成員) in the orgs service's terms (a group leader does not).
-TEAM_ROLES = ("secretary", "deputy_secretary", "organization_member", "propaganda_member", "discipline_member", "committee_member")
+TEAM_ROLES = (
+    "secretary",
+    "deputy_secretary",
+    "organization_member",
+    "propaganda_member",
+    "discipline_member",
+    "committee_member",
+)
 
 # Which state may follow which (transferred_out only through a received transfer).
 STATE_TRANSITIONS: dict[str, frozenset[str]] = {

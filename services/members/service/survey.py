@@ -115,12 +115,16 @@ def _members_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
 
 
 def _not_transferred_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
-    # Counted where they live: the residence community's top organization decides scope and side.
+    # Counted where they live: the residence community's top organization decides scope and side
+    # (without a residence, the community of the organization that keeps their record).
+    own = org_replica.alias("own")
     top = org_replica.alias("residence")
+    community_id = func.coalesce(Member.residence_community_id, own.c.community_id)
     stmt = (
         select(top.c.setting, func.count())
         .select_from(Member)
-        .join(top, and_(top.c.community_id == Member.residence_community_id, top.c.tier == "community"))
+        .join(own, own.c.id == Member.org_id)
+        .join(top, and_(top.c.community_id == community_id, top.c.tier == "community"))
         .where(*_open_on(q.as_of), Member.whereabouts == "not_transferred", top.c.status == "active")
         .group_by(top.c.setting)
     )
