@@ -292,7 +292,7 @@ def start(env: dict[str, str], ports: dict[str, int], data_dir: Path) -> dict[st
     return children
 
 
-async def main(runs: int) -> int:
+async def main(runs: int, keep: bool) -> int:
     database = f"dangjian_bench_survey_{os.getpid()}"
     await provision(ADMIN_URL, database, {})
     data_dir = Path(tempfile.mkdtemp(prefix="survey-bench-"))
@@ -355,7 +355,10 @@ async def main(runs: int) -> int:
                 child.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 child.kill()
-        await drop_database(ADMIN_URL, database)
+        if keep:
+            log(f"kept database {database}")
+        else:
+            await drop_database(ADMIN_URL, database)
 
 
 async def timed_raw(
@@ -373,4 +376,6 @@ async def timed_raw(
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="timed runs after one warm-up")
-    sys.exit(asyncio.run(main(parser.parse_args().runs)))
+    parser.add_argument("--keep", action="store_true", help="keep the database (its name is printed) to look at plans")
+    arguments = parser.parse_args()
+    sys.exit(asyncio.run(main(arguments.runs, arguments.keep)))

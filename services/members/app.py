@@ -40,6 +40,7 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
             transfers.router,
             care.router,
             members.internal,
+            survey.internal,
             feed_router(outbox),
             policy_router(settings.policy),
             labels_router(ENUM_LABELS),

@@ -154,3 +154,29 @@ class TestMembersSurvey:
         bad_age = await members_client.get("/api/v1/members/survey", params={"team_age_min": -1}, headers=scoped)
 
         assert (outside.status_code, unknown.status_code, sysadmin.status_code, bad_age.status_code) == (404, 404, 403, 422)
+
+
+class TestCommunityMemberCounts:
+    async def test_members_of_every_organization_inside_a_community_count_for_it(
+        self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica
+    ) -> None:
+        county = await replica.add(tier="county")
+        township = await replica.add(tier="township", parent=county)
+        rural = await community(replica, township, "rural")
+        inner = await replica.add(tier="inner", kind="branch", parent=rural)
+        inner = await replica.change(inner, "org.updated", community_id=rural["community_id"], setting="rural")
+        await create(members_client, tokens, org_id=rural["id"])
+        await create(members_client, tokens, org_id=inner["id"], party_status="probationary", full_on=None)
+        gone = await create(members_client, tokens, org_id=inner["id"])
+        leaving = {"state": "left", "effective_on": "2026-01-01"}
+        left = await members_client.post(f"/api/v1/members/{gone}/state", json=leaving, headers=tokens.headers("org_admin"))
+        assert left.status_code == 200, left.text
+
+        response = await members_client.get(
+            "/internal/community-member-counts", params={"within": county["id"]}, headers=tokens.headers("service")
+        )
+        refused = await members_client.get("/internal/community-member-counts", headers=tokens.headers("viewer"))
+
+        assert response.status_code == 200, response.text
+        assert response.json()["counts"] == {rural["community_id"]: {"members": 2, "full": 1, "probationary": 1}}
+        assert refused.status_code == 403

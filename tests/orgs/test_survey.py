@@ -21,7 +21,7 @@ async def post(client: httpx.AsyncClient, headers: dict[str, str], path: str, bo
 
 
 async def build(client: httpx.AsyncClient, admin: dict[str, str], stub: MembersStub) -> dict[str, Any]:
-    """Rural 甲: a branch of 151 in its subtree (150 in an inner branch) — should be a committee;
+    """Rural 甲: a branch of 151 in its subtree — should be a committee;
     rural 乙: a general branch of 60 (matches); urban 丙: a branch of 2 full members (should be a
     joint branch); a community without a top organization (not counted)."""
     county = await create_org(client, admin, tier="county")
@@ -35,11 +35,10 @@ async def build(client: httpx.AsyncClient, admin: dict[str, str], stub: MembersS
         client, admin, township_org_id=township["id"], party_org_id=c["id"], setting="urban", name="丙社區"
     )
     await create_community(client, admin, township_org_id=township["id"], name="無黨組織社區")
-    inner = await create_org(client, admin, tier="inner", kind="branch", parent_id=a["id"])
-    stub.set_count(a["id"], members=1)
-    stub.set_count(inner["id"], members=150, full=140)
-    stub.set_count(b["id"], members=60)
-    stub.set_count(c["id"], members=2)
+    await create_org(client, admin, tier="inner", kind="branch", parent_id=a["id"])
+    stub.set_community_count(ca["id"], members=151, full=141)
+    stub.set_community_count(cb["id"], members=60)
+    stub.set_community_count(cc["id"], members=2)
     for community, units in ((ca, 3), (cc, 1)):
         for i in range(units):
             await post(client, admin, "/units", {"community_id": community["id"], "name": f"單位{i}", "category": "enterprise"})

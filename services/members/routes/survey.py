@@ -6,13 +6,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from services.kit.auth import Caller, require_roles
 from services.kit.db import ReadSessionDep
 from services.members.routes.deps import ReaderContext
-from services.members.schemas import MembersSurvey
+from services.members.schemas import CountsResult, MembersSurvey
 from services.members.service import survey
 from services.members.service.survey import SurveyQuery
 
 router = APIRouter(prefix="/api/v1/members", tags=["members"])
+internal = APIRouter(prefix="/internal", tags=["internal"])
 
 Age = Annotated[int | None, Query(ge=0, le=150, description="Policy default when omitted")]
 
@@ -40,3 +42,14 @@ async def members_survey(
         within=within,
     )
     return await survey.members_survey(session, ctx, query)
+
+
+@internal.get("/community-member-counts", response_model=CountsResult)
+async def community_member_counts(
+    session: ReadSessionDep,
+    _caller: Annotated[Caller, require_roles("service")],
+    within: Annotated[uuid.UUID | None, Query(description="Only communities under this organization")] = None,
+) -> CountsResult:
+    """Open members of each community's organizations by party status, keyed by community id
+    (not left, deceased or transferred out; not 'not transferred')."""
+    return CountsResult.model_validate({"counts": await survey.community_member_counts(session, within)})

@@ -116,16 +116,24 @@ def _members_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
 
 def _not_transferred_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
     # Counted where they live: the residence community's top organization decides scope and side
-    # (without a residence, the community of the organization that keeps their record).
+    # (without a residence, the community of the organization that keeps their record). Grouped
+    # by community first, so the community's top organization is looked up once per community.
     own = org_replica.alias("own")
     top = org_replica.alias("residence")
     community_id = func.coalesce(Member.residence_community_id, own.c.community_id)
-    stmt = (
-        select(top.c.setting, func.count())
+    by_community = (
+        select(community_id.label("community_id"), func.count().label("members"))
         .select_from(Member)
         .join(own, own.c.id == Member.org_id)
-        .join(top, and_(top.c.community_id == community_id, top.c.tier == "community"))
-        .where(*_open_on(q.as_of), Member.whereabouts == "not_transferred", top.c.status == "active")
+        .where(*_open_on(q.as_of), Member.whereabouts == "not_transferred")
+        .group_by(community_id)
+        .subquery("not_transferred")
+    )
+    stmt = (
+        select(top.c.setting, func.sum(by_community.c.members))
+        .select_from(by_community)
+        .join(top, and_(top.c.community_id == by_community.c.community_id, top.c.tier == "community"))
+        .where(top.c.status == "active")
         .group_by(top.c.setting)
     )
     return _scoped(stmt, top.c.path, paths)
@@ -134,6 +142,38 @@ def _not_transferred_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
 def _open_on(as_of: date) -> list[ColumnElement[bool]]:
     # The same population as the statistics: joined by then, record not closed.
     return [Member.joined_on <= as_of, Member.state.not_in(rules.CLOSED_STATES)]
+
+
+async def community_member_counts(session: AsyncSession, within: uuid.UUID | None) -> dict[str, dict[str, int]]:
+    """Members of each community's organizations (open records whose relationship is there, by
+    party status), for the communities under `within`: one scan for the orgs service's form rule.
+
+    Every organization inside a community carries that community's id, so this is the member
+    count of the community's top organization's subtree.
+    """
+    paths = []
+    if within is not None:
+        path = await session.scalar(select(org_replica.c.path).where(org_replica.c.id == within))
+        paths.append(str(path or ""))
+    stmt = _scoped(
+        select(org_replica.c.community_id, Member.party_status, func.count())
+        .select_from(Member)
+        .join(org_replica, org_replica.c.id == Member.org_id)
+        .where(
+            org_replica.c.community_id.is_not(None),
+            Member.state.not_in(rules.CLOSED_STATES),
+            Member.whereabouts != "not_transferred",
+        )
+        .group_by(org_replica.c.community_id, Member.party_status),
+        org_replica.c.path,
+        paths,
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for community_id, party_status, count in (await session.execute(stmt)).all():
+        held = counts.setdefault(str(community_id), {"members": 0, "full": 0, "probationary": 0})
+        held[party_status] += count
+        held["members"] += count
+    return counts
 
 
 async def members_survey(session: AsyncSession, ctx: Context, q: SurveyQuery) -> MembersSurvey:
