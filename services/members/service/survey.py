@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.problems import NotFound
@@ -66,27 +66,37 @@ def _counts(rows: list[Any], names: list[str], into: dict[str, MembersSurveyCoun
                 setattr(target, name, getattr(target, name) + int(value or 0))
 
 
-def _team_stmt(q: SurveyQuery, paths: list[str], roles: tuple[str, ...], age_min: int, prefix: str) -> Select[Any]:
+def _teams_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
+    """Team members and, among them, the secretaries: one pass over the members' records."""
     top = org_replica.alias("top")
     current = and_(
         position_replica.c.since <= q.as_of, or_(position_replica.c.until.is_(None), position_replica.c.until >= q.as_of)
     )
     # Each person once per community, however many roles they hold there.
     holders = _scoped(
-        select(position_replica.c.org_id, position_replica.c.member_id, top.c.setting)
+        select(
+            position_replica.c.org_id,
+            position_replica.c.member_id,
+            top.c.setting,
+            func.max(case((position_replica.c.role == "secretary", 1), else_=0)).label("secretary"),
+        )
         .join(top, top.c.id == position_replica.c.org_id)
-        .where(top.c.tier == "community", top.c.status == "active", position_replica.c.role.in_(roles), current)
-        .distinct(),
+        .where(top.c.tier == "community", top.c.status == "active", position_replica.c.role.in_(rules.TEAM_ROLES), current)
+        .group_by(position_replica.c.org_id, position_replica.c.member_id, top.c.setting),
         top.c.path,
         paths,
-    ).subquery(prefix)
-    aged = Member.birth_date <= rules.born_on_or_before_for_age(q.as_of, age_min)
+    ).subquery("holders")
+    college = Member.education.in_(rules.COLLEGE_OR_ABOVE)
+    secretary = holders.c.secretary == 1
     return (
         select(
             holders.c.setting,
             func.count(),
-            func.count().filter(aged),
-            func.count().filter(Member.education.in_(rules.COLLEGE_OR_ABOVE)),
+            func.count().filter(Member.birth_date <= rules.born_on_or_before_for_age(q.as_of, q.team_age_min)),
+            func.count().filter(college),
+            func.count().filter(secretary),
+            func.count().filter(secretary, Member.birth_date <= rules.born_on_or_before_for_age(q.as_of, q.secretary_age_min)),
+            func.count().filter(secretary, college),
         )
         .select_from(holders)
         .join(Member, Member.id == holders.c.member_id)
@@ -181,8 +191,14 @@ async def members_survey(session: AsyncSession, ctx: Context, q: SurveyQuery) ->
     sides = {name: MembersSurveyCounts() for name in (*SIDES, "total")}
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SET LOCAL jit = off"))  # compiling costs more than running (stats.py)
-    team = ["team_members", "team_members_aged_46_plus", "team_members_college_or_above"]
-    secretaries = ["secretaries", "secretaries_aged_45_plus", "secretaries_college_or_above"]
+    teams = [
+        "team_members",
+        "team_members_aged_46_plus",
+        "team_members_college_or_above",
+        "secretaries",
+        "secretaries_aged_45_plus",
+        "secretaries_college_or_above",
+    ]
     members = [
         "members",
         "members_aged_46_plus",
@@ -192,8 +208,7 @@ async def members_survey(session: AsyncSession, ctx: Context, q: SurveyQuery) ->
         "displaced",
     ]
     queries: list[tuple[Select[Any], list[str]]] = [
-        (_team_stmt(q, paths, rules.TEAM_ROLES, q.team_age_min, "team"), team),
-        (_team_stmt(q, paths, ("secretary",), q.secretary_age_min, "secretaries"), secretaries),
+        (_teams_stmt(q, paths), teams),
         (_members_stmt(q, paths), members),
         (_not_transferred_stmt(q, paths), ["not_transferred"]),
     ]
