@@ -10,6 +10,7 @@ would hold them: orgs' tables, and members' records with its replicas of the tre
     .venv/bin/python -m benchmarks.survey_report                 # ≈2 min to build, then the timings
     .venv/bin/python -m benchmarks.survey_report --runs 10
 
+The machine is shared: each line carries the 1-minute load average (2 cores here), read it first.
 Prints the time of the whole report through the gateway (median and max of the runs after one
 warm-up), and of each service's half asked directly. Target: the report in ≤ 1 s.
 """
@@ -334,11 +335,12 @@ async def main(runs: int, keep: bool) -> int:
             ):
                 median, worst, _ = await timed(client, url, params, headers, runs)
                 figures[label] = (median, worst)
-                log(f"{label:34s} median {median:7.1f} ms   max {worst:7.1f} ms")
+                log(f"{label:34s} median {median:7.1f} ms   max {worst:7.1f} ms   load {os.getloadavg()[0]:.1f}")
             for fmt in ("xlsx", "html"):
                 median, worst, _ = await timed_raw(client, ports, params | {"format": fmt}, headers, runs)
                 figures[f"gateway /reports/survey ({fmt})"] = (median, worst)
-                log(f"{'gateway /reports/survey (' + fmt + ')':34s} median {median:7.1f} ms   max {worst:7.1f} ms")
+                label = f"gateway /reports/survey ({fmt})"
+                log(f"{label:34s} median {median:7.1f} ms   max {worst:7.1f} ms   load {os.getloadavg()[0]:.1f}")
             report = (
                 await client.get(f"http://127.0.0.1:{ports['gateway']}/api/v1/reports/survey", params=params, headers=headers)
             ).json()
