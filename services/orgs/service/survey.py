@@ -65,6 +65,8 @@ async def communities_survey(
     finally:
         if not counts.done():
             counts.cancel()
+        elif not counts.cancelled():
+            counts.exception()  # retrieved, so a failure after an earlier error is not logged as lost
 
 
 async def _survey(
