@@ -40,8 +40,8 @@ class ServiceRefused(Exception):
         self.response = response
 
 
-async def _ask(peer: PeerClient, path: str, params: dict[str, str], authorization: str) -> Any:
-    response = await peer.request("GET", path, params=params, headers={"authorization": authorization})
+async def _ask(peer: PeerClient, path: str, params: dict[str, str], authorization: str, timeout_s: float) -> Any:
+    response = await peer.request("GET", path, params=params, headers={"authorization": authorization}, timeout=timeout_s)
     if response.status_code >= 500:
         raise PeerUnavailable(peer.name, f"status {response.status_code}")
     if response.status_code != 200:
@@ -78,6 +78,7 @@ async def survey_report(
     as_of = as_of or datetime.now(UTC).date()
     peers: dict[str, PeerClient] = request.app.state.peers
     authorization = request.headers["authorization"]
+    timeout_s: float = request.app.state.settings.report_timeout_s
     common = {"as_of": as_of.isoformat()} | ({"within": str(within)} if within else {})
     member_params = dict(common)
     for name, value in (
@@ -90,8 +91,8 @@ async def survey_report(
             member_params[name] = str(value)
     try:
         orgs_half, members_half = await asyncio.gather(
-            _ask(peers["orgs"], "/api/v1/communities/survey", common, authorization),
-            _ask(peers["members"], "/api/v1/members/survey", member_params, authorization),
+            _ask(peers["orgs"], "/api/v1/communities/survey", common, authorization, timeout_s),
+            _ask(peers["members"], "/api/v1/members/survey", member_params, authorization, timeout_s),
         )
     except ServiceRefused as refused:
         return _passed_through(refused.response)
@@ -104,12 +105,14 @@ async def survey_report(
             headers={"content-disposition": f'attachment; filename="{filename}"'},
         )
     if format is ReportFormat.html:
-        problems = await _diagnostics(peers["orgs"], within, as_of, authorization)
+        problems = await _diagnostics(peers["orgs"], within, as_of, authorization, timeout_s)
         return HTMLResponse(html.page(report, problems))
     return JSONResponse(report.model_dump(mode="json"))
 
 
-async def _diagnostics(orgs: PeerClient, within: uuid.UUID | None, as_of: date, authorization: str) -> list[html.Problem]:
+async def _diagnostics(
+    orgs: PeerClient, within: uuid.UUID | None, as_of: date, authorization: str, timeout_s: float
+) -> list[html.Problem]:
     """The organization-setup problems of the scope, named (orgs' diagnostics), with Chinese labels.
 
     Without `within` the report's own form mismatches stand for them (they are always named).
@@ -117,7 +120,8 @@ async def _diagnostics(orgs: PeerClient, within: uuid.UUID | None, as_of: date, 
     if within is None:
         return []
     try:
-        found = await _ask(orgs, f"/api/v1/orgs/{within}/diagnostics", {"as_of": as_of.isoformat()}, authorization)
+        path = f"/api/v1/orgs/{within}/diagnostics"
+        found = await _ask(orgs, path, {"as_of": as_of.isoformat()}, authorization, timeout_s)
         labels = await orgs.get_json("/labels")
     except ServiceRefused:
         return []
