@@ -152,8 +152,16 @@ class TestMembersSurvey:
         unknown = await members_client.get("/api/v1/members/survey", params={"within": str(uuid.uuid4())}, headers=scoped)
         sysadmin = await members_client.get("/api/v1/members/survey", headers=tokens.headers("sysadmin"))
         bad_age = await members_client.get("/api/v1/members/survey", params={"team_age_min": -1}, headers=scoped)
+        rural = await community(replica, await replica.add(tier="township", parent=county), "rural")
+        await create(members_client, tokens, org_id=rural["id"])
+        # A scope the replica does not hold (yet) sees nothing, never everything.
+        nowhere = tokens.headers("viewer", scope_org_id=uuid.uuid4())
+        seen = await members_client.get("/api/v1/members/survey", headers=nowhere)
+        own = await members_client.get("/api/v1/members/survey", headers=scoped)
 
         assert (outside.status_code, unknown.status_code, sysadmin.status_code, bad_age.status_code) == (404, 404, 403, 422)
+        assert seen.json()["total"]["members"] == 0
+        assert own.json()["total"]["members"] == 1
 
 
 class TestCommunityMemberCounts:
