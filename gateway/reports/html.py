@@ -87,18 +87,20 @@ def _summary(report: SurveyReport) -> str:
     )
 
 
-def _problems(report: SurveyReport, problems: list[Problem]) -> str:
+def _problems(report: SurveyReport, problems: list[Problem] | None) -> str:
     items = [
         f"<li>{escape(m.community_name)}（{SETTING_LABELS.get(m.setting, m.setting)}）：{escape(m.org_name)}有黨員{m.members}名，"
         f"現為{KIND_LABELS.get(m.kind, m.kind)}，應為{KIND_LABELS.get(m.expected_kind, m.expected_kind)}。</li>"
         for m in report.form_mismatches
     ]
     mismatch = "".join(items) or "<li>未發現組織形式與黨員人數不符的社區。</li>"
-    others = [p for p in problems if p.rule != "form_mismatch"]
+    others = [p for p in problems or [] if p.rule != "form_mismatch"]
     other_items = "".join(f"<li>{escape(p.org_name)}：{escape(p.label)}</li>" for p in others)
     section = f"<h3>（一）組織設置與黨員人數不相適應</h3><ul class='mismatches'>{mismatch}</ul>"
     if other_items:
         section += f"<h3>（二）組織診斷發現的其他問題</h3><ul class='diagnostics'>{other_items}</ul>"
+    elif problems is None:
+        section += "<p class='note'>（組織診斷暫時無法取得，以上僅列組織設置問題。）</p>"
     return section
 
 
@@ -119,7 +121,7 @@ td:not(:first-child) { text-align: right; } .meta { text-align: center; color: #
 """
 
 
-def page(report: SurveyReport, problems: list[Problem]) -> str:
+def page(report: SurveyReport, problems: list[Problem] | None) -> str:
     header = (
         "<tr><th rowspan='2'>指標</th><th colspan='2'>農村社區</th><th colspan='2'>城市社區</th>"
         "<th colspan='2'>合計</th><th rowspan='2'>相差（百分點）</th></tr>"

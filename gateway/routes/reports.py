@@ -112,10 +112,11 @@ async def survey_report(
 
 async def _diagnostics(
     orgs: PeerClient, within: uuid.UUID | None, as_of: date, authorization: str, timeout_s: float
-) -> list[html.Problem]:
+) -> list[html.Problem] | None:
     """The organization-setup problems of the scope, named (orgs' diagnostics), with Chinese labels.
 
-    Without `within` the report's own form mismatches stand for them (they are always named).
+    Without `within` the report's own form mismatches stand for them (they are always named);
+    None when the diagnostics could not be had.
     """
     if within is None:
         return []
@@ -123,8 +124,9 @@ async def _diagnostics(
         path = f"/api/v1/orgs/{within}/diagnostics"
         found = await _ask(orgs, path, {"as_of": as_of.isoformat()}, authorization, timeout_s)
         labels = await orgs.get_json("/labels")
-    except ServiceRefused:
-        return []
+    except (ServiceRefused, PeerUnavailable):
+        # The figures stand without the diagnostics; the page says they are missing.
+        return None
     rule_labels = {code: names.get("zh_hant", code) for code, names in labels.get("DiagnosticRule", {}).items()}
     return [
         html.Problem(
