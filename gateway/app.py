@@ -32,6 +32,14 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         )
         for name, url in urls.items()
     }
+    # The composed reports' own clients: a longer read timeout (the aggregates scan a district)
+    # and one retry of a GET whose pooled connection the service had closed meanwhile.
+    report_peers = {
+        name: PeerClient(
+            name, url, connect_timeout_s=settings.peer_connect_timeout_s, read_timeout_s=settings.report_timeout_s, retries=1
+        )
+        for name, url in urls.items()
+    }
 
     async def start(app: FastAPI) -> None:
         if settings.environment == "development":
@@ -43,12 +51,13 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             lifetime_s=settings.access_token_lifetime_s,
         )
         app.state.peers = peers
+        app.state.report_peers = report_peers
         async with db.write_sessions() as session:
             await service.ensure_first_admin(session, settings)
 
     async def stop(_app: FastAPI) -> None:
         await upstreams.aclose()
-        for peer in peers.values():
+        for peer in [*peers.values(), *report_peers.values()]:
             await peer.aclose()
 
     def upstream_check(peer: PeerClient) -> Check:

@@ -40,8 +40,8 @@ class ServiceRefused(Exception):
         self.response = response
 
 
-async def _ask(peer: PeerClient, path: str, params: dict[str, str], authorization: str, timeout_s: float) -> Any:
-    response = await peer.request("GET", path, params=params, headers={"authorization": authorization}, timeout=timeout_s)
+async def _ask(peer: PeerClient, path: str, params: dict[str, str], authorization: str) -> Any:
+    response = await peer.request("GET", path, params=params, headers={"authorization": authorization})
     if response.status_code >= 500:
         raise PeerUnavailable(peer.name, f"status {response.status_code}")
     if response.status_code != 200:
@@ -76,9 +76,8 @@ async def survey_report(
     """The seed report's figures, rural and urban side by side with the difference in points;
     `format=xlsx` for a workbook with charts, `format=html` for the printable page."""
     as_of = as_of or datetime.now(UTC).date()
-    peers: dict[str, PeerClient] = request.app.state.peers
+    peers: dict[str, PeerClient] = request.app.state.report_peers
     authorization = request.headers["authorization"]
-    timeout_s: float = request.app.state.settings.report_timeout_s
     common = {"as_of": as_of.isoformat()} | ({"within": str(within)} if within else {})
     member_params = dict(common)
     for name, value in (
@@ -91,8 +90,8 @@ async def survey_report(
             member_params[name] = str(value)
     try:
         orgs_half, members_half = await asyncio.gather(
-            _ask(peers["orgs"], "/api/v1/communities/survey", common, authorization, timeout_s),
-            _ask(peers["members"], "/api/v1/members/survey", member_params, authorization, timeout_s),
+            _ask(peers["orgs"], "/api/v1/communities/survey", common, authorization),
+            _ask(peers["members"], "/api/v1/members/survey", member_params, authorization),
         )
     except ServiceRefused as refused:
         return _passed_through(refused.response)
@@ -105,14 +104,12 @@ async def survey_report(
             headers={"content-disposition": f'attachment; filename="{filename}"'},
         )
     if format is ReportFormat.html:
-        problems = await _diagnostics(peers["orgs"], within, as_of, authorization, timeout_s)
+        problems = await _diagnostics(peers["orgs"], within, as_of, authorization)
         return HTMLResponse(html.page(report, problems))
     return JSONResponse(report.model_dump(mode="json"))
 
 
-async def _diagnostics(
-    orgs: PeerClient, within: uuid.UUID | None, as_of: date, authorization: str, timeout_s: float
-) -> list[html.Problem] | None:
+async def _diagnostics(orgs: PeerClient, within: uuid.UUID | None, as_of: date, authorization: str) -> list[html.Problem] | None:
     """The organization-setup problems of the scope, named (orgs' diagnostics), with Chinese labels.
 
     Without `within` the report's own form mismatches stand for them (they are always named);
@@ -122,7 +119,7 @@ async def _diagnostics(
         return []
     try:
         path = f"/api/v1/orgs/{within}/diagnostics"
-        found = await _ask(orgs, path, {"as_of": as_of.isoformat()}, authorization, timeout_s)
+        found = await _ask(orgs, path, {"as_of": as_of.isoformat()}, authorization)
         labels = await orgs.get_json("/labels")
     except (ServiceRefused, PeerUnavailable):
         # The figures stand without the diagnostics; the page says they are missing.
