@@ -5,7 +5,7 @@ from starlette.middleware import Middleware
 
 from gateway import service
 from gateway.proxy import ServiceProxy, Upstreams
-from gateway.routes import auth, meta
+from gateway.routes import auth, meta, reports
 from gateway.settings import SCHEMA, GatewaySettings
 from services.kit.app import create_app as create_process_app
 from services.kit.db import Database
@@ -32,6 +32,14 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         )
         for name, url in urls.items()
     }
+    # The composed reports' own clients: a longer read timeout (the aggregates scan a district)
+    # and one retry of a GET whose pooled connection the service had closed meanwhile.
+    report_peers = {
+        name: PeerClient(
+            name, url, connect_timeout_s=settings.peer_connect_timeout_s, read_timeout_s=settings.report_timeout_s, retries=1
+        )
+        for name, url in urls.items()
+    }
 
     async def start(app: FastAPI) -> None:
         if settings.environment == "development":
@@ -43,12 +51,13 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             lifetime_s=settings.access_token_lifetime_s,
         )
         app.state.peers = peers
+        app.state.report_peers = report_peers
         async with db.write_sessions() as session:
             await service.ensure_first_admin(session, settings)
 
     async def stop(_app: FastAPI) -> None:
         await upstreams.aclose()
-        for peer in peers.values():
+        for peer in [*peers.values(), *report_peers.values()]:
             await peer.aclose()
 
     def upstream_check(peer: PeerClient) -> Check:
@@ -62,7 +71,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         title="Party building API gateway",
         settings=settings,
         db=db,
-        routers=[auth.router, meta.router],
+        routers=[auth.router, meta.router, reports.router],
         on_start=[start],
         on_stop=[stop],
         reported_checks={name: upstream_check(peer) for name, peer in peers.items()},

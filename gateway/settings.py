@@ -30,6 +30,9 @@ class GatewaySettings(ProcessSettings):
     upstream_connect_timeout_s: float = 1.0
     upstream_timeout_s: float = 10.0
     upstream_max_connections: int = 200
+    # The composed reports wait for the services' aggregates, which scan a whole district: a
+    # longer wait than the peers' default, still bounded.
+    report_timeout_s: float = 30.0
     # The largest body forwarded to a service (member imports reach 50 MB); each service
     # enforces its own, tighter limits per route. The gateway's own routes take 64 KB.
     max_forwarded_body_bytes: int = 64 * 1024 * 1024

@@ -11,7 +11,7 @@ from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
 from services.members.events import apply_org_event
 from services.members.models import consumer_cursors, outbox
-from services.members.routes import care, dues, members, recruitment, tabular, transfers
+from services.members.routes import care, dues, members, recruitment, survey, tabular, transfers
 from services.members.schemas import ENUM_LABELS
 from services.members.settings import CLIENT_ID, SCHEMA, MembersSettings
 
@@ -35,12 +35,14 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
         db=db,
         routers=[
             tabular.router,
+            survey.router,
             members.router,
             transfers.router,
             care.router,
             recruitment.router,
             dues.router,
             members.internal,
+            survey.internal,
             feed_router(outbox),
             policy_router(settings.policy),
             labels_router(ENUM_LABELS),

@@ -1,5 +1,6 @@
-"""What this service does with other services' events: it keeps its replica of the org tree,
-and when an organization is merged it re-homes that organization's members in the same transaction."""
+"""What this service does with other services' events: it keeps its replica of the org tree and
+of the team positions, and when an organization is merged it re-homes that organization's members
+in the same transaction."""
 
 from datetime import date
 from uuid import UUID
@@ -10,18 +11,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.kit.outbox import FeedEvent
 from services.kit.replica import snapshot_applier
 from services.members import rules
-from services.members.models import Member, org_replica
+from services.members.models import Member, org_replica, position_replica
 from services.members.service.common import add_history, publish
 
 # The orgs service's `org.*` events carry each organization's whole state (id, parent_id,
 # path, version, name, kind, tier, status, community_id, setting, merged_into_id): held as it
 # comes, newest version wins.
 _apply_org_snapshot = snapshot_applier(org_replica, "org.")
+# `position.*` events carry a team position's whole state (id, org_id, member_id, role, since,
+# until, version): the survey report's team figures need the holders' birth dates and education.
+_apply_position_snapshot = snapshot_applier(position_replica, "position.")
 FEED_ACTOR = "orgs-feed"
 
 
 async def apply_org_event(session: AsyncSession, event: FeedEvent) -> None:
     await _apply_org_snapshot(session, event)
+    await _apply_position_snapshot(session, event)
     if event.type == "org.merged" and event.payload.get("merged_into_id"):
         await rehome_members(session, event)
 

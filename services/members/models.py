@@ -4,7 +4,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, Index, Integer, LargeBinary, String, UniqueConstraint, Uuid, text
+from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, Index, Integer, LargeBinary, String, Table, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.kit.consumer import cursor_table
@@ -117,6 +117,19 @@ org_replica = tree_replica_table(
     Column("community_id", Uuid, nullable=True),
     Column("setting", String(16), nullable=True),
     Column("merged_into_id", Uuid, nullable=True),
+)
+# The team positions (班子) as the orgs feed publishes them (`position.*`): who holds which role in
+# which organization for which dates; the survey report joins them to the members' ages and education.
+position_replica = Table(
+    "position_replica",
+    Base.metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("org_id", Uuid, nullable=False, index=True),
+    Column("member_id", Uuid, nullable=False, index=True),
+    Column("role", String(32), nullable=False),
+    Column("since", Date, nullable=False),
+    Column("until", Date, nullable=True),
 )
 outbox = outbox_table(Base.metadata)
 consumer_cursors = cursor_table(Base.metadata)

@@ -25,6 +25,10 @@ class MembersPolicy(Policy):
     young_member_max_age: int = Field(35, description="young members (duty reports): younger than this")
     reform_date: date = Field(date(1978, 12, 18), description="'joined before reform and opening' means before this day")
     stats_age_edges: tuple[int, ...] = Field((35, 46, 60), description="default age band edges of the statistics")
+    # The survey report's age thresholds (seed: team members over 46, secretaries over 45, members over 46).
+    survey_team_age_min: int = Field(46, description="survey report: team members aged at least this are counted")
+    survey_secretary_age_min: int = Field(45, description="survey report: secretaries aged at least this are counted")
+    survey_member_age_min: int = Field(46, description="survey report: members aged at least this are counted")
     import_max_rows: int = Field(20_000, description="rows one import may carry")
     import_max_bytes: int = Field(50 * 1024 * 1024, description="size of one import file")
     export_max_rows: int = Field(100_000, description="rows one export may carry (narrow the filter for more)")
@@ -72,6 +76,19 @@ SUBDIVIDING_KINDS = frozenset({"general_branch", "branch", "joint_branch"})
 
 # States after which a record no longer counts as a member here and no longer blocks its ID number.
 CLOSED_STATES = frozenset({"left", "deceased", "transferred_out"})
+
+# The survey report's education groups: 大專以上 and 初中以下 (DOMAIN.md).
+COLLEGE_OR_ABOVE = ("college", "bachelor", "postgraduate")
+JUNIOR_HIGH_OR_BELOW = ("junior_high", "primary_or_below")
+# Positions that make a team member (班子成員) in the orgs service's terms (a group leader does not).
+TEAM_ROLES = (
+    "secretary",
+    "deputy_secretary",
+    "organization_member",
+    "propaganda_member",
+    "discipline_member",
+    "committee_member",
+)
 
 # Which state may follow which (transferred_out only through a received transfer).
 STATE_TRANSITIONS: dict[str, frozenset[str]] = {

@@ -9,7 +9,7 @@ from services.kit.outbox import feed_router
 from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
 from services.orgs.models import outbox
-from services.orgs.routes import communities, orgs, teams, units
+from services.orgs.routes import communities, orgs, survey, teams, units
 from services.orgs.schemas import ENUM_LABELS
 from services.orgs.settings import CLIENT_ID, SCHEMA, OrgsSettings
 
@@ -28,6 +28,7 @@ def create_app(settings: OrgsSettings | None = None, *, peers: ServicePeers | No
         db=db,
         routers=[
             orgs.router,
+            survey.router,
             communities.router,
             teams.router,
             units.router,

@@ -15,10 +15,12 @@ from tests.support import SuiteDatabase, in_process
 
 
 class MembersStub:
-    """`POST /internal/member-counts` and `POST /api/v1/members/lookup` answered from dicts."""
+    """`POST /internal/member-counts`, `GET /internal/community-member-counts` and `POST /api/v1/members/lookup`
+    answered from dicts."""
 
     def __init__(self) -> None:
         self.counts: dict[str, dict[str, int]] = {}
+        self.community_counts: dict[str, dict[str, int]] = {}
         self.known: dict[str, dict[str, Any]] = {}
         self.down = False
         self.calls: list[str] = []
@@ -30,6 +32,11 @@ class MembersStub:
             zero = {"members": 0, "full": 0, "probationary": 0}
             return {"counts": {org_id: self.counts.get(org_id, zero) for org_id in body["org_ids"]}}
 
+        @self.app.get("/internal/community-member-counts")
+        async def community_member_counts() -> dict[str, Any]:
+            self.calls.append("community-member-counts")
+            return {"counts": self.community_counts}
+
         @self.app.post("/api/v1/members/lookup")
         async def lookup(body: dict[str, Any]) -> dict[str, Any]:
             self.calls.append("lookup")
@@ -38,6 +45,10 @@ class MembersStub:
     def set_count(self, org_id: str, *, members: int, full: int | None = None) -> None:
         full = members if full is None else full
         self.counts[org_id] = {"members": members, "full": full, "probationary": members - full}
+
+    def set_community_count(self, community_id: str, *, members: int, full: int | None = None) -> None:
+        full = members if full is None else full
+        self.community_counts[community_id] = {"members": members, "full": full, "probationary": members - full}
 
     def new_member(self, *, birth_date: str | None = None, education: str | None = None) -> str:
         member_id = str(uuid.uuid4())

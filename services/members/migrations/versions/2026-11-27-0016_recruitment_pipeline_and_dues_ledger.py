@@ -1,7 +1,7 @@
 """recruitment pipeline and dues ledger
 
 Revision ID: d2ad761af9aa
-Revises: 762c8c48332b
+Revises: bdeafe3983a9
 Create Date: 2026-11-27 00:16:29.954283
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "d2ad761af9aa"
-down_revision: str | None = "762c8c48332b"
+down_revision: str | None = "bdeafe3983a9"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

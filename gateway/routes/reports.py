@@ -1,0 +1,136 @@
+"""`/api/v1/reports/survey`: the seed's survey report for a scope and a date, composed from the
+services' aggregate endpoints (`/communities/survey`, `/members/survey`) as JSON, xlsx or HTML.
+
+The caller's own Authorization goes to the services, so each applies the caller's roles and
+scope inside its own queries; a service's refusal (403, 404, 422) is passed through as it is.
+"""
+
+import asyncio
+import uuid
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+import httpx
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from gateway.reports import html, xlsx
+from gateway.reports.composition import SurveyReport, compose
+from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES
+from services.kit.auth import CallerDep
+from services.kit.peers import PeerClient, PeerUnavailable
+
+router = APIRouter(prefix="/api/v1/reports", tags=["reports"], max_body_size=OWN_ROUTE_MAX_BODY_BYTES)
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Age = Annotated[int | None, Query(ge=0, le=150, description="Default: the members policy (46, 45, 46)")]
+
+
+class ReportFormat(StrEnum):
+    json = "json"
+    xlsx = "xlsx"
+    html = "html"
+
+
+class ServiceRefused(Exception):
+    """A service answered the caller with a problem: the gateway answers with the same."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+
+
+async def _ask(peer: PeerClient, path: str, params: dict[str, str], authorization: str) -> Any:
+    response = await peer.request("GET", path, params=params, headers={"authorization": authorization})
+    if response.status_code >= 500:
+        raise PeerUnavailable(peer.name, f"status {response.status_code}")
+    if response.status_code != 200:
+        raise ServiceRefused(response)
+    return response.json()
+
+
+def _passed_through(response: httpx.Response) -> Response:
+    return Response(
+        content=response.content,
+        status_code=response.status_code,
+        media_type=response.headers.get("content-type", "application/problem+json"),
+    )
+
+
+@router.get(
+    "/survey",
+    response_model=SurveyReport,
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {}, "text/html": {}}}},
+)
+async def survey_report(
+    request: Request,
+    _caller: CallerDep,
+    within: Annotated[uuid.UUID | None, Query(description="The scope: this organization's subtree")] = None,
+    as_of: Annotated[date | None, Query(description="Ages, membership and teams as of this day (default today)")] = None,
+    team_age_min: Age = None,
+    secretary_age_min: Age = None,
+    member_age_min: Age = None,
+    reform_date: Annotated[date | None, Query(description="'Joined before reform and opening': before this day")] = None,
+    format: ReportFormat = ReportFormat.json,
+) -> Any:
+    """The seed report's figures, rural and urban side by side with the difference in points;
+    `format=xlsx` for a workbook with charts, `format=html` for the printable page."""
+    as_of = as_of or datetime.now(UTC).date()
+    peers: dict[str, PeerClient] = request.app.state.report_peers
+    authorization = request.headers["authorization"]
+    common = {"as_of": as_of.isoformat()} | ({"within": str(within)} if within else {})
+    member_params = dict(common)
+    for name, value in (
+        ("team_age_min", team_age_min),
+        ("secretary_age_min", secretary_age_min),
+        ("member_age_min", member_age_min),
+        ("reform_date", reform_date),
+    ):
+        if value is not None:
+            member_params[name] = str(value)
+    try:
+        orgs_half, members_half = await asyncio.gather(
+            _ask(peers["orgs"], "/api/v1/communities/survey", common, authorization),
+            _ask(peers["members"], "/api/v1/members/survey", member_params, authorization),
+        )
+    except ServiceRefused as refused:
+        return _passed_through(refused.response)
+    report = compose(within=within, as_of=as_of, orgs=orgs_half, members=members_half)
+    if format is ReportFormat.xlsx:
+        filename = f"survey-{as_of.isoformat()}.xlsx"
+        return Response(
+            content=xlsx.workbook(report),
+            media_type=XLSX_MEDIA_TYPE,
+            headers={"content-disposition": f'attachment; filename="{filename}"'},
+        )
+    if format is ReportFormat.html:
+        problems = await _diagnostics(peers["orgs"], within, as_of, authorization)
+        return HTMLResponse(html.page(report, problems))
+    return JSONResponse(report.model_dump(mode="json"))
+
+
+async def _diagnostics(orgs: PeerClient, within: uuid.UUID | None, as_of: date, authorization: str) -> list[html.Problem] | None:
+    """The organization-setup problems of the scope, named (orgs' diagnostics), with Chinese labels.
+
+    Without `within` the report's own form mismatches stand for them (they are always named);
+    None when the diagnostics could not be had.
+    """
+    if within is None:
+        return []
+    try:
+        path = f"/api/v1/orgs/{within}/diagnostics"
+        found = await _ask(orgs, path, {"as_of": as_of.isoformat()}, authorization)
+        labels = await orgs.get_json("/labels")
+    except (ServiceRefused, PeerUnavailable):
+        # The figures stand without the diagnostics; the page says they are missing.
+        return None
+    rule_labels = {code: names.get("zh_hant", code) for code, names in labels.get("DiagnosticRule", {}).items()}
+    return [
+        html.Problem(
+            rule=str(item["rule"]),
+            label=rule_labels.get(str(item["rule"]), str(item["rule"])),
+            org_name=str(item["org_name"]),
+            figures=dict(item.get("figures") or {}),
+        )
+        for item in found.get("items", [])
+    ]

@@ -1,0 +1,55 @@
+"""`/api/v1/members/survey`: the members' half of the survey report (the gateway composes the whole)."""
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from services.kit.auth import Caller, require_roles
+from services.kit.db import ReadSessionDep
+from services.members.routes.deps import ReaderContext
+from services.members.schemas import CountsResult, MembersSurvey
+from services.members.service import survey
+from services.members.service.survey import SurveyQuery
+
+router = APIRouter(prefix="/api/v1/members", tags=["members"])
+internal = APIRouter(prefix="/internal", tags=["internal"])
+
+Age = Annotated[int | None, Query(ge=0, le=150, description="Policy default when omitted")]
+
+
+@router.get("/survey", response_model=MembersSurvey)
+async def members_survey(
+    session: ReadSessionDep,
+    ctx: ReaderContext,
+    within: Annotated[uuid.UUID | None, Query(description="Only this organization's subtree")] = None,
+    as_of: Annotated[date | None, Query(description="Ages, membership and team positions as of this day")] = None,
+    team_age_min: Age = None,
+    secretary_age_min: Age = None,
+    member_age_min: Age = None,
+    reform_date: Annotated[date | None, Query(description="'Joined before reform and opening' means before this day")] = None,
+) -> MembersSurvey:
+    """Team members, secretaries and members with their age and education structure and whereabouts,
+    counted per community setting (rural, urban) and in total."""
+    policy = ctx.policy
+    query = SurveyQuery(
+        as_of=as_of or ctx.today,
+        team_age_min=policy.survey_team_age_min if team_age_min is None else team_age_min,
+        secretary_age_min=policy.survey_secretary_age_min if secretary_age_min is None else secretary_age_min,
+        member_age_min=policy.survey_member_age_min if member_age_min is None else member_age_min,
+        reform_date=reform_date or policy.reform_date,
+        within=within,
+    )
+    return await survey.members_survey(session, ctx, query)
+
+
+@internal.get("/community-member-counts", response_model=CountsResult)
+async def community_member_counts(
+    session: ReadSessionDep,
+    _caller: Annotated[Caller, require_roles("service")],
+    within: Annotated[uuid.UUID | None, Query(description="Only communities under this organization")] = None,
+) -> CountsResult:
+    """Open members of each community's organizations by party status, keyed by community id
+    (not left, deceased or transferred out; not 'not transferred')."""
+    return CountsResult.model_validate({"counts": await survey.community_member_counts(session, within)})

@@ -1,0 +1,229 @@
+"""The members' half of the survey report: team, secretary and member structure and whereabouts,
+counted in SQL per community setting (rural, urban) — a handful of grouped rows, never member rows.
+
+Settings come from the org replica: a member's side is the setting of the community their
+organization belongs to; a team's side is that of the community whose top organization it is;
+a member whose relationship was never transferred in is counted by their residence community.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.kit.problems import NotFound
+from services.kit.tree import subtree_of
+from services.members import rules
+from services.members.models import Member, org_replica, position_replica
+from services.members.schemas import MembersSurvey, MembersSurveyCounts, SurveyParameters
+from services.members.service.common import Context
+
+SIDES = ("rural", "urban")
+
+
+@dataclass(frozen=True)
+class SurveyQuery:
+    as_of: date
+    team_age_min: int
+    secretary_age_min: int
+    member_age_min: int
+    reform_date: date
+    within: uuid.UUID | None = None
+
+
+async def _scope_paths(session: AsyncSession, ctx: Context, within: uuid.UUID | None) -> list[str]:
+    """The literal paths of the caller's scope and of `within` ("" matches nothing); 404 when
+    `within` is unknown or outside the caller's scope."""
+
+    async def path_of(org_id: uuid.UUID) -> str:
+        return str(await session.scalar(select(org_replica.c.path).where(org_replica.c.id == org_id)) or "")
+
+    paths = [await path_of(ctx.caller.scope_org_id)] if ctx.caller.scope_org_id is not None else []
+    if within is not None:
+        path = await path_of(within)
+        if not path or (paths and not path.startswith(paths[0])):
+            raise NotFound("Organization", within)
+        paths.append(path)
+    return paths
+
+
+def _scoped(stmt: Select[Any], path_column: Any, paths: list[str]) -> Select[Any]:
+    for path in paths:
+        stmt = stmt.where(subtree_of(path_column, path) if path else false())
+    return stmt
+
+
+def _counts(rows: list[Any], names: list[str], into: dict[str, MembersSurveyCounts]) -> None:
+    """Add grouped rows (setting, count…) to each side and to the total."""
+    for row in rows:
+        setting, values = row[0], row[1:]
+        targets = [into["total"]] + ([into[setting]] if setting in SIDES else [])
+        for target in targets:
+            for name, value in zip(names, values, strict=True):
+                setattr(target, name, getattr(target, name) + int(value or 0))
+
+
+def _teams_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
+    """Team members and, among them, the secretaries: one pass over the members' records."""
+    top = org_replica.alias("top")
+    current = and_(
+        position_replica.c.since <= q.as_of, or_(position_replica.c.until.is_(None), position_replica.c.until >= q.as_of)
+    )
+    # Each person once per community, however many roles they hold there.
+    holders = _scoped(
+        select(
+            position_replica.c.org_id,
+            position_replica.c.member_id,
+            top.c.setting,
+            func.max(case((position_replica.c.role == "secretary", 1), else_=0)).label("secretary"),
+        )
+        .join(top, top.c.id == position_replica.c.org_id)
+        .where(top.c.tier == "community", top.c.status == "active", position_replica.c.role.in_(rules.TEAM_ROLES), current)
+        .group_by(position_replica.c.org_id, position_replica.c.member_id, top.c.setting),
+        top.c.path,
+        paths,
+    ).subquery("holders")
+    college = Member.education.in_(rules.COLLEGE_OR_ABOVE)
+    secretary = holders.c.secretary == 1
+    return (
+        select(
+            holders.c.setting,
+            func.count(),
+            func.count().filter(Member.birth_date <= rules.born_on_or_before_for_age(q.as_of, q.team_age_min)),
+            func.count().filter(college),
+            func.count().filter(secretary),
+            func.count().filter(secretary, Member.birth_date <= rules.born_on_or_before_for_age(q.as_of, q.secretary_age_min)),
+            func.count().filter(secretary, college),
+        )
+        .select_from(holders)
+        .join(Member, Member.id == holders.c.member_id)
+        .group_by(holders.c.setting)
+    )
+
+
+def _members_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
+    aged = Member.birth_date <= rules.born_on_or_before_for_age(q.as_of, q.member_age_min)
+    stmt = (
+        select(
+            org_replica.c.setting,
+            func.count(),
+            func.count().filter(aged),
+            func.count().filter(Member.education.in_(rules.JUNIOR_HIGH_OR_BELOW)),
+            func.count().filter(Member.joined_on < q.reform_date),
+            func.count().filter(Member.whereabouts == "floating_out"),
+            func.count().filter(Member.whereabouts == "displaced"),
+        )
+        .select_from(Member)
+        .join(org_replica, org_replica.c.id == Member.org_id)
+        .where(*_open_on(q.as_of), Member.whereabouts != "not_transferred")
+        .group_by(org_replica.c.setting)
+    )
+    return _scoped(stmt, org_replica.c.path, paths)
+
+
+def _not_transferred_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
+    # Counted where they live: the residence community's top organization decides scope and side
+    # (without a residence, the community of the organization that keeps their record). Grouped
+    # by community first, so the community's top organization is looked up once per community.
+    own = org_replica.alias("own")
+    top = org_replica.alias("residence")
+    community_id = func.coalesce(Member.residence_community_id, own.c.community_id)
+    by_community = (
+        select(community_id.label("community_id"), func.count().label("members"))
+        .select_from(Member)
+        .join(own, own.c.id == Member.org_id)
+        .where(*_open_on(q.as_of), Member.whereabouts == "not_transferred")
+        .group_by(community_id)
+        .subquery("not_transferred")
+    )
+    stmt = (
+        select(top.c.setting, func.sum(by_community.c.members))
+        .select_from(by_community)
+        .join(top, and_(top.c.community_id == by_community.c.community_id, top.c.tier == "community"))
+        .where(top.c.status == "active")
+        .group_by(top.c.setting)
+    )
+    return _scoped(stmt, top.c.path, paths)
+
+
+def _open_on(as_of: date) -> list[ColumnElement[bool]]:
+    # The same population as the statistics: joined by then, record not closed.
+    return [Member.joined_on <= as_of, Member.state.not_in(rules.CLOSED_STATES)]
+
+
+async def community_member_counts(session: AsyncSession, within: uuid.UUID | None) -> dict[str, dict[str, int]]:
+    """Members of each community's organizations (open records whose relationship is there, by
+    party status), for the communities under `within`: one scan for the orgs service's form rule.
+
+    Every organization inside a community carries that community's id, so this is the member
+    count of the community's top organization's subtree.
+    """
+    paths = []
+    if within is not None:
+        path = await session.scalar(select(org_replica.c.path).where(org_replica.c.id == within))
+        paths.append(str(path or ""))
+    stmt = _scoped(
+        select(org_replica.c.community_id, Member.party_status, func.count())
+        .select_from(Member)
+        .join(org_replica, org_replica.c.id == Member.org_id)
+        .where(
+            org_replica.c.community_id.is_not(None),
+            Member.state.not_in(rules.CLOSED_STATES),
+            Member.whereabouts != "not_transferred",
+        )
+        .group_by(org_replica.c.community_id, Member.party_status),
+        org_replica.c.path,
+        paths,
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for community_id, party_status, count in (await session.execute(stmt)).all():
+        held = counts.setdefault(str(community_id), {"members": 0, "full": 0, "probationary": 0})
+        held[party_status] += count
+        held["members"] += count
+    return counts
+
+
+async def members_survey(session: AsyncSession, ctx: Context, q: SurveyQuery) -> MembersSurvey:
+    paths = await _scope_paths(session, ctx, q.within)
+    sides = {name: MembersSurveyCounts() for name in (*SIDES, "total")}
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SET LOCAL jit = off"))  # compiling costs more than running (stats.py)
+    teams = [
+        "team_members",
+        "team_members_aged_46_plus",
+        "team_members_college_or_above",
+        "secretaries",
+        "secretaries_aged_45_plus",
+        "secretaries_college_or_above",
+    ]
+    members = [
+        "members",
+        "members_aged_46_plus",
+        "members_junior_high_or_below",
+        "members_joined_before_reform",
+        "floating_out",
+        "displaced",
+    ]
+    queries: list[tuple[Select[Any], list[str]]] = [
+        (_teams_stmt(q, paths), teams),
+        (_members_stmt(q, paths), members),
+        (_not_transferred_stmt(q, paths), ["not_transferred"]),
+    ]
+    for stmt, names in queries:
+        _counts(list((await session.execute(stmt)).all()), names, sides)
+    return MembersSurvey(
+        within=q.within,
+        as_of=q.as_of,
+        parameters=SurveyParameters(
+            team_age_min=q.team_age_min,
+            secretary_age_min=q.secretary_age_min,
+            member_age_min=q.member_age_min,
+            reform_date=q.reform_date,
+            college_or_above=list(rules.COLLEGE_OR_ABOVE),
+            junior_high_or_below=list(rules.JUNIOR_HIGH_OR_BELOW),
+        ),
+        **sides,
+    )
