@@ -809,6 +809,8 @@ class DuesTotal(BaseModel):
     due_fen: int
     paid_fen: int
     unpaid_members: int
+
+
 # The survey report (issue 7): the members' half of its figures, counted in SQL per setting.
 
 
