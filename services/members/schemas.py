@@ -479,3 +479,14 @@ class DutyReport(Schema):
     reported_on: date
     topic: str
     content: str | None
+
+
+class EducationUpgradeGap(BaseModel):
+    """A member the education upgrade is for who is not in it."""
+
+    member_id: uuid.UUID
+    name: str
+    org_id: uuid.UUID
+    birth_date: date
+    age: int
+    education: Education

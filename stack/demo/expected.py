@@ -74,86 +74,46 @@ def share(count: int, denominator: int | None) -> float | None:
     return round(100 * count / denominator, 1) if denominator else None
 
 
+class _Counts:
+    """Counts per figure key and side (rural, urban, total)."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, dict[str, int]] = {key: {"rural": 0, "urban": 0, "total": 0} for key in LABELS}
+
+    def add(self, key: str, setting: str | None, n: int | bool = 1) -> None:
+        if setting:
+            self.by_key[key][setting] += int(n)
+        self.by_key[key]["total"] += int(n)
+
+
 def survey(district: District, parameters: SurveyParameters | None = None) -> dict[str, Any]:
     """Every survey figure of the whole district on its as-of day (the contract's JSON shape)."""
     p = parameters or SurveyParameters()
-    as_of = district.as_of
-    setting_of_community = {c.key: c.setting for c in district.communities}
-    community_of_top_org = {c.party_org: c.key for c in district.communities}
-    in_district = _district_orgs(district)
-    members_by_key = {m.key: m for m in district.members}
-    counts: dict[str, dict[str, int]] = {key: {"rural": 0, "urban": 0, "total": 0} for key in LABELS}
-
-    def add(key: str, setting: str | None, n: int = 1) -> None:
-        if setting:
-            counts[key][setting] += n
-        counts[key]["total"] += n
-
+    counts = _Counts()
     for community in district.communities:
-        add("communities", community.setting)
+        counts.add("communities", community.setting)
+    setting_of = {c.key: c.setting for c in district.communities}
     for unit in district.units:
-        add("community_units", setting_of_community[unit.community])
-
-    team: dict[tuple[str, str], MemberSpec] = {}
-    for position in district.positions:
-        community = community_of_top_org.get(position.org)
-        if community is None or position.role not in TEAM_ROLES or position.since > as_of:
-            continue
-        member = members_by_key[position.member]
-        team[(community, member.key)] = member
-        if position.role == "secretary":
-            setting = setting_of_community[community]
-            add("secretaries", setting)
-            add("secretaries_aged_45_plus", setting, age_on(member.birth_date, as_of) >= p.secretary_age_min)
-            add("secretaries_college_or_above", setting, member.education in COLLEGE_OR_ABOVE)
-    for (community, _key), member in team.items():
-        setting = setting_of_community[community]
-        add("team_members", setting)
-        add("team_members_aged_46_plus", setting, age_on(member.birth_date, as_of) >= p.team_age_min)
-        add("team_members_college_or_above", setting, member.education in COLLEGE_OR_ABOVE)
-
+        counts.add("community_units", setting_of[unit.community])
+    _teams(district, p, counts)
     for cadre in district.cadres:
-        if cadre.since <= as_of:
-            setting = setting_of_community[cadre.community]
-            add("reserve_cadres", setting)
-            add("reserve_cadres_college_or_above", setting, cadre.education in COLLEGE_OR_ABOVE)
-
-    subtree_members: dict[str, int] = {}
-    for member in district.members:
-        if member.whereabouts == "not_transferred":
-            if member.residence_community:
-                add("not_transferred", setting_of_community[member.residence_community])
-            continue
-        if member.org not in in_district:
-            continue
-        org = district.org(member.org)
-        community = org.community or (district.org(org.parent).community if org.parent else None)
-        setting = setting_of_community[community] if community else None
-        subtree_members[member.org] = subtree_members.get(member.org, 0) + 1
-        add("members", setting)
-        add("members_aged_46_plus", setting, age_on(member.birth_date, as_of) >= p.member_age_min)
-        add("members_junior_high_or_below", setting, member.education in JUNIOR_HIGH_OR_BELOW)
-        add("members_joined_before_reform", setting, member.joined_on < p.reform_date)
-        add("floating_out", setting, member.whereabouts == "floating_out")
-        add("displaced", setting, member.whereabouts == "displaced")
-    for community in district.communities:
-        org = district.org(community.party_org)
-        if org.kind != expected_kind(subtree_members.get(org.key, 0)):
-            add("form_mismatches", community.setting)
-
+        if cadre.since <= district.as_of:
+            counts.add("reserve_cadres", setting_of[cadre.community])
+            counts.add("reserve_cadres_college_or_above", setting_of[cadre.community], cadre.education in COLLEGE_OR_ABOVE)
+    _members(district, p, counts)
     figures = []
     for key, label in LABELS.items():
         sides: dict[str, dict[str, Any]] = {}
         for side in ("rural", "urban", "total"):
-            denominator = counts[DENOMINATORS[key]][side] if key in DENOMINATORS else None
-            count = counts[key][side]
+            denominator = counts.by_key[DENOMINATORS[key]][side] if key in DENOMINATORS else None
+            count = counts.by_key[key][side]
             sides[side] = {"count": count, "denominator": denominator, "share": share(count, denominator)}
         rural, urban = sides["rural"]["share"], sides["urban"]["share"]
         difference = round(rural - urban, 1) if rural is not None and urban is not None else None
         figures.append({"key": key, "label": label, **sides, "difference_points": difference})
     return {
         "within": None,
-        "as_of": as_of.isoformat(),
+        "as_of": district.as_of.isoformat(),
         "parameters": {
             "team_age_min": p.team_age_min,
             "secretary_age_min": p.secretary_age_min,
@@ -164,6 +124,60 @@ def survey(district: District, parameters: SurveyParameters | None = None) -> di
         },
         "figures": figures,
     }
+
+
+def _teams(district: District, p: SurveyParameters, counts: _Counts) -> None:
+    """Team members (each person once per community) and secretaries of the communities' top organizations."""
+    as_of = district.as_of
+    setting_of = {c.key: c.setting for c in district.communities}
+    community_of_top_org = {c.party_org: c.key for c in district.communities}
+    members_by_key = {m.key: m for m in district.members}
+    team: dict[tuple[str, str], MemberSpec] = {}
+    for position in district.positions:
+        community_key = community_of_top_org.get(position.org)
+        if community_key is None or position.role not in TEAM_ROLES or position.since > as_of:
+            continue
+        member = members_by_key[position.member]
+        team[(community_key, member.key)] = member
+        if position.role == "secretary":
+            setting = setting_of[community_key]
+            counts.add("secretaries", setting)
+            counts.add("secretaries_aged_45_plus", setting, age_on(member.birth_date, as_of) >= p.secretary_age_min)
+            counts.add("secretaries_college_or_above", setting, member.education in COLLEGE_OR_ABOVE)
+    for (community_key, _member_key), member in team.items():
+        setting = setting_of[community_key]
+        counts.add("team_members", setting)
+        counts.add("team_members_aged_46_plus", setting, age_on(member.birth_date, as_of) >= p.team_age_min)
+        counts.add("team_members_college_or_above", setting, member.education in COLLEGE_OR_ABOVE)
+
+
+def _members(district: District, p: SurveyParameters, counts: _Counts) -> None:
+    """Members of the district's organizations by the setting of their organization's community;
+    the not-transferred by their residence community; the form check on the counts."""
+    as_of = district.as_of
+    setting_of = {c.key: c.setting for c in district.communities}
+    in_district = _district_orgs(district)
+    held: dict[str, int] = {}
+    for member in district.members:
+        if member.whereabouts == "not_transferred":
+            if member.residence_community:
+                counts.add("not_transferred", setting_of[member.residence_community])
+            continue
+        if member.org not in in_district:
+            continue
+        community_key = district.org(member.org).community
+        setting = setting_of[community_key] if community_key else None
+        held[member.org] = held.get(member.org, 0) + 1
+        counts.add("members", setting)
+        counts.add("members_aged_46_plus", setting, age_on(member.birth_date, as_of) >= p.member_age_min)
+        counts.add("members_junior_high_or_below", setting, member.education in JUNIOR_HIGH_OR_BELOW)
+        counts.add("members_joined_before_reform", setting, member.joined_on < p.reform_date)
+        counts.add("floating_out", setting, member.whereabouts == "floating_out")
+        counts.add("displaced", setting, member.whereabouts == "displaced")
+    for community in district.communities:
+        org = district.org(community.party_org)
+        if org.kind != expected_kind(held.get(org.key, 0)):
+            counts.add("form_mismatches", community.setting)
 
 
 def _district_orgs(district: District) -> set[str]:

@@ -240,7 +240,7 @@ def _birth_for_age(rng: random.Random, as_of: date, low: int, high: int) -> date
 
 
 def _pick(rng: random.Random, items: list[int], share: float) -> set[int]:
-    """Exactly round(len × share) of the indexes, chosen by the seeded generator."""
+    """Exactly round(len x share) of the indexes, chosen by the seeded generator."""
     return set(rng.sample(items, round(len(items) * share)))
 
 
@@ -279,10 +279,14 @@ def generate(*, seed: int = 7, scale: float = 1.0, as_of: date) -> District:
                 township=township,
                 setting=setting,
                 party_org=org_key,
-                formation_mode=rng.choice(["village_continuation", "residential_reorganization", "village_residential_integration"])
+                formation_mode=rng.choice(
+                    ["village_continuation", "residential_reorganization", "village_residential_integration"]
+                )
                 if setting == "rural"
                 else "residential_reorganization",
-                guidance_category=rng.choice(["integrated", "integrating", "converted_from_village"]) if setting == "rural" else "integrated",
+                guidance_category=rng.choice(["integrated", "integrating", "converted_from_village"])
+                if setting == "rural"
+                else "integrated",
                 origin_villages=[names.village(rng) for _ in range(rng.randint(1, 3))] if setting == "rural" else [],
                 households=sizes[key] * rng.randint(9, 14),
                 population=sizes[key] * rng.randint(25, 40),
@@ -320,8 +324,18 @@ def _community_sizes(rng: random.Random, n_rural: int, n_urban: int, rural_total
 
 
 def _member(
-    d: District, rng: random.Random, people: _People, *, key: str, org: str, community: str | None, age: tuple[int, int],
-    education: str, setting: str, region: str = REGION, joined_before_reform: bool | None = None,
+    d: District,
+    rng: random.Random,
+    people: _People,
+    *,
+    key: str,
+    org: str,
+    community: str | None,
+    age: tuple[int, int],
+    education: str,
+    setting: str,
+    region: str = REGION,
+    joined_before_reform: bool | None = None,
 ) -> MemberSpec:
     birth = _birth_for_age(rng, d.as_of, *age)
     sex = rng.choice(["male", "male", "female"])
@@ -334,8 +348,13 @@ def _member(
         joined = start + timedelta(days=rng.randint(0, max(0, (latest - start).days)))
     probationary = (d.as_of - joined).days < 365
     occupation = (
-        "retired" if rng.random() < 0.5 and (d.as_of - birth).days > 60 * 365
-        else rng.choice(["farmer", "self_employed", "in_service", "migrant_worker"] if setting == "rural" else ["in_service", "retired", "self_employed"])
+        "retired"
+        if rng.random() < 0.5 and (d.as_of - birth).days > 60 * 365
+        else rng.choice(
+            ["farmer", "self_employed", "in_service", "migrant_worker"]
+            if setting == "rural"
+            else ["in_service", "retired", "self_employed"]
+        )
     )
     return MemberSpec(
         key=key,
@@ -381,15 +400,28 @@ def _members(d: District, rng: random.Random, people: _People, sizes: dict[str, 
                 age = (46, 64)
             else:
                 age = (22, 45)
-            education = rng.choice(JUNIOR_HIGH_OR_BELOW) if i in low else rng.choice(COLLEGE_OR_ABOVE) if i in college else "secondary"
+            education = (
+                rng.choice(JUNIOR_HIGH_OR_BELOW) if i in low else rng.choice(COLLEGE_OR_ABOVE) if i in college else "secondary"
+            )
             member = _member(
-                d, rng, people, key=f"{community.key}-m{i}", org=community.party_org, community=community.key, age=age,
-                education=education, setting=community.setting, joined_before_reform=i in old,
+                d,
+                rng,
+                people,
+                key=f"{community.key}-m{i}",
+                org=community.party_org,
+                community=community.key,
+                age=age,
+                education=education,
+                setting=community.setting,
+                joined_before_reform=i in old,
             )
             draw = rng.random()
             if community.setting == "rural" and draw < 0.04:
                 member.whereabouts = "floating_out"
-                member.details = {"destination": rng.choice(["杭州市西湖區", "寧波市", "上海市", "義烏市"]), "contact_person": names.person(rng)}
+                member.details = {
+                    "destination": rng.choice(["杭州市西湖區", "寧波市", "上海市", "義烏市"]),
+                    "contact_person": names.person(rng),
+                }
                 member.attends = False
             elif community.setting == "rural" and draw < 0.07:
                 member.whereabouts = "displaced"
@@ -446,8 +478,15 @@ def _kinds_and_teams(
         for i, (community, role, index) in enumerate(entries):
             education = rng.choice(COLLEGE_OR_ABOVE) if i in college else rng.choice(["secondary", "junior_high"])
             member = _member(
-                d, rng, people, key=f"{community.key}-m{index}", org=community.party_org, community=community.key,
-                age=(46, 60) if i in aged else (32, 44), education=education, setting=setting,
+                d,
+                rng,
+                people,
+                key=f"{community.key}-m{index}",
+                org=community.party_org,
+                community=community.key,
+                age=(46, 60) if i in aged else (32, 44),
+                education=education,
+                setting=setting,
             )
             d.members.append(member)
             if role == "secretary":
@@ -489,8 +528,15 @@ def _township_units(d: District, rng: random.Random, people: _People, townships:
         d.orgs.append(Org(key, f"{names.township(i)}機關黨支部", "unit", "branch", township))
         for j in range(4):
             member = _member(
-                d, rng, people, key=f"{key}-m{j}", org=key, community=None, age=(28, 55),
-                education=rng.choice(COLLEGE_OR_ABOVE), setting="urban",
+                d,
+                rng,
+                people,
+                key=f"{key}-m{j}",
+                org=key,
+                community=None,
+                age=(28, 55),
+                education=rng.choice(COLLEGE_OR_ABOVE),
+                setting="urban",
             )
             member.full_on = member.full_on or member.joined_on + timedelta(days=365)
             member.party_status = "full" if member.full_on <= d.as_of else "probationary"
@@ -508,8 +554,16 @@ def _not_transferred(d: District, rng: random.Random, people: _People) -> None:
             continue
         for j in range(2):
             member = _member(
-                d, rng, people, key=f"{community.key}-nt{j}", org=d.outside_org, community=community.key, age=(30, 70),
-                education=rng.choice(["secondary", "college", "junior_high"]), setting="rural", region=OUTSIDE_REGION,
+                d,
+                rng,
+                people,
+                key=f"{community.key}-nt{j}",
+                org=d.outside_org,
+                community=community.key,
+                age=(30, 70),
+                education=rng.choice(["secondary", "college", "junior_high"]),
+                setting="rural",
+                region=OUTSIDE_REGION,
             )
             member.whereabouts = "not_transferred"
             member.details = {"relationship_org": "鄰區某局機關黨支部"}
@@ -543,7 +597,11 @@ def _cadres(d: District, rng: random.Random, people: _People) -> None:
         if community.setting == "urban":
             for _ in range(rng.randint(2, 3)):
                 birth = _birth_for_age(rng, d.as_of, 25, 38)
-                d.cadres.append(CadreSpec(community.key, people.name(birth), birth, rng.choice(COLLEGE_OR_ABOVE), d.as_of - timedelta(days=200)))
+                d.cadres.append(
+                    CadreSpec(
+                        community.key, people.name(birth), birth, rng.choice(COLLEGE_OR_ABOVE), d.as_of - timedelta(days=200)
+                    )
+                )
 
 
 def _units(d: District, rng: random.Random, cases: dict[str, frozenset[str]]) -> None:
@@ -555,14 +613,23 @@ def _units(d: District, rng: random.Random, cases: dict[str, frozenset[str]]) ->
     for community in d.communities:
         n = counts.get(community.key, 8)
         for j in range(n):
-            unit = UnitSpec(f"{community.key}-u{j}", community.key, names.unit(rng, j), rng.choice(
-                ["enterprise", "enterprise", "school", "agency", "public_institution", "social_organization"]))
+            unit = UnitSpec(
+                f"{community.key}-u{j}",
+                community.key,
+                names.unit(rng, j),
+                rng.choice(["enterprise", "enterprise", "school", "agency", "public_institution", "social_organization"]),
+            )
             d.units.append(unit)
         if "units_without_co_building" in cases[community.key]:
             d.plant("units_without_co_building", community.party_org)
             continue
         d.agreements.append(
-            AgreementSpec(f"{community.key}-u0", community.key, d.as_of - timedelta(days=rng.randint(30, 500)), "黨建共建：共駐共建、資源共享")
+            AgreementSpec(
+                f"{community.key}-u0",
+                community.key,
+                d.as_of - timedelta(days=rng.randint(30, 500)),
+                "黨建共建, 共駐共建、資源共享",
+            )
         )
 
 
@@ -575,20 +642,22 @@ def _care(d: District, rng: random.Random, cases: dict[str, frozenset[str]]) -> 
             by_community.setdefault(member.residence_community, []).append(member)
     for community in d.communities:
         members = by_community.get(community.key, [])
-        elderly = [m for m in members if (d.as_of - m.birth_date).days >= 73 * 366 and not m.key.endswith(("-m0", "-m1", "-m2", "-m3", "-m4"))]
+        elderly = [
+            m
+            for m in members
+            if (d.as_of - m.birth_date).days >= 73 * 366 and not m.key.endswith(("-m0", "-m1", "-m2", "-m3", "-m4"))
+        ]
         if "study_day_only" not in cases[community.key]:
             for n, member in enumerate(elderly[:2]):
                 grounds = ["elderly", "needy"] if n else ["elderly"]
-                d.care.append(CareSpec(member.key, "green_channel", d.as_of - timedelta(days=90), grounds, ["home_study_delivery"]))
+                d.care.append(
+                    CareSpec(member.key, "green_channel", d.as_of - timedelta(days=90), grounds, ["home_study_delivery"])
+                )
                 if n == 0:
                     d.plant("green_channel_unserved", member.key)
-        young_low = [
-            m for m in members if (d.as_of - m.birth_date).days < 44 * 365 and m.education not in COLLEGE_OR_ABOVE
-        ]
+        young_low = [m for m in members if (d.as_of - m.birth_date).days < 44 * 365 and m.education not in COLLEGE_OR_ABOVE]
         for member in young_low[::2]:
-            d.care.append(
-                CareSpec(member.key, "education_upgrade", d.as_of - timedelta(days=60), target_level="college")
-            )
+            d.care.append(CareSpec(member.key, "education_upgrade", d.as_of - timedelta(days=60), target_level="college"))
 
 
 def _ytd(rng: random.Random, as_of: date) -> date:
@@ -611,8 +680,14 @@ def _activities(d: District, rng: random.Random, cases: dict[str, frozenset[str]
             day = d.as_of - timedelta(days=30 * month + rng.randint(0, 5))
             present = attending if month == 0 else [k for k in attending if rng.random() < 0.7]
             d.activities.append(
-                ActivitySpec(org, "study_day", f"{day:%Y年%m月}黨員學習日", day, present=present,
-                             absent=away + [k for k in attending if k not in present])
+                ActivitySpec(
+                    org,
+                    "study_day",
+                    f"{day:%Y年%m月}黨員學習日",
+                    day,
+                    present=present,
+                    absent=away + [k for k in attending if k not in present],
+                )
             )
         if "study_day_only" in cases[community.key]:
             d.plant("study_day_only", org)
@@ -620,14 +695,20 @@ def _activities(d: District, rng: random.Random, cases: dict[str, frozenset[str]
         for kind, title in (("general_meeting", "支部黨員大會"), ("party_lecture", "黨課"), ("life_meeting", "組織生活會")):
             day = _ytd(rng, d.as_of)
             present = [k for k in attending if rng.random() < 0.8]
-            d.activities.append(ActivitySpec(org, kind, title, day, present=present, absent=[k for k in attending + away if k not in present]))
+            d.activities.append(
+                ActivitySpec(org, kind, title, day, present=present, absent=[k for k in attending + away if k not in present])
+            )
         for member in members:
             if member.key in served:
-                d.activities.append(ActivitySpec(org, "home_study_delivery", "上門送學", _ytd(rng, d.as_of), served_member=member.key))
-    for org in d.orgs:
-        if org.tier == "unit" and org.parent and org.parent.startswith("township-"):
-            keys = [m.key for m in members_of.get(org.key, [])]
-            d.activities.append(ActivitySpec(org.key, "general_meeting", "機關支部黨員大會", d.as_of - timedelta(days=10), present=keys))
+                d.activities.append(
+                    ActivitySpec(org, "home_study_delivery", "上門送學", _ytd(rng, d.as_of), served_member=member.key)
+                )
+    for organ in d.orgs:
+        if organ.tier == "unit" and organ.parent and organ.parent.startswith("township-"):
+            keys = [m.key for m in members_of.get(organ.key, [])]
+            d.activities.append(
+                ActivitySpec(organ.key, "general_meeting", "機關支部黨員大會", d.as_of - timedelta(days=10), present=keys)
+            )
 
 
 def _contacts(d: District, rng: random.Random) -> None:
@@ -640,5 +721,7 @@ def _contacts(d: District, rng: random.Random) -> None:
             d.contacts.append(ContactSpec(org, member.key, d.as_of - timedelta(days=rng.randint(0, 60)), "regular", "phone"))
         else:
             if n % 4 == 0:
-                d.contacts.append(ContactSpec(org, member.key, d.as_of - timedelta(days=rng.randint(120, 300)), "random", "visit"))
+                d.contacts.append(
+                    ContactSpec(org, member.key, d.as_of - timedelta(days=rng.randint(120, 300)), "random", "visit")
+                )
             d.plant("followed_uncontacted", member.key)
