@@ -538,10 +538,9 @@ def _township_units(d: District, rng: random.Random, people: _People, townships:
                 education=rng.choice(COLLEGE_OR_ABOVE),
                 setting="urban",
             )
-            member.full_on = member.full_on or member.joined_on + timedelta(days=365)
-            member.party_status = "full" if member.full_on <= d.as_of else "probationary"
-            if member.party_status == "probationary":
-                member.full_on = None
+            # Full members all: an organs' branch of four keeps its form (at least 3 full members).
+            member.joined_on = min(member.joined_on, d.as_of - timedelta(days=400))
+            member.party_status, member.full_on = "full", member.joined_on + timedelta(days=365)
             d.members.append(member)
             if j == 0:
                 d.positions.append(PositionSpec(key, member.key, "secretary", d.as_of - timedelta(days=400), []))
