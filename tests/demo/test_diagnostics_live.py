@@ -3,7 +3,6 @@ and the diagnostics report on it: each work list holds exactly the cases planted
 lists that follow from broad data, exactly those computed from the generated data)."""
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,7 +25,7 @@ async def _load(url: str, district: District) -> Loaded:
 
 
 @pytest.fixture(scope="module")
-def demo(live: LiveStack) -> Iterator[tuple[District, Loaded, dict[str, Any]]]:
+def demo(live: LiveStack) -> tuple[District, Loaded, dict[str, Any]]:
     # Today (UTC): the members service refuses dates after its own today.
     district = generate(seed=11, scale=0.1, as_of=datetime.now(UTC).date())
     loaded = asyncio.run(_load(live.url(), district))
@@ -39,7 +38,7 @@ def demo(live: LiveStack) -> Iterator[tuple[District, Loaded, dict[str, Any]]]:
         timeout=120,
     )
     assert response.status_code == 200, response.text
-    yield district, loaded, response.json()
+    return district, loaded, response.json()
 
 
 def _lists(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -118,12 +117,13 @@ def test_other_setup_problems_are_only_the_planted_oversized_branches(demo: tupl
 
 
 def test_every_list_has_its_chinese_label_and_measure(demo: tuple[District, Loaded, dict[str, Any]]) -> None:
-    _district, _loaded, report = demo
+    district, _loaded, report = demo
 
     for entry in report["lists"]:
-        assert entry["label"] and entry["measure"]
+        assert entry["label"]
+        assert entry["measure"]
         assert entry["count"] == len(entry["items"])
-    assert report["as_of"] == _district.as_of.isoformat()
+    assert report["as_of"] == district.as_of.isoformat()
 
 
 def test_a_report_within_one_township_holds_only_its_cases(
