@@ -160,7 +160,7 @@ async def work_lists(
     alarms: list[FormAlarm] = []
     if communities:
         active = select(Organization.id, Organization.path).where(in_subtree, Organization.status == "active")
-        paths: dict[uuid.UUID, str] = dict((await session.execute(active)).tuples().all())
+        paths: dict[uuid.UUID, str] = {row.id: row.path for row in (await session.execute(active)).all()}
         totals = subtree_totals(paths, await member_counts(members, list(paths)))
         for community, org in communities:
             kind = OrgKind(org.kind)
