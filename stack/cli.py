@@ -111,6 +111,8 @@ def demo(url: str, *, scale: float, seed: int, as_of: str | None, env: dict[str,
     """Generate the demo district and load it through the gateway at `url` as the administrator."""
     from datetime import UTC, date, datetime
 
+    import httpx
+
     from stack.demo.load import LoadError, load_into
 
     env = env if env is not None else dict(os.environ)
@@ -122,8 +124,8 @@ def demo(url: str, *, scale: float, seed: int, as_of: str | None, env: dict[str,
     started = time.monotonic()
     try:
         loaded = asyncio.run(load_into(url, env.get("ADMIN_USERNAME", "admin"), password, scale=scale, seed=seed, as_of=day))
-    except LoadError as error:
-        print(f"the demo district could not be loaded: {error}", file=sys.stderr)
+    except (LoadError, httpx.HTTPError) as error:
+        print(f"the demo district could not be loaded: {error!r}", file=sys.stderr)
         return 1
     print(
         f"demo district loaded into {url} in {time.monotonic() - started:.0f} s (scale {scale}, seed {seed}, as of {day}): "
