@@ -212,21 +212,27 @@ def broad_lists(district: District, numbers: DiagnosticNumbers | None = None) ->
     as_of = district.as_of
     members_by_key = {m.key: m for m in district.members}
     found: dict[str, set[str]] = {"below_leading_goose": set(), "reserve_pools": set(), "education_upgrade_missing": set()}
+    teams: dict[str, dict[str, bool]] = {}
+    for position in district.positions:
+        if position.role in TEAM_ROLES and position.since <= as_of:
+            team = teams.setdefault(position.org, {})
+            team[position.member] = team.get(position.member, False) or bool(position.concurrent_posts)
+    pools: dict[str, list[str]] = {}
+    for cadre in district.cadres:
+        if cadre.since <= as_of:
+            pools.setdefault(cadre.community, []).append(cadre.education)
     for community in district.communities:
-        crossed: dict[str, bool] = {}
-        for position in district.positions:
-            if position.org == community.party_org and position.role in TEAM_ROLES and position.since <= as_of:
-                crossed[position.member] = crossed.get(position.member, False) or bool(position.concurrent_posts)
-        team = [members_by_key[k] for k in crossed]
-        if team:
-            college = sum(m.education in COLLEGE_OR_ABOVE for m in team) / len(team)
-            young = sum(age_on(m.birth_date, as_of) < n.age_limit for m in team) / len(team)
-            cross = sum(crossed.values()) / len(team)
+        crossed = teams.get(community.party_org, {})
+        people = [members_by_key[k] for k in crossed]
+        if people:
+            college = sum(m.education in COLLEGE_OR_ABOVE for m in people) / len(people)
+            young = sum(age_on(m.birth_date, as_of) < n.age_limit for m in people) / len(people)
+            cross = sum(crossed.values()) / len(people)
             if college < n.college_share or young < n.young_share or cross < n.cross_appointed_share:
                 found["below_leading_goose"].add(community.party_org)
-        cadres = [c for c in district.cadres if c.community == community.key and c.since <= as_of]
-        college_cadres = sum(c.education in COLLEGE_OR_ABOVE for c in cadres)
-        if len(cadres) < n.reserve_min_size or college_cadres < n.reserve_min_college_share * len(cadres):
+        pool = pools.get(community.key, [])
+        college_cadres = sum(education in COLLEGE_OR_ABOVE for education in pool)
+        if len(pool) < n.reserve_min_size or college_cadres < n.reserve_min_college_share * len(pool):
             found["reserve_pools"].add(community.party_org)
     enrolled = {c.member for c in district.care if c.program == "education_upgrade"}
     inside = _district_orgs(district)
