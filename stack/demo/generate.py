@@ -21,6 +21,7 @@ from stack.demo import names
 REGION = "330122"
 OUTSIDE_REGION = "330127"
 REFORM_DATE = date(1978, 12, 18)
+SERIAL_BLOCKS = 40  # seeds that differ modulo this never share an ID number
 COLLEGE_OR_ABOVE = ("college", "bachelor", "postgraduate")
 BELOW_COLLEGE_HIGH = ("secondary",)
 JUNIOR_HIGH_OR_BELOW = ("junior_high", "primary_or_below")
@@ -203,10 +204,13 @@ def years_before(day: date, years: int, extra_days: int = 0) -> date:
 class _People:
     """Unique names and valid, unique resident ID numbers."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, seed: int) -> None:
         self.rng = rng
         self.used_names: set[tuple[str, date]] = set()
         self.sequence: dict[tuple[str, date], int] = {}
+        # Districts of different seeds take different serial numbers, so that several can live
+        # in one system (ID numbers are unique among open records).
+        self.serial_base = 10 * (seed % SERIAL_BLOCKS)
 
     def name(self, birth_date: date) -> str:
         while True:
@@ -219,7 +223,7 @@ class _People:
         key = (region, birth_date)
         n = self.sequence.get(key, 0)
         self.sequence[key] = n + 1
-        serial = 2 * n + (1 if sex == "male" else 2)
+        serial = 2 * (self.serial_base + n) + (1 if sex == "male" else 2)
         if serial > 999:
             raise ValueError("too many people born on one day for one region")
         body = f"{region}{birth_date:%Y%m%d}{serial:03d}"
@@ -246,7 +250,7 @@ def _pick(rng: random.Random, items: list[int], share: float) -> set[int]:
 
 def generate(*, seed: int = 7, scale: float = 1.0, as_of: date) -> District:
     rng = random.Random(seed)
-    people = _People(rng)
+    people = _People(rng, seed)
     district = District(seed=seed, scale=scale, as_of=as_of, county="county", outside_org="outside-branch")
     d = district
     d.orgs.append(Org("county", "示範區委", "county", "committee", None))

@@ -172,3 +172,10 @@ class TestCommand:
         env = {"ADMIN_PASSWORD": "x"}
         assert demo("http://127.0.0.1:9", scale=0.1, seed=7, as_of="2026-11-27", env=env) == 1
         assert "could not be loaded" in capsys.readouterr().err
+
+
+def test_districts_of_different_seeds_share_no_id_number() -> None:
+    one = {m.id_number for m in generate(seed=7, scale=0.2, as_of=AS_OF).members}
+    other = {m.id_number for m in generate(seed=11, scale=0.2, as_of=AS_OF).members}
+
+    assert not one & other
