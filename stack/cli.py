@@ -156,8 +156,8 @@ def run(host: str, gateway_port: int, service_port: int, data_dir: Path, *, demo
             return 1
     base = f"http://{host}:{gateway_port}"
     if demo_scale is not None and demo(base, scale=demo_scale, seed=7, as_of=None, env=env) != 0:
-        _stop(children)
-        return 1
+        # The system itself is up: a district already loaded (or another password) only costs the demo.
+        print("the system keeps running without the demo district", file=sys.stderr)
     admin = env.get("ADMIN_USERNAME", "admin")
     password_hint = "the ADMIN_PASSWORD you set" if env.get("ADMIN_PASSWORD") else "the password printed above on first start"
     print(
