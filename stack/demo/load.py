@@ -259,12 +259,14 @@ async def _setup(loader: Loader, loaded: Loaded, d: District) -> None:
             body |= {"target_level": c.target_level, "school": "區委黨校學歷進修班"}
         await loader.post(f"/members/{loaded.members[c.member]}/care", body)
 
-    await _each(d.positions, position)
-    await _each(d.terms, term)
-    await _each(d.cadres, cadre)
-    await _each(d.units, unit)
-    await _each(d.agreements, agreement)
-    await _each(d.care, care)
+    async def units_then_agreements() -> None:
+        await _each(d.units, unit)
+        await _each(d.agreements, agreement)
+
+    # Independent of each other: the services work on them side by side (the gate bounds the total).
+    await asyncio.gather(
+        _each(d.positions, position), _each(d.terms, term), _each(d.cadres, cadre), units_then_agreements(), _each(d.care, care)
+    )
 
 
 async def _activities(loader: Loader, loaded: Loaded, d: District) -> None:
@@ -308,8 +310,7 @@ async def _activities(loader: Loader, loaded: Loaded, d: District) -> None:
         }
         await loader.post("/contacts", body, retry_422_until=deadline)
 
-    await _each(d.activities, activity)
-    await _each(d.contacts, contact)
+    await asyncio.gather(_each(d.activities, activity), _each(d.contacts, contact))
 
 
 async def load_into(url: str, username: str, password: str, *, scale: float, seed: int, as_of: date) -> Loaded:
