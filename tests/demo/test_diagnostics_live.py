@@ -2,39 +2,28 @@
 and the diagnostics report on it: each work list holds exactly the cases planted (or, for the
 lists that follow from broad data, exactly those computed from the generated data)."""
 
-import asyncio
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 
 from stack.demo.expected import broad_lists
-from stack.demo.generate import District, generate
-from stack.demo.load import Loaded, load, login
+from stack.demo.generate import District
+from stack.demo.load import Loaded
 from tests.conftest import ADMIN_PASSWORD
+from tests.demo.conftest import LoadedDistrict
 from tests.support import LiveStack
 
 pytestmark = pytest.mark.timeout(600)
 
 
-async def _load(url: str, district: District) -> Loaded:
-    async with httpx.AsyncClient(base_url=url, timeout=120) as client:
-        headers = await login(client, "admin", ADMIN_PASSWORD)
-        return await load(district, client, headers, concurrency=4)
-
-
 @pytest.fixture(scope="module")
-def demo(live: LiveStack) -> tuple[District, Loaded, dict[str, Any]]:
-    # Today (UTC): the members service refuses dates after its own today.
-    district = generate(seed=11, scale=0.1, as_of=datetime.now(UTC).date())
-    loaded = asyncio.run(_load(live.url(), district))
-    token = httpx.post(live.url() + "/api/v1/auth/token", data={"username": "admin", "password": ADMIN_PASSWORD})
-    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+def demo(live: LiveStack, demo_district: LoadedDistrict) -> tuple[District, Loaded, dict[str, Any]]:
+    district, loaded = demo_district.district, demo_district.loaded
     response = httpx.get(
         live.url() + "/api/v1/reports/diagnostics",
-        params={"within": loaded.orgs[district.county], "as_of": district.as_of.isoformat()},
-        headers=headers,
+        params={"within": demo_district.county_id, "as_of": district.as_of.isoformat()},
+        headers=_admin(live),
         timeout=120,
     )
     assert response.status_code == 200, response.text
