@@ -5,7 +5,7 @@ from starlette.middleware import Middleware
 
 from gateway import service
 from gateway.proxy import ServiceProxy, Upstreams
-from gateway.routes import auth, meta, reports
+from gateway.routes import auth, diagnostics, meta, reports
 from gateway.settings import SCHEMA, GatewaySettings
 from services.kit.app import create_app as create_process_app
 from services.kit.db import Database
@@ -71,7 +71,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         title="Party building API gateway",
         settings=settings,
         db=db,
-        routers=[auth.router, meta.router, reports.router],
+        routers=[auth.router, meta.router, reports.router, diagnostics.router],
         on_start=[start],
         on_stop=[stop],
         reported_checks={name: upstream_check(peer) for name, peer in peers.items()},

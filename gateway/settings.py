@@ -36,6 +36,8 @@ class GatewaySettings(ProcessSettings):
     # The largest body forwarded to a service (member imports reach 50 MB); each service
     # enforces its own, tighter limits per route. The gateway's own routes take 64 KB.
     max_forwarded_body_bytes: int = 64 * 1024 * 1024
+    # A composed report waits this long for each service's answer (a district's lists take seconds).
+    diagnostics_timeout_s: float = 60.0
 
     @property
     def private_key_path(self) -> Path:

@@ -5,6 +5,7 @@ dangjian migrate [NAME ...]  bring schemas to the newest migration (all by defau
 dangjian check               fail if any model differs from its migrations
 dangjian serve NAME          serve one process (what containers run)
 dangjian provision           create the PostgreSQL database, roles and schemas
+dangjian demo [--url URL]    load the demo district into a running system (`run --demo` does it after start)
 """
 
 import argparse
@@ -106,8 +107,41 @@ def _wait_healthy(url: str, deadline: float) -> bool:
     return False
 
 
-def run(host: str, gateway_port: int, service_port: int, data_dir: Path) -> int:
+def demo(url: str, *, scale: float, seed: int, as_of: str | None, env: dict[str, str] | None = None) -> int:
+    """Generate the demo district and load it through the gateway at `url` as the administrator."""
+    from datetime import UTC, date, datetime
+
+    import httpx
+
+    from stack.demo.load import LoadError, load_into
+
+    env = env if env is not None else dict(os.environ)
+    password = env.get("ADMIN_PASSWORD")
+    if not password:
+        print("dangjian demo needs ADMIN_PASSWORD (the administrator's password) to log in", file=sys.stderr)
+        return 2
+    day = date.fromisoformat(as_of) if as_of else datetime.now(UTC).date()
+    started = time.monotonic()
+    try:
+        loaded = asyncio.run(load_into(url, env.get("ADMIN_USERNAME", "admin"), password, scale=scale, seed=seed, as_of=day))
+    except (LoadError, httpx.HTTPError) as error:
+        print(f"the demo district could not be loaded: {error!r}", file=sys.stderr)
+        return 1
+    print(
+        f"demo district loaded into {url} in {time.monotonic() - started:.0f} s (scale {scale}, seed {seed}, as of {day}): "
+        f"{len(loaded.orgs)} organizations, {len(loaded.communities)} communities, {len(loaded.members)} members; "
+        f"county {loaded.orgs['county']}  → GET /api/v1/reports/diagnostics?within={loaded.orgs['county']}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def run(host: str, gateway_port: int, service_port: int, data_dir: Path, *, demo_scale: float | None = None) -> int:
     env, ports = local_environment(data_dir, host, gateway_port, service_port)
+    if demo_scale is not None and not env.get("ADMIN_PASSWORD"):
+        # The demo logs in as the first administrator: give it a password it knows (first start only).
+        env["ADMIN_PASSWORD"] = secrets.token_urlsafe(12)
+        print(f"ADMIN_PASSWORD for this run: {env['ADMIN_PASSWORD']}", file=sys.stderr)
     subprocess.run([sys.executable, "-m", "stack", "migrate"], env=env, check=True)
     children: dict[str, subprocess.Popen[bytes]] = {}
     for name, port in ports.items():
@@ -121,6 +155,9 @@ def run(host: str, gateway_port: int, service_port: int, data_dir: Path) -> int:
             _stop(children)
             return 1
     base = f"http://{host}:{gateway_port}"
+    if demo_scale is not None and demo(base, scale=demo_scale, seed=7, as_of=None, env=env) != 0:
+        # The system itself is up: a district already loaded (or another password) only costs the demo.
+        print("the system keeps running without the demo district", file=sys.stderr)
     admin = env.get("ADMIN_USERNAME", "admin")
     password_hint = "the ADMIN_PASSWORD you set" if env.get("ADMIN_PASSWORD") else "the password printed above on first start"
     print(
@@ -172,6 +209,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--service-port", type=int, default=int(os.environ.get("SERVICE_PORT", "8001")), help="first of three ports"
     )
     run_parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("DATA_DIR", "data")))
+    run_parser.add_argument("--demo", action="store_true", help="load the demo district after start")
+    run_parser.add_argument("--demo-scale", type=float, default=1.0, help="size of the demo district (1 = the seed's)")
     migrate_parser = commands.add_parser("migrate", help="upgrade schemas to head")
     migrate_parser.add_argument("names", nargs="*")
     check_parser = commands.add_parser("check", help="fail when a model and its migrations differ")
@@ -185,13 +224,28 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--admin-url", default=os.environ.get("POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     )
     provision_parser.add_argument("--database", default=os.environ.get("POSTGRES_DB", "dangjian"))
+    demo_parser = commands.add_parser("demo", help="load the demo district into a running system through its API")
+    demo_parser.add_argument("--url", default=os.environ.get("DEMO_URL", f"http://127.0.0.1:{GATEWAY.default_port}"))
+    demo_parser.add_argument("--scale", type=float, default=1.0, help="1 = the seed's district; 10, 100 for benchmarks")
+    demo_parser.add_argument("--seed", type=int, default=7, help="the same seed makes the same district")
+    demo_parser.add_argument("--as-of", default=None, help="the day the district is looked at (default today)")
     args = parser.parse_args(argv)
     unknown = [name for name in getattr(args, "names", []) if name not in PROCESSES]
     if unknown:
         parser.error(f"unknown process {', '.join(unknown)}; choose from {', '.join(PROCESSES)}")
 
     if args.command == "run":
-        sys.exit(run(args.host, args.port, args.service_port, args.data_dir.resolve()))
+        sys.exit(
+            run(
+                args.host,
+                args.port,
+                args.service_port,
+                args.data_dir.resolve(),
+                demo_scale=args.demo_scale if args.demo else None,
+            )
+        )
+    elif args.command == "demo":
+        sys.exit(demo(args.url, scale=args.scale, seed=args.seed, as_of=args.as_of))
     elif args.command == "migrate":
         migrate(args.names)
     elif args.command == "check":

@@ -11,7 +11,7 @@ from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
 from services.members.events import apply_org_event
 from services.members.models import consumer_cursors, outbox
-from services.members.routes import care, dues, members, recruitment, survey, tabular, transfers
+from services.members.routes import care, dues, members, recruitment, survey, tabular, transfers, worklists
 from services.members.schemas import ENUM_LABELS
 from services.members.settings import CLIENT_ID, SCHEMA, MembersSettings
 
@@ -34,6 +34,7 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
         settings=settings,
         db=db,
         routers=[
+            worklists.router,
             tabular.router,
             survey.router,
             members.router,

@@ -848,3 +848,14 @@ class MembersSurvey(BaseModel):
     rural: MembersSurveyCounts
     urban: MembersSurveyCounts
     total: MembersSurveyCounts = Field(description="Everything in scope, incl. organizations outside any community")
+
+
+class EducationUpgradeGap(BaseModel):
+    """A member the education upgrade is for who is not in it."""
+
+    member_id: uuid.UUID
+    name: str
+    org_id: uuid.UUID
+    birth_date: date
+    age: int
+    education: Education

@@ -9,7 +9,7 @@ from services.kit.outbox import feed_router
 from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
 from services.orgs.models import outbox
-from services.orgs.routes import communities, orgs, survey, teams, units
+from services.orgs.routes import communities, orgs, survey, teams, units, worklists
 from services.orgs.schemas import ENUM_LABELS
 from services.orgs.settings import CLIENT_ID, SCHEMA, OrgsSettings
 
@@ -32,6 +32,7 @@ def create_app(settings: OrgsSettings | None = None, *, peers: ServicePeers | No
             communities.router,
             teams.router,
             units.router,
+            worklists.router,
             feed_router(outbox),
             policy_router(settings.policy),
             labels_router(ENUM_LABELS),

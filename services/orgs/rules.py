@@ -44,6 +44,12 @@ class OrgsPolicy(Policy):
     leading_goose_young_share: float = Field(0.6, description="Share of the team under the age limit")
     leading_goose_age_limit: int = Field(45, description="The age limit of the above")
     leading_goose_cross_appointed_share: float = Field(0.6, description="Share of the team cross-appointed")
+    # Work lists (seed 問題2, 問題3).
+    form_alarm_members: int = Field(150, description="Communities over this many members and no committee are called out")
+    reserve_pool_min_size: int = Field(2, description="A reserve-cadre pool smaller than this is thin")
+    reserve_pool_min_college_share: float = Field(
+        0.5, description="A pool with a smaller share of college or above is poorly educated"
+    )
 
 
 # Which tier may sit directly under which: the county is the root of a deployment.
@@ -340,3 +346,15 @@ def leading_goose(team: list[TeamPerson], as_of: date, policy: OrgsPolicy) -> di
         "under_age_limit": share(young, policy.leading_goose_young_share),
         "cross_appointed": share(crossed, policy.leading_goose_cross_appointed_share),
     }
+
+
+def reserve_pool_problems(cadres: int, college_or_above: int, policy: OrgsPolicy) -> tuple[bool, bool]:
+    """(thin, poorly educated) for a community's pool of reserve cadres (seed 問題3: 77 cadres, 20 of them college)."""
+    thin = cadres < policy.reserve_pool_min_size
+    poorly_educated = cadres == 0 or college_or_above < policy.reserve_pool_min_college_share * cadres
+    return thin, poorly_educated
+
+
+def form_called_out(kind: OrgKind, members: int, policy: OrgsPolicy) -> bool:
+    """The seed's own example of a form mismatch: over 150 members and still no committee (問題2)."""
+    return members > policy.form_alarm_members and kind is not OrgKind.committee

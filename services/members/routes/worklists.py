@@ -1,0 +1,31 @@
+"""`/api/v1/members/worklists/...`: member work lists the diagnostics report needs."""
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from services.kit.db import ReadSessionDep
+from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from services.members.routes.deps import ReaderContext
+from services.members.schemas import EducationUpgradeGap
+from services.members.service import worklists
+
+router = APIRouter(prefix="/api/v1/members/worklists", tags=["members"])
+
+
+@router.get("/education-upgrade", response_model=Page[EducationUpgradeGap])
+async def education_upgrade_missing(
+    session: ReadSessionDep,
+    ctx: ReaderContext,
+    within: Annotated[uuid.UUID | None, Query(description="Only members of this organization's subtree")] = None,
+    as_of: Annotated[date | None, Query(description="The day ages and enrolments are read on (default today)")] = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = DEFAULT_LIMIT,
+) -> Page[EducationUpgradeGap]:
+    """Members under the policy's education-upgrade age, below college, not in the upgrade program."""
+    items, next_cursor = await worklists.education_upgrade_missing(
+        session, ctx, within=within, as_of=as_of or ctx.today, cursor=cursor, limit=limit
+    )
+    return Page(items=items, next_cursor=next_cursor)
