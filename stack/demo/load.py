@@ -221,14 +221,19 @@ async def _members(loader: Loader, loaded: Loaded, d: District) -> None:
 
 
 async def _setup(loader: Loader, loaded: Loaded, d: District) -> None:
-    async def position(p: Any) -> None:
-        body = {
-            "member_id": loaded.members[p.member],
-            "role": p.role,
-            "since": p.since.isoformat(),
-            "concurrent_posts": p.concurrent_posts,
-        }
-        await loader.post(f"/orgs/{loaded.orgs[p.org]}/positions", body)
+    async def team(org_key: str) -> None:
+        # A whole team at once: a committee of 3 cannot be formed one position at a time.
+        body = [
+            {
+                "member_id": loaded.members[p.member],
+                "role": p.role,
+                "since": p.since.isoformat(),
+                "concurrent_posts": p.concurrent_posts,
+            }
+            for p in d.positions
+            if p.org == org_key
+        ]
+        await loader.post(f"/orgs/{loaded.orgs[org_key]}/positions/batch", {"positions": body})
 
     async def term(t: Any) -> None:
         body = {"number": t.number, "started_on": t.started_on.isoformat(), "elected_on": t.started_on.isoformat()}
@@ -265,7 +270,11 @@ async def _setup(loader: Loader, loaded: Loaded, d: District) -> None:
 
     # Independent of each other: the services work on them side by side (the gate bounds the total).
     await asyncio.gather(
-        _each(d.positions, position), _each(d.terms, term), _each(d.cadres, cadre), units_then_agreements(), _each(d.care, care)
+        _each(sorted({p.org for p in d.positions}), team),
+        _each(d.terms, term),
+        _each(d.cadres, cadre),
+        units_then_agreements(),
+        _each(d.care, care),
     )
 
 
