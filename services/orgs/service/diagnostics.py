@@ -9,7 +9,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.auth import Caller
@@ -64,7 +64,10 @@ async def diagnose(
     units: dict[uuid.UUID, int] = {}
     if joint_ids:
         unit_rows = await session.execute(
-            select(Unit.party_org_id, func.count()).where(Unit.party_org_id.in_(joint_ids)).group_by(Unit.party_org_id)
+            select(Unit.party_org_id, func.count())
+            .join(Organization, Organization.id == Unit.party_org_id)
+            .where(in_subtree, Organization.kind == OrgKind.joint_branch.value)
+            .group_by(Unit.party_org_id)
         )
         units = {org_id: int(count) for org_id, count in unit_rows if org_id is not None}
 
@@ -81,7 +84,7 @@ async def diagnose(
             as_of=as_of,
             policy=policy,
         )
-    items += await _communities_without_cadres(session, orgs, as_of)
+    items += await _communities_without_cadres(session, orgs, select(Organization.id).where(in_subtree), as_of)
     return Diagnostics(org_id=root.id, as_of=as_of, items=items)
 
 
@@ -197,18 +200,21 @@ def _org_problems(
     return found
 
 
-async def _communities_without_cadres(session: AsyncSession, orgs: list[Organization], as_of: date) -> list[Diagnostic]:
+async def _communities_without_cadres(
+    session: AsyncSession, orgs: list[Organization], subtree_ids: Select[uuid.UUID], as_of: date
+) -> list[Diagnostic]:
+    # The subtree as a subquery, never as a list of ids: a province has more organizations than
+    # a statement may carry parameters (32,767 on PostgreSQL).
     by_id = {org.id: org for org in orgs}
     if not by_id:
         return []
-    ids = list(by_id)
     communities = list(
         (
             await session.execute(
                 select(Community).where(
                     or_(
-                        Community.party_org_id.in_(ids),
-                        and_(Community.party_org_id.is_(None), Community.township_org_id.in_(ids)),
+                        Community.party_org_id.in_(subtree_ids),
+                        and_(Community.party_org_id.is_(None), Community.township_org_id.in_(subtree_ids)),
                     )
                 )
             )
@@ -218,8 +224,12 @@ async def _communities_without_cadres(session: AsyncSession, orgs: list[Organiza
         return []
     cadre_rows = await session.execute(
         select(ReserveCadre.community_id, func.count())
+        .join(Community, Community.id == ReserveCadre.community_id)
         .where(
-            ReserveCadre.community_id.in_([c.id for c in communities]),
+            or_(
+                Community.party_org_id.in_(subtree_ids),
+                and_(Community.party_org_id.is_(None), Community.township_org_id.in_(subtree_ids)),
+            ),
             ReserveCadre.since <= as_of,
             or_(ReserveCadre.until.is_(None), ReserveCadre.until >= as_of),
         )
