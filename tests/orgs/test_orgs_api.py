@@ -1,5 +1,6 @@
 """The organization tree through HTTP: create, read, list a subtree, children, move, scope."""
 
+import asyncio
 import uuid
 
 import httpx
@@ -162,3 +163,17 @@ class TestMoveOrg:
         assert response.status_code == 422
         after = await orgs_client.get(f"/api/v1/orgs/{tree['community']['id']}", headers=admin)
         assert after.json()["parent_id"] == tree["township_a"]["id"]
+
+
+class TestConcurrentRoots:
+    async def test_roots_made_at_the_same_moment_all_succeed(self, orgs_client: httpx.AsyncClient, tokens: Tokens) -> None:
+        # Each root takes the next ordinal after the last one; made at once they must queue, not collide.
+        admin = tokens.headers("org_admin")
+        bodies = [{"name": f"區委 {i}", "kind": "committee", "tier": "county", "code": unique_code()} for i in range(6)]
+
+        responses = await asyncio.gather(*(orgs_client.post("/api/v1/orgs", json=body, headers=admin) for body in bodies))
+
+        assert [r.status_code for r in responses] == [201] * 6, [r.text for r in responses if r.status_code != 201]
+        for response in responses:
+            listed = await orgs_client.get("/api/v1/orgs", params={"within": response.json()["id"]}, headers=admin)
+            assert [o["id"] for o in listed.json()["items"]] == [response.json()["id"]]

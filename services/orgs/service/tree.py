@@ -60,11 +60,19 @@ async def list_orgs(
     return page_of(rows, limit, lambda org: [org.tree_key])
 
 
+# The advisory lock that queues the creation of roots (any fixed number unique in the orgs schema).
+ROOTS_LOCK_KEY = 0x6F726773_726F6F74
+
+
 async def _take_ordinals(session: AsyncSession, parent_id: uuid.UUID | None, count: int = 1) -> int:
     """Reserve `count` child ordinals of a parent; returns the first. One atomic UPDATE on the
     parent row (it stays locked to the transaction, so concurrent creates under it queue)."""
     if parent_id is None:
         # Roots are few and made by whole-tree administrators: the next ordinal after the last root.
+        # Two roots made at once would read the same last one; on PostgreSQL a transaction lock
+        # queues them (SQLite already serializes writers), and the second reads after the first commits.
+        if (await session.connection()).dialect.name == "postgresql":
+            await session.execute(select(func.pg_advisory_xact_lock(ROOTS_LOCK_KEY)))
         roots = select(func.max(Organization.tree_key)).where(func.length(Organization.tree_key) == KEY_WIDTH)
         last = await session.scalar(roots)
         return code_ordinal(last) + 1 if last else 1
