@@ -17,7 +17,7 @@ from tests.conftest import ADMIN_PASSWORD
 from tests.support import AUDIENCE, ISSUER, SuiteDatabase, in_process
 
 
-async def test_the_administrator_gets_a_token_the_services_accept(
+async def test_the_first_administrator_is_a_sysadmin_with_a_token_the_services_accept(
     gateway_client: httpx.AsyncClient, test_db: SuiteDatabase
 ) -> None:
     response = await gateway_client.post("/api/v1/auth/token", data={"username": "admin", "password": ADMIN_PASSWORD})
@@ -27,7 +27,8 @@ async def test_the_administrator_gets_a_token_the_services_accept(
     assert body["token_type"] == "bearer"
     assert body["expires_in"] > 0
     verifier = TokenVerifier.from_file(test_db.data_dir / "keys" / "jwt-public.pem", issuer=ISSUER, audience=AUDIENCE)
-    assert "org_admin" in verifier.verify(body["access_token"]).roles
+    # Accounts only: the three administration roles hold no business data (issue 6).
+    assert verifier.verify(body["access_token"]).roles == {"sysadmin"}
     me = await gateway_client.get("/api/v1/me", headers={"Authorization": f"Bearer {body['access_token']}"})
     assert me.json()["username"] == "admin"
 
