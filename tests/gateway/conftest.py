@@ -1,7 +1,8 @@
 """A gateway in process with a policy of the test's choosing, and accounts made through HTTP."""
 
+import asyncio
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
@@ -12,7 +13,7 @@ from gateway.app import create_app
 from gateway.rules import GatewayPolicy
 from gateway.settings import GatewaySettings
 from tests.conftest import ADMIN_PASSWORD
-from tests.support import SuiteDatabase, in_process
+from tests.support import SuiteDatabase, free_port_block, in_process
 
 PASSWORD = "Strong-pass-2026!x"
 GatewayFactory = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
@@ -88,3 +89,48 @@ async def business_account(client: httpx.AsyncClient, roles: list[str], **assign
     response = await client.put(f"/api/v1/users/{account['id']}/roles", json=body, headers=security)
     assert response.status_code == 200, response.text
     return dict(response.json())
+
+
+# --- a raw HTTP upstream whose behaviour each test sets ---
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+async def read_request(reader: asyncio.StreamReader) -> tuple[bytes, bytes]:
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = 0
+    chunked = False
+    for line in head.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.lower() == b"content-length":
+            length = int(value)
+        if name.lower() == b"transfer-encoding" and b"chunked" in value.lower():
+            chunked = True
+    if chunked:
+        body = b""
+        while True:
+            size = int((await reader.readline()).strip(), 16)
+            if size == 0:
+                await reader.readline()
+                break
+            body += await reader.readexactly(size)
+            await reader.readline()
+        return head, body
+    return head, await reader.readexactly(length)
+
+
+@pytest.fixture
+async def upstream() -> AsyncIterator[tuple[int, list[Handler]]]:
+    """A raw HTTP server on a free port whose behaviour each test sets."""
+    port = free_port_block(1)
+    handlers: list[Handler] = []
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            await handlers[0](reader, writer)
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", port)
+    yield port, handlers
+    server.close()

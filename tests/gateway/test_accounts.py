@@ -4,6 +4,7 @@ policy, lockout with identical answers, and the claims of a person's token."""
 import uuid
 
 import httpx
+import jwt
 
 from services.kit.auth import TokenVerifier
 from tests.gateway.conftest import (
@@ -43,7 +44,8 @@ async def test_the_sysadmin_creates_an_account_and_the_secadmin_gives_it_roles(g
         f"/api/v1/users/{account['id']}/roles", json={"roles": ["viewer"], "scope_org_id": str(org_id)}, headers=security
     )
 
-    assert account["roles"] == [] and account["status"] == "active"
+    assert account["roles"] == []
+    assert account["status"] == "active"
     assert assigned.status_code == 200, assigned.text
     assert assigned.json()["roles"] == ["viewer"]
     me = await gateway_client.get(
@@ -98,12 +100,11 @@ async def test_the_member_role_needs_a_member_record_and_its_token_names_it(
     token = (await token_of(gateway_client, account["username"]))["access_token"]
     verifier = TokenVerifier.from_file(test_db.data_dir / "keys" / "jwt-public.pem", issuer=ISSUER, audience=AUDIENCE)
     assert verifier.verify(token).roles == {"member"}
-    import jwt
-
     claims = jwt.decode(token, options={"verify_signature": False})
     assert claims["member_id"] == str(member_id)
     assert claims["username"] == account["username"]
-    assert claims["kind"] == "user" and claims["typ"] == "access"
+    assert claims["kind"] == "user"
+    assert claims["typ"] == "access"
     assert {"sub", "iss", "aud", "exp", "iat", "jti", "scope", "scope_org_id"} <= set(claims)
 
 
@@ -194,7 +195,8 @@ async def test_a_disabled_account_cannot_log_in_or_refresh(gateway_client: httpx
     refresh = await gateway_client.post("/api/v1/auth/refresh", data={"refresh_token": tokens["refresh_token"]})
 
     assert disabled.status_code == 200
-    assert refused.status_code == 401 and refused.json() == unknown.json()
+    assert refused.status_code == 401
+    assert refused.json() == unknown.json()
     assert refresh.status_code == 401
 
 
