@@ -127,7 +127,11 @@ def run(host: str, gateway_port: int, service_port: int, data_dir: Path) -> int:
         f"\nParty building API is up at {base}/api/v1  (Swagger UI: {base}/docs)\n"
         f"Log in:  curl -s -X POST {base}/api/v1/auth/token -d username={admin} -d 'password=…'   "
         f"(password: {password_hint})\n"
-        f"then:    curl -H 'Authorization: Bearer <access_token>' {base}/api/v1/orgs\n"
+        f"then:    curl -H 'Authorization: Bearer <access_token>' {base}/api/v1/users\n"
+        f"{admin} is a sysadmin: accounts only, no business data. For a business account (org_admin)\n"
+        "either set ADMIN_ORG_ADMIN_USERNAME and ADMIN_ORG_ADMIN_PASSWORD before the first start, or:\n"
+        f"  as {admin}: POST {base}/api/v1/users {{username, password, roles: [secadmin]}} and {{username, password}}\n"
+        f"  as the secadmin: PUT {base}/api/v1/users/<id>/roles {{roles: [org_admin], scope_org_id}}\n"
         "Stop with Ctrl-C.\n",
         file=sys.stderr,
         flush=True,
