@@ -1,5 +1,8 @@
 """`/api/v1/auth/*` (tokens, refresh, logout, TOTP enrollment) and `/api/v1/me`.
 
+The password is checked (argon2, the slow part) in a read session before the write transaction
+begins, so that on SQLite a login does not hold the database's write lock while it hashes.
+
 A refused login is answered with the same 401 body whatever the reason (unknown user, wrong
 password or TOTP, locked or disabled account); the route returns it rather than raising it, so
 that the failure count and the audit row are committed with the request.
@@ -17,7 +20,7 @@ from gateway.schemas import Me, TokenResponse, TotpConfirm, TotpEnrollment
 from gateway.service import accounts, audit, tokens
 from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES, GatewaySettings
 from services.kit.auth import CallerDep
-from services.kit.db import WriteSessionDep
+from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.keys import TokenSigner
 from services.kit.problems import PROBLEM_MEDIA_TYPE, Problem
 
@@ -50,6 +53,7 @@ def _refused(request: Request) -> JSONResponse:
 async def issue_token(
     request: Request,
     session: WriteSessionDep,
+    read_session: ReadSessionDep,
     policy: PolicyDep,
     origin: OriginDep,
     grant_type: Annotated[Literal["password", "client_credentials"], Form()] = "password",
@@ -76,7 +80,8 @@ async def issue_token(
     if not username or not password:
         raise Problem(400, "username and password are required", slug="invalid-request")
     limits.check(origin.client_address, username)
-    login = await accounts.password_login(session, policy, username, password, totp)
+    matches = await accounts.password_matches(read_session, username, password)
+    login = await accounts.password_login(session, policy, username, matches, totp)
     account = login.account
     actor = audit.Actor(str(account.id), account.username, tuple(account.roles)) if account else audit.Actor(username=username)
     await audit.record(

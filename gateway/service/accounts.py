@@ -100,13 +100,19 @@ def _aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
+async def password_matches(session: AsyncSession, username: str, password: str) -> bool:
+    """The slow half of a login, outside any write transaction: one argon2 check, against a
+    dummy hash when the username is unknown so that the answer takes as long either way."""
+    stored = await session.scalar(select(Account.password_hash).where(Account.username == username))
+    return await _password_matches(stored or _DUMMY_HASH, password) and stored is not None
+
+
 async def password_login(
-    session: AsyncSession, policy: GatewayPolicy, username: str, password: str, totp: str | None
+    session: AsyncSession, policy: GatewayPolicy, username: str, matches: bool, totp: str | None
 ) -> LoginOutcome:
-    """Check a password (and TOTP once enrolled); count failures in the account's row (shared by
-    every replica) and lock it after `lockout_threshold`. Every failure costs one argon2 check."""
+    """Record a login whose password was checked (`password_matches`): TOTP once enrolled; count
+    failures in the account's row (shared by every replica) and lock it after `lockout_threshold`."""
     account = await session.scalar(select(Account).where(Account.username == username).with_for_update())
-    matches = await _password_matches(account.password_hash if account else _DUMMY_HASH, password)
     if account is None:
         return LoginOutcome("login_failure")
     now = _now()
