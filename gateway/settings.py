@@ -61,6 +61,8 @@ class GatewaySettings(ProcessSettings):
         if self.environment == "production":
             if self.admin_password in (None, "", PLACEHOLDER):
                 raise ValueError("ADMIN_PASSWORD must be set in production")
+            if self.admin_org_admin_username and self.admin_org_admin_password in (None, "", PLACEHOLDER):
+                raise ValueError("ADMIN_ORG_ADMIN_PASSWORD must be set in production when ADMIN_ORG_ADMIN_USERNAME is")
             if any(secret in ("", PLACEHOLDER) for secret in self.service_clients.values()):
                 raise ValueError("service client secrets must be set in production")
         return self

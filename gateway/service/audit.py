@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Select, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.models import AuditEvent
@@ -176,7 +176,3 @@ async def verify_chain(session: AsyncSession, *, batch: int = 1000) -> ChainRepo
             checked += 1
         if len(rows) < batch:
             return ChainReport(True, checked)
-
-
-async def count(session: AsyncSession) -> int:
-    return int(await session.scalar(select(func.count()).select_from(AuditEvent)) or 0)
