@@ -5,6 +5,7 @@ overridable as `GATEWAY_POLICY__LOCKOUT_THRESHOLD=…`); the rules take the poli
 """
 
 import hashlib
+import hmac
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pyotp
 from pydantic import Field
 
 from services.kit.policy import Policy
@@ -122,6 +124,21 @@ def is_locked(locked_until: datetime | None, now: datetime) -> bool:
 
 def locks_now(failed_logins: int, policy: GatewayPolicy) -> bool:
     return failed_logins >= policy.lockout_threshold
+
+
+# --- the second factor --------------------------------------------------------------------
+
+
+def accepted_totp_step(secret: str, code: str, now: datetime, last_step: int | None, *, drift_steps: int = 1) -> int | None:
+    """The RFC 6238 time step (30 s) a code belongs to, allowing `drift_steps` of clock drift
+    either way; None when it matches none, or only a step at or before `last_step`: a code is
+    good once (a replayed code is refused)."""
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now)
+    for step in range(current - drift_steps, current + drift_steps + 1):
+        if (last_step is None or step > last_step) and hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
 
 
 # --- sessions ------------------------------------------------------------------------------

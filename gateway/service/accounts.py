@@ -18,7 +18,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.models import Account, RefreshToken
-from gateway.rules import ADMIN_ROLES, GatewayPolicy, is_locked, locks_now, may_create_with_roles, password_errors, role_errors
+from gateway.rules import (
+    ADMIN_ROLES,
+    GatewayPolicy,
+    accepted_totp_step,
+    is_locked,
+    locks_now,
+    may_create_with_roles,
+    password_errors,
+    role_errors,
+)
 from gateway.schemas import RoleAssignment, UserCreate, UserUpdate
 from gateway.settings import GatewaySettings
 from services.kit.auth import Caller, Forbidden
@@ -120,7 +129,10 @@ async def password_login(
         return LoginOutcome("login_locked")
     second_factor = True
     if account.totp_enabled and account.totp_secret:
-        second_factor = bool(totp) and pyotp.TOTP(account.totp_secret).verify(totp or "", valid_window=1)
+        step = accepted_totp_step(account.totp_secret, totp or "", now, account.totp_last_step) if matches else None
+        second_factor = step is not None
+        if step is not None:
+            account.totp_last_step = step
     if not matches or not second_factor or account.status != "active":
         account.failed_logins += 1
         if locks_now(account.failed_logins, policy):
@@ -171,9 +183,11 @@ async def confirm_totp(session: AsyncSession, caller: Caller, code: str) -> None
     account = await _own_account(session, caller)
     if account.totp_enabled:
         raise Conflict("A second factor is already enrolled for this account", slug="totp-enrolled")
-    if not account.totp_secret or not pyotp.TOTP(account.totp_secret).verify(code, valid_window=1):
+    step = accepted_totp_step(account.totp_secret, code, _now(), None) if account.totp_secret else None
+    if step is None:
         raise Unprocessable("The code does not match", errors=[{"field": "code", "message": "not the current code"}])
     account.totp_enabled = True
+    account.totp_last_step = step
     await session.flush()
 
 
@@ -266,6 +280,7 @@ async def update_account(
         _not_self(caller, account, "reset the second factor of")
         account.totp_secret = None
         account.totp_enabled = False
+        account.totp_last_step = None
     await session.flush()
     return account
 

@@ -11,7 +11,15 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from gateway.rules import GENESIS_HASH, GatewayPolicy, audit_hash, password_errors, refresh_refusal, role_errors
+from gateway.rules import (
+    GENESIS_HASH,
+    GatewayPolicy,
+    accepted_totp_step,
+    audit_hash,
+    password_errors,
+    refresh_refusal,
+    role_errors,
+)
 from tests.support import AUDIENCE, ISSUER, SuiteDatabase, Tokens
 
 POLICY = GatewayPolicy()
@@ -108,3 +116,17 @@ async def test_forged_and_expired_tokens_get_401_at_the_gateway(
         for path in ("/api/v1/me", "/api/v1/users", "/api/v1/audit"):
             response = await gateway_client.get(path, headers={"Authorization": f"Bearer {token}"})
             assert response.status_code == 401, (path, token[:20])
+
+
+def test_a_totp_code_is_good_once_and_within_one_step_of_drift() -> None:
+    import pyotp
+
+    secret = pyotp.random_base32()
+    totp = pyotp.TOTP(secret)
+    now = datetime(2026, 11, 27, 1, 0, 15, tzinfo=UTC)
+    step = totp.timecode(now)
+    assert accepted_totp_step(secret, totp.at(now), now, None) == step
+    assert accepted_totp_step(secret, totp.at(now), now, step) is None  # replayed
+    assert accepted_totp_step(secret, totp.at(now - timedelta(seconds=30)), now, None) == step - 1
+    assert accepted_totp_step(secret, totp.at(now + timedelta(seconds=30)), now, step) == step + 1
+    assert accepted_totp_step(secret, totp.at(now + timedelta(seconds=90)), now, None) is None  # too far off

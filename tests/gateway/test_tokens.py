@@ -1,6 +1,8 @@
 """Sessions: refresh tokens rotated on use (reuse revokes the login), idle and absolute
 timeouts, logout, and the TOTP second factor."""
 
+from datetime import UTC, datetime, timedelta
+
 import jwt
 import pyotp
 
@@ -76,16 +78,22 @@ async def test_once_enrolled_the_totp_code_is_required(gateway_with: GatewayFact
         confirmed = await client.post("/api/v1/auth/totp/confirm", json={"code": totp.now()}, headers=headers)
         again = await client.post("/api/v1/auth/totp", headers=headers)
 
+        # The confirming code is used up; the next step's code is within the allowed drift.
+        next_code = totp.at(datetime.now(UTC) + timedelta(seconds=30))
         without_code = await login(client, name)
-        with_wrong_code = await login(client, name, totp="123456" if totp.now() != "123456" else "654321")
-        with_code = await login(client, name, totp=totp.now())
+        with_wrong_code = await login(client, name, totp="123456" if next_code != "123456" else "654321")
+        replayed = await login(client, name, totp=totp.now())
+        with_code = await login(client, name, totp=next_code)
+        with_the_same_code_again = await login(client, name, totp=next_code)
 
     assert wrong_code.status_code == 422
     assert confirmed.status_code == 204
     assert again.status_code == 409  # the secret is shown once only
     assert without_code.status_code == 401
     assert with_wrong_code.status_code == 401
+    assert replayed.status_code == 401
     assert with_code.status_code == 200
+    assert with_the_same_code_again.status_code == 401
     assert jwt.decode(with_code.json()["access_token"], options={"verify_signature": False})["amr"] == ["pwd", "otp"]
 
 
@@ -97,7 +105,8 @@ async def test_the_policy_can_require_totp_for_administrators(gateway_with: Gate
         before = await strict.get("/api/v1/users", headers=headers)
         secret = (await strict.post("/api/v1/auth/totp", headers=headers)).json()["secret"]
         await strict.post("/api/v1/auth/totp/confirm", json={"code": pyotp.TOTP(secret).now()}, headers=headers)
-        headers = bearer((await token_of(strict, name, totp=pyotp.TOTP(secret).now()))["access_token"])
+        next_code = pyotp.TOTP(secret).at(datetime.now(UTC) + timedelta(seconds=30))
+        headers = bearer((await token_of(strict, name, totp=next_code))["access_token"])
         after = await strict.get("/api/v1/users", headers=headers)
 
     assert before.status_code == 403
