@@ -129,7 +129,7 @@ def run(host: str, gateway_port: int, service_port: int, data_dir: Path) -> int:
         f"(password: {password_hint})\n"
         f"then:    curl -H 'Authorization: Bearer <access_token>' {base}/api/v1/users\n"
         f"{admin} is a sysadmin: accounts only, no business data. For a business account (org_admin)\n"
-        "either set ADMIN_ORG_ADMIN_USERNAME and ADMIN_ORG_ADMIN_PASSWORD before the first start, or:\n"
+        "either set ADMIN_ORG_ADMIN_USERNAME and ADMIN_ORG_ADMIN_PASSWORD (made at the next start), or:\n"
         f"  as {admin}: POST {base}/api/v1/users {{username, password, roles: [secadmin]}} and {{username, password}}\n"
         f"  as the secadmin: PUT {base}/api/v1/users/<id>/roles {{roles: [org_admin], scope_org_id}}\n"
         "Stop with Ctrl-C.\n",

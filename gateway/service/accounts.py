@@ -59,20 +59,13 @@ async def _password_matches(password_hash: str, password: str) -> bool:
 
 async def ensure_first_admin(session: AsyncSession, settings: GatewaySettings) -> None:
     """Create the first administrator once (role sysadmin: accounts, no business data), and the
-    optional district business account. A generated password is printed once, never logged."""
-    if await session.scalar(select(Account.id).limit(1)):
+    configured business account (org_admin of the whole deployment) when no account has its name.
+    A generated password is printed once, never logged."""
+    await _ensure_org_admin(session, settings)
+    if await session.scalar(select(Account.id).where(Account.username != (settings.admin_org_admin_username or "")).limit(1)):
         return
     password = settings.admin_password or secrets.token_urlsafe(12)
     session.add(Account(username=settings.admin_username, password_hash=await hash_password(password), roles=FIRST_ADMIN_ROLES))
-    business = settings.admin_org_admin_username and settings.admin_org_admin_password
-    if business:
-        session.add(
-            Account(
-                username=settings.admin_org_admin_username,
-                password_hash=await hash_password(settings.admin_org_admin_password or ""),
-                roles=["org_admin"],
-            )
-        )
     try:
         await session.commit()
     except IntegrityError:  # another gateway replica created it first
@@ -85,6 +78,18 @@ async def ensure_first_admin(session: AsyncSession, settings: GatewaySettings) -
             file=sys.stderr,
             flush=True,
         )
+
+
+async def _ensure_org_admin(session: AsyncSession, settings: GatewaySettings) -> None:
+    username, password = settings.admin_org_admin_username, settings.admin_org_admin_password
+    if not username or not password or await session.scalar(select(Account.id).where(Account.username == username)):
+        await session.rollback()
+        return
+    session.add(Account(username=username, password_hash=await hash_password(password), roles=["org_admin"]))
+    try:
+        await session.commit()
+    except IntegrityError:  # another gateway replica created it first
+        await session.rollback()
 
 
 # --- the password grant --------------------------------------------------------------------
