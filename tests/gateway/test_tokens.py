@@ -75,14 +75,15 @@ async def test_once_enrolled_the_totp_code_is_required(gateway_with: GatewayFact
         wrong_code = await client.post(
             "/api/v1/auth/totp/confirm", json={"code": "000000" if totp.now() != "000000" else "111111"}, headers=headers
         )
-        confirmed = await client.post("/api/v1/auth/totp/confirm", json={"code": totp.now()}, headers=headers)
+        confirming_code = totp.now()
+        confirmed = await client.post("/api/v1/auth/totp/confirm", json={"code": confirming_code}, headers=headers)
         again = await client.post("/api/v1/auth/totp", headers=headers)
 
         # The confirming code is used up; the next step's code is within the allowed drift.
         next_code = totp.at(datetime.now(UTC) + timedelta(seconds=30))
         without_code = await login(client, name)
         with_wrong_code = await login(client, name, totp="123456" if next_code != "123456" else "654321")
-        replayed = await login(client, name, totp=totp.now())
+        replayed = await login(client, name, totp=confirming_code)
         with_code = await login(client, name, totp=next_code)
         with_the_same_code_again = await login(client, name, totp=next_code)
 
