@@ -37,6 +37,10 @@ from stack.ports import free_port_block
 from stack.processes import GATEWAY, ORGS, PROCESSES, PROJECT_ROOT
 
 ADMIN_PASSWORD = "Bench-admin-password-1"
+# The business account the gateway makes on first start (the first administrator is a sysadmin
+# and sees no business data).
+ORG_ADMIN_USERNAME = "district"
+ORG_ADMIN_PASSWORD = "Bench-district-password-1"
 HOST = "127.0.0.1"
 RATIO_TARGET = 0.8
 ADDED_MEDIAN_TARGET_MS = 0.5
@@ -62,6 +66,12 @@ class Stack:
             env[f"{name.upper()}_DATA_DIR"] = str(data_dir)
         env["ADMIN_USERNAME"] = "admin"
         env["ADMIN_PASSWORD"] = ADMIN_PASSWORD
+        env["ADMIN_ORG_ADMIN_USERNAME"] = ORG_ADMIN_USERNAME
+        env["ADMIN_ORG_ADMIN_PASSWORD"] = ORG_ADMIN_PASSWORD
+        # One token drives all the load: the per-caller limit stays on the path (its cost is
+        # measured) but never refuses.
+        env["GATEWAY_POLICY__RATE_PER_S"] = "1000000000"
+        env["GATEWAY_POLICY__RATE_BURST"] = "1000000000"
         self.env = env
         self.data_dir = data_dir
         self.names = list(names)
@@ -121,7 +131,7 @@ def _request(method: str, url: str, *, body: bytes | None = None, headers: dict[
 
 
 def admin_token(gateway: str) -> str:
-    form = urllib.parse.urlencode({"username": "admin", "password": ADMIN_PASSWORD}).encode()
+    form = urllib.parse.urlencode({"username": ORG_ADMIN_USERNAME, "password": ORG_ADMIN_PASSWORD}).encode()
     answer = _request(
         "POST", gateway + "/api/v1/auth/token", body=form, headers={"Content-Type": "application/x-www-form-urlencoded"}
     )

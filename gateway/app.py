@@ -2,10 +2,12 @@
 
 from fastapi import FastAPI
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 
-from gateway import service
+from gateway.guard import Guard
 from gateway.proxy import ServiceProxy, Upstreams
-from gateway.routes import auth, diagnostics, meta, reports
+from gateway.routes import audit, auth, clients, diagnostics, meta, reports, users
+from gateway.service import accounts
 from gateway.settings import SCHEMA, GatewaySettings
 from services.kit.app import create_app as create_process_app
 from services.kit.db import Database
@@ -52,13 +54,30 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         )
         app.state.peers = peers
         app.state.report_peers = report_peers
+        app.state.login_limits = auth.LoginLimits(settings.policy)
         async with db.write_sessions() as session:
-            await service.ensure_first_admin(session, settings)
+            await accounts.ensure_first_admin(session, settings)
 
     async def stop(_app: FastAPI) -> None:
         await upstreams.aclose()
         for peer in [*peers.values(), *report_peers.values()]:
             await peer.aclose()
+
+    # Only listed origins get CORS headers; none listed (the default): no CORS at all.
+    cors = (
+        [
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                allow_headers=["Authorization", "Content-Type", "If-Match", "X-Request-ID"],
+                expose_headers=["ETag", "Retry-After", "X-Request-ID", "Location"],
+                max_age=600,
+            )
+        ]
+        if settings.cors_origins
+        else []
+    )
 
     def upstream_check(peer: PeerClient) -> Check:
         async def check() -> None:
@@ -71,11 +90,15 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         title="Party building API gateway",
         settings=settings,
         db=db,
-        routers=[auth.router, meta.router, reports.router, diagnostics.router],
+        routers=[auth.router, users.router, clients.router, audit.router, meta.router, reports.router, diagnostics.router],
         on_start=[start],
         on_stop=[stop],
         reported_checks={name: upstream_check(peer) for name, peer in peers.items()},
-        middleware=[Middleware(ServiceProxy, upstreams=upstreams)],
+        middleware=[
+            *cors,
+            Middleware(Guard, db=db, policy=settings.policy, cache_size=settings.verified_token_cache_size),
+            Middleware(ServiceProxy, upstreams=upstreams),
+        ],
         serve_own_docs=False,
         max_body_bytes=settings.max_forwarded_body_bytes,
     )

@@ -5,6 +5,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from gateway.rules import GatewayPolicy
 from services.kit.settings import PLACEHOLDER, ProcessSettings
 
 SCHEMA = "gateway"
@@ -18,8 +19,23 @@ class GatewaySettings(ProcessSettings):
     jwt_private_key_file: Path | None = None
     access_token_lifetime_s: int = 900
 
+    policy: GatewayPolicy = Field(default_factory=GatewayPolicy)
+
+    # The first administrator (role sysadmin: accounts only, no business data), made on first start.
     admin_username: str = Field(default="admin", validation_alias=AliasChoices("ADMIN_USERNAME", "GATEWAY_ADMIN_USERNAME"))
     admin_password: str | None = Field(default=None, validation_alias=AliasChoices("ADMIN_PASSWORD", "GATEWAY_ADMIN_PASSWORD"))
+    # Optionally, on first start also a business account: org_admin of the whole deployment.
+    admin_org_admin_username: str | None = Field(
+        default=None, validation_alias=AliasChoices("ADMIN_ORG_ADMIN_USERNAME", "GATEWAY_ADMIN_ORG_ADMIN_USERNAME")
+    )
+    admin_org_admin_password: str | None = Field(
+        default=None, validation_alias=AliasChoices("ADMIN_ORG_ADMIN_PASSWORD", "GATEWAY_ADMIN_ORG_ADMIN_PASSWORD")
+    )
+
+    # Browser origins allowed to call the API (the web frontends); empty: no CORS headers at all.
+    cors_origins: list[str] = Field(default_factory=list)
+    # Verified access tokens remembered (token → caller) so that a GET is not verified again.
+    verified_token_cache_size: int = 10_000
 
     # The services' own machine clients (client id → secret), for their event feeds and peer calls.
     service_clients: dict[str, str] = Field(default_factory=dict)
@@ -50,6 +66,8 @@ class GatewaySettings(ProcessSettings):
         if self.environment == "production":
             if self.admin_password in (None, "", PLACEHOLDER):
                 raise ValueError("ADMIN_PASSWORD must be set in production")
+            if self.admin_org_admin_username and self.admin_org_admin_password in (None, "", PLACEHOLDER):
+                raise ValueError("ADMIN_ORG_ADMIN_PASSWORD must be set in production when ADMIN_ORG_ADMIN_USERNAME is")
             if any(secret in ("", PLACEHOLDER) for secret in self.service_clients.values()):
                 raise ValueError("service client secrets must be set in production")
         return self

@@ -108,7 +108,7 @@ def _wait_healthy(url: str, deadline: float) -> bool:
 
 
 def demo(url: str, *, scale: float, seed: int, as_of: str | None, env: dict[str, str] | None = None) -> int:
-    """Generate the demo district and load it through the gateway at `url` as the administrator."""
+    """Generate the demo district and load it through the gateway at `url` as the business administrator."""
     from datetime import UTC, date, datetime
 
     import httpx
@@ -116,14 +116,19 @@ def demo(url: str, *, scale: float, seed: int, as_of: str | None, env: dict[str,
     from stack.demo.load import LoadError, load_into
 
     env = env if env is not None else dict(os.environ)
-    password = env.get("ADMIN_PASSWORD")
-    if not password:
-        print("dangjian demo needs ADMIN_PASSWORD (the administrator's password) to log in", file=sys.stderr)
+    # Business data is written by an org_admin; the first administrator (a sysadmin) may not.
+    username, password = env.get("ADMIN_ORG_ADMIN_USERNAME"), env.get("ADMIN_ORG_ADMIN_PASSWORD")
+    if not username or not password:
+        print(
+            "dangjian demo logs in as the business administrator: set ADMIN_ORG_ADMIN_USERNAME and "
+            "ADMIN_ORG_ADMIN_PASSWORD (the org_admin account the gateway makes at start)",
+            file=sys.stderr,
+        )
         return 2
     day = date.fromisoformat(as_of) if as_of else datetime.now(UTC).date()
     started = time.monotonic()
     try:
-        loaded = asyncio.run(load_into(url, env.get("ADMIN_USERNAME", "admin"), password, scale=scale, seed=seed, as_of=day))
+        loaded = asyncio.run(load_into(url, username, password, scale=scale, seed=seed, as_of=day))
     except (LoadError, httpx.HTTPError) as error:
         print(f"the demo district could not be loaded: {error!r}", file=sys.stderr)
         return 1
@@ -138,10 +143,14 @@ def demo(url: str, *, scale: float, seed: int, as_of: str | None, env: dict[str,
 
 def run(host: str, gateway_port: int, service_port: int, data_dir: Path, *, demo_scale: float | None = None) -> int:
     env, ports = local_environment(data_dir, host, gateway_port, service_port)
-    if demo_scale is not None and not env.get("ADMIN_PASSWORD"):
-        # The demo logs in as the first administrator: give it a password it knows (first start only).
-        env["ADMIN_PASSWORD"] = secrets.token_urlsafe(12)
-        print(f"ADMIN_PASSWORD for this run: {env['ADMIN_PASSWORD']}", file=sys.stderr)
+    if demo_scale is not None and not env.get("ADMIN_ORG_ADMIN_PASSWORD"):
+        # The demo logs in as the business administrator: make one with a password it knows (first start only).
+        env.setdefault("ADMIN_ORG_ADMIN_USERNAME", "district")
+        env["ADMIN_ORG_ADMIN_PASSWORD"] = f"Demo-{secrets.token_urlsafe(12)}-1"
+        print(
+            f"business administrator for this run: {env['ADMIN_ORG_ADMIN_USERNAME']}, password {env['ADMIN_ORG_ADMIN_PASSWORD']}",
+            file=sys.stderr,
+        )
     subprocess.run([sys.executable, "-m", "stack", "migrate"], env=env, check=True)
     children: dict[str, subprocess.Popen[bytes]] = {}
     for name, port in ports.items():
@@ -164,7 +173,11 @@ def run(host: str, gateway_port: int, service_port: int, data_dir: Path, *, demo
         f"\nParty building API is up at {base}/api/v1  (Swagger UI: {base}/docs)\n"
         f"Log in:  curl -s -X POST {base}/api/v1/auth/token -d username={admin} -d 'password=…'   "
         f"(password: {password_hint})\n"
-        f"then:    curl -H 'Authorization: Bearer <access_token>' {base}/api/v1/orgs\n"
+        f"then:    curl -H 'Authorization: Bearer <access_token>' {base}/api/v1/users\n"
+        f"{admin} is a sysadmin: accounts only, no business data. For a business account (org_admin)\n"
+        "either set ADMIN_ORG_ADMIN_USERNAME and ADMIN_ORG_ADMIN_PASSWORD (made at the next start), or:\n"
+        f"  as {admin}: POST {base}/api/v1/users {{username, password, roles: [secadmin]}} and {{username, password}}\n"
+        f"  as the secadmin: PUT {base}/api/v1/users/<id>/roles {{roles: [org_admin], scope_org_id}}\n"
         "Stop with Ctrl-C.\n",
         file=sys.stderr,
         flush=True,

@@ -23,6 +23,10 @@ from stack.processes import PROCESSES, PROJECT_ROOT
 
 BACKEND = os.environ.get("TEST_DATABASE", "sqlite")
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+# The first administrator is a sysadmin (accounts, no business data); business calls through the
+# real processes log in as this org_admin, made on the gateway's first start (ADMIN_ORG_ADMIN_*).
+ORG_ADMIN_USERNAME = "district"
+ORG_ADMIN_PASSWORD = "Test-district-password-1"
 ISSUER = "dangjian-gateway"
 AUDIENCE = "dangjian"
 
@@ -123,6 +127,13 @@ class LiveStack:
                 env[f"{name.upper()}_DATABASE_URL"] = db.urls[name]
         env["ADMIN_USERNAME"] = "admin"
         env["ADMIN_PASSWORD"] = admin_password
+        env["ADMIN_ORG_ADMIN_USERNAME"] = ORG_ADMIN_USERNAME
+        env["ADMIN_ORG_ADMIN_PASSWORD"] = ORG_ADMIN_PASSWORD
+        # The suite drives one token hard; the limits themselves are tested in tests/gateway.
+        env["GATEWAY_POLICY__RATE_PER_S"] = "100000"
+        env["GATEWAY_POLICY__RATE_BURST"] = "100000"
+        env["GATEWAY_POLICY__LOGIN_IP_BURST"] = "100000"
+        env["GATEWAY_POLICY__LOGIN_USER_BURST"] = "100000"
         self.env = env
         self.data_dir = data_dir
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
@@ -137,7 +148,8 @@ class LiveStack:
         )
 
     def start(self, *names: str) -> None:
-        """Start the named processes together and wait until each answers its health check."""
+        """Start the named processes together and wait until each answers its health check (a
+        generous wait: on a loaded shared machine importing the app alone has taken 30 s)."""
         for name in names:
             log = self.data_dir / f"{name}.log"
             self.logs[name] = log
@@ -150,7 +162,7 @@ class LiveStack:
                     stderr=subprocess.STDOUT,
                 )
         for name in names:
-            healthy = wait_until(lambda name=name: self._healthy(name), 30)  # type: ignore[misc]
+            healthy = wait_until(lambda name=name: self._healthy(name), 90)  # type: ignore[misc]
             assert healthy, f"{name} did not become healthy:\n{self.logs[name].read_text()[-3000:]}"
 
     def _healthy(self, name: str) -> bool:

@@ -10,7 +10,8 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 
-from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES
+from gateway.schemas import ENUM_LABELS
+from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES, GatewaySettings
 from services.kit.auth import CallerDep
 from services.kit.peers import PeerClient
 
@@ -76,17 +77,8 @@ async def policy(request: Request, _caller: CallerDep) -> dict[str, Any]:
     peers: dict[str, PeerClient] = request.app.state.peers
     headers = {"authorization": request.headers["authorization"]}
     documents = await asyncio.gather(*(peer.get_json("/policy", headers=headers) for peer in peers.values()))
-    return dict(zip(peers, documents, strict=True))
-
-
-ROLE_LABELS = {
-    "sysadmin": {"zh_hant": "系統管理員", "zh_hans": "系统管理员"},
-    "secadmin": {"zh_hant": "安全管理員", "zh_hans": "安全管理员"},
-    "auditor": {"zh_hant": "審計員", "zh_hans": "审计员"},
-    "org_admin": {"zh_hant": "組織管理員", "zh_hans": "组织管理员"},
-    "viewer": {"zh_hant": "查閱者", "zh_hans": "查阅者"},
-    "member": {"zh_hant": "黨員", "zh_hans": "党员"},
-}
+    settings: GatewaySettings = request.app.state.settings
+    return {"gateway": settings.policy.model_dump(), **dict(zip(peers, documents, strict=True))}
 
 
 @router.get("/api/v1/meta/enums")
@@ -94,7 +86,7 @@ async def enums(request: Request) -> dict[str, Any]:
     """Every enum code of the API with its Chinese labels (traditional and simplified); public."""
     peers: dict[str, PeerClient] = request.app.state.peers
     documents = await asyncio.gather(*(peer.get_json("/labels") for peer in peers.values()))
-    merged: dict[str, dict[str, Any]] = {"role": dict(ROLE_LABELS)}
+    merged: dict[str, dict[str, Any]] = {name: dict(codes) for name, codes in ENUM_LABELS.items()}
     for document in documents:
         for enum, codes in document.items():
             merged.setdefault(enum, {}).update(codes)

@@ -13,8 +13,7 @@ import pytest
 
 from stack.demo.generate import District, generate
 from stack.demo.load import Loaded, load, login
-from tests.conftest import ADMIN_PASSWORD
-from tests.support import LiveStack
+from tests.support import ORG_ADMIN_PASSWORD, ORG_ADMIN_USERNAME, LiveStack
 
 DEMO_SEED = 11
 DEMO_SCALE = 0.1
@@ -32,7 +31,7 @@ class LoadedDistrict:
 
 async def _load(url: str, district: District) -> Loaded:
     async with httpx.AsyncClient(base_url=url, timeout=120) as client:
-        headers = await login(client, "admin", ADMIN_PASSWORD)
+        headers = await login(client, ORG_ADMIN_USERNAME, ORG_ADMIN_PASSWORD)
         return await load(district, client, headers, concurrency=4)
 
 

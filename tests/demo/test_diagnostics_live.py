@@ -10,9 +10,8 @@ import pytest
 from stack.demo.expected import broad_lists
 from stack.demo.generate import District
 from stack.demo.load import Loaded
-from tests.conftest import ADMIN_PASSWORD
 from tests.demo.conftest import LoadedDistrict
-from tests.support import LiveStack
+from tests.support import ORG_ADMIN_PASSWORD, ORG_ADMIN_USERNAME, LiveStack
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -153,5 +152,5 @@ def test_an_unknown_subtree_is_404(live: LiveStack) -> None:
 
 
 def _admin(live: LiveStack) -> dict[str, str]:
-    token = httpx.post(live.url() + "/api/v1/auth/token", data={"username": "admin", "password": ADMIN_PASSWORD})
+    token = httpx.post(live.url() + "/api/v1/auth/token", data={"username": ORG_ADMIN_USERNAME, "password": ORG_ADMIN_PASSWORD})
     return {"Authorization": f"Bearer {token.json()['access_token']}"}

@@ -160,16 +160,16 @@ class TestExpectedSurvey:
 
 
 class TestCommand:
-    def test_demo_without_the_admin_password_says_so(self, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_demo_without_the_business_administrator_says_so(self, capsys: pytest.CaptureFixture[str]) -> None:
         from stack.cli import demo
 
         assert demo("http://127.0.0.1:9", scale=0.1, seed=7, as_of="2026-11-27", env={}) == 2
-        assert "ADMIN_PASSWORD" in capsys.readouterr().err
+        assert "ADMIN_ORG_ADMIN_PASSWORD" in capsys.readouterr().err
 
     def test_demo_against_nothing_fails_with_a_message_not_a_traceback(self, capsys: pytest.CaptureFixture[str]) -> None:
         from stack.cli import demo
 
-        env = {"ADMIN_PASSWORD": "x"}
+        env = {"ADMIN_ORG_ADMIN_USERNAME": "district", "ADMIN_ORG_ADMIN_PASSWORD": "x"}
         assert demo("http://127.0.0.1:9", scale=0.1, seed=7, as_of="2026-11-27", env=env) == 1
         assert "could not be loaded" in capsys.readouterr().err
 

@@ -8,15 +8,14 @@ import httpx
 import pytest
 
 from stack.demo.expected import survey
-from tests.conftest import ADMIN_PASSWORD
 from tests.demo.conftest import LoadedDistrict
-from tests.support import LiveStack
+from tests.support import ORG_ADMIN_PASSWORD, ORG_ADMIN_USERNAME, LiveStack
 
 pytestmark = pytest.mark.timeout(600)
 
 
 def _report(live: LiveStack, demo: LoadedDistrict) -> dict[str, Any]:
-    token = httpx.post(live.url() + "/api/v1/auth/token", data={"username": "admin", "password": ADMIN_PASSWORD})
+    token = httpx.post(live.url() + "/api/v1/auth/token", data={"username": ORG_ADMIN_USERNAME, "password": ORG_ADMIN_PASSWORD})
     response = httpx.get(
         live.url() + "/api/v1/reports/survey",
         params={"within": demo.county_id, "as_of": demo.district.as_of.isoformat()},

@@ -8,10 +8,19 @@ import httpx
 
 from tests.builders import member_body
 from tests.conftest import ADMIN_PASSWORD
-from tests.support import LiveStack, wait_until
+from tests.support import ORG_ADMIN_PASSWORD, ORG_ADMIN_USERNAME, LiveStack, wait_until
 
 
 def admin_headers(live: LiveStack) -> dict[str, str]:
+    """The business administrator's (org_admin) headers: the sysadmin has no business data."""
+    response = httpx.post(
+        live.url() + "/api/v1/auth/token", data={"username": ORG_ADMIN_USERNAME, "password": ORG_ADMIN_PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def sysadmin_headers(live: LiveStack) -> dict[str, str]:
     response = httpx.post(live.url() + "/api/v1/auth/token", data={"username": "admin", "password": ADMIN_PASSWORD})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
@@ -52,8 +61,12 @@ class TestGateway:
         assert response.status_code == 401
 
     def test_me_names_the_administrator(self, live: LiveStack) -> None:
-        response = httpx.get(live.url() + "/api/v1/me", headers=admin_headers(live))
+        response = httpx.get(live.url() + "/api/v1/me", headers=sysadmin_headers(live))
         assert response.json()["username"] == "admin"
+        assert response.json()["roles"] == ["sysadmin"]
+
+    def test_the_sysadmin_has_no_business_data(self, live: LiveStack) -> None:
+        assert httpx.get(live.url() + "/api/v1/orgs", headers=sysadmin_headers(live)).status_code == 403
 
     def test_request_id_and_trace_go_through_to_the_service_logs(self, live: LiveStack) -> None:
         trace_id = uuid.uuid4().hex
@@ -119,7 +132,8 @@ class TestOutage:
 def test_the_policy_of_every_service_is_shown_together(live: LiveStack) -> None:
     response = httpx.get(live.url() + "/api/v1/policy", headers=admin_headers(live))
     assert response.status_code == 200
-    assert set(response.json()) == {"orgs", "members", "activities"}
+    assert set(response.json()) == {"gateway", "orgs", "members", "activities"}
+    assert response.json()["gateway"]["lockout_threshold"] == 5
     assert httpx.get(live.url() + "/api/v1/policy").status_code == 401
 
 

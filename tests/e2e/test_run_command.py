@@ -16,6 +16,7 @@ def test_run_brings_up_all_four_processes_on_sqlite(tmp_path: Path) -> None:
     port = free_port_block(4)
     env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL")}
     env |= {"ADMIN_PASSWORD": "Run-test-password-1", "PORT": str(port), "SERVICE_PORT": str(port + 1), "DATA_DIR": str(tmp_path)}
+    env |= {"ADMIN_ORG_ADMIN_USERNAME": "district", "ADMIN_ORG_ADMIN_PASSWORD": "Run-district-password-1"}
     log = tmp_path / "run.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -24,14 +25,23 @@ def test_run_brings_up_all_four_processes_on_sqlite(tmp_path: Path) -> None:
     try:
         assert wait_until(lambda: "is up at" in log.read_text(), 60, 0.2), log.read_text()[-3000:]
         base = f"http://127.0.0.1:{port}"
-        token = httpx.post(base + "/api/v1/auth/token", data={"username": "admin", "password": "Run-test-password-1"}).json()
+        admin = httpx.post(base + "/api/v1/auth/token", data={"username": "admin", "password": "Run-test-password-1"}).json()
+        district = httpx.post(
+            base + "/api/v1/auth/token", data={"username": "district", "password": "Run-district-password-1"}
+        ).json()
 
         assert httpx.get(base + "/api/v1/orgs").status_code == 401
-        assert httpx.get(base + "/api/v1/orgs", headers={"Authorization": f"Bearer {token['access_token']}"}).status_code == 200
+        assert (
+            httpx.get(base + "/api/v1/orgs", headers={"Authorization": f"Bearer {district['access_token']}"}).status_code == 200
+        )
+        # The first administrator manages accounts and sees no business data.
+        assert httpx.get(base + "/api/v1/orgs", headers={"Authorization": f"Bearer {admin['access_token']}"}).status_code == 403
+        assert httpx.get(base + "/api/v1/users", headers={"Authorization": f"Bearer {admin['access_token']}"}).status_code == 200
         for offset in (1, 2, 3):
             assert httpx.get(f"http://127.0.0.1:{port + offset}/healthz").status_code == 200
         assert {p.name for p in tmp_path.glob("*.db")} == {"gateway.db", "orgs.db", "members.db", "activities.db"}
         assert f"{base}/docs" in log.read_text()
+        assert "ADMIN_ORG_ADMIN_USERNAME" in log.read_text()  # how to get a business account
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)

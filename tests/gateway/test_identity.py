@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import httpx
@@ -17,7 +18,7 @@ from tests.conftest import ADMIN_PASSWORD
 from tests.support import AUDIENCE, ISSUER, SuiteDatabase, in_process
 
 
-async def test_the_administrator_gets_a_token_the_services_accept(
+async def test_the_first_administrator_is_a_sysadmin_with_a_token_the_services_accept(
     gateway_client: httpx.AsyncClient, test_db: SuiteDatabase
 ) -> None:
     response = await gateway_client.post("/api/v1/auth/token", data={"username": "admin", "password": ADMIN_PASSWORD})
@@ -27,7 +28,8 @@ async def test_the_administrator_gets_a_token_the_services_accept(
     assert body["token_type"] == "bearer"
     assert body["expires_in"] > 0
     verifier = TokenVerifier.from_file(test_db.data_dir / "keys" / "jwt-public.pem", issuer=ISSUER, audience=AUDIENCE)
-    assert "org_admin" in verifier.verify(body["access_token"]).roles
+    # Accounts only: the three administration roles hold no business data (issue 6).
+    assert verifier.verify(body["access_token"]).roles == {"sysadmin"}
     me = await gateway_client.get("/api/v1/me", headers={"Authorization": f"Bearer {body['access_token']}"})
     assert me.json()["username"] == "admin"
 
@@ -87,3 +89,25 @@ async def test_without_admin_password_a_password_is_generated_and_printed_once(
         assert token.status_code == 200
     async with in_process(create_app(settings)):
         assert "password" not in capsys.readouterr().err
+
+
+async def test_a_configured_business_account_is_made_at_start_once(test_db: SuiteDatabase) -> None:
+    name = f"district-{uuid.uuid4().hex[:8]}"
+    settings = GatewaySettings(
+        data_dir=test_db.data_dir,
+        database_url=test_db.urls["gateway"],
+        json_logs=False,
+        admin_password=ADMIN_PASSWORD,
+        admin_org_admin_username=name,
+        admin_org_admin_password="District-password-1",
+    )
+    async with in_process(create_app(settings)) as gateway:
+        token = await gateway.post("/api/v1/auth/token", data={"username": name, "password": "District-password-1"})
+        assert token.status_code == 200
+        me = await gateway.get("/api/v1/me", headers={"Authorization": f"Bearer {token.json()['access_token']}"})
+        assert me.json()["roles"] == ["org_admin"]
+    # A later start with another password changes nothing: the account exists.
+    async with in_process(create_app(settings.model_copy(update={"admin_org_admin_password": "Other-password-22"}))) as gateway:
+        assert (
+            await gateway.post("/api/v1/auth/token", data={"username": name, "password": "Other-password-22"})
+        ).status_code == 401

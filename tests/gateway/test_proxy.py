@@ -3,56 +3,12 @@ problems within the timeout."""
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-
-import pytest
 
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from tests.conftest import ADMIN_PASSWORD
+from tests.gateway.conftest import Handler, read_request
 from tests.support import SuiteDatabase, free_port_block, in_process
-
-Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
-
-
-async def _read_request(reader: asyncio.StreamReader) -> tuple[bytes, bytes]:
-    head = await reader.readuntil(b"\r\n\r\n")
-    length = 0
-    chunked = False
-    for line in head.split(b"\r\n"):
-        name, _, value = line.partition(b":")
-        if name.lower() == b"content-length":
-            length = int(value)
-        if name.lower() == b"transfer-encoding" and b"chunked" in value.lower():
-            chunked = True
-    if chunked:
-        body = b""
-        while True:
-            size = int((await reader.readline()).strip(), 16)
-            if size == 0:
-                await reader.readline()
-                break
-            body += await reader.readexactly(size)
-            await reader.readline()
-        return head, body
-    return head, await reader.readexactly(length)
-
-
-@pytest.fixture
-async def upstream() -> AsyncIterator[tuple[int, list[Handler]]]:
-    """A raw HTTP server on a free port whose behaviour each test sets."""
-    port = free_port_block(1)
-    handlers: list[Handler] = []
-
-    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            await handlers[0](reader, writer)
-        finally:
-            writer.close()
-
-    server = await asyncio.start_server(serve, "127.0.0.1", port)
-    yield port, handlers
-    server.close()
 
 
 async def _gateway(test_db: SuiteDatabase, orgs_port: int, timeout_s: float = 10.0) -> GatewaySettings:
@@ -71,7 +27,7 @@ async def test_status_headers_and_body_pass_through(test_db: SuiteDatabase, upst
     seen: list[bytes] = []
 
     async def teapot(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        head, _ = await _read_request(reader)
+        head, _ = await read_request(reader)
         seen.append(head)
         body = b'{"brewed": true}'
         writer.write(
@@ -100,7 +56,7 @@ async def test_large_bodies_stream_both_ways(test_db: SuiteDatabase, upstream: t
     size = 3 * 1024 * 1024
 
     async def echo_length_then_big_chunked_body(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        _, body = await _read_request(reader)
+        _, body = await read_request(reader)
         writer.write(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nx-received: " + str(len(body)).encode() + b"\r\n\r\n")
         chunk = b"x" * 65536
         for _ in range(size // len(chunk)):
@@ -135,7 +91,7 @@ async def test_a_silent_service_is_a_504_problem_within_the_timeout(
     port, handlers = upstream
 
     async def silent(reader: asyncio.StreamReader, _writer: asyncio.StreamWriter) -> None:
-        await _read_request(reader)
+        await read_request(reader)
         await asyncio.sleep(5)
 
     handlers.append(silent)
@@ -153,7 +109,7 @@ async def test_a_broken_answer_is_a_502_problem(test_db: SuiteDatabase, upstream
     port, handlers = upstream
 
     async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await _read_request(reader)
+        await read_request(reader)
         writer.write(b"this is not http\r\n\r\n")
         await writer.drain()
 
@@ -183,7 +139,7 @@ async def test_a_body_larger_than_the_forwarding_limit_is_413(
     received: list[int] = []
 
     async def count(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        _, body = await _read_request(reader)
+        _, body = await read_request(reader)
         received.append(len(body))
         writer.write(b"HTTP/1.1 204 No Content\r\n\r\n")
         await writer.drain()

@@ -6,12 +6,13 @@ import uuid
 import httpx
 
 from tests.builders import member_body
-from tests.conftest import ADMIN_PASSWORD
-from tests.support import LiveStack, wait_until
+from tests.support import ORG_ADMIN_PASSWORD, ORG_ADMIN_USERNAME, LiveStack, wait_until
 
 
 def admin_headers(live: LiveStack) -> dict[str, str]:
-    response = httpx.post(live.url() + "/api/v1/auth/token", data={"username": "admin", "password": ADMIN_PASSWORD})
+    """The org_admin made on first start (the first administrator, a sysadmin, has no business data)."""
+    data = {"username": ORG_ADMIN_USERNAME, "password": ORG_ADMIN_PASSWORD}
+    response = httpx.post(live.url() + "/api/v1/auth/token", data=data)
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 

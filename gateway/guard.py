@@ -1,0 +1,184 @@
+"""What the gateway checks and records around every request, as a plain ASGI layer (cheap on
+the hot path): per-caller rate limits, `Cache-Control: no-store`, and the audit rows of writes
+and of unmasked reads.
+
+- Rate limit: a token bucket per caller, keyed by the verified token's subject, else the client
+  address; over it, a 429 problem with `Retry-After`. Buckets live in the process (per replica).
+- The caller of a request is verified once per token and remembered until the token expires,
+  so a GET costs a dictionary look-up, not an EdDSA verification.
+- Audit: every write (method other than GET/HEAD/OPTIONS, forwarded or the gateway's own) gets a
+  row after its answer, with the status as outcome; the routes that log people in and out record
+  their own, more precise rows. A service that returned raw ID numbers or phones says so in
+  `X-Audit-Unmasked` (member ids, or `export:<count>`); the gateway records it as an
+  `unmasked_read` row and removes the header before the client sees it.
+"""
+
+import logging
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import jwt
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gateway.rules import Bucket, GatewayPolicy, retry_after_header, take
+from gateway.service import audit
+from services.kit.auth import TokenVerifier, Unauthorized
+from services.kit.db import Database
+from services.kit.observability import request_id_var
+from services.kit.problems import PROBLEM_MEDIA_TYPE, problem_body
+
+logger = logging.getLogger("gateway.guard")
+
+API_PREFIX = "/api/v1/"
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+UNMASKED_HEADER = b"x-audit-unmasked"
+# These routes record their own audit rows (login, refresh, logout and their failures).
+SELF_AUDITED = frozenset({"/api/v1/auth/token", "/api/v1/auth/refresh", "/api/v1/auth/logout"})
+_MAX_BUCKETS = 100_000
+
+
+@dataclass(frozen=True)
+class KnownCaller:
+    sub: str
+    username: str | None
+    roles: tuple[str, ...]
+    expires_at: float
+
+
+class Buckets:
+    """Token buckets by key, the oldest forgotten first when there are too many."""
+
+    def __init__(self, rate_per_s: float, burst: int) -> None:
+        self.rate_per_s = rate_per_s
+        self.burst = burst
+        self._buckets: OrderedDict[str, Bucket] = OrderedDict()
+
+    def wait_for(self, key: str, now: float | None = None) -> float:
+        """0.0 when the request may go, else the seconds until it could."""
+        bucket, wait = take(
+            self._buckets.pop(key, None), time.monotonic() if now is None else now, rate_per_s=self.rate_per_s, burst=self.burst
+        )
+        self._buckets[key] = bucket
+        if len(self._buckets) > _MAX_BUCKETS:
+            self._buckets.popitem(last=False)
+        return wait
+
+
+class CallerCache:
+    """Verified access tokens → who they name, until they expire (bounded)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._known: OrderedDict[str, KnownCaller] = OrderedDict()
+
+    def caller(self, verifier: TokenVerifier | None, authorization: bytes | None) -> KnownCaller | None:
+        if verifier is None or not authorization:
+            return None
+        scheme, _, token = authorization.decode("latin-1").partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            return None
+        known = self._known.get(token)
+        if known is not None:
+            if known.expires_at > time.time():
+                return known
+            del self._known[token]
+        try:
+            verified = verifier.verify(token)
+        except Unauthorized:
+            return None
+        expires_at = float(jwt.decode(token, options={"verify_signature": False}).get("exp", 0))
+        known = KnownCaller(verified.subject, verified.name, tuple(sorted(verified.roles)), expires_at)
+        self._known[token] = known
+        if len(self._known) > self.size:
+            self._known.popitem(last=False)
+        return known
+
+
+class Guard:
+    def __init__(self, app: ASGIApp, *, db: Database, policy: GatewayPolicy, cache_size: int) -> None:
+        self.app = app
+        self.db = db
+        self.buckets = Buckets(policy.rate_per_s, policy.rate_burst)
+        self.callers = CallerCache(cache_size)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(API_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        authorization = None
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                authorization = value
+                break
+        caller = self.callers.caller(getattr(scope["app"].state, "verifier", None), authorization)
+        client = scope.get("client")
+        address = client[0] if client else None
+        wait = self.buckets.wait_for(f"sub:{caller.sub}" if caller else f"ip:{address}")
+        if wait > 0:
+            await _too_many(send, wait)
+            return
+        status = 500
+        unmasked: str | None = None
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal status, unmasked
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = []
+                has_cache_control = False
+                for name, value in message.get("headers", []):
+                    if name == UNMASKED_HEADER:
+                        unmasked = value.decode("latin-1")
+                        continue
+                    if name == b"cache-control":
+                        has_cache_control = True
+                    headers.append((name, value))
+                if not has_cache_control:
+                    headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, guarded_send)
+        finally:
+            write = scope["method"] not in READ_METHODS and scope["path"] not in SELF_AUDITED
+            if write or unmasked:
+                await self._audit(scope, caller, address, status, write=write, unmasked=unmasked)
+
+    async def _audit(
+        self, scope: Scope, caller: KnownCaller | None, address: str | None, status: int, *, write: bool, unmasked: str | None
+    ) -> None:
+        actor = audit.Actor(caller.sub, caller.username, caller.roles) if caller else audit.Actor()
+        origin = audit.Origin(address, request_id_var.get())
+        try:
+            async with self.db.write_sessions() as session:
+                if write:
+                    await audit.record(
+                        session, actor=actor, action=scope["method"], target=scope["path"], outcome=status, origin=origin
+                    )
+                if unmasked:
+                    await audit.record(
+                        session, actor=actor, action="unmasked_read", target=unmasked, outcome=status, origin=origin
+                    )
+                await session.commit()
+        except Exception:  # the answer has gone out; a lost audit row must at least be loud
+            logger.exception("audit row not written", extra={"path": scope["path"], "status": status})
+
+
+async def _too_many(send: Send, wait_s: float) -> None:
+    body = orjson.dumps(problem_body(429, "Too many requests; retry later", slug="too-many-requests"))
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 429,
+            "headers": [
+                (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                (b"content-length", str(len(body)).encode()),
+                (b"retry-after", retry_after_header(wait_s).encode()),
+                (b"cache-control", b"no-store"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

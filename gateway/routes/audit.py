@@ -1,0 +1,60 @@
+"""`/api/v1/audit`: the audit trail for auditors: filtered pages, CSV export, chain check."""
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+
+from gateway.routes.deps import Auditor
+from gateway.schemas import AuditEventOut, AuditVerification
+from gateway.service import audit
+from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES
+from services.kit.db import ReadSessionDep, database_of
+from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+
+router = APIRouter(prefix="/api/v1/audit", tags=["audit"], max_body_size=OWN_ROUTE_MAX_BODY_BYTES)
+
+
+@router.get("", response_model=Page[AuditEventOut])
+async def list_audit(
+    request: Request,
+    _caller: Auditor,
+    session: ReadSessionDep,
+    actor: Annotated[str | None, Query(max_length=128, description="username or token subject")] = None,
+    action: Annotated[str | None, Query(max_length=64)] = None,
+    since: Annotated[datetime | None, Query(alias="from")] = None,
+    until: Annotated[datetime | None, Query(alias="to")] = None,
+    outcome: Annotated[int | None, Query(ge=100, le=599)] = None,
+    format: Literal["json", "csv"] = "json",
+    cursor: CursorQuery = None,
+    limit: LimitQuery = DEFAULT_LIMIT,
+) -> Any:
+    """Oldest first. `format=csv` exports every matching row (no paging)."""
+    where = audit.AuditFilter(actor=actor, action=action, since=since, until=until, outcome=outcome)
+    if format == "csv":
+        db = database_of(request)
+
+        # The request's session closes before a streamed body is sent: the export has its own.
+        async def export() -> AsyncIterator[str]:
+            async with db.read_sessions() as export_session:
+                async for chunk in audit.export_csv(export_session, where):
+                    yield chunk
+
+        return StreamingResponse(
+            export(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
+        )
+    items, next_cursor = await audit.list_events(session, where, cursor=cursor, limit=limit)
+    return Page[AuditEventOut](items=[AuditEventOut.model_validate(e) for e in items], next_cursor=next_cursor)
+
+
+@router.get("/verify", response_model=AuditVerification)
+async def verify(_caller: Auditor, session: ReadSessionDep) -> AuditVerification:
+    """Walk the hash chain from the first row; name the first row that does not hold."""
+    report = await audit.verify_chain(session)
+    return AuditVerification(
+        intact=report.intact, checked=report.checked, first_broken_id=report.first_broken_id, reason=report.reason
+    )

@@ -1,0 +1,53 @@
+"""`/api/v1/clients`: machine clients of other government systems (sysadmin or secadmin)."""
+
+import uuid
+
+from fastapi import APIRouter, Request
+
+from gateway.routes.deps import AccountAdmin, PolicyDep
+from gateway.schemas import ClientCreate, ClientUpdate, MachineClient, MachineClientWithSecret
+from gateway.service import clients
+from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES, GatewaySettings
+from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+
+router = APIRouter(prefix="/api/v1/clients", tags=["identity"], max_body_size=OWN_ROUTE_MAX_BODY_BYTES)
+
+
+@router.get("", response_model=Page[MachineClient])
+async def list_clients(
+    _caller: AccountAdmin, session: ReadSessionDep, cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT
+) -> Page[MachineClient]:
+    items, next_cursor = await clients.list_clients(session, cursor=cursor, limit=limit)
+    return Page[MachineClient](items=[MachineClient.model_validate(c) for c in items], next_cursor=next_cursor)
+
+
+@router.post("", response_model=MachineClientWithSecret, status_code=201)
+async def create_client(
+    request: Request, _caller: AccountAdmin, session: WriteSessionDep, body: ClientCreate
+) -> MachineClientWithSecret:
+    """Register a client; its secret is in this answer only."""
+    settings: GatewaySettings = request.app.state.settings
+    client, secret = await clients.create_client(session, body, set(settings.service_clients))
+    return MachineClientWithSecret(**MachineClient.model_validate(client).model_dump(), client_secret=secret)
+
+
+@router.get("/{client_key}", response_model=MachineClient)
+async def get_client(_caller: AccountAdmin, session: ReadSessionDep, client_key: uuid.UUID) -> MachineClient:
+    return MachineClient.model_validate(await clients.get_client(session, client_key))
+
+
+@router.patch("/{client_key}", response_model=MachineClient)
+async def update_client(
+    _caller: AccountAdmin, session: WriteSessionDep, client_key: uuid.UUID, body: ClientUpdate
+) -> MachineClient:
+    return MachineClient.model_validate(await clients.update_client(session, client_key, body))
+
+
+@router.post("/{client_key}/rotate", response_model=MachineClientWithSecret)
+async def rotate_secret(
+    _caller: AccountAdmin, session: WriteSessionDep, policy: PolicyDep, client_key: uuid.UUID
+) -> MachineClientWithSecret:
+    """A new secret, in this answer only; the previous one works for the grace period."""
+    client, secret = await clients.rotate_secret(session, policy, client_key)
+    return MachineClientWithSecret(**MachineClient.model_validate(client).model_dump(), client_secret=secret)

@@ -1,0 +1,183 @@
+"""Access and refresh tokens: issuing after a login, rotation on refresh (reuse revokes the
+family), logout, and the client credentials grant for our services and other systems."""
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.models import Account, Client, RefreshToken
+from gateway.rules import GatewayPolicy, refresh_refusal
+from gateway.schemas import TokenResponse
+from gateway.settings import GatewaySettings
+from services.kit.auth import Unauthorized
+from services.kit.keys import TokenSigner
+
+SERVICE_SCOPES = ["events:read"]
+
+
+class InvalidGrant(Unauthorized):
+    """The one answer to every refused login or refresh: the same body whatever the reason."""
+
+    def __init__(self) -> None:
+        super().__init__("The credentials are not valid")
+        self.extensions["error"] = "invalid_grant"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def secret_hash(secret: str) -> str:
+    # sha256 suffices for the secrets we generate ourselves (256 random bits); a slow hash is
+    # for secrets people choose. Compared in constant time.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _access_token(signer: TokenSigner, account: Account, amr: list[str]) -> str:
+    return signer.access_token(
+        subject=str(account.id),
+        kind="user",
+        roles=account.roles,
+        scope_org_id=account.scope_org_id,
+        username=account.username,
+        member_id=str(account.member_id) if account.member_id else None,
+        amr=amr,
+    )
+
+
+async def start_session(
+    session: AsyncSession, signer: TokenSigner, policy: GatewayPolicy, account: Account, amr: list[str]
+) -> TokenResponse:
+    """The tokens of a new login: an access token and the first refresh token of a new family."""
+    now = _now()
+    refresh = secrets.token_urlsafe(32)
+    session.add(
+        RefreshToken(
+            token_hash=secret_hash(refresh),
+            family_id=uuid.uuid4(),
+            account_id=account.id,
+            issued_at=now,
+            family_started_at=now,
+            amr=amr,
+        )
+    )
+    await session.flush()
+    return TokenResponse(
+        access_token=_access_token(signer, account, amr),
+        expires_in=signer.lifetime_s,
+        refresh_token=refresh,
+        refresh_expires_in=policy.refresh_idle_timeout_s,
+    )
+
+
+@dataclass(frozen=True)
+class RefreshOutcome:
+    event: str  # refresh, refresh_refused, refresh_reuse
+    account: Account | None = None
+    tokens: TokenResponse | None = None
+
+
+async def _revoke_family(session: AsyncSession, family_id: uuid.UUID) -> None:
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=_now())
+    )
+
+
+async def refresh(session: AsyncSession, signer: TokenSigner, policy: GatewayPolicy, token: str) -> RefreshOutcome:
+    """Rotate: the presented token is used up and a new one of the same family issued. A token
+    presented a second time means it was stolen (or raced): the whole family is revoked."""
+    current = await session.scalar(select(RefreshToken).where(RefreshToken.token_hash == secret_hash(token)).with_for_update())
+    if current is None or current.revoked_at is not None:
+        return RefreshOutcome("refresh_refused")
+    account = await session.get(Account, current.account_id)
+    if current.used_at is not None:
+        await _revoke_family(session, current.family_id)
+        return RefreshOutcome("refresh_reuse", account)
+    now = _now()
+    refused = refresh_refusal(
+        issued_at=_aware(current.issued_at), family_started_at=_aware(current.family_started_at), now=now, policy=policy
+    )
+    if refused or account is None or account.status != "active":
+        await _revoke_family(session, current.family_id)
+        return RefreshOutcome("refresh_refused", account)
+    current.used_at = now
+    new_token = secrets.token_urlsafe(32)
+    session.add(
+        RefreshToken(
+            token_hash=secret_hash(new_token),
+            family_id=current.family_id,
+            account_id=account.id,
+            issued_at=now,
+            family_started_at=current.family_started_at,
+            amr=current.amr,
+        )
+    )
+    await session.flush()
+    tokens = TokenResponse(
+        access_token=_access_token(signer, account, list(current.amr)),
+        expires_in=signer.lifetime_s,
+        refresh_token=new_token,
+        refresh_expires_in=policy.refresh_idle_timeout_s,
+    )
+    return RefreshOutcome("refresh", account, tokens)
+
+
+async def logout(session: AsyncSession, token: str) -> Account | None:
+    """Revoke the login the refresh token belongs to; an unknown token changes nothing."""
+    current = await session.scalar(select(RefreshToken).where(RefreshToken.token_hash == secret_hash(token)))
+    if current is None:
+        return None
+    await _revoke_family(session, current.family_id)
+    await session.flush()
+    return await session.get(Account, current.account_id)
+
+
+# --- client credentials --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClientOutcome:
+    event: str  # client_login, client_login_failure
+    tokens: TokenResponse | None = None
+
+
+_DUMMY = secret_hash(secrets.token_urlsafe(32))
+
+
+async def client_credentials(
+    session: AsyncSession, signer: TokenSigner, settings: GatewaySettings, client_id: str, client_secret: str
+) -> ClientOutcome:
+    """Our own services (GATEWAY_SERVICE_CLIENTS, kind service) first, then registered clients
+    of other systems (kind client: no roles, their scopes and scope organization)."""
+    expected = settings.service_clients.get(client_id)
+    if expected is not None:
+        if not hmac.compare_digest(expected.encode(), client_secret.encode()):
+            return ClientOutcome("client_login_failure")
+        token = signer.access_token(subject=f"service:{client_id}", kind="service", roles=["service"], scopes=SERVICE_SCOPES)
+        return ClientOutcome("client_login", TokenResponse(access_token=token, expires_in=signer.lifetime_s))
+    client = await session.scalar(select(Client).where(Client.client_id == client_id))
+    presented = secret_hash(client_secret)
+    now = _now()
+    matches = hmac.compare_digest(client.secret_hash if client else _DUMMY, presented)
+    if client is not None and not matches and client.previous_secret_hash and client.previous_valid_until:
+        matches = _aware(client.previous_valid_until) > now and hmac.compare_digest(client.previous_secret_hash, presented)
+    if client is None or not matches or client.status != "active":
+        return ClientOutcome("client_login_failure")
+    if client.expires_at is not None and _aware(client.expires_at) <= now:
+        return ClientOutcome("client_login_failure")
+    token = signer.access_token(
+        subject=f"client:{client.client_id}", kind="client", roles=[], scopes=client.scopes, scope_org_id=client.scope_org_id
+    )
+    return ClientOutcome("client_login", TokenResponse(access_token=token, expires_in=signer.lifetime_s))
