@@ -14,6 +14,7 @@ from starlette.middleware import Middleware
 from services.kit.auth import TokenVerifier
 from services.kit.db import Database
 from services.kit.health import Check, health_router
+from services.kit.metrics import MetricsMiddleware, metrics_router, watch_pool
 from services.kit.observability import RequestContextMiddleware, configure_logging
 from services.kit.problems import install_problem_handlers
 from services.kit.settings import ProcessSettings
@@ -64,6 +65,8 @@ def create_app(
     app.state.settings = settings
     install_problem_handlers(app)
     app.include_router(health_router(required={"database": db.ping}, reported=reported_checks))
+    app.include_router(metrics_router(settings.metrics_allowed_networks))
+    watch_pool(name, db.engine.pool)
     for router in routers:
         app.include_router(router)
     # Starlette wraps in reverse order of adding: the request context is outermost, so that
@@ -71,6 +74,8 @@ def create_app(
     for extra in reversed(middleware):
         app.add_middleware(extra.cls, *extra.args, **extra.kwargs)
     app.add_middleware(RequestContextMiddleware, service=name)
+    # Outermost, so that its clock includes everything and it sees the route the router chose.
+    app.add_middleware(MetricsMiddleware, service=name)
     return app
 
 

@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from services.kit.app import create_app as create_process_app
 from services.kit.consumer import FeedSubscriptions
 from services.kit.db import Database
+from services.kit.event_types import event_types_router
 from services.kit.labels import labels_router
 from services.kit.outbox import feed_router
 from services.kit.peers import ServicePeers
@@ -12,7 +13,7 @@ from services.kit.policy import policy_router
 from services.members.events import apply_org_event
 from services.members.models import consumer_cursors, outbox
 from services.members.routes import care, members, tabular, transfers
-from services.members.schemas import ENUM_LABELS
+from services.members.schemas import ENUM_LABELS, EVENT_TYPES
 from services.members.settings import CLIENT_ID, SCHEMA, MembersSettings
 
 
@@ -42,6 +43,7 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
             feed_router(outbox),
             policy_router(settings.policy),
             labels_router(ENUM_LABELS),
+            event_types_router(EVENT_TYPES),
         ],
         on_start=[load_cipher, feeds.start],
         on_stop=[feeds.stop, peers.stop],

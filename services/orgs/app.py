@@ -4,13 +4,14 @@ from fastapi import FastAPI
 
 from services.kit.app import create_app as create_process_app
 from services.kit.db import Database
+from services.kit.event_types import event_types_router
 from services.kit.labels import labels_router
 from services.kit.outbox import feed_router
 from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
 from services.orgs.models import outbox
 from services.orgs.routes import communities, orgs, teams, units
-from services.orgs.schemas import ENUM_LABELS
+from services.orgs.schemas import ENUM_LABELS, EVENT_TYPES
 from services.orgs.settings import CLIENT_ID, SCHEMA, OrgsSettings
 
 
@@ -34,6 +35,7 @@ def create_app(settings: OrgsSettings | None = None, *, peers: ServicePeers | No
             feed_router(outbox),
             policy_router(settings.policy),
             labels_router(ENUM_LABELS),
+            event_types_router(EVENT_TYPES),
         ],
         on_stop=[peers.stop],
     )
