@@ -4,8 +4,10 @@ from fastapi import FastAPI
 from starlette.middleware import Middleware
 
 from gateway import service
+from gateway.events.delivery import DeliveryWorker
+from gateway.events.ingest import EventIngest
 from gateway.proxy import ServiceProxy, Upstreams
-from gateway.routes import auth, meta
+from gateway.routes import auth, events, meta, subscriptions
 from gateway.settings import SCHEMA, GatewaySettings
 from services.kit.app import create_app as create_process_app
 from services.kit.db import Database
@@ -51,6 +53,21 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         for peer in peers.values():
             await peer.aclose()
 
+    # Events for other systems: the feeds' consumers and the webhook worker (gateway/events).
+    webhooks = DeliveryWorker(settings, db)
+    ingest: list[EventIngest] = []
+
+    async def late_start(app: FastAPI) -> None:
+        ingest.append(EventIngest(settings, db, app))
+        app.state.ingest, app.state.webhooks = ingest[0], webhooks
+        await ingest[0].start()
+        await webhooks.start()
+
+    async def early_stop(_app: FastAPI) -> None:
+        await webhooks.stop()
+        for consumer in ingest:
+            await consumer.stop()
+
     def upstream_check(peer: PeerClient) -> Check:
         async def check() -> None:
             await peer.get_json("/healthz")
@@ -62,9 +79,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         title="Party building API gateway",
         settings=settings,
         db=db,
-        routers=[auth.router, meta.router],
-        on_start=[start],
-        on_stop=[stop],
+        routers=[auth.router, meta.router, events.router, subscriptions.router],
+        on_start=[start, late_start],
+        on_stop=[early_stop, stop],
         reported_checks={name: upstream_check(peer) for name, peer in peers.items()},
         middleware=[Middleware(ServiceProxy, upstreams=upstreams)],
         serve_own_docs=False,

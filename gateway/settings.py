@@ -5,6 +5,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from gateway.events.rules import DeliveryPolicy
 from services.kit.settings import PLACEHOLDER, ProcessSettings
 
 SCHEMA = "gateway"
@@ -34,6 +35,16 @@ class GatewaySettings(ProcessSettings):
     # enforces its own, tighter limits per route. The gateway's own routes take 64 KB.
     max_forwarded_body_bytes: int = 64 * 1024 * 1024
 
+    # Events for other systems (gateway/events): the services' feeds are read into the gateway's log
+    # and webhooks delivered; both off only in tests that drive them by hand.
+    consume_feeds: bool = True
+    feed_poll_interval_s: float = 0.5
+    deliver_webhooks: bool = True
+    webhook_poll_interval_s: float = 1.0
+    # Hosts (or host:port) a webhook may reach over http and at private addresses: development only.
+    webhook_development_hosts: list[str] = Field(default_factory=list)
+    webhook_policy: DeliveryPolicy = Field(default_factory=DeliveryPolicy)
+
     @property
     def private_key_path(self) -> Path:
         return self.jwt_private_key_file or self.data_dir / "keys" / "jwt-private.pem"
@@ -47,4 +58,10 @@ class GatewaySettings(ProcessSettings):
                 raise ValueError("ADMIN_PASSWORD must be set in production")
             if any(secret in ("", PLACEHOLDER) for secret in self.service_clients.values()):
                 raise ValueError("service client secrets must be set in production")
+        return self
+
+    @model_validator(mode="after")
+    def _no_development_webhook_hosts_in_production(self) -> "GatewaySettings":
+        if self.environment == "production" and self.webhook_development_hosts:
+            raise ValueError("webhook_development_hosts is for development only")
         return self

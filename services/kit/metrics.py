@@ -44,7 +44,9 @@ REQUEST_DURATION = Histogram(
 PEER_ERRORS = Counter("peer_call_errors_total", "Calls to a peer service that failed", ["service", "peer", "reason"])
 PEER_BREAKER_OPEN = Gauge("peer_breaker_open", "1 while calls to the peer are refused by its breaker", ["service", "peer"])
 CONSUMER_POSITION = Gauge("feed_consumer_position", "The last event sequence number applied", ["service", "source"])
-CONSUMER_LAG = Gauge("feed_consumer_lag_seconds", "Seconds since the consumer last caught up with its feed", ["service", "source"])
+CONSUMER_LAG = Gauge(
+    "feed_consumer_lag_seconds", "Seconds since the consumer last caught up with its feed", ["service", "source"]
+)
 WEBHOOK_QUEUE = Gauge("webhook_queue_depth", "Webhook deliveries by state", ["service", "state"])
 JOB_RUNS = Counter("scheduled_job_runs_total", "Scheduled job runs", ["service", "job", "outcome"])
 JOB_DURATION = Histogram("scheduled_job_duration_seconds", "Duration of scheduled job runs", ["service", "job"])

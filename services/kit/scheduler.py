@@ -132,7 +132,9 @@ class Scheduler:
             if row is None:
                 try:
                     await session.execute(
-                        insert(leases).values(job=job.name, holder=self.runner, lease_until=now + self._lease, last_started_at=now)
+                        insert(leases).values(
+                            job=job.name, holder=self.runner, lease_until=now + self._lease, last_started_at=now
+                        )
                     )
                     await session.commit()
                 except IntegrityError:  # another runner made the row first: it runs this time
@@ -151,6 +153,17 @@ class Scheduler:
             )
             await session.commit()
             return True
+
+    async def release(self, job: Job) -> None:
+        """Give the lease back (only this runner's own)."""
+        leases = self._tables.leases
+        async with self._db.write_sessions() as session:
+            await session.execute(
+                update(leases)
+                .where(leases.c.job == job.name, leases.c.holder == self.runner)
+                .values(lease_until=datetime.now(UTC))
+            )
+            await session.commit()
 
     async def run_job(self, job: Job) -> str:
         """Run a claimed job in one transaction, record the run and release the lease; the outcome."""
@@ -181,12 +194,8 @@ class Scheduler:
                     detail=detail[:500],
                 )
             )
-            await session.execute(
-                update(self._tables.leases)
-                .where(self._tables.leases.c.job == job.name, self._tables.leases.c.holder == self.runner)
-                .values(lease_until=datetime.now(UTC))
-            )
             await session.commit()
+        await self.release(job)
         return outcome
 
     async def run_due(self) -> list[str]:

@@ -10,8 +10,10 @@ from services.kit.labels import labels_router
 from services.kit.outbox import feed_router
 from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
+from services.kit.scheduler import Scheduler
 from services.members.events import apply_org_event
-from services.members.models import consumer_cursors, outbox
+from services.members.jobs import jobs
+from services.members.models import consumer_cursors, outbox, scheduler
 from services.members.routes import care, members, tabular, transfers
 from services.members.schemas import ENUM_LABELS, EVENT_TYPES
 from services.members.settings import CLIENT_ID, SCHEMA, MembersSettings
@@ -29,6 +31,15 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
         app.state.cipher = settings.field_cipher()
 
     feeds = FeedSubscriptions(settings=settings, peers=peers, db=db, cursors=consumer_cursors, feeds={"orgs": apply_org_event})
+    scheduled = Scheduler(
+        service=SCHEMA,
+        db=db,
+        tables=scheduler,
+        jobs=jobs(settings.policy),
+        tick_s=settings.scheduler_tick_s,
+        lease_s=settings.scheduler_lease_s,
+        enabled=settings.run_scheduler,
+    )
     app = create_process_app(
         name="members",
         title="Member records",
@@ -45,10 +56,11 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
             labels_router(ENUM_LABELS),
             event_types_router(EVENT_TYPES),
         ],
-        on_start=[load_cipher, feeds.start],
-        on_stop=[feeds.stop, peers.stop],
+        on_start=[load_cipher, feeds.start, scheduled.start],
+        on_stop=[scheduled.stop, feeds.stop, peers.stop],
     )
     app.state.peers = peers
+    app.state.scheduler = scheduled
     app.state.feeds = feeds
     return app
 

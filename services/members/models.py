@@ -11,6 +11,7 @@ from services.kit.consumer import cursor_table
 from services.kit.db import make_metadata
 from services.kit.outbox import outbox_table
 from services.kit.replica import tree_replica_table
+from services.kit.scheduler import scheduler_tables
 from services.members.settings import SCHEMA
 
 # The closed states as SQL, for the partial unique index on the ID number (rules.CLOSED_STATES).
@@ -115,6 +116,7 @@ org_replica = tree_replica_table(
     Column("merged_into_id", Uuid, nullable=True),
 )
 outbox = outbox_table(Base.metadata)
+scheduler = scheduler_tables(Base.metadata)
 consumer_cursors = cursor_table(Base.metadata)
 
 
