@@ -102,7 +102,7 @@ def _logger_for(source: str) -> Apply:
 _hold_org = snapshot_applier(org_replica, "org.")
 
 
-async def _apply_orgs(session: AsyncSession, event: FeedEvent) -> None:
+async def apply_orgs_event(session: AsyncSession, event: FeedEvent) -> None:
     await _hold_org(session, event)
     await log_event(session, "orgs", event)
 
@@ -136,7 +136,7 @@ class EventIngest:
                 poll_interval_s=settings.feed_poll_interval_s,
             )
 
-        self.orgs = consumer("orgs", http_feed(self.peers["orgs"]), _apply_orgs)
+        self.orgs = consumer("orgs", http_feed(self.peers["orgs"]), apply_orgs_event)
         self.consumers: Sequence[FeedConsumer] = [
             self.orgs,
             *(
