@@ -123,6 +123,11 @@ class LiveStack:
                 env[f"{name.upper()}_DATABASE_URL"] = db.urls[name]
         env["ADMIN_USERNAME"] = "admin"
         env["ADMIN_PASSWORD"] = admin_password
+        # Webhook receivers in tests listen on 127.0.0.1 over http; retries are quick.
+        env["GATEWAY_WEBHOOK_DEVELOPMENT_HOSTS"] = '["127.0.0.1"]'
+        env["GATEWAY_WEBHOOK_POLL_INTERVAL_S"] = "0.2"
+        env["GATEWAY_WEBHOOK_POLICY__BACKOFF_BASE_S"] = "0.2"
+        env["GATEWAY_WEBHOOK_POLICY__BACKOFF_MAX_S"] = "1"
         self.env = env
         self.data_dir = data_dir
         self.processes: dict[str, subprocess.Popen[bytes]] = {}

@@ -122,6 +122,7 @@ class EventIngest:
                 connect_timeout_s=settings.peer_connect_timeout_s,
                 read_timeout_s=settings.peer_read_timeout_s,
                 retries=1,
+                owner="gateway",
             )
             for name, url in urls.items()
         }

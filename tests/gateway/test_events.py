@@ -423,6 +423,11 @@ class TestDeliveries:
         )
         assert [d["event_id"] for d in parked.json()["items"]] == [str(first.id), str(second.id)]
         assert parked.json()["items"][0]["last_status"] == 500
+        metrics = (await gateway.client.get("/metrics")).text
+        depth = [
+            line for line in metrics.splitlines() if line.startswith('webhook_queue_depth{service="gateway",state="parked"}')
+        ]
+        assert float(depth[0].split()[-1]) >= 2
 
         receiver.status = 200
         receiver.received.clear()
