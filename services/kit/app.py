@@ -18,6 +18,7 @@ from services.kit.metrics import MetricsMiddleware, metrics_router, watch_pool
 from services.kit.observability import RequestContextMiddleware, configure_logging
 from services.kit.problems import install_problem_handlers
 from services.kit.settings import ProcessSettings
+from services.kit.tracing import configure_tracing
 
 logger = logging.getLogger("kit.app")
 
@@ -43,6 +44,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.json_logs:
             configure_logging(name, settings.log_level)
+        configure_tracing(name)  # only when OTEL_EXPORTER_OTLP_ENDPOINT is set
         for hook in on_start:
             await hook(app)
         app.state.verifier = _load_verifier(settings)
