@@ -14,7 +14,7 @@ OWN_ROUTE_MAX_BODY_BYTES = 64 * 1024
 
 
 class GatewaySettings(ProcessSettings):
-    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", env_nested_delimiter="__", extra="ignore")
 
     jwt_private_key_file: Path | None = None
     access_token_lifetime_s: int = 900

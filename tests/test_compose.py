@@ -417,9 +417,7 @@ def test_monitoring_is_an_optional_profile_that_scrapes_every_process() -> None:
     assert "./deploy/prometheus.yml:/etc/prometheus/prometheus.yml:ro" in prometheus["volumes"]
     assert set(dependencies("prometheus")) == set(PROCESSES)
     config = yaml.safe_load((ROOT / "deploy" / "prometheus.yml").read_text(encoding="utf-8"))
-    targets = {
-        target for job in config["scrape_configs"] for group in job["static_configs"] for target in group["targets"]
-    }
+    targets = {target for job in config["scrape_configs"] for group in job["static_configs"] for target in group["targets"]}
     assert targets == {f"{name}:{serve_port(name)}" for name in PROCESSES}
     assert {job.get("metrics_path", "/metrics") for job in config["scrape_configs"]} == {"/metrics"}
 

@@ -5,12 +5,14 @@ counts, no personal data) and add `Job("members.my_job", <every seconds>, my_job
 The scheduler (services.kit.scheduler) runs it on one replica, records each run in `job_runs`.
 """
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.auth import Caller
+from services.kit.crypto import FieldCipher
 from services.kit.outbox import record_event
 from services.kit.scheduler import Job, JobFunction, first_notice
 from services.members import rules
@@ -50,8 +52,49 @@ def clock_job(name: str, kind: DueKind, event_type: str, policy: MembersPolicy) 
     return run
 
 
-def jobs(policy: MembersPolicy) -> list[Job]:
+REENCRYPT_BATCH = 500
+
+
+def reencrypt_job(cipher: Callable[[], FieldCipher]) -> JobFunction:
+    """Move ID numbers and phones encrypted under an earlier data key to the current one.
+
+    Runs only while earlier keys are configured (MEMBERS_PREVIOUS_DATA_KEYS); reads keep working
+    throughout, since earlier keys still decrypt. Not a change of the record: no version, no event.
+    """
+
+    async def run(session: AsyncSession) -> str:
+        current = cipher()
+        if not current.rotating:
+            return "no earlier data keys"
+        moved = seen = 0
+        after = None
+        while True:
+            stmt = select(Member.id, Member.id_number_cipher, Member.phone_cipher).order_by(Member.id).limit(REENCRYPT_BATCH)
+            if after is not None:
+                stmt = stmt.where(Member.id > after)
+            rows = (await session.execute(stmt)).all()
+            if not rows:
+                return f"checked {seen}, re-encrypted {moved}"
+            for row in rows:
+                seen += 1
+                values = {}
+                id_number = current.reencrypt("id_number", row.id_number_cipher)
+                if id_number is not None:
+                    values["id_number_cipher"] = id_number
+                phone = current.reencrypt("phone", row.phone_cipher) if row.phone_cipher else None
+                if phone is not None:
+                    values["phone_cipher"] = phone
+                if values:
+                    await session.execute(update(Member).where(Member.id == row.id).values(**values))
+                    moved += 1
+            after = rows[-1].id
+
+    return run
+
+
+def jobs(policy: MembersPolicy, cipher: Callable[[], FieldCipher]) -> list[Job]:
     return [
+        Job("members.reencrypt", HOUR_S, reencrypt_job(cipher)),
         Job(
             "members.lost_contact",
             HOUR_S,
