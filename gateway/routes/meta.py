@@ -10,6 +10,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 
+from gateway.events.schemas import ENUM_LABELS as EVENT_ENUM_LABELS
 from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES
 from services.kit.auth import CallerDep
 from services.kit.peers import PeerClient
@@ -94,7 +95,7 @@ async def enums(request: Request) -> dict[str, Any]:
     """Every enum code of the API with its Chinese labels (traditional and simplified); public."""
     peers: dict[str, PeerClient] = request.app.state.peers
     documents = await asyncio.gather(*(peer.get_json("/labels") for peer in peers.values()))
-    merged: dict[str, dict[str, Any]] = {"role": dict(ROLE_LABELS)}
+    merged: dict[str, dict[str, Any]] = {"role": dict(ROLE_LABELS), **EVENT_ENUM_LABELS}
     for document in documents:
         for enum, codes in document.items():
             merged.setdefault(enum, {}).update(codes)
