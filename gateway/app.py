@@ -30,7 +30,12 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     )
     peers = {
         name: PeerClient(
-            name, url, connect_timeout_s=settings.peer_connect_timeout_s, read_timeout_s=settings.peer_read_timeout_s, retries=0
+            name,
+            url,
+            connect_timeout_s=settings.peer_connect_timeout_s,
+            read_timeout_s=settings.peer_read_timeout_s,
+            retries=0,
+            owner="gateway",
         )
         for name, url in urls.items()
     }

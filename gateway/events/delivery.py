@@ -97,7 +97,10 @@ class DeliveryWorker:
         self._interval_s = settings.webhook_poll_interval_s
         self._inner_resolver = resolver
         self._job = Job(JOB_NAME, 0, _never_called)
-        self._lease = Scheduler(service="gateway", db=db, tables=scheduler, jobs=[], lease_s=max(60.0, self.policy.timeout_s * 6))
+        # The lease outlasts the longest round (each subscription's batch, every attempt timing out),
+        # so that no second replica starts delivering while this one still is.
+        longest_round_s = self.policy.batch_per_subscription * self.policy.timeout_s
+        self._lease = Scheduler(service="gateway", db=db, tables=scheduler, jobs=[], lease_s=longest_round_s + 60.0)
         self._http: aiohttp.ClientSession | None = None
         self._task: asyncio.Task[None] | None = None
 

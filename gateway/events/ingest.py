@@ -156,8 +156,12 @@ class EventIngest:
         return fetch_then_orgs
 
     async def drain_orgs(self) -> None:
-        while await self.orgs.step():
-            pass
+        """Read the orgs feed to its end. A step that applies nothing because the orgs consumer's own
+        task got there first still moved the cursor: go on until a step finds nothing new."""
+        while True:
+            before = await self.orgs.position()
+            if not await self.orgs.step() and await self.orgs.position() == before:
+                return
 
     async def step_all(self) -> int:
         """Read every feed once to its end, orgs first (tests and the command line drive it so)."""
