@@ -22,6 +22,13 @@ from stack.postgres import drop_database, provision, service_url
 from stack.processes import PROCESSES, PROJECT_ROOT
 
 BACKEND = os.environ.get("TEST_DATABASE", "sqlite")
+
+# Apps made in process run no background work (feeds, webhooks, scheduled jobs) unless a test
+# turns it on: a test drives it by hand, and no task outlives the test's event loop. A LiveStack's
+# real processes run all of it.
+BACKGROUND_WORK = ("GATEWAY_CONSUME_FEEDS", "GATEWAY_DELIVER_WEBHOOKS", *(f"{name.upper()}_RUN_SCHEDULER" for name in PROCESSES))
+for _variable in BACKGROUND_WORK:
+    os.environ.setdefault(_variable, "false")
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 ISSUER = "dangjian-gateway"
 AUDIENCE = "dangjian"
@@ -123,6 +130,7 @@ class LiveStack:
                 env[f"{name.upper()}_DATABASE_URL"] = db.urls[name]
         env["ADMIN_USERNAME"] = "admin"
         env["ADMIN_PASSWORD"] = admin_password
+        env |= dict.fromkeys(BACKGROUND_WORK, "true")
         # Webhook receivers in tests listen on 127.0.0.1 over http; retries are quick.
         env["GATEWAY_WEBHOOK_DEVELOPMENT_HOSTS"] = '["127.0.0.1"]'
         env["GATEWAY_WEBHOOK_POLL_INTERVAL_S"] = "0.2"
@@ -154,8 +162,9 @@ class LiveStack:
                     stdout=out,
                     stderr=subprocess.STDOUT,
                 )
+        # Generous: four processes importing at once on a shared two-core machine took 24 s.
         for name in names:
-            healthy = wait_until(lambda name=name: self._healthy(name), 30)  # type: ignore[misc]
+            healthy = wait_until(lambda name=name: self._healthy(name), 90)  # type: ignore[misc]
             assert healthy, f"{name} did not become healthy:\n{self.logs[name].read_text()[-3000:]}"
 
     def _healthy(self, name: str) -> bool:
