@@ -131,6 +131,10 @@ class LiveStack:
         env["ADMIN_USERNAME"] = "admin"
         env["ADMIN_PASSWORD"] = admin_password
         env |= dict.fromkeys(BACKGROUND_WORK, "true")
+        # Webhooks are delivered only by the gateway replica a test starts for them
+        # (tests/e2e/test_webhooks.py): on PostgreSQL the live processes share the suite's database,
+        # and a worker left running would take the deliveries of in-process tests.
+        env["GATEWAY_DELIVER_WEBHOOKS"] = "false"
         # Webhook receivers in tests listen on 127.0.0.1 over http; retries are quick.
         env["GATEWAY_WEBHOOK_DEVELOPMENT_HOSTS"] = '["127.0.0.1"]'
         env["GATEWAY_WEBHOOK_POLL_INTERVAL_S"] = "0.2"

@@ -8,6 +8,7 @@ The scheduler (services.kit.scheduler) runs it on one replica, records each run 
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from cryptography.exceptions import InvalidTag
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -66,7 +67,7 @@ def reencrypt_job(cipher: Callable[[], FieldCipher]) -> JobFunction:
         current = cipher()
         if not current.rotating:
             return "no earlier data keys"
-        moved = seen = 0
+        moved = seen = unreadable = 0
         after = None
         while True:
             stmt = select(Member.id, Member.id_number_cipher, Member.phone_cipher).order_by(Member.id).limit(REENCRYPT_BATCH)
@@ -74,14 +75,18 @@ def reencrypt_job(cipher: Callable[[], FieldCipher]) -> JobFunction:
                 stmt = stmt.where(Member.id > after)
             rows = (await session.execute(stmt)).all()
             if not rows:
-                return f"checked {seen}, re-encrypted {moved}"
+                return f"checked {seen}, re-encrypted {moved}, under no configured key {unreadable}"
             for row in rows:
                 seen += 1
                 values = {}
-                id_number = current.reencrypt("id_number", row.id_number_cipher)
+                try:
+                    id_number = current.reencrypt("id_number", row.id_number_cipher)
+                    phone = current.reencrypt("phone", row.phone_cipher) if row.phone_cipher else None
+                except InvalidTag:  # under none of the configured keys: counted, left as it is
+                    unreadable += 1
+                    continue
                 if id_number is not None:
                     values["id_number_cipher"] = id_number
-                phone = current.reencrypt("phone", row.phone_cipher) if row.phone_cipher else None
                 if phone is not None:
                     values["phone_cipher"] = phone
                 if values:

@@ -2,18 +2,53 @@
 made — signed, in order, once per event id — also after it was down for a while (real processes)."""
 
 import json
+import subprocess
+import sys
 import threading
 import uuid
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
+import pytest
 
 from gateway.events import rules
 from services.kit.keys import TokenSigner
+from stack.ports import free_port_block
+from stack.processes import PROJECT_ROOT
 from tests.builders import member_body
 from tests.e2e.test_live_stack import admin_headers, create_org
 from tests.support import AUDIENCE, ISSUER, LiveStack, wait_until
+
+
+@pytest.fixture
+def deliverer(live: LiveStack) -> Iterator[None]:
+    """A second gateway replica, the one that delivers webhooks, for this test only."""
+    port = free_port_block(1)
+    log = (live.data_dir / "gateway-webhooks.log").open("ab")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "stack", "serve", "gateway", "--port", str(port)],
+        env=live.env | {"GATEWAY_DELIVER_WEBHOOKS": "true"},
+        cwd=PROJECT_ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        up = wait_until(lambda: _answers(f"http://127.0.0.1:{port}/healthz"), 90)
+        assert up, "the delivering gateway did not start"
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=0.5).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 class Receiver:
@@ -79,6 +114,7 @@ def created(response: httpx.Response) -> dict[str, Any]:
     return dict(response.json())
 
 
+@pytest.mark.usefixtures("deliverer")
 def test_a_subscriber_gets_every_event_signed_in_order_once_also_after_an_outage(live: LiveStack) -> None:
     admin = admin_headers(live)
     api = live.url() + "/api/v1"
