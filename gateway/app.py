@@ -4,9 +4,11 @@ from fastapi import FastAPI
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 
+from gateway.events.delivery import DeliveryWorker
+from gateway.events.ingest import EventIngest
 from gateway.guard import Guard
 from gateway.proxy import ServiceProxy, Upstreams
-from gateway.routes import audit, auth, clients, diagnostics, meta, reports, users
+from gateway.routes import audit, auth, clients, diagnostics, events, meta, reports, subscriptions, users
 from gateway.service import accounts
 from gateway.settings import SCHEMA, GatewaySettings
 from services.kit.app import create_app as create_process_app
@@ -30,7 +32,12 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     )
     peers = {
         name: PeerClient(
-            name, url, connect_timeout_s=settings.peer_connect_timeout_s, read_timeout_s=settings.peer_read_timeout_s, retries=0
+            name,
+            url,
+            connect_timeout_s=settings.peer_connect_timeout_s,
+            read_timeout_s=settings.peer_read_timeout_s,
+            retries=0,
+            owner="gateway",
         )
         for name, url in urls.items()
     }
@@ -78,6 +85,20 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         if settings.cors_origins
         else []
     )
+    # Events for other systems: the feeds' consumers and the webhook worker (gateway/events).
+    webhooks = DeliveryWorker(settings, db)
+    ingest: list[EventIngest] = []
+
+    async def late_start(app: FastAPI) -> None:
+        ingest.append(EventIngest(settings, db, app))
+        app.state.ingest, app.state.webhooks = ingest[0], webhooks
+        await ingest[0].start()
+        await webhooks.start()
+
+    async def early_stop(_app: FastAPI) -> None:
+        await webhooks.stop()
+        for consumer in ingest:
+            await consumer.stop()
 
     def upstream_check(peer: PeerClient) -> Check:
         async def check() -> None:
@@ -90,9 +111,19 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         title="Party building API gateway",
         settings=settings,
         db=db,
-        routers=[auth.router, users.router, clients.router, audit.router, meta.router, reports.router, diagnostics.router],
-        on_start=[start],
-        on_stop=[stop],
+        routers=[
+            auth.router,
+            users.router,
+            clients.router,
+            audit.router,
+            meta.router,
+            reports.router,
+            diagnostics.router,
+            events.router,
+            subscriptions.router,
+        ],
+        on_start=[start, late_start],
+        on_stop=[early_stop, stop],
         reported_checks={name: upstream_check(peer) for name, peer in peers.items()},
         middleware=[
             *cors,

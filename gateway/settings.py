@@ -5,6 +5,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from gateway.events.rules import DeliveryPolicy
 from gateway.rules import GatewayPolicy
 from services.kit.settings import PLACEHOLDER, ProcessSettings
 
@@ -14,7 +15,7 @@ OWN_ROUTE_MAX_BODY_BYTES = 64 * 1024
 
 
 class GatewaySettings(ProcessSettings):
-    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", env_nested_delimiter="__", extra="ignore")
 
     jwt_private_key_file: Path | None = None
     access_token_lifetime_s: int = 900
@@ -55,6 +56,16 @@ class GatewaySettings(ProcessSettings):
     # A composed report waits this long for each service's answer (a district's lists take seconds).
     diagnostics_timeout_s: float = 60.0
 
+    # Events for other systems (gateway/events): the services' feeds are read into the gateway's log
+    # and webhooks delivered; both off only in tests that drive them by hand.
+    consume_feeds: bool = True
+    feed_poll_interval_s: float = 0.5
+    deliver_webhooks: bool = True
+    webhook_poll_interval_s: float = 1.0
+    # Hosts (or host:port) a webhook may reach over http and at private addresses: development only.
+    webhook_development_hosts: list[str] = Field(default_factory=list)
+    webhook_policy: DeliveryPolicy = Field(default_factory=DeliveryPolicy)
+
     @property
     def private_key_path(self) -> Path:
         return self.jwt_private_key_file or self.data_dir / "keys" / "jwt-private.pem"
@@ -70,4 +81,10 @@ class GatewaySettings(ProcessSettings):
                 raise ValueError("ADMIN_ORG_ADMIN_PASSWORD must be set in production when ADMIN_ORG_ADMIN_USERNAME is")
             if any(secret in ("", PLACEHOLDER) for secret in self.service_clients.values()):
                 raise ValueError("service client secrets must be set in production")
+        return self
+
+    @model_validator(mode="after")
+    def _no_development_webhook_hosts_in_production(self) -> "GatewaySettings":
+        if self.environment == "production" and self.webhook_development_hosts:
+            raise ValueError("webhook_development_hosts is for development only")
         return self

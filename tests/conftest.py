@@ -36,7 +36,8 @@ def tokens(test_db: SuiteDatabase) -> Tokens:
 
 
 def _common(test_db: SuiteDatabase, name: str) -> dict[str, object]:
-    return {"data_dir": test_db.data_dir, "database_url": test_db.urls[name], "json_logs": False}
+    # Background work (scheduled jobs, the gateway's feeds and webhooks) is driven by hand in tests.
+    return {"data_dir": test_db.data_dir, "database_url": test_db.urls[name], "json_logs": False, "run_scheduler": False}
 
 
 @pytest.fixture
@@ -62,7 +63,11 @@ async def activities_client(test_db: SuiteDatabase) -> AsyncIterator[httpx.Async
 @pytest.fixture
 async def gateway_client(test_db: SuiteDatabase) -> AsyncIterator[httpx.AsyncClient]:
     settings = GatewaySettings(
-        **_common(test_db, "gateway"), admin_password=ADMIN_PASSWORD, service_clients={"svc-test": "s3cret-value"}
+        **_common(test_db, "gateway"),
+        admin_password=ADMIN_PASSWORD,
+        service_clients={"svc-test": "s3cret-value"},
+        consume_feeds=False,
+        deliver_webhooks=False,
     )
     async with in_process(create_gateway(settings)) as client:
         yield client

@@ -22,6 +22,13 @@ from stack.postgres import drop_database, provision, service_url
 from stack.processes import PROCESSES, PROJECT_ROOT
 
 BACKEND = os.environ.get("TEST_DATABASE", "sqlite")
+
+# Apps made in process run no background work (feeds, webhooks, scheduled jobs) unless a test
+# turns it on: a test drives it by hand, and no task outlives the test's event loop. A LiveStack's
+# real processes run all of it.
+BACKGROUND_WORK = ("GATEWAY_CONSUME_FEEDS", "GATEWAY_DELIVER_WEBHOOKS", *(f"{name.upper()}_RUN_SCHEDULER" for name in PROCESSES))
+for _variable in BACKGROUND_WORK:
+    os.environ.setdefault(_variable, "false")
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 # The first administrator is a sysadmin (accounts, no business data); business calls through the
 # real processes log in as this org_admin, made on the gateway's first start (ADMIN_ORG_ADMIN_*).
@@ -134,6 +141,16 @@ class LiveStack:
         env["GATEWAY_POLICY__RATE_BURST"] = "100000"
         env["GATEWAY_POLICY__LOGIN_IP_BURST"] = "100000"
         env["GATEWAY_POLICY__LOGIN_USER_BURST"] = "100000"
+        env |= dict.fromkeys(BACKGROUND_WORK, "true")
+        # Webhooks are delivered only by the gateway replica a test starts for them
+        # (tests/e2e/test_webhooks.py): on PostgreSQL the live processes share the suite's database,
+        # and a worker left running would take the deliveries of in-process tests.
+        env["GATEWAY_DELIVER_WEBHOOKS"] = "false"
+        # Webhook receivers in tests listen on 127.0.0.1 over http; retries are quick.
+        env["GATEWAY_WEBHOOK_DEVELOPMENT_HOSTS"] = '["127.0.0.1"]'
+        env["GATEWAY_WEBHOOK_POLL_INTERVAL_S"] = "0.2"
+        env["GATEWAY_WEBHOOK_POLICY__BACKOFF_BASE_S"] = "0.2"
+        env["GATEWAY_WEBHOOK_POLICY__BACKOFF_MAX_S"] = "1"
         self.env = env
         self.data_dir = data_dir
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
@@ -161,6 +178,7 @@ class LiveStack:
                     stdout=out,
                     stderr=subprocess.STDOUT,
                 )
+        # Generous: four processes importing at once on a shared two-core machine took 24 s.
         for name in names:
             healthy = wait_until(lambda name=name: self._healthy(name), 90)  # type: ignore[misc]
             assert healthy, f"{name} did not become healthy:\n{self.logs[name].read_text()[-3000:]}"

@@ -405,3 +405,40 @@ def test_env_example_key_pair_command_works(tmp_path: Path) -> None:
     signer = TokenSigner(private.read_bytes(), issuer="i", audience="a")
     verifier = TokenVerifier.from_file(public, issuer="i", audience="a")
     assert verifier.verify(signer.access_token(subject="admin", kind="user")).subject == "admin"
+
+
+# --- monitoring ------------------------------------------------------------------------------
+
+
+def test_monitoring_is_an_optional_profile_that_scrapes_every_process() -> None:
+    prometheus = SERVICES_["prometheus"]
+    assert prometheus["profiles"] == ["monitoring"]
+    assert not prometheus.get("ports"), "Prometheus stays inside the compose network"
+    assert "./deploy/prometheus.yml:/etc/prometheus/prometheus.yml:ro" in prometheus["volumes"]
+    assert set(dependencies("prometheus")) == set(PROCESSES)
+    config = yaml.safe_load((ROOT / "deploy" / "prometheus.yml").read_text(encoding="utf-8"))
+    targets = {target for job in config["scrape_configs"] for group in job["static_configs"] for target in group["targets"]}
+    assert targets == {f"{name}:{serve_port(name)}" for name in PROCESSES}
+    assert {job.get("metrics_path", "/metrics") for job in config["scrape_configs"]} == {"/metrics"}
+
+
+def test_every_other_container_runs_without_the_profile() -> None:
+    assert [name for name, spec in SERVICES_.items() if spec.get("profiles")] == ["prometheus"]
+
+
+def test_the_dashboard_uses_every_series_and_only_real_ones() -> None:
+    from prometheus_client import Counter, Gauge, Histogram
+
+    import services.kit.metrics as metrics
+
+    series = {value._name for value in vars(metrics).values() if isinstance(value, Counter | Gauge | Histogram)}
+    series.add("db_pool_connections")  # a collector read at scrape time
+    dashboard = json.loads((ROOT / "deploy" / "grafana-dashboard.json").read_text(encoding="utf-8"))
+    expressions = " ".join(target["expr"] for panel in dashboard["panels"] for target in panel["targets"])
+    used = set(re.findall(r"[a-z_]+(?=[{\[)]|\s|$)", expressions))
+    named = {name.removesuffix("_total").removesuffix("_bucket") for name in used}
+    assert {s.removesuffix("_total") for s in series} <= named, "a series without a panel"
+    for name in used:
+        base = name.removesuffix("_bucket")
+        if base.endswith(("_total", "_seconds", "_depth", "_open", "_position", "_connections")):
+            assert base in series or base.removesuffix("_total") in {s.removesuffix("_total") for s in series}, name

@@ -10,6 +10,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 
+from gateway.events.schemas import ENUM_LABELS as EVENT_ENUM_LABELS
 from gateway.schemas import ENUM_LABELS
 from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES, GatewaySettings
 from services.kit.auth import CallerDep
@@ -86,7 +87,7 @@ async def enums(request: Request) -> dict[str, Any]:
     """Every enum code of the API with its Chinese labels (traditional and simplified); public."""
     peers: dict[str, PeerClient] = request.app.state.peers
     documents = await asyncio.gather(*(peer.get_json("/labels") for peer in peers.values()))
-    merged: dict[str, dict[str, Any]] = {name: dict(codes) for name, codes in ENUM_LABELS.items()}
+    merged: dict[str, dict[str, Any]] = {name: dict(codes) for name, codes in {**ENUM_LABELS, **EVENT_ENUM_LABELS}.items()}
     for document in documents:
         for enum, codes in document.items():
             merged.setdefault(enum, {}).update(codes)

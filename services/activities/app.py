@@ -5,11 +5,12 @@ from fastapi import FastAPI
 from services.activities.events import apply_member_event, apply_org_event
 from services.activities.models import consumer_cursors, outbox
 from services.activities.routes import activities, catalog, compliance, contacts, evaluations, study
-from services.activities.schemas import ENUM_LABELS
+from services.activities.schemas import ENUM_LABELS, EVENT_TYPES
 from services.activities.settings import CLIENT_ID, SCHEMA, ActivitiesSettings
 from services.kit.app import create_app as create_process_app
 from services.kit.consumer import FeedSubscriptions
 from services.kit.db import Database
+from services.kit.event_types import event_types_router
 from services.kit.labels import labels_router
 from services.kit.outbox import feed_router
 from services.kit.peers import ServicePeers
@@ -44,6 +45,7 @@ def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
             feed_router(outbox),
             policy_router(settings.policy),
             labels_router(ENUM_LABELS),
+            event_types_router(EVENT_TYPES),
         ],
         on_start=[feeds.start],
         on_stop=[feeds.stop, peers.stop],

@@ -8,6 +8,7 @@ from typing import Generic, TypeVar
 
 from pydantic import AwareDatetime, Field
 
+from services.kit.event_types import EventType
 from services.kit.schemas import InputSchema, Schema
 
 T = TypeVar("T")
@@ -546,3 +547,13 @@ class StudySummary(Schema):
     shortfall: Decimal
     below: int
     organizations: list[OrgStudy]
+
+
+# ---------------------------------------------------------------- published events
+
+EVENT_TYPES: dict[str, EventType] = {
+    "activity.created": EventType("an activity was planned or logged", ActivitySnapshot),
+    "activity.updated": EventType("an activity changed", ActivitySnapshot),
+    "activity.held": EventType("an activity was held", ActivitySnapshot),
+    "activity.cancelled": EventType("an activity was cancelled", ActivitySnapshot),
+}

@@ -14,9 +14,11 @@ from starlette.middleware import Middleware
 from services.kit.auth import TokenVerifier
 from services.kit.db import Database
 from services.kit.health import Check, health_router
+from services.kit.metrics import MetricsMiddleware, metrics_router, watch_pool
 from services.kit.observability import RequestContextMiddleware, configure_logging
 from services.kit.problems import install_problem_handlers
 from services.kit.settings import ProcessSettings
+from services.kit.tracing import configure_tracing
 
 logger = logging.getLogger("kit.app")
 
@@ -42,6 +44,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.json_logs:
             configure_logging(name, settings.log_level)
+        configure_tracing(name)  # only when OTEL_EXPORTER_OTLP_ENDPOINT is set
         for hook in on_start:
             await hook(app)
         app.state.verifier = _load_verifier(settings)
@@ -64,6 +67,8 @@ def create_app(
     app.state.settings = settings
     install_problem_handlers(app)
     app.include_router(health_router(required={"database": db.ping}, reported=reported_checks))
+    app.include_router(metrics_router(settings.metrics_allowed_networks))
+    watch_pool(name, db.engine.pool)
     for router in routers:
         app.include_router(router)
     # Starlette wraps in reverse order of adding: the request context is outermost, so that
@@ -71,6 +76,8 @@ def create_app(
     for extra in reversed(middleware):
         app.add_middleware(extra.cls, *extra.args, **extra.kwargs)
     app.add_middleware(RequestContextMiddleware, service=name)
+    # Outermost, so that its clock includes everything and it sees the route the router chose.
+    app.add_middleware(MetricsMiddleware, service=name)
     return app
 
 

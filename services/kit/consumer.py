@@ -10,6 +10,7 @@ consumer, which retries with a growing pause and logs the outage once.
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
@@ -18,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.db import Database
+from services.kit.metrics import CONSUMER_LAG, CONSUMER_POSITION
 from services.kit.outbox import START, FeedEvent, FeedPage
 from services.kit.peers import PeerClient, ServicePeers
 from services.kit.settings import ServiceSettings
@@ -66,6 +68,10 @@ class FeedConsumer:
         self._poll_interval_s = poll_interval_s
         self._batch_size = batch_size
         self._task: asyncio.Task[None] | None = None
+        # Lag = time since the consumer last read its feed to the end (the schema names the consumer).
+        self._metric_labels = (str(cursors.schema or ""), source)
+        self._caught_up_at = time.monotonic()
+        CONSUMER_LAG.labels(*self._metric_labels).set_function(lambda: time.monotonic() - self._caught_up_at)
 
     async def position(self) -> str:
         async with self._db.read_sessions() as session:
@@ -76,6 +82,8 @@ class FeedConsumer:
         """Fetch and apply one page; the number of events applied (0 when idle or overtaken)."""
         after = await self.position()
         page = await self._fetch(after, self._batch_size)
+        if len(page.events) < self._batch_size:
+            self._caught_up_at = time.monotonic()
         if not page.events:
             return 0
         if after == START:
@@ -94,6 +102,8 @@ class FeedConsumer:
                 .values(position=page.next_cursor, updated_at=datetime.now(UTC))
             )
             await session.commit()
+        if page.next_cursor.isdigit():
+            CONSUMER_POSITION.labels(*self._metric_labels).set(int(page.next_cursor))
         return len(page.events)
 
     async def _ensure_cursor_row(self) -> None:

@@ -6,14 +6,20 @@ and as HMAC-SHA256 of the value under a second key, which is deterministic and s
 search and uniqueness without the plaintext. The field name is bound as associated data, so a
 ciphertext copied into another column does not decrypt. Keys are 32 random bytes, base64 in
 configuration; `ensure_key_file` makes a development key once, like the token key pair.
+
+Rotating the data key without downtime: the new key encrypts, earlier keys still decrypt (an
+AES-GCM tag fails under the wrong key, so each ciphertext finds its key by trial), and
+`reencrypt` moves a ciphertext to the new key; once every row is moved the earlier keys go.
 """
 
 import base64
 import hashlib
 import hmac
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 KEY_BYTES = 32
@@ -41,18 +47,38 @@ def ensure_key_file(path: Path) -> str:
 
 
 class FieldCipher:
-    def __init__(self, data_key: bytes, index_key: bytes) -> None:
-        if data_key == index_key:
+    def __init__(self, data_key: bytes, index_key: bytes, previous_data_keys: Sequence[bytes] = ()) -> None:
+        if data_key == index_key or index_key in previous_data_keys:
             raise ValueError("the data key and the index key must differ")
         self._aead = AESGCM(data_key)
+        self._previous = [AESGCM(key) for key in previous_data_keys if key != data_key]
         self._index_key = index_key
+
+    @property
+    def rotating(self) -> bool:
+        """Earlier data keys are configured: some ciphertexts may still need `reencrypt`."""
+        return bool(self._previous)
 
     def encrypt(self, field: str, value: str) -> bytes:
         nonce = os.urandom(NONCE_BYTES)
         return nonce + self._aead.encrypt(nonce, value.encode(), field.encode())
 
     def decrypt(self, field: str, blob: bytes) -> str:
-        return self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], field.encode()).decode()
+        nonce, sealed, aad = blob[:NONCE_BYTES], blob[NONCE_BYTES:], field.encode()
+        for aead in (self._aead, *self._previous):
+            try:
+                return aead.decrypt(nonce, sealed, aad).decode()
+            except InvalidTag:
+                continue
+        raise InvalidTag()
+
+    def reencrypt(self, field: str, blob: bytes) -> bytes | None:
+        """The ciphertext under the current key, or None when it is under the current key already."""
+        try:
+            self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], field.encode())
+        except InvalidTag:
+            return self.encrypt(field, self.decrypt(field, blob))
+        return None
 
     def blind_index(self, field: str, value: str) -> str:
         return hmac.digest(self._index_key, field.encode() + b"\x00" + value.encode(), hashlib.sha256).hex()

@@ -6,6 +6,7 @@ formatter and for outgoing peer calls, returns them on the response, and writes 
 per request. Query strings are never logged: they can carry ID numbers or phone numbers.
 """
 
+import contextlib
 import contextvars
 import logging
 import re
@@ -18,6 +19,8 @@ from typing import Any
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from services.kit.tracing import server_span, traceparent_of, tracing_enabled
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 traceparent_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("traceparent", default=None)
@@ -43,7 +46,9 @@ def child_traceparent(parent: str | None) -> str:
 
 def outgoing_headers() -> dict[str, str]:
     """Headers that carry the current request's identity to a peer."""
-    headers = {"traceparent": child_traceparent(traceparent_var.get())}
+    current = traceparent_var.get()
+    # With tracing on, the current traceparent is a recorded server span: the peer's span is its child.
+    headers = {"traceparent": current if tracing_enabled() and current else child_traceparent(current)}
     request_id = request_id_var.get()
     if request_id:
         headers["x-request-id"] = request_id
@@ -66,7 +71,12 @@ class RequestContextMiddleware:
             elif name == b"traceparent":
                 incoming_trace = value.decode("latin-1")
         request_id = incoming_id if incoming_id and _REQUEST_ID.match(incoming_id) else uuid.uuid4().hex
-        traceparent = incoming_trace if incoming_trace and _TRACEPARENT.match(incoming_trace) else child_traceparent(None)
+        valid_trace = incoming_trace if incoming_trace and _TRACEPARENT.match(incoming_trace) else None
+        traceparent = valid_trace or child_traceparent(None)
+        spans = contextlib.ExitStack()
+        span = spans.enter_context(server_span(scope["method"], valid_trace)) if tracing_enabled() else None
+        if span is not None:
+            traceparent = traceparent_of(span)
         id_token = request_id_var.set(request_id)
         trace_token = traceparent_var.set(traceparent)
         started = time.perf_counter()
@@ -101,6 +111,14 @@ class RequestContextMiddleware:
                 )
             request_id_var.reset(id_token)
             traceparent_var.reset(trace_token)
+            if span is not None:
+                route = getattr(scope.get("route"), "path", None)
+                if route:
+                    span.update_name(f"{scope['method']} {route}")
+                    span.set_attribute("http.route", route)
+                span.set_attribute("http.request.method", scope["method"])
+                span.set_attribute("http.response.status_code", status)
+                spans.close()
 
 
 _RESERVED = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}

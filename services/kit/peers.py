@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from services.kit.metrics import PEER_BREAKER_OPEN, PEER_ERRORS
 from services.kit.observability import outgoing_headers
 from services.kit.problems import Problem
 from services.kit.settings import ServiceSettings
@@ -26,6 +27,7 @@ _RETRYABLE_STATUS = {502, 503, 504}
 class PeerUnavailable(Problem):
     def __init__(self, peer: str, reason: str) -> None:
         super().__init__(503, f"The {peer} service is unavailable ({reason})", slug="peer-unavailable", peer=peer)
+        self.reason = reason
 
 
 class PeerClient:
@@ -40,9 +42,11 @@ class PeerClient:
         max_connections: int = 20,
         retries: int = 2,
         transport: httpx.AsyncBaseTransport | None = None,
+        owner: str = "unknown",
     ) -> None:
         self.name = name
         self.retries = retries
+        self.owner = owner
         self._token_source = token_source
         self._client = httpx.AsyncClient(
             base_url=base_url,
@@ -52,6 +56,22 @@ class PeerClient:
         )
 
     async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = await self._request(method, path, **kwargs)
+        except PeerUnavailable as error:
+            self._record(failed=True, reason=error.reason)
+            raise
+        self._record(failed=response.status_code in _RETRYABLE_STATUS, reason=f"status {response.status_code}")
+        return response
+
+    def _record(self, *, failed: bool, reason: str) -> None:
+        # There is no circuit breaker (calls have short timeouts and bounded retries instead);
+        # `peer_breaker_open` shows the state one would have: 1 while the last call failed.
+        if failed:
+            PEER_ERRORS.labels(self.owner, self.name, reason).inc()
+        PEER_BREAKER_OPEN.labels(self.owner, self.name).set(1 if failed else 0)
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         headers = {**outgoing_headers(), **kwargs.pop("headers", {})}
         if self._token_source is not None:
             headers["authorization"] = f"Bearer {await self._token_source()}"
@@ -144,6 +164,7 @@ class ServicePeers:
                 read_timeout_s=settings.peer_read_timeout_s,
                 retries=1,
                 transport=(transports or {}).get(name),
+                owner=client_id,
             )
             for name, url in urls.items()
         }

@@ -27,6 +27,16 @@ class ProcessSettings(BaseSettings):
     jwt_audience: str = "dangjian"
     jwt_public_key_file: Path | None = None
 
+    # Who may read /metrics (no token): Prometheus inside the deployment (services.kit.metrics).
+    metrics_allowed_networks: list[str] = Field(
+        default_factory=lambda: ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"]
+    )
+
+    # Scheduled jobs (services.kit.scheduler): off only in tests that drive them by hand.
+    run_scheduler: bool = True
+    scheduler_tick_s: float = 30.0
+    scheduler_lease_s: float = 600.0
+
     # Peer HTTP calls (references, feeds): explicit timeouts, never the library default.
     peer_connect_timeout_s: float = 1.0
     peer_read_timeout_s: float = 5.0

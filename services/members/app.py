@@ -5,14 +5,17 @@ from fastapi import FastAPI
 from services.kit.app import create_app as create_process_app
 from services.kit.consumer import FeedSubscriptions
 from services.kit.db import Database
+from services.kit.event_types import event_types_router
 from services.kit.labels import labels_router
 from services.kit.outbox import feed_router
 from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
+from services.kit.scheduler import Scheduler
 from services.members.events import apply_org_event
-from services.members.models import consumer_cursors, outbox
+from services.members.jobs import jobs
+from services.members.models import consumer_cursors, outbox, scheduler
 from services.members.routes import care, dues, members, recruitment, survey, tabular, transfers, worklists
-from services.members.schemas import ENUM_LABELS
+from services.members.schemas import ENUM_LABELS, EVENT_TYPES
 from services.members.settings import CLIENT_ID, SCHEMA, MembersSettings
 
 
@@ -28,6 +31,15 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
         app.state.cipher = settings.field_cipher()
 
     feeds = FeedSubscriptions(settings=settings, peers=peers, db=db, cursors=consumer_cursors, feeds={"orgs": apply_org_event})
+    scheduled = Scheduler(
+        service=SCHEMA,
+        db=db,
+        tables=scheduler,
+        jobs=jobs(settings.policy, lambda: app.state.cipher),
+        tick_s=settings.scheduler_tick_s,
+        lease_s=settings.scheduler_lease_s,
+        enabled=settings.run_scheduler,
+    )
     app = create_process_app(
         name="members",
         title="Member records",
@@ -47,11 +59,13 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
             feed_router(outbox),
             policy_router(settings.policy),
             labels_router(ENUM_LABELS),
+            event_types_router(EVENT_TYPES),
         ],
-        on_start=[load_cipher, feeds.start],
-        on_stop=[feeds.stop, peers.stop],
+        on_start=[load_cipher, feeds.start, scheduled.start],
+        on_stop=[scheduled.stop, feeds.stop, peers.stop],
     )
     app.state.peers = peers
+    app.state.scheduler = scheduled
     app.state.feeds = feeds
     return app
 

@@ -25,6 +25,7 @@ from services.kit.consumer import cursor_table
 from services.kit.db import make_metadata
 from services.kit.outbox import outbox_table
 from services.kit.replica import tree_replica_table
+from services.kit.scheduler import scheduler_tables
 from services.members.settings import SCHEMA
 
 # The closed states as SQL, for the partial unique index on the ID number (rules.CLOSED_STATES).
@@ -146,6 +147,7 @@ position_replica = Table(
     Column("until", Date, nullable=True),
 )
 outbox = outbox_table(Base.metadata)
+scheduler = scheduler_tables(Base.metadata)
 consumer_cursors = cursor_table(Base.metadata)
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field
 
+from services.kit.event_types import EventType
 from services.kit.schemas import InputSchema, Schema
 
 
@@ -859,3 +860,24 @@ class EducationUpgradeGap(BaseModel):
     birth_date: date
     age: int
     education: Education
+
+
+# ---------------------------------------------------------------- published events
+
+
+class MemberClockEvent(MemberSnapshot):
+    """What the scheduled clock events carry: the member's state and the clock that ran out."""
+
+    clock: DueKind
+    since: date
+    due_on: date
+
+
+EVENT_TYPES: dict[str, EventType] = {
+    "member.created": EventType("a member record was created (joined)", MemberSnapshot),
+    "member.updated": EventType("a member record changed (became full, whereabouts, care …)", MemberSnapshot),
+    "member.state_changed": EventType("a member's state changed (lost contact, suspended, left …)", MemberSnapshot),
+    "member.transferred": EventType("a member's relationship moved to another organization", MemberSnapshot),
+    "member.lost_contact_due": EventType("scheduled: lost contact for the policy period (once per spell)", MemberClockEvent),
+    "member.floating_due": EventType("scheduled: floating out long enough to move the relationship", MemberClockEvent),
+}

@@ -18,6 +18,8 @@ class MembersSettings(ServiceSettings):
     # base64 of 32 random bytes each: AES-GCM for ID numbers and phones, HMAC for their blind index.
     data_key: str = ""
     index_key: str = ""
+    # Earlier data keys, still read while the `members.reencrypt` job moves rows to `data_key`.
+    previous_data_keys: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _default_database(self) -> "MembersSettings":
@@ -34,4 +36,4 @@ class MembersSettings(ServiceSettings):
         """The cipher of the configured keys; in development, keys made once in the data folder."""
         data_key = self.data_key or ensure_key_file(self.data_dir / "keys" / "members-data.key")
         index_key = self.index_key or ensure_key_file(self.data_dir / "keys" / "members-index.key")
-        return FieldCipher(decode_key(data_key), decode_key(index_key))
+        return FieldCipher(decode_key(data_key), decode_key(index_key), [decode_key(key) for key in self.previous_data_keys])

@@ -4,13 +4,16 @@ from fastapi import FastAPI
 
 from services.kit.app import create_app as create_process_app
 from services.kit.db import Database
+from services.kit.event_types import event_types_router
 from services.kit.labels import labels_router
 from services.kit.outbox import feed_router
 from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
-from services.orgs.models import outbox
+from services.kit.scheduler import Scheduler
+from services.orgs.jobs import jobs
+from services.orgs.models import outbox, scheduler
 from services.orgs.routes import communities, orgs, survey, teams, units, worklists
-from services.orgs.schemas import ENUM_LABELS
+from services.orgs.schemas import ENUM_LABELS, EVENT_TYPES
 from services.orgs.settings import CLIENT_ID, SCHEMA, OrgsSettings
 
 
@@ -21,6 +24,15 @@ def create_app(settings: OrgsSettings | None = None, *, peers: ServicePeers | No
         settings.database_url, SCHEMA, pool_size=settings.db_pool_size, statement_timeout_s=settings.db_statement_timeout_s
     )
     peers = peers or ServicePeers(settings, CLIENT_ID)
+    scheduled = Scheduler(
+        service=SCHEMA,
+        db=db,
+        tables=scheduler,
+        jobs=jobs(settings.policy),
+        tick_s=settings.scheduler_tick_s,
+        lease_s=settings.scheduler_lease_s,
+        enabled=settings.run_scheduler,
+    )
     app = create_process_app(
         name="orgs",
         title="Organization setup",
@@ -36,10 +48,13 @@ def create_app(settings: OrgsSettings | None = None, *, peers: ServicePeers | No
             feed_router(outbox),
             policy_router(settings.policy),
             labels_router(ENUM_LABELS),
+            event_types_router(EVENT_TYPES),
         ],
-        on_stop=[peers.stop],
+        on_start=[scheduled.start],
+        on_stop=[scheduled.stop, peers.stop],
     )
     app.state.peers = peers
+    app.state.scheduler = scheduled
     return app
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.kit.db import make_metadata
 from services.kit.outbox import outbox_table
+from services.kit.scheduler import scheduler_tables
 from services.kit.tree import key_type, path_type
 from services.orgs.settings import SCHEMA
 
@@ -232,3 +233,4 @@ class PostHolder(Base):
 
 
 outbox = outbox_table(Base.metadata)
+scheduler = scheduler_tables(Base.metadata)

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from services.kit.event_types import EventType
 from services.kit.schemas import InputSchema, Schema
 
 NAME_MAX = 200
@@ -751,3 +752,29 @@ class OrgWorkLists(Schema):
     reserve_pools: list[ReservePoolGap]
     units_without_co_building: list[CoBuildingGap]
     form_called_out: list[FormAlarm]
+
+
+# ---------------------------------------------------------------- published events
+
+
+class TermClockEvent(Term):
+    """What `term.ending` and `term.overdue` (the scheduled term clock) carry."""
+
+    org_name: str
+    due: TermDue
+    days_left: int
+
+
+EVENT_TYPES: dict[str, EventType] = {
+    **{
+        f"org.{change}": EventType(f"an organization was {change} (its whole state after the change)", OrgSnapshot)
+        for change in ("created", "updated", "moved", "merged", "dissolved")
+    },
+    "community.created": EventType("a community was set up", CommunitySnapshot),
+    "community.updated": EventType("a community changed", CommunitySnapshot),
+    "position.created": EventType("a team position was filled", Position),
+    "position.updated": EventType("a team position changed (ended, posts)", Position),
+    "term.created": EventType("a new term of an organization began", Term),
+    "term.ending": EventType("scheduled: a term ends within the reminder period (once per term)", TermClockEvent),
+    "term.overdue": EventType("scheduled: a term ended without a new election (once per term)", TermClockEvent),
+}

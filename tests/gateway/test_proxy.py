@@ -19,6 +19,9 @@ async def _gateway(test_db: SuiteDatabase, orgs_port: int, timeout_s: float = 10
         admin_password=ADMIN_PASSWORD,
         orgs_url=f"http://127.0.0.1:{orgs_port}",
         upstream_timeout_s=timeout_s,
+        # The fake upstream answers one scripted exchange: no feed polls of the gateway's own.
+        consume_feeds=False,
+        deliver_webhooks=False,
     )
 
 

@@ -1,0 +1,229 @@
+"""Scheduled jobs: one run per due time across every replica of a process, each run recorded.
+
+A job is a name, an interval and an async function that takes a write session and returns a
+short detail (counts, never personal data). Adding one to a service is one line in its `jobs.py`:
+
+    JOBS = [Job("members.lost_contact", 3600, lost_contact_job), ...]
+
+How replicas agree: each job has a lease row (`job_leases`). A runner claims it in a write
+transaction — `SELECT … FOR UPDATE` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite, so two claims
+are serialized by the database — only when no lease is held and the job is due (its last start is
+an interval ago). The claim also moves the last start, so a second replica that asks a moment
+later finds the job not due: one run per due time, however many replicas tick. A runner that
+dies mid-run leaves a lease that expires after `lease_s`.
+
+The job's work and its events commit in one transaction; the run is recorded (`job_runs`: job,
+started, duration, outcome, detail, runner) after it, failed runs too. Jobs must be idempotent:
+`first_notice` remembers what a job already announced, so a clock that stays due is announced
+once, not on every run.
+"""
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import BigInteger, Column, DateTime, Integer, MetaData, String, Table, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.kit.db import Database
+from services.kit.metrics import JOB_DURATION, JOB_RUNS
+
+logger = logging.getLogger("kit.scheduler")
+
+JobFunction = Callable[[AsyncSession], Awaitable[str]]
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    every_s: float
+    run: JobFunction
+
+
+@dataclass(frozen=True)
+class SchedulerTables:
+    leases: Table
+    runs: Table
+    notices: Table
+
+
+def scheduler_tables(metadata: MetaData) -> SchedulerTables:
+    leases = Table(
+        "job_leases",
+        metadata,
+        Column("job", String(100), primary_key=True),
+        Column("holder", String(200), nullable=True),
+        Column("lease_until", DateTime(timezone=True), nullable=False),
+        Column("last_started_at", DateTime(timezone=True), nullable=True),
+    )
+    runs = Table(
+        "job_runs",
+        metadata,
+        Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+        Column("job", String(100), nullable=False, index=True),
+        Column("runner", String(200), nullable=False),
+        Column("started_at", DateTime(timezone=True), nullable=False),
+        Column("duration_ms", Integer, nullable=False),
+        Column("outcome", String(16), nullable=False),
+        Column("detail", String(500), nullable=False),
+    )
+    notices = Table(
+        "job_notices",
+        metadata,
+        Column("job", String(100), primary_key=True),
+        Column("key", String(200), primary_key=True),
+        Column("noticed_at", DateTime(timezone=True), nullable=False),
+    )
+    return SchedulerTables(leases=leases, runs=runs, notices=notices)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # SQLite hands timezone-aware columns back naive (in UTC, as they were written).
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+async def first_notice(session: AsyncSession, tables: SchedulerTables, job: str, key: str) -> bool:
+    """True the first time `job` notices `key` (then remembered in the same transaction)."""
+    held = await session.scalar(select(tables.notices.c.key).where(tables.notices.c.job == job, tables.notices.c.key == key))
+    if held is not None:
+        return False
+    await session.execute(insert(tables.notices).values(job=job, key=key, noticed_at=datetime.now(UTC)))
+    return True
+
+
+class Scheduler:
+    """Runs a process's jobs when due; `start`/`stop` are lifespan hooks, `run_due` one tick."""
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        db: Database,
+        tables: SchedulerTables,
+        jobs: Sequence[Job],
+        tick_s: float = 30.0,
+        lease_s: float = 600.0,
+        enabled: bool = True,
+    ) -> None:
+        self.service = service
+        self.jobs = list(jobs)
+        self.enabled = enabled
+        self.runner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._db = db
+        self._tables = tables
+        self._tick_s = tick_s
+        self._lease = timedelta(seconds=lease_s)
+        self._task: asyncio.Task[None] | None = None
+
+    async def claim(self, job: Job) -> bool:
+        """Take the job's lease if it is free and the job is due; False if another runner has it."""
+        leases = self._tables.leases
+        now = datetime.now(UTC)
+        async with self._db.write_sessions() as session:
+            row = (await session.execute(select(leases).where(leases.c.job == job.name).with_for_update())).first()
+            if row is None:
+                try:
+                    await session.execute(
+                        insert(leases).values(
+                            job=job.name, holder=self.runner, lease_until=now + self._lease, last_started_at=now
+                        )
+                    )
+                    await session.commit()
+                except IntegrityError:  # another runner made the row first: it runs this time
+                    await session.rollback()
+                    return False
+                return True
+            lease_until, last_started = _aware(row.lease_until), _aware(row.last_started_at)
+            if lease_until is not None and lease_until > now:
+                return False
+            if last_started is not None and last_started + timedelta(seconds=job.every_s) > now:
+                return False
+            await session.execute(
+                update(leases)
+                .where(leases.c.job == job.name)
+                .values(holder=self.runner, lease_until=now + self._lease, last_started_at=now)
+            )
+            await session.commit()
+            return True
+
+    async def release(self, job: Job) -> None:
+        """Give the lease back (only this runner's own)."""
+        leases = self._tables.leases
+        async with self._db.write_sessions() as session:
+            await session.execute(
+                update(leases)
+                .where(leases.c.job == job.name, leases.c.holder == self.runner)
+                .values(lease_until=datetime.now(UTC))
+            )
+            await session.commit()
+
+    async def run_job(self, job: Job) -> str:
+        """Run a claimed job in one transaction, record the run and release the lease; the outcome."""
+        started_at = datetime.now(UTC)
+        started = time.perf_counter()
+        outcome, detail = "ok", ""
+        try:
+            async with self._db.write_sessions() as session:
+                detail = await job.run(session)
+                await session.commit()
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            # The exception's type only: its message may quote values that hold personal data.
+            outcome, detail = "error", type(error).__name__
+            logger.warning("scheduled job failed", extra={"job": job.name, "error": detail})
+        duration = time.perf_counter() - started
+        JOB_RUNS.labels(self.service, job.name, outcome).inc()
+        JOB_DURATION.labels(self.service, job.name).observe(duration)
+        async with self._db.write_sessions() as session:
+            await session.execute(
+                insert(self._tables.runs).values(
+                    job=job.name,
+                    runner=self.runner,
+                    started_at=started_at,
+                    duration_ms=round(duration * 1000),
+                    outcome=outcome,
+                    detail=detail[:500],
+                )
+            )
+            await session.commit()
+        await self.release(job)
+        return outcome
+
+    async def run_due(self) -> list[str]:
+        """One tick: every due job whose lease this runner gets is run; the names of those run."""
+        ran = []
+        for job in self.jobs:
+            if await self.claim(job):
+                await self.run_job(job)
+                ran.append(job.name)
+        return ran
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self.run_due()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # the database is away: try again next tick
+                logger.warning("scheduler tick failed", extra={"error": type(error).__name__})
+            await asyncio.sleep(self._tick_s)
+
+    async def start(self, _app: object = None) -> None:
+        if self.enabled and self.jobs:
+            self._task = asyncio.create_task(self._loop(), name=f"scheduler:{self.service}")
+
+    async def stop(self, _app: object = None) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None

@@ -1,0 +1,109 @@
+"""Scheduled jobs of the members service: the clocks, announced as events once per spell.
+
+To add a job: write `async def my_job(session) -> str` (idempotent; return a short detail with
+counts, no personal data) and add `Job("members.my_job", <every seconds>, my_job)` to `jobs()`.
+The scheduler (services.kit.scheduler) runs it on one replica, records each run in `job_runs`.
+"""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from cryptography.exceptions import InvalidTag
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.kit.auth import Caller
+from services.kit.crypto import FieldCipher
+from services.kit.outbox import record_event
+from services.kit.scheduler import Job, JobFunction, first_notice
+from services.members import rules
+from services.members.models import Member, outbox, scheduler
+from services.members.rules import MembersPolicy
+from services.members.schemas import DueKind
+from services.members.service.common import Context, snapshot
+from services.members.service.records import due_condition
+
+HOUR_S = 3600.0
+SCHEDULER = Caller(subject="service:members-scheduler", kind="service", roles=frozenset({"service"}))
+
+
+def clock_job(name: str, kind: DueKind, event_type: str, policy: MembersPolicy) -> JobFunction:
+    """Announce each member whose clock `kind` ran out, once per spell (a new spell starts a new clock)."""
+
+    async def run(session: AsyncSession) -> str:
+        as_of = datetime.now(UTC).date()
+        # The condition reads only the policy and the date; no cipher is needed for it.
+        ctx = Context(caller=SCHEDULER, cipher=None, policy=policy, today=as_of)  # type: ignore[arg-type]
+        condition, since_column, months = due_condition(kind, ctx, as_of)
+        due = (await session.execute(select(Member).where(condition).order_by(Member.id))).scalars().all()
+        announced = 0
+        for member in due:
+            since = getattr(member, since_column.key)
+            if not await first_notice(session, scheduler, name, f"{member.id}:{since.isoformat()}"):
+                continue
+            payload = snapshot(member) | {
+                "clock": kind.value,
+                "since": since.isoformat(),
+                "due_on": rules.months_after(since, months).isoformat(),
+            }
+            await record_event(session, outbox, type=event_type, aggregate_id=member.id, payload=payload)
+            announced += 1
+        return f"due {len(due)}, announced {announced}"
+
+    return run
+
+
+REENCRYPT_BATCH = 500
+
+
+def reencrypt_job(cipher: Callable[[], FieldCipher]) -> JobFunction:
+    """Move ID numbers and phones encrypted under an earlier data key to the current one.
+
+    Runs only while earlier keys are configured (MEMBERS_PREVIOUS_DATA_KEYS); reads keep working
+    throughout, since earlier keys still decrypt. Not a change of the record: no version, no event.
+    """
+
+    async def run(session: AsyncSession) -> str:
+        current = cipher()
+        if not current.rotating:
+            return "no earlier data keys"
+        moved = seen = unreadable = 0
+        after = None
+        while True:
+            stmt = select(Member.id, Member.id_number_cipher, Member.phone_cipher).order_by(Member.id).limit(REENCRYPT_BATCH)
+            if after is not None:
+                stmt = stmt.where(Member.id > after)
+            rows = (await session.execute(stmt)).all()
+            if not rows:
+                return f"checked {seen}, re-encrypted {moved}, under no configured key {unreadable}"
+            for row in rows:
+                seen += 1
+                values = {}
+                try:
+                    id_number = current.reencrypt("id_number", row.id_number_cipher)
+                    phone = current.reencrypt("phone", row.phone_cipher) if row.phone_cipher else None
+                except InvalidTag:  # under none of the configured keys: counted, left as it is
+                    unreadable += 1
+                    continue
+                if id_number is not None:
+                    values["id_number_cipher"] = id_number
+                if phone is not None:
+                    values["phone_cipher"] = phone
+                if values:
+                    await session.execute(update(Member).where(Member.id == row.id).values(**values))
+                    moved += 1
+            after = rows[-1].id
+
+    return run
+
+
+def jobs(policy: MembersPolicy, cipher: Callable[[], FieldCipher]) -> list[Job]:
+    return [
+        Job("members.reencrypt", HOUR_S, reencrypt_job(cipher)),
+        Job(
+            "members.lost_contact",
+            HOUR_S,
+            clock_job("members.lost_contact", DueKind.suspension, "member.lost_contact_due", policy),
+        ),
+        Job("members.floating", HOUR_S, clock_job("members.floating", DueKind.transfer, "member.floating_due", policy)),
+    ]
