@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from starlette.middleware import Middleware
 
+from services.kit.audit import PersonalDataMiddleware
 from services.kit.auth import TokenVerifier
 from services.kit.db import Database
 from services.kit.health import Check, health_router
@@ -70,6 +71,7 @@ def create_app(
     # everything inside (the gateway's proxy included) sees the request id and trace.
     for extra in reversed(middleware):
         app.add_middleware(extra.cls, *extra.args, **extra.kwargs)
+    app.add_middleware(PersonalDataMiddleware)
     app.add_middleware(RequestContextMiddleware, service=name)
     return app
 

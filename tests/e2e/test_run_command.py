@@ -27,7 +27,9 @@ def test_run_brings_up_all_four_processes_on_sqlite(tmp_path: Path) -> None:
         token = httpx.post(base + "/api/v1/auth/token", data={"username": "admin", "password": "Run-test-password-1"}).json()
 
         assert httpx.get(base + "/api/v1/orgs").status_code == 401
-        assert httpx.get(base + "/api/v1/orgs", headers={"Authorization": f"Bearer {token['access_token']}"}).status_code == 200
+        # The first administrator is let in, and sees no business data (separation of duties).
+        assert httpx.get(base + "/api/v1/me", headers={"Authorization": f"Bearer {token['access_token']}"}).status_code == 200
+        assert httpx.get(base + "/api/v1/orgs", headers={"Authorization": f"Bearer {token['access_token']}"}).status_code == 403
         for offset in (1, 2, 3):
             assert httpx.get(f"http://127.0.0.1:{port + offset}/healthz").status_code == 200
         assert {p.name for p in tmp_path.glob("*.db")} == {"gateway.db", "orgs.db", "members.db", "activities.db"}
