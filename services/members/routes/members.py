@@ -143,10 +143,13 @@ async def due_members(
 async def member_stats(
     session: ReadSessionDep,
     ctx: ReaderContext,
-    group_by: Annotated[list[StatsDimension], Query(description="Dimensions to group by (repeat the parameter)")] = [],  # noqa: B006
+    group_by: Annotated[
+        list[StatsDimension], Query(max_length=len(StatsDimension), description="Dimensions to group by (repeat the parameter)")
+    ] = [],  # noqa: B006
     as_of: Annotated[date | None, Query(description="Ages and membership as of this day (default today)")] = None,
     age_edges: Annotated[
-        list[int] | None, Query(description="Age band edges, rising (repeat: 35, 46 → <35, 35-45, 46+); policy default")
+        list[int] | None,
+        Query(max_length=20, description="Age band edges, rising (repeat: 35, 46 → <35, 35-45, 46+); policy default"),
     ] = None,
     joined_before: Annotated[date | None, Query(description="For joined_before: the day (policy default 1978-12-18)")] = None,
     within: Annotated[uuid.UUID | None, Query(description="Only members of this organization's subtree")] = None,

@@ -41,7 +41,7 @@ def set_etag(response: Response, version: int) -> None:
 
 
 def _if_match(
-    if_match: Annotated[str | None, Header(description="The ETag read last: 412 if it changed since")] = None,
+    if_match: Annotated[str | None, Header(max_length=64, description="The ETag read last: 412 if it changed since")] = None,
 ) -> int | None:
     if if_match is None or if_match.strip() == "*":
         return None
