@@ -1,6 +1,10 @@
 """Deny by default: every route of every app has an authorization dependency, or is on the short
 public list below (with why). A route added without one fails here.
 
+A guard counts when its dependency callable is in `kit.auth.AUTHORIZATION_DEPENDENCIES`:
+`require_access`, `require_roles` and `require_scope` register theirs; a new kind of guard must
+register itself the same way (a route guarded only by something unregistered fails here).
+
 The gateway forwards `/api/v1/<resource>` to the services, which check the token themselves, so
 the forwarded paths are covered by the services' routes. A route that asks only for a valid token
 (any caller, any role) must be on AUTHENTICATED_ONLY: it serves nothing from the business data.
