@@ -7,15 +7,17 @@ How to add a row for a new route (data only):
     Row("members", "GET", "/api/v1/members/{member}/pets", READ, target="member")
 
 - `path` is the route's path with each `{...}` filled from the world (tests/authz/world.py):
-  `{org}` the organization the objects live in, `{member}`, `{activity}`, or `{rand}` (a random
-  id). Query strings may use the same names. The coverage test matches a row to its route by
+  `{org}` the organization the objects live in, `{member}`, `{activity}`, `{transfer}`,
+  `{enrolment}`, `{township}`, `{community}`, `{unit}`, or `{rand}` (a random id). Query strings
+  may use the same names. The coverage test matches a row to its route by
   the path with the placeholders blanked, so the names need not match the route's.
 - `access`: READ (org_admin, viewer, service, clients with `<app>:read` or `:write`), WRITE
   (org_admin, clients with `<app>:write`), OWN (READ, and a `member` account for its own
   record), SERVICE (only our services' tokens), or `Only("sysadmin", ...)` for routes of the
   named roles alone (the gateway's account and audit routes). The administrative roles
   (sysadmin, secadmin, auditor) get 403 on every READ/WRITE/OWN row; a `member` on all but OWN.
-- `target`: the world object whose position against the caller's scope decides 2xx or 404
+- `target`: the world object (a key of the world's `scopes`: org, member, activity, transfer,
+  community, unit) whose position against the caller's scope decides 2xx or 404
   (None: the route is checked for admission only — any answer but 401/403 for admitted roles).
 - `body(world)`: a valid JSON body. In scope, write rows send an invalid body instead (an
   unknown field: 422 proves the caller got past authorization, and nothing is written) unless
@@ -138,14 +140,28 @@ ROWS: list[Row] = [
     R("orgs", "GET", "/api/v1/orgs/{org}/history", READ, "org"),
     R("orgs", "GET", "/api/v1/orgs/{org}/diagnostics", READ, "org"),
     R("orgs", "POST", "/api/v1/communities", WRITE),
-    R("orgs", "GET", "/api/v1/communities", READ),
-    R("orgs", "GET", "/api/v1/communities/{rand}", READ),
-    R("orgs", "PATCH", "/api/v1/communities/{rand}", WRITE),
-    R("orgs", "POST", "/api/v1/communities/{rand}/bodies", WRITE),
-    R("orgs", "GET", "/api/v1/communities/{rand}/bodies", READ),
-    R("orgs", "POST", "/api/v1/communities/{rand}/reserve-cadres", WRITE),
-    R("orgs", "GET", "/api/v1/communities/{rand}/reserve-cadres", READ),
-    R("orgs", "GET", "/api/v1/communities/{rand}/leading-goose", READ),
+    R("orgs", "GET", "/api/v1/communities?within={township}", READ, "community", listing=True),
+    R("orgs", "GET", "/api/v1/communities/{community}", READ, "community"),
+    R("orgs", "PATCH", "/api/v1/communities/{community}", WRITE, "community", body=lambda w: {"households": 10}, safe=True),
+    R(
+        "orgs",
+        "POST",
+        "/api/v1/communities/{community}/bodies",
+        WRITE,
+        "community",
+        body=lambda w: {"kind": "residents_committee", "term_number": 1, "started_on": "2021-01-01", "ends_on": "2026-01-01"},
+    ),
+    R("orgs", "GET", "/api/v1/communities/{community}/bodies", READ, "community"),
+    R(
+        "orgs",
+        "POST",
+        "/api/v1/communities/{community}/reserve-cadres",
+        WRITE,
+        "community",
+        body=lambda w: {"name": "r", "birth_date": "1990-01-01", "education": "college", "since": "2025-01-01"},
+    ),
+    R("orgs", "GET", "/api/v1/communities/{community}/reserve-cadres", READ, "community"),
+    R("orgs", "GET", "/api/v1/communities/{community}/leading-goose", READ, "community"),
     R("orgs", "POST", "/api/v1/orgs/{org}/terms", WRITE, "org", body=lambda w: {"number": 1, "started_on": "2024-01-01"}),
     R("orgs", "GET", "/api/v1/orgs/{org}/terms", READ, "org"),
     R("orgs", "GET", "/api/v1/terms", READ),
@@ -159,10 +175,19 @@ ROWS: list[Row] = [
     ),
     R("orgs", "GET", "/api/v1/orgs/{org}/positions", READ, "org"),
     R("orgs", "PATCH", "/api/v1/orgs/{org}/positions/{rand}", WRITE, "org", body=lambda w: {"until": "2026-01-01"}),
-    R("orgs", "POST", "/api/v1/units", WRITE),
-    R("orgs", "GET", "/api/v1/units", READ),
-    R("orgs", "GET", "/api/v1/units/{rand}", READ),
-    R("orgs", "PATCH", "/api/v1/units/{rand}", WRITE),
+    R(
+        "orgs",
+        "POST",
+        "/api/v1/units",
+        WRITE,
+        "community",
+        body=lambda w: {"community_id": w["community"], "name": "u", "category": "school"},
+        safe=True,
+        hidden=422,
+    ),
+    R("orgs", "GET", "/api/v1/units?community_id={community}", READ, "unit", listing=True),
+    R("orgs", "GET", "/api/v1/units/{unit}", READ, "unit"),
+    R("orgs", "PATCH", "/api/v1/units/{unit}", WRITE, "unit", body=lambda w: {"name": "renamed"}, safe=True),
     R("orgs", "POST", "/api/v1/co-building", WRITE),
     R("orgs", "GET", "/api/v1/co-building", READ),
     R(
@@ -236,12 +261,12 @@ ROWS: list[Row] = [
         "member",
         body=lambda w: {"member_id": w["member"], "kind": "within", "to_org_id": w["sibling"], "requested_on": _today()},
     ),
-    R("members", "GET", "/api/v1/transfers", READ),
-    R("members", "GET", "/api/v1/transfers/{rand}", READ),
-    R("members", "POST", "/api/v1/transfers/{rand}/approve", WRITE),
-    R("members", "POST", "/api/v1/transfers/{rand}/receive", WRITE),
-    R("members", "POST", "/api/v1/transfers/{rand}/reject", WRITE),
-    R("members", "POST", "/api/v1/transfers/{rand}/cancel", WRITE),
+    R("members", "GET", "/api/v1/transfers?member_id={member}", READ, "transfer", listing=True),
+    R("members", "GET", "/api/v1/transfers/{transfer}", READ, "transfer"),
+    R("members", "POST", "/api/v1/transfers/{transfer}/approve", WRITE, "transfer", body=lambda w: {"decided_on": _today()}),
+    R("members", "POST", "/api/v1/transfers/{transfer}/receive", WRITE, "transfer", body=lambda w: {"received_on": _today()}),
+    R("members", "POST", "/api/v1/transfers/{transfer}/reject", WRITE, "transfer", body=lambda w: {"decided_on": _today()}),
+    R("members", "POST", "/api/v1/transfers/{transfer}/cancel", WRITE, "transfer", body=lambda w: {"decided_on": _today()}),
     R("members", "GET", "/api/v1/members/{member}/care", READ, "member"),
     R(
         "members",
@@ -251,7 +276,7 @@ ROWS: list[Row] = [
         "member",
         body=lambda w: {"program": "education_upgrade", "enrolled_on": _today(), "target_level": "college"},
     ),
-    R("members", "PATCH", "/api/v1/members/{member}/care/{rand}", WRITE, "member", body=lambda w: {"school": "s"}),
+    R("members", "PATCH", "/api/v1/members/{member}/care/{enrolment}", WRITE, "member", body=lambda w: {"school": "s"}),
     R("members", "GET", "/api/v1/members/{member}/duty-reports", READ, "member"),
     R(
         "members",

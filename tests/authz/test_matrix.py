@@ -16,8 +16,7 @@ from tests.authz.world import build_world
 from tests.orgs.conftest import MembersStub
 from tests.support import SuiteDatabase, Tokens
 
-# Where the caller's scope sits for each position of the target (which lives in the world's OWN).
-SCOPE_OF_POSITION = {"own": "org", "child": "parent", "parent": "child", "sibling": "sibling"}
+POSITIONS = ("own", "child", "parent", "sibling")
 INVALID_BODY = {"unexpected_field": 1}
 
 
@@ -57,7 +56,7 @@ def _positions(row: Row, role: str) -> list[str]:
         return ["own"]
     if role == "member":
         return ["own", "other"]
-    return list(SCOPE_OF_POSITION) if row.target else ["own"]
+    return list(POSITIONS) if row.target else ["own"]
 
 
 def _headers(tokens: Tokens, row: Row, role: str, position: str, world: dict[str, Any]) -> dict[str, str]:
@@ -65,7 +64,9 @@ def _headers(tokens: Tokens, row: Row, role: str, position: str, world: dict[str
         return tokens.headers("service", scopes=("events:read",))
     if role == "member":
         return tokens.headers("member", member_id=world["member"] if position == "own" else uuid.uuid4())
-    scope = world[SCOPE_OF_POSITION[position]]
+    # Where the caller's scope sits so that the target is in its own, a child, the parent or a
+    # sibling subtree (an untargeted row: scoped at the world's OWN).
+    scope = world["scopes"][row.target or "org"][position]
     if role.startswith("client_"):
         return tokens.client(f"{row.app}:{role.removeprefix('client_')}", scope_org_id=scope)
     return tokens.headers(role, scope_org_id=scope)

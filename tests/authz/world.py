@@ -5,7 +5,10 @@ The tree (every node a branch, so each can hold members and activities):
     county → township → community (general branch) → PARENT → OWN → CHILD
                                                       PARENT → SIBLING
 
-The member and the activity live in OWN. The orgs feed is applied to the members and activities
+The member, its transfer and care enrolment, and the activity live in OWN. A community (with a
+unit) hangs off the township: a caller scoped at the township has it in its own subtree, at the
+county in a child one, at the community organization below the township in its parent, and at
+a second township in a sibling one (`scopes` maps each target's positions). The orgs feed is applied to the members and activities
 replicas and the members feed to the activities replica, as the running consumers would.
 A caller scoped at OWN sees them in its own subtree, at PARENT in a child subtree; scoped at
 CHILD they are in its parent, at SIBLING in a sibling subtree.
@@ -76,7 +79,7 @@ async def build_world(
     try:
         await _relay(orgs, tokens, org_ids, members_db, members_org_event)
         await _relay(orgs, tokens, org_ids, activities_db, activities_org_event)
-        body = member_body(org_id=own["id"])
+        body = member_body(org_id=own["id"], birth_date="1990-05-01")  # young enough for every care program
         created = await members.post("/api/v1/members", json=body, headers=admin)
         assert created.status_code == 201, created.text
         member = created.json()
@@ -98,7 +101,43 @@ async def build_world(
         headers=admin,
     )
     assert activity.status_code == 201, activity.text
+    other_township = await create_org(orgs, admin, tier="township", parent_id=county["id"])
+    community_record = await orgs.post(
+        "/api/v1/communities", json={"name": "c", "township_org_id": township["id"]}, headers=admin
+    )
+    assert community_record.status_code == 201, community_record.text
+    unit = await orgs.post(
+        "/api/v1/units", json={"community_id": community_record.json()["id"], "name": "u", "category": "school"}, headers=admin
+    )
+    assert unit.status_code == 201, unit.text
+    transfer = await members.post(
+        "/api/v1/transfers",
+        json={"member_id": member["id"], "kind": "out", "external_org": "elsewhere", "requested_on": "2026-01-05"},
+        headers=admin,
+    )
+    assert transfer.status_code == 201, transfer.text
+    enrolment = await members.post(
+        f"/api/v1/members/{member['id']}/care",
+        json={"program": "education_upgrade", "enrolled_on": "2026-01-05", "target_level": "college"},
+        headers=admin,
+    )
+    assert enrolment.status_code == 201, enrolment.text
+    around_own = {"own": own["id"], "child": parent["id"], "parent": child["id"], "sibling": sibling["id"]}
+    around_township = {"own": township["id"], "child": county["id"], "parent": community["id"], "sibling": other_township["id"]}
     return {
+        "township": township["id"],
+        "community": community_record.json()["id"],
+        "unit": unit.json()["id"],
+        "transfer": transfer.json()["id"],
+        "enrolment": enrolment.json()["id"],
+        "scopes": {
+            "org": around_own,
+            "member": around_own,
+            "activity": around_own,
+            "transfer": around_own,
+            "community": around_township,
+            "unit": around_township,
+        },
         "org": own["id"],
         "parent": parent["id"],
         "child": child["id"],
