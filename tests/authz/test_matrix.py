@@ -72,12 +72,15 @@ def _headers(tokens: Tokens, row: Row, role: str, position: str, world: dict[str
     return tokens.headers(role, scope_org_id=scope)
 
 
+def _ids_of(item: dict[str, Any]) -> tuple[Any, ...]:
+    """The ids an item of a list stands for: its own, or the member it is about."""
+    return (item.get("id"), item.get("member_id"), (item.get("member") or {}).get("id"))
+
+
 def _listed(response: httpx.Response, target_id: str) -> bool:
     if response.headers.get("content-type", "").startswith("application/json"):
         items = response.json().get("items", [])
-        return any(
-            isinstance(item, dict) and target_id in (item.get("id"), (item.get("member") or {}).get("id")) for item in items
-        )
+        return any(isinstance(item, dict) and target_id in _ids_of(item) for item in items)
     return target_id in response.text
 
 

@@ -101,6 +101,18 @@ async def build_world(
         headers=admin,
     )
     assert activity.status_code == 201, activity.text
+    contact = await activities.post(
+        "/api/v1/contacts",
+        json={
+            "org_id": own["id"],
+            "member_id": member["id"],
+            "contacted_on": "2026-01-05",
+            "kind": "regular",
+            "channel": "visit",
+        },
+        headers=admin,
+    )
+    assert contact.status_code == 201, contact.text
     other_township = await create_org(orgs, admin, tier="township", parent_id=county["id"])
     community_record = await orgs.post(
         "/api/v1/communities", json={"name": "c", "township_org_id": township["id"]}, headers=admin
