@@ -8,7 +8,8 @@ How to add a row for a new route (data only):
 
 - `path` is the route's path with each `{...}` filled from the world (tests/authz/world.py):
   `{org}` the organization the objects live in, `{member}`, `{activity}`, `{transfer}`,
-  `{enrolment}`, `{township}`, `{community}`, `{unit}`, or `{rand}` (a random id). Query strings
+  `{enrolment}`, `{township}`, `{community}`, `{unit}`, `{zone}`, `{post}`, `{venue}`, or `{rand}`
+  (a random id). Query strings
   may use the same names. The coverage test matches a row to its route by
   the path with the placeholders blanked, so the names need not match the route's.
 - `access`: READ (org_admin, viewer, service, clients with `<app>:read` or `:write`), WRITE
@@ -17,7 +18,7 @@ How to add a row for a new route (data only):
   named roles alone (the gateway's account and audit routes). The administrative roles
   (sysadmin, secadmin, auditor) get 403 on every READ/WRITE/OWN row; a `member` on all but OWN.
 - `target`: the world object (a key of the world's `scopes`: org, member, activity, transfer,
-  community, unit) whose position against the caller's scope decides 2xx or 404
+  community, unit, zone, post, venue) whose position against the caller's scope decides 2xx or 404
   (None: the route is checked for admission only — any answer but 401/403 for admitted roles).
 - `body(world)`: a valid JSON body. In scope, write rows send an invalid body instead (an
   unknown field: 422 proves the caller got past authorization, and nothing is written) unless
@@ -139,7 +140,16 @@ ROWS: list[Row] = [
     R("orgs", "POST", "/api/v1/orgs/{org}/dissolve", WRITE, "org", body=lambda w: {}, safe=True),
     R("orgs", "GET", "/api/v1/orgs/{org}/history", READ, "org"),
     R("orgs", "GET", "/api/v1/orgs/{org}/diagnostics", READ, "org"),
-    R("orgs", "POST", "/api/v1/communities", WRITE),
+    R(
+        "orgs",
+        "POST",
+        "/api/v1/communities",
+        WRITE,
+        "community",
+        body=lambda w: {"name": "c", "township_org_id": w["township"]},
+        safe=True,
+        hidden=422,
+    ),
     R("orgs", "GET", "/api/v1/communities?within={township}", READ, "community", listing=True),
     R("orgs", "GET", "/api/v1/communities/{community}", READ, "community"),
     R("orgs", "PATCH", "/api/v1/communities/{community}", WRITE, "community", body=lambda w: {"households": 10}, safe=True),
@@ -200,9 +210,9 @@ ROWS: list[Row] = [
         safe=True,
         hidden=422,
     ),
-    R("orgs", "GET", "/api/v1/zones", READ),
+    R("orgs", "GET", "/api/v1/zones?org_id={org}", READ, "zone", listing=True),
     R("orgs", "POST", "/api/v1/posts", WRITE, "org", body=lambda w: {"org_id": w["org"], "name": "p"}, safe=True, hidden=422),
-    R("orgs", "GET", "/api/v1/posts", READ),
+    R("orgs", "GET", "/api/v1/posts?org_id={org}", READ, "post", listing=True),
     R("orgs", "GET", "/internal/events", SERVICE),
     # ---- members ----------------------------------------------------------------------------
     R("members", "POST", "/api/v1/members/import", WRITE),
@@ -336,7 +346,7 @@ ROWS: list[Row] = [
         safe=True,
         hidden=422,
     ),
-    R("activities", "GET", "/api/v1/venues", READ),
+    R("activities", "GET", "/api/v1/venues?within={org}", READ, "venue", listing=True),
     R(
         "activities",
         "POST",

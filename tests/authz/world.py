@@ -134,6 +134,15 @@ async def build_world(
         headers=admin,
     )
     assert enrolment.status_code == 201, enrolment.text
+    placed = {}
+    for key, client, path, fields in (
+        ("zone", orgs, "/api/v1/zones", {"org_id": own["id"], "kind": "resident_group_zone", "name": "z"}),
+        ("post", orgs, "/api/v1/posts", {"org_id": own["id"], "name": "p"}),
+        ("venue", activities, "/api/v1/venues", {"org_id": own["id"], "name": "v"}),
+    ):
+        response = await client.post(path, json=fields, headers=admin)
+        assert response.status_code == 201, response.text
+        placed[key] = response.json()["id"]
     around_own = {"own": own["id"], "child": parent["id"], "parent": child["id"], "sibling": sibling["id"]}
     around_township = {"own": township["id"], "child": county["id"], "parent": community["id"], "sibling": other_township["id"]}
     return {
@@ -142,8 +151,12 @@ async def build_world(
         "unit": unit.json()["id"],
         "transfer": transfer.json()["id"],
         "enrolment": enrolment.json()["id"],
+        **placed,
         "scopes": {
             "org": around_own,
+            "zone": around_own,
+            "post": around_own,
+            "venue": around_own,
             "member": around_own,
             "activity": around_own,
             "transfer": around_own,
