@@ -8,9 +8,8 @@ How to add a row for a new route (data only):
 
 - `path` is the route's path with each `{...}` filled from the world (tests/authz/world.py):
   `{org}` the organization the objects live in, `{member}`, `{activity}`, `{transfer}`,
-  `{enrolment}`, `{township}`, `{community}`, `{unit}`, `{zone}`, `{post}`, `{venue}`, or `{rand}`
-  (a random id). Query strings
-  may use the same names. The coverage test matches a row to its route by
+  `{enrolment}`, `{township}`, `{community}`, `{unit}`, `{zone}`, `{post}`, `{venue}`,
+  `{attachment}`, or `{rand}` (a random id). Query strings may use the same names. The coverage test matches a row to its route by
   the path with the placeholders blanked, so the names need not match the route's.
 - `access`: READ (org_admin, viewer, service, clients with `<app>:read` or `:write`), WRITE
   (org_admin, clients with `<app>:write`), OWN (READ, and a `member` account for its own
@@ -18,7 +17,7 @@ How to add a row for a new route (data only):
   named roles alone (the gateway's account and audit routes). The administrative roles
   (sysadmin, secadmin, auditor) get 403 on every READ/WRITE/OWN row; a `member` on all but OWN.
 - `target`: the world object (a key of the world's `scopes`: org, member, activity, transfer,
-  community, unit, zone, post, venue) whose position against the caller's scope decides 2xx or 404
+  community, unit, zone, post, venue, attachment) whose position against the caller's scope decides 2xx or 404
   (None: the route is checked for admission only — any answer but 401/403 for admitted roles).
 - `body(world)`: a valid JSON body. In scope, write rows send an invalid body instead (an
   unknown field: 422 proves the caller got past authorization, and nothing is written) unless
@@ -325,7 +324,7 @@ ROWS: list[Row] = [
     R("activities", "GET", "/api/v1/activities/{activity}/attendance", READ, "activity"),
     R("activities", "POST", "/api/v1/activities/{activity}/attachments", WRITE),
     R("activities", "GET", "/api/v1/activities/{activity}/attachments", READ, "activity"),
-    R("activities", "GET", "/api/v1/activities/{activity}/attachments/{rand}/content", READ),
+    R("activities", "GET", "/api/v1/activities/{activity}/attachments/{attachment}/content", READ, "attachment"),
     R("activities", "GET", "/api/v1/activity-types", READ),
     # The dictionary is shared by the whole tree: every scoped caller is refused.
     R(

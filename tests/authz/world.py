@@ -101,6 +101,13 @@ async def build_world(
         headers=admin,
     )
     assert activity.status_code == 201, activity.text
+    attachment = await activities.post(
+        f"/api/v1/activities/{activity.json()['id']}/attachments",
+        params={"filename": "photo.png"},
+        content=b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
+        headers={**admin, "content-type": "image/png"},
+    )
+    assert attachment.status_code == 201, attachment.text
     contact = await activities.post(
         "/api/v1/contacts",
         json={
@@ -152,6 +159,7 @@ async def build_world(
         "transfer": transfer.json()["id"],
         "enrolment": enrolment.json()["id"],
         **placed,
+        "attachment": attachment.json()["id"],
         "scopes": {
             "org": around_own,
             "zone": around_own,
@@ -159,6 +167,7 @@ async def build_world(
             "venue": around_own,
             "member": around_own,
             "activity": around_own,
+            "attachment": around_own,
             "transfer": around_own,
             "community": around_township,
             "unit": around_township,
