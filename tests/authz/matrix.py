@@ -9,8 +9,9 @@ How to add a row for a new route (data only):
 - `path` is the route's path with each `{...}` filled from the world (tests/authz/world.py):
   `{org}` the organization the objects live in, `{member}`, `{activity}`, `{transfer}`,
   `{enrolment}`, `{township}`, `{community}`, `{unit}`, `{zone}`, `{post}`, `{venue}`,
-  `{attachment}`, or `{rand}` (a random id). Query strings may use the same names. The coverage test matches a row to its route by
-  the path with the placeholders blanked, so the names need not match the route's.
+  `{attachment}`, or `{rand}` (a random id). Query strings may use the same names. The
+  coverage test matches a row to its route by the path with the placeholders blanked, so the
+  names need not match the route's.
 - `access`: READ (org_admin, viewer, service, clients with `<app>:read` or `:write`), WRITE
   (org_admin, clients with `<app>:write`), OWN (READ, and a `member` account for its own
   record), SERVICE (only our services' tokens), or `Only("sysadmin", ...)` for routes of the
