@@ -39,6 +39,7 @@ SERVICE_ROLE = "service"
 MEMBER_ROLE = "member"
 # Roles that act on a subtree of records; a caller holding one is not limited to an own record.
 SUBTREE_ROLES = frozenset({"org_admin", "viewer", SERVICE_ROLE})
+USER_KIND = "user"
 CLIENT_KIND = "client"
 SERVICE_KIND = "service"
 
@@ -116,12 +117,15 @@ class TokenVerifier:
             member_id = UUID(member) if member else None
         except (ValueError, TypeError, AttributeError):
             raise Unauthorized("The bearer token has a malformed scope") from None
+        kind = str(claims.get("kind", USER_KIND))
+        if kind not in (USER_KIND, CLIENT_KIND, SERVICE_KIND):
+            raise Unauthorized("The bearer token names no known kind of caller")
         roles = claims.get("roles") or []
         if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
             raise Unauthorized("The bearer token has malformed roles")
         return Caller(
             subject=str(claims["sub"]),
-            kind=str(claims.get("kind", "user")),
+            kind=kind,
             roles=frozenset(roles),
             scopes=frozenset(str(claims.get("scope") or "").split()),
             scope_org_id=scope_org_id,

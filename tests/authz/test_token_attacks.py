@@ -58,6 +58,7 @@ ATTACKS: dict[str, Callable[[SuiteDatabase], str]] = {
     "no-type": lambda db: _signed(db, typ=None),
     "tampered-roles": lambda db: _tampered(_signed(db, roles=["viewer"])),
     "malformed-member-id": lambda db: _signed(db, member_id="not-a-uuid"),
+    "unknown-kind": lambda db: _signed(db, kind="superuser"),
 }
 
 
