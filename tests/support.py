@@ -148,8 +148,11 @@ class LiveStack:
     def __init__(self, db: SuiteDatabase, data_dir: Path, admin_password: str) -> None:
         base = free_port_block(4)
         env, self.ports = local_environment(data_dir, "127.0.0.1", base, base + 1)
+        # On PostgreSQL the processes share the suite's database with the in-process apps, so they
+        # share its keys too (token pair, members' field keys): each can read what the other wrote.
+        self.key_dir = db.data_dir if on_postgres() else data_dir
         for name in PROCESSES:
-            env[f"{name.upper()}_DATA_DIR"] = str(data_dir)
+            env[f"{name.upper()}_DATA_DIR"] = str(self.key_dir)
             if on_postgres():
                 env[f"{name.upper()}_DATABASE_URL"] = db.urls[name]
         env["ADMIN_USERNAME"] = "admin"
@@ -162,7 +165,7 @@ class LiveStack:
     def business_headers(self, *roles: str, scope_org_id: uuid.UUID | str | None = None) -> dict[str, str]:
         """A business user's token signed with the stack's key, as the gateway would sign it (the
         first administrator is a `sysadmin`, who sees no business data)."""
-        return Tokens(self.data_dir).headers(*(roles or ("org_admin",)), scope_org_id=scope_org_id)
+        return Tokens(self.key_dir).headers(*(roles or ("org_admin",)), scope_org_id=scope_org_id)
 
     def url(self, name: str = "gateway") -> str:
         return f"http://127.0.0.1:{self.ports[name]}"

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.activities.events import apply_member_event as activities_member_event
@@ -48,11 +49,19 @@ async def _relay(source: httpx.AsyncClient, tokens: Tokens, ids: set[str], targe
         if not page.events:
             _read_up_to[key] = after
             return
-        async with target.write_sessions() as session:
-            for event in page.events:
-                if str(event.aggregate_id) in ids:
-                    await apply(session, event)
-            await session.commit()
+        for attempt in range(3):
+            try:
+                async with target.write_sessions() as session:
+                    for event in page.events:
+                        if str(event.aggregate_id) in ids:
+                            await apply(session, event)
+                    await session.commit()
+                break
+            except IntegrityError:
+                # On PostgreSQL a live stack's consumer may apply the same event to this shared
+                # database first; again, the snapshot is then held and skipped.
+                if attempt == 2:
+                    raise
         after = page.next_cursor
 
 
