@@ -96,9 +96,40 @@ class Tokens:
     def __init__(self, data_dir: Path) -> None:
         self.signer = TokenSigner((data_dir / "keys" / "jwt-private.pem").read_bytes(), issuer=ISSUER, audience=AUDIENCE)
 
-    def headers(self, *roles: str, scope_org_id: uuid.UUID | None = None, scopes: tuple[str, ...] = ()) -> dict[str, str]:
+    def headers(
+        self,
+        *roles: str,
+        scope_org_id: uuid.UUID | str | None = None,
+        scopes: tuple[str, ...] = (),
+        member_id: uuid.UUID | str | None = None,
+        kind: str | None = None,
+    ) -> dict[str, str]:
+        """A person's token (org_admin unless roles are given); `service` makes a service's token."""
+        roles = roles or ("org_admin",)
+        kind = kind or ("service" if "service" in roles else "user")
+        return self._bearer(kind=kind, roles=roles, scopes=scopes, scope_org_id=scope_org_id, member_id=member_id)
+
+    def client(self, *scopes: str, scope_org_id: uuid.UUID | str | None) -> dict[str, str]:
+        """A machine client's token: no roles, OAuth2 scopes and a scope organization."""
+        return self._bearer(kind="client", roles=(), scopes=scopes, scope_org_id=scope_org_id, member_id=None)
+
+    def _bearer(
+        self,
+        *,
+        kind: str,
+        roles: tuple[str, ...],
+        scopes: tuple[str, ...],
+        scope_org_id: uuid.UUID | str | None,
+        member_id: uuid.UUID | str | None,
+    ) -> dict[str, str]:
+        extra = {"member_id": str(member_id)} if member_id else {}
         token = self.signer.access_token(
-            subject=str(uuid.uuid4()), kind="user", roles=roles or ("org_admin",), scope_org_id=scope_org_id, scopes=scopes
+            subject=str(uuid.uuid4()),
+            kind=kind,
+            roles=roles,
+            scope_org_id=uuid.UUID(str(scope_org_id)) if scope_org_id else None,
+            scopes=scopes,
+            **extra,
         )
         return {"Authorization": f"Bearer {token}"}
 
@@ -128,8 +159,11 @@ class LiveStack:
     def __init__(self, db: SuiteDatabase, data_dir: Path, admin_password: str) -> None:
         base = free_port_block(4)
         env, self.ports = local_environment(data_dir, "127.0.0.1", base, base + 1)
+        # On PostgreSQL the processes share the suite's database with the in-process apps, so they
+        # share its keys too (token pair, members' field keys): each can read what the other wrote.
+        self.key_dir = db.data_dir if on_postgres() else data_dir
         for name in PROCESSES:
-            env[f"{name.upper()}_DATA_DIR"] = str(data_dir)
+            env[f"{name.upper()}_DATA_DIR"] = str(self.key_dir)
             if on_postgres():
                 env[f"{name.upper()}_DATABASE_URL"] = db.urls[name]
         env["ADMIN_USERNAME"] = "admin"
@@ -155,6 +189,11 @@ class LiveStack:
         self.data_dir = data_dir
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.logs: dict[str, Path] = {}
+
+    def business_headers(self, *roles: str, scope_org_id: uuid.UUID | str | None = None) -> dict[str, str]:
+        """A business user's token signed with the stack's key, as the gateway would sign it (the
+        first administrator is a `sysadmin`, who sees no business data)."""
+        return Tokens(self.key_dir).headers(*(roles or ("org_admin",)), scope_org_id=scope_org_id)
 
     def url(self, name: str = "gateway") -> str:
         return f"http://127.0.0.1:{self.ports[name]}"

@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 from pydantic import AwareDatetime, Field
 
@@ -142,7 +142,7 @@ class ActivityTypeCreate(InputSchema):
     code: str = Code
     zh_hant: str = Field(min_length=1, max_length=100)
     zh_hans: str = Field(min_length=1, max_length=100)
-    org_kinds: list[str] = Field(min_length=1, max_length=10)
+    org_kinds: list[Annotated[str, Field(max_length=32)]] = Field(min_length=1, max_length=10)
     frequency: Frequency | None = None
 
 

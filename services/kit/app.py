@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from starlette.middleware import Middleware
 
+from services.kit.audit import PersonalDataMiddleware
 from services.kit.auth import TokenVerifier
 from services.kit.db import Database
 from services.kit.health import Check, health_router
@@ -75,6 +76,7 @@ def create_app(
     # everything inside (the gateway's proxy included) sees the request id and trace.
     for extra in reversed(middleware):
         app.add_middleware(extra.cls, *extra.args, **extra.kwargs)
+    app.add_middleware(PersonalDataMiddleware)
     app.add_middleware(RequestContextMiddleware, service=name)
     # Outermost, so that its clock includes everything and it sees the route the router chose.
     app.add_middleware(MetricsMiddleware, service=name)

@@ -7,8 +7,17 @@ algorithm is never read from the token.
 
 `CallerDep` gives the verified caller; services pass `caller.scope_org_id` into their queries
 (see `kit.tree.subtree_of`) so that an out-of-scope row is never fetched at all.
+
+Who may use a business route is decided by `admits` (pure, unit-tested) through `require_access`:
+the administrative roles (accounts, permissions, audit trail) see no business data; people and
+our own services are admitted by role; machine clients of other systems by OAuth2 scopes
+`<resource>:read` / `<resource>:write` and only with a scope organization; a `member` only on
+the routes that serve their own record, which the query then restricts to `member_id`.
+Every dependency that decides access is registered in `AUTHORIZATION_DEPENDENCIES`, so a test
+can find any route that has none (deny by default).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,6 +33,19 @@ from services.kit.problems import Problem
 ALGORITHM = "EdDSA"
 ACCESS_TOKEN_TYPE = "access"  # noqa: S105 - the `typ` claim, not a secret
 
+# Separation of duties: these manage accounts, permissions and the audit trail, never records.
+ADMINISTRATIVE_ROLES = frozenset({"sysadmin", "secadmin", "auditor"})
+SERVICE_ROLE = "service"
+MEMBER_ROLE = "member"
+# Roles that act on a subtree of records; a caller holding one is not limited to an own record.
+SUBTREE_ROLES = frozenset({"org_admin", "viewer", SERVICE_ROLE})
+USER_KIND = "user"
+CLIENT_KIND = "client"
+SERVICE_KIND = "service"
+
+# The dependency callables that decide who may call a route (the deny-by-default test reads it).
+AUTHORIZATION_DEPENDENCIES: set[Callable[..., Any]] = set()
+
 
 @dataclass(frozen=True)
 class Caller:
@@ -33,9 +55,22 @@ class Caller:
     scopes: frozenset[str] = field(default_factory=frozenset)
     scope_org_id: UUID | None = None
     name: str | None = None
+    member_id: UUID | None = None  # the member record of a `member` account
 
     def has_role(self, *roles: str) -> bool:
-        return bool(self.roles.intersection(roles))
+        # A machine client's token carries no roles, and `service` is only for the services' own
+        # tokens: should either appear elsewhere, it counts for nothing.
+        held = self.roles if self.kind == SERVICE_KIND else self.roles - {SERVICE_ROLE}
+        return self.kind != CLIENT_KIND and bool(held.intersection(roles))
+
+    @property
+    def is_client(self) -> bool:
+        return self.kind == CLIENT_KIND
+
+    @property
+    def own_record_only(self) -> bool:
+        """A `member` account without a subtree role: it may see its own record and nothing else."""
+        return not self.is_client and MEMBER_ROLE in self.roles and not self.roles & SUBTREE_ROLES
 
 
 class Unauthorized(Problem):
@@ -76,17 +111,26 @@ class TokenVerifier:
         if claims.get("typ") != ACCESS_TOKEN_TYPE:
             raise Unauthorized("The bearer token is not an access token")
         scope_org = claims.get("scope_org_id")
+        member = claims.get("member_id")
         try:
             scope_org_id = UUID(scope_org) if scope_org else None
-        except (ValueError, TypeError):
+            member_id = UUID(member) if member else None
+        except (ValueError, TypeError, AttributeError):
             raise Unauthorized("The bearer token has a malformed scope") from None
+        kind = str(claims.get("kind", USER_KIND))
+        if kind not in (USER_KIND, CLIENT_KIND, SERVICE_KIND):
+            raise Unauthorized("The bearer token names no known kind of caller")
+        roles = claims.get("roles") or []
+        if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
+            raise Unauthorized("The bearer token has malformed roles")
         return Caller(
             subject=str(claims["sub"]),
-            kind=str(claims.get("kind", "user")),
-            roles=frozenset(claims.get("roles", [])),
-            scopes=frozenset(str(claims.get("scope", "")).split()),
+            kind=kind,
+            roles=frozenset(roles),
+            scopes=frozenset(str(claims.get("scope") or "").split()),
             scope_org_id=scope_org_id,
             name=claims.get("username"),
+            member_id=member_id,
         )
 
 
@@ -108,6 +152,44 @@ async def current_caller(request: Request) -> Caller:
 CallerDep = Annotated[Caller, Depends(current_caller)]
 
 
+def admits(caller: Caller, *, resource: str, roles: tuple[str, ...], write: bool, own_record: bool = False) -> str | None:
+    """Why `caller` may not use a route of `resource` open to `roles`, or None if it may.
+
+    A client is judged by its scopes alone (`<resource>:write` also reads) and must be confined
+    to a scope organization; a person holding an administrative role is refused business data
+    whatever else the token says; `own_record` routes also admit a `member` with a member id.
+    """
+    if caller.is_client:
+        return _client_refusal(caller, resource=resource, write=write)
+    if caller.roles & ADMINISTRATIVE_ROLES:
+        return "Administrative roles have no access to business data"
+    if caller.has_role(*roles) or (own_record and caller.own_record_only and caller.member_id is not None):
+        return None
+    return f"This needs one of the roles: {', '.join(roles)}"
+
+
+def _client_refusal(caller: Caller, *, resource: str, write: bool) -> str | None:
+    wanted = (f"{resource}:write",) if write else (f"{resource}:read", f"{resource}:write")
+    if not caller.scopes.intersection(wanted):
+        return f"This needs the scope {wanted[0]}"
+    if caller.scope_org_id is None:
+        return "A client needs a scope organization"
+    return None
+
+
+def require_access(resource: str, *roles: str, write: bool = False, own_record: bool = False) -> Any:
+    """A dependency for a business route of `resource` (deny by default; see `admits`)."""
+
+    async def dependency(caller: CallerDep) -> Caller:
+        reason = admits(caller, resource=resource, roles=roles, write=write, own_record=own_record)
+        if reason is not None:
+            raise Forbidden(reason)
+        return caller
+
+    AUTHORIZATION_DEPENDENCIES.add(dependency)
+    return Depends(dependency)
+
+
 def require_roles(*roles: str) -> Any:
     """A dependency that admits callers holding any of `roles` (deny by default)."""
 
@@ -116,6 +198,7 @@ def require_roles(*roles: str) -> Any:
             raise Forbidden(f"This needs one of the roles: {', '.join(roles)}")
         return caller
 
+    AUTHORIZATION_DEPENDENCIES.add(dependency)
     return Depends(dependency)
 
 
@@ -127,4 +210,5 @@ def require_scope(scope: str) -> Any:
             raise Forbidden(f"This needs the scope {scope}")
         return caller
 
+    AUTHORIZATION_DEPENDENCIES.add(dependency)
     return Depends(dependency)

@@ -58,8 +58,14 @@ def make_engine(
         pool_timeout=statement_timeout_s,
         connect_args={
             "timeout": statement_timeout_s,
-            "command_timeout": statement_timeout_s,
-            "server_settings": {"search_path": search_path or str(schema), "application_name": f"dangjian-{schema}"},
+            # A backstop a little after the server's own statement_timeout, which answers first.
+            "command_timeout": statement_timeout_s + 1,
+            "server_settings": {
+                "search_path": search_path or str(schema),
+                "application_name": f"dangjian-{schema}",
+                # The server stops a runaway statement itself; command_timeout only stops waiting.
+                "statement_timeout": str(int(statement_timeout_s * 1000)),
+            },
         },
     )
 

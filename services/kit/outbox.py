@@ -43,7 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from services.kit.auth import require_scope
+from services.kit.auth import SERVICE_ROLE, require_roles, require_scope
 from services.kit.db import ReadSessionDep
 from services.kit.problems import Problem
 
@@ -168,7 +168,9 @@ def feed_router(table: Table) -> APIRouter:
     """`GET /internal/events`: the service's events in order, for other services' consumers."""
     router = APIRouter(tags=["internal"])
 
-    @router.get("/internal/events", response_model=FeedPage, dependencies=[require_scope(EVENTS_READ_SCOPE)])
+    @router.get(
+        "/internal/events", response_model=FeedPage, dependencies=[require_roles(SERVICE_ROLE), require_scope(EVENTS_READ_SCOPE)]
+    )
     async def events(
         session: ReadSessionDep,
         after: Annotated[str, Query(max_length=64)] = START,

@@ -220,7 +220,7 @@ class MemberCreate(InputSchema):
     ethnicity: str | None = Field(default=None, max_length=32)
     id_number: str = Field(min_length=15, max_length=24, description="GB 11643, 18 characters; a lower-case x is accepted")
     birth_date: date
-    phone: str | None = Field(default=None, pattern=PHONE_PATTERN)
+    phone: str | None = Field(default=None, max_length=20, pattern=PHONE_PATTERN)
     education: Education
     occupation: Occupation
     party_status: PartyStatus
@@ -237,7 +237,7 @@ class MemberUpdate(InputSchema):
 
     name: str | None = Field(default=None, min_length=1, max_length=100)
     ethnicity: str | None = Field(default=None, max_length=32)
-    phone: str | None = Field(default=None, pattern=PHONE_PATTERN)
+    phone: str | None = Field(default=None, max_length=20, pattern=PHONE_PATTERN)
     education: Education | None = None
     occupation: Occupation | None = None
     residence_community_id: uuid.UUID | None = None
@@ -488,15 +488,19 @@ class CareService(StrEnum):
 class CareEnrolmentCreate(InputSchema):
     program: CareProgram
     enrolled_on: date
-    grounds: list[CareGround] = Field(default=[], description="green_channel: elderly (age from policy) and/or needy")
-    services: list[CareService] = Field(default=[], description="green_channel: what the member receives")
+    grounds: list[CareGround] = Field(
+        default=[], max_length=len(CareGround), description="green_channel: elderly (age from policy) and/or needy"
+    )
+    services: list[CareService] = Field(
+        default=[], max_length=len(CareService), description="green_channel: what the member receives"
+    )
     partner: str | None = Field(default=None, max_length=200, description="green_channel: the pairing partner (結對人)")
     target_level: Education | None = Field(default=None, description="education_upgrade: the level studied for")
     school: str | None = Field(default=None, max_length=200)
 
 
 class CareEnrolmentUpdate(InputSchema):
-    services: list[CareService] | None = None
+    services: list[CareService] | None = Field(default=None, max_length=len(CareService))
     partner: str | None = Field(default=None, max_length=200)
     school: str | None = Field(default=None, max_length=200)
     completed_on: date | None = Field(default=None, description="education_upgrade: finished; the record's education rises")

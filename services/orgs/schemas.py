@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
@@ -355,7 +355,7 @@ class CommunityCreate(InputSchema):
     setting: Setting = Setting.rural
     formation_mode: FormationMode | None = None
     guidance_category: GuidanceCategory | None = None
-    origin_villages: list[str] = Field(default_factory=list, max_length=50)
+    origin_villages: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list, max_length=50)
     households: int | None = Field(default=None, ge=0)
     population: int | None = Field(default=None, ge=0)
 
@@ -366,7 +366,7 @@ class CommunityUpdate(InputSchema):
     setting: Setting | None = None
     formation_mode: FormationMode | None = None
     guidance_category: GuidanceCategory | None = None
-    origin_villages: list[str] | None = Field(default=None, max_length=50)
+    origin_villages: list[Annotated[str, Field(max_length=100)]] | None = Field(default=None, max_length=50)
     households: int | None = Field(default=None, ge=0)
     population: int | None = Field(default=None, ge=0)
 
@@ -499,7 +499,7 @@ class PositionCreate(InputSchema):
     since: date
     until: date | None = None
     source: PositionSource = PositionSource.elected
-    concurrent_posts: list[ConcurrentPost] = Field(default_factory=list)
+    concurrent_posts: list[ConcurrentPost] = Field(default_factory=list, max_length=len(ConcurrentPost))
 
     @model_validator(mode="after")
     def _range(self) -> "PositionCreate":
@@ -515,7 +515,7 @@ class PositionBatch(InputSchema):
 
 class PositionUpdate(InputSchema):
     until: date | None = None
-    concurrent_posts: list[ConcurrentPost] | None = None
+    concurrent_posts: list[ConcurrentPost] | None = Field(default=None, max_length=len(ConcurrentPost))
 
 
 class Position(Schema):

@@ -5,15 +5,7 @@ from typing import Any
 
 import httpx
 
-from tests.support import ORG_ADMIN_PASSWORD, ORG_ADMIN_USERNAME, LiveStack, wait_until
-
-
-def admin_headers(live: LiveStack) -> dict[str, str]:
-    """The org_admin made on first start (the first administrator, a sysadmin, has no business data)."""
-    data = {"username": ORG_ADMIN_USERNAME, "password": ORG_ADMIN_PASSWORD}
-    response = httpx.post(live.url() + "/api/v1/auth/token", data=data)
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+from tests.support import LiveStack, wait_until
 
 
 def create_org(live: LiveStack, headers: dict[str, str], **body: Any) -> dict[str, Any]:
@@ -24,7 +16,7 @@ def create_org(live: LiveStack, headers: dict[str, str], **body: Any) -> dict[st
 
 
 def test_activities_compliance_and_files_through_the_gateway(live: LiveStack) -> None:
-    headers = admin_headers(live)
+    headers = live.business_headers()
     county = create_org(live, headers)
     township = create_org(live, headers, tier="township", parent_id=county["id"])
     community = create_org(live, headers, tier="community", kind="branch", parent_id=township["id"])

@@ -4,12 +4,12 @@ activities, a member from members reaches activities, all through the gateway.""
 import httpx
 
 from tests.builders import member_body
-from tests.e2e.test_live_stack import admin_headers, create_member_holding_org, in_members_replica
+from tests.e2e.test_live_stack import create_member_holding_org, in_members_replica
 from tests.support import LiveStack, wait_until
 
 
 def test_a_member_filed_through_the_gateway_is_expected_at_the_organizations_meetings(live: LiveStack) -> None:
-    headers = admin_headers(live)
+    headers = live.business_headers()
     branch = create_member_holding_org(live, headers)
     # Probing the replica files a first member as soon as the org is there; this is the second.
     assert wait_until(lambda: in_members_replica(live, headers, branch["id"]), 5, 0.05)
@@ -39,7 +39,7 @@ def test_a_member_filed_through_the_gateway_is_expected_at_the_organizations_mee
 
 
 def test_orgs_asks_the_members_service_for_its_diagnostics_and_dissolving(live: LiveStack) -> None:
-    headers = admin_headers(live)
+    headers = live.business_headers()
     branch = create_member_holding_org(live, headers)
     assert wait_until(lambda: in_members_replica(live, headers, branch["id"]), 5, 0.05)  # files one member
     second = httpx.post(live.url() + "/api/v1/members", json=member_body(org_id=str(branch["id"])), headers=headers)

@@ -49,8 +49,11 @@ def create_member_holding_org(live: LiveStack, headers: dict[str, str]) -> dict[
 class TestGateway:
     def test_orgs_needs_a_token_through_the_gateway(self, live: LiveStack) -> None:
         without = httpx.get(live.url() + "/api/v1/orgs")
-        with_token = httpx.get(live.url() + "/api/v1/orgs", headers=admin_headers(live))
+        with_token = httpx.get(live.url() + "/api/v1/orgs", headers=live.business_headers())
+        # The first administrator manages accounts and sees no business data (separation of duties).
+        administrator = httpx.get(live.url() + "/api/v1/orgs", headers=sysadmin_headers(live))
 
+        assert administrator.status_code == 403
         assert without.status_code == 401
         assert without.headers["content-type"] == "application/problem+json"
         assert with_token.status_code == 200
@@ -97,7 +100,7 @@ class TestGateway:
         assert httpx.get(live.url() + "/docs").status_code == 200
 
     def test_an_org_created_through_the_gateway_reaches_the_members_replica_within_a_second(self, live: LiveStack) -> None:
-        headers = admin_headers(live)
+        headers = live.business_headers()
         org = create_member_holding_org(live, headers)
         started = time.monotonic()
 
@@ -109,7 +112,7 @@ class TestGateway:
 
 class TestOutage:
     def test_orgs_down_is_a_fast_503_and_the_rest_keeps_working(self, live: LiveStack) -> None:
-        headers = admin_headers(live)
+        headers = live.business_headers()
         live.kill("orgs")
         try:
             started = time.monotonic()

@@ -9,7 +9,7 @@ import httpx
 import jwt
 import pytest
 
-from services.kit.auth import TokenVerifier, Unauthorized
+from services.kit.auth import Caller, TokenVerifier, Unauthorized, admits
 from services.kit.keys import TokenSigner, generate_keypair
 from tests.support import AUDIENCE, ISSUER, Tokens
 
@@ -99,3 +99,45 @@ class TestOverHttp:
     async def test_a_non_bearer_scheme_is_401(self, orgs_client: httpx.AsyncClient) -> None:
         response = await orgs_client.get("/api/v1/orgs", headers={"Authorization": "Basic YWRtaW46YWRtaW4="})
         assert response.status_code == 401
+
+
+class TestAdmits:
+    """kit.auth.admits: who may use a business route (the pure rule behind require_access)."""
+
+    SCOPE = uuid.uuid4()
+
+    @pytest.mark.parametrize(
+        ("caller", "write", "own_record", "admitted"),
+        [
+            (Caller("a", "user", frozenset({"org_admin"}), scope_org_id=SCOPE), True, False, True),
+            (Caller("a", "user", frozenset({"viewer"})), False, False, True),
+            (Caller("a", "user", frozenset({"viewer"})), True, False, False),
+            (Caller("a", "user", frozenset({"sysadmin"})), False, False, False),
+            (Caller("a", "user", frozenset({"auditor", "org_admin"})), False, False, False),
+            (Caller("a", "user", frozenset({"secadmin"})), False, True, False),
+            (Caller("a", "user", frozenset({"member"}), member_id=uuid.uuid4()), False, False, False),
+            (Caller("a", "user", frozenset({"member"}), member_id=uuid.uuid4()), False, True, True),
+            (Caller("a", "user", frozenset({"member"})), False, True, False),
+            (Caller("a", "service", frozenset({"service"})), False, False, True),
+            (Caller("a", "service", frozenset({"service"})), True, False, False),
+            (Caller("a", "user", frozenset({"service"})), False, False, False),
+            (Caller("c", "client", scopes=frozenset({"members:read"}), scope_org_id=SCOPE), False, False, True),
+            (Caller("c", "client", scopes=frozenset({"members:read"}), scope_org_id=SCOPE), True, False, False),
+            (Caller("c", "client", scopes=frozenset({"members:write"}), scope_org_id=SCOPE), True, False, True),
+            (Caller("c", "client", scopes=frozenset({"members:write"}), scope_org_id=SCOPE), False, False, True),
+            (Caller("c", "client", scopes=frozenset({"orgs:write"}), scope_org_id=SCOPE), False, False, False),
+            (Caller("c", "client", scopes=frozenset({"members:read"})), False, False, False),
+            (Caller("c", "client", frozenset({"org_admin"}), scope_org_id=SCOPE), False, False, False),
+        ],
+    )
+    def test_the_rule(self, caller: Caller, write: bool, own_record: bool, admitted: bool) -> None:
+        roles = ("org_admin", "service") if write else ("org_admin", "viewer", "service")
+        reason = admits(caller, resource="members", roles=roles[:1] if write else roles, write=write, own_record=own_record)
+        assert (reason is None) == admitted, reason
+
+    def test_the_member_id_claim_reaches_the_caller(self, keypair: tuple[bytes, bytes], verifier: TokenVerifier) -> None:
+        member_id = uuid.uuid4()
+        signer = TokenSigner(keypair[0], issuer=ISSUER, audience=AUDIENCE)
+        caller = verifier.verify(signer.access_token(subject="u", kind="user", roles=["member"], member_id=str(member_id)))
+        assert caller.member_id == member_id
+        assert caller.own_record_only

@@ -6,15 +6,7 @@ import uuid
 import httpx
 
 from tests.builders import member_body
-from tests.support import ORG_ADMIN_PASSWORD, ORG_ADMIN_USERNAME, LiveStack, wait_until
-
-
-def admin_headers(live: LiveStack) -> dict[str, str]:
-    """The org_admin made on first start (the first administrator, a sysadmin, has no business data)."""
-    data = {"username": ORG_ADMIN_USERNAME, "password": ORG_ADMIN_PASSWORD}
-    response = httpx.post(live.url() + "/api/v1/auth/token", data=data)
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+from tests.support import LiveStack, wait_until
 
 
 def create_org(live: LiveStack, headers: dict[str, str], **body: object) -> dict[str, object]:
@@ -25,7 +17,7 @@ def create_org(live: LiveStack, headers: dict[str, str], **body: object) -> dict
 
 
 def test_a_member_lives_its_life_through_the_gateway(live: LiveStack) -> None:
-    headers = admin_headers(live)
+    headers = live.business_headers()
     county = create_org(live, headers)
     township = create_org(live, headers, tier="township", parent_id=county["id"])
     branch = create_org(live, headers, tier="community", kind="branch", parent_id=township["id"])

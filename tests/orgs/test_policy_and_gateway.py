@@ -3,7 +3,6 @@
 import httpx
 
 from services.orgs.rules import OrgsPolicy
-from tests.e2e.test_live_stack import admin_headers
 from tests.support import LiveStack, Tokens
 
 
@@ -26,7 +25,7 @@ async def test_the_policy_endpoint_shows_every_number(orgs_api: httpx.AsyncClien
 
 
 def test_orgs_routes_answer_through_the_gateway(live: LiveStack) -> None:
-    headers = admin_headers(live)
+    headers = live.business_headers()
     url = live.url() + "/api/v1"
 
     def post(path: str, body: dict[str, object]) -> dict[str, object]:

@@ -71,7 +71,7 @@ async def activity_stats(
     policy: PolicyDep,
     within: uuid.UUID,
     period: PeriodDep,
-    group_by: Annotated[str, Query(pattern="^(type|month|org)$")] = "type",
+    group_by: Annotated[str, Query(max_length=5, pattern="^(type|month|org)$")] = "type",
 ) -> ActivityStats:
     return await stats.activity_stats(session, caller, within, period=period, group_by=group_by, policy=policy)
 
@@ -103,7 +103,7 @@ async def update_activity(
     session: WriteSessionDep,
     caller: Writer,
     policy: PolicyDep,
-    if_match: Annotated[str | None, Header(description="The ETag read; a stale one is 412")] = None,
+    if_match: Annotated[str | None, Header(max_length=64, description="The ETag read; a stale one is 412")] = None,
 ) -> Activity:
     updated = await service.update_activity(session, caller, activity_id, data, policy, if_match=_version_of(if_match))
     activity = Activity.model_validate(updated)

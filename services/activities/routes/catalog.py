@@ -8,13 +8,10 @@ from fastapi import APIRouter, Query, status
 from services.activities.routes.deps import PolicyDep, Reader, Writer
 from services.activities.schemas import ActivityTypeCreate, ActivityTypeOut, VenueCreate, VenueOut
 from services.activities.service import catalog
-from services.kit.auth import Caller, require_roles
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
-
-Administrator = Annotated[Caller, require_roles("org_admin", "sysadmin")]
 
 
 @router.get("/activity-types", response_model=list[ActivityTypeOut])
@@ -23,9 +20,7 @@ async def list_types(session: ReadSessionDep, _caller: Reader, policy: PolicyDep
 
 
 @router.post("/activity-types", status_code=status.HTTP_201_CREATED, response_model=ActivityTypeOut)
-async def create_type(
-    data: ActivityTypeCreate, session: WriteSessionDep, caller: Administrator, policy: PolicyDep
-) -> ActivityTypeOut:
+async def create_type(data: ActivityTypeCreate, session: WriteSessionDep, caller: Writer, policy: PolicyDep) -> ActivityTypeOut:
     return await catalog.create_type(session, caller, data, policy)
 
 

@@ -7,13 +7,15 @@ from fastapi import Depends, Query, Request
 
 from services.activities import rules
 from services.activities.rules import ActivitiesPolicy, Period
-from services.kit.auth import Caller, require_roles
+from services.kit.auth import Caller, require_access
 from services.kit.problems import Unprocessable
 
 READERS = ("org_admin", "viewer", "service")
 WRITERS = ("org_admin",)
-Reader = Annotated[Caller, require_roles(*READERS)]
-Writer = Annotated[Caller, require_roles(*WRITERS)]
+# People by role, our services by the `service` role, other systems by the scopes `activities:read` /
+# `activities:write` (kit.auth.admits); the administrative roles and `member` get 403 here.
+Reader = Annotated[Caller, require_access("activities", *READERS)]
+Writer = Annotated[Caller, require_access("activities", *WRITERS, write=True)]
 
 
 def _policy(request: Request) -> ActivitiesPolicy:

@@ -93,12 +93,13 @@ async def _check_references(session: AsyncSession, caller: Caller, values: dict[
             raise invalid("venue_id", "unknown venue", slug="unknown-venue")
     host = values.get("host_member_id")
     if host is not None:
+        # A host may come from above (a township official leading a community's study day).
         await referenced_member(session, host, field="host_member_id")
     served = values.get("served_member_id")
     if values["type"] in policy.served_member_types and served is None:
         raise invalid("served_member_id", "a home service names the member served", slug="served-member-required")
     if served is not None:
-        await referenced_member(session, served, field="served_member_id")
+        await referenced_member(session, served, field="served_member_id", caller=caller)
 
 
 def _stored(values: dict[str, Any]) -> dict[str, Any]:

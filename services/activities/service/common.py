@@ -37,8 +37,15 @@ async def scope_root(session: AsyncSession, caller: Caller, org_id: uuid.UUID) -
     return row
 
 
-async def referenced_member(session: AsyncSession, member_id: uuid.UUID, *, field: str = "member_id") -> Row[Any]:
-    row = (await session.execute(select(member_replica).where(member_replica.c.id == member_id))).first()
+async def referenced_member(
+    session: AsyncSession, member_id: uuid.UUID, *, field: str = "member_id", caller: Caller | None = None
+) -> Row[Any]:
+    """A member named in a request body; with `caller`, one outside the caller's subtree is as
+    unknown as none (decided in the query)."""
+    stmt = select(member_replica).where(member_replica.c.id == member_id)
+    if caller is not None and caller.scope_org_id is not None:
+        stmt = stmt.where(member_replica.c.org_id.in_(select(org_replica.c.id).where(in_scope(caller))))
+    row = (await session.execute(stmt)).first()
     if row is None:
         raise invalid(field, "unknown member", slug="unknown-member", detail="The member does not exist")
     return row

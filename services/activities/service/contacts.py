@@ -15,7 +15,7 @@ from services.kit.tree import within_node
 
 async def create_contact(session: AsyncSession, caller: Caller, data: ContactCreate) -> Contact:
     await referenced_org(session, caller, data.org_id)
-    await referenced_member(session, data.member_id)
+    await referenced_member(session, data.member_id, caller=caller)
     contact = Contact(**{**data.model_dump(), "kind": data.kind.value, "channel": data.channel.value})
     session.add(contact)
     await session.flush()

@@ -10,7 +10,7 @@ from services.kit.auth import Caller, require_roles
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from services.kit.problems import Unprocessable
-from services.members.routes.deps import ReaderContext, WriterContext
+from services.members.routes.deps import OwnRecordContext, ReaderContext, WriterContext
 from services.members.schemas import (
     BecomeFull,
     CountsRequest,
@@ -143,10 +143,13 @@ async def due_members(
 async def member_stats(
     session: ReadSessionDep,
     ctx: ReaderContext,
-    group_by: Annotated[list[StatsDimension], Query(description="Dimensions to group by (repeat the parameter)")] = [],  # noqa: B006
+    group_by: Annotated[
+        list[StatsDimension], Query(max_length=len(StatsDimension), description="Dimensions to group by (repeat the parameter)")
+    ] = [],  # noqa: B006
     as_of: Annotated[date | None, Query(description="Ages and membership as of this day (default today)")] = None,
     age_edges: Annotated[
-        list[int] | None, Query(description="Age band edges, rising (repeat: 35, 46 → <35, 35-45, 46+); policy default")
+        list[int] | None,
+        Query(max_length=20, description="Age band edges, rising (repeat: 35, 46 → <35, 35-45, 46+); policy default"),
     ] = None,
     joined_before: Annotated[date | None, Query(description="For joined_before: the day (policy default 1978-12-18)")] = None,
     within: Annotated[uuid.UUID | None, Query(description="Only members of this organization's subtree")] = None,
@@ -169,7 +172,7 @@ async def member_stats(
 
 
 @router.get("/{member_id}", response_model=Member)
-async def get_member(member_id: uuid.UUID, session: ReadSessionDep, ctx: ReaderContext) -> Member:
+async def get_member(member_id: uuid.UUID, session: ReadSessionDep, ctx: OwnRecordContext) -> Member:
     return present(await get_visible(session, ctx, member_id), ctx)
 
 
@@ -179,7 +182,7 @@ async def update_member(member_id: uuid.UUID, data: MemberUpdate, session: Write
 
 
 @router.get("/{member_id}/history", response_model=list[MemberEvent])
-async def member_history(member_id: uuid.UUID, session: ReadSessionDep, ctx: ReaderContext) -> list[MemberEvent]:
+async def member_history(member_id: uuid.UUID, session: ReadSessionDep, ctx: OwnRecordContext) -> list[MemberEvent]:
     """Every dated event of the member, in the order recorded."""
     return [MemberEvent.model_validate(e) for e in await records.history(session, ctx, member_id)]
 
@@ -205,7 +208,7 @@ async def change_whereabouts(
 
 
 @router.get("/{member_id}/flows", response_model=list[MemberEvent])
-async def member_flows(member_id: uuid.UUID, session: ReadSessionDep, ctx: ReaderContext) -> list[MemberEvent]:
+async def member_flows(member_id: uuid.UUID, session: ReadSessionDep, ctx: OwnRecordContext) -> list[MemberEvent]:
     """The member's whereabouts history (floating out and back, displacement)."""
     return [MemberEvent.model_validate(e) for e in await records.flows(session, ctx, member_id)]
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.kit.audit import note_unmasked
 from services.kit.auth import Caller
 from services.kit.crypto import FieldCipher
 from services.kit.outbox import record_event
@@ -19,8 +20,10 @@ from services.members.rules import MembersPolicy
 from services.members.schemas import Member as MemberOut
 from services.members.schemas import MemberSnapshot
 
-# Roles that see ID numbers and phones in clear (the identity work refines this and audits reads).
+# Who sees ID numbers and phones in clear: these roles, a member reading their own record, and a
+# client of another system holding PII_SCOPE. Every such read is announced (kit.audit).
 UNMASKED_ROLES = ("org_admin", "service")
+PII_SCOPE = "members:pii"
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,11 @@ class Context:
 
     @property
     def unmasked(self) -> bool:
-        return self.caller.has_role(*UNMASKED_ROLES)
+        caller = self.caller
+        if caller.is_client:
+            return PII_SCOPE in caller.scopes
+        # A member account reaches no record but its own (`visible`).
+        return caller.has_role(*UNMASKED_ROLES) or caller.own_record_only
 
     @property
     def actor(self) -> str:
@@ -46,8 +53,12 @@ def in_scope(caller: Caller) -> ColumnElement[bool]:
 
 
 def visible(caller: Caller) -> Select[Member]:
-    """Members whose organization is in the caller's subtree, decided inside the query."""
-    return select(Member).join(org_replica, org_replica.c.id == Member.org_id).where(in_scope(caller))
+    """Members whose organization is in the caller's subtree, decided inside the query; for a
+    member account only their own record."""
+    stmt = select(Member).join(org_replica, org_replica.c.id == Member.org_id).where(in_scope(caller))
+    if caller.own_record_only:
+        stmt = stmt.where(Member.id == caller.member_id)
+    return stmt
 
 
 async def get_visible(session: AsyncSession, ctx: Context, member_id: uuid.UUID, *, for_update: bool = False) -> Member:
@@ -66,6 +77,8 @@ def present(member: Member, ctx: Context) -> MemberOut:
     if not ctx.unmasked:
         id_number = rules.mask_id_number(id_number)
         phone = rules.mask_phone(phone) if phone else None
+    else:
+        note_unmasked([member.id])
     return MemberOut(
         id=member.id,
         name=member.name,

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.kit.audit import note_export
 from services.kit.outbox import hold_sequence_lock
 from services.kit.problems import Conflict, Problem, Unprocessable
 from services.members import rules
@@ -354,4 +355,6 @@ async def export_members(session: AsyncSession, ctx: Context, f: MemberFilter, f
             row = [_label(name, details.get(name) if name in DETAIL_FIELDS else shown.get(name)) for name, _h, _s, _e in COLUMNS]
             rows.append([*row, shown["id"], ENUM_LABELS["member_state"][shown["state"]]["zh_hant"]])
         after = batch[-1].id
+    if ctx.unmasked:
+        note_export(len(rows))
     return tabulate(header, rows, fmt)

@@ -5,15 +5,17 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request, Response
 
-from services.kit.auth import Caller, require_roles
+from services.kit.auth import Caller, require_access
 from services.kit.peers import PeerClient
 from services.kit.problems import Problem
 from services.orgs.rules import OrgsPolicy
 
 READERS = ("org_admin", "viewer", "service")
 WRITERS = ("org_admin",)
-Reader = Annotated[Caller, require_roles(*READERS)]
-Writer = Annotated[Caller, require_roles(*WRITERS)]
+# People by role, our services by the `service` role, other systems by the scopes `orgs:read` /
+# `orgs:write` (kit.auth.admits); the administrative roles and `member` get 403 here.
+Reader = Annotated[Caller, require_access("orgs", *READERS)]
+Writer = Annotated[Caller, require_access("orgs", *WRITERS, write=True)]
 
 
 def _policy(request: Request) -> OrgsPolicy:
@@ -39,7 +41,7 @@ def set_etag(response: Response, version: int) -> None:
 
 
 def _if_match(
-    if_match: Annotated[str | None, Header(description="The ETag read last: 412 if it changed since")] = None,
+    if_match: Annotated[str | None, Header(max_length=64, description="The ETag read last: 412 if it changed since")] = None,
 ) -> int | None:
     if if_match is None or if_match.strip() == "*":
         return None

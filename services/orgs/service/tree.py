@@ -32,6 +32,7 @@ from services.orgs.service.common import (
     unknown_reference,
     visible,
 )
+from services.orgs.service.communities import community_in_scope
 from services.orgs.service.members_peer import member_counts
 
 
@@ -112,7 +113,7 @@ async def create_org(session: AsyncSession, caller: Caller, data: OrgCreate) -> 
     )
     await _code_is_free(session, data.code)
     org_id = uuid.uuid4()
-    community, setting = await _community_for_new(session, data, parent)
+    community, setting = await _community_for_new(session, caller, data, parent)
     values = data.model_dump(exclude={"community_id"})
     ordinal = await _take_ordinals(session, parent.id if parent else None)
     org = Organization(
@@ -138,14 +139,16 @@ async def create_org(session: AsyncSession, caller: Caller, data: OrgCreate) -> 
 
 
 async def _community_for_new(
-    session: AsyncSession, data: OrgCreate, parent: Organization | None
+    session: AsyncSession, caller: Caller, data: OrgCreate, parent: Organization | None
 ) -> tuple[Community | None, str | None]:
     """The community a new organization belongs to: named for a community's top organization,
     inherited from the parent inside one, none above the community level."""
     if data.tier is OrgTier.community:
         if data.community_id is None:
             return None, None
-        community = await session.get(Community, data.community_id)
+        # Inside the query: a community outside the caller's subtree is as unknown as none.
+        visible = select(Community).where(Community.id == data.community_id, community_in_scope(caller))
+        community = (await session.execute(visible)).scalar_one_or_none()
         if community is None:
             raise unknown_reference("community_id", "Community", data.community_id)
         if community.party_org_id is not None:
