@@ -62,7 +62,7 @@ async def list_orgs(
 
 
 # The advisory lock that queues the creation of roots (any fixed number unique in the orgs schema).
-ROOTS_LOCK_KEY = 0x6F726773_726F6F74
+ROOTS_LOCK_KEY = int.from_bytes(b"orgsroot", "big")
 
 
 async def _take_ordinals(session: AsyncSession, parent_id: uuid.UUID | None, count: int = 1) -> int:
