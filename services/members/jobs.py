@@ -20,6 +20,7 @@ from services.members import rules
 from services.members.models import Member, outbox, scheduler
 from services.members.rules import MembersPolicy
 from services.members.schemas import DueKind
+from services.members.service import dues
 from services.members.service.common import Context, snapshot
 from services.members.service.records import due_condition
 
@@ -49,6 +50,33 @@ def clock_job(name: str, kind: DueKind, event_type: str, policy: MembersPolicy) 
             await record_event(session, outbox, type=event_type, aggregate_id=member.id, payload=payload)
             announced += 1
         return f"due {len(due)}, announced {announced}"
+
+    return run
+
+
+DUES_BATCH = 500
+
+
+def dues_arrears_job(policy: MembersPolicy) -> JobFunction:
+    """Announce each member with the policy's months of dues unpaid and no reason, once per paid-through month."""
+
+    async def run(session: AsyncSession) -> str:
+        as_of = datetime.now(UTC).date()
+        ctx = Context(caller=SCHEDULER, cipher=None, policy=policy, today=as_of)  # type: ignore[arg-type]
+        listed = announced = 0
+        cursor: str | None = None
+        while True:
+            page, cursor = await dues.unpaid_members(session, ctx, as_of=as_of, within=None, cursor=cursor, limit=DUES_BATCH)
+            for item in page:
+                listed += 1
+                if not await first_notice(session, scheduler, "members.dues_arrears", f"{item.member_id}:{item.paid_through}"):
+                    continue
+                member = await session.get_one(Member, item.member_id)
+                payload = snapshot(member) | {"paid_through": item.paid_through, "months_unpaid": item.months_unpaid}
+                await record_event(session, outbox, type="member.dues_arrears", aggregate_id=member.id, payload=payload)
+                announced += 1
+            if cursor is None:
+                return f"in arrears {listed}, announced {announced}"
 
     return run
 
@@ -106,4 +134,6 @@ def jobs(policy: MembersPolicy, cipher: Callable[[], FieldCipher]) -> list[Job]:
             clock_job("members.lost_contact", DueKind.suspension, "member.lost_contact_due", policy),
         ),
         Job("members.floating", HOUR_S, clock_job("members.floating", DueKind.transfer, "member.floating_due", policy)),
+        Job("members.probation", HOUR_S, clock_job("members.probation", DueKind.full, "member.probation_due", policy)),
+        Job("members.dues_arrears", HOUR_S, dues_arrears_job(policy)),
     ]

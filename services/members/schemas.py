@@ -877,6 +877,13 @@ class MemberClockEvent(MemberSnapshot):
     due_on: date
 
 
+class MemberDuesArrearsEvent(MemberSnapshot):
+    """What the dues-arrears event carries: the member's state, the last month paid, the months unpaid."""
+
+    paid_through: MonthOut | None
+    months_unpaid: int
+
+
 EVENT_TYPES: dict[str, EventType] = {
     "member.created": EventType("a member record was created (joined)", MemberSnapshot),
     "member.updated": EventType("a member record changed (became full, whereabouts, care …)", MemberSnapshot),
@@ -884,4 +891,8 @@ EVENT_TYPES: dict[str, EventType] = {
     "member.transferred": EventType("a member's relationship moved to another organization", MemberSnapshot),
     "member.lost_contact_due": EventType("scheduled: lost contact for the policy period (once per spell)", MemberClockEvent),
     "member.floating_due": EventType("scheduled: floating out long enough to move the relationship", MemberClockEvent),
+    "member.probation_due": EventType(
+        "scheduled: the probation year is over, the member is due to become full", MemberClockEvent
+    ),
+    "member.dues_arrears": EventType("scheduled: dues unpaid for the policy's months without a reason", MemberDuesArrearsEvent),
 }

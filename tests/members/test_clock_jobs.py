@@ -2,6 +2,7 @@
 spell, with the member's state and without the ID number or phone."""
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -101,3 +102,65 @@ async def test_floating_out_at_a_fixed_place_past_the_period_is_announced(
 
     announced = await events_of(members_db, member["id"], "member.floating_due")
     assert [(event["clock"], event["due_on"]) for event in announced] == [("transfer", "2026-10-20")]
+
+
+async def test_probation_over_is_announced_once(
+    members_client: httpx.AsyncClient, members_db: Database, tokens: Tokens, replica: OrgReplica
+) -> None:
+    tree = await replica.tree()
+    today = datetime.now(UTC).date()
+    over = await create(
+        members_client,
+        tokens,
+        org_id=tree["branch"]["id"],
+        party_status="probationary",
+        full_on=None,
+        joined_on=(today - timedelta(days=400)).isoformat(),
+    )
+    running = await create(
+        members_client,
+        tokens,
+        org_id=tree["branch"]["id"],
+        party_status="probationary",
+        full_on=None,
+        joined_on=(today - timedelta(days=100)).isoformat(),
+    )
+    runner = Scheduler(service="members", db=members_db, tables=scheduler, jobs=[])
+    job = job_named("members.probation")
+
+    assert await runner.run_job(job) == "ok"
+    assert await runner.run_job(job) == "ok"
+
+    announced = await events_of(members_db, over["id"], "member.probation_due")
+    assert len(announced) == 1
+    assert announced[0]["clock"] == "full"
+    assert await events_of(members_db, running["id"], "member.probation_due") == []
+
+
+async def test_dues_in_arrears_are_announced_once_per_paid_through_month(
+    members_client: httpx.AsyncClient, members_db: Database, tokens: Tokens, replica: OrgReplica
+) -> None:
+    tree = await replica.tree()
+    today = datetime.now(UTC).date()
+    # Joined long ago and never paid: in arrears; joined two months ago: not yet.
+    behind = await create(members_client, tokens, org_id=tree["branch"]["id"])
+    newcomer = await create(
+        members_client,
+        tokens,
+        org_id=tree["branch"]["id"],
+        party_status="probationary",
+        full_on=None,
+        joined_on=(today - timedelta(days=60)).isoformat(),
+    )
+    runner = Scheduler(service="members", db=members_db, tables=scheduler, jobs=[])
+    job = job_named("members.dues_arrears")
+
+    assert await runner.run_job(job) == "ok"
+    assert await runner.run_job(job) == "ok"
+
+    announced = await events_of(members_db, behind["id"], "member.dues_arrears")
+    assert len(announced) == 1
+    assert announced[0]["paid_through"] is None
+    assert announced[0]["months_unpaid"] >= 6
+    assert "id_number" not in announced[0]
+    assert await events_of(members_db, newcomer["id"], "member.dues_arrears") == []

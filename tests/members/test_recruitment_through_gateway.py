@@ -4,7 +4,8 @@ gateway's route table sends /recruitment and /dues to the members service."""
 import httpx
 
 from tests.builders import member_body, next_person
-from tests.members.test_through_gateway import admin_headers, create_org
+from tests.e2e.test_live_stack import admin_headers
+from tests.members.test_through_gateway import create_org
 from tests.support import LiveStack, wait_until
 
 
