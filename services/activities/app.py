@@ -3,7 +3,8 @@
 from fastapi import FastAPI
 
 from services.activities.events import apply_member_event, apply_org_event
-from services.activities.models import consumer_cursors, outbox
+from services.activities.jobs import jobs
+from services.activities.models import consumer_cursors, outbox, scheduler
 from services.activities.routes import activities, catalog, compliance, contacts, evaluations, study
 from services.activities.schemas import ENUM_LABELS, EVENT_TYPES
 from services.activities.settings import CLIENT_ID, SCHEMA, ActivitiesSettings
@@ -15,6 +16,7 @@ from services.kit.labels import labels_router
 from services.kit.outbox import feed_router
 from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
+from services.kit.scheduler import Scheduler
 
 
 def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
@@ -29,6 +31,15 @@ def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
         db=db,
         cursors=consumer_cursors,
         feeds={"orgs": apply_org_event, "members": apply_member_event},
+    )
+    scheduled = Scheduler(
+        service=SCHEMA,
+        db=db,
+        tables=scheduler,
+        jobs=jobs(settings.policy),
+        tick_s=settings.scheduler_tick_s,
+        lease_s=settings.scheduler_lease_s,
+        enabled=settings.run_scheduler,
     )
     app = create_process_app(
         name="activities",
@@ -47,10 +58,11 @@ def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
             labels_router(ENUM_LABELS),
             event_types_router(EVENT_TYPES),
         ],
-        on_start=[feeds.start],
-        on_stop=[feeds.stop, peers.stop],
+        on_start=[feeds.start, scheduled.start],
+        on_stop=[scheduled.stop, feeds.stop, peers.stop],
     )
     app.state.peers = peers
+    app.state.scheduler = scheduled
     app.state.feeds = feeds
     return app
 

@@ -13,6 +13,7 @@ from services.kit.consumer import cursor_table
 from services.kit.db import make_metadata
 from services.kit.outbox import outbox_table
 from services.kit.replica import tree_replica_table
+from services.kit.scheduler import scheduler_tables
 
 
 def _now() -> datetime:
@@ -264,3 +265,4 @@ position_replica = Table(
 )
 outbox = outbox_table(Base.metadata)
 consumer_cursors = cursor_table(Base.metadata)
+scheduler = scheduler_tables(Base.metadata)

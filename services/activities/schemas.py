@@ -551,9 +551,19 @@ class StudySummary(Schema):
 
 # ---------------------------------------------------------------- published events
 
+
+class StudyClockEvent(MemberStudy):
+    """What the study-hours clock announces: the member's standing (without the name)."""
+
+    name: str | None = None  # type: ignore[assignment]
+
+
 EVENT_TYPES: dict[str, EventType] = {
     "activity.created": EventType("an activity was planned or logged", ActivitySnapshot),
     "activity.updated": EventType("an activity changed", ActivitySnapshot),
     "activity.held": EventType("an activity was held", ActivitySnapshot),
     "activity.cancelled": EventType("an activity was cancelled", ActivitySnapshot),
+    "study.below_requirement": EventType(
+        "scheduled: a member's study hours are below the requirement so far this year (once a month)", StudyClockEvent
+    ),
 }

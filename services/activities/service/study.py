@@ -387,3 +387,16 @@ async def below_requirement(
     items = below[:limit]
     next_cursor = encode_cursor([items[-1].member_id]) if len(below) > limit else None
     return items, next_cursor
+
+
+async def below_requirement_batch(
+    session: AsyncSession, *, as_of: date, policy: ActivitiesPolicy, after: uuid.UUID | None, size: int
+) -> tuple[list[MemberStudy], uuid.UUID | None]:
+    """The scheduler's walk over every member (no caller scope): of the next `size` members after
+    `after` by id, those below their requirement so far, and the id to continue after (None at the end)."""
+    stmt = _members(policy).limit(size)
+    if after is not None:
+        stmt = stmt.where(member_replica.c.id > after)
+    last = (await session.execute(select(func.max(stmt.subquery().c.id)))).scalar()
+    standings = await _standings(session, stmt, as_of, policy)
+    return [s for s in standings if s.shortfall > 0], last

@@ -1,0 +1,50 @@
+"""Scheduled jobs of the activities service: the study-hours clock, announced once a month per member.
+
+To add a job: write `async def my_job(session) -> str` (idempotent; return a short detail with
+counts, no personal data) and add `Job("activities.my_job", <every seconds>, my_job)` to `jobs()`.
+The scheduler (services.kit.scheduler) runs it on one replica and records each run in `job_runs`.
+"""
+
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.activities.models import outbox, scheduler
+from services.activities.rules import ActivitiesPolicy
+from services.activities.service import study
+from services.kit.outbox import record_event
+from services.kit.scheduler import Job, JobFunction, first_notice
+
+HOUR_S = 3600.0
+STUDY_JOB = "activities.study_hours"
+STUDY_EVENT = "study.below_requirement"
+_BATCH = 500
+
+
+def study_hours_job(policy: ActivitiesPolicy) -> JobFunction:
+    """Announce `study.below_requirement` for each member below their hours so far, once per month."""
+
+    async def run(session: AsyncSession) -> str:
+        as_of = datetime.now(UTC).date()
+        month = f"{as_of.year:04d}-{as_of.month:02d}"
+        below = announced = 0
+        after = None
+        while True:
+            found, after = await study.below_requirement_batch(session, as_of=as_of, policy=policy, after=after, size=_BATCH)
+            for standing in found:
+                below += 1
+                if not await first_notice(session, scheduler, STUDY_JOB, f"{standing.member_id}:{month}"):
+                    continue
+                payload = standing.model_dump(mode="json", exclude={"name"})
+                await record_event(
+                    session, outbox, type="study.below_requirement", aggregate_id=standing.member_id, payload=payload
+                )
+                announced += 1
+            if after is None:
+                return f"below {below}, announced {announced}"
+
+    return run
+
+
+def jobs(policy: ActivitiesPolicy) -> list[Job]:
+    return [Job(STUDY_JOB, HOUR_S, study_hours_job(policy))]
