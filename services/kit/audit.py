@@ -3,8 +3,8 @@
 A service that returns a raw ID number or phone notes whose (`note_unmasked`) or how many rows an
 export carried (`note_export`). `PersonalDataMiddleware` puts that on the response as
 `X-Audit-Unmasked: <ids, comma-separated>` or `export:<rows>`; the gateway turns it into an audit
-row and strips it. Every response also gets `Cache-Control: no-store`: answers carry personal
-data, and a shared or browser cache must not keep them.
+row and strips it. Every response without its own `Cache-Control` gets `no-store`: answers carry
+personal data, and a shared or browser cache must not keep them.
 """
 
 from collections.abc import Iterable
@@ -61,8 +61,10 @@ class PersonalDataMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 # An upstream's audit header (the gateway forwards one) passes untouched.
-                headers = [(name, value) for name, value in message.get("headers", []) if name.lower() != b"cache-control"]
-                headers.append((b"cache-control", b"no-store"))
+                headers = list(message.get("headers", []))
+                # An answer that chose its own caching (a proxied one) keeps it; every other: no-store.
+                if not any(name.lower() == b"cache-control" for name, _ in headers):
+                    headers.append((b"cache-control", b"no-store"))
                 announced = reads.header()
                 if announced:
                     headers.append((UNMASKED_HEADER.lower().encode(), announced.encode()))

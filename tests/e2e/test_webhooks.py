@@ -88,7 +88,7 @@ class Receiver:
 
 def client_headers(live: LiveStack, scope_org_id: str) -> dict[str, str]:
     """A machine client of another system, scoped to one county, reading every family."""
-    signer = TokenSigner((live.data_dir / "keys" / "jwt-private.pem").read_bytes(), issuer=ISSUER, audience=AUDIENCE)
+    signer = TokenSigner((live.key_dir / "keys" / "jwt-private.pem").read_bytes(), issuer=ISSUER, audience=AUDIENCE)
     token = signer.access_token(
         subject=f"client-{uuid.uuid4().hex[:8]}",
         kind="client",

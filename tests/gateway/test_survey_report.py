@@ -201,7 +201,7 @@ class TestSurveyReportJson:
         assert figures["team_members_aged_46_plus"]["total"]["share"] is None
 
     def test_scope_is_the_callers_own(self, district: District, live: LiveStack) -> None:
-        tokens = Tokens(live.data_dir)
+        tokens = Tokens(live.key_dir)
         elsewhere = tokens.headers("viewer", scope_org_id=uuid.uuid4())
         inside = tokens.headers("viewer", scope_org_id=uuid.UUID(district.county["id"]))
 
