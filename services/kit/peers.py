@@ -1,6 +1,10 @@
-"""Calls to peer services: one pooled httpx client per peer, explicit timeouts, bounded retries.
+"""Calls to peer services: one pooled httpx client per peer, explicit timeouts, bounded retries,
+and a circuit breaker.
 
-Only idempotent calls (GET) are retried, and only on connection failures or 502/503/504.
+Only idempotent calls (GET) are retried, and only on connection failures or 502/503/504. After
+`failure_threshold` failed calls in a row the peer's breaker opens: calls fail at once with a 503
+problem instead of each waiting out its timeout; after `reset_after_s` one trial call goes through
+(half open), and its success closes the breaker again.
 Every call carries the current request id and a child `traceparent`, and the caller's service
 token (`ServiceTokenProvider`, obtained from the gateway with client credentials).
 """
@@ -30,6 +34,47 @@ class PeerUnavailable(Problem):
         self.reason = reason
 
 
+class CircuitBreaker:
+    """Closed → open after `failure_threshold` failures in a row → half open after `reset_after_s`
+    (one trial call) → closed on its success, open again on its failure."""
+
+    def __init__(
+        self, *, failure_threshold: int = 5, reset_after_s: float = 10.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.failure_threshold = failure_threshold
+        self.reset_after_s = reset_after_s
+        self._clock = clock
+        self._failures = 0
+        self._opened_at: float | None = None
+        self._trial_running = False
+
+    @property
+    def state(self) -> str:
+        if self._opened_at is None:
+            return "closed"
+        return "half_open" if self._clock() - self._opened_at >= self.reset_after_s else "open"
+
+    def allow(self) -> bool:
+        state = self.state
+        if state == "closed":
+            return True
+        if state == "half_open" and not self._trial_running:
+            self._trial_running = True
+            return True
+        return False
+
+    def succeeded(self) -> None:
+        self._failures = 0
+        self._opened_at = None
+        self._trial_running = False
+
+    def failed(self) -> None:
+        self._failures += 1
+        if self._trial_running or self._failures >= self.failure_threshold:
+            self._opened_at = self._clock()
+        self._trial_running = False
+
+
 class PeerClient:
     def __init__(
         self,
@@ -43,8 +88,10 @@ class PeerClient:
         retries: int = 2,
         transport: httpx.AsyncBaseTransport | None = None,
         owner: str = "unknown",
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         self.name = name
+        self.breaker = breaker or CircuitBreaker()
         self.retries = retries
         self.owner = owner
         self._token_source = token_source
@@ -56,6 +103,9 @@ class PeerClient:
         )
 
     async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        if not self.breaker.allow():
+            PEER_ERRORS.labels(self.owner, self.name, "circuit open").inc()
+            raise PeerUnavailable(self.name, "circuit open")
         try:
             response = await self._request(method, path, **kwargs)
         except PeerUnavailable as error:
@@ -65,11 +115,12 @@ class PeerClient:
         return response
 
     def _record(self, *, failed: bool, reason: str) -> None:
-        # There is no circuit breaker (calls have short timeouts and bounded retries instead);
-        # `peer_breaker_open` shows the state one would have: 1 while the last call failed.
         if failed:
             PEER_ERRORS.labels(self.owner, self.name, reason).inc()
-        PEER_BREAKER_OPEN.labels(self.owner, self.name).set(1 if failed else 0)
+            self.breaker.failed()
+        else:
+            self.breaker.succeeded()
+        PEER_BREAKER_OPEN.labels(self.owner, self.name).set(0 if self.breaker.state == "closed" else 1)
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         headers = {**outgoing_headers(), **kwargs.pop("headers", {})}
