@@ -6,7 +6,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from services.kit.peers import PeerClient, PeerUnavailable
+from services.kit.peers import CircuitBreaker, PeerClient, PeerUnavailable
 from services.orgs.app import create_app
 from services.orgs.settings import OrgsSettings
 from tests.support import SuiteDatabase, Tokens
@@ -56,16 +56,24 @@ async def test_peer_errors_and_the_breaker_state_are_exposed(orgs_client: httpx.
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
 
-    peer = PeerClient("members", "http://members.invalid", transport=httpx.MockTransport(refuse), retries=0, owner="orgs-test")
-    with pytest.raises(PeerUnavailable):
-        await peer.get_json("/x")
+    peer = PeerClient(
+        "members",
+        "http://members.invalid",
+        transport=httpx.MockTransport(refuse),
+        retries=0,
+        owner="orgs-test",
+        breaker=CircuitBreaker(failure_threshold=2),
+    )
+    for _ in range(2):  # the second failure opens the breaker
+        with pytest.raises(PeerUnavailable):
+            await peer.get_json("/x")
     await peer.aclose()
 
     found = samples((await orgs_client.get("/metrics")).text)
 
     errors = [v for n, labels, v in found if n == "peer_call_errors_total" and labels["service"] == "orgs-test"]
     breaker = [v for n, labels, v in found if n == "peer_breaker_open" and labels["service"] == "orgs-test"]
-    assert errors == [1.0]
+    assert errors == [2.0]
     assert breaker == [1.0]
 
 
