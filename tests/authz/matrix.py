@@ -388,9 +388,11 @@ ROWS: list[Row] = [
     # Out of scope: an empty list (restricted in the query), like a filter that matches nothing.
     R("activities", "GET", "/api/v1/reviews?org_id={org}&year=2026", READ, "org", hidden=200),
     R("activities", "GET", "/internal/events", SERVICE),
-    # Study hours: the member's own record is the target; the other rows are checked for admission.
+    # Study hours: the member's record is the target; the other rows are checked for admission.
+    # The lists below (here and in members) are restricted inside the query: a `within` outside
+    # the caller's scope answers an empty list (hidden=200), like the reviews above.
     R("activities", "POST", "/api/v1/study/records", WRITE, "member", body=_study_record, hidden=422),
-    R("activities", "GET", "/api/v1/study/records?within={org}", READ, "org"),
+    R("activities", "GET", "/api/v1/study/records?within={org}", READ, "org", hidden=200),
     R("activities", "GET", "/api/v1/study/records/{rand}", READ),
     R("activities", "POST", "/api/v1/study/records/{rand}/decision", WRITE, body=lambda w: {"status": "approved"}),
     R("activities", "GET", "/api/v1/study/members/{member}?year=2026", READ, "member"),
@@ -398,15 +400,15 @@ ROWS: list[Row] = [
     R("activities", "GET", "/api/v1/study/below-requirement?within={org}", READ, "org"),
     # ---- members: recruitment and dues (a `member` account sees neither: READ, not OWN) ------
     R("members", "POST", "/api/v1/recruitment/applications", WRITE),
-    R("members", "GET", "/api/v1/recruitment/applications?within={org}", READ, "org"),
+    R("members", "GET", "/api/v1/recruitment/applications?within={org}", READ, "org", hidden=200),
     R("members", "GET", "/api/v1/recruitment/applications/{rand}", READ),
     R("members", "GET", "/api/v1/recruitment/applications/{rand}/steps", READ),
     R("members", "POST", "/api/v1/recruitment/applications/{rand}/steps", WRITE),
-    R("members", "GET", "/api/v1/recruitment/due?within={org}", READ, "org"),
-    R("members", "GET", "/api/v1/recruitment/stats?within={org}", READ, "org"),
-    R("members", "GET", "/api/v1/dues/unpaid?within={org}", READ, "org"),
-    R("members", "GET", "/api/v1/dues/totals?month=2026-01&within={org}", READ, "org"),
-    R("members", "GET", "/api/v1/dues/export?month=2026-01&within={org}", READ, "org"),
+    R("members", "GET", "/api/v1/recruitment/due?kind=talk&within={org}", READ, "org", hidden=200),
+    R("members", "GET", "/api/v1/recruitment/stats?group_by=sex&within={org}", READ, "org", hidden=200),
+    R("members", "GET", "/api/v1/dues/unpaid?within={org}", READ, "org", hidden=200),
+    R("members", "GET", "/api/v1/dues/totals?month=2026-01&within={org}", READ, "org", hidden=200),
+    R("members", "GET", "/api/v1/dues/export?month=2026-01&within={org}", READ, "org", hidden=200),
     R("members", "GET", "/api/v1/dues/{member}", READ, "member"),
     R("members", "PUT", "/api/v1/dues/{member}/{month}", WRITE, "member", body=lambda w: {"category": "farmer"}),
     R(
@@ -427,7 +429,7 @@ ROWS: list[Row] = [
     ),
     # ---- the survey and the work lists the reports are made of ------------------------------
     R("members", "GET", "/api/v1/members/survey?within={org}", READ, "org"),
-    R("members", "GET", "/api/v1/members/worklists/education-upgrade?within={org}", READ, "org"),
+    R("members", "GET", "/api/v1/members/worklists/education-upgrade?within={org}", READ, "org", hidden=200),
     R("members", "GET", "/internal/community-member-counts", SERVICE),
     R("orgs", "GET", "/api/v1/communities/survey?within={township}", READ, "community"),
     R("orgs", "GET", "/api/v1/orgs/{org}/worklists", READ, "org"),
@@ -448,7 +450,7 @@ ROWS: list[Row] = [
     # A second factor for a person's own account: only the administrators have real accounts in
     # the matrix (the others' tokens name none, and are refused like a client's or a service's).
     R("gateway", "POST", "/api/v1/auth/totp", Only(*ADMINISTRATIVE), safe=True),
-    R("gateway", "POST", "/api/v1/auth/totp/confirm", Only(*ADMINISTRATIVE)),
+    R("gateway", "POST", "/api/v1/auth/totp/confirm", Only(*ADMINISTRATIVE), body=lambda w: {"code": "000000"}),
     # The event feed: readers, our services, clients with a read scope (the matrix's gateway
     # clients hold orgs:read or orgs:write; a write scope alone reads no events).
     R("gateway", "GET", "/api/v1/events", READ, overrides={"client_write": DENY}),

@@ -150,4 +150,4 @@ async def test_the_matrix(
         problem = _mismatch(row, outcome, response, world)
         if problem:
             failures.append(f"{row.method} {row.path} [{position}]: {problem} {response.text[:160]}")
-    assert failures == []
+    assert failures == [], "\n".join(failures)
