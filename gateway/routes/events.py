@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from gateway.events import rules, service
-from gateway.events.schemas import EventPage, EventType
+from gateway.events.schemas import EventPage, EventType, EventTypePattern
 from gateway.routes.deps import EventReader
 from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES
 from services.kit.auth import CallerDep
@@ -39,7 +39,7 @@ async def events(
     caller: EventReader,
     after: Annotated[str, Query(max_length=32, description="`next_cursor` of the previous page; 0 from the start")] = START,
     limit: Annotated[int, Query(ge=1, le=FEED_MAX_LIMIT)] = 100,
-    types: Annotated[list[str] | None, Query(max_length=50, description="types or families (`member.*`)")] = None,
+    types: Annotated[list[EventTypePattern] | None, Query(max_length=50, description="types or families (`member.*`)")] = None,
 ) -> EventPage:
     """Events in order, those the caller may read: its scopes' families, in its subtree."""
     return await service.read_events(session, caller, after=after, limit=limit, types=types)
