@@ -34,7 +34,7 @@ import asyncpg
 import httpx
 
 from services.kit.keys import TokenSigner
-from services.kit.tree import child_path
+from services.kit.tree import child_key, child_path
 from stack.cli import local_environment
 from stack.ports import free_port_block
 from stack.postgres import drop_database, provision, service_url
@@ -72,16 +72,21 @@ class District:
         self.cadres: list[tuple[Any, ...]] = []
         self.replica: list[tuple[Any, ...]] = []
 
+        # The orgs service's compact tree key: each node the next ordinal among its parent's children.
+        children: dict[uuid.UUID | None, int] = {}
+
         def org(
-            parent: tuple[uuid.UUID, str] | None, kind: str, tier: str, community: uuid.UUID | None, setting: str | None
-        ) -> tuple[uuid.UUID, str]:
+            parent: tuple[uuid.UUID, str, str] | None, kind: str, tier: str, community: uuid.UUID | None, setting: str | None
+        ) -> tuple[uuid.UUID, str, str]:
             org_id = uuid.uuid4()
             path = child_path(parent[1] if parent else None, org_id)
-            name = f"{tier}-{org_id.hex[:8]}"
             parent_id = parent[0] if parent else None
-            self.orgs.append((org_id, name, kind, tier, parent_id, community, setting, "active", path, 1, now, now))
+            children[parent_id] = children.get(parent_id, 0) + 1
+            key = child_key(parent[2] if parent else None, children[parent_id])
+            name = f"{tier}-{org_id.hex[:8]}"
+            self.orgs.append((org_id, name, kind, tier, parent_id, community, setting, "active", path, key, 1, now, now))
             self.replica.append((org_id, parent_id, path, 1, name, kind, tier, "active", community, setting))
-            return org_id, path
+            return org_id, path, key
 
         county = org(None, "committee", "county", None, None)
         self.county_id = county[0]
@@ -147,11 +152,16 @@ class District:
 
 
 async def load(admin: asyncpg.Connection, d: District) -> None:
+    made: dict[uuid.UUID, int] = {}
+    for row in d.orgs:
+        if row[4] is not None:
+            made[row[4]] = made.get(row[4], 0) + 1
+    org_rows = [(*row, made.get(row[0], 0)) for row in d.orgs]
     copies: list[tuple[str, str, list[tuple[Any, ...]], list[str]]] = [
         (
             "orgs",
             "organizations",
-            d.orgs,
+            org_rows,
             [
                 "id",
                 "name",
@@ -162,9 +172,11 @@ async def load(admin: asyncpg.Connection, d: District) -> None:
                 "setting",
                 "status",
                 "path",
+                "tree_key",
                 "version",
                 "created_at",
                 "updated_at",
+                "children_made",
             ],
         ),
         (

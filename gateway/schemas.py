@@ -117,7 +117,7 @@ class TotpEnrollment(Schema):
 
 
 class TotpConfirm(InputSchema):
-    code: Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
+    code: Annotated[str, StringConstraints(max_length=6, pattern=r"^[0-9]{6}$")]
 
 
 class MachineClient(Schema):

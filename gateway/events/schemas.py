@@ -3,11 +3,14 @@
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from services.kit.schemas import InputSchema, Schema
+
+# An event type (`member.created`) or a family (`member.*`); longer names are none of ours.
+EventTypePattern = Annotated[str, StringConstraints(max_length=100)]
 
 
 class DeliveryStatus(StrEnum):
@@ -51,7 +54,7 @@ class EventType(Schema):
 
 class SubscriptionCreate(InputSchema):
     url: str = Field(min_length=8, max_length=2000, description="https URL that receives POSTed events")
-    event_types: list[str] = Field(min_length=1, max_length=100, description="types or families (`member.*`)")
+    event_types: list[EventTypePattern] = Field(min_length=1, max_length=100, description="types or families (`member.*`)")
 
 
 class Subscription(Schema):

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import JSONResponse
 
 from gateway.guard import Buckets
-from gateway.routes.deps import OriginDep, PolicyDep
+from gateway.routes.deps import OriginDep, Person, PolicyDep
 from gateway.rules import GatewayPolicy, retry_after_header
 from gateway.schemas import Me, TokenResponse, TotpConfirm, TotpEnrollment
 from gateway.service import accounts, audit, tokens
@@ -124,14 +124,14 @@ async def logout(
 
 
 @router.post("/auth/totp", response_model=TotpEnrollment, status_code=201)
-async def enroll_totp(caller: CallerDep, session: WriteSessionDep) -> TotpEnrollment:
+async def enroll_totp(caller: Person, session: WriteSessionDep) -> TotpEnrollment:
     """A TOTP secret for the caller's own account, shown this once; confirm it with a code."""
     secret, uri = await accounts.start_totp(session, caller)
     return TotpEnrollment(secret=secret, otpauth_uri=uri)
 
 
 @router.post("/auth/totp/confirm", status_code=204)
-async def confirm_totp(caller: CallerDep, session: WriteSessionDep, body: TotpConfirm) -> Response:
+async def confirm_totp(caller: Person, session: WriteSessionDep, body: TotpConfirm) -> Response:
     """From now on this account logs in with password and TOTP code."""
     await accounts.confirm_totp(session, caller, body.code)
     return Response(status_code=204)

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from gateway.events import rules, service
-from gateway.events.schemas import EventPage, EventType
+from gateway.events.schemas import EventPage, EventType, EventTypePattern
+from gateway.routes.deps import EventReader
 from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES
 from services.kit.auth import CallerDep
 from services.kit.db import ReadSessionDep
@@ -35,10 +36,10 @@ async def event_types(request: Request, _caller: CallerDep) -> list[dict[str, An
 @router.get("", response_model=EventPage)
 async def events(
     session: ReadSessionDep,
-    caller: CallerDep,
+    caller: EventReader,
     after: Annotated[str, Query(max_length=32, description="`next_cursor` of the previous page; 0 from the start")] = START,
     limit: Annotated[int, Query(ge=1, le=FEED_MAX_LIMIT)] = 100,
-    types: Annotated[list[str] | None, Query(max_length=50, description="types or families (`member.*`)")] = None,
+    types: Annotated[list[EventTypePattern] | None, Query(max_length=50, description="types or families (`member.*`)")] = None,
 ) -> EventPage:
     """Events in order, those the caller may read: its scopes' families, in its subtree."""
     return await service.read_events(session, caller, after=after, limit=limit, types=types)

@@ -7,8 +7,8 @@ from fastapi import APIRouter, Query, Request, Response
 
 from gateway.events import service
 from gateway.events.schemas import Delivery, DeliveryStatus, ReplayResult, Subscription, SubscriptionCreate, SubscriptionCreated
+from gateway.routes.deps import Subscriber
 from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES, GatewaySettings
-from services.kit.auth import CallerDep
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.pagination import CursorQuery, LimitQuery, Page
 
@@ -21,7 +21,7 @@ def _development_hosts(request: Request) -> frozenset[str]:
 
 
 @router.post("", response_model=SubscriptionCreated, status_code=201)
-async def create(request: Request, session: WriteSessionDep, caller: CallerDep, data: SubscriptionCreate) -> dict[str, Any]:
+async def create(request: Request, session: WriteSessionDep, caller: Subscriber, data: SubscriptionCreate) -> dict[str, Any]:
     """Subscribe a webhook URL to event types; the answer holds the signing secret, shown only here."""
     subscription, secret = await service.create_subscription(session, caller, data, _development_hosts(request))
     return {**Subscription.model_validate(subscription).model_dump(), "secret": secret}
@@ -29,19 +29,19 @@ async def create(request: Request, session: WriteSessionDep, caller: CallerDep, 
 
 @router.get("", response_model=Page[Subscription])
 async def list_subscriptions(
-    session: ReadSessionDep, caller: CallerDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+    session: ReadSessionDep, caller: Subscriber, cursor: CursorQuery = None, limit: LimitQuery = 50
 ) -> Page[Any]:
     items, next_cursor = await service.list_subscriptions(session, caller, cursor=cursor, limit=limit)
     return Page(items=items, next_cursor=next_cursor)
 
 
 @router.get("/{subscription_id}", response_model=Subscription)
-async def get(session: ReadSessionDep, caller: CallerDep, subscription_id: uuid.UUID) -> Any:
+async def get(session: ReadSessionDep, caller: Subscriber, subscription_id: uuid.UUID) -> Any:
     return await service.own_subscription(session, caller, subscription_id)
 
 
 @router.delete("/{subscription_id}", status_code=204)
-async def delete(session: WriteSessionDep, caller: CallerDep, subscription_id: uuid.UUID) -> Response:
+async def delete(session: WriteSessionDep, caller: Subscriber, subscription_id: uuid.UUID) -> Response:
     await service.delete_subscription(session, caller, subscription_id)
     return Response(status_code=204)
 
@@ -49,7 +49,7 @@ async def delete(session: WriteSessionDep, caller: CallerDep, subscription_id: u
 @router.get("/{subscription_id}/deliveries", response_model=Page[Delivery])
 async def deliveries(
     session: ReadSessionDep,
-    caller: CallerDep,
+    caller: Subscriber,
     subscription_id: uuid.UUID,
     status: Annotated[DeliveryStatus | None, Query()] = None,
     cursor: CursorQuery = None,
@@ -63,6 +63,6 @@ async def deliveries(
 
 
 @router.post("/{subscription_id}/replay", response_model=ReplayResult)
-async def replay(session: WriteSessionDep, caller: CallerDep, subscription_id: uuid.UUID) -> ReplayResult:
+async def replay(session: WriteSessionDep, caller: Subscriber, subscription_id: uuid.UUID) -> ReplayResult:
     """Queue the parked deliveries again, in event order, ahead of later ones."""
     return ReplayResult(replayed=await service.replay_parked(session, caller, subscription_id))

@@ -572,7 +572,7 @@ class ApplicationCreate(InputSchema):
     ethnicity: str | None = Field(default=None, max_length=32)
     id_number: str = Field(min_length=15, max_length=24, description="GB 11643, 18 characters; a lower-case x is accepted")
     birth_date: date
-    phone: str | None = Field(default=None, pattern=PHONE_PATTERN)
+    phone: str | None = Field(default=None, max_length=20, pattern=PHONE_PATTERN)
     education: Education
     occupation: Occupation
     org_id: uuid.UUID = Field(description="the branch receiving the application; it will hold the member")

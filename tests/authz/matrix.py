@@ -9,7 +9,7 @@ How to add a row for a new route (data only):
 - `path` is the route's path with each `{...}` filled from the world (tests/authz/world.py):
   `{org}` the organization the objects live in, `{member}`, `{activity}`, `{transfer}`,
   `{enrolment}`, `{township}`, `{community}`, `{unit}`, `{zone}`, `{post}`, `{venue}`,
-  `{attachment}`, or `{rand}` (a random id). Query strings may use the same names. The
+  `{attachment}`, `{month}` (a dues month), or `{rand}` (a random id). Query strings may use the same names. The
   coverage test matches a row to its route by the path with the placeholders blanked, so the
   names need not match the route's.
 - `access`: READ (org_admin, viewer, service, clients with `<app>:read` or `:write`), WRITE
@@ -111,6 +111,14 @@ def _member_create(w: dict[str, Any]) -> dict[str, Any]:
 
 def _activity_create(w: dict[str, Any]) -> dict[str, Any]:
     return {"org_id": w["org"], "type": "study_day", "title": "t", "starts_at": "2026-03-10T09:00:00+08:00", "status": "held"}
+
+
+def _study_record(w: dict[str, Any]) -> dict[str, Any]:
+    return {"member_id": w["member"], "studied_on": "2026-01-05", "hours": "2", "title": "t"}
+
+
+def _positions_batch(w: dict[str, Any]) -> dict[str, Any]:
+    return {"positions": [{"member_id": w["member"], "role": "committee_member", "since": "2025-01-01"}]}
 
 
 def _rand(_w: dict[str, Any]) -> str:
@@ -380,4 +388,78 @@ ROWS: list[Row] = [
     # Out of scope: an empty list (restricted in the query), like a filter that matches nothing.
     R("activities", "GET", "/api/v1/reviews?org_id={org}&year=2026", READ, "org", hidden=200),
     R("activities", "GET", "/internal/events", SERVICE),
+    # Study hours: the member's record is the target; the other rows are checked for admission.
+    # The lists below (here and in members) are restricted inside the query: a `within` outside
+    # the caller's scope answers an empty list (hidden=200), like the reviews above.
+    R("activities", "POST", "/api/v1/study/records", WRITE, "member", body=_study_record, hidden=422),
+    R("activities", "GET", "/api/v1/study/records?within={org}", READ, "org", hidden=200),
+    R("activities", "GET", "/api/v1/study/records/{rand}", READ),
+    R("activities", "POST", "/api/v1/study/records/{rand}/decision", WRITE, body=lambda w: {"status": "approved"}),
+    R("activities", "GET", "/api/v1/study/members/{member}?year=2026", READ, "member"),
+    R("activities", "GET", "/api/v1/study/summary?within={org}", READ, "org"),
+    R("activities", "GET", "/api/v1/study/below-requirement?within={org}", READ, "org"),
+    # ---- members: recruitment and dues (a `member` account sees neither: READ, not OWN) ------
+    R("members", "POST", "/api/v1/recruitment/applications", WRITE),
+    R("members", "GET", "/api/v1/recruitment/applications?within={org}", READ, "org", hidden=200),
+    R("members", "GET", "/api/v1/recruitment/applications/{rand}", READ),
+    R("members", "GET", "/api/v1/recruitment/applications/{rand}/steps", READ),
+    R("members", "POST", "/api/v1/recruitment/applications/{rand}/steps", WRITE),
+    R("members", "GET", "/api/v1/recruitment/due?kind=talk&within={org}", READ, "org", hidden=200),
+    R("members", "GET", "/api/v1/recruitment/stats?group_by=sex&within={org}", READ, "org", hidden=200),
+    R("members", "GET", "/api/v1/dues/unpaid?within={org}", READ, "org", hidden=200),
+    R("members", "GET", "/api/v1/dues/totals?month=2026-01&within={org}", READ, "org", hidden=200),
+    R("members", "GET", "/api/v1/dues/export?month=2026-01&within={org}", READ, "org", hidden=200),
+    R("members", "GET", "/api/v1/dues/{member}", READ, "member"),
+    R("members", "PUT", "/api/v1/dues/{member}/{month}", WRITE, "member", body=lambda w: {"category": "farmer"}),
+    R(
+        "members",
+        "POST",
+        "/api/v1/dues/{member}/{month}/payment",
+        WRITE,
+        "member",
+        body=lambda w: {"paid_fen": 100, "paid_on": "2026-01-20"},
+    ),
+    R(
+        "members",
+        "POST",
+        "/api/v1/dues/{member}/{month}/reduction",
+        WRITE,
+        "member",
+        body=lambda w: {"kind": "exempt", "approved_by": "branch", "approved_on": "2026-01-05", "reason": "r"},
+    ),
+    # ---- the survey and the work lists the reports are made of ------------------------------
+    R("members", "GET", "/api/v1/members/survey?within={org}", READ, "org"),
+    R("members", "GET", "/api/v1/members/worklists/education-upgrade?within={org}", READ, "org", hidden=200),
+    R("members", "GET", "/internal/community-member-counts", SERVICE),
+    R("orgs", "GET", "/api/v1/communities/survey?within={township}", READ, "community"),
+    R("orgs", "GET", "/api/v1/orgs/{org}/worklists", READ, "org"),
+    R("orgs", "POST", "/api/v1/orgs/{org}/positions/batch", WRITE, "org", body=_positions_batch),
+    # ---- the gateway's own routes (the administrative roles log in to real accounts) ---------
+    R("gateway", "GET", "/api/v1/users", Only("sysadmin", "secadmin")),
+    R("gateway", "POST", "/api/v1/users", Only("sysadmin")),
+    R("gateway", "GET", "/api/v1/users/{rand}", Only("sysadmin", "secadmin")),
+    R("gateway", "PATCH", "/api/v1/users/{rand}", Only("sysadmin")),
+    R("gateway", "PUT", "/api/v1/users/{rand}/roles", Only("secadmin")),
+    R("gateway", "GET", "/api/v1/clients", Only("sysadmin", "secadmin")),
+    R("gateway", "POST", "/api/v1/clients", Only("sysadmin", "secadmin")),
+    R("gateway", "GET", "/api/v1/clients/{rand}", Only("sysadmin", "secadmin")),
+    R("gateway", "PATCH", "/api/v1/clients/{rand}", Only("sysadmin", "secadmin")),
+    R("gateway", "POST", "/api/v1/clients/{rand}/rotate", Only("sysadmin", "secadmin")),
+    R("gateway", "GET", "/api/v1/audit", Only("auditor")),
+    R("gateway", "GET", "/api/v1/audit/verify", Only("auditor")),
+    # A second factor for a person's own account: only the administrators have real accounts in
+    # the matrix (the others' tokens name none, and are refused like a client's or a service's).
+    R("gateway", "POST", "/api/v1/auth/totp", Only(*ADMINISTRATIVE), safe=True),
+    R("gateway", "POST", "/api/v1/auth/totp/confirm", Only(*ADMINISTRATIVE), body=lambda w: {"code": "000000"}),
+    # The event feed: readers, our services, clients with a read scope (the matrix's gateway
+    # clients hold orgs:read or orgs:write; a write scope alone reads no events).
+    R("gateway", "GET", "/api/v1/events", READ, overrides={"client_write": DENY}),
+    # Subscriptions belong to organization administrators and clients with a read scope; another
+    # owner's (here a random id) is 404.
+    R("gateway", "POST", "/api/v1/subscriptions", Only("org_admin", "client_read")),
+    R("gateway", "GET", "/api/v1/subscriptions", Only("org_admin", "client_read")),
+    R("gateway", "GET", "/api/v1/subscriptions/{rand}", Only("org_admin", "client_read")),
+    R("gateway", "DELETE", "/api/v1/subscriptions/{rand}", Only("org_admin", "client_read")),
+    R("gateway", "GET", "/api/v1/subscriptions/{rand}/deliveries", Only("org_admin", "client_read")),
+    R("gateway", "POST", "/api/v1/subscriptions/{rand}/replay", Only("org_admin", "client_read")),
 ]

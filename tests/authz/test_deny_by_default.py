@@ -7,7 +7,9 @@ register itself the same way (a route guarded only by something unregistered fai
 
 The gateway forwards `/api/v1/<resource>` to the services, which check the token themselves, so
 the forwarded paths are covered by the services' routes. A route that asks only for a valid token
-(any caller, any role) must be on AUTHENTICATED_ONLY: it serves nothing from the business data.
+(any caller, any role) must be on AUTHENTICATED_ONLY: it serves nothing from the business data
+itself (the gateway's reports ask the services with the caller's own token, so the services' own
+guards decide, as for the forwarded paths).
 """
 
 import pytest
@@ -30,6 +32,13 @@ PUBLIC = {
     ("gateway", "GET", "/api/v1/openapi.json"),
     # Where a token is obtained: it checks credentials itself.
     ("gateway", "POST", "/api/v1/auth/token"),
+    # They take a refresh token (checked by the route), not a bearer token.
+    ("gateway", "POST", "/api/v1/auth/refresh"),
+    ("gateway", "POST", "/api/v1/auth/logout"),
+    # The scraper's counters: answered only to private networks (kit.metrics), no records.
+    *((app, "GET", "/metrics") for app in APPS),
+    # Each service's event types with their payload schemas: no records, public like /labels.
+    *((app, "GET", "/event-types") for app in SERVICES),
 }
 
 AUTHENTICATED_ONLY = {
@@ -37,6 +46,12 @@ AUTHENTICATED_ONLY = {
     # The policy numbers the rules use (no records), each service's and merged by the gateway.
     ("gateway", "GET", "/api/v1/policy"),
     *((app, "GET", "/policy") for app in SERVICES),
+    # Every event type with its payload schema and required scope (no records).
+    ("gateway", "GET", "/api/v1/events/types"),
+    # The reports: the gateway asks the services with the caller's own token; their guards decide
+    # (their routes have rows in the matrix).
+    ("gateway", "GET", "/api/v1/reports/survey"),
+    ("gateway", "GET", "/api/v1/reports/diagnostics"),
 }
 
 

@@ -67,8 +67,9 @@ class Walker:
                 for parameter in operation.get("parameters", []):
                     schema = parameter.get("schema", {})
                     self.walk(schema, f"{where} {parameter['name']}", json_body=False)
-                    # The services' own event feed pages larger, up to its own cap.
-                    cap = FEED_MAX_LIMIT if path.startswith("/internal/") else MAX_LIMIT
+                    # The event feeds (the services' own, and the gateway's for other systems) page
+                    # larger, up to the feed's own cap.
+                    cap = FEED_MAX_LIMIT if path.startswith("/internal/") or path == "/api/v1/events" else MAX_LIMIT
                     if parameter["name"] == "limit" and parameter["in"] == "query" and not 0 < _maximum(schema) <= cap:
                         self.problems.add(f"{where} limit: page size not capped at {cap}")
         return self.problems

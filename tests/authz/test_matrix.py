@@ -13,6 +13,7 @@ from tests.authz.apps import build_apps, endpoints
 from tests.authz.matrix import ALLOW, DENY, HIDDEN, READ, ROLES, ROWS, SERVICE, Row, expected
 from tests.authz.test_deny_by_default import AUTHENTICATED_ONLY, PUBLIC
 from tests.authz.world import build_world
+from tests.gateway.conftest import bearer, create_account, sysadmin, token_of
 from tests.orgs.conftest import MembersStub
 from tests.support import SuiteDatabase, Tokens
 
@@ -47,8 +48,21 @@ async def world(
     members_client: httpx.AsyncClient,
     activities_client: httpx.AsyncClient,
     members_stub: MembersStub,
+    gateway_client: httpx.AsyncClient,
 ) -> dict[str, Any]:
-    return await build_world(test_db, tokens, orgs_api, members_client, activities_client, members_stub.known)
+    world = await build_world(test_db, tokens, orgs_api, members_client, activities_client, members_stub.known)
+    return {**world, "administrators": await _administrators(gateway_client)}
+
+
+async def _administrators(gateway: httpx.AsyncClient) -> dict[str, dict[str, str]]:
+    """Tokens of real accounts for the administrative roles: the gateway's own routes ask for an
+    active account, which a made-up token does not name."""
+    admin = await sysadmin(gateway)
+    headers = {}
+    for role in ("sysadmin", "secadmin", "auditor"):
+        account = await create_account(gateway, admin, roles=[role])
+        headers[role] = bearer((await token_of(gateway, account["username"]))["access_token"])
+    return headers
 
 
 def _positions(row: Row, role: str) -> list[str]:
@@ -64,11 +78,15 @@ def _headers(tokens: Tokens, row: Row, role: str, position: str, world: dict[str
         return tokens.headers("service", scopes=("events:read",))
     if role == "member":
         return tokens.headers("member", member_id=world["member"] if position == "own" else uuid.uuid4())
+    if row.app == "gateway" and role in world["administrators"]:
+        return world["administrators"][role]
     # Where the caller's scope sits so that the target is in its own, a child, the parent or a
     # sibling subtree (an untargeted row: scoped at the world's OWN).
     scope = world["scopes"][row.target or "org"][position]
     if role.startswith("client_"):
-        return tokens.client(f"{row.app}:{role.removeprefix('client_')}", scope_org_id=scope)
+        # The gateway's own routes are judged by the services' scopes (events, subscriptions).
+        resource = "orgs" if row.app == "gateway" else row.app
+        return tokens.client(f"{resource}:{role.removeprefix('client_')}", scope_org_id=scope)
     return tokens.headers(role, scope_org_id=scope)
 
 
@@ -132,4 +150,4 @@ async def test_the_matrix(
         problem = _mismatch(row, outcome, response, world)
         if problem:
             failures.append(f"{row.method} {row.path} [{position}]: {problem} {response.text[:160]}")
-    assert failures == []
+    assert failures == [], "\n".join(failures)

@@ -40,7 +40,9 @@ _read_up_to: dict[tuple[str, str], str] = {}
 async def _relay(source: httpx.AsyncClient, tokens: Tokens, ids: set[str], target: Database, apply: Apply) -> None:
     """Apply the source's feed events about `ids` to the target's replica."""
     headers = tokens.headers("service", scopes=("events:read",))
-    key = (str(source.base_url) + target.url + apply.__module__, target.url)
+    # The in-process clients share one base URL: the applier (one per feed and replica) tells
+    # the feeds apart, so one feed's cursor is never used to read another.
+    key = (str(source.base_url) + apply.__module__ + apply.__qualname__, target.url)
     after = _read_up_to.get(key, START)
     while True:
         response = await source.get("/internal/events", params={"after": after, "limit": 500}, headers=headers)
@@ -189,4 +191,5 @@ async def build_world(
         "member_id_number": body["id_number"],
         "activity": activity.json()["id"],
         "rand": str(uuid.uuid4()),
+        "month": "2026-01",  # a dues month (path segment YYYY-MM)
     }

@@ -4,13 +4,12 @@ gateway's route table sends /recruitment and /dues to the members service."""
 import httpx
 
 from tests.builders import member_body, next_person
-from tests.e2e.test_live_stack import admin_headers
 from tests.members.test_through_gateway import create_org
 from tests.support import LiveStack, wait_until
 
 
 def test_an_application_and_a_dues_month_through_the_gateway(live: LiveStack) -> None:
-    headers = admin_headers(live)
+    headers = live.business_headers()
     county = create_org(live, headers)
     township = create_org(live, headers, tier="township", parent_id=county["id"])
     branch = create_org(live, headers, tier="community", kind="branch", parent_id=township["id"])

@@ -25,9 +25,9 @@ from services.members.service.tabular import XLSX_MEDIA_TYPE
 
 router = APIRouter(prefix="/api/v1/dues", tags=["dues"])
 
-MonthPath = Annotated[str, Path(pattern=MONTH_PATTERN, description="YYYY-MM")]
-MonthQuery = Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM")]
-OptionalMonth = Annotated[str | None, Query(pattern=MONTH_PATTERN, description="YYYY-MM")]
+MonthPath = Annotated[str, Path(max_length=7, pattern=MONTH_PATTERN, description="YYYY-MM")]
+MonthQuery = Annotated[str, Query(max_length=7, pattern=MONTH_PATTERN, description="YYYY-MM")]
+OptionalMonth = Annotated[str | None, Query(max_length=7, pattern=MONTH_PATTERN, description="YYYY-MM")]
 Within = Annotated[uuid.UUID | None, Query(description="Only this organization's subtree")]
 
 
