@@ -11,7 +11,9 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Column, Date, DateTime, Integer, MetaData, Table, Uuid, insert, select, update
+from sqlalchemy import Column, Date, DateTime, Integer, MetaData, Table, Uuid, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.consumer import Apply
@@ -40,10 +42,17 @@ async def apply_snapshot(session: AsyncSession, table: Table, snapshot: dict[str
     values = {key: value for key, value in snapshot.items() if key in table.c}
     has_path = "path" in table.c
     held_columns = [table.c.version, table.c.path] if has_path else [table.c.version]
-    held = (await session.execute(select(*held_columns).where(table.c.id == values["id"]))).first()
+    held_row = select(*held_columns).where(table.c.id == values["id"]).with_for_update()
+    held = (await session.execute(held_row)).first()
     if held is None:
-        await session.execute(insert(table).values(**values))
-        return ""
+        # Another consumer of the same feed (a second replica of this service) may be inserting
+        # the same row right now: the loser of that race reads the winner's row instead of failing.
+        dialect = (await session.connection()).dialect.name
+        upsert = postgresql_insert(table) if dialect == "postgresql" else sqlite_insert(table)
+        inserted = await session.execute(upsert.values(**values).on_conflict_do_nothing(index_elements=[table.c.id]))
+        if inserted.rowcount == 1:  # type: ignore[attr-defined]
+            return ""
+        held = (await session.execute(held_row)).one()
     if held.version >= values["version"]:
         return None
     await session.execute(update(table).where(table.c.id == values["id"]).values(**values))

@@ -155,3 +155,36 @@ async def test_the_consumer_survives_the_producer_being_down(
 
     assert position_while_down == START
     assert tree["branch"]["id"] in await replica_paths(members_db, [tree["branch"]["id"]])
+
+
+async def test_two_consumers_inserting_the_same_node_at_once_both_succeed(members_db: Database) -> None:
+    # Two replicas of the members service follow the same feed: both may insert a node at once.
+    from services.kit.replica import apply_node_snapshot
+
+    node_id = uuid.uuid4()
+    snapshot = {
+        "id": node_id,
+        "parent_id": None,
+        "path": f"/{node_id.hex}/",
+        "version": 1,
+        "name": "區委",
+        "kind": "committee",
+        "tier": "county",
+        "status": "active",
+    }
+    async with members_db.write_sessions() as first:
+        assert await apply_node_snapshot(first, org_replica, dict(snapshot)) is True
+
+        async def second() -> bool:
+            async with members_db.write_sessions() as session:
+                applied = await apply_node_snapshot(session, org_replica, dict(snapshot))
+                await session.commit()
+                return applied
+
+        racing = asyncio.create_task(second())
+        await asyncio.sleep(0.2)  # the second is waiting on the first's row (PostgreSQL) or write lock (SQLite)
+        await first.commit()
+    assert await racing is False  # the same version: nothing to change, and no duplicate-key error
+    async with members_db.read_sessions() as session:
+        held = (await session.execute(select(org_replica.c.version).where(org_replica.c.id == node_id))).all()
+    assert [row.version for row in held] == [1]
