@@ -394,9 +394,12 @@ async def below_requirement_batch(
 ) -> tuple[list[MemberStudy], uuid.UUID | None]:
     """The scheduler's walk over every member (no caller scope): of the next `size` members after
     `after` by id, those below their requirement so far, and the id to continue after (None at the end)."""
-    stmt = _members(policy).limit(size)
+    stmt = _members(policy).order_by(member_replica.c.id).limit(size)
     if after is not None:
         stmt = stmt.where(member_replica.c.id > after)
-    last = (await session.execute(select(func.max(stmt.subquery().c.id)))).scalar()
+    # The batch's last id, read in order (PostgreSQL has no max() over uuids).
+    ids = (await session.execute(stmt.with_only_columns(member_replica.c.id))).scalars().all()
+    if not ids:
+        return [], None
     standings = await _standings(session, stmt, as_of, policy)
-    return [s for s in standings if s.shortfall > 0], last
+    return [s for s in standings if s.shortfall > 0], ids[-1]
