@@ -214,7 +214,9 @@ class WhereaboutsDetails(InputSchema):
     expected_return: date | None = None
 
 
-class MemberCreate(InputSchema):
+class PersonCreate(InputSchema):
+    """The facts about a person that a member record and an application to join both carry."""
+
     name: str = Field(min_length=1, max_length=100)
     sex: Sex
     ethnicity: str | None = Field(default=None, max_length=32)
@@ -223,6 +225,9 @@ class MemberCreate(InputSchema):
     phone: str | None = Field(default=None, max_length=20, pattern=PHONE_PATTERN)
     education: Education
     occupation: Occupation
+
+
+class MemberCreate(PersonCreate):
     party_status: PartyStatus
     joined_on: date
     full_on: date | None = None
@@ -564,17 +569,9 @@ Documents = Annotated[
 ]
 
 
-class ApplicationCreate(InputSchema):
+class ApplicationCreate(PersonCreate):
     """The application (入黨申請書) received by the organization that will hold the member."""
 
-    name: str = Field(min_length=1, max_length=100)
-    sex: Sex
-    ethnicity: str | None = Field(default=None, max_length=32)
-    id_number: str = Field(min_length=15, max_length=24, description="GB 11643, 18 characters; a lower-case x is accepted")
-    birth_date: date
-    phone: str | None = Field(default=None, max_length=20, pattern=PHONE_PATTERN)
-    education: Education
-    occupation: Occupation
     org_id: uuid.UUID = Field(description="the branch receiving the application; it will hold the member")
     residence_community_id: uuid.UUID | None = None
     applied_on: date
