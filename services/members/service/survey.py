@@ -72,34 +72,36 @@ def _teams_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
     current = and_(
         position_replica.c.since <= q.as_of, or_(position_replica.c.until.is_(None), position_replica.c.until >= q.as_of)
     )
-    # Each person once per community, however many roles they hold there.
+    # Each person once per community, however many roles they hold there. The records are joined
+    # inside, table to table: joined to the grouped rows instead, PostgreSQL cannot tell how many
+    # distinct people they hold and hashes all the records rather than the few holders.
     holders = _scoped(
         select(
-            position_replica.c.org_id,
-            position_replica.c.member_id,
             top.c.setting,
+            Member.birth_date,
+            Member.education,
             func.max(case((position_replica.c.role == "secretary", 1), else_=0)).label("secretary"),
         )
         .join(top, top.c.id == position_replica.c.org_id)
+        .join(Member, Member.id == position_replica.c.member_id)
         .where(top.c.tier == "community", top.c.status == "active", position_replica.c.role.in_(rules.TEAM_ROLES), current)
-        .group_by(position_replica.c.org_id, position_replica.c.member_id, top.c.setting),
+        .group_by(position_replica.c.org_id, position_replica.c.member_id, top.c.setting, Member.birth_date, Member.education),
         top.c.path,
         paths,
     ).subquery("holders")
-    college = Member.education.in_(rules.COLLEGE_OR_ABOVE)
+    college = holders.c.education.in_(rules.COLLEGE_OR_ABOVE)
     secretary = holders.c.secretary == 1
     return (
         select(
             holders.c.setting,
             func.count(),
-            func.count().filter(Member.birth_date <= rules.born_on_or_before_for_age(q.as_of, q.team_age_min)),
+            func.count().filter(holders.c.birth_date <= rules.born_on_or_before_for_age(q.as_of, q.team_age_min)),
             func.count().filter(college),
             func.count().filter(secretary),
-            func.count().filter(secretary, Member.birth_date <= rules.born_on_or_before_for_age(q.as_of, q.secretary_age_min)),
+            func.count().filter(secretary, holders.c.birth_date <= rules.born_on_or_before_for_age(q.as_of, q.secretary_age_min)),
             func.count().filter(secretary, college),
         )
         .select_from(holders)
-        .join(Member, Member.id == holders.c.member_id)
         .group_by(holders.c.setting)
     )
 

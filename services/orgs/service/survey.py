@@ -134,7 +134,8 @@ async def _form_mismatches(
 ) -> list[FormMismatch]:
     tops = (
         await session.execute(
-            select(Community.id, Community.name, Community.setting, Organization)
+            # Columns, not entities: building thousands of ORM objects cost more than the queries.
+            select(Community.id, Community.name, Community.setting, Organization.id, Organization.name, Organization.kind)
             .join(Organization, Organization.id == Community.party_org_id)
             .where(in_report)
             .order_by(Community.name, Community.id)
@@ -144,9 +145,9 @@ async def _form_mismatches(
     if not tops:
         return []
     found = []
-    for community_id, name, setting, org in tops:
+    for community_id, name, setting, org_id, org_name, org_kind in tops:
         held = counts.get(community_id, Counts())
-        kind = OrgKind(org.kind)
+        kind = OrgKind(org_kind)
         if rules.form_matches(kind, held.members, held.full, policy):
             continue
         found.append(
@@ -154,8 +155,8 @@ async def _form_mismatches(
                 community_id=community_id,
                 community_name=name,
                 setting=Setting(setting),
-                org_id=org.id,
-                org_name=org.name,
+                org_id=org_id,
+                org_name=org_name,
                 kind=kind,
                 expected_kind=rules.expected_form(held.members, held.full, policy),
                 members=held.members,
