@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field
+from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
 from services.kit.event_types import EventType
 from services.kit.schemas import InputSchema, Schema
@@ -347,7 +348,10 @@ class CountsRequest(InputSchema):
     org_ids: list[uuid.UUID] = Field(max_length=5000)
 
 
-class OrgCounts(BaseModel):
+class OrgCounts(TypedDict):
+    """A typed dict, not a model: a survey sends one per community (thousands), and validating
+    that many model instances cost more than the query that counted them."""
+
     members: int
     full: int
     probationary: int
