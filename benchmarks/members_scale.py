@@ -39,7 +39,8 @@ from stack.postgres import drop_database, provision, service_url
 from tests.builders import resident_id
 
 ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-IMPORT_ROWS = 100_000
+IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))  # fewer for a quick profile
+IMPORT_ONLY = bool(os.environ.get("BENCH_IMPORT_ONLY"))  # stop after the import and its COPY baseline
 TOTAL_MEMBERS = 1_000_000
 TOWNSHIPS = 20
 COMMUNITIES_PER_TOWNSHIP = 10
@@ -212,6 +213,8 @@ async def main() -> None:
                 log(f"server-side COPY of every row the import writes (3 tables): {all_s:.2f} s")
                 log(f"import / COPY speed (same rows in all tables): {all_s / api_s:.2f}")
 
+                if IMPORT_ONLY:
+                    return
                 # 2. Grow to 1M members server-side, spread over every branch.
                 extra = TOTAL_MEMBERS - IMPORT_ROWS
                 started = time.perf_counter()
