@@ -1,12 +1,14 @@
 """Test helpers: the database under test, tokens, in-process clients and real processes."""
 
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -245,6 +247,13 @@ class LiveStack:
         process.kill()
         process.wait(timeout=10)
 
+    def pause(self, name: str) -> None:
+        """SIGSTOP: the process holds its sockets but answers nothing (a hung service)."""
+        self.processes[name].send_signal(signal.SIGSTOP)
+
+    def resume(self, name: str) -> None:
+        self.processes[name].send_signal(signal.SIGCONT)
+
     def wait_exit(self, name: str, timeout_s: float) -> int | None:
         """The exit code of a process that is to end by itself, None if it still runs after the wait."""
         try:
@@ -265,6 +274,7 @@ class LiveStack:
 
     def stop_all(self) -> None:
         for process in self.processes.values():
+            process.send_signal(signal.SIGCONT)  # a paused process cannot stop
             process.terminate()
         for process in self.processes.values():
             try:
@@ -302,12 +312,12 @@ POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
 class PrivateCluster:
     """A PostgreSQL cluster of the test's own (initdb + pg_ctl on a free port in a temp dir), so
     that a test may pause or kill the database without touching the machine's shared server.
-    As root the server runs as the `postgres` user, which owns the directory."""
+    As root the server runs as the `postgres` user, which owns the directory (made directly in
+    the system temp dir: the suite's own temp root is private to root)."""
 
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.data = directory / "pgdata"
-        self.socket_dir = directory / "socket"
+    def __init__(self) -> None:
+        self.directory = Path(tempfile.mkdtemp(prefix="dangjian-pg-"))
+        self.data = self.directory / "pgdata"
         self.port = free_port_block(1)
         self._as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 
@@ -324,31 +334,32 @@ class PrivateCluster:
         assert done.returncode == 0, f"{command[0]} failed: {done.stdout}{done.stderr}"
 
     def start(self) -> None:
-        self.socket_dir.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
             shutil.chown(self.directory, "postgres")
-            shutil.chown(self.socket_dir, "postgres")
         self._run(str(POSTGRES_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
-        options = f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._run(str(POSTGRES_BIN / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.directory / "pg.log"), "-w", "start")
+        options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off"
+        log = str(self.directory / "server.log")
+        self._run(str(POSTGRES_BIN / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
 
-    def pids(self) -> list[int]:
-        """The postmaster and every process it forked (backends, writer, walwriter...)."""
-        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
-        children = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True, text=True, check=False).stdout
-        return [postmaster, *(int(pid) for pid in children.split())]
+    def _postmaster(self) -> int:
+        return int((self.data / "postmaster.pid").read_text().split()[0])
 
     def signal_all(self, signum: signal.Signals) -> None:
-        for pid in self.pids():
-            try:
-                os.kill(pid, signum)
-            except ProcessLookupError:  # a backend that just ended
-                pass
+        """The postmaster first (a stopped postmaster forks no new backend), then every process
+        it forked: backends, checkpointer, writers."""
+        postmaster = self._postmaster()
+        os.kill(postmaster, signum)
+        children = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True, text=True, check=False).stdout
+        for pid in children.split():
+            with contextlib.suppress(ProcessLookupError):  # a backend that just ended
+                os.kill(int(pid), signum)
 
     def stop(self) -> None:
-        self.signal_all(signal.SIGCONT)  # a paused server cannot shut down
-        subprocess.run(
-            [*self._as_postgres, str(POSTGRES_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"],
-            capture_output=True,
-            check=False,
-        )
+        if (self.data / "postmaster.pid").exists():
+            self.signal_all(signal.SIGCONT)  # a paused server cannot shut down
+            subprocess.run(
+                [*self._as_postgres, str(POSTGRES_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"],
+                capture_output=True,
+                check=False,
+            )
+        shutil.rmtree(self.directory, ignore_errors=True)

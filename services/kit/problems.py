@@ -13,6 +13,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from services.kit.db import database_unavailable
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "/problems/"
 
@@ -156,6 +158,17 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    if database_unavailable(exc):
+        # The database is down, paused or overloaded: the request failed within its deadline and
+        # wrote nothing, so the client may retry (no stack trace: the cause is outside the code).
+        logger.warning("database unavailable", extra={"path": request.url.path, "error": type(exc).__name__})
+        return problem_response(
+            503,
+            "The database did not answer in time; try again shortly.",
+            slug="database-unavailable",
+            instance=request.url.path,
+            headers={"Retry-After": "1"},
+        )
     logger.exception("unhandled error", extra={"path": request.url.path})
     return problem_response(500, "An unexpected error occurred; it has been logged.", instance=request.url.path)
 

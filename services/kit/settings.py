@@ -22,6 +22,9 @@ class ProcessSettings(BaseSettings):
     database_url: str = ""
     db_pool_size: int = 10
     db_statement_timeout_s: float = 10.0
+    # Seconds a request may take before its answer starts (kit.deadline); 0 = no deadline beyond
+    # the database's and the peers' own timeouts.
+    request_deadline_s: float = 0.0
 
     jwt_issuer: str = "dangjian-gateway"
     jwt_audience: str = "dangjian"

@@ -13,12 +13,18 @@ from tests.support import LiveStack, wait_until
 
 @dataclass(frozen=True)
 class Answer:
-    """One call through the gateway: its status, how long it took, and the body's JSON (if any)."""
+    """One call through the gateway: its status, when it was sent and how long it took
+    (`time.monotonic`), and the body's JSON (if any)."""
 
     status: int
     elapsed_s: float
     content_type: str
     body: Any
+    started_at: float = 0.0
+
+    @property
+    def finished_at(self) -> float:
+        return self.started_at + self.elapsed_s
 
     @property
     def is_problem(self) -> bool:
@@ -31,12 +37,12 @@ def call(method: str, url: str, *, timeout_s: float = 30.0, **kwargs: Any) -> An
     try:
         response = httpx.request(method, url, timeout=timeout_s, **kwargs)
     except httpx.TimeoutException:
-        return Answer(0, time.monotonic() - started, "", None)
+        return Answer(0, time.monotonic() - started, "", None, started)
     try:
         body = response.json()
     except ValueError:
         body = None
-    return Answer(response.status_code, time.monotonic() - started, response.headers.get("content-type", ""), body)
+    return Answer(response.status_code, time.monotonic() - started, response.headers.get("content-type", ""), body, started)
 
 
 def create_org(live: LiveStack, headers: dict[str, str], **body: Any) -> dict[str, Any]:
@@ -53,8 +59,12 @@ def member_holding_org(live: LiveStack, headers: dict[str, str]) -> dict[str, An
     township = create_org(live, headers, tier="township", parent_id=county["id"])
     branch = create_org(live, headers, tier="community", kind="branch", parent_id=township["id"])
     held = wait_until(
-        lambda: httpx.post(live.url() + "/api/v1/members", json=member_body(org_id=branch["id"]), headers=headers, timeout=30).status_code
-        == 201,
+        lambda: (
+            httpx.post(
+                live.url() + "/api/v1/members", json=member_body(org_id=branch["id"]), headers=headers, timeout=30
+            ).status_code
+            == 201
+        ),
         30,
         0.1,
     )

@@ -1,6 +1,7 @@
 """A service SIGKILLed in the middle of a load of writes through the gateway, then restarted.
 
-While it is down its paths answer 503 problems at once (a request cut off in flight 502), the
+While it is down its paths answer 503 problems at once (a request cut off in flight 502, one the
+restarting process is too slow for 504, each within the gateway's deadline), the
 other services keep taking writes, and afterwards every acknowledged write is there, whole: each
 member with its opening history and its one `member.created` event, which the activities'
 replica received.
@@ -18,8 +19,9 @@ from tests.faults.helpers import Answer, activity_body, call, create_org, member
 from tests.support import LiveStack, wait_until
 
 WRITERS = {"members": 3, "orgs": 3, "activities": 2}
-# Generous for a loaded two-core machine, yet far below a hang (the client gives up at 30 s).
-SLOWEST_ANSWER_S = 10.0
+# The gateway's upstream timeout (10 s) and a margin for a loaded two-core machine; far below a
+# hang (the client gives up at 30 s).
+SLOWEST_ANSWER_S = 15.0
 
 
 class Writers:
@@ -70,24 +72,33 @@ def test_a_service_killed_under_writes_loses_nothing_acknowledged_and_leaves_not
     headers = live.business_headers()
     branch = member_holding_org(live, headers)
     county = create_org(live, headers)
-    wait_until(lambda: httpx.post(live.url() + "/api/v1/activities", json=activity_body(branch["id"]), headers=headers).status_code == 201, 30, 0.1)
+    wait_until(
+        lambda: (
+            httpx.post(live.url() + "/api/v1/activities", json=activity_body(branch["id"]), headers=headers).status_code == 201
+        ),
+        30,
+        0.1,
+    )
 
     with Writers(live, headers, branch["id"], county["id"]) as writers:
         assert wait_until(lambda: all(writers.count_after(kind, 0) >= 3 for kind in WRITERS), 30, 0.05)
         killed_at = time.monotonic()
         live.kill("members")
         # Down for a few seconds, long enough for every writer to meet the outage.
-        assert wait_until(lambda: sum(1 for at, a in writers.answers["members"] if at > killed_at and a.status == 503) >= 6, 15, 0.05)
+        assert wait_until(
+            lambda: sum(1 for at, a in writers.answers["members"] if at > killed_at and a.status == 503) >= 6, 15, 0.05
+        )
         others_while_down = {kind: writers.count_after(kind, killed_at) for kind in ("orgs", "activities")}
         live.start("members")
         restarted_at = time.monotonic()
         assert wait_until(lambda: writers.count_after("members", restarted_at) >= 3, 30, 0.05)
 
     # The outage: members' paths answered 503 problems at once (502 for a request cut off in
-    # flight), never a 500 or a hang; the other services took writes the whole time.
+    # flight, 504 when the gateway's deadline passed), never a 500 or a hang; the other services
+    # took writes the whole time.
     for kind, answers in writers.answers.items():
         statuses = {answer.status for _, answer in answers}
-        allowed = {201, 502, 503} if kind == "members" else {201}
+        allowed = {201, 502, 503, 504} if kind == "members" else {201}
         assert statuses <= allowed, f"{kind}: {statuses}"
         assert all(answer.is_problem for _, answer in answers if answer.status != 201)
         slowest = max(answer.elapsed_s for _, answer in answers)
@@ -95,20 +106,25 @@ def test_a_service_killed_under_writes_loses_nothing_acknowledged_and_leaves_not
     unavailable = [a for _, a in writers.answers["members"] if a.status == 503]
     assert all(a.body["type"] == "/problems/service-unavailable" for a in unavailable)
     assert all(a.elapsed_s < 2.0 for a in unavailable), "a refused connection must be answered at once"
-    assert others_while_down["orgs"] >= 1 and others_while_down["activities"] >= 1, others_while_down
+    assert others_while_down["orgs"] >= 1, others_while_down
+    assert others_while_down["activities"] >= 1, others_while_down
 
     # Nothing acknowledged is lost.
     members = {row[0] for row in live.rows("members", "SELECT id FROM members.members")}
     assert writers.acknowledged("members") <= members
     assert writers.acknowledged("orgs") <= {row[0] for row in live.rows("orgs", "SELECT id FROM orgs.organizations")}
-    assert writers.acknowledged("activities") <= {row[0] for row in live.rows("activities", "SELECT id FROM activities.activities")}
+    assert writers.acknowledged("activities") <= {
+        row[0] for row in live.rows("activities", "SELECT id FROM activities.activities")
+    }
 
     # Nothing half done: every member on file (acknowledged or cut off before its answer) has its
     # opening history and exactly one creation event, and that event reached the activities' replica.
     with_history = {row[0] for row in live.rows("members", "SELECT DISTINCT member_id FROM members.member_events")}
-    created = live.rows("members", "SELECT aggregate_id, count(*) FROM members.outbox WHERE type = 'member.created' GROUP BY aggregate_id")
+    created = live.rows(
+        "members", "SELECT aggregate_id, count(*) FROM members.outbox WHERE type = 'member.created' GROUP BY aggregate_id"
+    )
     assert members <= with_history
-    assert {member_id: count for member_id, count in created} == dict.fromkeys(members, 1)
+    assert dict(created) == dict.fromkeys(members, 1)
     in_activities = wait_until(
         lambda: members <= {row[0] for row in live.rows("activities", "SELECT id FROM activities.member_replica")}, 30, 0.2
     )
