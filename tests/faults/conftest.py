@@ -30,7 +30,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
     data_dir: Path = tmp_path_factory.mktemp("faults-live")
     live = LiveStack(db, data_dir, ADMIN_PASSWORD)
     live.env |= FAULT_SETTINGS
-    live.migrate()
+    if not on_postgres():  # (on PostgreSQL create_test_database migrated the stack's database)
+        live.migrate()
     try:
         live.start(*PROCESS_NAMES)
         yield live
