@@ -14,11 +14,11 @@ from tests.support import LiveStack, SuiteDatabase, create_test_database, drop_t
 
 PROCESS_NAMES = ("gateway", "orgs", "members", "activities")
 # orgs asks members for member counts: a short read timeout, a breaker that opens after three
-# failures in a row and tries again after three seconds (tests/faults/test_circuit_breaker.py).
+# failures in a row and tries again after four seconds (tests/faults/test_circuit_breaker.py).
 FAULT_SETTINGS = {
     "ORGS_PEER_READ_TIMEOUT_S": "2",
     "ORGS_PEER_BREAKER_FAILURES": "3",
-    "ORGS_PEER_BREAKER_RESET_S": "3",
+    "ORGS_PEER_BREAKER_RESET_S": "4",
 }
 
 
