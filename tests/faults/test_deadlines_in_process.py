@@ -4,11 +4,15 @@ per-request deadline (kit.deadline) and a database timeout as a 503 problem (kit
 import asyncio
 import time
 
+import pytest
 from fastapi import FastAPI
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
+from services.kit.db import Database, database_unavailable
 from services.kit.deadline import RequestDeadline
 from services.kit.problems import install_problem_handlers
-from tests.support import in_process
+from tests.support import SuiteDatabase, in_process, on_postgres
 
 
 def app_with_deadline(seconds: float) -> FastAPI:
@@ -65,3 +69,16 @@ async def test_a_database_timeout_is_a_503_problem() -> None:
     assert timeout.status_code == 503
     assert timeout.json()["type"] == "/problems/database-unavailable"
     assert timeout.headers["retry-after"] == "1"
+
+
+@pytest.mark.skipif(not on_postgres(), reason="PostgreSQL's statement_timeout")
+async def test_a_statement_stopped_by_the_server_counts_as_the_database_unavailable(test_db: SuiteDatabase) -> None:
+    db = Database(test_db.urls["orgs"], "orgs", statement_timeout_s=0.3)
+    try:
+        async with db.engine.connect() as connection:
+            with pytest.raises(DBAPIError) as stopped:
+                await connection.execute(text("SELECT pg_sleep(2)"))
+    finally:
+        await db.dispose()
+    assert database_unavailable(stopped.value)
+    assert not database_unavailable(ValueError("a fault in the code"))
