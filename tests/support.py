@@ -1,9 +1,14 @@
 """Test helpers: the database under test, tokens, in-process clients and real processes."""
 
 import asyncio
+import contextlib
 import os
+import shutil
+import signal
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -49,6 +54,7 @@ class SuiteDatabase:
     data_dir: Path
     postgres_database: str | None = None
     urls: dict[str, str] = field(default_factory=dict)
+    admin_url: str = POSTGRES_ADMIN_URL
 
     def env(self) -> dict[str, str]:
         env = {f"{name.upper()}_DATA_DIR": str(self.data_dir) for name in PROCESSES}
@@ -56,13 +62,15 @@ class SuiteDatabase:
         return env
 
 
-def create_test_database(data_dir: Path) -> SuiteDatabase:
+def create_test_database(data_dir: Path, admin_url: str = POSTGRES_ADMIN_URL) -> SuiteDatabase:
+    """The schemas, migrated: SQLite files in `data_dir`, or a new database on the PostgreSQL
+    server at `admin_url` (the machine's shared one unless a test brings its own cluster)."""
     ensure_keypair(data_dir / "keys" / "jwt-private.pem", data_dir / "keys" / "jwt-public.pem")
-    db = SuiteDatabase(data_dir=data_dir)
+    db = SuiteDatabase(data_dir=data_dir, admin_url=admin_url)
     if on_postgres():
         db.postgres_database = f"dangjian_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-        asyncio.run(provision(POSTGRES_ADMIN_URL, db.postgres_database, {}))
-        host, port = _postgres_host_port()
+        asyncio.run(provision(admin_url, db.postgres_database, {}))
+        host, port = _postgres_host_port(admin_url)
         db.urls = {name: service_url(host, port, db.postgres_database, name) for name in PROCESSES}
     else:
         db.urls = {name: f"sqlite+aiosqlite:///{data_dir / (name + '.db')}" for name in PROCESSES}
@@ -80,13 +88,13 @@ def create_test_database(data_dir: Path) -> SuiteDatabase:
 
 def drop_test_database(db: SuiteDatabase) -> None:
     if db.postgres_database:
-        asyncio.run(drop_database(POSTGRES_ADMIN_URL, db.postgres_database))
+        asyncio.run(drop_database(db.admin_url, db.postgres_database))
 
 
-def _postgres_host_port() -> tuple[str, int]:
+def _postgres_host_port(admin_url: str = POSTGRES_ADMIN_URL) -> tuple[str, int]:
     from sqlalchemy.engine import make_url
 
-    url = make_url(POSTGRES_ADMIN_URL)
+    url = make_url(admin_url)
     return url.host or "127.0.0.1", url.port or 5432
 
 
@@ -186,6 +194,7 @@ class LiveStack:
         env["GATEWAY_WEBHOOK_POLICY__BACKOFF_BASE_S"] = "0.2"
         env["GATEWAY_WEBHOOK_POLICY__BACKOFF_MAX_S"] = "1"
         self.env = env
+        self.db = db
         self.data_dir = data_dir
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.logs: dict[str, Path] = {}
@@ -203,20 +212,25 @@ class LiveStack:
             [sys.executable, "-m", "stack", "migrate"], env=self.env, cwd=PROJECT_ROOT, check=True, capture_output=True
         )
 
-    def start(self, *names: str) -> None:
+    def start(self, *names: str, env: dict[str, str] | None = None, wait: bool = True) -> None:
         """Start the named processes together and wait until each answers its health check (a
-        generous wait: on a loaded shared machine importing the app alone has taken 30 s)."""
+        generous wait: on a loaded shared machine importing the app alone has taken 30 s).
+
+        `env` adds settings for this start only (fault injection); `wait=False` returns at once
+        (for a process that is meant to die on its own, see `wait_exit`)."""
         for name in names:
             log = self.data_dir / f"{name}.log"
             self.logs[name] = log
             with log.open("ab") as out:
                 self.processes[name] = subprocess.Popen(
                     [sys.executable, "-m", "stack", "serve", name, "--port", str(self.ports[name])],
-                    env=self.env,
+                    env=self.env | (env or {}),
                     cwd=PROJECT_ROOT,
                     stdout=out,
                     stderr=subprocess.STDOUT,
                 )
+        if not wait:
+            return
         # Generous: four processes importing at once on a shared two-core machine took 24 s.
         for name in names:
             healthy = wait_until(lambda name=name: self._healthy(name), 90)  # type: ignore[misc]
@@ -233,8 +247,34 @@ class LiveStack:
         process.kill()
         process.wait(timeout=10)
 
+    def pause(self, name: str) -> None:
+        """SIGSTOP: the process holds its sockets but answers nothing (a hung service)."""
+        self.processes[name].send_signal(signal.SIGSTOP)
+
+    def resume(self, name: str) -> None:
+        self.processes[name].send_signal(signal.SIGCONT)
+
+    def wait_exit(self, name: str, timeout_s: float) -> int | None:
+        """The exit code of a process that is to end by itself, None if it still runs after the wait."""
+        try:
+            code = self.processes[name].wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            return None
+        del self.processes[name]
+        return code
+
+    def rows(self, schema: str, sql: str) -> list[tuple[Any, ...]]:
+        """Rows straight from a schema's tables, bypassing the services (consistency checks);
+        `sql` names tables as `<schema>.<table>` on both databases. Ids come back as strings."""
+        if not on_postgres():
+            with sqlite3.connect(":memory:") as connection:
+                connection.execute(f"ATTACH DATABASE '{self.data_dir / (schema + '.db')}' AS \"{schema}\"")
+                return [tuple(_plain(v) for v in row) for row in connection.execute(sql).fetchall()]
+        return asyncio.run(_postgres_rows(self.db, sql))
+
     def stop_all(self) -> None:
         for process in self.processes.values():
+            process.send_signal(signal.SIGCONT)  # a paused process cannot stop
             process.terminate()
         for process in self.processes.values():
             try:
@@ -242,3 +282,84 @@ class LiveStack:
             except subprocess.TimeoutExpired:
                 process.kill()
         self.processes.clear()
+
+
+def _plain(value: Any) -> Any:
+    """A uuid as its canonical string on both databases (SQLite stores 32 hex digits)."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, str) and len(value) == 32:
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            return value
+    return value
+
+
+async def _postgres_rows(db: SuiteDatabase, sql: str) -> list[tuple[Any, ...]]:
+    import asyncpg
+
+    connection = await asyncpg.connect(db.admin_url, database=db.postgres_database)
+    try:
+        return [tuple(_plain(v) for v in row.values()) for row in await connection.fetch(sql)]
+    finally:
+        await connection.close()
+
+
+POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+class PrivateCluster:
+    """A PostgreSQL cluster of the test's own (initdb + pg_ctl on a free port in a temp dir), so
+    that a test may pause or kill the database without touching the machine's shared server.
+    As root the server runs as the `postgres` user, which owns the directory (made directly in
+    the system temp dir: the suite's own temp root is private to root)."""
+
+    def __init__(self) -> None:
+        self.directory = Path(tempfile.mkdtemp(prefix="dangjian-pg-"))
+        self.data = self.directory / "pgdata"
+        self.port = free_port_block(1)
+        self._as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+    @staticmethod
+    def available() -> bool:
+        return (POSTGRES_BIN / "initdb").exists() and (os.geteuid() != 0 or shutil.which("runuser") is not None)
+
+    @property
+    def admin_url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, *command: str) -> None:
+        done = subprocess.run([*self._as_postgres, *command], capture_output=True, text=True, check=False)
+        assert done.returncode == 0, f"{command[0]} failed: {done.stdout}{done.stderr}"
+
+    def start(self) -> None:
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, "postgres")
+        self._run(str(POSTGRES_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off"
+        log = str(self.directory / "server.log")
+        self._run(str(POSTGRES_BIN / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
+
+    def _postmaster(self) -> int:
+        return int((self.data / "postmaster.pid").read_text().split()[0])
+
+    def signal_all(self, signum: signal.Signals) -> None:
+        """The postmaster first (a stopped postmaster forks no new backend), then every process
+        it forked: backends, checkpointer, writers."""
+        postmaster = self._postmaster()
+        os.kill(postmaster, signum)
+        children = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True, text=True, check=False).stdout
+        for pid in children.split():
+            with contextlib.suppress(ProcessLookupError):  # a backend that just ended
+                os.kill(int(pid), signum)
+
+    def stop(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self.signal_all(signal.SIGCONT)  # a paused server cannot shut down
+            subprocess.run(
+                [*self._as_postgres, str(POSTGRES_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"],
+                capture_output=True,
+                check=False,
+            )
+        shutil.rmtree(self.directory, ignore_errors=True)

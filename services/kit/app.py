@@ -14,6 +14,7 @@ from starlette.middleware import Middleware
 from services.kit.audit import PersonalDataMiddleware
 from services.kit.auth import TokenVerifier
 from services.kit.db import Database
+from services.kit.deadline import RequestDeadline
 from services.kit.health import Check, health_router
 from services.kit.metrics import MetricsMiddleware, metrics_router, watch_pool
 from services.kit.observability import RequestContextMiddleware, configure_logging
@@ -76,6 +77,7 @@ def create_app(
     # everything inside (the gateway's proxy included) sees the request id and trace.
     for extra in reversed(middleware):
         app.add_middleware(extra.cls, *extra.args, **extra.kwargs)
+    app.add_middleware(RequestDeadline, seconds=settings.request_deadline_s)
     app.add_middleware(PersonalDataMiddleware)
     app.add_middleware(RequestContextMiddleware, service=name)
     # Outermost, so that its clock includes everything and it sees the route the router chose.

@@ -10,6 +10,7 @@ consumer, which retries with a growing pause and logs the outage once.
 import asyncio
 import contextlib
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -59,6 +60,7 @@ class FeedConsumer:
         cursors: Table,
         poll_interval_s: float = 0.2,
         batch_size: int = 200,
+        fault_exit_after_events: int = 0,
     ) -> None:
         self.source = source
         self._fetch = fetch
@@ -67,6 +69,7 @@ class FeedConsumer:
         self._cursors = cursors
         self._poll_interval_s = poll_interval_s
         self._batch_size = batch_size
+        self._fault_exit_after_events = fault_exit_after_events
         self._task: asyncio.Task[None] | None = None
         # Lag = time since the consumer last read its feed to the end (the schema names the consumer).
         self._metric_labels = (str(cursors.schema or ""), source)
@@ -94,8 +97,10 @@ class FeedConsumer:
             )
             if held != after:  # another replica of this service applied the page first
                 return 0
-            for event in page.events:
+            for applied, event in enumerate(page.events, start=1):
                 await self._apply(session, event)
+                if applied == self._fault_exit_after_events:
+                    await self._crash_mid_page(session, applied)
             await session.execute(
                 update(self._cursors)
                 .where(self._cursors.c.source == self.source)
@@ -105,6 +110,15 @@ class FeedConsumer:
         if page.next_cursor.isdigit():
             CONSUMER_POSITION.labels(*self._metric_labels).set(int(page.next_cursor))
         return len(page.events)
+
+    async def _crash_mid_page(self, session: AsyncSession, applied: int) -> None:
+        """The fault tests' crash: the page's writes so far reach the database (flushed, inside
+        the open transaction), then the process dies before the cursor moves, as under a SIGKILL."""
+        await session.flush()
+        logger.warning("fault injection: exiting mid-page", extra={"source": self.source, "applied": applied})
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        os._exit(70)
 
     async def _ensure_cursor_row(self) -> None:
         async with self._db.write_sessions() as session:
@@ -164,6 +178,7 @@ class FeedSubscriptions:
                 db=db,
                 cursors=cursors,
                 poll_interval_s=settings.feed_poll_interval_s,
+                fault_exit_after_events=settings.feed_fault_exit_after_events,
             )
             for source, apply in feeds.items()
         ]

@@ -17,6 +17,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -102,6 +104,30 @@ def _sqlite_engine(parsed: URL, schema: str, pool_size: int) -> AsyncEngine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+# PostgreSQL's classes of "not reachable or gave up": connection exceptions (08), a statement
+# cancelled by statement_timeout (57014), and the server shutting down or not yet up (57P01-57P03).
+_UNAVAILABLE_SQLSTATES = ("08", "57014", "57P01", "57P02", "57P03")
+# The exception classes among which `database_unavailable` picks (the problem handlers' keys).
+DATABASE_ERRORS: tuple[type[Exception], ...] = (PoolTimeout, TimeoutError, ConnectionError, DBAPIError)
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether `error` means the database could not be reached or did not answer within its
+    deadline (the pool wait, the connect timeout, the statement timeout) — for the caller a 503
+    to retry, not a 500: nothing is wrong with the request or the code, and nothing was written."""
+    if isinstance(error, PoolTimeout | TimeoutError | ConnectionError):
+        return True
+    if isinstance(error, DBAPIError):
+        if error.connection_invalidated:
+            return True
+        original = error.orig
+        if isinstance(original, TimeoutError | ConnectionError):
+            return True
+        sqlstate = str(getattr(original, "sqlstate", None) or getattr(original, "pgcode", None) or "")
+        return sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
+    return False
 
 
 class Database:

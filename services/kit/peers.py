@@ -20,7 +20,7 @@ import httpx
 from services.kit.metrics import PEER_BREAKER_OPEN, PEER_ERRORS
 from services.kit.observability import outgoing_headers
 from services.kit.problems import Problem
-from services.kit.settings import ServiceSettings
+from services.kit.settings import ProcessSettings, ServiceSettings
 
 logger = logging.getLogger("kit.peers")
 
@@ -75,6 +75,11 @@ class CircuitBreaker:
         self._trial_running = False
 
 
+def breaker_for(settings: ProcessSettings) -> CircuitBreaker:
+    """A breaker with the process's configured threshold and reset time (one per peer)."""
+    return CircuitBreaker(failure_threshold=settings.peer_breaker_failures, reset_after_s=settings.peer_breaker_reset_s)
+
+
 class PeerClient:
     def __init__(
         self,
@@ -110,6 +115,11 @@ class PeerClient:
             response = await self._request(method, path, **kwargs)
         except PeerUnavailable as error:
             self._record(failed=True, reason=error.reason)
+            raise
+        except BaseException:
+            # Cancelled (the caller went away) or an unexpected error: counted as a failure so that
+            # a half-open breaker's trial call can never stay "running" and keep it open for good.
+            self._record(failed=True, reason="interrupted")
             raise
         self._record(failed=response.status_code in _RETRYABLE_STATUS, reason=f"status {response.status_code}")
         return response
@@ -216,6 +226,7 @@ class ServicePeers:
                 retries=1,
                 transport=(transports or {}).get(name),
                 owner=client_id,
+                breaker=breaker_for(settings),
             )
             for name, url in urls.items()
         }

@@ -13,6 +13,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from services.kit.db import DATABASE_ERRORS, database_unavailable
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "/problems/"
 
@@ -160,8 +162,25 @@ async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(500, "An unexpected error occurred; it has been logged.", instance=request.url.path)
 
 
+async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
+    if not database_unavailable(exc):
+        return await _on_unexpected(request, exc)
+    # The database is down, paused or overloaded: the request failed within its deadline and
+    # wrote nothing, so the client may retry (no stack trace: the cause is outside the code).
+    logger.warning("database unavailable", extra={"path": request.url.path, "error": type(exc).__name__})
+    return problem_response(
+        503,
+        "The database did not answer in time; try again shortly.",
+        slug="database-unavailable",
+        instance=request.url.path,
+        headers={"Retry-After": "1"},
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Problem, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
+    for error_class in DATABASE_ERRORS:
+        app.add_exception_handler(error_class, _on_database_error)
     app.add_exception_handler(Exception, _on_unexpected)

@@ -22,6 +22,9 @@ class ProcessSettings(BaseSettings):
     database_url: str = ""
     db_pool_size: int = 10
     db_statement_timeout_s: float = 10.0
+    # Seconds a request may take before its answer starts (kit.deadline); 0 = no deadline beyond
+    # the database's and the peers' own timeouts.
+    request_deadline_s: float = 0.0
 
     jwt_issuer: str = "dangjian-gateway"
     jwt_audience: str = "dangjian"
@@ -40,6 +43,10 @@ class ProcessSettings(BaseSettings):
     # Peer HTTP calls (references, feeds): explicit timeouts, never the library default.
     peer_connect_timeout_s: float = 1.0
     peer_read_timeout_s: float = 5.0
+    # The breaker of each peer (kit.peers.CircuitBreaker): failed calls in a row that open it, and
+    # how long it stays open before one trial call may go through.
+    peer_breaker_failures: int = 5
+    peer_breaker_reset_s: float = 10.0
 
     @property
     def public_key_path(self) -> Path:
@@ -60,6 +67,10 @@ class ServiceSettings(ProcessSettings):
     feed_poll_interval_s: float = 0.2
     # Off only in in-process tests, which drive the consumers by hand.
     consume_feeds: bool = True
+    # Fault injection for the fault tests only (tests/faults): when > 0, the process exits at once
+    # (no cleanup, like a SIGKILL) after applying this many events of a page, before the page's
+    # cursor commits. 0, the default, is off.
+    feed_fault_exit_after_events: int = 0
 
     @model_validator(mode="after")
     def _refuse_placeholders_in_production(self) -> "ServiceSettings":
