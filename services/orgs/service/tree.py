@@ -17,11 +17,11 @@ from services.kit.pagination import keyset_page, page_of
 from services.kit.peers import PeerClient
 from services.kit.problems import Conflict, Unprocessable
 from services.kit.tree import KEY_WIDTH, child_key, child_path, code_ordinal, ordinal_code, rebased_path, subtree_of, within_node
+from services.kit.versioning import Preconditions
 from services.orgs import rules
 from services.orgs.models import LISTING_COLUMNS, Community, Organization, OrgHistory
 from services.orgs.schemas import OrgCreate, OrgDissolve, OrgKind, OrgMerge, OrgMove, OrgTier, OrgUpdate
 from services.orgs.service.common import (
-    check_version,
     community_event,
     get_visible,
     org_changed,
@@ -168,10 +168,10 @@ async def _community_for_new(
 
 
 async def update_org(
-    session: AsyncSession, caller: Caller, org_id: uuid.UUID, data: OrgUpdate, *, expected_version: int | None = None
+    session: AsyncSession, caller: Caller, org_id: uuid.UUID, data: OrgUpdate, *, preconditions: Preconditions
 ) -> Organization:
     org = await get_visible(session, caller, org_id, for_update=True)
-    check_version(org.version, expected_version)
+    preconditions.check(org.version)
     changes = data.model_dump(exclude_unset=True)
     if not changes:
         return org
