@@ -12,8 +12,9 @@ claim read without checking the signature): the same key from two callers is two
   with `Idempotent-Replayed: true`; nothing runs again.
 - Same key, another request: 422 `idempotency-key-reused`.
 - Same key while the first still runs: 409 `idempotency-key-in-use` (retry later).
-- A 5xx answer or an exception stores nothing: the row is deleted and a retry runs afresh. A 4xx
-  answer is the request's verdict and is replayed like a success.
+- Only a success is stored. A 4xx (a refusal: the request's transaction wrote nothing), a 5xx or
+  an exception deletes the row, so a retry runs afresh: a refusal that was only for now (a
+  replica catching up, a conflict since resolved) can go through with the same key.
 - A process that dies while running leaves a `running` row whose lease (`idempotency_lease_s`,
   default 120 s) then runs out; the next retry takes the key over and runs. So a crash between
   the request's commit and storing its answer (a narrow window) can let one retry, after the
@@ -268,7 +269,7 @@ class IdempotencyMiddleware:
 
     async def _finish(self, db: Database, claim: _Pending, start: Message, body: bytes) -> None:
         status: int = start["status"]
-        if status >= 500:
+        if status >= 400:
             await self._release(db, claim)
             return
         decoded = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in start.get("headers", [])]

@@ -75,16 +75,21 @@ class TestReplay:
         assert reused.json()["type"] == "/problems/idempotency-key-reused"
         assert await children_named(orgs_api, admin, parent, other["name"]) == 0
 
-    async def test_a_refusal_is_replayed_too(self, orgs_api: httpx.AsyncClient, tokens: Tokens, parent: str) -> None:
+    async def test_a_refusal_is_not_kept_so_a_retry_runs_again(
+        self, orgs_api: httpx.AsyncClient, tokens: Tokens, parent: str
+    ) -> None:
         admin = tokens.headers("org_admin") | key()
-        body = org_body(parent) | {"parent_id": str(uuid.uuid4())}  # no such parent: a 4xx verdict
+        body = org_body(parent)
+        taken = await orgs_api.post("/api/v1/orgs", json=body, headers=tokens.headers("org_admin"))  # the code is taken
 
-        first = await orgs_api.post("/api/v1/orgs", json=body, headers=admin)
-        again = await orgs_api.post("/api/v1/orgs", json=body, headers=admin)
+        refused = await orgs_api.post("/api/v1/orgs", json=body, headers=admin)
+        corrected = await orgs_api.post("/api/v1/orgs", json=body | {"code": unique_code()}, headers=admin)
+        again = await orgs_api.post("/api/v1/orgs", json=body | {"code": corrected.json()["code"]}, headers=admin)
 
-        assert 400 <= first.status_code < 500
-        assert (again.status_code, again.json()) == (first.status_code, first.json())
-        assert again.headers["idempotent-replayed"] == "true"
+        assert (taken.status_code, refused.status_code) == (201, 422)
+        assert "idempotent-replayed" not in refused.headers
+        assert corrected.status_code == 201  # the refusal wrote nothing and kept no key
+        assert (again.status_code, again.json(), again.headers["idempotent-replayed"]) == (201, corrected.json(), "true")
 
     async def test_without_a_key_every_post_creates(self, orgs_api: httpx.AsyncClient, tokens: Tokens, parent: str) -> None:
         admin = tokens.headers("org_admin")
