@@ -5,7 +5,7 @@ from typing import Any
 
 import httpx
 
-from tests.builders import create_org
+from tests.builders import create_org, unique_code
 from tests.support import Tokens
 
 WRITERS = 8
@@ -58,3 +58,15 @@ async def test_concurrent_increments_with_if_match_and_retry_lose_nothing(orgs_a
     assert final.json()["households"] == WRITERS
     assert final.headers["etag"] == f'"{1 + WRITERS}"'
     assert stale_answers > 0  # they did race: some read a version another had already replaced
+
+
+async def test_two_creates_of_one_code_at_once_are_one_201_and_one_422(orgs_api: httpx.AsyncClient, tokens: Tokens) -> None:
+    admin = tokens.headers("org_admin")
+    county = await create_org(orgs_api, admin, tier="county")
+    body = {"name": "t", "kind": "committee", "tier": "township", "parent_id": county["id"], "code": unique_code()}
+
+    answers = await asyncio.gather(*(orgs_api.post("/api/v1/orgs", json=body, headers=admin) for _ in range(2)))
+
+    # On PostgreSQL both can pass the code check before either inserts: the loser was a 500.
+    assert sorted(a.status_code for a in answers) == [201, 422]
+    assert next(a for a in answers if a.status_code == 422).json()["type"] == "/problems/duplicate-code"

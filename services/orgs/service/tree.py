@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import ColumnElement, case, func, literal, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import load_only
 
@@ -128,7 +129,15 @@ async def create_org(session: AsyncSession, caller: Caller, data: OrgCreate) -> 
         **values,
     )
     session.add(org)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        # Two creates of one code at once both passed the check above: the unique index decides.
+        if data.code and "code" in str(error.orig):
+            raise Unprocessable(
+                f"The code {data.code} is taken", slug="duplicate-code", errors=[{"field": "code", "message": "taken"}]
+            ) from None
+        raise
     if community is not None and data.tier is OrgTier.community and community.party_org_id is None:
         community.party_org_id = org.id
         community.version += 1
