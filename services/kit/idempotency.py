@@ -2,9 +2,11 @@
 
 A route opts in with `dependencies=[Idempotent]` (which also documents and validates the header:
 1 to 255 printable ASCII characters, else 422). `IdempotencyMiddleware`, installed by
-`kit.app.create_app` right outside the routes, then does the work for a POST that carries the
-header, keyed by (caller, key) where the caller is the VERIFIED token's kind and subject (never a
-claim read without checking the signature): the same key from two callers is two keys.
+`kit.app.create_app` right outside the routes, reads a keyed POST's body and fingerprints it;
+the route's `Idempotent` dependency, which runs before anything else of the route, then claims
+(caller, key), where the caller is the VERIFIED token's kind and subject (never a claim read
+without checking the signature): the same key from two callers is two keys. A POST to a route
+without the dependency passes untouched, key or not.
 
 - First request: a `running` row is claimed in its own committed transaction, the request runs,
   and its answer (status, headers, body) is stored as `done` before the answer leaves.
@@ -238,9 +240,10 @@ class IdempotencyMiddleware:
     async def _run(self, scope: Scope, receive: Receive, send: Send, db: Database, claim: _Pending) -> None:
         start: Message | None = None
         chunks: list[bytes] = []
+        settled = False  # the answer is stored (or the key released): nothing more to undo
 
         async def capture(message: Message) -> None:
-            nonlocal start
+            nonlocal start, settled
             if claim.holder is None:  # the route took no key (or the answer is a replay): as it is
                 await send(message)
                 return
@@ -257,13 +260,14 @@ class IdempotencyMiddleware:
             body = b"".join(chunks)
             # Stored before the answer leaves: a client that saw it can count on a replay.
             await self._finish(db, claim, start, body)
+            settled = True
             await send(start)
             await send({"type": "http.response.body", "body": body})
 
         try:
             await self.app(scope, receive, capture)
         except BaseException:
-            if claim.holder is not None:
+            if claim.holder is not None and not settled:
                 await self._release(db, claim)
             raise
 
