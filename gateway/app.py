@@ -7,6 +7,7 @@ from starlette.middleware.cors import CORSMiddleware
 from gateway.events.delivery import DeliveryWorker
 from gateway.events.ingest import EventIngest
 from gateway.guard import Guard
+from gateway.models import idempotency_keys
 from gateway.proxy import ServiceProxy, Upstreams
 from gateway.routes import audit, auth, clients, diagnostics, events, meta, reports, subscriptions, users
 from gateway.service import accounts
@@ -77,8 +78,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 CORSMiddleware,
                 allow_origins=settings.cors_origins,
                 allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-                allow_headers=["Authorization", "Content-Type", "If-Match", "X-Request-ID"],
-                expose_headers=["ETag", "Retry-After", "X-Request-ID", "Location"],
+                allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "X-Request-ID"],
+                expose_headers=["ETag", "Idempotent-Replayed", "Retry-After", "X-Request-ID", "Location"],
                 max_age=600,
             )
         ]
@@ -131,6 +132,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             Middleware(ServiceProxy, upstreams=upstreams),
         ],
         serve_own_docs=False,
+        idempotency_keys=idempotency_keys,
         max_body_bytes=settings.max_forwarded_body_bytes,
     )
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from gateway.settings import SCHEMA
 from services.kit.db import make_metadata
+from services.kit.idempotency import idempotency_table
 
 
 def _now() -> datetime:
@@ -39,6 +40,8 @@ class Account(Base):
     # The time step of the last code accepted: a code is good once.
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), onupdate=_now)
+    # +1 on each change an administrator makes (its ETag); logins and lockouts do not count.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class RefreshToken(Base):
@@ -76,6 +79,7 @@ class Client(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     rotated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # +1 on each PATCH (its ETag)
 
 
 class AuditEvent(Base):
@@ -98,3 +102,6 @@ class AuditEvent(Base):
     request_id: Mapped[str | None] = mapped_column(String(128))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+idempotency_keys = idempotency_table(Base.metadata)

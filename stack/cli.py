@@ -178,6 +178,7 @@ def run(host: str, gateway_port: int, service_port: int, data_dir: Path, *, demo
         "either set ADMIN_ORG_ADMIN_USERNAME and ADMIN_ORG_ADMIN_PASSWORD (made at the next start), or:\n"
         f"  as {admin}: POST {base}/api/v1/users {{username, password, roles: [secadmin]}} and {{username, password}}\n"
         f"  as the secadmin: PUT {base}/api/v1/users/<id>/roles {{roles: [org_admin], scope_org_id}}\n"
+        "    (with If-Match: the ETag of GET /api/v1/users/<id>, as every update)\n"
         "Stop with Ctrl-C.\n",
         file=sys.stderr,
         flush=True,

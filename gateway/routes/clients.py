@@ -2,7 +2,7 @@
 
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from gateway.routes.deps import AccountAdmin, PolicyDep
 from gateway.schemas import ClientCreate, ClientUpdate, MachineClient, MachineClientWithSecret
@@ -10,6 +10,7 @@ from gateway.service import clients
 from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES, GatewaySettings
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from services.kit.versioning import PreconditionsDep, set_etag
 
 router = APIRouter(prefix="/api/v1/clients", tags=["identity"], max_body_size=OWN_ROUTE_MAX_BODY_BYTES)
 
@@ -33,15 +34,26 @@ async def create_client(
 
 
 @router.get("/{client_key}", response_model=MachineClient)
-async def get_client(_caller: AccountAdmin, session: ReadSessionDep, client_key: uuid.UUID) -> MachineClient:
-    return MachineClient.model_validate(await clients.get_client(session, client_key))
+async def get_client(_caller: AccountAdmin, session: ReadSessionDep, client_key: uuid.UUID, response: Response) -> MachineClient:
+    client = await clients.get_client(session, client_key)
+    set_etag(response, client.version)
+    return MachineClient.model_validate(client)
 
 
-@router.patch("/{client_key}", response_model=MachineClient)
+@router.patch(
+    "/{client_key}", response_model=MachineClient, description="`If-Match` with the client's ETag: 428 without, 412 if stale."
+)
 async def update_client(
-    _caller: AccountAdmin, session: WriteSessionDep, client_key: uuid.UUID, body: ClientUpdate
+    _caller: AccountAdmin,
+    session: WriteSessionDep,
+    client_key: uuid.UUID,
+    body: ClientUpdate,
+    response: Response,
+    preconditions: PreconditionsDep,
 ) -> MachineClient:
-    return MachineClient.model_validate(await clients.update_client(session, client_key, body))
+    client = await clients.update_client(session, client_key, body, preconditions=preconditions)
+    set_etag(response, client.version)
+    return MachineClient.model_validate(client)
 
 
 @router.post("/{client_key}/rotate", response_model=MachineClientWithSecret)

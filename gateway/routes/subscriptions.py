@@ -10,6 +10,7 @@ from gateway.events.schemas import Delivery, DeliveryStatus, ReplayResult, Subsc
 from gateway.routes.deps import Subscriber
 from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES, GatewaySettings
 from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.kit.idempotency import Idempotent
 from services.kit.pagination import CursorQuery, LimitQuery, Page
 
 router = APIRouter(prefix="/api/v1/subscriptions", tags=["events"], max_body_size=OWN_ROUTE_MAX_BODY_BYTES)
@@ -20,7 +21,7 @@ def _development_hosts(request: Request) -> frozenset[str]:
     return frozenset(host.lower() for host in settings.webhook_development_hosts)
 
 
-@router.post("", response_model=SubscriptionCreated, status_code=201)
+@router.post("", response_model=SubscriptionCreated, status_code=201, dependencies=[Idempotent])
 async def create(request: Request, session: WriteSessionDep, caller: Subscriber, data: SubscriptionCreate) -> dict[str, Any]:
     """Subscribe a webhook URL to event types; the answer holds the signing secret, shown only here."""
     subscription, secret = await service.create_subscription(session, caller, data, _development_hosts(request))
@@ -62,7 +63,7 @@ async def deliveries(
     return Page(items=items, next_cursor=next_cursor)
 
 
-@router.post("/{subscription_id}/replay", response_model=ReplayResult)
+@router.post("/{subscription_id}/replay", response_model=ReplayResult, dependencies=[Idempotent])
 async def replay(session: WriteSessionDep, caller: Subscriber, subscription_id: uuid.UUID) -> ReplayResult:
     """Queue the parked deliveries again, in event order, ahead of later ones."""
     return ReplayResult(replayed=await service.replay_parked(session, caller, subscription_id))

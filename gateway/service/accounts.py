@@ -33,6 +33,7 @@ from gateway.settings import GatewaySettings
 from services.kit.auth import Caller, Forbidden
 from services.kit.pagination import keyset_page, page_of
 from services.kit.problems import Conflict, NotFound, Unprocessable
+from services.kit.versioning import Preconditions
 
 logger = logging.getLogger("gateway.accounts")
 
@@ -214,8 +215,8 @@ async def list_accounts(session: AsyncSession, *, cursor: str | None, limit: int
     return page_of(rows, limit, lambda account: [account.username])
 
 
-async def get_account(session: AsyncSession, account_id: uuid.UUID) -> Account:
-    account = await session.get(Account, account_id)
+async def get_account(session: AsyncSession, account_id: uuid.UUID, *, for_update: bool = False) -> Account:
+    account = await session.get(Account, account_id, with_for_update=for_update)
     if account is None:
         raise NotFound("User", account_id)
     return account
@@ -266,9 +267,16 @@ def _not_self(caller: Caller, account: Account, what: str) -> None:
 
 
 async def update_account(
-    session: AsyncSession, policy: GatewayPolicy, caller: Caller, account_id: uuid.UUID, body: UserUpdate
+    session: AsyncSession,
+    policy: GatewayPolicy,
+    caller: Caller,
+    account_id: uuid.UUID,
+    body: UserUpdate,
+    *,
+    preconditions: Preconditions,
 ) -> Account:
-    account = await get_account(session, account_id)
+    account = await get_account(session, account_id, for_update=True)
+    preconditions.check(account.version)
     if body.status is not None:
         _not_self(caller, account, "change the status of")
         account.status = body.status
@@ -286,17 +294,22 @@ async def update_account(
         account.totp_secret = None
         account.totp_enabled = False
         account.totp_last_step = None
+    account.version += 1
     await session.flush()
     return account
 
 
-async def assign_roles(session: AsyncSession, caller: Caller, account_id: uuid.UUID, body: RoleAssignment) -> Account:
-    account = await get_account(session, account_id)
+async def assign_roles(
+    session: AsyncSession, caller: Caller, account_id: uuid.UUID, body: RoleAssignment, *, preconditions: Preconditions
+) -> Account:
+    account = await get_account(session, account_id, for_update=True)
+    preconditions.check(account.version)
     _not_self(caller, account, "assign roles to")
     _check_roles(body.roles, body.member_id)
     account.roles = sorted({str(role) for role in body.roles})
     account.scope_org_id = body.scope_org_id
     account.member_id = body.member_id
+    account.version += 1
     # The new roles apply from the next access token: a refresh reads the account again.
     await session.flush()
     return account

@@ -14,6 +14,7 @@ from gateway.schemas import ClientCreate, ClientUpdate
 from gateway.service.tokens import secret_hash
 from services.kit.pagination import keyset_page, page_of
 from services.kit.problems import Conflict, NotFound
+from services.kit.versioning import Preconditions
 
 
 def new_secret() -> str:
@@ -44,15 +45,18 @@ async def list_clients(session: AsyncSession, *, cursor: str | None, limit: int)
     return page_of(rows, limit, lambda client: [client.client_id])
 
 
-async def get_client(session: AsyncSession, client_key: uuid.UUID) -> Client:
-    client = await session.get(Client, client_key)
+async def get_client(session: AsyncSession, client_key: uuid.UUID, *, for_update: bool = False) -> Client:
+    client = await session.get(Client, client_key, with_for_update=for_update)
     if client is None:
         raise NotFound("Client", client_key)
     return client
 
 
-async def update_client(session: AsyncSession, client_key: uuid.UUID, body: ClientUpdate) -> Client:
-    client = await get_client(session, client_key)
+async def update_client(
+    session: AsyncSession, client_key: uuid.UUID, body: ClientUpdate, *, preconditions: Preconditions
+) -> Client:
+    client = await get_client(session, client_key, for_update=True)
+    preconditions.check(client.version)
     changes = body.model_dump(exclude_unset=True)
     if "scopes" in changes:
         changes["scopes"] = sorted({str(scope) for scope in changes["scopes"]})
@@ -60,6 +64,7 @@ async def update_client(session: AsyncSession, client_key: uuid.UUID, body: Clie
         if value is None and name in ("name", "scopes", "status"):
             continue  # these always have a value; null leaves them as they are
         setattr(client, name, value)
+    client.version += 1
     await session.flush()
     return client
 

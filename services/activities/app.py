@@ -4,7 +4,7 @@ from fastapi import FastAPI
 
 from services.activities.events import apply_member_event, apply_org_event
 from services.activities.jobs import jobs
-from services.activities.models import consumer_cursors, outbox, scheduler
+from services.activities.models import consumer_cursors, idempotency_keys, outbox, scheduler
 from services.activities.routes import activities, catalog, compliance, contacts, evaluations, study
 from services.activities.schemas import ENUM_LABELS, EVENT_TYPES
 from services.activities.settings import CLIENT_ID, SCHEMA, ActivitiesSettings
@@ -42,6 +42,7 @@ def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
         enabled=settings.run_scheduler,
     )
     app = create_process_app(
+        idempotency_keys=idempotency_keys,
         name="activities",
         title="Activity logging",
         settings=settings,

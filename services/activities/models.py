@@ -11,6 +11,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from services.activities.settings import SCHEMA
 from services.kit.consumer import cursor_table
 from services.kit.db import make_metadata
+from services.kit.idempotency import idempotency_table
 from services.kit.outbox import outbox_table
 from services.kit.replica import tree_replica_table
 from services.kit.scheduler import scheduler_tables
@@ -103,6 +104,7 @@ class Attendance(Base):
     # The activity's local day, copied (and kept in step when the activity moves).
     starts_on: Mapped[date | None] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Attachment(Base):
@@ -266,3 +268,4 @@ position_replica = Table(
 outbox = outbox_table(Base.metadata)
 consumer_cursors = cursor_table(Base.metadata)
 scheduler = scheduler_tables(Base.metadata)
+idempotency_keys = idempotency_table(Base.metadata)

@@ -274,6 +274,7 @@ class AttendanceOut(Schema):
     reason: str | None
     hours: Decimal | None
     guest: bool
+    version: int  # the ETag of this record is `"<version>"` (If-Match of its PATCH)
 
 
 class AttendanceSheet(Schema):

@@ -7,8 +7,10 @@ its feed consumers and peer clients). Nothing here depends on which service it i
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from sqlalchemy import Table
 from starlette.middleware import Middleware
 
 from services.kit.audit import PersonalDataMiddleware
@@ -16,11 +18,13 @@ from services.kit.auth import TokenVerifier
 from services.kit.db import Database
 from services.kit.deadline import RequestDeadline
 from services.kit.health import Check, health_router
+from services.kit.idempotency import install_idempotency
 from services.kit.metrics import MetricsMiddleware, metrics_router, watch_pool
 from services.kit.observability import RequestContextMiddleware, configure_logging
 from services.kit.problems import install_problem_handlers
 from services.kit.settings import ProcessSettings
 from services.kit.tracing import configure_tracing
+from services.kit.versioning import document_preconditions
 
 logger = logging.getLogger("kit.app")
 
@@ -41,6 +45,7 @@ def create_app(
     middleware: Sequence[Middleware] = (),
     serve_own_docs: bool = True,
     max_body_bytes: int = MAX_BODY_BYTES,
+    idempotency_keys: Table | None = None,
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -73,8 +78,13 @@ def create_app(
     watch_pool(name, db.engine.pool)
     for router in routers:
         app.include_router(router)
-    # Starlette wraps in reverse order of adding: the request context is outermost, so that
-    # everything inside (the gateway's proxy included) sees the request id and trace.
+    _document_write_headers(app)
+    # Starlette wraps in reverse order of adding. Idempotency keys innermost, right outside the
+    # routes: the gateway's proxy (an extra) answers proxied paths before they get here.
+    if idempotency_keys is not None:
+        install_idempotency(app, table=idempotency_keys, max_body_bytes=max_body_bytes)
+    # The request context is outermost, so that everything inside (the gateway's proxy
+    # included) sees the request id and trace.
     for extra in reversed(middleware):
         app.add_middleware(extra.cls, *extra.args, **extra.kwargs)
     app.add_middleware(RequestDeadline, seconds=settings.request_deadline_s)
@@ -83,6 +93,18 @@ def create_app(
     # Outermost, so that its clock includes everything and it sees the route the router chose.
     app.add_middleware(MetricsMiddleware, service=name)
     return app
+
+
+def _document_write_headers(app: FastAPI) -> None:
+    """The OpenAPI names the 409/412/422/428 answers of every route that reads the write headers."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_preconditions(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _load_verifier(settings: ProcessSettings) -> TokenVerifier | None:

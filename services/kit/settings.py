@@ -40,6 +40,11 @@ class ProcessSettings(BaseSettings):
     scheduler_tick_s: float = 30.0
     scheduler_lease_s: float = 600.0
 
+    # Idempotency-Key (services.kit.idempotency): how long a key is kept, and how long a request
+    # that holds one may run before a retry may take the key over (its process presumed dead).
+    idempotency_ttl_s: float = 86400.0
+    idempotency_lease_s: float = 120.0
+
     # Peer HTTP calls (references, feeds): explicit timeouts, never the library default.
     peer_connect_timeout_s: float = 1.0
     peer_read_timeout_s: float = 5.0

@@ -13,7 +13,7 @@ from services.kit.policy import policy_router
 from services.kit.scheduler import Scheduler
 from services.members.events import apply_org_event
 from services.members.jobs import jobs
-from services.members.models import consumer_cursors, outbox, scheduler
+from services.members.models import consumer_cursors, idempotency_keys, outbox, scheduler
 from services.members.routes import care, dues, members, recruitment, survey, tabular, transfers, worklists
 from services.members.schemas import ENUM_LABELS, EVENT_TYPES
 from services.members.settings import CLIENT_ID, SCHEMA, MembersSettings
@@ -41,6 +41,7 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
         enabled=settings.run_scheduler,
     )
     app = create_process_app(
+        idempotency_keys=idempotency_keys,
         name="members",
         title="Member records",
         settings=settings,

@@ -23,6 +23,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.kit.consumer import cursor_table
 from services.kit.db import make_metadata
+from services.kit.idempotency import idempotency_table
 from services.kit.outbox import outbox_table
 from services.kit.replica import tree_replica_table
 from services.kit.scheduler import scheduler_tables
@@ -160,6 +161,7 @@ position_replica = Table(
 )
 outbox = outbox_table(Base.metadata)
 scheduler = scheduler_tables(Base.metadata)
+idempotency_keys = idempotency_table(Base.metadata)
 consumer_cursors = cursor_table(Base.metadata)
 
 
@@ -204,6 +206,7 @@ class CareEnrolment(Base):
     completed_on: Mapped[date | None] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class DutyReport(Base):

@@ -529,6 +529,7 @@ class CareEnrolment(Schema):
     completed_on: date | None
     ended_on: date | None
     active: bool
+    version: int  # the enrolment's ETag is `"<version>"` (If-Match of its PATCH)
 
 
 class DutyReportCreate(InputSchema):

@@ -11,7 +11,7 @@ from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
 from services.kit.scheduler import Scheduler
 from services.orgs.jobs import jobs
-from services.orgs.models import outbox, scheduler
+from services.orgs.models import idempotency_keys, outbox, scheduler
 from services.orgs.routes import communities, orgs, survey, teams, units, worklists
 from services.orgs.schemas import ENUM_LABELS, EVENT_TYPES
 from services.orgs.settings import CLIENT_ID, SCHEMA, OrgsSettings
@@ -34,6 +34,7 @@ def create_app(settings: OrgsSettings | None = None, *, peers: ServicePeers | No
         enabled=settings.run_scheduler,
     )
     app = create_process_app(
+        idempotency_keys=idempotency_keys,
         name="orgs",
         title="Organization setup",
         settings=settings,

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Index, Inte
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.kit.db import make_metadata
+from services.kit.idempotency import idempotency_table
 from services.kit.outbox import outbox_table
 from services.kit.scheduler import scheduler_tables
 from services.kit.tree import key_type, path_type
@@ -234,3 +235,4 @@ class PostHolder(Base):
 
 outbox = outbox_table(Base.metadata)
 scheduler = scheduler_tables(Base.metadata)
+idempotency_keys = idempotency_table(Base.metadata)

@@ -161,10 +161,12 @@ class TestChangeActivity:
         created = await create_activity(activities_client, admin, org_id=tree["branch"], status="planned")
         path = f"/api/v1/activities/{created['id']}"
 
-        patched = await activities_client.patch(path, json={"title": "新標題", "decisions": "決議"}, headers=admin)
+        patched = await activities_client.patch(
+            path, json={"title": "新標題", "decisions": "決議"}, headers=admin | {"If-Match": "*"}
+        )
         held = await activities_client.post(f"{path}/held", headers=admin)
         cancelled = await activities_client.post(f"{path}/cancel", headers=admin)
-        after_cancel = await activities_client.patch(path, json={"title": "again"}, headers=admin)
+        after_cancel = await activities_client.patch(path, json={"title": "again"}, headers=admin | {"If-Match": "*"})
 
         assert patched.json()["title"] == "新標題"
         assert (patched.json()["version"], held.json()["version"], cancelled.json()["version"]) == (2, 3, 4)
@@ -188,7 +190,7 @@ class TestChangeActivity:
         response = await activities_client.patch(
             f"/api/v1/activities/{created['id']}",
             json={"title": "changed", "ends_at": "2026-03-10T08:00:00+08:00"},
-            headers=admin,
+            headers=admin | {"If-Match": "*"},
         )
 
         assert response.status_code == 422
@@ -202,7 +204,9 @@ class TestChangeActivity:
         admin = tokens.headers("org_admin")
         created = await create_activity(activities_client, admin, org_id=tree["branch"], status="held")
 
-        response = await activities_client.patch(f"/api/v1/activities/{created['id']}", json={"status": "planned"}, headers=admin)
+        response = await activities_client.patch(
+            f"/api/v1/activities/{created['id']}", json={"status": "planned"}, headers=admin | {"If-Match": "*"}
+        )
 
         assert response.status_code == 422
         assert response.json()["type"] == "/problems/invalid-status-change"
@@ -232,7 +236,7 @@ class TestChangeActivity:
         created = await create_activity(activities_client, admin, org_id=tree["branch"])
 
         response = await activities_client.patch(
-            f"/api/v1/activities/{created['id']}", json={"host_member_id": str(uuid.uuid4())}, headers=admin
+            f"/api/v1/activities/{created['id']}", json={"host_member_id": str(uuid.uuid4())}, headers=admin | {"If-Match": "*"}
         )
 
         assert response.status_code == 422
@@ -267,7 +271,9 @@ class TestListActivities:
         outsider = tokens.headers("org_admin", scope_org_id=uuid.UUID(tree["other_township"]))
 
         read = await activities_client.get(f"/api/v1/activities/{created['id']}", headers=outsider)
-        patched = await activities_client.patch(f"/api/v1/activities/{created['id']}", json={"title": "x"}, headers=outsider)
+        patched = await activities_client.patch(
+            f"/api/v1/activities/{created['id']}", json={"title": "x"}, headers=outsider | {"If-Match": "*"}
+        )
         listed = await activities_client.get("/api/v1/activities", params={"within": tree["county"]}, headers=outsider)
         create = await activities_client.post(
             "/api/v1/activities",

@@ -170,9 +170,15 @@ class TestChangeAttendance:
         await activities_client.post(path, json={"records": [{"member_id": members[0], "status": "absent"}]}, headers=admin)
         await replicas.member(org_id=tree["branch"])  # joins after the meeting
 
-        no_reason = await activities_client.patch(f"{path}/{members[0]}", json={"status": "excused"}, headers=admin)
-        corrected = await activities_client.patch(f"{path}/{members[0]}", json={"status": "present"}, headers=admin)
-        unknown = await activities_client.patch(f"{path}/{members[1]}", json={"status": "present"}, headers=admin)
+        no_reason = await activities_client.patch(
+            f"{path}/{members[0]}", json={"status": "excused"}, headers=admin | {"If-Match": "*"}
+        )
+        corrected = await activities_client.patch(
+            f"{path}/{members[0]}", json={"status": "present"}, headers=admin | {"If-Match": "*"}
+        )
+        unknown = await activities_client.patch(
+            f"{path}/{members[1]}", json={"status": "present"}, headers=admin | {"If-Match": "*"}
+        )
 
         assert no_reason.status_code == 422
         assert corrected.status_code == 200, corrected.text

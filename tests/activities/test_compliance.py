@@ -211,7 +211,9 @@ class TestWorkLists:
         params = {"within": tree["branch"], "as_of": "2026-11-26"}
 
         before = await activities_client.get("/api/v1/compliance/inactive-members", params=params, headers=admin)
-        await activities_client.patch(f"/api/v1/activities/{meeting['id']}", json={"starts_at": at(1)}, headers=admin)
+        await activities_client.patch(
+            f"/api/v1/activities/{meeting['id']}", json={"starts_at": at(1)}, headers=admin | {"If-Match": "*"}
+        )
         after = await activities_client.get("/api/v1/compliance/inactive-members", params=params, headers=admin)
 
         assert before.json()["items"] == []

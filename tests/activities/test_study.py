@@ -323,8 +323,8 @@ class TestDayLimit:
         await self_study(activities_client, admin, member, on="2026-03-10", hours="12")
         path = f"/api/v1/activities/{training['id']}/attendance/{member}"
 
-        within_limit = await activities_client.patch(path, json={"hours": "12"}, headers=admin)
-        over = await activities_client.patch(path, json={"hours": "12.5"}, headers=admin)
+        within_limit = await activities_client.patch(path, json={"hours": "12"}, headers=admin | {"If-Match": "*"})
+        over = await activities_client.patch(path, json={"hours": "12.5"}, headers=admin | {"If-Match": "*"})
 
         assert within_limit.status_code == 200, within_limit.text
         assert over.status_code == 422, over.text
@@ -341,10 +341,14 @@ class TestDayLimit:
         await self_study(activities_client, admin, member, on="2026-03-11", hours="20")
 
         same_day = await activities_client.patch(
-            f"/api/v1/activities/{training['id']}", json={"starts_at": "2026-03-10T14:00:00+08:00"}, headers=admin
+            f"/api/v1/activities/{training['id']}",
+            json={"starts_at": "2026-03-10T14:00:00+08:00"},
+            headers=admin | {"If-Match": "*"},
         )
         onto_full = await activities_client.patch(
-            f"/api/v1/activities/{training['id']}", json={"starts_at": "2026-03-11T09:00:00+08:00"}, headers=admin
+            f"/api/v1/activities/{training['id']}",
+            json={"starts_at": "2026-03-11T09:00:00+08:00"},
+            headers=admin | {"If-Match": "*"},
         )
 
         assert same_day.status_code == 200, same_day.text

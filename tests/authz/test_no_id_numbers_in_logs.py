@@ -74,7 +74,7 @@ async def test_no_id_number_is_logged_in_process(
     await members_client.post("/api/v1/members/search", json={"id_number": body["id_number"]}, headers=admin)
     await members_client.get(f"/api/v1/members/{member_id}", headers=admin)
     await members_client.patch(
-        f"/api/v1/members/{member_id}", json={"phone": f"137{uuid.uuid4().int % 10**8:08d}"}, headers=admin
+        f"/api/v1/members/{member_id}", json={"phone": f"137{uuid.uuid4().int % 10**8:08d}"}, headers=admin | {"If-Match": "*"}
     )
     rows = [row_of(member_body(org_id=org)) for _ in range(3)]
     dry = await upload(members_client, tokens, csv_file(rows), "csv", dry_run="true")

@@ -86,7 +86,7 @@ async def business_account(client: httpx.AsyncClient, roles: list[str], **assign
     account = await create_account(client, admin)
     _, security = await secadmin(client, admin)
     body = {"roles": roles, **{k: str(v) for k, v in assignment.items()}}
-    response = await client.put(f"/api/v1/users/{account['id']}/roles", json=body, headers=security)
+    response = await client.put(f"/api/v1/users/{account['id']}/roles", json=body, headers=security | {"If-Match": "*"})
     assert response.status_code == 200, response.text
     return dict(response.json())
 

@@ -41,7 +41,9 @@ async def test_the_sysadmin_creates_an_account_and_the_secadmin_gives_it_roles(g
     org_id = uuid.uuid4()
 
     assigned = await gateway_client.put(
-        f"/api/v1/users/{account['id']}/roles", json={"roles": ["viewer"], "scope_org_id": str(org_id)}, headers=security
+        f"/api/v1/users/{account['id']}/roles",
+        json={"roles": ["viewer"], "scope_org_id": str(org_id)},
+        headers=security | {"If-Match": "*"},
     )
 
     assert account["roles"] == []
@@ -61,11 +63,15 @@ async def test_duties_are_separated(gateway_client: httpx.AsyncClient) -> None:
     account = await create_account(gateway_client, admin)
     url = f"/api/v1/users/{account['id']}/roles"
 
-    two_admin_roles = await gateway_client.put(url, json={"roles": ["sysadmin", "auditor"]}, headers=security)
-    admin_and_business = await gateway_client.put(url, json={"roles": ["auditor", "org_admin"]}, headers=security)
-    by_the_sysadmin = await gateway_client.put(url, json={"roles": ["viewer"]}, headers=admin)
+    two_admin_roles = await gateway_client.put(url, json={"roles": ["sysadmin", "auditor"]}, headers=security | {"If-Match": "*"})
+    admin_and_business = await gateway_client.put(
+        url, json={"roles": ["auditor", "org_admin"]}, headers=security | {"If-Match": "*"}
+    )
+    by_the_sysadmin = await gateway_client.put(url, json={"roles": ["viewer"]}, headers=admin | {"If-Match": "*"})
     to_oneself = await gateway_client.put(
-        f"/api/v1/users/{security_account['id']}/roles", json={"roles": ["secadmin", "viewer"]}, headers=security
+        f"/api/v1/users/{security_account['id']}/roles",
+        json={"roles": ["secadmin", "viewer"]},
+        headers=security | {"If-Match": "*"},
     )
     created_by_secadmin = await gateway_client.post(
         "/api/v1/users", json={"username": unique("x"), "password": PASSWORD}, headers=security
@@ -92,8 +98,10 @@ async def test_the_member_role_needs_a_member_record_and_its_token_names_it(
     member_id = uuid.uuid4()
     url = f"/api/v1/users/{account['id']}/roles"
 
-    without = await gateway_client.put(url, json={"roles": ["member"]}, headers=security)
-    with_record = await gateway_client.put(url, json={"roles": ["member"], "member_id": str(member_id)}, headers=security)
+    without = await gateway_client.put(url, json={"roles": ["member"]}, headers=security | {"If-Match": "*"})
+    with_record = await gateway_client.put(
+        url, json={"roles": ["member"], "member_id": str(member_id)}, headers=security | {"If-Match": "*"}
+    )
 
     assert without.status_code == 422
     assert with_record.status_code == 200
@@ -168,7 +176,9 @@ async def test_after_five_failures_the_account_is_locked_with_the_same_answer_an
         admin = await sysadmin(again)
         shown = (await again.get(f"/api/v1/users/{account['id']}", headers=admin)).json()
         assert shown["locked_until"] is not None
-        unlocked = await again.patch(f"/api/v1/users/{account['id']}", json={"status": "active"}, headers=admin)
+        unlocked = await again.patch(
+            f"/api/v1/users/{account['id']}", json={"status": "active"}, headers=admin | {"If-Match": "*"}
+        )
         assert unlocked.status_code == 200
         assert (await login(again, name, PASSWORD)).status_code == 200
 
@@ -189,7 +199,9 @@ async def test_a_disabled_account_cannot_log_in_or_refresh(gateway_client: httpx
     account = await create_account(gateway_client, admin)
     tokens = await token_of(gateway_client, account["username"])
 
-    disabled = await gateway_client.patch(f"/api/v1/users/{account['id']}", json={"status": "disabled"}, headers=admin)
+    disabled = await gateway_client.patch(
+        f"/api/v1/users/{account['id']}", json={"status": "disabled"}, headers=admin | {"If-Match": "*"}
+    )
     refused = await login(gateway_client, account["username"])
     unknown = await login(gateway_client, unique("nobody"))
     refresh = await gateway_client.post("/api/v1/auth/refresh", data={"refresh_token": tokens["refresh_token"]})
@@ -203,5 +215,7 @@ async def test_a_disabled_account_cannot_log_in_or_refresh(gateway_client: httpx
 async def test_nobody_disables_their_own_account(gateway_client: httpx.AsyncClient) -> None:
     admin = await sysadmin(gateway_client)
     me = (await gateway_client.get("/api/v1/me", headers=admin)).json()
-    response = await gateway_client.patch(f"/api/v1/users/{me['id']}", json={"status": "disabled"}, headers=admin)
+    response = await gateway_client.patch(
+        f"/api/v1/users/{me['id']}", json={"status": "disabled"}, headers=admin | {"If-Match": "*"}
+    )
     assert response.status_code == 403

@@ -96,7 +96,9 @@ async def test_a_forwarded_write_and_an_unmasked_read_are_recorded_and_the_heade
         auditor = await _auditor(client)
         admin = await sysadmin(client)
         read = await client.get("/api/v1/members/x", headers=admin | {"X-Request-ID": "rid-unmasked"})
-        write = await client.patch("/api/v1/members/x", json={}, headers=admin | {"X-Request-ID": "rid-forwarded"})
+        write = await client.patch(
+            "/api/v1/members/x", json={}, headers=admin | {"X-Request-ID": "rid-forwarded"} | {"If-Match": "*"}
+        )
         unmasked_rows = await _rows(client, auditor, action="unmasked_read")
         write_rows = await _rows(client, auditor, action="PATCH")
 

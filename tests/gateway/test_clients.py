@@ -76,7 +76,9 @@ async def test_an_expired_or_disabled_client_gets_no_token(gateway_client: httpx
     admin = await sysadmin(gateway_client)
     expired = await _register(gateway_client, admin, expires_at=(datetime.now(UTC) - timedelta(minutes=1)).isoformat())
     disabled = await _register(gateway_client, admin)
-    await gateway_client.patch(f"/api/v1/clients/{disabled['id']}", json={"status": "disabled"}, headers=admin)
+    await gateway_client.patch(
+        f"/api/v1/clients/{disabled['id']}", json={"status": "disabled"}, headers=admin | {"If-Match": "*"}
+    )
 
     assert (await _grant(gateway_client, expired["client_id"], expired["client_secret"])).status_code == 401
     assert (await _grant(gateway_client, disabled["client_id"], disabled["client_secret"])).status_code == 401

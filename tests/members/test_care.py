@@ -63,7 +63,9 @@ class TestGreenChannel:
         e = (await post(members_client, tokens, f"/api/v1/members/{m['id']}/care", GREEN | {"enrolled_on": "2026-03-01"})).json()
 
         ended = await members_client.patch(
-            f"/api/v1/members/{m['id']}/care/{e['id']}", json={"ended_on": "2026-06-01"}, headers=tokens.headers()
+            f"/api/v1/members/{m['id']}/care/{e['id']}",
+            json={"ended_on": "2026-06-01"},
+            headers=tokens.headers() | {"If-Match": "*"},
         )
 
         assert ended.json()["active"] is False
@@ -86,7 +88,9 @@ class TestEducationUpgrade:
         assert e.status_code == 201, e.text
 
         done = await members_client.patch(
-            f"/api/v1/members/{m['id']}/care/{e.json()['id']}", json={"completed_on": "2026-07-01"}, headers=tokens.headers()
+            f"/api/v1/members/{m['id']}/care/{e.json()['id']}",
+            json={"completed_on": "2026-07-01"},
+            headers=tokens.headers() | {"If-Match": "*"},
         )
 
         assert done.status_code == 200, done.text

@@ -93,7 +93,7 @@ async def test_floating_out_at_a_fixed_place_past_the_period_is_announced(
     response = await members_client.put(
         f"/api/v1/members/{member['id']}/whereabouts",
         json={"whereabouts": "floating_out", "since": "2026-04-20", "details": {"destination": "廣州", "fixed_place": True}},
-        headers=tokens.headers("org_admin"),
+        headers=tokens.headers("org_admin") | {"If-Match": "*"},
     )
     assert response.status_code == 200, response.text
     runner = Scheduler(service="members", db=members_db, tables=scheduler, jobs=[])

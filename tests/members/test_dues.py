@@ -28,8 +28,15 @@ class Ledger:
         self.client, self.tokens = client, tokens
 
     async def assess(self, member_id: str, month: str, **body: Any) -> httpx.Response:
+        """As a client would: a month already assessed is replaced with If-Match of the version read."""
         body = {"category": "salaried", "base_fen": 400_000} | body
-        return await self.client.put(f"/api/v1/dues/{member_id}/{month}", json=body, headers=self.tokens.headers())
+        headers = self.tokens.headers()
+        ledger = await self.client.get(f"/api/v1/dues/{member_id}", headers=headers)
+        read = ledger.json() if ledger.status_code == 200 else []
+        version = next((row["version"] for row in read if row["month"].startswith(month)), None)
+        if version is not None:
+            headers |= {"If-Match": f'"{version}"'}
+        return await self.client.put(f"/api/v1/dues/{member_id}/{month}", json=body, headers=headers)
 
     async def pay(self, member_id: str, month: str, **body: Any) -> httpx.Response:
         return await self.client.post(f"/api/v1/dues/{member_id}/{month}/payment", json=body, headers=self.tokens.headers())

@@ -73,7 +73,7 @@ class TestMembersSurvey:
         moved = await members_client.put(
             f"/api/v1/members/{floating}/whereabouts",
             json={"whereabouts": "floating_out", "since": "2026-01-01", "details": {"destination": "杭州"}},
-            headers=tokens.headers("org_admin"),
+            headers=tokens.headers("org_admin") | {"If-Match": "*"},
         )
         assert moved.status_code == 200, moved.text
         # Urban: one member; a unit's branch under the township, in no community, one (only in the total).

@@ -33,7 +33,7 @@ def test_a_member_lives_its_life_through_the_gateway(live: LiveStack) -> None:
     moved = httpx.put(
         f"{api}/members/{member_id}/whereabouts",
         json={"whereabouts": "floating_out", "since": "2026-01-01", "details": {"destination": "杭州", "fixed_place": True}},
-        headers=headers,
+        headers=headers | {"If-Match": "*"},
     )
     history = httpx.get(f"{api}/members/{member_id}/history", headers=headers)
     due = httpx.get(

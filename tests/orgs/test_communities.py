@@ -51,7 +51,7 @@ class TestUpdateCommunity:
         tree = await create_community_tree(orgs_api, admin, setting="rural")
 
         response = await orgs_api.patch(
-            f"/api/v1/communities/{tree['community']['id']}", json={"setting": "urban"}, headers=admin
+            f"/api/v1/communities/{tree['community']['id']}", json={"setting": "urban"}, headers=admin | {"If-Match": "*"}
         )
 
         assert response.status_code == 200
@@ -70,7 +70,7 @@ class TestUpdateCommunity:
         tree = await create_community_tree(orgs_api, admin)
         url = f"/api/v1/communities/{tree['community']['id']}"
         etag = (await orgs_api.get(url, headers=admin)).headers["etag"]
-        await orgs_api.patch(url, json={"households": 1300}, headers=admin)
+        await orgs_api.patch(url, json={"households": 1300}, headers=admin | {"If-Match": "*"})
 
         stale = await orgs_api.patch(url, json={"households": 1400}, headers=admin | {"If-Match": etag})
 

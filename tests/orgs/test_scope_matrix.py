@@ -97,7 +97,7 @@ async def test_a_scoped_admin_cannot_write_into_another_township(
     outsider = tokens.headers("org_admin", scope_org_id=uuid.UUID(two_townships["other"]["id"]))
     party_org = two_townships["party_org"]["id"]
 
-    renamed = await orgs_api.patch(f"/api/v1/orgs/{party_org}", json={"name": "x"}, headers=outsider)
+    renamed = await orgs_api.patch(f"/api/v1/orgs/{party_org}", json={"name": "x"}, headers=outsider | {"If-Match": "*"})
     moved = await orgs_api.post(
         f"/api/v1/orgs/{party_org}/move", json={"parent_id": two_townships["other"]["id"]}, headers=outsider
     )

@@ -159,7 +159,7 @@ class TestPositions:
         org_id = tree["party_org"]["id"]
         first = await add_position(orgs_api, admin, org_id=org_id, member_id=members_stub.new_member(), since="2020-01-01")
         ended = await orgs_api.patch(
-            f"/api/v1/orgs/{org_id}/positions/{first['id']}", json={"until": "2024-12-31"}, headers=admin
+            f"/api/v1/orgs/{org_id}/positions/{first['id']}", json={"until": "2024-12-31"}, headers=admin | {"If-Match": "*"}
         )
         assert ended.status_code == 200
 
@@ -303,7 +303,9 @@ class TestCommitteeMinimum:
         created = (await orgs_api.post(f"/api/v1/orgs/{org_id}/positions/batch", json=body, headers=admin)).json()
         leaving = created[2]["id"]
 
-        refused = await orgs_api.patch(f"/api/v1/orgs/{org_id}/positions/{leaving}", json={"until": "2025-06-30"}, headers=admin)
+        refused = await orgs_api.patch(
+            f"/api/v1/orgs/{org_id}/positions/{leaving}", json={"until": "2025-06-30"}, headers=admin | {"If-Match": "*"}
+        )
         assert refused.status_code == 422
         assert refused.json()["errors"][0]["field"] == "until"
         unchanged = await orgs_api.get(f"/api/v1/orgs/{org_id}/positions", headers=admin)
@@ -312,7 +314,9 @@ class TestCommitteeMinimum:
         await add_position(
             orgs_api, admin, org_id=org_id, member_id=members_stub.new_member(), role="propaganda_member", since="2025-07-01"
         )
-        ended = await orgs_api.patch(f"/api/v1/orgs/{org_id}/positions/{leaving}", json={"until": "2025-06-30"}, headers=admin)
+        ended = await orgs_api.patch(
+            f"/api/v1/orgs/{org_id}/positions/{leaving}", json={"until": "2025-06-30"}, headers=admin | {"If-Match": "*"}
+        )
         assert ended.status_code == 200, ended.text
 
     async def test_without_a_required_committee_a_position_may_end(
@@ -325,7 +329,7 @@ class TestCommitteeMinimum:
         secretary = await add_position(orgs_api, admin, org_id=org_id, member_id=members_stub.new_member())
 
         ended = await orgs_api.patch(
-            f"/api/v1/orgs/{org_id}/positions/{secretary['id']}", json={"until": "2025-06-30"}, headers=admin
+            f"/api/v1/orgs/{org_id}/positions/{secretary['id']}", json={"until": "2025-06-30"}, headers=admin | {"If-Match": "*"}
         )
 
         assert ended.status_code == 200

@@ -76,7 +76,7 @@ class TestUpdate:
         admin = tokens.headers("org_admin")
         org = await create_org(orgs_api, admin, tier="county", name="舊名")
 
-        response = await orgs_api.patch(f"/api/v1/orgs/{org['id']}", json={"name": "新名"}, headers=admin)
+        response = await orgs_api.patch(f"/api/v1/orgs/{org['id']}", json={"name": "新名"}, headers=admin | {"If-Match": "*"})
 
         assert response.status_code == 200
         assert response.json()["name"] == "新名"
@@ -94,7 +94,7 @@ class TestUpdate:
         admin = tokens.headers("org_admin")
         org = await create_org(orgs_api, admin, tier="county")
 
-        response = await orgs_api.patch(f"/api/v1/orgs/{org['id']}", json={"kind": "branch"}, headers=admin)
+        response = await orgs_api.patch(f"/api/v1/orgs/{org['id']}", json={"kind": "branch"}, headers=admin | {"If-Match": "*"})
 
         assert response.status_code == 422
         assert (await orgs_api.get(f"/api/v1/orgs/{org['id']}", headers=admin)).json()["kind"] == "committee"

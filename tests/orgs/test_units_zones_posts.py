@@ -161,10 +161,14 @@ class TestJointBranch:
         ]
         outsider = await create_unit(orgs_api, admin, community_id=community_id, name="第六")
 
-        refused = await orgs_api.patch(f"/api/v1/units/{outsider['id']}", json={"party_org_id": joint["id"]}, headers=admin)
+        refused = await orgs_api.patch(
+            f"/api/v1/units/{outsider['id']}", json={"party_org_id": joint["id"]}, headers=admin | {"If-Match": "*"}
+        )
         # A unit already in it may be saved again: it is not counted twice.
         again = await orgs_api.patch(
-            f"/api/v1/units/{members[0]['id']}", json={"name": "改名", "party_org_id": joint["id"]}, headers=admin
+            f"/api/v1/units/{members[0]['id']}",
+            json={"name": "改名", "party_org_id": joint["id"]},
+            headers=admin | {"If-Match": "*"},
         )
 
         assert refused.status_code == 422

@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import FileResponse
 
 from services.activities.routes.deps import PeriodDep, PolicyDep, Reader, Writer
@@ -24,12 +24,14 @@ from services.activities.schemas import (
 from services.activities.service import activities as service
 from services.activities.service import attachments, attendance, stats
 from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from services.kit.versioning import PreconditionsDep, set_etag
 
 router = APIRouter(prefix="/api/v1/activities", tags=["activities"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=Activity)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=Activity, dependencies=[Idempotent])
 async def create_activity(data: ActivityCreate, session: WriteSessionDep, caller: Writer, policy: PolicyDep) -> Activity:
     return Activity.model_validate(await service.create_activity(session, caller, data, policy))
 
@@ -76,26 +78,16 @@ async def activity_stats(
     return await stats.activity_stats(session, caller, within, period=period, group_by=group_by, policy=policy)
 
 
-def _etag(activity: Activity) -> str:
-    return f'"{activity.version}"'
-
-
-def _version_of(if_match: str | None) -> int | None:
-    """The version an `If-Match` names (`"3"`, `W/"3"` or `3`); anything else matches no version."""
-    if if_match is None or if_match.strip() == "*":
-        return None
-    text = if_match.strip().removeprefix("W/").strip('"')
-    return int(text) if text.isdigit() else -1
-
-
 @router.get("/{activity_id}", response_model=Activity)
 async def get_activity(activity_id: uuid.UUID, response: Response, session: ReadSessionDep, caller: Reader) -> Activity:
     activity = Activity.model_validate(await service.get_activity(session, caller, activity_id))
-    response.headers["ETag"] = _etag(activity)
+    set_etag(response, activity.version)
     return activity
 
 
-@router.patch("/{activity_id}", response_model=Activity)
+@router.patch(
+    "/{activity_id}", response_model=Activity, description="`If-Match` with the ETag read last: 428 without, 412 if stale."
+)
 async def update_activity(
     activity_id: uuid.UUID,
     data: ActivityUpdate,
@@ -103,32 +95,37 @@ async def update_activity(
     session: WriteSessionDep,
     caller: Writer,
     policy: PolicyDep,
-    if_match: Annotated[str | None, Header(max_length=64, description="The ETag read; a stale one is 412")] = None,
+    preconditions: PreconditionsDep,
 ) -> Activity:
-    updated = await service.update_activity(session, caller, activity_id, data, policy, if_match=_version_of(if_match))
+    updated = await service.update_activity(session, caller, activity_id, data, policy, preconditions=preconditions)
     activity = Activity.model_validate(updated)
-    response.headers["ETag"] = _etag(activity)
+    set_etag(response, activity.version)
     return activity
 
 
-@router.post("/{activity_id}/held", response_model=Activity)
+@router.post("/{activity_id}/held", response_model=Activity, dependencies=[Idempotent])
 async def mark_held(activity_id: uuid.UUID, session: WriteSessionDep, caller: Writer, policy: PolicyDep) -> Activity:
     return Activity.model_validate(await service.set_status(session, caller, activity_id, ActivityStatus.held, policy))
 
 
-@router.post("/{activity_id}/cancel", response_model=Activity)
+@router.post("/{activity_id}/cancel", response_model=Activity, dependencies=[Idempotent])
 async def cancel(activity_id: uuid.UUID, session: WriteSessionDep, caller: Writer, policy: PolicyDep) -> Activity:
     return Activity.model_validate(await service.set_status(session, caller, activity_id, ActivityStatus.cancelled, policy))
 
 
-@router.post("/{activity_id}/attendance", response_model=AttendanceSheet)
+@router.post("/{activity_id}/attendance", response_model=AttendanceSheet, dependencies=[Idempotent])
 async def record_attendance(
     activity_id: uuid.UUID, data: AttendanceCreate, session: WriteSessionDep, caller: Writer, policy: PolicyDep
 ) -> AttendanceSheet:
     return await attendance.record_attendance(session, caller, activity_id, data, policy)
 
 
-@router.patch("/{activity_id}/attendance/{member_id}", response_model=AttendanceSheet)
+@router.patch(
+    "/{activity_id}/attendance/{member_id}",
+    response_model=AttendanceSheet,
+    description='`If-Match`: the record\'s ETag, `"<version>"` of its row in the sheet (428 without, 412 if stale); '
+    "the answer's `ETag` is the changed record's.",
+)
 async def change_attendance(
     activity_id: uuid.UUID,
     member_id: uuid.UUID,
@@ -136,8 +133,14 @@ async def change_attendance(
     session: WriteSessionDep,
     caller: Writer,
     policy: PolicyDep,
+    response: Response,
+    preconditions: PreconditionsDep,
 ) -> AttendanceSheet:
-    return await attendance.change_attendance(session, caller, activity_id, member_id, data=data, policy=policy)
+    sheet = await attendance.change_attendance(
+        session, caller, activity_id, member_id, data=data, policy=policy, preconditions=preconditions
+    )
+    set_etag(response, next(item.version for item in sheet.items if item.member_id == member_id))
+    return sheet
 
 
 @router.get("/{activity_id}/attendance", response_model=AttendanceSheet)
@@ -157,6 +160,7 @@ async def attendance_sheet(activity_id: uuid.UUID, session: ReadSessionDep, call
             },
         }
     },
+    dependencies=[Idempotent],
 )
 async def upload_attachment(
     activity_id: uuid.UUID,

@@ -9,6 +9,7 @@ from services.activities.routes.deps import PolicyDep, Reader, Writer
 from services.activities.schemas import ActivityTypeCreate, ActivityTypeOut, VenueCreate, VenueOut
 from services.activities.service import catalog
 from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
@@ -19,12 +20,12 @@ async def list_types(session: ReadSessionDep, _caller: Reader, policy: PolicyDep
     return await catalog.list_types(session, policy)
 
 
-@router.post("/activity-types", status_code=status.HTTP_201_CREATED, response_model=ActivityTypeOut)
+@router.post("/activity-types", status_code=status.HTTP_201_CREATED, response_model=ActivityTypeOut, dependencies=[Idempotent])
 async def create_type(data: ActivityTypeCreate, session: WriteSessionDep, caller: Writer, policy: PolicyDep) -> ActivityTypeOut:
     return await catalog.create_type(session, caller, data, policy)
 
 
-@router.post("/venues", status_code=status.HTTP_201_CREATED, response_model=VenueOut)
+@router.post("/venues", status_code=status.HTTP_201_CREATED, response_model=VenueOut, dependencies=[Idempotent])
 async def create_venue(data: VenueCreate, session: WriteSessionDep, caller: Writer) -> VenueOut:
     return VenueOut.model_validate(await catalog.create_venue(session, caller, data))
 

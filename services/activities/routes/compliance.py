@@ -10,6 +10,7 @@ from services.activities.routes.deps import AsOfDep, PeriodDep, PolicyDep, Reade
 from services.activities.schemas import ComplianceReport, ExemptionCreate, ExemptionOut, MemberRef, OrgRef, WorkList
 from services.activities.service import compliance
 from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 
 router = APIRouter(prefix="/api/v1/compliance", tags=["compliance"])
@@ -25,7 +26,7 @@ async def compliance_report(
     return Response(orjson.dumps(report, default=str), media_type="application/json")
 
 
-@router.post("/exemptions", status_code=status.HTTP_201_CREATED, response_model=ExemptionOut)
+@router.post("/exemptions", status_code=status.HTTP_201_CREATED, response_model=ExemptionOut, dependencies=[Idempotent])
 async def create_exemption(data: ExemptionCreate, session: WriteSessionDep, caller: Writer) -> ExemptionOut:
     return ExemptionOut.model_validate(await compliance.create_exemption(session, caller, data))
 

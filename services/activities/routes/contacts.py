@@ -9,12 +9,13 @@ from services.activities.routes.deps import Reader, Writer
 from services.activities.schemas import ContactCreate, ContactOut
 from services.activities.service import contacts
 from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 
 router = APIRouter(prefix="/api/v1/contacts", tags=["contacts"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ContactOut)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ContactOut, dependencies=[Idempotent])
 async def create_contact(data: ContactCreate, session: WriteSessionDep, caller: Writer) -> ContactOut:
     return ContactOut.model_validate(await contacts.create_contact(session, caller, data))
 

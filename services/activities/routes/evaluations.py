@@ -16,6 +16,7 @@ from services.activities.schemas import (
 )
 from services.activities.service import evaluations
 from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 
 router = APIRouter(prefix="/api/v1", tags=["evaluations"])
@@ -23,7 +24,7 @@ router = APIRouter(prefix="/api/v1", tags=["evaluations"])
 Year = Annotated[int, Query(ge=1990, le=2100)]
 
 
-@router.post("/evaluations", status_code=status.HTTP_201_CREATED, response_model=EvaluationOut)
+@router.post("/evaluations", status_code=status.HTTP_201_CREATED, response_model=EvaluationOut, dependencies=[Idempotent])
 async def create_evaluation(data: EvaluationCreate, session: WriteSessionDep, caller: Writer, policy: PolicyDep) -> EvaluationOut:
     return EvaluationOut.model_validate(await evaluations.create_evaluation(session, caller, data, policy))
 
@@ -41,7 +42,12 @@ async def list_evaluations(
     return Page(items=[EvaluationOut.model_validate(e) for e in rows], next_cursor=next_cursor)
 
 
-@router.post("/evaluations/satisfaction", status_code=status.HTTP_201_CREATED, response_model=SatisfactionSummary)
+@router.post(
+    "/evaluations/satisfaction",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SatisfactionSummary,
+    dependencies=[Idempotent],
+)
 async def rate_satisfaction(
     data: SatisfactionCreate, session: WriteSessionDep, caller: Writer, policy: PolicyDep
 ) -> SatisfactionSummary:
@@ -58,7 +64,7 @@ async def get_evaluation(evaluation_id: uuid.UUID, session: ReadSessionDep, call
     return EvaluationOut.model_validate(await evaluations.get_evaluation(session, caller, evaluation_id))
 
 
-@router.post("/reviews", response_model=list[ReviewOut])
+@router.post("/reviews", response_model=list[ReviewOut], dependencies=[Idempotent])
 async def grade_members(data: ReviewCreate, session: WriteSessionDep, caller: Writer, policy: PolicyDep) -> list[ReviewOut]:
     return [ReviewOut.model_validate(r) for r in await evaluations.grade_members(session, caller, data, policy)]
 

@@ -17,12 +17,13 @@ from services.activities.schemas import (
 )
 from services.activities.service import study
 from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 
 router = APIRouter(prefix="/api/v1/study", tags=["study"])
 
 
-@router.post("/records", status_code=status.HTTP_201_CREATED, response_model=StudyRecordOut)
+@router.post("/records", status_code=status.HTTP_201_CREATED, response_model=StudyRecordOut, dependencies=[Idempotent])
 async def create_record(data: StudyRecordCreate, session: WriteSessionDep, caller: Writer, policy: PolicyDep) -> StudyRecordOut:
     """A member's self-study, pending until an admin of the member's organization decides."""
     return StudyRecordOut.model_validate(await study.create_record(session, caller, data, policy))
@@ -49,7 +50,7 @@ async def get_record(record_id: uuid.UUID, session: ReadSessionDep, caller: Read
     return StudyRecordOut.model_validate(await study.get_record(session, caller, record_id))
 
 
-@router.post("/records/{record_id}/decision", response_model=StudyRecordOut)
+@router.post("/records/{record_id}/decision", response_model=StudyRecordOut, dependencies=[Idempotent])
 async def decide_record(record_id: uuid.UUID, data: StudyDecision, session: WriteSessionDep, caller: Writer) -> StudyRecordOut:
     """Approve or reject a pending record; only approved hours count. A decided record is a 409."""
     return StudyRecordOut.model_validate(await study.decide_record(session, caller, record_id, data))

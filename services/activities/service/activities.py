@@ -16,8 +16,9 @@ from services.activities.service.study import check_moved_attendance
 from services.kit.auth import Caller
 from services.kit.outbox import record_event
 from services.kit.pagination import keyset_page, page_of
-from services.kit.problems import NotFound, Problem
+from services.kit.problems import NotFound
 from services.kit.tree import within_node
+from services.kit.versioning import ANY_VERSION, Preconditions
 
 
 async def get_activity(session: AsyncSession, caller: Caller, activity_id: uuid.UUID, *, for_update: bool = False) -> Activity:
@@ -133,11 +134,10 @@ async def update_activity(
     data: ActivityUpdate,
     policy: ActivitiesPolicy,
     *,
-    if_match: int | None = None,
+    preconditions: Preconditions,
 ) -> Activity:
     activity = await get_activity(session, caller, activity_id, for_update=True)
-    if if_match is not None and if_match != activity.version:
-        raise Problem(412, f"The activity is at version {activity.version}, not {if_match}", slug="stale-version")
+    preconditions.check(activity.version)
     changes = data.model_dump(exclude_unset=True)
     if activity.status == ActivityStatus.cancelled.value and changes:
         raise invalid("status", "a cancelled activity cannot change", slug="activity-cancelled")
@@ -182,4 +182,4 @@ async def set_status(
     activity = await get_activity(session, caller, activity_id, for_update=True)
     if activity.status == status.value:
         return activity
-    return await update_activity(session, caller, activity_id, ActivityUpdate(status=status), policy)
+    return await update_activity(session, caller, activity_id, ActivityUpdate(status=status), policy, preconditions=ANY_VERSION)

@@ -15,6 +15,7 @@ from services.activities.service.common import invalid
 from services.activities.service.study import DayHours, check_day_limit
 from services.kit.auth import Caller
 from services.kit.problems import Conflict, NotFound
+from services.kit.versioning import Preconditions
 
 LIVING_STATE = "normal"
 
@@ -106,6 +107,7 @@ async def change_attendance(
     *,
     data: AttendanceChange,
     policy: ActivitiesPolicy,
+    preconditions: Preconditions,
 ) -> AttendanceSheet:
     """Correct one member's recorded attendance (recording it twice is refused instead)."""
     activity = await get_activity(session, caller, activity_id, for_update=True)
@@ -114,6 +116,8 @@ async def change_attendance(
     record = await session.get(Attendance, (activity.id, member_id))
     if record is None:
         raise NotFound("Attendance of member", member_id)
+    # The activity's row lock above makes this check and the change one step.
+    preconditions.check(record.version)
     changes = data.model_dump(exclude_unset=True)
     status = changes.get("status") or AttendanceStatus(record.status)
     reason = changes.get("reason", record.reason)
@@ -131,6 +135,7 @@ async def change_attendance(
     record.reason = reason
     if "hours" in changes:
         record.hours = hours
+    record.version += 1
     await session.flush()
     return await sheet_of(session, activity)
 

@@ -2,9 +2,11 @@
 
 import uuid
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.kit.idempotency import Idempotent
+from services.kit.versioning import PreconditionsDep, set_etag
 from services.members.routes.deps import ReaderContext, WriterContext
 from services.members.schemas import CareEnrolment, CareEnrolmentCreate, CareEnrolmentUpdate, DutyReport, DutyReportCreate
 from services.members.service import care
@@ -18,17 +20,29 @@ async def list_enrolments(member_id: uuid.UUID, session: ReadSessionDep, ctx: Re
     return [present_enrolment(e) for e in await care.enrolments(session, ctx, member_id)]
 
 
-@router.post("/care", status_code=status.HTTP_201_CREATED, response_model=CareEnrolment)
+@router.post("/care", status_code=status.HTTP_201_CREATED, response_model=CareEnrolment, dependencies=[Idempotent])
 async def enrol(member_id: uuid.UUID, data: CareEnrolmentCreate, session: WriteSessionDep, ctx: WriterContext) -> CareEnrolment:
     """Green channel (elderly from the policy's age, or needy) or education upgrade (under the policy's age, below college)."""
     return present_enrolment(await care.enrol(session, ctx, member_id, data))
 
 
-@router.patch("/care/{enrolment_id}", response_model=CareEnrolment)
+@router.patch(
+    "/care/{enrolment_id}",
+    response_model=CareEnrolment,
+    description='`If-Match`: the enrolment\'s ETag, `"<version>"` of the listing or the last update (428 without, 412 if stale).',
+)
 async def update_enrolment(
-    member_id: uuid.UUID, enrolment_id: uuid.UUID, data: CareEnrolmentUpdate, session: WriteSessionDep, ctx: WriterContext
+    member_id: uuid.UUID,
+    enrolment_id: uuid.UUID,
+    data: CareEnrolmentUpdate,
+    session: WriteSessionDep,
+    ctx: WriterContext,
+    response: Response,
+    preconditions: PreconditionsDep,
 ) -> CareEnrolment:
-    return present_enrolment(await care.update_enrolment(session, ctx, member_id, enrolment_id, data))
+    enrolment = await care.update_enrolment(session, ctx, member_id, enrolment_id, data, preconditions=preconditions)
+    set_etag(response, enrolment.version)
+    return present_enrolment(enrolment)
 
 
 @router.get("/duty-reports", response_model=list[DutyReport])
@@ -36,7 +50,7 @@ async def list_duty_reports(member_id: uuid.UUID, session: ReadSessionDep, ctx: 
     return [DutyReport.model_validate(r) for r in await care.duty_reports(session, ctx, member_id)]
 
 
-@router.post("/duty-reports", status_code=status.HTTP_201_CREATED, response_model=DutyReport)
+@router.post("/duty-reports", status_code=status.HTTP_201_CREATED, response_model=DutyReport, dependencies=[Idempotent])
 async def add_duty_report(
     member_id: uuid.UUID, data: DutyReportCreate, session: WriteSessionDep, ctx: WriterContext
 ) -> DutyReport:

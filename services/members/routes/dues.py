@@ -7,7 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 
 from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from services.kit.versioning import UpsertPreconditionsDep, set_etag
 from services.members import rules
 from services.members.routes.deps import ReaderContext, WriterContext
 from services.members.schemas import (
@@ -82,16 +84,27 @@ async def member_ledger(
 
 @router.put("/{member_id}/{month}", response_model=DuesMonthOut, responses={201: {"model": DuesMonthOut}})
 async def assess(
-    member_id: uuid.UUID, month: MonthPath, data: DuesAssess, session: WriteSessionDep, ctx: WriterContext, response: Response
+    member_id: uuid.UUID,
+    month: MonthPath,
+    data: DuesAssess,
+    session: WriteSessionDep,
+    ctx: WriterContext,
+    response: Response,
+    preconditions: UpsertPreconditionsDep,
 ) -> DuesMonthOut:
-    """The month's category and base; the rate and amount due are computed from the policy (201 when new)."""
-    row, created = await dues.assess(session, ctx, member_id, rules.parse_month(month), data)
+    """The month's category and base; the rate and amount due are computed from the policy (201 when new).
+
+    Creating the month needs no `If-Match` (`If-None-Match: *` makes sure it is new: 412 if it exists);
+    replacing an assessed month needs `If-Match` with its ETag (`"<version>"` of the ledger or the last
+    answer): 428 without, 412 if it changed since."""
+    row, created = await dues.assess(session, ctx, member_id, rules.parse_month(month), data, preconditions=preconditions)
     if created:
         response.status_code = status.HTTP_201_CREATED
+    set_etag(response, row.version)
     return present_month(row)
 
 
-@router.post("/{member_id}/{month}/payment", response_model=DuesMonthOut)
+@router.post("/{member_id}/{month}/payment", response_model=DuesMonthOut, dependencies=[Idempotent])
 async def pay(
     member_id: uuid.UUID, month: MonthPath, data: DuesPayment, session: WriteSessionDep, ctx: WriterContext
 ) -> DuesMonthOut:
@@ -99,7 +112,7 @@ async def pay(
     return present_month(await dues.pay(session, ctx, member_id, rules.parse_month(month), data))
 
 
-@router.post("/{member_id}/{month}/reduction", response_model=DuesMonthOut)
+@router.post("/{member_id}/{month}/reduction", response_model=DuesMonthOut, dependencies=[Idempotent])
 async def reduce(
     member_id: uuid.UUID, month: MonthPath, data: DuesReductionCreate, session: WriteSessionDep, ctx: WriterContext
 ) -> DuesMonthOut:

@@ -4,12 +4,14 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from services.kit.auth import Caller, require_roles
 from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from services.kit.problems import Unprocessable
+from services.kit.versioning import PreconditionsDep, set_etag
 from services.members.routes.deps import OwnRecordContext, ReaderContext, WriterContext
 from services.members.schemas import (
     BecomeFull,
@@ -80,7 +82,7 @@ def member_filter(
 Filters = Annotated[MemberFilter, Depends(member_filter)]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=Member)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=Member, dependencies=[Idempotent])
 async def create_member(data: MemberCreate, session: WriteSessionDep, ctx: WriterContext) -> Member:
     return present(await records.create_member(session, ctx, data), ctx)
 
@@ -172,13 +174,24 @@ async def member_stats(
 
 
 @router.get("/{member_id}", response_model=Member)
-async def get_member(member_id: uuid.UUID, session: ReadSessionDep, ctx: OwnRecordContext) -> Member:
-    return present(await get_visible(session, ctx, member_id), ctx)
+async def get_member(member_id: uuid.UUID, session: ReadSessionDep, ctx: OwnRecordContext, response: Response) -> Member:
+    member = await get_visible(session, ctx, member_id)
+    set_etag(response, member.version)
+    return present(member, ctx)
 
 
-@router.patch("/{member_id}", response_model=Member)
-async def update_member(member_id: uuid.UUID, data: MemberUpdate, session: WriteSessionDep, ctx: WriterContext) -> Member:
-    return present(await records.update_member(session, ctx, member_id, data), ctx)
+@router.patch("/{member_id}", response_model=Member, description="`If-Match` with the ETag read last: 428 without, 412 if stale.")
+async def update_member(
+    member_id: uuid.UUID,
+    data: MemberUpdate,
+    session: WriteSessionDep,
+    ctx: WriterContext,
+    response: Response,
+    preconditions: PreconditionsDep,
+) -> Member:
+    member = await records.update_member(session, ctx, member_id, data, preconditions=preconditions)
+    set_etag(response, member.version)
+    return present(member, ctx)
 
 
 @router.get("/{member_id}/history", response_model=list[MemberEvent])
@@ -187,13 +200,13 @@ async def member_history(member_id: uuid.UUID, session: ReadSessionDep, ctx: Own
     return [MemberEvent.model_validate(e) for e in await records.history(session, ctx, member_id)]
 
 
-@router.post("/{member_id}/state", response_model=Member)
+@router.post("/{member_id}/state", response_model=Member, dependencies=[Idempotent])
 async def change_state(member_id: uuid.UUID, data: StateChange, session: WriteSessionDep, ctx: WriterContext) -> Member:
     """Lost contact, suspended, retained, restored (`normal`), left, deceased: each a dated history event."""
     return present(await records.change_state(session, ctx, member_id, data), ctx)
 
 
-@router.post("/{member_id}/full", response_model=Member)
+@router.post("/{member_id}/full", response_model=Member, dependencies=[Idempotent])
 async def become_full(member_id: uuid.UUID, data: BecomeFull, session: WriteSessionDep, ctx: WriterContext) -> Member:
     """The probationary member becomes full (轉正) on `full_on`."""
     return present(await records.become_full(session, ctx, member_id, data), ctx)
@@ -201,10 +214,19 @@ async def become_full(member_id: uuid.UUID, data: BecomeFull, session: WriteSess
 
 @router.put("/{member_id}/whereabouts", response_model=Member)
 async def change_whereabouts(
-    member_id: uuid.UUID, data: WhereaboutsChange, session: WriteSessionDep, ctx: WriterContext
+    member_id: uuid.UUID,
+    data: WhereaboutsChange,
+    session: WriteSessionDep,
+    ctx: WriterContext,
+    response: Response,
+    preconditions: PreconditionsDep,
 ) -> Member:
-    """Floating out (destination, contact, fixed place), displaced (temporary address), back (resident)."""
-    return present(await records.change_whereabouts(session, ctx, member_id, data), ctx)
+    """Floating out (destination, contact, fixed place), displaced (temporary address), back (resident).
+
+    `If-Match`: the member's ETag (428 without, 412 if the record changed since)."""
+    member = await records.change_whereabouts(session, ctx, member_id, data, preconditions=preconditions)
+    set_etag(response, member.version)
+    return present(member, ctx)
 
 
 @router.get("/{member_id}/flows", response_model=list[MemberEvent])

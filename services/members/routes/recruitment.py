@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from services.members.routes.deps import ReaderContext, WriterContext
 from services.members.schemas import (
@@ -28,7 +29,7 @@ router = APIRouter(prefix="/api/v1/recruitment", tags=["recruitment"])
 Within = Annotated[uuid.UUID | None, Query(description="Only applications of this organization's subtree")]
 
 
-@router.post("/applications", status_code=status.HTTP_201_CREATED, response_model=Application)
+@router.post("/applications", status_code=status.HTTP_201_CREATED, response_model=Application, dependencies=[Idempotent])
 async def create_application(data: ApplicationCreate, session: WriteSessionDep, ctx: WriterContext) -> Application:
     """An application (入黨申請書): the applicant at least the policy's age; ID number and phone encrypted."""
     return present_application(await recruitment.create_application(session, ctx, data), ctx)
@@ -98,7 +99,7 @@ async def list_steps(application_id: uuid.UUID, session: ReadSessionDep, ctx: Re
     return [RecruitmentStepOut.model_validate(s) for s in await recruitment.steps(session, ctx, application_id)]
 
 
-@router.post("/applications/{application_id}/steps", response_model=Application)
+@router.post("/applications/{application_id}/steps", response_model=Application, dependencies=[Idempotent])
 async def add_step(
     application_id: uuid.UUID, step: RecruitmentStepCreate, session: WriteSessionDep, ctx: WriterContext
 ) -> Application:

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 
 from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.kit.idempotency import Idempotent
 from services.kit.problems import Problem
 from services.members.routes.deps import ReaderContext, WriterContext
 from services.members.routes.members import Filters
@@ -62,6 +63,7 @@ def _format_of(request: Request, given: TabularFormat | None) -> TabularFormat:
         }
     },
     responses={422: {"description": "rows with problems (the report is in `report`), nothing written"}, 413: {}},
+    dependencies=[Idempotent],
 )
 async def import_members(
     request: Request,

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from services.members.routes.deps import ReaderContext, WriterContext
 from services.members.schemas import Transfer, TransferApprove, TransferClose, TransferCreate, TransferReceive, TransferStatus
@@ -15,7 +16,7 @@ from services.members.service.transfers import present_transfer
 router = APIRouter(prefix="/api/v1/transfers", tags=["transfers"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=Transfer)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=Transfer, dependencies=[Idempotent])
 async def request_transfer(data: TransferCreate, session: WriteSessionDep, ctx: WriterContext) -> Transfer:
     """Request a transfer; the member stays where they are until it is received."""
     return present_transfer(await transfers.request_transfer(session, ctx, data), ctx)
@@ -42,23 +43,23 @@ async def get_transfer(transfer_id: uuid.UUID, session: ReadSessionDep, ctx: Rea
     return present_transfer(await transfers.get_transfer(session, ctx, transfer_id), ctx)
 
 
-@router.post("/{transfer_id}/approve", response_model=Transfer)
+@router.post("/{transfer_id}/approve", response_model=Transfer, dependencies=[Idempotent])
 async def approve(transfer_id: uuid.UUID, data: TransferApprove, session: WriteSessionDep, ctx: WriterContext) -> Transfer:
     """Approve and issue the introduction letter (valid 3 months, 6 across provinces: policy)."""
     return present_transfer(await transfers.approve(session, ctx, transfer_id, data), ctx)
 
 
-@router.post("/{transfer_id}/receive", response_model=Transfer)
+@router.post("/{transfer_id}/receive", response_model=Transfer, dependencies=[Idempotent])
 async def receive(transfer_id: uuid.UUID, data: TransferReceive, session: WriteSessionDep, ctx: WriterContext) -> Transfer:
     """The receiving side takes the member in: only now does the member's organization change."""
     return present_transfer(await transfers.receive(session, ctx, transfer_id, data), ctx)
 
 
-@router.post("/{transfer_id}/reject", response_model=Transfer)
+@router.post("/{transfer_id}/reject", response_model=Transfer, dependencies=[Idempotent])
 async def reject(transfer_id: uuid.UUID, data: TransferClose, session: WriteSessionDep, ctx: WriterContext) -> Transfer:
     return present_transfer(await transfers.close(session, ctx, transfer_id, data, "rejected"), ctx)
 
 
-@router.post("/{transfer_id}/cancel", response_model=Transfer)
+@router.post("/{transfer_id}/cancel", response_model=Transfer, dependencies=[Idempotent])
 async def cancel(transfer_id: uuid.UUID, data: TransferClose, session: WriteSessionDep, ctx: WriterContext) -> Transfer:
     return present_transfer(await transfers.close(session, ctx, transfer_id, data, "cancelled"), ctx)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.problems import Conflict, NotFound, Unprocessable
+from services.kit.versioning import Preconditions
 from services.members import rules
 from services.members.models import CareEnrolment, DutyReport, Member
 from services.members.schemas import CareEnrolment as CareEnrolmentOut
@@ -84,7 +85,13 @@ async def enrol(session: AsyncSession, ctx: Context, member_id: uuid.UUID, data:
 
 
 async def update_enrolment(
-    session: AsyncSession, ctx: Context, member_id: uuid.UUID, enrolment_id: uuid.UUID, data: CareEnrolmentUpdate
+    session: AsyncSession,
+    ctx: Context,
+    member_id: uuid.UUID,
+    enrolment_id: uuid.UUID,
+    data: CareEnrolmentUpdate,
+    *,
+    preconditions: Preconditions,
 ) -> CareEnrolment:
     member = await get_visible(session, ctx, member_id, for_update=True)
     enrolment = await session.scalar(
@@ -92,6 +99,8 @@ async def update_enrolment(
     )
     if enrolment is None:
         raise NotFound("Care enrolment", enrolment_id)
+    # The member's row lock above makes this check and the change one step.
+    preconditions.check(enrolment.version)
     changes = data.model_dump(exclude_unset=True, mode="json")
     for name in ("completed_on", "ended_on"):
         day = getattr(data, name)
@@ -108,6 +117,7 @@ async def update_enrolment(
             setattr(enrolment, name, changes[name])
     enrolment.completed_on = data.completed_on or enrolment.completed_on
     enrolment.ended_on = data.ended_on or enrolment.ended_on
+    enrolment.version += 1
     effective_on: date = data.completed_on or data.ended_on or ctx.today
     details: dict[str, object] = {"enrolment_id": str(enrolment.id), "program": enrolment.program, "changed": sorted(changes)}
     if data.completed_on is not None and enrolment.target_level:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 from services.kit.pagination import keyset_page, page_of
 from services.kit.problems import Conflict, NotFound, Unprocessable
 from services.kit.tree import within_node
+from services.kit.versioning import Preconditions
 from services.members import rules
 from services.members.models import DuesMonth, Member, org_replica
 from services.members.schemas import (
@@ -64,7 +65,7 @@ async def ledger(
 
 
 async def assess(
-    session: AsyncSession, ctx: Context, member_id: uuid.UUID, month: date, data: DuesAssess
+    session: AsyncSession, ctx: Context, member_id: uuid.UUID, month: date, data: DuesAssess, *, preconditions: Preconditions
 ) -> tuple[DuesMonth, bool]:
     """Set (or correct, while unpaid) the month's base and category; the amount follows from the policy."""
     member = await get_visible(session, ctx, member_id, for_update=True)
@@ -79,6 +80,8 @@ async def assess(
         raise _refuse("base_fen", f"a {data.category.value} member pays a flat amount: no base")
     rate, standard = rules.dues_amount_fen(data.category.value, data.base_fen, ctx.policy)
     row = await _month_row(session, member.id, month, for_update=True)
+    # The member's row lock above serializes two first assessments of the same month too.
+    preconditions.check(row.version if row is not None else None)
     created = row is None
     if row is None:
         row = DuesMonth(member_id=member.id, org_id=member.org_id, month=month, version=0)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.kit.pagination import keyset_page, page_of
 from services.kit.problems import Conflict, Unprocessable
 from services.kit.tree import within_node
+from services.kit.versioning import Preconditions
 from services.members import rules
 from services.members.models import Member, MemberEventRow, org_replica
 from services.members.schemas import (
@@ -171,8 +172,11 @@ async def create_member(session: AsyncSession, ctx: Context, data: MemberCreate)
     return member
 
 
-async def update_member(session: AsyncSession, ctx: Context, member_id: uuid.UUID, data: MemberUpdate) -> Member:
+async def update_member(
+    session: AsyncSession, ctx: Context, member_id: uuid.UUID, data: MemberUpdate, *, preconditions: Preconditions
+) -> Member:
     member = await get_visible(session, ctx, member_id, for_update=True)
+    preconditions.check(member.version)
     changes = data.model_dump(exclude_unset=True)
     if "name" in changes and changes["name"] is None:
         raise Unprocessable("A member needs a name", errors=[{"field": "name", "message": "required"}])
@@ -246,8 +250,11 @@ async def become_full(session: AsyncSession, ctx: Context, member_id: uuid.UUID,
     return member
 
 
-async def change_whereabouts(session: AsyncSession, ctx: Context, member_id: uuid.UUID, data: WhereaboutsChange) -> Member:
+async def change_whereabouts(
+    session: AsyncSession, ctx: Context, member_id: uuid.UUID, data: WhereaboutsChange, *, preconditions: Preconditions
+) -> Member:
     member = await get_visible(session, ctx, member_id, for_update=True)
+    preconditions.check(member.version)
     details = data.details.model_dump(exclude_none=True, mode="json") if data.details else {}
     errors = rules.whereabouts_errors(data.whereabouts.value, details, field="details")
     # A relationship arrives only by a received transfer, and a record is never made 'not transferred' later.

@@ -6,8 +6,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
-from services.orgs.routes.deps import AsOfQuery, IfMatchDep, MembersDep, PolicyDep, Reader, Writer, set_etag
+from services.kit.versioning import PreconditionsDep, set_etag
+from services.orgs.routes.deps import AsOfQuery, MembersDep, PolicyDep, Reader, Writer
 from services.orgs.schemas import (
     BodyKind,
     BodyTerm,
@@ -26,7 +28,7 @@ from services.orgs.service.members_peer import known_members
 router = APIRouter(prefix="/api/v1/communities", tags=["communities"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=Community)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=Community, dependencies=[Idempotent])
 async def create_community(data: CommunityCreate, session: WriteSessionDep, caller: Writer) -> Community:
     return Community.model_validate(await service.create_community(session, caller, data))
 
@@ -59,7 +61,7 @@ async def get_community(community_id: uuid.UUID, session: ReadSessionDep, caller
     "/{community_id}",
     response_model=Community,
     description="A new setting is passed on to every organization of the community (`org.updated` each). "
-    "`If-Match` with the ETag read last: 412 if it changed since.",
+    "`If-Match` with the ETag read last: 428 without, 412 if it changed since.",
 )
 async def update_community(
     community_id: uuid.UUID,
@@ -67,14 +69,14 @@ async def update_community(
     session: WriteSessionDep,
     caller: Writer,
     response: Response,
-    expected: IfMatchDep,
+    preconditions: PreconditionsDep,
 ) -> Community:
-    community = await service.update_community(session, caller, community_id, data, expected_version=expected)
+    community = await service.update_community(session, caller, community_id, data, preconditions=preconditions)
     set_etag(response, community.version)
     return Community.model_validate(community)
 
 
-@router.post("/{community_id}/bodies", status_code=status.HTTP_201_CREATED, response_model=BodyTerm)
+@router.post("/{community_id}/bodies", status_code=status.HTTP_201_CREATED, response_model=BodyTerm, dependencies=[Idempotent])
 async def add_body_term(community_id: uuid.UUID, data: BodyTermCreate, session: WriteSessionDep, caller: Writer) -> BodyTerm:
     return BodyTerm.model_validate(await service.add_body_term(session, caller, community_id, data))
 
@@ -86,7 +88,9 @@ async def list_bodies(
     return [BodyTerm.model_validate(b) for b in await service.list_bodies(session, caller, community_id, kind=kind)]
 
 
-@router.post("/{community_id}/reserve-cadres", status_code=status.HTTP_201_CREATED, response_model=ReserveCadre)
+@router.post(
+    "/{community_id}/reserve-cadres", status_code=status.HTTP_201_CREATED, response_model=ReserveCadre, dependencies=[Idempotent]
+)
 async def add_reserve_cadre(
     community_id: uuid.UUID, data: ReserveCadreCreate, session: WriteSessionDep, caller: Writer, members: MembersDep
 ) -> ReserveCadre:

@@ -3,11 +3,10 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Header, Query, Request, Response
+from fastapi import Depends, Query, Request
 
 from services.kit.auth import Caller, require_access
 from services.kit.peers import PeerClient
-from services.kit.problems import Problem
 from services.orgs.rules import OrgsPolicy
 
 READERS = ("org_admin", "viewer", "service")
@@ -30,25 +29,3 @@ def _members(request: Request) -> PeerClient:
 PolicyDep = Annotated[OrgsPolicy, Depends(_policy)]
 MembersDep = Annotated[PeerClient, Depends(_members)]
 AsOfQuery = Annotated[date | None, Query(description="The date the rules are applied on (default: today)")]
-
-
-def etag(version: int) -> str:
-    return f'"{version}"'
-
-
-def set_etag(response: Response, version: int) -> None:
-    response.headers["ETag"] = etag(version)
-
-
-def _if_match(
-    if_match: Annotated[str | None, Header(max_length=64, description="The ETag read last: 412 if it changed since")] = None,
-) -> int | None:
-    if if_match is None or if_match.strip() == "*":
-        return None
-    try:
-        return int(if_match.strip().removeprefix("W/").strip('"'))
-    except ValueError:
-        raise Problem(412, "If-Match must be an ETag this service gave out", slug="precondition-failed") from None
-
-
-IfMatchDep = Annotated[int | None, Depends(_if_match)]

@@ -6,9 +6,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from services.kit.versioning import PreconditionsDep, set_etag
 from services.orgs import service
-from services.orgs.routes.deps import AsOfQuery, IfMatchDep, MembersDep, PolicyDep, Reader, Writer, set_etag
+from services.orgs.routes.deps import AsOfQuery, MembersDep, PolicyDep, Reader, Writer
 from services.orgs.schemas import (
     Diagnostics,
     Org,
@@ -27,7 +29,7 @@ from services.orgs.service import diagnostics
 router = APIRouter(prefix="/api/v1/orgs", tags=["orgs"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=Org)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=Org, dependencies=[Idempotent])
 async def create_org(data: OrgCreate, session: WriteSessionDep, caller: Writer) -> Org:
     return Org.model_validate(await service.create_org(session, caller, data))
 
@@ -56,11 +58,18 @@ async def get_org(org_id: uuid.UUID, session: ReadSessionDep, caller: Reader, re
     return Org.model_validate(org)
 
 
-@router.patch("/{org_id}", response_model=Org, description="`If-Match` with the ETag read last: 412 if it changed since.")
+@router.patch(
+    "/{org_id}", response_model=Org, description="`If-Match` with the ETag read last: 428 without, 412 if it changed since."
+)
 async def update_org(
-    org_id: uuid.UUID, data: OrgUpdate, session: WriteSessionDep, caller: Writer, response: Response, expected: IfMatchDep
+    org_id: uuid.UUID,
+    data: OrgUpdate,
+    session: WriteSessionDep,
+    caller: Writer,
+    response: Response,
+    preconditions: PreconditionsDep,
 ) -> Org:
-    org = await service.update_org(session, caller, org_id, data, expected_version=expected)
+    org = await service.update_org(session, caller, org_id, data, preconditions=preconditions)
     set_etag(response, org.version)
     return Org.model_validate(org)
 
@@ -74,12 +83,17 @@ async def list_children(
     return Page(items=[Org.model_validate(o) for o in orgs], next_cursor=next_cursor)
 
 
-@router.post("/{org_id}/move", response_model=Org)
+@router.post("/{org_id}/move", response_model=Org, dependencies=[Idempotent])
 async def move_org(org_id: uuid.UUID, data: OrgMove, session: WriteSessionDep, caller: Writer) -> Org:
     return Org.model_validate(await service.move_org(session, caller, org_id, data))
 
 
-@router.post("/{org_id}/merge", response_model=Org, description="Children move under `into_id`; this one stays as `merged`.")
+@router.post(
+    "/{org_id}/merge",
+    response_model=Org,
+    description="Children move under `into_id`; this one stays as `merged`.",
+    dependencies=[Idempotent],
+)
 async def merge_org(org_id: uuid.UUID, data: OrgMerge, session: WriteSessionDep, caller: Writer, as_of: AsOfQuery = None) -> Org:
     return Org.model_validate(await service.merge_org(session, caller, org_id, data, as_of=as_of))
 
@@ -88,6 +102,7 @@ async def merge_org(org_id: uuid.UUID, data: OrgMerge, session: WriteSessionDep,
     "/{org_id}/dissolve",
     response_model=Org,
     description="Refused (409) while active children or members remain; 503 when the members service cannot be asked.",
+    dependencies=[Idempotent],
 )
 async def dissolve_org(
     org_id: uuid.UUID,

@@ -3,10 +3,12 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from services.kit.versioning import PreconditionsDep, set_etag
 from services.orgs.routes.deps import AsOfQuery, MembersDep, PolicyDep, Reader, Writer
 from services.orgs.schemas import (
     Position,
@@ -31,6 +33,7 @@ router = APIRouter(prefix="/api/v1", tags=["terms and teams"])
     description="Records a term; `ends_on` is planned from the policy (5 years for community organizations, those inside "
     "them and committees, 3 for other branches). With election figures, the election must be valid: more than 4/5 "
     "present and every elected candidate with more than half of those present.",
+    dependencies=[Idempotent],
 )
 async def add_term(org_id: uuid.UUID, data: TermCreate, session: WriteSessionDep, caller: Writer, policy: PolicyDep) -> Term:
     return Term.model_validate(await service.add_term(session, caller, org_id, data, policy))
@@ -89,6 +92,7 @@ async def terms_due(
     description="Adds a team position. One secretary at a time; under 7 full members no committee roles besides "
     "secretary and deputy; from 7, a committee of at least 3 (add the secretary and deputy first, or use "
     "`/positions/batch`) and at most 7. The member id must be known to the members service.",
+    dependencies=[Idempotent],
 )
 async def add_position(
     org_id: uuid.UUID, data: PositionCreate, session: WriteSessionDep, caller: Writer, policy: PolicyDep, members: MembersDep
@@ -102,6 +106,7 @@ async def add_position(
     response_model=list[Position],
     description="Adds several positions together, all or none, each checked against the team with the others: "
     "a whole committee of 3 can be formed at once. Errors name `positions.<index>.<field>`.",
+    dependencies=[Idempotent],
 )
 async def add_positions(
     org_id: uuid.UUID, data: PositionBatch, session: WriteSessionDep, caller: Writer, policy: PolicyDep, members: MembersDep
@@ -119,7 +124,8 @@ async def list_positions(org_id: uuid.UUID, session: ReadSessionDep, caller: Rea
     "/orgs/{org_id}/positions/{position_id}",
     response_model=Position,
     description="Ends a position (`until`) or changes its concurrent posts. Ending one is refused where it would take "
-    "a required committee (7 or more full members) below 3: add the successor first.",
+    "a required committee (7 or more full members) below 3: add the successor first. "
+    '`If-Match`: the position\'s ETag, `"<version>"` of the listing or the last update (428 without, 412 if stale).',
 )
 async def update_position(
     org_id: uuid.UUID,
@@ -129,6 +135,11 @@ async def update_position(
     caller: Writer,
     policy: PolicyDep,
     members: MembersDep,
+    response: Response,
+    preconditions: PreconditionsDep,
 ) -> Position:
-    updated = await service.update_position(session, caller, org_id, position_id, data, policy=policy, members=members)
+    updated = await service.update_position(
+        session, caller, org_id, position_id, data, policy=policy, members=members, preconditions=preconditions
+    )
+    set_etag(response, updated.version)
     return Position.model_validate(updated)

@@ -3,10 +3,12 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from services.kit.versioning import PreconditionsDep, set_etag
 from services.orgs.routes.deps import MembersDep, PolicyDep, Reader, Writer
 from services.orgs.schemas import CoBuilding, CoBuildingCreate, Post, PostCreate, Unit, UnitCreate, UnitUpdate, Zone, ZoneCreate
 from services.orgs.service import units as service
@@ -21,6 +23,7 @@ WithinQuery = Annotated[uuid.UUID | None, Query(description="Only this organizat
     status_code=status.HTTP_201_CREATED,
     response_model=Unit,
     description="A joint branch (`party_org_id` of kind joint_branch) joins at most 5 units (policy).",
+    dependencies=[Idempotent],
 )
 async def create_unit(data: UnitCreate, session: WriteSessionDep, caller: Writer, policy: PolicyDep) -> Unit:
     return Unit.model_validate(await service.create_unit(session, caller, data, policy))
@@ -43,16 +46,30 @@ async def list_units(
 
 
 @router.get("/units/{unit_id}", response_model=Unit)
-async def get_unit(unit_id: uuid.UUID, session: ReadSessionDep, caller: Reader) -> Unit:
-    return Unit.model_validate(await service.get_unit(session, caller, unit_id))
+async def get_unit(unit_id: uuid.UUID, session: ReadSessionDep, caller: Reader, response: Response) -> Unit:
+    unit = await service.get_unit(session, caller, unit_id)
+    set_etag(response, unit.version)
+    return Unit.model_validate(unit)
 
 
-@router.patch("/units/{unit_id}", response_model=Unit)
-async def update_unit(unit_id: uuid.UUID, data: UnitUpdate, session: WriteSessionDep, caller: Writer, policy: PolicyDep) -> Unit:
-    return Unit.model_validate(await service.update_unit(session, caller, unit_id, data, policy))
+@router.patch(
+    "/units/{unit_id}", response_model=Unit, description="`If-Match` with the ETag read last: 428 without, 412 if stale."
+)
+async def update_unit(
+    unit_id: uuid.UUID,
+    data: UnitUpdate,
+    session: WriteSessionDep,
+    caller: Writer,
+    policy: PolicyDep,
+    response: Response,
+    preconditions: PreconditionsDep,
+) -> Unit:
+    unit = await service.update_unit(session, caller, unit_id, data, policy, preconditions=preconditions)
+    set_etag(response, unit.version)
+    return Unit.model_validate(unit)
 
 
-@router.post("/co-building", status_code=status.HTTP_201_CREATED, response_model=CoBuilding)
+@router.post("/co-building", status_code=status.HTTP_201_CREATED, response_model=CoBuilding, dependencies=[Idempotent])
 async def create_co_building(data: CoBuildingCreate, session: WriteSessionDep, caller: Writer) -> CoBuilding:
     return CoBuilding.model_validate(await service.create_co_building(session, caller, data))
 
@@ -72,7 +89,7 @@ async def list_co_building(
     return Page(items=[CoBuilding.model_validate(a) for a in rows], next_cursor=next_cursor)
 
 
-@router.post("/zones", status_code=status.HTTP_201_CREATED, response_model=Zone)
+@router.post("/zones", status_code=status.HTTP_201_CREATED, response_model=Zone, dependencies=[Idempotent])
 async def create_zone(data: ZoneCreate, session: WriteSessionDep, caller: Writer) -> Zone:
     return Zone.model_validate(await service.create_zone(session, caller, data))
 
@@ -90,7 +107,7 @@ async def list_zones(
     return Page(items=[Zone.model_validate(z) for z in rows], next_cursor=next_cursor)
 
 
-@router.post("/posts", status_code=status.HTTP_201_CREATED, response_model=Post)
+@router.post("/posts", status_code=status.HTTP_201_CREATED, response_model=Post, dependencies=[Idempotent])
 async def create_post(data: PostCreate, session: WriteSessionDep, caller: Writer, members: MembersDep) -> Post:
     known = await known_members(members, [h.member_id for h in data.holders]) if data.holders else set()
     post = await service.create_post(session, caller, data, known)

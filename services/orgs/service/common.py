@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.auth import Caller
 from services.kit.outbox import record_event
-from services.kit.problems import NotFound, Problem, Unprocessable
+from services.kit.problems import NotFound, Unprocessable
 from services.kit.tree import subtree_of, within_node
 from services.orgs.models import Community, Organization, OrgHistory, outbox
 from services.orgs.schemas import CommunitySnapshot, OrgSnapshot
@@ -88,12 +88,6 @@ async def entity_event(session: AsyncSession, type: str, entity_id: uuid.UUID, s
     """An event for a non-tree row: its whole state (with `version`) as its public shape."""
     payload = shape.model_validate(row).model_dump(mode="json")
     await record_event(session, outbox, type=type, aggregate_id=entity_id, payload=payload)
-
-
-def check_version(current: int, expected: int | None) -> None:
-    """Optimistic concurrency (If-Match): an update made against an older version is refused."""
-    if expected is not None and expected != current:
-        raise Problem(412, f"The record changed since (now version {current})", slug="precondition-failed", version=current)
 
 
 async def community_event(session: AsyncSession, type: str, community: Community) -> None:

@@ -15,6 +15,7 @@ from services.kit.pagination import keyset_page, page_of
 from services.kit.peers import PeerClient
 from services.kit.problems import NotFound, Unprocessable
 from services.kit.tree import within_node
+from services.kit.versioning import Preconditions
 from services.orgs import rules
 from services.orgs.models import Community, CommunityBody, Organization, Position, ReserveCadre
 from services.orgs.rules import OrgsPolicy
@@ -30,7 +31,6 @@ from services.orgs.schemas import (
 )
 from services.orgs.schemas import ReserveCadre as ReserveCadreShape
 from services.orgs.service.common import (
-    check_version,
     community_event,
     entity_event,
     in_scope,
@@ -116,10 +116,10 @@ async def create_community(session: AsyncSession, caller: Caller, data: Communit
 
 
 async def update_community(
-    session: AsyncSession, caller: Caller, community_id: uuid.UUID, data: CommunityUpdate, *, expected_version: int | None = None
+    session: AsyncSession, caller: Caller, community_id: uuid.UUID, data: CommunityUpdate, *, preconditions: Preconditions
 ) -> Community:
     community = await get_community(session, caller, community_id, for_update=True)
-    check_version(community.version, expected_version)
+    preconditions.check(community.version)
     changes = data.model_dump(exclude_unset=True)
     if not changes:
         return community

@@ -12,6 +12,7 @@ from services.kit.pagination import keyset_page, page_of
 from services.kit.peers import PeerClient
 from services.kit.problems import NotFound, Unprocessable
 from services.kit.tree import subtree_of, within_node
+from services.kit.versioning import Preconditions
 from services.orgs import rules
 from services.orgs.models import Organization, Position, Term
 from services.orgs.rules import OrgsPolicy
@@ -209,6 +210,7 @@ async def update_position(
     *,
     policy: OrgsPolicy,
     members: PeerClient,
+    preconditions: Preconditions,
 ) -> Position:
     org = await get_visible(session, caller, org_id, for_update=True)
     position = (
@@ -216,6 +218,7 @@ async def update_position(
     ).scalar_one_or_none()
     if position is None:
         raise NotFound("Position", position_id)
+    preconditions.check(position.version)
     changes = data.model_dump(exclude_unset=True, mode="json")
     if "until" in changes:
         if data.until is not None and data.until < position.since:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import ColumnElement, case, func, literal, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import load_only
 
@@ -17,11 +18,11 @@ from services.kit.pagination import keyset_page, page_of
 from services.kit.peers import PeerClient
 from services.kit.problems import Conflict, Unprocessable
 from services.kit.tree import KEY_WIDTH, child_key, child_path, code_ordinal, ordinal_code, rebased_path, subtree_of, within_node
+from services.kit.versioning import Preconditions
 from services.orgs import rules
 from services.orgs.models import LISTING_COLUMNS, Community, Organization, OrgHistory
 from services.orgs.schemas import OrgCreate, OrgDissolve, OrgKind, OrgMerge, OrgMove, OrgTier, OrgUpdate
 from services.orgs.service.common import (
-    check_version,
     community_event,
     get_visible,
     org_changed,
@@ -128,7 +129,15 @@ async def create_org(session: AsyncSession, caller: Caller, data: OrgCreate) -> 
         **values,
     )
     session.add(org)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        # Two creates of one code at once both passed the check above: the unique index decides.
+        if data.code and "code" in str(error.orig):
+            raise Unprocessable(
+                f"The code {data.code} is taken", slug="duplicate-code", errors=[{"field": "code", "message": "taken"}]
+            ) from None
+        raise
     if community is not None and data.tier is OrgTier.community and community.party_org_id is None:
         community.party_org_id = org.id
         community.version += 1
@@ -168,10 +177,10 @@ async def _community_for_new(
 
 
 async def update_org(
-    session: AsyncSession, caller: Caller, org_id: uuid.UUID, data: OrgUpdate, *, expected_version: int | None = None
+    session: AsyncSession, caller: Caller, org_id: uuid.UUID, data: OrgUpdate, *, preconditions: Preconditions
 ) -> Organization:
     org = await get_visible(session, caller, org_id, for_update=True)
-    check_version(org.version, expected_version)
+    preconditions.check(org.version)
     changes = data.model_dump(exclude_unset=True)
     if not changes:
         return org

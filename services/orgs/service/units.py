@@ -10,6 +10,7 @@ from services.kit.auth import Caller
 from services.kit.pagination import keyset_page, page_of
 from services.kit.problems import NotFound, Unprocessable
 from services.kit.tree import ColumnLike, within_node
+from services.kit.versioning import Preconditions
 from services.orgs import rules
 from services.orgs.models import CoBuilding, Community, Organization, Post, PostHolder, Unit, Zone
 from services.orgs.rules import OrgsPolicy
@@ -66,8 +67,17 @@ async def create_unit(session: AsyncSession, caller: Caller, data: UnitCreate, p
     return unit
 
 
-async def update_unit(session: AsyncSession, caller: Caller, unit_id: uuid.UUID, data: UnitUpdate, policy: OrgsPolicy) -> Unit:
+async def update_unit(
+    session: AsyncSession,
+    caller: Caller,
+    unit_id: uuid.UUID,
+    data: UnitUpdate,
+    policy: OrgsPolicy,
+    *,
+    preconditions: Preconditions,
+) -> Unit:
     unit = await get_unit(session, caller, unit_id, for_update=True)
+    preconditions.check(unit.version)
     changes = data.model_dump(exclude_unset=True)
     if not changes:
         return unit
