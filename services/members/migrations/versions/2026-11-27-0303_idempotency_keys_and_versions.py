@@ -1,7 +1,7 @@
 """idempotency keys and versions
 
 Revision ID: 71c597db2dce
-Revises: 2193164f90d6
+Revises: 9d3c1f0a5b27
 Create Date: 2026-11-27 03:03:01.502530
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "71c597db2dce"
-down_revision: str | None = "2193164f90d6"
+down_revision: str | None = "9d3c1f0a5b27"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
