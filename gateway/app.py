@@ -16,7 +16,7 @@ from services.kit.app import create_app as create_process_app
 from services.kit.db import Database
 from services.kit.health import Check
 from services.kit.keys import TokenSigner, ensure_keypair
-from services.kit.peers import PeerClient
+from services.kit.peers import PeerClient, breaker_for
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
@@ -39,6 +39,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             read_timeout_s=settings.peer_read_timeout_s,
             retries=0,
             owner="gateway",
+            breaker=breaker_for(settings),
         )
         for name, url in urls.items()
     }
@@ -46,7 +47,12 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     # and one retry of a GET whose pooled connection the service had closed meanwhile.
     report_peers = {
         name: PeerClient(
-            name, url, connect_timeout_s=settings.peer_connect_timeout_s, read_timeout_s=settings.report_timeout_s, retries=1
+            name,
+            url,
+            connect_timeout_s=settings.peer_connect_timeout_s,
+            read_timeout_s=settings.report_timeout_s,
+            retries=1,
+            breaker=breaker_for(settings),
         )
         for name, url in urls.items()
     }

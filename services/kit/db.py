@@ -106,9 +106,10 @@ def _sqlite_engine(parsed: URL, schema: str, pool_size: int) -> AsyncEngine:
     return engine
 
 
-# PostgreSQL's classes of "not reachable or gave up": connection exceptions (08), a statement
-# cancelled by statement_timeout (57014), and the server shutting down or not yet up (57P01-57P03).
-_UNAVAILABLE_SQLSTATES = ("08", "57014", "57P01", "57P02", "57P03")
+# PostgreSQL's classes of "not reachable or gave up": connection exceptions (08), no connection
+# slot left (53300), a statement cancelled by statement_timeout (57014), and the server shutting
+# down or not yet up (57P01-57P03).
+_UNAVAILABLE_SQLSTATES = ("08", "53300", "57014", "57P01", "57P02", "57P03")
 # The exception classes among which `database_unavailable` picks (the problem handlers' keys).
 DATABASE_ERRORS: tuple[type[Exception], ...] = (PoolTimeout, TimeoutError, ConnectionError, DBAPIError)
 
