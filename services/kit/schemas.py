@@ -4,7 +4,7 @@ import types
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Self, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 
 class Schema(BaseModel):
@@ -40,3 +40,21 @@ class InputSchema(BaseModel):
     """A request shape (`XCreate`, `XUpdate`): an unknown field is an error, not silently dropped."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul_character(cls, value: Any) -> Any:
+        # PostgreSQL's text and jsonb hold no NUL character (it was a 500 there, and stored on SQLite).
+        if _holds_nul(value):
+            raise ValueError("a NUL character (U+0000) is not allowed")
+        return value
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(_holds_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    return False
