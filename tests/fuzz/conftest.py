@@ -37,6 +37,8 @@ __all__ = ["members_stub", "orgs_api"]  # fixtures borrowed from the orgs tests 
 # Both: data that fits the schema (the answers must be documented 2xx/4xx with matching bodies) and
 # data that does not (always a documented 4xx, never a 5xx).
 MODES = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
+# The fuzzer sends one request at a time: a small pool leaves PostgreSQL's connections to others.
+FUZZ_POOL = 2
 
 
 class FuzzWorld:
@@ -107,12 +109,18 @@ def served() -> Iterator[None]:
 
 @pytest.fixture
 def orgs_schema(test_db: SuiteDatabase, fuzz_world: FuzzWorld, members_stub: MembersStub, served: None) -> BaseSchema:
-    settings = orgs_settings(test_db, run_scheduler=False)
+    settings = orgs_settings(test_db, run_scheduler=False, db_pool_size=FUZZ_POOL)
     return load(create_orgs(settings, peers=stubbed_peers(settings, members_stub)), fuzz_world)
 
 
 def _common(test_db: SuiteDatabase, name: str) -> dict[str, Any]:
-    return {"data_dir": test_db.data_dir, "database_url": test_db.urls[name], "json_logs": False, "run_scheduler": False}
+    return {
+        "data_dir": test_db.data_dir,
+        "database_url": test_db.urls[name],
+        "json_logs": False,
+        "run_scheduler": False,
+        "db_pool_size": FUZZ_POOL,
+    }
 
 
 @pytest.fixture
@@ -138,7 +146,12 @@ def gateway_schema(test_db: SuiteDatabase, fuzz_world: FuzzWorld, administrators
         lockout_threshold=1_000_000,
     )
     settings = settings_for(
-        test_db, policy=unlimited.model_dump(), consume_feeds=False, deliver_webhooks=False, run_scheduler=False
+        test_db,
+        policy=unlimited.model_dump(),
+        consume_feeds=False,
+        deliver_webhooks=False,
+        run_scheduler=False,
+        db_pool_size=FUZZ_POOL,
     )
     assert settings.admin_password == ADMIN_PASSWORD
     return load(create_gateway(settings), fuzz_world)
