@@ -17,7 +17,7 @@ from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"], max_body_size=OWN_ROUTE_MAX_BODY_BYTES)
 
 
-@router.get("", response_model=Page[AuditEventOut])
+@router.get("", response_model=Page[AuditEventOut], responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})
 async def list_audit(
     request: Request,
     _caller: Auditor,

@@ -15,6 +15,7 @@ from gateway.schemas import ENUM_LABELS
 from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES, GatewaySettings
 from services.kit.auth import CallerDep
 from services.kit.peers import PeerClient
+from services.kit.problems import document_problems
 from services.kit.versioning import document_preconditions
 
 router = APIRouter(tags=["meta"], max_body_size=OWN_ROUTE_MAX_BODY_BYTES)
@@ -64,7 +65,9 @@ async def openapi(request: Request) -> dict[str, Any]:
     cached = getattr(state, "openapi_cache", None)
     if cached and cached[0] > time.monotonic():
         return dict(cached[1])
-    own = document_preconditions(get_openapi(title="Party building API", version="1.0.0", routes=request.app.routes))
+    own = document_preconditions(
+        document_problems(get_openapi(title="Party building API", version="1.0.0", routes=request.app.routes))
+    )
     peers: dict[str, PeerClient] = state.peers
     documents = await asyncio.gather(*(_service_document(peer) for peer in peers.values()))
     merged = _merge(own, dict(zip(peers, documents, strict=True)))

@@ -280,7 +280,10 @@ def shortfall(hours: Decimal, required: Decimal) -> Decimal:
 
 
 def born_by(day: date, age: int) -> date:
-    """The latest birth date of someone at least `age` years old on `day`."""
+    """The latest birth date of someone at least `age` years old on `day` (no earlier than the
+    first day a date can hold: a `day` in the first centuries counts back past it)."""
+    if day.year - age < date.min.year:
+        return date.min
     try:
         return day.replace(year=day.year - age)
     except ValueError:  # 29 February

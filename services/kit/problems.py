@@ -184,3 +184,47 @@ def install_problem_handlers(app: FastAPI) -> None:
     for error_class in DATABASE_ERRORS:
         app.add_exception_handler(error_class, _on_database_error)
     app.add_exception_handler(Exception, _on_unexpected)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_problems(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "An RFC 9457 problem document; extensions (`errors`, `report` …) may follow",
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object"}},
+    },
+}
+_OPERATIONS = ("get", "put", "post", "delete", "patch")
+
+
+def document_problems(document: dict[str, Any]) -> dict[str, Any]:
+    """Describe every error answer as what the handlers above send: a problem document in
+    `application/problem+json`, for any 4xx or 5xx of any operation (FastAPI alone documents a 422
+    in `application/json` with its own shape, and no other error)."""
+    document.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    content = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for item in document.get("paths", {}).values():
+        for method, operation in item.items():
+            if method not in _OPERATIONS:
+                continue
+            responses = operation.setdefault("responses", {})
+            for code, response in responses.items():
+                if code[0] in "45":
+                    response["content"] = content
+                    response.setdefault("description", _TITLES.get(int(code), "Error") if code.isdigit() else "Error")
+            responses.setdefault("4XX", {"description": "A problem (RFC 9457)", "content": content})
+            responses.setdefault("5XX", {"description": "A problem (RFC 9457)", "content": content})
+    return document

@@ -26,7 +26,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Response
 
-from services.kit.problems import Problem
+from services.kit.problems import PROBLEM_MEDIA_TYPE, PROBLEM_SCHEMA, Problem
 
 IF_MATCH_DESCRIPTION = (
     "The ETag of the version read last (as the GET or the previous update answered it). Required on an "
@@ -115,18 +115,7 @@ _IDEMPOTENCY_RESPONSES: dict[str, str] = {
     "409": "Conflict: the first request with this Idempotency-Key is still running (retry later); or a domain conflict",
     "422": "Validation error, or this Idempotency-Key was used with another request",
 }
-_PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-_PROBLEM_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "instance": {"type": "string"},
-    },
-    "required": ["type", "title", "status", "detail"],
-}
+_PROBLEM = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
 
 def document_preconditions(schema: dict[str, Any]) -> dict[str, Any]:
@@ -156,5 +145,5 @@ def document_preconditions(schema: dict[str, Any]) -> dict[str, Any]:
                 else:
                     responses[code] = {"description": description, "content": _PROBLEM}
     if used:
-        schema.setdefault("components", {}).setdefault("schemas", {}).setdefault("Problem", _PROBLEM_SCHEMA)
+        schema.setdefault("components", {}).setdefault("schemas", {}).setdefault("Problem", PROBLEM_SCHEMA)
     return schema

@@ -226,8 +226,13 @@ def state_change_error(current: str, new: str) -> str | None:
 
 
 def months_before(day: date, months: int) -> date:
-    """The same day `months` earlier (the month's last day when it has no such day)."""
+    """The same day `months` earlier (the month's last day when it has no such day); no earlier
+    than the first day a date can hold (an `as_of` in the first centuries counts back past it)."""
     year, month_zero = divmod(day.year * 12 + day.month - 1 - months, 12)
+    if year < date.min.year:
+        return date.min
+    if year > date.max.year:
+        return date.max
     last_day = calendar.monthrange(year, month_zero + 1)[1]
     return date(year, month_zero + 1, min(day.day, last_day))
 

@@ -191,7 +191,7 @@ ENUM_LABELS: dict[str, dict[str, dict[str, str]]] = {
 }
 
 PHONE_PATTERN = r"^\+?[0-9][0-9 -]{4,19}$"
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+MONTH_PATTERN = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"
 
 
 def _month_of(value: object) -> object:
@@ -265,7 +265,7 @@ class WhereaboutsChange(InputSchema):
     details: WhereaboutsDetails | None = None
 
 
-class Member(BaseModel):
+class Member(Schema):
     id: uuid.UUID
     name: str
     sex: Sex

@@ -461,14 +461,22 @@ class ReserveCadre(Schema):
 # Terms and teams
 
 
+# Upper bounds far above any real term or electorate, and inside the columns' 32-bit integers
+# (a larger number was a 500 from PostgreSQL).
+MAX_TERM_NUMBER = 1_000
+MAX_VOTERS = 10_000_000
+
+
 class TermCreate(InputSchema):
-    number: int = Field(ge=1)
+    number: int = Field(ge=1, le=MAX_TERM_NUMBER)
     started_on: date
     elected_on: date | None = None
     election_method: ElectionMethod | None = None
-    eligible_voters: int | None = Field(default=None, ge=1)
-    voters_present: int | None = Field(default=None, ge=0)
-    lowest_votes_elected: int | None = Field(default=None, ge=0, description="Votes of the elected candidate with the fewest")
+    eligible_voters: int | None = Field(default=None, ge=1, le=MAX_VOTERS)
+    voters_present: int | None = Field(default=None, ge=0, le=MAX_VOTERS)
+    lowest_votes_elected: int | None = Field(
+        default=None, ge=0, le=MAX_VOTERS, description="Votes of the elected candidate with the fewest"
+    )
 
 
 class Term(Schema):

@@ -144,6 +144,18 @@ class TestSelfStudy:
         result = await standing(activities_client, admin, member)
         assert (result["self_study_hours"], result["hours"]) == ("2.25", "2.25")
 
+    async def test_a_day_in_the_first_centuries_is_answered_not_failed(
+        self, activities_client: httpx.AsyncClient, tokens: Tokens, replicas: Replicas
+    ) -> None:
+        # Found by the fuzzing (tests/fuzz): the home-study age counted back from as_of=0010-01-01
+        # fell off the calendar (a 500).
+        tree = await replicas.tree()
+        member = await study_member(replicas, org_id=tree["branch"])
+
+        result = await standing(activities_client, tokens.headers("org_admin"), member, as_of="0010-01-01")
+
+        assert result["hours"] == "0.00"
+
     async def test_a_decided_record_cannot_be_decided_again(
         self, activities_client: httpx.AsyncClient, tokens: Tokens, replicas: Replicas
     ) -> None:

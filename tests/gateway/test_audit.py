@@ -152,6 +152,13 @@ async def test_pages_filters_and_the_csv_export(gateway_client: httpx.AsyncClien
     assert all(line["actor_username"] == name for line in lines)
 
 
+async def test_the_csv_export_is_in_the_api_description(gateway_client: httpx.AsyncClient) -> None:
+    # Found by the fuzzing (tests/fuzz): the export answered text/csv, which the description did not name.
+    document = (await gateway_client.get("/api/v1/openapi.json")).json()
+
+    assert "text/csv" in document["paths"]["/api/v1/audit"]["get"]["responses"]["200"]["content"]
+
+
 async def _tamper(test_db: SuiteDatabase, row_id: int, outcome: int) -> None:
     """Change a row behind the application's back: as superuser on PostgreSQL (triggers off for
     the session), on SQLite after dropping the trigger (put back afterwards)."""

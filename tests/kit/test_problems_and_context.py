@@ -70,3 +70,16 @@ async def test_readyz_is_a_503_problem_when_the_database_is_gone(test_db: SuiteD
         response = await c.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["database"].startswith("failing")
+
+
+async def test_the_openapi_description_documents_errors_as_problems(client: httpx.AsyncClient) -> None:
+    # Found by the fuzzing (tests/fuzz): every error is sent as application/problem+json, but the
+    # description named only FastAPI's 422 in application/json, in another shape.
+    document = (await client.get("/openapi.json")).json()
+    responses = document["paths"]["/boom"]["get"]["responses"]
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    assert responses["4XX"]["content"] == problem
+    assert responses["5XX"]["content"] == problem
+    assert set(document["components"]["schemas"]["Problem"]["required"]) == {"type", "title", "status", "detail"}
+    validated = document["paths"]["/readyz"]["get"]["responses"]
+    assert all(validated[code]["content"] == problem for code in validated if code[0] in "45")

@@ -138,6 +138,14 @@ class TestRates:
 
         assert (await ledger.assess(mid, "2026-13")).status_code == 422
 
+    async def test_the_year_zero_is_a_422_not_a_500(self, ledger: Ledger, tree: dict[str, Any]) -> None:
+        # Found by the fuzzing (tests/fuzz): "0000-01" matched the month pattern, and no date has it.
+        mid = await member(ledger.client, ledger.tokens, tree["branch"]["id"])
+        viewer = ledger.tokens.headers("viewer")
+
+        assert (await ledger.assess(mid, "0000-01")).status_code == 422
+        assert (await ledger.client.get("/api/v1/dues/totals", params={"month": "0000-01"}, headers=viewer)).status_code == 422
+
 
 class TestPayments:
     async def test_the_exact_amount_is_paid_by_the_member_or_another(self, ledger: Ledger, tree: dict[str, Any]) -> None:

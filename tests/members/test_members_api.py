@@ -1,6 +1,7 @@
 """The member record through HTTP: validation, encryption at rest, masking, history, clocks."""
 
 import uuid
+from datetime import datetime
 from typing import Any
 from unittest.mock import AsyncMock
 
@@ -46,6 +47,33 @@ class TestCreateMember:
         assert member["masked"] is False
         read = await members_client.get(f"/api/v1/members/{member['id']}", headers=tokens.headers("org_admin"))
         assert read.json()["name"] == "張𠮷祥"
+
+    async def test_created_at_is_read_back_with_its_offset(
+        self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica
+    ) -> None:
+        # Found by the fuzzing (tests/fuzz): SQLite handed `created_at` back without its offset,
+        # which is no RFC 3339 date-time as the OpenAPI description promises.
+        tree = await replica.tree()
+        member = await create(members_client, tokens, org_id=tree["branch"]["id"])
+
+        read = await members_client.get(f"/api/v1/members/{member['id']}", headers=tokens.headers("org_admin"))
+
+        assert datetime.fromisoformat(read.json()["created_at"]).utcoffset() is not None
+
+    async def test_education_or_occupation_cannot_be_cleared(
+        self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica
+    ) -> None:
+        # Found by the fuzzing (tests/fuzz): a null for a fact every record holds reached the
+        # database's NOT NULL (a 500).
+        tree = await replica.tree()
+        member = await create(members_client, tokens, org_id=tree["branch"]["id"])
+
+        response = await members_client.patch(
+            f"/api/v1/members/{member['id']}", json={"education": None, "occupation": None}, headers=tokens.headers("org_admin")
+        )
+
+        assert response.status_code == 422, response.text
+        assert {e["field"] for e in response.json()["errors"]} == {"education", "occupation"}
 
     async def test_a_viewer_sees_the_id_number_and_phone_masked(
         self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica

@@ -59,6 +59,15 @@ class TestEducationUpgradeList:
         assert turns_45_today not in found
         assert still_44 in found
 
+    async def test_a_day_in_the_first_centuries_is_answered_not_failed(
+        self, members_client: httpx.AsyncClient, tokens: Tokens
+    ) -> None:
+        # Found by the fuzzing (tests/fuzz): counting 45 years back from as_of=0010-01-01 fell
+        # off the calendar (a 500).
+        response = await members_client.get(PATH, params={"as_of": "0010-01-01"}, headers=tokens.headers("viewer"))
+
+        assert response.status_code == 200, response.text
+
     async def test_another_subtree_is_not_listed_and_an_out_of_scope_caller_sees_nothing(
         self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica
     ) -> None:

@@ -143,6 +143,18 @@ class TestReserveCadres:
         assert unknown.status_code == 422
         assert len((await orgs_api.get(url, headers=admin)).json()) == 2
 
+    async def test_a_nul_character_is_refused_with_a_422(self, orgs_api: httpx.AsyncClient, tokens: Tokens) -> None:
+        # Found by the fuzzing (tests/fuzz) on PostgreSQL, whose text holds no NUL (a 500 there).
+        admin = tokens.headers("org_admin")
+        tree = await create_community_tree(orgs_api, admin)
+        url = f"/api/v1/communities/{tree['community']['id']}/reserve-cadres"
+        cadre = {"name": "張\x00青年", "birth_date": "1995-05-01", "education": "bachelor", "since": "2025-01-01"}
+
+        response = await orgs_api.post(url, json=cadre, headers=admin)
+
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["field"] == "name"
+
 
 async def test_a_second_community_cannot_take_the_same_top_organization(orgs_api: httpx.AsyncClient, tokens: Tokens) -> None:
     admin = tokens.headers("org_admin")

@@ -71,6 +71,19 @@ class TestTerms:
 
         assert response.status_code == 422
 
+    async def test_a_count_beyond_any_electorate_is_a_422(self, orgs_api: httpx.AsyncClient, tokens: Tokens) -> None:
+        # Found by the fuzzing (tests/fuzz): 18676664393385 voters overflowed PostgreSQL's integer
+        # column (a 500); SQLite took it.
+        admin = tokens.headers("org_admin")
+        tree = await create_community_tree(orgs_api, admin)
+
+        response = await add_term(
+            orgs_api, admin, org_id=tree["party_org"]["id"], number=1, started_on="2021-01-01", eligible_voters=18676664393385
+        )
+
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["field"] == "eligible_voters"
+
 
 class TestTermsDue:
     async def test_overdue_and_ending_soon_are_listed_as_of_a_date(self, orgs_api: httpx.AsyncClient, tokens: Tokens) -> None:

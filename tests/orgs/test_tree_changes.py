@@ -2,6 +2,7 @@
 bad input that is refused with nothing written."""
 
 import uuid
+from datetime import datetime
 
 import httpx
 
@@ -89,6 +90,16 @@ class TestUpdate:
         assert [e["type"] for e in events] == ["org.created", "org.updated"]
         assert events[1]["payload"]["version"] == 2
         assert set(events[1]["payload"]) >= {"setting", "merged_into_id", "code", "established_on", "dissolved_on", "path"}
+
+    async def test_history_instants_carry_their_offset(self, orgs_api: httpx.AsyncClient, tokens: Tokens) -> None:
+        # Found by the fuzzing (tests/fuzz): SQLite handed `at` back without its offset, which is
+        # no RFC 3339 date-time as the OpenAPI description promises.
+        admin = tokens.headers("org_admin")
+        org = await create_org(orgs_api, admin, tier="county")
+
+        history = (await orgs_api.get(f"/api/v1/orgs/{org['id']}/history", headers=admin)).json()["items"]
+
+        assert datetime.fromisoformat(history[0]["at"]).utcoffset() is not None
 
     async def test_a_kind_that_does_not_fit_the_tier_is_refused(self, orgs_api: httpx.AsyncClient, tokens: Tokens) -> None:
         admin = tokens.headers("org_admin")

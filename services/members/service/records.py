@@ -178,8 +178,12 @@ async def update_member(
     member = await get_visible(session, ctx, member_id, for_update=True)
     preconditions.check(member.version)
     changes = data.model_dump(exclude_unset=True)
-    if "name" in changes and changes["name"] is None:
-        raise Unprocessable("A member needs a name", errors=[{"field": "name", "message": "required"}])
+    # The facts every record holds: null clears none of them (it would break the record).
+    cleared = [field for field in ("name", "education", "occupation") if field in changes and changes[field] is None]
+    if cleared:
+        raise Unprocessable(
+            f"A member needs {' and '.join(cleared)}", errors=[{"field": field, "message": "required"} for field in cleared]
+        )
     changed: list[str] = []
     for field, value in changes.items():
         if field == "phone":
