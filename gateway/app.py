@@ -127,7 +127,14 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         reported_checks={name: upstream_check(peer) for name, peer in peers.items()},
         middleware=[
             *cors,
-            Middleware(Guard, db=db, policy=settings.policy, cache_size=settings.verified_token_cache_size),
+            Middleware(
+                Guard,
+                db=db,
+                policy=settings.policy,
+                cache_size=settings.verified_token_cache_size,
+                max_in_flight=settings.max_in_flight_requests,
+                shed_retry_after_s=settings.shed_retry_after_s,
+            ),
             Middleware(ServiceProxy, upstreams=upstreams),
         ],
         serve_own_docs=False,

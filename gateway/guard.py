@@ -1,6 +1,13 @@
 """What the gateway checks and records around every request, as a plain ASGI layer (cheap on
-the hot path): per-caller rate limits, `Cache-Control: no-store`, and the audit rows of writes
-and of unmasked reads.
+the hot path): load shedding, per-caller rate limits, `Cache-Control: no-store`, and the audit
+rows of writes and of unmasked reads.
+
+- Load shedding: at most `max_in_flight` API requests are inside this process at once; one more
+  is answered at once with a 503 problem and `Retry-After`, before any other work (no token
+  verification, no upstream call, no audit row). Beyond saturation callers thus get a fast,
+  retryable refusal instead of joining a queue whose wait ends in their own timeout. The bound
+  is per process (per replica); `/healthz` and `/metrics` are outside it, so that an overloaded
+  replica still answers its orchestrator.
 
 - Rate limit: a token bucket per caller, keyed by the verified token's subject, else the client
   address; over it, a 429 problem with `Retry-After`. Buckets live in the process (per replica).
@@ -97,16 +104,38 @@ class CallerCache:
 
 
 class Guard:
-    def __init__(self, app: ASGIApp, *, db: Database, policy: GatewayPolicy, cache_size: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        db: Database,
+        policy: GatewayPolicy,
+        cache_size: int,
+        max_in_flight: int,
+        shed_retry_after_s: float,
+    ) -> None:
         self.app = app
         self.db = db
         self.buckets = Buckets(policy.rate_per_s, policy.rate_burst)
         self.callers = CallerCache(cache_size)
+        self.max_in_flight = max_in_flight
+        self.shed_retry_after_s = shed_retry_after_s
+        self.in_flight = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(API_PREFIX):
             await self.app(scope, receive, send)
             return
+        if self.in_flight >= self.max_in_flight:
+            await _refuse(send, 503, "The gateway is at capacity; retry later", "overloaded", self.shed_retry_after_s)
+            return
+        self.in_flight += 1
+        try:
+            await self._guarded(scope, receive, send)
+        finally:
+            self.in_flight -= 1
+
+    async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
         authorization = None
         for name, value in scope["headers"]:
             if name == b"authorization":
@@ -117,7 +146,7 @@ class Guard:
         address = client[0] if client else None
         wait = self.buckets.wait_for(f"sub:{caller.sub}" if caller else f"ip:{address}")
         if wait > 0:
-            await _too_many(send, wait)
+            await _refuse(send, 429, "Too many requests; retry later", "too-many-requests", wait)
             return
         status = 500
         unmasked: str | None = None
@@ -167,12 +196,13 @@ class Guard:
             logger.exception("audit row not written", extra={"path": scope["path"], "status": status})
 
 
-async def _too_many(send: Send, wait_s: float) -> None:
-    body = orjson.dumps(problem_body(429, "Too many requests; retry later", slug="too-many-requests"))
+async def _refuse(send: Send, status: int, detail: str, slug: str, wait_s: float) -> None:
+    """A problem with `Retry-After`, sent straight from the guard (429 over the rate, 503 over capacity)."""
+    body = orjson.dumps(problem_body(status, detail, slug=slug))
     await send(
         {
             "type": "http.response.start",
-            "status": 429,
+            "status": status,
             "headers": [
                 (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
                 (b"content-length", str(len(body)).encode()),
