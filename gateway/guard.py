@@ -14,8 +14,11 @@ rows of writes and of unmasked reads.
 - The caller of a request is verified once per token and remembered until the token expires,
   so a GET costs a dictionary look-up, not an EdDSA verification.
 - Audit: every write (method other than GET/HEAD/OPTIONS, forwarded or the gateway's own) gets a
-  row after its answer, with the status as outcome; the routes that log people in and out record
-  their own, more precise rows. A service that returned raw ID numbers or phones says so in
+  row with the status as outcome, committed before the last part of the answer is sent: a caller
+  never holds an answer whose row is still to be written, and when rows are slow to write the
+  callers wait (backpressure) instead of a queue of pending rows growing behind answers already
+  given (under a burst of writes from only 8 callers the pending rows once filled the in-flight
+  bound). The routes that log people in and out record their own, more precise rows. A service that returned raw ID numbers or phones says so in
   `X-Audit-Unmasked` (member ids, or `export:<count>`); the gateway records it as an
   `unmasked_read` row and removes the header before the client sees it.
 """
@@ -150,10 +153,16 @@ class Guard:
             return
         status = 500
         unmasked: str | None = None
+        write = scope["method"] not in READ_METHODS and scope["path"] not in SELF_AUDITED
+        audited = False
 
         async def guarded_send(message: Message) -> None:
-            nonlocal status, unmasked
-            if message["type"] == "http.response.start":
+            nonlocal status, unmasked, audited
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                if (write or unmasked) and not audited:
+                    audited = True
+                    await self._audit(scope, caller, address, status, write=write, unmasked=unmasked)
+            elif message["type"] == "http.response.start":
                 status = message["status"]
                 headers = []
                 has_cache_control = False
@@ -172,8 +181,8 @@ class Guard:
         try:
             await self.app(scope, receive, guarded_send)
         finally:
-            write = scope["method"] not in READ_METHODS and scope["path"] not in SELF_AUDITED
-            if write or unmasked:
+            # No answer completed (the app failed or the caller went away): the row still.
+            if (write or unmasked) and not audited:
                 await self._audit(scope, caller, address, status, write=write, unmasked=unmasked)
 
     async def _audit(
@@ -192,7 +201,7 @@ class Guard:
                         session, actor=actor, action="unmasked_read", target=unmasked, outcome=status, origin=origin
                     )
                 await session.commit()
-        except Exception:  # the answer has gone out; a lost audit row must at least be loud
+        except Exception:  # the status has gone out; a lost audit row must at least be loud
             logger.exception("audit row not written", extra={"path": scope["path"], "status": status})
 
 

@@ -1,16 +1,32 @@
 """Load shedding at the gateway: beyond `max_in_flight_requests` API requests in one process, the
 next is refused at once with a 503 problem and `Retry-After` (not queued into a timeout), health
-checks still answer, and capacity comes back as soon as requests finish."""
+checks still answer, and capacity comes back as soon as requests finish; a write's audit row is
+written before its answer completes, so that rows cannot pile up behind answers already given."""
 
 import asyncio
+import json
 import time
+from collections.abc import MutableMapping
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
+from gateway.app import create_app
 from gateway.settings import GatewaySettings
-from tests.gateway.conftest import GatewayFactory, Handler, read_request
+from tests.gateway.conftest import (
+    PASSWORD,
+    GatewayFactory,
+    Handler,
+    bearer,
+    create_account,
+    read_request,
+    settings_for,
+    sysadmin,
+    token_of,
+    unique,
+)
+from tests.support import SuiteDatabase, in_process
 
 
 def _held_service(arrived: list[asyncio.Event], release: asyncio.Event) -> Handler:
@@ -92,3 +108,58 @@ async def test_failed_requests_give_their_slot_back(gateway_with: GatewayFactory
 def test_the_bound_may_not_exceed_the_upstream_pool() -> None:
     with pytest.raises(ValidationError, match="max_in_flight_requests"):
         GatewaySettings(max_in_flight_requests=300, upstream_max_connections=200)
+
+
+async def test_a_write_is_answered_only_once_its_audit_row_is_written(test_db: SuiteDatabase) -> None:
+    """Rows written after the answer piled up under load (callers sent their next write at once),
+    filled the in-flight bound and got callers refused far below saturation."""
+    app = create_app(settings_for(test_db))
+    async with in_process(app) as client:
+        admin = await sysadmin(client)
+        auditor = await create_account(client, admin, roles=["auditor"])
+        auditor_headers = bearer((await token_of(client, auditor["username"]))["access_token"])
+
+        async def rows_for_users() -> int:
+            response = await client.get("/api/v1/audit", params={"action": "POST", "limit": 200}, headers=auditor_headers)
+            assert response.status_code == 200, response.text
+            return sum(1 for row in response.json()["items"] if row["target"] == "/api/v1/users")
+
+        before = await rows_for_users()
+        body = json.dumps({"username": unique("u"), "password": PASSWORD, "roles": []}).encode()
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": "/api/v1/users",
+            "raw_path": b"/api/v1/users",
+            "query_string": b"",
+            "root_path": "",
+            "headers": [
+                (b"host", b"testserver"),
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"authorization", admin["Authorization"].encode()),
+            ],
+            "client": ("127.0.0.1", 50000),
+            "server": ("testserver", 80),
+        }
+        messages = [{"type": "http.request", "body": body, "more_body": False}]
+        seen_at_completion: list[int] = []
+        statuses: list[int] = []
+
+        async def receive() -> dict[str, Any]:
+            return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+        async def send(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                statuses.append(message["status"])
+            elif not message.get("more_body", False):
+                # The caller now holds the whole answer: its row must already be there.
+                seen_at_completion.append(await rows_for_users())
+
+        await app(scope, receive, send)
+
+    assert statuses == [201]
+    assert seen_at_completion == [before + 1]
