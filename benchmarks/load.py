@@ -38,7 +38,7 @@ import httpx
 
 from benchmarks.gateway_overhead import HOST, ORG_ADMIN_PASSWORD, ORG_ADMIN_USERNAME, Stack
 from stack.demo.generate import District, generate
-from stack.demo.load import Loaded, Loader, load, login
+from stack.demo.load import Loaded, Loader, LoadError, load, login
 from stack.postgres import drop_database, provision, service_url
 from stack.processes import PROCESSES, PROJECT_ROOT
 from tests.builders import resident_id
@@ -74,7 +74,8 @@ async def seed(gateway: str, scale: float) -> tuple[District, Loaded, dict[str, 
         for week in (3, 4):
             day = district.as_of - timedelta(weeks=week, days=1)
             for org_key, member_ids in members_of.items():
-                created = await loader.post(
+                created = await post_retrying_502(
+                    loader,
                     "/activities",
                     {
                         "org_id": loaded.orgs[org_key],
@@ -92,6 +93,19 @@ async def seed(gateway: str, scale: float) -> tuple[District, Loaded, dict[str, 
         activities = await loader.get("/activities", {"within": loaded.orgs[district.county], "limit": "100"})
     random.Random(1).shuffle(attendance)
     return district, loaded, {"attendance": attendance, "activity_ids": [a["id"] for a in activities["items"]]}
+
+
+async def post_retrying_502(loader: Loader, path: str, body: Any) -> Any:
+    """POST, once more after a 502: seen once on PostgreSQL after the demo load, when the gateway
+    reused a pooled connection the service had just closed (see benchmarks/README.md, load)."""
+    for attempt in range(3):
+        try:
+            return await loader.post(path, body)
+        except LoadError as error:
+            if "→ 502" not in str(error) or attempt == 2:
+                raise
+            log(f"seeding: {error}; retrying")
+    raise AssertionError("unreachable")
 
 
 def mix(district: District, loaded: Loaded, extra: dict[str, Any]) -> list[dict[str, Any]]:
