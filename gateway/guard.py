@@ -18,9 +18,10 @@ rows of writes and of unmasked reads.
   never holds an answer whose row is still to be written, and when rows are slow to write the
   callers wait (backpressure) instead of a queue of pending rows growing behind answers already
   given (under a burst of writes from only 8 callers the pending rows once filled the in-flight
-  bound). The routes that log people in and out record their own, more precise rows. A service that returned raw ID numbers or phones says so in
-  `X-Audit-Unmasked` (member ids, or `export:<count>`); the gateway records it as an
-  `unmasked_read` row and removes the header before the client sees it.
+  bound). The routes that log people in and out record their own, more precise rows. A service
+  that returned raw ID numbers or phones says so in `X-Audit-Unmasked` (member ids, or
+  `export:<count>`); the gateway records it as an `unmasked_read` row and removes the header
+  before the client sees it.
 """
 
 import logging
