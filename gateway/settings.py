@@ -51,6 +51,10 @@ class GatewaySettings(ProcessSettings):
     # gets a 503 problem with Retry-After at once. At most upstream_max_connections, so that an
     # admitted request never waits for a pooled connection (a wait with no deadline of its own).
     max_in_flight_requests: int = Field(default=128, ge=1)
+    # When the answers' median latency exceeds this, the bound shrinks to what completes in this
+    # time (0: the fixed bound only), never below min_in_flight_requests.
+    shed_target_latency_s: float = Field(default=3.0, ge=0)
+    min_in_flight_requests: int = Field(default=8, ge=1)
     shed_retry_after_s: float = Field(default=1.0, gt=0)
     # The composed reports wait for the services' aggregates, which scan a whole district: a
     # longer wait than the peers' default, still bounded.

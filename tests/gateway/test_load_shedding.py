@@ -13,6 +13,7 @@ import pytest
 from pydantic import ValidationError
 
 from gateway.app import create_app
+from gateway.guard import Admission
 from gateway.settings import GatewaySettings
 from tests.gateway.conftest import (
     PASSWORD,
@@ -163,3 +164,76 @@ async def test_a_write_is_answered_only_once_its_audit_row_is_written(test_db: S
 
     assert statuses == [201]
     assert seen_at_completion == [before + 1]
+
+
+def _slow_service(delay_s: float) -> Handler:
+    """An upstream that answers every request after `delay_s` (connections served side by side)."""
+
+    async def service(reader: Any, writer: Any) -> None:
+        while True:
+            try:
+                await read_request(reader)
+            except (asyncio.IncompleteReadError, ConnectionError):
+                return
+            await asyncio.sleep(delay_s)
+            writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}")
+            await writer.drain()
+
+    return service
+
+
+async def test_when_answers_grow_slow_the_bound_shrinks_to_what_completes_in_the_target(
+    gateway_with: GatewayFactory, upstream: tuple[int, list[Handler]]
+) -> None:
+    """The fixed bound alone let 128 requests queue behind 16 answers/s (8 s): callers timed out."""
+    port, handlers = upstream
+    handlers.append(_slow_service(0.15))
+    async with gateway_with(
+        orgs_url=f"http://127.0.0.1:{port}",
+        max_in_flight_requests=20,
+        min_in_flight_requests=2,
+        shed_target_latency_s=0.05,
+        consume_feeds=False,
+        deliver_webhooks=False,
+    ) as client:
+
+        async def keep_asking(until: float) -> list[int]:
+            statuses = []
+            while time.monotonic() < until:
+                statuses.append((await client.get("/api/v1/orgs/x")).status_code)
+            return statuses
+
+        until = time.monotonic() + 1.3
+        slow_phase = await asyncio.gather(*(keep_asking(until) for _ in range(4)))
+        burst = await asyncio.gather(*(client.get(f"/api/v1/orgs/burst-{i}") for i in range(6)))
+
+    answers = [status for statuses in slow_phase for status in statuses]
+    assert answers.count(200) >= 16  # 4 in flight < 20: admitted until the bound shrank
+    assert set(answers) <= {200, 503}
+    # ~26 answers/s x 0.05 s is about 1: the bound is now its minimum, 2.
+    assert sorted(r.status_code for r in burst) == [200, 200, 503, 503, 503, 503]
+
+
+def test_a_few_slow_answers_on_a_quiet_gateway_do_not_shrink_the_bound() -> None:
+    now = 1000.0
+    admission = Admission(max_in_flight=128, min_in_flight=8, target_latency_s=3.0, now=now)
+    for second in range(5):  # one 20 s export a second: too few answers to judge
+        assert admission.admit(now + second)
+        admission.done(20.0)
+    assert admission.limit == 128
+
+
+def test_the_bound_grows_back_when_latency_falls() -> None:
+    now = 1000.0
+    admission = Admission(max_in_flight=128, min_in_flight=8, target_latency_s=1.0, now=now)
+    for _ in range(20):  # 20 answers in 2 s, each 5 s: saturated
+        assert admission.admit(now)
+        admission.done(5.0)
+    admission.admit(now + 2.0)
+    admission.done(0.01)
+    assert admission.limit == 10  # 20 / 2 s x 1 s
+    for window in range(1, 5):  # quick answers again: doubles per window
+        for _ in range(20):
+            admission.admit(now + 2.0 + window * 1.1)
+            admission.done(0.01)
+    assert admission.limit == 128
