@@ -6,7 +6,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from gateway.events.delivery import DeliveryWorker
 from gateway.events.ingest import EventIngest
-from gateway.guard import Guard
+from gateway.guard import Admission, Guard
 from gateway.models import idempotency_keys
 from gateway.proxy import ServiceProxy, Upstreams
 from gateway.routes import audit, auth, clients, diagnostics, events, meta, reports, subscriptions, users
@@ -134,7 +134,18 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         reported_checks={name: upstream_check(peer) for name, peer in peers.items()},
         middleware=[
             *cors,
-            Middleware(Guard, db=db, policy=settings.policy, cache_size=settings.verified_token_cache_size),
+            Middleware(
+                Guard,
+                db=db,
+                policy=settings.policy,
+                cache_size=settings.verified_token_cache_size,
+                admission=Admission(
+                    max_in_flight=settings.max_in_flight_requests,
+                    min_in_flight=settings.min_in_flight_requests,
+                    target_latency_s=settings.shed_target_latency_s,
+                ),
+                shed_retry_after_s=settings.shed_retry_after_s,
+            ),
             Middleware(ServiceProxy, upstreams=upstreams),
         ],
         serve_own_docs=False,

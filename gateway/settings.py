@@ -47,6 +47,15 @@ class GatewaySettings(ProcessSettings):
     upstream_connect_timeout_s: float = 1.0
     upstream_timeout_s: float = 10.0
     upstream_max_connections: int = 200
+    # Load shedding (gateway/guard.py): API requests inside one gateway process at once; one more
+    # gets a 503 problem with Retry-After at once. At most upstream_max_connections, so that an
+    # admitted request never waits for a pooled connection (a wait with no deadline of its own).
+    max_in_flight_requests: int = Field(default=128, ge=1)
+    # When the answers' median latency exceeds this, the bound shrinks to what completes in this
+    # time (0: the fixed bound only), never below min_in_flight_requests.
+    shed_target_latency_s: float = Field(default=3.0, ge=0)
+    min_in_flight_requests: int = Field(default=8, ge=1)
+    shed_retry_after_s: float = Field(default=1.0, gt=0)
     # The composed reports wait for the services' aggregates, which scan a whole district: a
     # longer wait than the peers' default, still bounded.
     report_timeout_s: float = 30.0
@@ -81,6 +90,12 @@ class GatewaySettings(ProcessSettings):
                 raise ValueError("ADMIN_ORG_ADMIN_PASSWORD must be set in production when ADMIN_ORG_ADMIN_USERNAME is")
             if any(secret in ("", PLACEHOLDER) for secret in self.service_clients.values()):
                 raise ValueError("service client secrets must be set in production")
+        return self
+
+    @model_validator(mode="after")
+    def _admitted_requests_fit_the_upstream_pool(self) -> "GatewaySettings":
+        if self.max_in_flight_requests > self.upstream_max_connections:
+            raise ValueError("max_in_flight_requests must not exceed upstream_max_connections")
         return self
 
     @model_validator(mode="after")

@@ -58,6 +58,9 @@ class Member(Base):
             postgresql_where=_OPEN_RECORD,
             sqlite_where=_OPEN_RECORD,
         ),
+        # Search by ID number finds closed records too, which the partial unique index above leaves
+        # out (and so cannot serve): without this index every search read the whole table.
+        Index("ix_members_members_id_number_index", "id_number_index"),
         Index("ix_members_members_phone_index", "phone_index"),
         # Statistics of one township read only this index (index-only scan), never the wide rows;
         # on SQLite it is a plain index on org_id.

@@ -1,0 +1,275 @@
+"""Ten million member records on PostgreSQL: the queries docs/scaling.md relies on, at a province's size.
+
+Run: `.venv/bin/python -m benchmarks.members_10m` (PostgreSQL at TEST_POSTGRES_ADMIN_URL, default
+postgresql://postgres@127.0.0.1:5432/postgres). Creates its own database and drops it at the end
+(`KEEP_DATABASE=1` keeps it). Takes about 5-10 minutes and ~6 GB of disk on a 2-core machine: run it once.
+
+1. Tree: a province → 10 cities → 10 counties each → 20 townships each → 20 communities each →
+   5 branches each (242 111 organizations in the members service's replica of the tree), so that a
+   township holds ~5 000 members, a county ~100 000, a city ~1 000 000.
+2. Members: 10 000 imported through `POST /api/v1/members/import` (real ciphertexts and keyed hashes
+   of ID numbers), then grown server-side to 10 000 000 (`INSERT … SELECT generate_series` in batches
+   of 1 000 000, 50 members per branch), with the table's indexes dropped during the fill and built
+   again afterwards (the way a bulk load is done; both times are printed), then `VACUUM ANALYZE`.
+3. Queries, through the members app in process (httpx's ASGI transport, no gateway hop), each
+   repeated and reported as median and p95: a record by id; exact search by ID number (the blind
+   index); keyset pages of a filtered list (page 1 and page 100, within a county and within the
+   province); statistics by age band x education for a township, a county, a city and the province.
+"""
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+from benchmarks.members_scale import import_file
+from services.kit.keys import TokenSigner, ensure_keypair
+from services.kit.tree import child_path
+from services.members.app import create_app
+from services.members.rules import MembersPolicy
+from services.members.settings import MembersSettings
+from stack.postgres import drop_database, provision, service_url
+
+ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+TOTAL_MEMBERS = int(os.environ.get("BENCH_TOTAL_MEMBERS", "10000000"))
+IMPORTED = 10_000
+BATCH = 1_000_000
+# (tier label, children per parent) below the province; tiers above the county are stored as "county".
+SHAPE = (("city", 10), ("county", 10), ("township", 20), ("community", 20), ("branch", 5))
+STATS_PARAMS: dict[str, Any] = {"group_by": ["age_band", "education"], "age_edges": [35, 46, 60], "as_of": "2026-11-27"}
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def percentile_95(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(0.95 * len(ordered)) - 1)]
+
+
+async def build_tree(admin: asyncpg.Connection) -> dict[str, list[uuid.UUID]]:
+    """The province's organizations, returned by level (first id of each level is the one queried)."""
+    rows: list[tuple[Any, ...]] = []
+    levels: dict[str, list[uuid.UUID]] = {}
+
+    def node(parent_path: str | None, parent_id: uuid.UUID | None, label: str, n: int) -> tuple[uuid.UUID, str]:
+        node_id = uuid.uuid4()
+        path = child_path(parent_path, node_id)
+        tier = {"branch": "inner", "community": "community", "township": "township"}.get(label, "county")
+        kind = {"branch": "branch", "community": "general_branch"}.get(label, "committee")
+        setting = None if tier in ("county", "township") else ("urban" if n % 5 == 0 else "rural")
+        rows.append((node_id, parent_id, path, 1, f"{label}-{node_id.hex[:6]}", kind, tier, "active", None, setting))
+        levels.setdefault(label, []).append(node_id)
+        return node_id, path
+
+    parents = [node(None, None, "province", 0)]
+    for label, fan_out in SHAPE:
+        parents = [node(path, parent_id, label, i) for parent_id, path in parents for i in range(fan_out)]
+    for start in range(0, len(rows), 50_000):
+        await admin.copy_records_to_table(
+            "org_replica",
+            schema_name="members",
+            records=rows[start : start + 50_000],
+            columns=["id", "parent_id", "path", "version", "name", "kind", "tier", "status", "community_id", "setting"],
+        )
+    return levels
+
+
+async def fill(admin: asyncpg.Connection, branches: int) -> dict[str, float]:
+    """Grow members.members to TOTAL_MEMBERS server-side; indexes dropped during the fill, built after."""
+    timings: dict[str, float] = {}
+    indexes = await admin.fetch(
+        "SELECT i.indexname, i.indexdef, c.conname FROM pg_indexes i "
+        "LEFT JOIN pg_constraint c ON c.conname = i.indexname AND c.connamespace = 'members'::regnamespace "
+        "WHERE i.schemaname = 'members' AND i.tablename = 'members'"
+    )
+    await admin.execute(
+        "CREATE TEMP TABLE bench_branches AS SELECT row_number() OVER (ORDER BY path) - 1 AS n, id "
+        "FROM members.org_replica WHERE kind = 'branch'"
+    )
+    await admin.execute("CREATE UNIQUE INDEX ON bench_branches (n)")
+    # Real ciphertexts (of the imported rows) so that listing can decrypt what it shows.
+    await admin.execute(
+        "CREATE TEMP TABLE bench_ciphers AS SELECT row_number() OVER () - 1 AS n, id_number_cipher, phone_cipher "
+        "FROM members.members"
+    )
+    await admin.execute("CREATE UNIQUE INDEX ON bench_ciphers (n)")
+    for row in indexes:
+        if row["conname"]:
+            await admin.execute(f"ALTER TABLE members.members DROP CONSTRAINT {row['conname']} CASCADE")
+        else:
+            await admin.execute(f"DROP INDEX members.{row['indexname']}")
+    started = time.perf_counter()
+    done = await admin.fetchval("SELECT count(*) FROM members.members")
+    while done < TOTAL_MEMBERS:
+        upto = min(TOTAL_MEMBERS, done + BATCH)
+        await admin.execute(
+            f"""
+            INSERT INTO members.members (
+                id, name, org_id, created_at, sex, ethnicity, id_number_cipher, id_number_index,
+                phone_cipher, phone_index, birth_date, education, occupation, party_status, joined_on,
+                full_on, state, state_since, residence_community_id, whereabouts, whereabouts_since,
+                whereabouts_details, care_programs, version, updated_at)
+            SELECT gen_random_uuid(), '黨員' || g, b.id, now(), CASE WHEN g % 2 = 0 THEN 'male' ELSE 'female' END, NULL,
+                   c.id_number_cipher, md5('bench' || g), c.phone_cipher, NULL,
+                   date '1935-01-01' + (g::bigint * 7919 % 25000)::int,
+                   (ARRAY['postgraduate', 'bachelor', 'college', 'secondary', 'junior_high',
+                          'primary_or_below'])[1 + g % 6],
+                   'farmer', 'full', date '1975-01-01' + (g % 15000), date '1976-01-01' + (g % 15000),
+                   CASE WHEN g % 50 = 0 THEN 'left' ELSE 'normal' END, date '1975-01-01',
+                   NULL, CASE WHEN g % 20 = 0 THEN 'floating_out' ELSE 'resident' END, NULL,
+                   '{{}}'::json, '[]'::json, 1, now()
+            FROM generate_series({done + 1}, {upto}) AS g
+            JOIN bench_branches b ON b.n = g % {branches}
+            JOIN bench_ciphers c ON c.n = g % {IMPORTED}
+            """
+        )
+        done = upto
+        log(f"  {done:,} rows, {time.perf_counter() - started:.0f} s")
+    timings["fill_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    await admin.execute("SET maintenance_work_mem = '1GB'")
+    for row in indexes:
+        begun = time.perf_counter()
+        if row["conname"]:
+            columns = row["indexdef"].split("(", 1)[1].rsplit(")", 1)[0]
+            await admin.execute(f"ALTER TABLE members.members ADD CONSTRAINT {row['conname']} PRIMARY KEY ({columns})")
+        else:
+            await admin.execute(row["indexdef"])
+        log(f"  index {row['indexname']}: {time.perf_counter() - begun:.0f} s")
+    timings["indexes_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    await admin.execute("VACUUM ANALYZE members.members")
+    await admin.execute("ANALYZE members.org_replica")
+    timings["vacuum_analyze_s"] = time.perf_counter() - started
+    size = await admin.fetchval("SELECT pg_size_pretty(pg_total_relation_size('members.members'))")
+    log(f"table members.members with its indexes: {size}")
+    return timings
+
+
+async def timed(
+    client: httpx.AsyncClient, method: str, path: str, runs: int, *, params: Any = None, json: Any = None, headers: Any
+) -> tuple[float, float, Any]:
+    """Median and p95 (ms) of `runs` requests after one warm-up, and the last answer."""
+    times: list[float] = []
+    body: Any = None
+    for attempt in range(runs + 1):
+        started = time.perf_counter()
+        response = await client.request(method, path, params=params, json=json, headers=headers)
+        elapsed = (time.perf_counter() - started) * 1000
+        assert response.status_code == 200, response.text[:2000]
+        body = response.json()
+        if attempt:
+            times.append(elapsed)
+    return statistics.median(times), percentile_95(times), body
+
+
+async def main() -> None:
+    database = f"dangjian_bench_members10m_{os.getpid()}"
+    await provision(ADMIN_URL, database, {})
+    data_dir = Path(tempfile.mkdtemp(prefix="members10m-bench-"))
+    url = service_url("127.0.0.1", 5432, database, "members")
+    figures: dict[str, Any] = {}
+    try:
+        env = {**os.environ, "MEMBERS_DATA_DIR": str(data_dir), "MEMBERS_DATABASE_URL": url}
+        migrate = [sys.executable, "-m", "stack", "migrate", "members"]
+        await asyncio.to_thread(subprocess.run, migrate, env=env, check=True, capture_output=True)
+        admin = await asyncpg.connect(ADMIN_URL, database=database)
+        started = time.perf_counter()
+        levels = await build_tree(admin)
+        log(f"tree: {sum(len(v) for v in levels.values()):,} organizations in {time.perf_counter() - started:.1f} s")
+
+        ensure_keypair(data_dir / "keys" / "jwt-private.pem", data_dir / "keys" / "jwt-public.pem")
+        signer = TokenSigner((data_dir / "keys" / "jwt-private.pem").read_bytes(), issuer="dangjian-gateway", audience="dangjian")
+        token = signer.access_token(subject="bench", kind="user", roles=["org_admin"], lifetime_s=6 * 3600)
+        headers = {"Authorization": f"Bearer {token}"}
+        settings = MembersSettings(
+            data_dir=data_dir,
+            database_url=url,
+            json_logs=False,
+            consume_feeds=False,
+            db_statement_timeout_s=600,
+            policy=MembersPolicy(import_max_rows=IMPORTED),
+        )
+        app = create_app(settings)
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=900) as client:
+                branches = levels["branch"]
+                content = import_file(branches[:IMPORTED], rows=IMPORTED)
+                response = await client.post(
+                    "/api/v1/members/import",
+                    content=content,
+                    params={"format": "csv"},
+                    headers={**headers, "content-type": "text/csv"},
+                )
+                assert response.status_code == 200, response.text[:3000]
+                log(f"imported {IMPORTED:,} members through the API")
+                figures |= await fill(admin, len(branches))
+                log(f"fill: {figures}")
+
+                province, city, county, township = (levels[k][0] for k in ("province", "city", "county", "township"))
+                known = (await client.get("/api/v1/members", params={"limit": 1}, headers=headers)).json()["items"][0]
+                id_number = import_id_number(content)
+                median, p95, _ = await timed(client, "GET", f"/api/v1/members/{known['id']}", 30, headers=headers)
+                figures["record by id"] = (median, p95)
+                log(f"{'record by id':60s} median {median:8.1f} ms  p95 {p95:8.1f} ms")
+                median, p95, found = await timed(
+                    client, "POST", "/api/v1/members/search", 30, json={"id_number": id_number}, headers=headers
+                )
+                assert len(found["items"]) == 1, found
+                figures["search by ID number"] = (median, p95)
+                log(f"{'search by ID number (blind index), whole province':60s} median {median:8.1f} ms  p95 {p95:8.1f} ms")
+                for scope, within in (("county", county), ("province", province)):
+                    params: dict[str, Any] = {"within": str(within), "education": "junior_high", "limit": 50}
+                    median, p95, page = await timed(client, "GET", "/api/v1/members", 20, params=params, headers=headers)
+                    figures[f"list page 1, {scope}"] = (median, p95)
+                    log(f"{'list (education=junior_high) page 1, ' + scope:60s} median {median:8.1f} ms  p95 {p95:8.1f} ms")
+                    cursor = page["next_cursor"]
+                    for _ in range(98):
+                        page = (await client.get("/api/v1/members", params={**params, "cursor": cursor}, headers=headers)).json()
+                        cursor = page["next_cursor"]
+                    median, p95, _ = await timed(
+                        client, "GET", "/api/v1/members", 20, params={**params, "cursor": cursor}, headers=headers
+                    )
+                    figures[f"list page 100, {scope}"] = (median, p95)
+                    log(f"{'list (education=junior_high) page 100, ' + scope:60s} median {median:8.1f} ms  p95 {p95:8.1f} ms")
+                for scope, within, n in (
+                    ("township", township, 30),
+                    ("county", county, 20),
+                    ("city", city, 10),
+                    ("province", province, 7),
+                ):
+                    median, p95, stats = await timed(
+                        client, "GET", "/api/v1/members/stats", n, params={**STATS_PARAMS, "within": str(within)}, headers=headers
+                    )
+                    figures[f"stats, {scope}"] = (median, p95, stats["total"])
+                    label = f"stats age band x education, {scope} ({stats['total']:,} members)"
+                    log(f"{label:60s} median {median:8.1f} ms  p95 {p95:8.1f} ms  load {os.getloadavg()[0]:.1f}")
+        await admin.close()
+        log(f"figures: {figures}")
+    finally:
+        if os.environ.get("KEEP_DATABASE"):
+            log(f"kept database {database}")
+        else:
+            await drop_database(ADMIN_URL, database)
+            log(f"dropped database {database}")
+
+
+def import_id_number(content: bytes) -> str:
+    """The ID number of the first imported row (third column of the csv)."""
+    return content.decode().splitlines()[1].split(",")[2]
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
