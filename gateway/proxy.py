@@ -20,6 +20,7 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.kit.observability import outgoing_headers
+from services.kit.peers import CLIENT_IDLE_S
 from services.kit.problems import PROBLEM_MEDIA_TYPE, problem_body
 
 logger = logging.getLogger("gateway.proxy")
@@ -91,7 +92,12 @@ class Upstreams:
 
     def session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(limit=self._max_connections, limit_per_host=self._max_connections, ttl_dns_cache=300)
+            connector = aiohttp.TCPConnector(
+                limit=self._max_connections,
+                limit_per_host=self._max_connections,
+                ttl_dns_cache=300,
+                keepalive_timeout=CLIENT_IDLE_S,
+            )
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 timeout=self._timeout,

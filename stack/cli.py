@@ -48,6 +48,8 @@ def check(names: Sequence[str]) -> None:
 def serve(name: str, host: str, port: int) -> None:
     import uvicorn
 
+    from services.kit.peers import SERVER_KEEP_ALIVE_S
+
     process = PROCESSES[name]
     uvicorn.run(
         process.app,
@@ -59,6 +61,7 @@ def serve(name: str, host: str, port: int) -> None:
         access_log=False,
         proxy_headers=False,
         timeout_graceful_shutdown=10,
+        timeout_keep_alive=SERVER_KEEP_ALIVE_S,
     )
 
 

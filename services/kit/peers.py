@@ -25,6 +25,11 @@ from services.kit.settings import ProcessSettings, ServiceSettings
 logger = logging.getLogger("kit.peers")
 
 TokenSource = Callable[[], Awaitable[str]]
+# How long a client keeps an idle connection to a peer, and how long a server keeps one open
+# (stack's `serve`). The client must give up first: a server closing a connection at the moment
+# the client reuses it turns a good request into a connection error (a 502 at the gateway).
+CLIENT_IDLE_S = 4.0
+SERVER_KEEP_ALIVE_S = 20
 _RETRYABLE_STATUS = {502, 503, 504}
 
 
@@ -103,7 +108,9 @@ class PeerClient:
         self._client = httpx.AsyncClient(
             base_url=base_url,
             timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s),
-            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections, keepalive_expiry=CLIENT_IDLE_S
+            ),
             transport=transport,
         )
 

@@ -1,5 +1,7 @@
 """The peer client: bounded retries for idempotent calls only, identity headers, problems."""
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -69,3 +71,28 @@ def test_timeouts_are_explicit() -> None:
     peer = PeerClient("orgs", "http://orgs", connect_timeout_s=0.5, read_timeout_s=2.0)
     timeout = peer._client.timeout
     assert (timeout.connect, timeout.read) == (0.5, 2.0)
+
+
+async def test_clients_drop_idle_connections_before_the_servers_close_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both at uvicorn's and clients' 5 s, a server closing an idle connection as the gateway
+    reused it made occasional 502s under load (benchmarks/load)."""
+    import uvicorn
+
+    from gateway.proxy import Upstreams
+    from stack import cli
+
+    served: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(options))
+    cli.serve("orgs", "127.0.0.1", 0)
+    server_keep_alive = served["timeout_keep_alive"]
+
+    peer = PeerClient("orgs", "http://orgs")
+    upstreams = Upstreams({"orgs": "http://orgs"}, connect_timeout_s=1, timeout_s=1, max_connections=4)
+    session = upstreams.session()
+    try:
+        # No public getter on either pool: the idle limits are read where the libraries keep them.
+        assert peer._client._transport._pool._keepalive_expiry < server_keep_alive  # type: ignore[attr-defined]
+        assert session.connector._keepalive_timeout < server_keep_alive  # type: ignore[union-attr]
+    finally:
+        await peer.aclose()
+        await upstreams.aclose()

@@ -69,7 +69,9 @@ class TestCreateMember:
         member = await create(members_client, tokens, org_id=tree["branch"]["id"])
 
         response = await members_client.patch(
-            f"/api/v1/members/{member['id']}", json={"education": None, "occupation": None}, headers=tokens.headers("org_admin")
+            f"/api/v1/members/{member['id']}",
+            json={"education": None, "occupation": None},
+            headers=tokens.headers("org_admin") | {"If-Match": "*"},
         )
 
         assert response.status_code == 422, response.text
