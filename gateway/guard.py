@@ -211,7 +211,9 @@ class Guard:
         async def guarded_send(message: Message) -> None:
             nonlocal status, unmasked, audited
             if message["type"] == "http.response.body" and not message.get("more_body", False):
-                if (write or unmasked) and not audited:
+                # A failed answer (5xx) goes out first and its row after it (the `finally` below):
+                # its database may be the one that failed, and the caller should learn at once.
+                if (write or unmasked) and not audited and status < 500:
                     audited = True
                     await self._audit(scope, caller, address, status, write=write, unmasked=unmasked)
             elif message["type"] == "http.response.start":

@@ -400,6 +400,12 @@ class CommunitySnapshot(Schema):
     population: int | None
 
 
+# Upper bounds far above any real term or electorate, and inside the columns' 32-bit integers
+# (a larger number was a 500 from PostgreSQL).
+MAX_TERM_NUMBER = 1_000
+MAX_VOTERS = 10_000_000
+
+
 class BodyPerson(InputSchema):
     """A person on a community body: a party member by id, anyone else by name."""
 
@@ -410,7 +416,7 @@ class BodyPerson(InputSchema):
 
 class BodyTermCreate(InputSchema):
     kind: BodyKind
-    term_number: int = Field(ge=1)
+    term_number: int = Field(ge=1, le=MAX_TERM_NUMBER)
     started_on: date
     ends_on: date
     people: list[BodyPerson] = Field(default_factory=list, max_length=200)
@@ -459,12 +465,6 @@ class ReserveCadre(Schema):
 
 
 # Terms and teams
-
-
-# Upper bounds far above any real term or electorate, and inside the columns' 32-bit integers
-# (a larger number was a 500 from PostgreSQL).
-MAX_TERM_NUMBER = 1_000
-MAX_VOTERS = 10_000_000
 
 
 class TermCreate(InputSchema):

@@ -125,6 +125,17 @@ class TestBodies:
         assert response.status_code == 422
         assert (await orgs_api.get(f"/api/v1/communities/{tree['community']['id']}/bodies", headers=admin)).json() == []
 
+    async def test_a_term_number_beyond_any_real_one_is_a_422(self, orgs_api: httpx.AsyncClient, tokens: Tokens) -> None:
+        # Found by the fuzzing on PostgreSQL: a number beyond the 32-bit column was a 500.
+        admin = tokens.headers("org_admin")
+        tree = await create_community_tree(orgs_api, admin)
+        body = {"kind": "party_organization", "term_number": 1324291214130, "started_on": "2024-01-01", "ends_on": "2028-12-31"}
+
+        response = await orgs_api.post(f"/api/v1/communities/{tree['community']['id']}/bodies", json=body, headers=admin)
+
+        assert response.status_code == 422, response.text
+        assert (await orgs_api.get(f"/api/v1/communities/{tree['community']['id']}/bodies", headers=admin)).json() == []
+
 
 class TestReserveCadres:
     async def test_a_non_member_and_a_member_cadre(
