@@ -21,7 +21,7 @@ from services.kit.health import Check, health_router
 from services.kit.idempotency import install_idempotency
 from services.kit.metrics import MetricsMiddleware, metrics_router, watch_pool
 from services.kit.observability import RequestContextMiddleware, configure_logging
-from services.kit.problems import install_problem_handlers
+from services.kit.problems import RefuseNulInUrl, install_problem_handlers
 from services.kit.settings import ProcessSettings
 from services.kit.tracing import configure_tracing
 from services.kit.versioning import document_preconditions
@@ -87,6 +87,7 @@ def create_app(
     # included) sees the request id and trace.
     for extra in reversed(middleware):
         app.add_middleware(extra.cls, *extra.args, **extra.kwargs)
+    app.add_middleware(RefuseNulInUrl)
     app.add_middleware(RequestDeadline, seconds=settings.request_deadline_s)
     app.add_middleware(PersonalDataMiddleware)
     app.add_middleware(RequestContextMiddleware, service=name)

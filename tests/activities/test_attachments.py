@@ -86,3 +86,23 @@ class TestUpload:
         assert disguised.json()["type"] == "/problems/unsupported-media-type"
         listed = await small_upload_client.get(f"/api/v1/activities/{activity['id']}/attachments", headers=admin)
         assert listed.json() == []
+
+    async def test_a_nul_character_in_the_file_name_is_a_422(
+        self, small_upload_client: httpx.AsyncClient, tokens: Tokens, replicas: Replicas
+    ) -> None:
+        # Found by the fuzzing on PostgreSQL (100 examples): the name reached a text column (a 500).
+        tree = await replicas.tree()
+        admin = tokens.headers("org_admin")
+        activity = await create_activity(small_upload_client, admin, org_id=tree["branch"])
+
+        response = await small_upload_client.post(
+            f"/api/v1/activities/{activity['id']}/attachments",
+            params={"filename": "photo\x00.png", "kind": "photo"},
+            content=PNG,
+            headers=admin | {"content-type": "image/png"},
+        )
+
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        listed = await small_upload_client.get(f"/api/v1/activities/{activity['id']}/attachments", headers=admin)
+        assert listed.json() == []
