@@ -6,6 +6,7 @@ import csv
 import io
 import sqlite3
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -62,6 +63,7 @@ async def test_writes_are_recorded_with_actor_and_outcome_and_reads_are_not(gate
     async with gateway_with() as client:
         auditor = await _auditor(client)
         admin = await sysadmin(client)
+        since = datetime.now(UTC).isoformat()  # only this test's rows (see below)
         created = await client.post(
             "/api/v1/users",
             json={"username": unique("a"), "password": "Strong-pass-2026!x"},
@@ -69,7 +71,7 @@ async def test_writes_are_recorded_with_actor_and_outcome_and_reads_are_not(gate
         )
         refused = await client.post("/api/v1/users", json={"username": "x"}, headers=admin | {"X-Request-ID": "rid-audit-2"})
         await client.get("/api/v1/users", headers=admin | {"X-Request-ID": "rid-audit-3"})
-        rows = await _rows(client, auditor, actor="admin", action="POST")
+        rows = await _rows(client, auditor, actor="admin", action="POST", **{"from": since})
 
     by_request = {row["request_id"]: row for row in rows}
     assert by_request["rid-audit-1"]["outcome"] == created.status_code == 201
@@ -95,12 +97,14 @@ async def test_a_forwarded_write_and_an_unmasked_read_are_recorded_and_the_heade
     async with gateway_with(members_url=f"http://127.0.0.1:{port}") as client:
         auditor = await _auditor(client)
         admin = await sysadmin(client)
+        # Only this test's rows: the suite's database holds more than a page of earlier ones.
+        since = datetime.now(UTC).isoformat()
         read = await client.get("/api/v1/members/x", headers=admin | {"X-Request-ID": "rid-unmasked"})
         write = await client.patch(
             "/api/v1/members/x", json={}, headers=admin | {"X-Request-ID": "rid-forwarded"} | {"If-Match": "*"}
         )
-        unmasked_rows = await _rows(client, auditor, action="unmasked_read")
-        write_rows = await _rows(client, auditor, action="PATCH")
+        unmasked_rows = await _rows(client, auditor, action="unmasked_read", **{"from": since})
+        write_rows = await _rows(client, auditor, action="PATCH", **{"from": since})
 
     assert read.status_code == 200
     assert "x-audit-unmasked" not in read.headers
