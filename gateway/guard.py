@@ -33,7 +33,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import jwt
-import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.rules import Bucket, GatewayPolicy, retry_after_header, take
@@ -41,7 +40,7 @@ from gateway.service import audit
 from services.kit.auth import TokenVerifier, Unauthorized
 from services.kit.db import Database
 from services.kit.observability import request_id_var
-from services.kit.problems import PROBLEM_MEDIA_TYPE, problem_body
+from services.kit.problems import send_problem
 
 logger = logging.getLogger("gateway.guard")
 
@@ -261,17 +260,6 @@ class Guard:
 
 async def _refuse(send: Send, status: int, detail: str, slug: str, wait_s: float) -> None:
     """A problem with `Retry-After`, sent straight from the guard (429 over the rate, 503 over capacity)."""
-    body = orjson.dumps(problem_body(status, detail, slug=slug))
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
-                (b"content-length", str(len(body)).encode()),
-                (b"retry-after", retry_after_header(wait_s).encode()),
-                (b"cache-control", b"no-store"),
-            ],
-        }
+    await send_problem(
+        send, status, detail, slug=slug, retry_after=retry_after_header(wait_s), headers=((b"cache-control", b"no-store"),)
     )
-    await send({"type": "http.response.body", "body": body})

@@ -16,12 +16,11 @@ import logging
 from collections.abc import AsyncIterator
 
 import aiohttp
-import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.kit.observability import outgoing_headers
 from services.kit.peers import CLIENT_IDLE_S
-from services.kit.problems import PROBLEM_MEDIA_TYPE, problem_body
+from services.kit.problems import send_problem
 
 logger = logging.getLogger("gateway.proxy")
 
@@ -215,9 +214,4 @@ async def _request_body(scope: Scope, receive: Receive) -> tuple[bytes | AsyncIt
 
 async def _problem(send: Send, status: int, detail: str, *, slug: str, service: str, error: BaseException) -> None:
     logger.warning("upstream failed", extra={"service": service, "status": status, "error": type(error).__name__})
-    body = orjson.dumps(problem_body(status, detail, slug=slug, service=service))
-    headers = [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]
-    if status == 503:
-        headers.append((b"retry-after", b"1"))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    await send_problem(send, status, detail, slug=slug, retry_after="1" if status == 503 else None, service=service)

@@ -10,10 +10,9 @@ import asyncio
 import contextlib
 import logging
 
-import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.kit.problems import PROBLEM_MEDIA_TYPE, problem_body
+from services.kit.problems import send_problem
 
 logger = logging.getLogger("kit.deadline")
 
@@ -52,16 +51,8 @@ class RequestDeadline:
         expired = True
         handler.cancel()
         logger.warning("request deadline passed", extra={"path": scope["path"], "deadline_s": self.seconds})
-        body = orjson.dumps(
-            problem_body(503, "The request did not finish within its deadline; try again shortly.", slug="deadline-exceeded")
-        )
-        headers = [
-            (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
-            (b"content-length", str(len(body)).encode()),
-            (b"retry-after", b"1"),
-        ]
-        await send({"type": "http.response.start", "status": 503, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        detail = "The request did not finish within its deadline; try again shortly."
+        await send_problem(send, 503, detail, slug="deadline-exceeded", retry_after="1")
         # Let the handler unwind (roll back, close its session) before the connection moves on.
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await handler

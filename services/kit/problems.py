@@ -5,10 +5,10 @@ FastAPI's validation errors, Starlette's HTTP errors and anything unexpected int
 `application/problem+json`.
 """
 
-import json
 import logging
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -241,13 +241,28 @@ class RefuseNulInUrl:
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and ("\x00" in scope["path"] or b"%00" in scope["query_string"]):
-            body = json.dumps(
-                problem_body(
-                    422, "A NUL character (U+0000) is not allowed in the address", instance=scope["path"].replace("\x00", "")
-                )
-            ).encode()
-            headers = [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]
-            await send({"type": "http.response.start", "status": 422, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
+            detail = "A NUL character (U+0000) is not allowed in the address"
+            await send_problem(send, 422, detail, instance=scope["path"].replace("\x00", ""))
             return
         await self.app(scope, receive, send)
+
+
+async def send_problem(
+    send: Any,
+    status: int,
+    detail: str,
+    *,
+    slug: str | None = None,
+    instance: str | None = None,
+    retry_after: str | None = None,
+    headers: tuple[tuple[bytes, bytes], ...] = (),
+    **extensions: Any,
+) -> None:
+    """Send a whole problem answer from ASGI middleware, where no route and no handler is in play
+    (the proxy, the guard, the deadline, the address check)."""
+    body = orjson.dumps(problem_body(status, detail, slug=slug, instance=instance, **extensions))
+    sent = [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]
+    if retry_after is not None:
+        sent.append((b"retry-after", retry_after.encode()))
+    await send({"type": "http.response.start", "status": status, "headers": [*sent, *headers]})
+    await send({"type": "http.response.body", "body": body})
