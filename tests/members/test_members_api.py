@@ -77,6 +77,21 @@ class TestCreateMember:
         assert response.status_code == 422, response.text
         assert {e["field"] for e in response.json()["errors"]} == {"education", "occupation"}
 
+    async def test_a_nul_character_inside_whereabouts_details_is_named_where_it_is(
+        self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica
+    ) -> None:
+        # The NUL check looks at a request once, not field by field; a nested value still gets its full place.
+        tree = await replica.tree()
+        body = member_body(org_id=tree["branch"]["id"]) | {
+            "whereabouts": "floating_out",
+            "whereabouts_details": {"destination": "廣州\x00天河", "contact_person": "李四"},
+        }
+
+        response = await members_client.post("/api/v1/members", json=body, headers=tokens.headers())
+
+        assert response.status_code == 422, response.text
+        assert [e["field"] for e in response.json()["errors"]] == ["whereabouts_details.destination"]
+
     async def test_a_viewer_sees_the_id_number_and_phone_masked(
         self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica
     ) -> None:
