@@ -16,6 +16,7 @@ import base64
 import hashlib
 import hmac
 import os
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -46,6 +47,31 @@ def ensure_key_file(path: Path) -> str:
     return path.read_text().strip()
 
 
+class RandomPool:
+    """Random bytes from the operating system, drawn a block at a time.
+
+    For bulk work that needs a fresh nonce or id for every row: three system calls a row cost an
+    import of 100 000 rows about 5% of its time. Make one per operation and drop it after: bytes
+    are handed out once, and a pool is never shared with a forked child.
+    """
+
+    def __init__(self, block_bytes: int = 1 << 16) -> None:
+        self._block_bytes = block_bytes
+        self._block = b""
+        self._at = 0
+
+    def take(self, count: int) -> bytes:
+        if self._at + count > len(self._block):
+            self._block = os.urandom(max(count, self._block_bytes))
+            self._at = 0
+        taken = self._block[self._at : self._at + count]
+        self._at += count
+        return taken
+
+    def uuid4(self) -> uuid.UUID:
+        return uuid.UUID(bytes=self.take(16), version=4)
+
+
 class FieldCipher:
     def __init__(self, data_key: bytes, index_key: bytes, previous_data_keys: Sequence[bytes] = ()) -> None:
         if data_key == index_key or index_key in previous_data_keys:
@@ -53,14 +79,15 @@ class FieldCipher:
         self._aead = AESGCM(data_key)
         self._previous = [AESGCM(key) for key in previous_data_keys if key != data_key]
         self._index_key = index_key
+        self._index_prefixes: dict[str, hmac.HMAC] = {}
 
     @property
     def rotating(self) -> bool:
         """Earlier data keys are configured: some ciphertexts may still need `reencrypt`."""
         return bool(self._previous)
 
-    def encrypt(self, field: str, value: str) -> bytes:
-        nonce = os.urandom(NONCE_BYTES)
+    def encrypt(self, field: str, value: str, random: RandomPool | None = None) -> bytes:
+        nonce = random.take(NONCE_BYTES) if random else os.urandom(NONCE_BYTES)
         return nonce + self._aead.encrypt(nonce, value.encode(), field.encode())
 
     def decrypt(self, field: str, blob: bytes) -> str:
@@ -81,4 +108,11 @@ class FieldCipher:
         return None
 
     def blind_index(self, field: str, value: str) -> str:
-        return hmac.digest(self._index_key, field.encode() + b"\x00" + value.encode(), hashlib.sha256).hex()
+        # HMAC(key, field NUL value), continued from the field's prefix: an import hashes two
+        # values a row, and the key's own two blocks are hashed once per field, not per value.
+        prefix = self._index_prefixes.get(field)
+        if prefix is None:
+            prefix = self._index_prefixes[field] = hmac.new(self._index_key, field.encode() + b"\x00", hashlib.sha256)
+        digest = prefix.copy()
+        digest.update(value.encode())
+        return digest.hexdigest()

@@ -1,10 +1,12 @@
 """The pure rules of member records, tested directly."""
 
+import hashlib
+import hmac
 from datetime import date
 
 import pytest
 
-from services.kit.crypto import FieldCipher
+from services.kit.crypto import FieldCipher, RandomPool
 from services.members import rules
 from services.members.rules import MembersPolicy
 
@@ -92,6 +94,22 @@ class TestFieldCipher:
         assert cipher.decrypt("id_number", first) == KNOWN_GOOD
         assert cipher.blind_index("id_number", KNOWN_GOOD) == cipher.blind_index("id_number", KNOWN_GOOD)
         assert cipher.blind_index("phone", KNOWN_GOOD) != cipher.blind_index("id_number", KNOWN_GOOD)
+
+    def test_the_index_is_hmac_sha256_of_the_field_and_the_value(self) -> None:
+        # Every stored index was made so: a different digest would lose existing records to search.
+        cipher = FieldCipher(b"k" * 32, b"i" * 32)
+        for field, value in (("id_number", KNOWN_GOOD), ("phone", "13812345678"), ("id_number", "110105194912310021")):
+            expected = hmac.new(b"i" * 32, f"{field}\x00{value}".encode(), hashlib.sha256).hexdigest()
+            assert cipher.blind_index(field, value) == expected
+
+    def test_nonces_and_ids_from_a_random_pool_are_never_handed_out_twice(self) -> None:
+        cipher, pool = FieldCipher(b"k" * 32, b"i" * 32), RandomPool(block_bytes=40)  # refilled every few draws
+        sealed = [cipher.encrypt("phone", "13812345678", pool) for _ in range(100)]
+        ids = [pool.uuid4() for _ in range(100)]
+        assert len({blob[:12] for blob in sealed}) == 100
+        assert {cipher.decrypt("phone", blob) for blob in sealed} == {"13812345678"}
+        assert len(set(ids)) == 100
+        assert {i.version for i in ids} == {4}
 
     def test_a_ciphertext_moved_to_another_field_does_not_decrypt(self) -> None:
         from cryptography.exceptions import InvalidTag
