@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.kit.crypto import RandomPool
 from services.kit.pagination import keyset_page, page_of
 from services.kit.problems import Conflict, Unprocessable
 from services.kit.tree import within_node
@@ -103,18 +104,50 @@ def validation_errors(data: MemberCreate, today: date) -> list[dict[str, str]]:
     return errors
 
 
-def member_values(data: MemberCreate, ctx: Context, member_id: uuid.UUID | None = None) -> dict[str, Any]:
-    """The column values of a valid `data`: the ID number normalized, sensitive fields encrypted."""
+# The columns `member_values` fills, in its order (an import writes its rows in this order).
+MEMBER_VALUE_COLUMNS = (
+    "id",
+    "name",
+    "sex",
+    "ethnicity",
+    "id_number_cipher",
+    "id_number_index",
+    "phone_cipher",
+    "phone_index",
+    "birth_date",
+    "education",
+    "occupation",
+    "party_status",
+    "joined_on",
+    "full_on",
+    "state",
+    "state_since",
+    "org_id",
+    "residence_community_id",
+    "whereabouts",
+    "whereabouts_since",
+    "whereabouts_details",
+    "care_programs",
+    "version",
+)
+
+
+def member_values(
+    data: MemberCreate, ctx: Context, member_id: uuid.UUID | None = None, *, random: RandomPool | None = None
+) -> dict[str, Any]:
+    """The column values of a valid `data`: the ID number normalized, sensitive fields encrypted.
+    The id and the nonces come from `random` (an import passes one pool for all its rows)."""
+    random = random or RandomPool(block_bytes=64)
     id_number = rules.normalize_id_number(data.id_number)
     details = data.whereabouts_details.model_dump(exclude_none=True, mode="json") if data.whereabouts_details else {}
     return {
-        "id": member_id or uuid.uuid4(),
+        "id": member_id or random.uuid4(),
         "name": data.name,
         "sex": data.sex.value,
         "ethnicity": data.ethnicity,
-        "id_number_cipher": ctx.cipher.encrypt("id_number", id_number),
+        "id_number_cipher": ctx.cipher.encrypt("id_number", id_number, random),
         "id_number_index": ctx.cipher.blind_index("id_number", id_number),
-        "phone_cipher": ctx.cipher.encrypt("phone", data.phone) if data.phone else None,
+        "phone_cipher": ctx.cipher.encrypt("phone", data.phone, random) if data.phone else None,
         "phone_index": ctx.cipher.blind_index("phone", data.phone) if data.phone else None,
         "birth_date": data.birth_date,
         "education": data.education.value,

@@ -1,18 +1,21 @@
 """Bulk import and export of member records as xlsx or csv (Chinese or English column headers).
 
-An import is checked whole before anything is written: each row through the same schema and
-rules as `POST /members`, the organizations once per distinct id, duplicates within the file and
-against living records by their keyed hash. With errors (or `dry_run`) the report is the answer
-and nothing is written; otherwise every row goes in with one COPY per table on PostgreSQL
-(asyncpg's binary copy on the session's own connection, so in the same transaction), or one
-multi-row insert per table on SQLite.
+An import checks every row: through the same schema and rules as `POST /members`, the
+organizations once per distinct id, the same person twice in the file by the keyed hash of the
+ID number, and a living record with it by the database's unique index (then looked up row by
+row for the report). Rows are written part by part while the next part is checked, so this
+process and the database work at the same time: asyncpg's binary COPY on the session's own
+connection on PostgreSQL (so in the same transaction), multi-row inserts on SQLite, all inside a
+savepoint. With any problem (or `dry_run`) the report is the answer and nothing stays written.
 """
 
+import asyncio
+import contextlib
 import csv
 import io
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -21,18 +24,28 @@ import asyncpg
 import orjson
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.audit import note_export
+from services.kit.collector import collector_paused
+from services.kit.crypto import RandomPool
 from services.kit.outbox import hold_sequence_lock
 from services.kit.problems import Conflict, Problem, Unprocessable
 from services.members import rules
 from services.members.models import Base, Member, outbox
 from services.members.schemas import ENUM_LABELS, MemberCreate, TabularFormat
-from services.members.service.common import SNAPSHOT_FIELDS, Context, org_holding_errors, present, snapshot_of, visible
-from services.members.service.records import MemberFilter, filtered, member_values, opening_history, validation_errors
+from services.members.service.common import SNAPSHOT_FIELDS, Context, org_holding_errors, present, visible
+from services.members.service.records import (
+    MEMBER_VALUE_COLUMNS,
+    MemberFilter,
+    filtered,
+    member_values,
+    opening_history,
+    validation_errors,
+)
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -71,6 +84,7 @@ _ENUM_VALUES = {
 }
 # Plain forms people type for the party status (預備/正式) besides the full labels.
 _ENUM_VALUES["party_status"] |= {"預備": "probationary", "预备": "probationary", "正式": "full"}
+_ORG_ID = TypeAdapter(uuid.UUID)  # MemberCreate.org_id's type
 
 
 @dataclass
@@ -118,7 +132,8 @@ def read_rows(data: bytes, fmt: TabularFormat, max_rows: int) -> Iterator[list[s
     try:
         if fmt == TabularFormat.csv:
             reader = csv.reader(io.StringIO(_decode_text(data)))
-            rows: Iterator[list[str | None]] = ([_cell_text(c) for c in r] for r in reader)
+            # A csv cell is text already: `_cell_text` of it, inline (a call per cell was a third of reading a large file).
+            rows: Iterator[list[str | None]] = ([c.strip() or None for c in r] for r in reader)
         else:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
             rows = ([_cell_text(c) for c in r] for r in workbook.worksheets[0].iter_rows(values_only=True))
@@ -161,144 +176,252 @@ def _row_body(fields: list[str | None], cells: list[str | None]) -> dict[str, An
 
 
 async def import_members(session: AsyncSession, ctx: Context, data: bytes, fmt: TabularFormat, *, dry_run: bool) -> ImportReport:
+    # Every row stays in memory until it is written: see kit.collector for why the pause.
+    with collector_paused():
+        return await _import(session, ctx, data, fmt, dry_run=dry_run)
+
+
+async def _import(session: AsyncSession, ctx: Context, data: bytes, fmt: TabularFormat, *, dry_run: bool) -> ImportReport:
     report = ImportReport(dry_run=dry_run)
     # Read (and count) every row before checking any: a file over the row limit costs no checks.
-    rows = iter(list(read_rows(data, fmt, ctx.policy.import_max_rows)))
-    header = next(rows, None)
-    if not header:
+    rows = list(read_rows(data, fmt, ctx.policy.import_max_rows))
+    if not rows or not rows[0]:
         raise NotATable("The file has no header row")
-    fields = [_HEADER_TO_FIELD.get((h or "").lower()) for h in header]
-    for name, known in zip(header, fields, strict=True):
+    fields = [_HEADER_TO_FIELD.get((h or "").lower()) for h in rows[0]]
+    for name, known in zip(rows[0], fields, strict=True):
         if name and known is None:
             report.add(1, name, "unknown column")
-    valid: list[tuple[int, MemberCreate]] = []
-    for row_number, cells in enumerate(rows, start=2):
-        if not any(cells):
-            continue
-        report.rows += 1
+    numbered = [(number, cells) for number, cells in enumerate(rows, start=1) if number > 1 and any(cells)]
+    report.rows = len(numbered)
+    org_reasons = await org_holding_errors(session, ctx.caller, _org_ids(fields, numbered))
+    postgres = session.get_bind().dialect.name == "postgresql"
+    txid = await session.scalar(text("SELECT pg_current_xact_id()::text::bigint")) if postgres and not dry_run else 0
+    rows_of = _RowBuilder(ctx, fields, org_reasons, report, txid=txid or 0, json=_json_text if postgres else _json_values)
+    chunks = [numbered[start : start + IMPORT_CHUNK_ROWS] for start in range(0, len(numbered), IMPORT_CHUNK_ROWS)]
+    if dry_run:
+        for chunk in chunks:
+            await rows_of.prepare(chunk, build=False)
+        await _report_living_records(session, rows_of.seen, report)
+    else:
+        written = await _write(session, rows_of, chunks)
+        if written is None:
+            await _report_living_records(session, rows_of.seen, report)
+            if not report.errors:  # the record the unique index saw is gone again
+                raise Conflict("A living record with one of these ID numbers was just created", slug="duplicate-id-number")
+        report.imported = written or 0
+    report.errors.sort(key=lambda e: (e["row"], e["column"] or ""))
+    return report
+
+
+# Rows checked and encrypted while the database stores the ones before them.
+IMPORT_CHUNK_ROWS = 5_000
+# Rows of the file with their row numbers (the header is row 1), empty rows left out.
+_Numbered = list[tuple[int, list[str | None]]]
+# Rows checked between two turns of the event loop: the COPY under way (and every other request
+# of this process) gets the loop that often.
+_ROWS_BETWEEN_TURNS = 250
+
+
+def _org_ids(fields: list[str | None], numbered: _Numbered) -> set[uuid.UUID]:
+    """The organizations the rows name, read as the schema reads them (a row whose id does not
+    parse gets its error from the schema)."""
+    if "org_id" not in fields:
+        return set()
+    at = fields.index("org_id")
+    ids = set()
+    for value in {cells[at] for _, cells in numbered if len(cells) > at and cells[at]}:
         try:
-            record = MemberCreate.model_validate(_row_body(fields, cells))
+            ids.add(_ORG_ID.validate_python(value))
+        except ValidationError:
+            continue
+    return ids
+
+
+@dataclass
+class _Chunk:
+    """One part of the file as rows of the three tables an import writes, in column order."""
+
+    members: list[tuple[Any, ...]] = field(default_factory=list)
+    events: list[tuple[Any, ...]] = field(default_factory=list)
+    outbox: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+MEMBER_COLUMNS = (*MEMBER_VALUE_COLUMNS, "created_at", "updated_at")
+EVENT_COLUMNS = ("member_id", "seq", "kind", "effective_on", "details", "actor", "recorded_at")
+OUTBOX_COLUMNS = ("event_id", "type", "aggregate_id", "payload", "occurred_at", "txid")
+_MEMBERS = Base.metadata.tables["members.members"]
+_MEMBER_EVENTS = Base.metadata.tables["members.member_events"]
+_JSON_AT = tuple(MEMBER_COLUMNS.index(name) for name in ("whereabouts_details", "care_programs"))
+
+
+class _RowBuilder:
+    """Checks each row as `POST /members` would (schema, rules, organization) and against the
+    rows before it (the same ID number twice), putting every problem into the report; builds the
+    rows of a valid one: the record, its opening history and its `member.created` event. JSON
+    columns go through `json`, as the writer takes them. The check against living records is
+    the database's (its unique index, or `_report_living_records`)."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        fields: list[str | None],
+        org_reasons: dict[uuid.UUID, str | None],
+        report: ImportReport,
+        *,
+        txid: int,
+        json: Callable[[Any], Any],
+    ) -> None:
+        self.ctx, self.fields, self.org_reasons, self.report = ctx, fields, org_reasons, report
+        self.txid, self.json = txid, json
+        self.seen: dict[str, int] = {}  # keyed hash of each ID number → the first row that has it
+        self.random = RandomPool()
+        self.now = datetime.now(UTC)
+
+    async def prepare(self, numbered: _Numbered, *, build: bool) -> _Chunk:
+        """The rows of `numbered`, built while the file has no problem so far (and `build`)."""
+        chunk = _Chunk()
+        for count, (row_number, cells) in enumerate(numbered, start=1):
+            if count % _ROWS_BETWEEN_TURNS == 0:
+                await asyncio.sleep(0)
+            member = self._checked(row_number, cells)
+            if member is not None and build and not self.report.errors:
+                self._build(member, chunk)
+        return chunk
+
+    def _checked(self, row_number: int, cells: list[str | None]) -> dict[str, Any] | None:
+        report, ctx = self.report, self.ctx
+        try:
+            record = MemberCreate.model_validate(_row_body(self.fields, cells))
         except ValidationError as error:
             for problem in error.errors():
                 location = [str(p) for p in problem["loc"]]
                 column = location[-1] if location else None
                 report.add(row_number, _HEADER_OF.get(column or "", column), problem["msg"])
-            continue
+            return None
         row_errors = validation_errors(record, ctx.today)
         for e in row_errors:
             column = e["field"].split(".")[-1]
             report.add(row_number, _HEADER_OF.get(column, column), e["message"])
-        if not row_errors:
-            valid.append((row_number, record))
-    members = await _check_against_database(session, ctx, valid, report)
-    if report.errors:
-        report.errors.sort(key=lambda e: (e["row"], e["column"] or ""))
-        return report
-    if not dry_run:
-        await _write(session, ctx, members)
-        report.imported = len(members)
-    return report
-
-
-async def _check_against_database(
-    session: AsyncSession, ctx: Context, valid: list[tuple[int, MemberCreate]], report: ImportReport
-) -> list[dict[str, Any]]:
-    org_reasons = await org_holding_errors(session, ctx.caller, {r.org_id for _, r in valid})
-    members: list[dict[str, Any]] = []
-    seen: dict[str, int] = {}
-    for row_number, record in valid:
-        reason = org_reasons[record.org_id]
+        if row_errors:
+            return None
+        reason = self.org_reasons[record.org_id]
         if reason:
             report.add(row_number, _HEADER_OF["org_id"], reason)
-            continue
-        member = member_values(record, ctx)
-        first = seen.setdefault(member["id_number_index"], row_number)
+            return None
+        member = member_values(record, ctx, random=self.random)
+        first = self.seen.setdefault(member["id_number_index"], row_number)
         if first != row_number:
             report.add(row_number, _HEADER_OF["id_number"], f"the same ID number as row {first}")
-            continue
-        members.append(member)
-    indexes = [m["id_number_index"] for m in members]
+            return None
+        return member
+
+    def _build(self, values: dict[str, Any], chunk: _Chunk) -> None:
+        member_id, json, now, actor = values["id"], self.json, self.now, self.ctx.actor
+        for seq, (kind, effective_on, details) in enumerate(opening_history(values), start=1):
+            chunk.events.append((member_id, seq, kind, effective_on, json(details), actor, now))
+        payload = json({name: values[name] for name in SNAPSHOT_FIELDS})
+        chunk.outbox.append((self.random.uuid4(), "member.created", member_id, payload, now, self.txid))
+        row = [*values.values(), now, now]
+        for at in _JSON_AT:
+            row[at] = json(row[at])
+        chunk.members.append(tuple(row))
+
+
+async def _report_living_records(session: AsyncSession, seen: dict[str, int], report: ImportReport) -> None:
+    indexes = list(seen)
     for start in range(0, len(indexes), 1000):
-        chunk = indexes[start : start + 1000]
         taken = await session.scalars(
-            select(Member.id_number_index).where(Member.id_number_index.in_(chunk), Member.state.not_in(rules.CLOSED_STATES))
+            select(Member.id_number_index).where(
+                Member.id_number_index.in_(indexes[start : start + 1000]), Member.state.not_in(rules.CLOSED_STATES)
+            )
         )
         for index in taken:
             report.add(seen[index], _HEADER_OF["id_number"], "a living record with this ID number exists")
-    return members
 
 
-async def _write(session: AsyncSession, ctx: Context, members: list[dict[str, Any]]) -> None:
-    now = datetime.now(UTC)
-    member_rows = [m | {"created_at": now, "updated_at": now} for m in members]
-    event_rows = [
-        {
-            "member_id": m["id"],
-            "seq": seq,
-            "kind": kind,
-            "effective_on": effective_on,
-            "details": details,
-            "actor": ctx.actor,
-            "recorded_at": now,
-        }
-        for m in members
-        for seq, (kind, effective_on, details) in enumerate(opening_history(m), start=1)
-    ]
-    outbox_rows = [
-        {
-            "event_id": uuid.uuid4(),
-            "type": "member.created",
-            "aggregate_id": m["id"],
-            # The snapshot's values as they are: orjson writes ids and dates as the JSON the events carry.
-            "payload": {name: m[name] for name in SNAPSHOT_FIELDS},
-            "occurred_at": now,
-        }
-        for m in members
-    ]
-    connection = await session.connection()
-    if connection.dialect.name == "postgresql":
-        txid = await session.scalar(text("SELECT pg_current_xact_id()::text::bigint"))
-        for row in outbox_rows:
-            row["txid"] = txid
-        raw = (await connection.get_raw_connection()).driver_connection
-        assert raw is not None
-        try:
-            await _copy(raw, "members", member_rows)
-        except asyncpg.UniqueViolationError:  # a concurrent request filed one of these people first
-            raise Conflict("A living record with one of these ID numbers was just created", slug="duplicate-id-number") from None
-        await _copy(raw, "member_events", event_rows)
-        # The events' sequence numbers must follow commit order like every other event's.
-        await hold_sequence_lock(session, outbox)
-        await _copy(raw, outbox.name, outbox_rows)
-        return
-    for row in outbox_rows:
-        row["txid"] = 0
-        row["payload"] = snapshot_of(row["payload"])
-    tables: tuple[tuple[Table, list[dict[str, Any]]], ...] = (
-        (Base.metadata.tables["members.members"], member_rows),
-        (Base.metadata.tables["members.member_events"], event_rows),
-        (outbox, outbox_rows),
-    )
-    for table, rows in tables:
-        for start in range(0, len(rows), 2000):
-            await session.execute(insert(table), rows[start : start + 2000])
+async def _write(session: AsyncSession, rows_of: _RowBuilder, chunks: list[_Numbered]) -> int | None:
+    """Writes every chunk and returns how many members. At the first problem nothing stays
+    written and the remaining rows are still checked for the report: 0 is returned, or None
+    when the problem was the unique index (a living record with one of the ID numbers).
+
+    Each chunk is checked and encrypted here while the one before it is being stored, so this
+    process and the database work at the same time instead of taking turns. The events go last,
+    in one COPY under the outbox's sequence lock (which is held to the commit: kept short)."""
+    created_events: list[tuple[Any, ...]] = []
+    savepoint = await session.begin_nested()
+    storing: asyncio.Task[None] | None = None
+    problem = False
+    try:
+        for number, numbered in enumerate(chunks):
+            chunk = await rows_of.prepare(numbered, build=not problem)
+            if storing is not None:
+                await _finish(storing, rows_of, chunks[number + 1 :])
+                storing = None
+            problem = problem or bool(rows_of.report.errors)
+            if not problem:
+                created_events += chunk.outbox
+                storing = asyncio.create_task(_store_chunk(session, chunk))
+        if storing is not None:
+            await _finish(storing, rows_of, [])
+        if not problem:
+            await hold_sequence_lock(session, outbox)  # the events' numbers follow commit order
+            await _store(session, outbox, OUTBOX_COLUMNS, created_events)
+    except _RefusedByIndex:
+        await savepoint.rollback()
+        return None
+    except BaseException:
+        if storing is not None:  # a cancelled request: the COPY under way stops before the rollback
+            storing.cancel()
+            with contextlib.suppress(BaseException):
+                await storing
+        raise
+    if problem:
+        await savepoint.rollback()
+        return 0
+    await savepoint.commit()
+    return len(created_events)
 
 
-_JSON_COLUMNS = frozenset({"whereabouts_details", "care_programs", "details", "payload"})
+class _RefusedByIndex(Exception):
+    """The unique index refused a member: a living record has the same ID number."""
 
 
-async def _copy(raw: Any, table: str, rows: list[dict[str, Any]]) -> None:
+async def _finish(storing: asyncio.Task[None], rows_of: _RowBuilder, unchecked: list[_Numbered]) -> None:
+    try:
+        await storing
+    except (asyncpg.UniqueViolationError, IntegrityError):
+        for numbered in unchecked:  # the rest of the file still gets its checks, for the report
+            await rows_of.prepare(numbered, build=False)
+        raise _RefusedByIndex from None
+
+
+async def _store_chunk(session: AsyncSession, chunk: _Chunk) -> None:
+    await _store(session, _MEMBERS, MEMBER_COLUMNS, chunk.members)
+    await _store(session, _MEMBER_EVENTS, EVENT_COLUMNS, chunk.events)
+
+
+async def _store(session: AsyncSession, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """On PostgreSQL asyncpg's binary COPY on the session's own connection (so in the same
+    transaction); on SQLite multi-row inserts."""
     if not rows:
         return
-    columns = list(rows[0])
-    json_at = [index for index, c in enumerate(columns) if c in _JSON_COLUMNS]
-    records = []
-    for row in rows:
-        values = list(row.values())
-        for index in json_at:
-            values[index] = orjson.dumps(values[index]).decode()
-        records.append(values)
-    await raw.copy_records_to_table(table, records=records, columns=columns, schema_name="members")
+    if session.get_bind().dialect.name == "postgresql":
+        raw = (await (await session.connection()).get_raw_connection()).driver_connection
+        assert raw is not None
+        await raw.copy_records_to_table(table.name, schema_name=table.schema, columns=columns, records=rows)
+        return
+    for start in range(0, len(rows), 2000):
+        await session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows[start : start + 2000]])
+
+
+def _json_text(value: Any) -> str:
+    # orjson writes ids and dates as the JSON the events carry.
+    return orjson.dumps(value).decode()
+
+
+def _json_values(value: Any) -> Any:
+    """The value as JSON holds it (ids and dates as text), for a JSON column SQLAlchemy writes."""
+    return orjson.loads(orjson.dumps(value))
 
 
 def template(fmt: TabularFormat) -> bytes:
