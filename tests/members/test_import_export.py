@@ -424,3 +424,30 @@ def test_member_values_come_in_the_column_order_the_import_writes() -> None:
     record = MemberCreate.model_validate(member_body(org_id=str(uuid.uuid4())))
 
     assert tuple(member_values(record, ctx)) == MEMBER_VALUE_COLUMNS
+
+
+async def test_two_imports_of_the_same_person_at_once_write_one_record(
+    members_client: httpx.AsyncClient, members_db: Database, tokens: Tokens, replica: OrgReplica
+) -> None:
+    """The unique index decides between two files in flight at once: one imports whole, the other
+    reports the person as a living record and writes nothing."""
+    tree = await replica.tree()
+    shared = member_body(org_id=tree["branch"]["id"])
+    files = [
+        csv_file([row_of(member_body(org_id=tree[org]["id"])) for _ in range(30)] + [row_of(shared)])
+        for org in ("branch", "small")
+    ]
+
+    responses = await asyncio.gather(*(upload(members_client, tokens, content, "csv") for content in files))
+
+    assert sorted(r.status_code for r in responses) == [200, 422], [r.text for r in responses]
+    refused = next(r for r in responses if r.status_code == 422).json()
+    assert refused["report"]["errors"] == [
+        {"row": 32, "column": "身份證號碼", "problem": "a living record with this ID number exists"}
+    ]
+    held = [
+        *await ids_under(members_client, tokens, tree["branch"]["id"]),
+        *await ids_under(members_client, tokens, tree["small"]["id"]),
+    ]
+    assert len(held) == 31
+    assert sum(m["id_number"] == shared["id_number"] for m in held) == 1

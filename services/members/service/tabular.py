@@ -363,7 +363,7 @@ async def _write(session: AsyncSession, rows_of: _RowBuilder, chunks: list[_Numb
                 storing = asyncio.create_task(_store_chunk(session, chunk))
         if storing is not None:
             await _finish(storing, rows_of, [])
-        if not problem:
+        if not problem and created_events:
             await hold_sequence_lock(session, outbox)  # the events' numbers follow commit order
             await _store(session, outbox, OUTBOX_COLUMNS, created_events)
     except _RefusedByIndex:
