@@ -67,6 +67,22 @@ def log(message: str) -> None:
     print(message, flush=True)
 
 
+def postgres_cpu_s() -> float:
+    """CPU seconds used so far by every PostgreSQL process of this machine (Linux /proc; 0 elsewhere):
+    with this process's own CPU time, it shows how much work an operation is, whatever the wall clock."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, _, rest = text.partition(")")
+        if name.endswith("(postgres"):
+            fields = rest.split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 async def build_tree(admin: asyncpg.Connection) -> tuple[uuid.UUID, list[uuid.UUID], dict[uuid.UUID, list[uuid.UUID]]]:
     """county → 20 townships → 10 communities each (rural, 1 in 5 urban) → 2 branches each."""
     rows: list[tuple[Any, ...]] = []
@@ -175,7 +191,7 @@ async def main() -> None:
                 # 1. Import through the API.
                 content = import_file(all_branches)
                 log(f"import file: {len(content) / 1e6:.1f} MB, {IMPORT_ROWS} rows")
-                started = time.perf_counter()
+                started, own_cpu, server_cpu = time.perf_counter(), time.process_time(), postgres_cpu_s()
                 response = await client.post(
                     "/api/v1/members/import",
                     content=content,
@@ -183,21 +199,25 @@ async def main() -> None:
                     headers={**headers, "content-type": "text/csv"},
                 )
                 api_s = time.perf_counter() - started
+                own_cpu, server_cpu = time.process_time() - own_cpu, postgres_cpu_s() - server_cpu
                 assert response.status_code == 200, response.text[:3000]
-                figures["import_api_s"] = api_s
+                figures |= {"import_api_s": api_s, "import_cpu_s": own_cpu, "import_postgres_cpu_s": server_cpu}
                 log(f"API import: {api_s:.2f} s = {IMPORT_ROWS / api_s:,.0f} rows/s")
+                log(f"  CPU: this process {own_cpu:.2f} s, PostgreSQL {server_cpu:.2f} s (on {os.cpu_count()} cores)")
 
                 # The same rows, server-side COPY into a copy of the table with the same indexes.
                 dump = Path(tempfile.gettempdir()) / f"members-bench-{os.getpid()}.copy"
                 await admin.execute(f"COPY members.members TO '{dump}'")
                 await admin.execute("CREATE TABLE members.copy_target (LIKE members.members INCLUDING ALL)")
-                started = time.perf_counter()
+                started, server_cpu = time.perf_counter(), postgres_cpu_s()
                 await admin.execute(f"COPY members.copy_target FROM '{dump}'")
                 copy_s = time.perf_counter() - started
+                figures["copy_postgres_cpu_s"] = postgres_cpu_s() - server_cpu
                 dump.unlink(missing_ok=True)
                 await admin.execute("DROP TABLE members.copy_target")
                 figures["copy_s"] = copy_s
                 log(f"server-side COPY of the member rows: {copy_s:.2f} s = {IMPORT_ROWS / copy_s:,.0f} rows/s")
+                log(f"  CPU: PostgreSQL {figures['copy_postgres_cpu_s']:.2f} s")
                 log(f"import / COPY speed (member rows only): {copy_s / api_s:.2f}")
                 # Everything an import writes: the record, its opening history and its member.created event.
                 all_s = 0.0
