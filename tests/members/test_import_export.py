@@ -83,6 +83,15 @@ async def upload(
     )
 
 
+async def a_living_persons_body(client: httpx.AsyncClient, tokens: Tokens, tree: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A new record's body for a person who already has a living record (filed here in another organization)."""
+    existing = await client.post("/api/v1/members", json=member_body(org_id=tree["small"]["id"]), headers=tokens.headers())
+    taken = existing.json()
+    return member_body(org_id=tree["branch"]["id"]) | {
+        k: taken[k] for k in ("id_number", "birth_date", "sex", "joined_on", "full_on")
+    }
+
+
 async def ids_under(client: httpx.AsyncClient, tokens: Tokens, org_id: str) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     cursor = None
@@ -163,13 +172,7 @@ class TestImport:
         self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica
     ) -> None:
         tree = await replica.tree()
-        existing = await members_client.post(
-            "/api/v1/members", json=member_body(org_id=tree["small"]["id"]), headers=tokens.headers()
-        )
-        taken = existing.json()
-        clash = member_body(org_id=tree["branch"]["id"]) | {
-            k: taken[k] for k in ("id_number", "birth_date", "sex", "joined_on", "full_on")
-        }
+        clash = await a_living_persons_body(members_client, tokens, tree)
         rows = [row_of(member_body(org_id=tree["branch"]["id"])) for _ in range(5)] + [row_of(clash)]
 
         response = await upload(members_client, tokens, csv_file(rows), "csv")
@@ -396,13 +399,7 @@ class TestImportInParts:
         self, members_client: httpx.AsyncClient, members_db: Database, tokens: Tokens, replica: OrgReplica
     ) -> None:
         tree = await replica.tree()
-        existing = await members_client.post(
-            "/api/v1/members", json=member_body(org_id=tree["small"]["id"]), headers=tokens.headers()
-        )
-        taken = existing.json()
-        clash = member_body(org_id=tree["branch"]["id"]) | {
-            k: taken[k] for k in ("id_number", "birth_date", "sex", "joined_on", "full_on")
-        }
+        clash = await a_living_persons_body(members_client, tokens, tree)
         rows = [row_of(member_body(org_id=tree["branch"]["id"])) for _ in range(10)]
         rows[4] = row_of(clash)  # row 6, in the third part: refused while the fourth is checked
         rows[9][5] = "博士"  # row 11, in the fifth part, after the refusal: still checked
