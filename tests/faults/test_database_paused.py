@@ -92,8 +92,10 @@ def test_a_paused_database_gives_answers_within_the_deadline_and_the_system_reco
         time.sleep(PAUSE_S)  # the pause itself is what is under test
     finally:
         paused.clear()
+        # Taken before the first SIGCONT: the backends resume one by one while signal_all runs
+        # (a pgrep in between), and one resumed early may answer before signal_all returns.
+        resumed_at = time.monotonic()
         cluster.signal_all(signal.SIGCONT)
-    resumed_at = time.monotonic()
     for asker in askers:
         asker.join(timeout=60)
 
