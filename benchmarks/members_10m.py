@@ -31,7 +31,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from benchmarks.members_scale import import_file
+from benchmarks.members_scale import import_file, synthetic_members_sql
 from services.kit.keys import TokenSigner, ensure_keypair
 from services.kit.tree import child_path
 from services.members.app import create_app
@@ -113,27 +113,7 @@ async def fill(admin: asyncpg.Connection, branches: int) -> dict[str, float]:
     done = await admin.fetchval("SELECT count(*) FROM members.members")
     while done < TOTAL_MEMBERS:
         upto = min(TOTAL_MEMBERS, done + BATCH)
-        await admin.execute(
-            f"""
-            INSERT INTO members.members (
-                id, name, org_id, created_at, sex, ethnicity, id_number_cipher, id_number_index,
-                phone_cipher, phone_index, birth_date, education, occupation, party_status, joined_on,
-                full_on, state, state_since, residence_community_id, whereabouts, whereabouts_since,
-                whereabouts_details, care_programs, version, updated_at)
-            SELECT gen_random_uuid(), '黨員' || g, b.id, now(), CASE WHEN g % 2 = 0 THEN 'male' ELSE 'female' END, NULL,
-                   c.id_number_cipher, md5('bench' || g), c.phone_cipher, NULL,
-                   date '1935-01-01' + (g::bigint * 7919 % 25000)::int,
-                   (ARRAY['postgraduate', 'bachelor', 'college', 'secondary', 'junior_high',
-                          'primary_or_below'])[1 + g % 6],
-                   'farmer', 'full', date '1975-01-01' + (g % 15000), date '1976-01-01' + (g % 15000),
-                   CASE WHEN g % 50 = 0 THEN 'left' ELSE 'normal' END, date '1975-01-01',
-                   NULL, CASE WHEN g % 20 = 0 THEN 'floating_out' ELSE 'resident' END, NULL,
-                   '{{}}'::json, '[]'::json, 1, now()
-            FROM generate_series({done + 1}, {upto}) AS g
-            JOIN bench_branches b ON b.n = g % {branches}
-            JOIN bench_ciphers c ON c.n = g % {IMPORTED}
-            """
-        )
+        await admin.execute(synthetic_members_sql(done + 1, upto, branches=branches, ciphers=IMPORTED))
         done = upto
         log(f"  {done:,} rows, {time.perf_counter() - started:.0f} s")
     timings["fill_s"] = time.perf_counter() - started

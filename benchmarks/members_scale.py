@@ -83,6 +83,31 @@ def postgres_cpu_s() -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def synthetic_members_sql(first: int, last: int, *, branches: int, ciphers: int) -> str:
+    """INSERT of members `first`..`last` made server-side, spread over the temporary table
+    bench_branches (n, id) of `branches` rows, with the real ciphertexts of bench_ciphers (n,
+    id_number_cipher, phone_cipher) of `ciphers` rows, so that listing can decrypt what it shows."""
+    return f"""
+        INSERT INTO members.members (
+            id, name, org_id, created_at, sex, ethnicity, id_number_cipher, id_number_index,
+            phone_cipher, phone_index, birth_date, education, occupation, party_status, joined_on,
+            full_on, state, state_since, residence_community_id, whereabouts, whereabouts_since,
+            whereabouts_details, care_programs, version, updated_at)
+        SELECT gen_random_uuid(), '黨員' || g, b.id, now(), CASE WHEN g % 2 = 0 THEN 'male' ELSE 'female' END, NULL,
+               c.id_number_cipher, md5('bench' || g), c.phone_cipher, NULL,
+               date '1935-01-01' + (g::bigint * 7919 % 25000)::int,
+               (ARRAY['postgraduate', 'bachelor', 'college', 'secondary', 'junior_high',
+                      'primary_or_below'])[1 + g % 6],
+               'farmer', 'full', date '1975-01-01' + (g % 15000), date '1976-01-01' + (g % 15000),
+               CASE WHEN g % 50 = 0 THEN 'left' ELSE 'normal' END, date '1975-01-01',
+               NULL, CASE WHEN g % 20 = 0 THEN 'floating_out' ELSE 'resident' END, NULL,
+               '{{}}'::json, '[]'::json, 1, now()
+        FROM generate_series({first}, {last}) AS g
+        JOIN bench_branches b ON b.n = g % {branches}
+        JOIN bench_ciphers c ON c.n = g % {ciphers}
+        """
+
+
 async def build_tree(admin: asyncpg.Connection) -> tuple[uuid.UUID, list[uuid.UUID], dict[uuid.UUID, list[uuid.UUID]]]:
     """county → 20 townships → 10 communities each (rural, 1 in 5 urban) → 2 branches each."""
     rows: list[tuple[Any, ...]] = []
@@ -248,26 +273,7 @@ async def main() -> None:
                     "FROM members.members"
                 )
                 await admin.execute(
-                    f"""
-                    INSERT INTO members.members (
-                        id, name, org_id, created_at, sex, ethnicity, id_number_cipher, id_number_index,
-                        phone_cipher, phone_index, birth_date, education, occupation, party_status, joined_on,
-                        full_on, state, state_since, residence_community_id, whereabouts, whereabouts_since,
-                        whereabouts_details, care_programs, version, updated_at)
-                    SELECT gen_random_uuid(), '黨員' || g, b.id, now(), CASE WHEN g % 2 = 0 THEN 'male' ELSE 'female' END, NULL,
-                           c.id_number_cipher, md5('bench' || g), c.phone_cipher, NULL,
-                           date '1935-01-01' + (g::bigint * 7919 % 25000)::int,
-                           (ARRAY['postgraduate', 'bachelor', 'college', 'secondary', 'junior_high',
-                                  'primary_or_below'])[1 + g % 6],
-                           'farmer', 'full', date '1975-01-01' + (g % 15000), date '1976-01-01' + (g % 15000),
-                           CASE WHEN g % 50 = 0 THEN 'left' ELSE 'normal' END, date '1975-01-01',
-                           NULL, CASE WHEN g % 20 = 0 THEN 'floating_out' ELSE 'resident' END, NULL,
-                           '{{}}'::json, '[]'::json, 1, now()
-                    FROM generate_series(1, {extra}) AS g
-                    JOIN bench_branches b ON b.n = g % {len(all_branches)}
-                    JOIN bench_ciphers c ON c.n = g % {IMPORT_ROWS}
-                    ORDER BY b.n
-                    """
+                    synthetic_members_sql(1, extra, branches=len(all_branches), ciphers=IMPORT_ROWS) + " ORDER BY b.n"
                 )
                 await admin.execute("VACUUM ANALYZE members.members")
                 await admin.execute("ANALYZE members.org_replica")
