@@ -50,12 +50,3 @@ def test_the_gateway_speaks_http_to_the_services() -> None:
 def test_the_checker_finds_a_planted_import(tmp_path: Path) -> None:
     (tmp_path / "bad.py").write_text("from services.orgs.models import Organization\n")
     assert offending(tmp_path, ("services.orgs",)) == ["bad.py imports services.orgs.models"]
-
-
-@pytest.mark.parametrize("service", SERVICES)
-def test_every_service_has_the_same_rooms(service: str) -> None:
-    rooms = {"app.py", "settings.py", "models.py", "schemas.py", "rules.py", "routes", "migrations"}
-    present = {p.name for p in (ROOT / "services" / service).iterdir()}
-    assert rooms <= present
-    # The service functions: one module, or a package of modules (common.md allows both).
-    assert "service.py" in present or (ROOT / "services" / service / "service" / "__init__.py").exists()

@@ -6,6 +6,8 @@ FastAPI's validation errors, Starlette's HTTP errors and anything unexpected int
 """
 
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -98,8 +100,59 @@ class Conflict(Problem):
 class Unprocessable(Problem):
     """A well-formed request that breaks a domain rule; `errors` name the fields at fault."""
 
-    def __init__(self, detail: str, *, slug: str = "rule-violation", errors: list[dict[str, Any]] | None = None) -> None:
-        super().__init__(422, detail, slug=slug, errors=errors or [])
+    def __init__(
+        self, detail: str, *, slug: str = "rule-violation", errors: list[dict[str, Any]] | None = None, **extensions: Any
+    ) -> None:
+        super().__init__(422, detail, slug=slug, errors=errors or [], **extensions)
+
+
+@dataclass(frozen=True)
+class ProblemKind:
+    """One kind of error a service answers with: its status and its stable `type` slug.
+
+    A service declares its kinds once (its `errors.py`); code raises them (`kind("detail")`, or
+    `kind.on("field", "message")` for a rule broken by one input field) and routes list them in
+    their OpenAPI answers with `answers(...)`, so the document says which problems an operation
+    can give, and the slug is never typed twice.
+    """
+
+    status: int
+    slug: str
+    meaning: str  # one line for the API documentation
+
+    def __call__(self, detail: str, **extensions: Any) -> Problem:
+        if self.status == 422:
+            return Unprocessable(detail, slug=self.slug, errors=extensions.pop("errors", None), **extensions)
+        return Problem(self.status, detail, slug=self.slug, **extensions)
+
+    def on(self, field: str, message: str, *, detail: str | None = None, location: str | None = None) -> Problem:
+        """The problem of one input field (`errors: [{"field", "message"}]`, `in` where not the body)."""
+        return self(detail or f"{field}: {message}", errors=[field_error(field, message, location=location)])
+
+
+def field_error(field: str, message: str, *, location: str | None = None) -> dict[str, Any]:
+    """One entry of a problem's `errors` list: which field, and what is wrong with it."""
+    error: dict[str, Any] = {"field": field, "message": message}
+    if location is not None:
+        error["in"] = location
+    return error
+
+
+def answers(*kinds: ProblemKind | Iterable[ProblemKind]) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` of a route: one entry per status, naming every kind it may answer with."""
+    flat: list[ProblemKind] = []
+    for item in kinds:
+        flat.extend([item] if isinstance(item, ProblemKind) else item)
+    by_status: dict[int, list[ProblemKind]] = {}
+    for kind in flat:
+        if kind not in by_status.setdefault(kind.status, []):
+            by_status[kind.status].append(kind)
+    return {
+        status: {
+            "description": "; ".join(f"`{PROBLEM_BASE}{kind.slug}`: {kind.meaning}" for kind in listed),
+        }
+        for status, listed in sorted(by_status.items())
+    }
 
 
 def problem_body(
