@@ -10,10 +10,11 @@ from services.kit.outbox import feed_router
 from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
 from services.kit.scheduler import Scheduler
+from services.orgs.enums import ENUM_LABELS
 from services.orgs.jobs import jobs
 from services.orgs.models import idempotency_keys, outbox, scheduler
-from services.orgs.routes import communities, orgs, survey, teams, units, worklists
-from services.orgs.schemas import ENUM_LABELS, EVENT_TYPES
+from services.orgs.routes import communities, diagnostics, survey, teams, tree, units, worklists
+from services.orgs.schemas import EVENT_TYPES
 from services.orgs.settings import CLIENT_ID, SCHEMA, OrgsSettings
 
 
@@ -40,7 +41,8 @@ def create_app(settings: OrgsSettings | None = None, *, peers: ServicePeers | No
         settings=settings,
         db=db,
         routers=[
-            orgs.router,
+            tree.router,
+            diagnostics.router,
             survey.router,
             communities.router,
             teams.router,

@@ -8,12 +8,14 @@ counts) and add `Job("orgs.my_job", <every seconds>, my_job)` to `jobs()`. The s
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.auth import Caller
+from services.kit.context import today_in
 from services.kit.outbox import record_event
 from services.kit.scheduler import Job, JobFunction, first_notice
+from services.orgs.enums import TermDue
 from services.orgs.models import outbox, scheduler
 from services.orgs.rules import OrgsPolicy
-from services.orgs.schemas import Term, TermClockEvent, TermDue
-from services.orgs.service.common import today
+from services.orgs.schemas.teams import TermClockEvent
+from services.orgs.service.common import OrgsContext
 from services.orgs.service.teams import terms_due
 
 HOUR_S = 3600.0
@@ -26,23 +28,23 @@ def terms_job(policy: OrgsPolicy) -> JobFunction:
     """Announce `term.ending` when a term enters the reminder period and `term.overdue` once it ended."""
 
     async def run(session: AsyncSession) -> str:
-        as_of = today()
+        # The whole tree, on today's date in the deployment's time zone (as a request would see it).
+        ctx = OrgsContext(caller=SCHEDULER, policy=policy, today=today_in(policy.timezone), request_id=None)
         cursor: str | None = None
         seen = announced = 0
         while True:
-            rows, cursor = await terms_due(
-                session, SCHEDULER, policy, within=None, as_of=as_of, ending_within_days=None, cursor=cursor, limit=_PAGE
+            items, cursor = await terms_due(
+                session, ctx, within=None, as_of=None, ending_within_days=None, cursor=cursor, limit=_PAGE
             )
-            for term, org in rows:
+            for item in items:
                 seen += 1
-                due = TermDue.overdue if term.ends_on < as_of else TermDue.ending_soon
-                if not await first_notice(session, scheduler, TERMS_JOB, f"{term.id}:{due.value}"):
+                if not await first_notice(session, scheduler, TERMS_JOB, f"{item.term.id}:{item.due.value}"):
                     continue
                 payload = TermClockEvent(
-                    **Term.model_validate(term).model_dump(), org_name=org.name, due=due, days_left=(term.ends_on - as_of).days
+                    **item.term.model_dump(), org_name=item.org_name, due=item.due, days_left=item.days_left
                 ).model_dump(mode="json")
-                event_type = "term.overdue" if due == TermDue.overdue else "term.ending"
-                await record_event(session, outbox, type=event_type, aggregate_id=term.id, payload=payload)
+                event_type = "term.overdue" if item.due is TermDue.overdue else "term.ending"
+                await record_event(session, outbox, type=event_type, aggregate_id=item.term.id, payload=payload)
                 announced += 1
             if cursor is None:
                 return f"due {seen}, announced {announced}"

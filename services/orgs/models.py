@@ -12,6 +12,7 @@ from services.kit.idempotency import idempotency_table
 from services.kit.outbox import outbox_table
 from services.kit.scheduler import scheduler_tables
 from services.kit.tree import key_type, path_type
+from services.orgs.enums import OrgStatus
 from services.orgs.settings import SCHEMA
 
 
@@ -31,7 +32,7 @@ class Versioned:
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
 
 
-# What an organization listing returns (schemas.Org): the covering index carries exactly these,
+# What an organization listing returns (schemas.tree.Org): the covering index carries exactly these,
 # so a subtree listing is an index-only scan that never visits the (scattered) heap.
 LISTING_COLUMNS = (
     "id",
@@ -75,7 +76,7 @@ class Organization(Versioned, Base):
     # the enclosing one inside it) and that community's setting, kept here for the events.
     community_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     setting: Mapped[str | None] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default="active")
+    status: Mapped[str] = mapped_column(String(16), default=OrgStatus.active.value)
     merged_into_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     established_on: Mapped[date | None] = mapped_column(Date)
     dissolved_on: Mapped[date | None] = mapped_column(Date)

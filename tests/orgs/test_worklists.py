@@ -5,9 +5,9 @@ from typing import Any
 import httpx
 import pytest
 
-from services.orgs import rules
+from services.orgs.enums import OrgKind
 from services.orgs.rules import OrgsPolicy
-from services.orgs.schemas import OrgKind
+from services.orgs.rules import worklists as rules
 from tests.builders import create_org
 from tests.orgs.builders import add_position, create_community, create_community_tree
 from tests.orgs.conftest import MembersStub

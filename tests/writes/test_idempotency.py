@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from services.kit import idempotency
-from services.orgs import service as orgs_service
+from services.orgs.service import tree as orgs_service
 from tests.builders import create_org, unique_code
 from tests.gateway.conftest import sysadmin
 from tests.support import Tokens

@@ -1,31 +1,7 @@
-"""Organization setup operations. They take a session, flush, record events, and never commit.
+"""Organization setup operations, one module per area (`tree`, `communities`, `teams`, `units`,
+`survey`, `diagnostics`, `worklists`), with what they share in `common`.
 
-The tree's operations are re-exported here; the other areas live in their own modules
-(`communities`, `teams`, `units`, `diagnostics`) and `members_peer` asks the members service.
+Every operation is called `(session, ctx, …)`: `ctx` is the `OrgsContext` (caller and scope,
+policy, today, request id), then its input. Operations flush, record events and never commit;
+those that ask the members service take its client as `members=`.
 """
-
-from services.orgs.service.common import get_visible, in_scope, visible
-from services.orgs.service.tree import (
-    count_subtree,
-    create_org,
-    dissolve_org,
-    history,
-    list_orgs,
-    merge_org,
-    move_org,
-    update_org,
-)
-
-__all__ = [
-    "count_subtree",
-    "create_org",
-    "dissolve_org",
-    "get_visible",
-    "history",
-    "in_scope",
-    "list_orgs",
-    "merge_org",
-    "move_org",
-    "update_org",
-    "visible",
-]

@@ -1,66 +1,74 @@
-"""Helpers every area of the orgs service shares: scope, references, events, history."""
+"""What every area of the orgs service shares: its operation context, scope, references, events,
+history."""
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.kit.auth import Caller
+from services.kit.context import OperationContext
 from services.kit.outbox import record_event
-from services.kit.problems import NotFound, Unprocessable
+from services.kit.problems import Problem
 from services.kit.tree import subtree_of, within_node
+from services.orgs.enums import HistoryChange, OrgStatus
+from services.orgs.errors import INACTIVE_REFERENCE, NOT_FOUND, UNKNOWN_REFERENCE
 from services.orgs.models import Community, Organization, OrgHistory, outbox
-from services.orgs.schemas import CommunitySnapshot, OrgSnapshot
+from services.orgs.rules import OrgsPolicy
+from services.orgs.schemas.communities import CommunitySnapshot
+from services.orgs.schemas.tree import OrgSnapshot
 
 
-def today() -> date:
-    return datetime.now(UTC).date()
+class OrgsContext(OperationContext[OrgsPolicy]):
+    """What every orgs operation receives besides its session and its input: the caller (and its
+    scope), the orgs policy, today in the deployment's time zone, the request id.
+
+    The members service is not in it: the operations that ask it take its client as an argument,
+    so their signatures say which of them may answer 503 (and the scheduled jobs, which ask
+    nobody, run without one).
+    """
 
 
-def in_scope(caller: Caller) -> ColumnElement[bool]:
+def not_found(what: str, identifier: object) -> Problem:
+    return NOT_FOUND(f"{what} {identifier} was not found")
+
+
+def in_scope(ctx: OrgsContext) -> ColumnElement[bool]:
     # The same subtree as the path's range, on orgs' compact key: the covering listing index has it.
-    return within_node(caller.scope_org_id, Organization.tree_key, Organization.id, Organization.tree_key)
+    return within_node(ctx.scope, Organization.tree_key, Organization.id, Organization.tree_key)
 
 
-def visible(caller: Caller) -> Select[Organization]:
-    return select(Organization).where(in_scope(caller))
+def visible(ctx: OrgsContext) -> Select[Organization]:
+    return select(Organization).where(in_scope(ctx))
 
 
-async def get_visible(session: AsyncSession, caller: Caller, org_id: uuid.UUID, *, for_update: bool = False) -> Organization:
-    stmt = visible(caller).where(Organization.id == org_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    org = (await session.execute(stmt)).scalar_one_or_none()
+async def _find(session: AsyncSession, ctx: OrgsContext, org_id: uuid.UUID, *, for_update: bool) -> Organization | None:
+    stmt = visible(ctx).where(Organization.id == org_id)
+    return (await session.execute(stmt.with_for_update() if for_update else stmt)).scalar_one_or_none()
+
+
+async def get_visible(session: AsyncSession, ctx: OrgsContext, org_id: uuid.UUID, *, for_update: bool = False) -> Organization:
+    org = await _find(session, ctx, org_id, for_update=for_update)
     if org is None:
-        raise NotFound("Organization", org_id)
+        raise not_found("Organization", org_id)
     return org
 
 
-def unknown_reference(field: str, what: str, identifier: object) -> Unprocessable:
-    return Unprocessable(
-        f"{what} {identifier} does not exist or is out of scope",
-        slug="unknown-reference",
-        errors=[{"field": field, "message": f"no such {what.lower()}"}],
-    )
+def unknown_reference(field: str, what: str, identifier: object) -> Problem:
+    return UNKNOWN_REFERENCE.on(field, f"no such {what.lower()}", detail=f"{what} {identifier} does not exist or is out of scope")
 
 
 async def referenced_org(
-    session: AsyncSession, caller: Caller, org_id: uuid.UUID, field: str, *, active: bool = True, for_update: bool = False
+    session: AsyncSession, ctx: OrgsContext, org_id: uuid.UUID, field: str, *, active: bool = True, for_update: bool = False
 ) -> Organization:
     """An organization named in a request body: unknown or out of scope is a 422 on that field."""
-    try:
-        org = await get_visible(session, caller, org_id, for_update=for_update)
-    except NotFound:
-        raise unknown_reference(field, "Organization", org_id) from None
-    if active and org.status != "active":
-        raise Unprocessable(
-            f"Organization {org_id} is {org.status}",
-            slug="inactive-organization",
-            errors=[{"field": field, "message": org.status}],
-        )
+    org = await _find(session, ctx, org_id, for_update=for_update)
+    if org is None:
+        raise unknown_reference(field, "Organization", org_id)
+    if active and org.status != OrgStatus.active:
+        raise INACTIVE_REFERENCE.on(field, org.status, detail=f"Organization {org_id} is {org.status}")
     return org
 
 
@@ -70,16 +78,18 @@ def snapshot(org: Organization) -> dict[str, Any]:
 
 async def org_changed(
     session: AsyncSession,
-    caller: Caller,
+    ctx: OrgsContext,
     org: Organization,
     *,
-    change: str,
+    change: HistoryChange,
     before: dict[str, Any] | None,
     event: str | None,
 ) -> None:
     """Keep the history row of a change and, when replicas care, send the org event."""
     after = snapshot(org)
-    session.add(OrgHistory(org_id=org.id, actor=caller.subject, change=change, before=before, after=after, at=datetime.now(UTC)))
+    session.add(
+        OrgHistory(org_id=org.id, actor=ctx.caller.subject, change=change, before=before, after=after, at=datetime.now(UTC))
+    )
     if event:
         await record_event(session, outbox, type=event, aggregate_id=org.id, payload=after)
 
@@ -95,7 +105,7 @@ async def community_event(session: AsyncSession, type: str, community: Community
 
 
 async def reassign_community(
-    session: AsyncSession, caller: Caller, root_path: str, community_id: uuid.UUID | None, setting: str | None
+    session: AsyncSession, ctx: OrgsContext, root_path: str, community_id: uuid.UUID | None, setting: str | None
 ) -> list[Organization]:
     """Give a whole subtree a community and setting; each organization that changed sends `org.updated`."""
     changed = (
@@ -119,5 +129,5 @@ async def reassign_community(
         org.setting = setting
         org.version += 1
         await session.flush()
-        await org_changed(session, caller, org, change="community_changed", before=before, event="org.updated")
+        await org_changed(session, ctx, org, change=HistoryChange.community_changed, before=before, event="org.updated")
     return list(changed)

@@ -10,43 +10,43 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.kit.auth import Caller
 from services.kit.pagination import keyset_page, page_of
 from services.kit.peers import PeerClient
-from services.kit.problems import NotFound, Unprocessable
 from services.kit.tree import within_node
 from services.kit.versioning import Preconditions
-from services.orgs import rules
+from services.orgs.enums import OrgTier
+from services.orgs.errors import COMMUNITY_TAKEN, DUPLICATE_TERM, NO_PARTY_ORGANIZATION, RULE_VIOLATION
 from services.orgs.models import Community, CommunityBody, Organization, Position, ReserveCadre
-from services.orgs.rules import OrgsPolicy
-from services.orgs.schemas import (
+from services.orgs.peers import known_members, lookup_members
+from services.orgs.rules import communities as rules
+from services.orgs.rules.teams import TEAM_ROLES
+from services.orgs.schemas.communities import (
     BodyTerm,
     BodyTermCreate,
     CommunityCreate,
     CommunityUpdate,
     LeadingGoose,
     LeadingGooseShare,
-    OrgTier,
     ReserveCadreCreate,
 )
-from services.orgs.schemas import ReserveCadre as ReserveCadreShape
+from services.orgs.schemas.communities import ReserveCadre as ReserveCadreShape
 from services.orgs.service.common import (
+    OrgsContext,
     community_event,
     entity_event,
     in_scope,
+    not_found,
     reassign_community,
     referenced_org,
-    today,
     unknown_reference,
 )
-from services.orgs.service.members_peer import lookup_members
 
 
-def community_in_scope(caller: Caller) -> ColumnElement[bool]:
-    if caller.scope_org_id is None:
+def community_in_scope(ctx: OrgsContext) -> ColumnElement[bool]:
+    if ctx.scope is None:
         return Community.id.is_not(None)
     org_in_scope = exists().where(
-        or_(Organization.id == Community.township_org_id, Organization.id == Community.party_org_id), in_scope(caller)
+        or_(Organization.id == Community.township_org_id, Organization.id == Community.party_org_id), in_scope(ctx)
     )
     return org_in_scope
 
@@ -59,78 +59,77 @@ def communities_within(org_id: uuid.UUID) -> ColumnElement[bool]:
     )
 
 
-def visible_communities(caller: Caller) -> Select[Community]:
-    return select(Community).where(community_in_scope(caller))
+def visible_communities(ctx: OrgsContext) -> Select[Community]:
+    return select(Community).where(community_in_scope(ctx))
 
 
-async def get_community(session: AsyncSession, caller: Caller, community_id: uuid.UUID, *, for_update: bool = False) -> Community:
-    stmt = visible_communities(caller).where(Community.id == community_id)
+async def get_community(
+    session: AsyncSession, ctx: OrgsContext, community_id: uuid.UUID, *, for_update: bool = False
+) -> Community:
+    stmt = visible_communities(ctx).where(Community.id == community_id)
     if for_update:
         stmt = stmt.with_for_update()
     community = (await session.execute(stmt)).scalar_one_or_none()
     if community is None:
-        raise NotFound("Community", community_id)
+        raise not_found("Community", community_id)
     return community
 
 
-async def referenced_community(session: AsyncSession, caller: Caller, community_id: uuid.UUID, field: str) -> Community:
-    try:
-        return await get_community(session, caller, community_id)
-    except NotFound:
-        raise unknown_reference(field, "Community", community_id) from None
+async def referenced_community(session: AsyncSession, ctx: OrgsContext, community_id: uuid.UUID, field: str) -> Community:
+    community = await session.scalar(visible_communities(ctx).where(Community.id == community_id))
+    if community is None:
+        raise unknown_reference(field, "Community", community_id)
+    return community
 
 
 async def _check_party_org(
-    session: AsyncSession, caller: Caller, party_org_id: uuid.UUID, township: Organization, own_id: uuid.UUID | None
+    session: AsyncSession, ctx: OrgsContext, party_org_id: uuid.UUID, township: Organization, own_id: uuid.UUID | None
 ) -> Organization:
-    org = await referenced_org(session, caller, party_org_id, "party_org_id")
+    org = await referenced_org(session, ctx, party_org_id, "party_org_id")
     if org.tier != OrgTier.community or org.parent_id != township.id:
-        raise Unprocessable(
-            "The top party organization must be a community organization under the community's township",
-            errors=[{"field": "party_org_id", "message": "not a community organization of this township"}],
+        raise RULE_VIOLATION.on(
+            "party_org_id",
+            "not a community organization of this township",
+            detail="The top party organization must be a community organization under the community's township",
         )
     holder = await session.scalar(select(Community.id).where(Community.party_org_id == party_org_id))
     if holder is not None and holder != own_id:
-        raise Unprocessable(
-            "That organization is already another community's top organization",
-            slug="community-taken",
-            errors=[{"field": "party_org_id", "message": "taken"}],
+        raise COMMUNITY_TAKEN.on(
+            "party_org_id", "taken", detail="That organization is already another community's top organization"
         )
     return org
 
 
-async def create_community(session: AsyncSession, caller: Caller, data: CommunityCreate) -> Community:
-    township = await referenced_org(session, caller, data.township_org_id, "township_org_id")
+async def create_community(session: AsyncSession, ctx: OrgsContext, data: CommunityCreate) -> Community:
+    township = await referenced_org(session, ctx, data.township_org_id, "township_org_id")
     if township.tier != OrgTier.township:
-        raise Unprocessable(
-            "A community belongs to a township", errors=[{"field": "township_org_id", "message": "not a township"}]
-        )
-    party_org = await _check_party_org(session, caller, data.party_org_id, township, None) if data.party_org_id else None
+        raise RULE_VIOLATION.on("township_org_id", "not a township", detail="A community belongs to a township")
+    party_org = await _check_party_org(session, ctx, data.party_org_id, township, None) if data.party_org_id else None
     community = Community(id=uuid.uuid4(), version=1, **data.model_dump())
     session.add(community)
     await session.flush()
     await community_event(session, "community.created", community)
     if party_org is not None:
-        await reassign_community(session, caller, party_org.path, community.id, community.setting)
+        await reassign_community(session, ctx, party_org.path, community.id, community.setting)
     return community
 
 
 async def update_community(
-    session: AsyncSession, caller: Caller, community_id: uuid.UUID, data: CommunityUpdate, *, preconditions: Preconditions
+    session: AsyncSession, ctx: OrgsContext, community_id: uuid.UUID, data: CommunityUpdate, *, preconditions: Preconditions
 ) -> Community:
-    community = await get_community(session, caller, community_id, for_update=True)
+    community = await get_community(session, ctx, community_id, for_update=True)
     preconditions.check(community.version)
     changes = data.model_dump(exclude_unset=True)
     if not changes:
         return community
     for required in ("name", "setting", "origin_villages"):
         if required in changes and changes[required] is None:
-            raise Unprocessable(f"{required} cannot be removed", errors=[{"field": required, "message": "required"}])
+            raise RULE_VIOLATION.on(required, "required", detail=f"{required} cannot be removed")
     old_party_org_id = community.party_org_id
     if changes.get("party_org_id") is not None:
         township = await session.get(Organization, community.township_org_id)
         assert township is not None
-        await _check_party_org(session, caller, changes["party_org_id"], township, community.id)
+        await _check_party_org(session, ctx, changes["party_org_id"], township, community.id)
     for key, value in changes.items():
         setattr(community, key, value)
     community.version += 1
@@ -139,24 +138,24 @@ async def update_community(
     if old_party_org_id and old_party_org_id != community.party_org_id:
         old = await session.get(Organization, old_party_org_id)
         if old is not None:
-            await reassign_community(session, caller, old.path, None, None)
+            await reassign_community(session, ctx, old.path, None, None)
     if community.party_org_id:
         new = await session.get(Organization, community.party_org_id)
         assert new is not None
-        await reassign_community(session, caller, new.path, community.id, community.setting)
+        await reassign_community(session, ctx, new.path, community.id, community.setting)
     return community
 
 
 async def list_communities(
     session: AsyncSession,
-    caller: Caller,
+    ctx: OrgsContext,
     *,
     within: uuid.UUID | None,
     setting: str | None,
     cursor: str | None,
     limit: int,
 ) -> tuple[list[Community], str | None]:
-    stmt = visible_communities(caller)
+    stmt = visible_communities(ctx)
     if within is not None:
         stmt = stmt.where(communities_within(within))
     if setting is not None:
@@ -165,8 +164,8 @@ async def list_communities(
     return page_of(rows, limit, lambda c: [c.id])
 
 
-async def add_body_term(session: AsyncSession, caller: Caller, community_id: uuid.UUID, data: BodyTermCreate) -> CommunityBody:
-    community = await get_community(session, caller, community_id)
+async def add_body_term(session: AsyncSession, ctx: OrgsContext, community_id: uuid.UUID, data: BodyTermCreate) -> CommunityBody:
+    community = await get_community(session, ctx, community_id)
     taken = await session.scalar(
         select(CommunityBody.id).where(
             CommunityBody.community_id == community.id,
@@ -175,11 +174,7 @@ async def add_body_term(session: AsyncSession, caller: Caller, community_id: uui
         )
     )
     if taken:
-        raise Unprocessable(
-            f"Term {data.term_number} of that body is already recorded",
-            slug="duplicate-term",
-            errors=[{"field": "term_number", "message": "taken"}],
-        )
+        raise DUPLICATE_TERM.on("term_number", "taken", detail=f"Term {data.term_number} of that body is already recorded")
     people: list[dict[str, Any]] = [p.model_dump(mode="json") for p in data.people]
     body = CommunityBody(
         id=uuid.uuid4(), community_id=community.id, version=1, **data.model_dump(exclude={"people"}), people=people
@@ -190,8 +185,10 @@ async def add_body_term(session: AsyncSession, caller: Caller, community_id: uui
     return body
 
 
-async def list_bodies(session: AsyncSession, caller: Caller, community_id: uuid.UUID, *, kind: str | None) -> list[CommunityBody]:
-    await get_community(session, caller, community_id)
+async def list_bodies(
+    session: AsyncSession, ctx: OrgsContext, community_id: uuid.UUID, *, kind: str | None
+) -> list[CommunityBody]:
+    await get_community(session, ctx, community_id)
     stmt = select(CommunityBody).where(CommunityBody.community_id == community_id)
     if kind:
         stmt = stmt.where(CommunityBody.kind == kind)
@@ -199,10 +196,12 @@ async def list_bodies(session: AsyncSession, caller: Caller, community_id: uuid.
 
 
 async def add_reserve_cadre(
-    session: AsyncSession, caller: Caller, community_id: uuid.UUID, data: ReserveCadreCreate, known: set[uuid.UUID] | None
+    session: AsyncSession, ctx: OrgsContext, community_id: uuid.UUID, data: ReserveCadreCreate, *, members: PeerClient
 ) -> ReserveCadre:
-    community = await get_community(session, caller, community_id)
-    if data.member_id is not None and (known is None or data.member_id not in known):
+    """A reserve cadre who is a party member must be one the members service knows."""
+    known = await known_members(members, [data.member_id]) if data.member_id else set()
+    community = await get_community(session, ctx, community_id)
+    if data.member_id is not None and data.member_id not in known:
         raise unknown_reference("member_id", "Member", data.member_id)
     cadre = ReserveCadre(id=uuid.uuid4(), community_id=community.id, version=1, **data.model_dump())
     session.add(cadre)
@@ -211,22 +210,23 @@ async def add_reserve_cadre(
     return cadre
 
 
-async def list_reserve_cadres(session: AsyncSession, caller: Caller, community_id: uuid.UUID) -> list[ReserveCadre]:
-    await get_community(session, caller, community_id)
+async def list_reserve_cadres(session: AsyncSession, ctx: OrgsContext, community_id: uuid.UUID) -> list[ReserveCadre]:
+    await get_community(session, ctx, community_id)
     stmt = select(ReserveCadre).where(ReserveCadre.community_id == community_id).order_by(ReserveCadre.since, ReserveCadre.id)
     return list((await session.execute(stmt)).scalars())
 
 
 async def leading_goose(
-    session: AsyncSession, caller: Caller, community_id: uuid.UUID, policy: OrgsPolicy, members: PeerClient, *, as_of: date | None
+    session: AsyncSession, ctx: OrgsContext, community_id: uuid.UUID, *, members: PeerClient, as_of: date | None
 ) -> LeadingGoose:
     """The community's team (current team positions of its top organization) against "三個60%";
     birth dates and education come from the members service at the time of asking."""
-    as_of = as_of or today()
-    community = await get_community(session, caller, community_id)
+    as_of = as_of or ctx.today
+    policy = ctx.policy
+    community = await get_community(session, ctx, community_id)
     if community.party_org_id is None:
-        raise Unprocessable("The community has no top party organization yet", slug="no-party-organization")
-    team_roles = [r.value for r in rules.TEAM_ROLES]
+        raise NO_PARTY_ORGANIZATION("The community has no top party organization yet")
+    team_roles = [r.value for r in TEAM_ROLES]
     positions = list(
         (
             await session.execute(

@@ -12,18 +12,18 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.kit.auth import Caller
 from services.kit.peers import PeerClient
 from services.kit.tree import subtree_of
-from services.orgs import rules
+from services.orgs.enums import ConcurrentPost, DiagnosticRule, OrgKind, OrgStatus, OrgTier, Role, TermDue
 from services.orgs.models import Community, Organization, Position, ReserveCadre, Term, Unit
-from services.orgs.rules import OrgsPolicy
-from services.orgs.schemas import ConcurrentPost, Diagnostic, DiagnosticRule, Diagnostics, OrgKind, OrgTier, Role
-from services.orgs.service.common import get_visible, today
-from services.orgs.service.members_peer import member_counts, subtree_totals
+from services.orgs.peers import member_counts, subtree_totals
+from services.orgs.rules import OrgsPolicy, teams, units
+from services.orgs.rules import diagnostics as rules
+from services.orgs.schemas.diagnostics import Diagnostic, Diagnostics
+from services.orgs.service.common import OrgsContext, get_visible
 
 FORM_TIERS = frozenset({OrgTier.community.value, OrgTier.unit.value})
-TEAM_ROLE_CODES = frozenset(r.value for r in rules.TEAM_ROLES)
+TEAM_ROLE_CODES = frozenset(r.value for r in teams.TEAM_ROLES)
 
 
 def _item(org: Organization, rule: DiagnosticRule, figures: dict[str, Any], action: str) -> Diagnostic:
@@ -31,10 +31,10 @@ def _item(org: Organization, rule: DiagnosticRule, figures: dict[str, Any], acti
 
 
 async def diagnose(
-    session: AsyncSession, caller: Caller, org_id: uuid.UUID, policy: OrgsPolicy, members: PeerClient, *, as_of: date | None
+    session: AsyncSession, ctx: OrgsContext, org_id: uuid.UUID, *, members: PeerClient, as_of: date | None
 ) -> Diagnostics:
-    as_of = as_of or today()
-    root = await get_visible(session, caller, org_id)
+    as_of = as_of or ctx.today
+    root = await get_visible(session, ctx, org_id)
     in_subtree = subtree_of(Organization.tree_key, root.tree_key)
     orgs = list((await session.execute(select(Organization).where(in_subtree).order_by(Organization.tree_key))).scalars())
     paths = {org.id: org.path for org in orgs}
@@ -61,7 +61,7 @@ async def diagnose(
     }
 
     joint_ids = [org.id for org in orgs if org.kind == OrgKind.joint_branch]
-    units: dict[uuid.UUID, int] = {}
+    joined: dict[uuid.UUID, int] = {}
     if joint_ids:
         unit_rows = await session.execute(
             select(Unit.party_org_id, func.count())
@@ -69,20 +69,20 @@ async def diagnose(
             .where(in_subtree, Organization.kind == OrgKind.joint_branch.value)
             .group_by(Unit.party_org_id)
         )
-        units = {org_id: int(count) for org_id, count in unit_rows if org_id is not None}
+        joined = {org_id: int(count) for org_id, count in unit_rows if org_id is not None}
 
     items: list[Diagnostic] = []
     for org in orgs:
-        if org.status != "active":
+        if org.status != OrgStatus.active:
             continue
         items += _org_problems(
             org,
             counts=totals[org.id],
             positions=positions.get(org.id, []),
             term=terms.get(org.id),
-            units=units.get(org.id, 0),
+            unit_count=joined.get(org.id, 0),
             as_of=as_of,
-            policy=policy,
+            policy=ctx.policy,
         )
     items += await _communities_without_cadres(session, orgs, select(Organization.id).where(in_subtree), as_of)
     return Diagnostics(org_id=root.id, as_of=as_of, items=items)
@@ -94,7 +94,7 @@ def _org_problems(
     counts: Any,
     positions: list[Position],
     term: Term | None,
-    units: int,
+    unit_count: int,
     as_of: date,
     policy: OrgsPolicy,
 ) -> list[Diagnostic]:
@@ -129,13 +129,13 @@ def _org_problems(
             )
         )
     if kind is OrgKind.joint_branch:
-        error = rules.joint_branch_units_error(units, policy)
+        error = units.joint_branch_units_error(unit_count, policy)
         if error:
             found.append(
                 _item(
                     org,
                     DiagnosticRule.joint_branch_too_many_units,
-                    {"units": units, "maximum": policy.joint_branch_max_units},
+                    {"units": unit_count, "maximum": policy.joint_branch_max_units},
                     "Split the joint branch, or give units with 3 or more full members their own branch",
                 )
             )
@@ -144,7 +144,7 @@ def _org_problems(
     team = {p.member_id for p in positions if p.role in TEAM_ROLE_CODES}
     # The seed's rule is about community organizations: an inner branch under 7 full members has
     # by rule no more than a secretary and a deputy, so it cannot reach a team of 3.
-    if org.tier == OrgTier.community.value and rules.team_too_small(len(team), counts.members, policy):
+    if org.tier == OrgTier.community.value and teams.team_too_small(len(team), counts.members, policy):
         found.append(
             _item(
                 org,
@@ -153,7 +153,7 @@ def _org_problems(
                 "Strengthen the team: nominate, recommend and vet members, or dispatch or second cadres",
             )
         )
-    if rules.committee_above_usual_size(len(team), policy):
+    if teams.committee_above_usual_size(len(team), policy):
         found.append(
             _item(
                 org,
@@ -177,15 +177,15 @@ def _org_problems(
             )
         )
     if term is not None:
-        due = rules.term_due(term.ends_on, as_of, policy)
+        due = teams.term_due(term.ends_on, as_of, policy)
         if due:
-            rule = DiagnosticRule.term_overdue if due == "overdue" else DiagnosticRule.term_ending_soon
+            rule = DiagnosticRule.term_overdue if due is TermDue.overdue else DiagnosticRule.term_ending_soon
             found.append(
                 _item(
                     org,
                     rule,
                     {"term_number": term.number, "ends_on": term.ends_on.isoformat(), "days_left": (term.ends_on - as_of).days},
-                    "Hold the election for the next term" if due == "overdue" else "Prepare the election for the next term",
+                    "Hold the election for the next term" if due is TermDue.overdue else "Prepare the election for the next term",
                 )
             )
     if kind in rules.BRANCH_KINDS and counts.members > policy.branch_max_members:
@@ -241,7 +241,7 @@ async def _communities_without_cadres(
         if cadres.get(community.id, 0):
             continue
         org = by_id[community.party_org_id or community.township_org_id]
-        if org.status != "active":
+        if org.status != OrgStatus.active:
             continue
         found.append(
             _item(

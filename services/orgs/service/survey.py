@@ -14,25 +14,26 @@ from typing import Any
 from sqlalchemy import Executable, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.kit.auth import Caller
-from services.kit.peers import PeerClient, PeerUnavailable
+from services.kit.peers import PeerClient
 from services.kit.tree import within_node
-from services.orgs import rules
+from services.orgs.enums import OrgKind, OrgStatus, Setting
 from services.orgs.models import Community, Organization, ReserveCadre, Unit
+from services.orgs.peers import Counts, community_member_counts
 from services.orgs.rules import OrgsPolicy
-from services.orgs.schemas import CommunitiesSurvey, CommunitiesSurveyCounts, FormMismatch, OrgKind, Setting
-from services.orgs.service.common import get_visible, in_scope
-from services.orgs.service.members_peer import Counts
+from services.orgs.rules.communities import COLLEGE_OR_ABOVE
+from services.orgs.rules.diagnostics import expected_form, form_matches
+from services.orgs.schemas.survey import CommunitiesSurvey, CommunitiesSurveyCounts, FormMismatch
+from services.orgs.service.common import OrgsContext, get_visible, in_scope
 
-SIDES = ("rural", "urban")
+SIDES = (Setting.rural.value, Setting.urban.value)
 
 
-def _communities(caller: Caller, within: uuid.UUID | None) -> Select[Any]:
+def _communities(ctx: OrgsContext, within: uuid.UUID | None) -> Select[Any]:
     """Communities whose active top organization is in the caller's scope (and under `within`)."""
     stmt = (
         select(Community.id)
         .join(Organization, Organization.id == Community.party_org_id)
-        .where(Organization.status == "active", in_scope(caller))
+        .where(Organization.status == OrgStatus.active, in_scope(ctx))
     )
     if within is not None:
         stmt = stmt.where(within_node(within, Organization.path, Organization.id, Organization.path))
@@ -48,20 +49,15 @@ async def _grouped(session: AsyncSession, stmt: Executable, names: list[str], si
 
 
 async def communities_survey(
-    session: AsyncSession,
-    caller: Caller,
-    *,
-    within: uuid.UUID | None,
-    as_of: date,
-    policy: OrgsPolicy,
-    members: PeerClient,
+    session: AsyncSession, ctx: OrgsContext, *, within: uuid.UUID | None, as_of: date | None, members: PeerClient
 ) -> CommunitiesSurvey:
+    as_of = as_of or ctx.today
     if within is not None:
-        await get_visible(session, caller, within)  # unknown or out of scope: 404
+        await get_visible(session, ctx, within)  # unknown or out of scope: 404
     # The members service counts while this one does: one wait instead of two.
-    counts = asyncio.create_task(community_member_counts(members, within or caller.scope_org_id))
+    counts = asyncio.create_task(community_member_counts(members, within or ctx.scope))
     try:
-        return await _survey(session, caller, within=within, as_of=as_of, policy=policy, counts=counts)
+        return await _survey(session, ctx, within=within, as_of=as_of, policy=ctx.policy, counts=counts)
     finally:
         if not counts.done():
             counts.cancel()
@@ -71,7 +67,7 @@ async def communities_survey(
 
 async def _survey(
     session: AsyncSession,
-    caller: Caller,
+    ctx: OrgsContext,
     *,
     within: uuid.UUID | None,
     as_of: date,
@@ -79,7 +75,7 @@ async def _survey(
     counts: "asyncio.Task[dict[uuid.UUID, Counts]]",
 ) -> CommunitiesSurvey:
     sides = {name: CommunitiesSurveyCounts() for name in (*SIDES, "total")}
-    scoped = _communities(caller, within).subquery()
+    scoped = _communities(ctx, within).subquery()
     in_report = Community.id.in_(select(scoped.c.id))
     await _grouped(
         session,
@@ -99,7 +95,7 @@ async def _survey(
     current = and_(ReserveCadre.since <= as_of, or_(ReserveCadre.until.is_(None), ReserveCadre.until >= as_of))
     await _grouped(
         session,
-        select(Community.setting, func.count(), func.count().filter(ReserveCadre.education.in_(rules.COLLEGE_OR_ABOVE)))
+        select(Community.setting, func.count(), func.count().filter(ReserveCadre.education.in_(COLLEGE_OR_ABOVE)))
         .join(ReserveCadre, ReserveCadre.community_id == Community.id)
         .where(in_report, current)
         .group_by(Community.setting),
@@ -111,22 +107,6 @@ async def _survey(
         sides[mismatch.setting.value].form_mismatches += 1
         sides["total"].form_mismatches += 1
     return CommunitiesSurvey(within=within, as_of=as_of, form_mismatches=mismatches, **sides)
-
-
-async def community_member_counts(peer: PeerClient, within: uuid.UUID | None) -> dict[uuid.UUID, Counts]:
-    """Members of each community's organizations, from the members service in one call (one scan
-    there, where asking per organization took one scan per 5,000 organizations)."""
-    params = {"within": str(within)} if within is not None else {}
-    response = await peer.request("GET", "/internal/community-member-counts", params=params)
-    if response.status_code != 200:
-        raise PeerUnavailable(peer.name, f"status {response.status_code}")
-    try:
-        return {
-            uuid.UUID(key): Counts(int(value["members"]), int(value["full"]), int(value["probationary"]))
-            for key, value in response.json()["counts"].items()
-        }
-    except (KeyError, TypeError, ValueError, AttributeError):
-        raise PeerUnavailable(peer.name, "unexpected answer") from None
 
 
 async def _form_mismatches(
@@ -148,7 +128,7 @@ async def _form_mismatches(
     for community_id, name, setting, org_id, org_name, org_kind in tops:
         held = counts.get(community_id, Counts())
         kind = OrgKind(org_kind)
-        if rules.form_matches(kind, held.members, held.full, policy):
+        if form_matches(kind, held.members, held.full, policy):
             continue
         found.append(
             FormMismatch(
@@ -158,7 +138,7 @@ async def _form_mismatches(
                 org_id=org_id,
                 org_name=org_name,
                 kind=kind,
-                expected_kind=rules.expected_form(held.members, held.full, policy),
+                expected_kind=expected_form(held.members, held.full, policy),
                 members=held.members,
                 full_members=held.full,
             )

@@ -7,56 +7,57 @@ from typing import Any, cast
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.kit.auth import Caller
 from services.kit.pagination import keyset_page, page_of
 from services.kit.peers import PeerClient
-from services.kit.problems import NotFound, Unprocessable
+from services.kit.problems import field_error
 from services.kit.tree import subtree_of, within_node
 from services.kit.versioning import Preconditions
-from services.orgs import rules
+from services.orgs.enums import OrgKind, OrgStatus, OrgTier, Role, TermDue
+from services.orgs.errors import INACTIVE_REFERENCE, RULE_VIOLATION, TEAM_RULE
 from services.orgs.models import Organization, Position, Term
-from services.orgs.rules import OrgsPolicy
-from services.orgs.schemas import OrgKind, OrgTier, PositionCreate, PositionUpdate, Role, TermCreate
-from services.orgs.schemas import Position as PositionShape
-from services.orgs.schemas import Term as TermShape
-from services.orgs.service.common import entity_event, get_visible, in_scope, today, unknown_reference
-from services.orgs.service.members_peer import known_members, member_counts, subtree_totals
+from services.orgs.peers import known_members, member_counts, subtree_totals
+from services.orgs.rules import teams as rules
+from services.orgs.schemas.teams import Position as PositionShape
+from services.orgs.schemas.teams import PositionCreate, PositionUpdate, TermCreate, TermDueItem
+from services.orgs.schemas.teams import Term as TermShape
+from services.orgs.service.common import OrgsContext, entity_event, get_visible, in_scope, not_found, unknown_reference
 
 TEAM_ROLE_CODES = frozenset(r.value for r in rules.TEAM_ROLES)
 
 
 def _active(org: Organization) -> None:
-    if org.status != "active":
-        raise Unprocessable(f"Organization {org.id} is {org.status}", slug="inactive-organization")
+    if org.status != OrgStatus.active:
+        raise INACTIVE_REFERENCE(f"Organization {org.id} is {org.status}")
 
 
-async def add_term(session: AsyncSession, caller: Caller, org_id: uuid.UUID, data: TermCreate, policy: OrgsPolicy) -> Term:
-    org = await get_visible(session, caller, org_id, for_update=True)
+async def add_term(session: AsyncSession, ctx: OrgsContext, org_id: uuid.UUID, data: TermCreate) -> Term:
+    policy = ctx.policy
+    org = await get_visible(session, ctx, org_id, for_update=True)
     _active(org)
     if org.kind == OrgKind.group:
-        raise Unprocessable("A party group has no terms of its own", errors=[{"field": "org_id", "message": "a party group"}])
+        raise RULE_VIOLATION.on("org_id", "a party group", detail="A party group has no terms of its own")
     latest = (
         await session.execute(select(Term).where(Term.org_id == org.id).order_by(Term.number.desc()).limit(1))
     ).scalar_one_or_none()
-    errors: list[dict[str, str]] = []
+    errors: list[dict[str, Any]] = []
     if latest is not None and data.number <= latest.number:
-        errors.append({"field": "number", "message": f"the latest recorded term is number {latest.number}"})
+        errors.append(field_error("number", f"the latest recorded term is number {latest.number}"))
     if latest is not None and data.started_on <= latest.started_on:
-        errors.append({"field": "started_on", "message": f"term {latest.number} started on {latest.started_on}"})
+        errors.append(field_error("started_on", f"term {latest.number} started on {latest.started_on}"))
     date_error = rules.election_date_error(data.elected_on, data.started_on)
     if date_error:
-        errors.append({"field": "elected_on", "message": date_error})
+        errors.append(field_error("elected_on", date_error))
     if latest is not None:
         # The election (or, unrecorded, the term's start) against the previous term's planned end.
         held_on = data.elected_on or data.started_on
         timing_error = rules.election_timing_error(held_on, latest.ends_on, policy)
         if timing_error:
-            errors.append({"field": "elected_on" if data.elected_on else "started_on", "message": timing_error})
+            errors.append(field_error("elected_on" if data.elected_on else "started_on", timing_error))
     errors += rules.election_errors(
         rules.ElectionFigures(data.eligible_voters, data.voters_present, data.lowest_votes_elected), policy
     )
     if errors:
-        raise Unprocessable("The term cannot be recorded: " + "; ".join(e["message"] for e in errors), errors=errors)
+        raise RULE_VIOLATION("The term cannot be recorded: " + "; ".join(e["message"] for e in errors), errors=errors)
     term = Term(
         id=uuid.uuid4(),
         org_id=org.id,
@@ -70,48 +71,56 @@ async def add_term(session: AsyncSession, caller: Caller, org_id: uuid.UUID, dat
     return term
 
 
-async def list_terms(session: AsyncSession, caller: Caller, org_id: uuid.UUID) -> list[Term]:
-    await get_visible(session, caller, org_id)
+async def list_terms(session: AsyncSession, ctx: OrgsContext, org_id: uuid.UUID) -> list[Term]:
+    await get_visible(session, ctx, org_id)
     return list((await session.execute(select(Term).where(Term.org_id == org_id).order_by(Term.number))).scalars())
 
 
 async def terms_due(
     session: AsyncSession,
-    caller: Caller,
-    policy: OrgsPolicy,
+    ctx: OrgsContext,
     *,
     within: uuid.UUID | None,
     as_of: date | None,
     ending_within_days: int | None,
-    due: str | None = None,
+    due: TermDue | None = None,
     cursor: str | None,
     limit: int,
-) -> tuple[list[tuple[Term, Organization]], str | None]:
+) -> tuple[list[TermDueItem], str | None]:
     """The latest term of each active organization that is overdue or ends within the window."""
-    as_of = as_of or today()
+    as_of = as_of or ctx.today
     horizon = (
         as_of + timedelta(days=ending_within_days)
         if ending_within_days is not None
-        else rules.add_months(as_of, policy.term_reminder_months)
+        else rules.add_months(as_of, ctx.policy.term_reminder_months)
     )
     latest = select(Term.org_id, func.max(Term.number).label("number")).group_by(Term.org_id).subquery()
     stmt = (
         select(Term, Organization)
         .join(latest, and_(Term.org_id == latest.c.org_id, Term.number == latest.c.number))
         .join(Organization, Organization.id == Term.org_id)
-        .where(in_scope(caller), Organization.status == "active", Term.ends_on <= horizon)
+        .where(in_scope(ctx), Organization.status == OrgStatus.active, Term.ends_on <= horizon)
     )
     if within is not None:
         stmt = stmt.where(within_node(within, Organization.tree_key, Organization.id, Organization.tree_key))
-    if due == "overdue":
+    if due is TermDue.overdue:
         stmt = stmt.where(Term.ends_on < as_of)
-    elif due == "ending_soon":
+    elif due is TermDue.ending_soon:
         stmt = stmt.where(Term.ends_on >= as_of)
     rows: list[tuple[Term, Organization]] = [
         (row[0], row[1])
         for row in (await session.execute(keyset_page(cast(Select[Any], stmt), [Term.ends_on, Term.id], cursor, limit))).all()
     ]
-    return page_of(rows, limit, lambda row: [row[0].ends_on, row[0].id])
+    page, next_cursor = page_of(rows, limit, lambda row: [row[0].ends_on, row[0].id])
+    return [_due_item(term, org, as_of) for term, org in page], next_cursor
+
+
+def _due_item(term: Term, org: Organization, as_of: date) -> TermDueItem:
+    """Overdue once the term's planned end has passed, else ending soon (the query kept only those)."""
+    due = TermDue.overdue if term.ends_on < as_of else TermDue.ending_soon
+    return TermDueItem(
+        org_id=org.id, org_name=org.name, term=TermShape.model_validate(term), due=due, days_left=(term.ends_on - as_of).days
+    )
 
 
 async def _full_members(members: PeerClient, session: AsyncSession, org: Organization) -> int:
@@ -134,18 +143,17 @@ def _team_overlapping(positions: list[Position], since: date, until: date | None
 
 
 async def add_position(
-    session: AsyncSession, caller: Caller, org_id: uuid.UUID, data: PositionCreate, *, policy: OrgsPolicy, members: PeerClient
+    session: AsyncSession, ctx: OrgsContext, org_id: uuid.UUID, data: PositionCreate, *, members: PeerClient
 ) -> Position:
-    return (await add_positions(session, caller, org_id, [data], policy=policy, members=members, batch=False))[0]
+    return (await add_positions(session, ctx, org_id, [data], members=members, batch=False))[0]
 
 
 async def add_positions(
     session: AsyncSession,
-    caller: Caller,
+    ctx: OrgsContext,
     org_id: uuid.UUID,
     items: list[PositionCreate],
     *,
-    policy: OrgsPolicy,
     members: PeerClient,
     batch: bool = True,
 ) -> list[Position]:
@@ -155,7 +163,7 @@ async def add_positions(
     def field(index: int, name: str) -> str:
         return f"positions.{index}.{name}" if batch else name
 
-    org = await get_visible(session, caller, org_id, for_update=True)
+    org = await get_visible(session, ctx, org_id, for_update=True)
     _active(org)
     known = await known_members(members, list({item.member_id for item in items}))
     for index, item in enumerate(items):
@@ -188,12 +196,12 @@ async def add_positions(
             full_members=full,
             team_size_after=team_after,
             secretary_overlaps=any(p.role == Role.secretary for p in overlapping),
-            policy=policy,
+            policy=ctx.policy,
         ) or rules.committee_too_small_error(
-            item.role, full_members=full, team_size_after=team_after, adding=True, team_size_before=0, policy=policy
+            item.role, full_members=full, team_size_after=team_after, adding=True, team_size_before=0, policy=ctx.policy
         )
         if error:
-            raise Unprocessable(error, slug="team-rule", errors=[{"field": field(index, "role"), "message": error}])
+            raise TEAM_RULE.on(field(index, "role"), error, detail=error)
     session.add_all(created)
     await session.flush()
     for position in created:
@@ -203,28 +211,27 @@ async def add_positions(
 
 async def update_position(
     session: AsyncSession,
-    caller: Caller,
+    ctx: OrgsContext,
     org_id: uuid.UUID,
     position_id: uuid.UUID,
     data: PositionUpdate,
     *,
-    policy: OrgsPolicy,
     members: PeerClient,
     preconditions: Preconditions,
 ) -> Position:
-    org = await get_visible(session, caller, org_id, for_update=True)
+    org = await get_visible(session, ctx, org_id, for_update=True)
     position = (
         await session.execute(select(Position).where(Position.id == position_id, Position.org_id == org_id).with_for_update())
     ).scalar_one_or_none()
     if position is None:
-        raise NotFound("Position", position_id)
+        raise not_found("Position", position_id)
     preconditions.check(position.version)
     changes = data.model_dump(exclude_unset=True, mode="json")
     if "until" in changes:
         if data.until is not None and data.until < position.since:
-            raise Unprocessable("A position cannot end before it starts", errors=[{"field": "until", "message": "before since"}])
-        if data.until is not None and position.role in TEAM_ROLE_CODES and org.status == "active":
-            await _check_team_after_end(session, org, position, data.until, policy=policy, members=members)
+            raise RULE_VIOLATION.on("until", "before since", detail="A position cannot end before it starts")
+        if data.until is not None and position.role in TEAM_ROLE_CODES and org.status == OrgStatus.active:
+            await _check_team_after_end(session, ctx, org, position, data.until, members=members)
         position.until = data.until
     if changes.get("concurrent_posts") is not None:
         position.concurrent_posts = changes["concurrent_posts"]
@@ -235,7 +242,7 @@ async def update_position(
 
 
 async def _check_team_after_end(
-    session: AsyncSession, org: Organization, position: Position, until: date, *, policy: OrgsPolicy, members: PeerClient
+    session: AsyncSession, ctx: OrgsContext, org: Organization, position: Position, until: date, *, members: PeerClient
 ) -> None:
     """Ending a team position must not take a required committee below its minimum size."""
     others = [
@@ -255,14 +262,14 @@ async def _check_team_after_end(
         team_size_after=len(after),
         adding=False,
         team_size_before=len(before),
-        policy=policy,
+        policy=ctx.policy,
     )
     if error:
-        raise Unprocessable(error, slug="team-rule", errors=[{"field": "until", "message": error}])
+        raise TEAM_RULE.on("until", error, detail=error)
 
 
-async def list_positions(session: AsyncSession, caller: Caller, org_id: uuid.UUID, *, as_of: date | None) -> list[Position]:
-    await get_visible(session, caller, org_id)
+async def list_positions(session: AsyncSession, ctx: OrgsContext, org_id: uuid.UUID, *, as_of: date | None) -> list[Position]:
+    await get_visible(session, ctx, org_id)
     stmt = select(Position).where(Position.org_id == org_id)
     if as_of is not None:
         stmt = stmt.where(Position.since <= as_of, (Position.until.is_(None)) | (Position.until >= as_of))

@@ -13,33 +13,43 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import load_only
 
-from services.kit.auth import Caller
 from services.kit.pagination import keyset_page, page_of
 from services.kit.peers import PeerClient
-from services.kit.problems import Conflict, Unprocessable
+from services.kit.problems import Problem
 from services.kit.tree import KEY_WIDTH, child_key, child_path, code_ordinal, ordinal_code, rebased_path, subtree_of, within_node
 from services.kit.versioning import Preconditions
-from services.orgs import rules
+from services.orgs.enums import HistoryChange, OrgKind, OrgStatus, OrgTier
+from services.orgs.errors import (
+    COMMUNITY_TAKEN,
+    DUPLICATE_CODE,
+    HAS_ACTIVE_CHILDREN,
+    HAS_MEMBERS,
+    INACTIVE_ORGANIZATION,
+    INVALID_MERGE,
+    INVALID_PLACEMENT,
+    RULE_VIOLATION,
+)
 from services.orgs.models import LISTING_COLUMNS, Community, Organization, OrgHistory
-from services.orgs.schemas import OrgCreate, OrgDissolve, OrgKind, OrgMerge, OrgMove, OrgTier, OrgUpdate
+from services.orgs.peers import member_counts
+from services.orgs.rules import tree as rules
+from services.orgs.schemas.tree import OrgCreate, OrgDissolve, OrgMerge, OrgMove, OrgUpdate
 from services.orgs.service.common import (
+    OrgsContext,
     community_event,
     get_visible,
     org_changed,
     reassign_community,
     referenced_org,
     snapshot,
-    today,
     unknown_reference,
     visible,
 )
 from services.orgs.service.communities import community_in_scope
-from services.orgs.service.members_peer import member_counts
 
 
 async def list_orgs(
     session: AsyncSession,
-    caller: Caller,
+    ctx: OrgsContext,
     *,
     within: uuid.UUID | None,
     parent_id: uuid.UUID | None,
@@ -50,7 +60,7 @@ async def list_orgs(
     status: str | None = None,
 ) -> tuple[list[Organization], str | None]:
     # Only the listing's columns (and the key): the covering index answers without the heap.
-    stmt = visible(caller).options(load_only(*(getattr(Organization, c) for c in (*LISTING_COLUMNS, "tree_key"))))
+    stmt = visible(ctx).options(load_only(*(getattr(Organization, c) for c in (*LISTING_COLUMNS, "tree_key"))))
     for column, wanted in ((Organization.tier, tier), (Organization.kind, kind), (Organization.status, status)):
         if wanted is not None:
             stmt = stmt.where(column == wanted)
@@ -88,9 +98,9 @@ async def _take_ordinals(session: AsyncSession, parent_id: uuid.UUID | None, cou
     return int(made or 0) - count + 1
 
 
-def _placement(error: str | None) -> None:
+def _placement(error: str | None, field: str = "parent_id") -> None:
     if error:
-        raise Unprocessable(error, slug="invalid-placement", errors=[{"field": "parent_id", "message": error}])
+        raise INVALID_PLACEMENT.on(field, error, detail=error)
 
 
 async def _code_is_free(session: AsyncSession, code: str | None, own_id: uuid.UUID | None = None) -> None:
@@ -98,15 +108,17 @@ async def _code_is_free(session: AsyncSession, code: str | None, own_id: uuid.UU
         return
     holder = await session.scalar(select(Organization.id).where(Organization.code == code))
     if holder is not None and holder != own_id:
-        raise Unprocessable(f"The code {code} is taken", slug="duplicate-code", errors=[{"field": "code", "message": "taken"}])
+        raise _code_taken(code)
 
 
-async def create_org(session: AsyncSession, caller: Caller, data: OrgCreate) -> Organization:
-    parent = await referenced_org(session, caller, data.parent_id, "parent_id") if data.parent_id else None
-    if parent is None and caller.scope_org_id is not None:
-        raise Unprocessable(
-            "Only a caller with the whole tree in scope can create a root", errors=[{"field": "parent_id", "message": "required"}]
-        )
+def _code_taken(code: str) -> Problem:
+    return DUPLICATE_CODE.on("code", "taken", detail=f"The code {code} is taken")
+
+
+async def create_org(session: AsyncSession, ctx: OrgsContext, data: OrgCreate) -> Organization:
+    parent = await referenced_org(session, ctx, data.parent_id, "parent_id") if data.parent_id else None
+    if parent is None and ctx.scope is not None:
+        raise RULE_VIOLATION.on("parent_id", "required", detail="Only a caller with the whole tree in scope can create a root")
     _placement(
         rules.placement_error(
             data.tier, data.kind, OrgTier(parent.tier) if parent else None, OrgKind(parent.kind) if parent else None
@@ -114,7 +126,7 @@ async def create_org(session: AsyncSession, caller: Caller, data: OrgCreate) -> 
     )
     await _code_is_free(session, data.code)
     org_id = uuid.uuid4()
-    community, setting = await _community_for_new(session, caller, data, parent)
+    community, setting = await _community_for_new(session, ctx, data, parent)
     values = data.model_dump(exclude={"community_id"})
     ordinal = await _take_ordinals(session, parent.id if parent else None)
     org = Organization(
@@ -122,7 +134,7 @@ async def create_org(session: AsyncSession, caller: Caller, data: OrgCreate) -> 
         path=child_path(parent.path if parent else None, org_id),
         tree_key=child_key(parent.tree_key if parent else None, ordinal),
         children_made=0,
-        status="active",
+        status=OrgStatus.active,
         version=1,
         community_id=community.id if community else (parent.community_id if parent and data.tier != OrgTier.township else None),
         setting=setting,
@@ -134,21 +146,19 @@ async def create_org(session: AsyncSession, caller: Caller, data: OrgCreate) -> 
     except IntegrityError as error:
         # Two creates of one code at once both passed the check above: the unique index decides.
         if data.code and "code" in str(error.orig):
-            raise Unprocessable(
-                f"The code {data.code} is taken", slug="duplicate-code", errors=[{"field": "code", "message": "taken"}]
-            ) from None
+            raise _code_taken(data.code) from None
         raise
     if community is not None and data.tier is OrgTier.community and community.party_org_id is None:
         community.party_org_id = org.id
         community.version += 1
         await session.flush()
         await community_event(session, "community.updated", community)
-    await org_changed(session, caller, org, change="created", before=None, event="org.created")
+    await org_changed(session, ctx, org, change=HistoryChange.created, before=None, event="org.created")
     return org
 
 
 async def _community_for_new(
-    session: AsyncSession, caller: Caller, data: OrgCreate, parent: Organization | None
+    session: AsyncSession, ctx: OrgsContext, data: OrgCreate, parent: Organization | None
 ) -> tuple[Community | None, str | None]:
     """The community a new organization belongs to: named for a community's top organization,
     inherited from the parent inside one, none above the community level."""
@@ -156,38 +166,37 @@ async def _community_for_new(
         if data.community_id is None:
             return None, None
         # Inside the query: a community outside the caller's subtree is as unknown as none.
-        visible = select(Community).where(Community.id == data.community_id, community_in_scope(caller))
+        visible = select(Community).where(Community.id == data.community_id, community_in_scope(ctx))
         community = (await session.execute(visible)).scalar_one_or_none()
         if community is None:
             raise unknown_reference("community_id", "Community", data.community_id)
         if community.party_org_id is not None:
-            raise Unprocessable(
-                "The community already has its top party organization",
-                slug="community-taken",
-                errors=[{"field": "community_id", "message": "already has a top organization"}],
+            raise COMMUNITY_TAKEN.on(
+                "community_id", "already has a top organization", detail="The community already has its top party organization"
             )
         return community, community.setting
     inherited = parent.community_id if parent and data.tier in (OrgTier.inner, OrgTier.unit) else None
     if data.community_id is not None and data.community_id != inherited:
-        raise Unprocessable(
-            "Only a community's top organization names its community; others inherit it",
-            errors=[{"field": "community_id", "message": "must be empty or the parent's community"}],
+        raise RULE_VIOLATION.on(
+            "community_id",
+            "must be empty or the parent's community",
+            detail="Only a community's top organization names its community; others inherit it",
         )
     return None, (parent.setting if parent and inherited else None)
 
 
 async def update_org(
-    session: AsyncSession, caller: Caller, org_id: uuid.UUID, data: OrgUpdate, *, preconditions: Preconditions
+    session: AsyncSession, ctx: OrgsContext, org_id: uuid.UUID, data: OrgUpdate, *, preconditions: Preconditions
 ) -> Organization:
-    org = await get_visible(session, caller, org_id, for_update=True)
+    org = await get_visible(session, ctx, org_id, for_update=True)
     preconditions.check(org.version)
     changes = data.model_dump(exclude_unset=True)
     if not changes:
         return org
-    if org.status != "active":
-        raise Conflict(f"Organization {org_id} is {org.status}; it can no longer change", slug="inactive-organization")
+    if org.status != OrgStatus.active:
+        raise INACTIVE_ORGANIZATION(f"Organization {org_id} is {org.status}; it can no longer change")
     if "name" in changes and changes["name"] is None:
-        raise Unprocessable("A name cannot be removed", errors=[{"field": "name", "message": "required"}])
+        raise RULE_VIOLATION.on("name", "required", detail="A name cannot be removed")
     if "kind" in changes:
         kind = changes["kind"] or OrgKind(org.kind)
         parent = await session.get(Organization, org.parent_id) if org.parent_id else None
@@ -196,8 +205,7 @@ async def update_org(
         )
         if error is None and kind is OrgKind.group and await _has_children(session, org):
             error = "an organization with children cannot become a party group"
-        if error:
-            raise Unprocessable(error, slug="invalid-placement", errors=[{"field": "kind", "message": error}])
+        _placement(error, "kind")
     await _code_is_free(session, changes.get("code"), org.id)
     before = snapshot(org)
     for key, value in changes.items():
@@ -205,14 +213,14 @@ async def update_org(
             setattr(org, key, value.value if hasattr(value, "value") else value)
     org.version += 1
     await session.flush()
-    await org_changed(session, caller, org, change="updated", before=before, event="org.updated")
+    await org_changed(session, ctx, org, change=HistoryChange.updated, before=before, event="org.updated")
     return org
 
 
 async def _has_children(session: AsyncSession, org: Organization, *, active_only: bool = False) -> bool:
     stmt = select(Organization.id).where(Organization.parent_id == org.id)
     if active_only:
-        stmt = stmt.where(Organization.status == "active")
+        stmt = stmt.where(Organization.status == OrgStatus.active)
     return (await session.scalar(stmt.limit(1))) is not None
 
 
@@ -229,11 +237,11 @@ async def _repath(session: AsyncSession, old: Organization, new_path: str, new_k
     )
 
 
-async def move_org(session: AsyncSession, caller: Caller, org_id: uuid.UUID, data: OrgMove) -> Organization:
-    org = await get_visible(session, caller, org_id, for_update=True)
-    if org.status != "active":
-        raise Conflict(f"Organization {org_id} is {org.status}; it cannot move", slug="inactive-organization")
-    parent = await referenced_org(session, caller, data.parent_id, "parent_id")
+async def move_org(session: AsyncSession, ctx: OrgsContext, org_id: uuid.UUID, data: OrgMove) -> Organization:
+    org = await get_visible(session, ctx, org_id, for_update=True)
+    if org.status != OrgStatus.active:
+        raise INACTIVE_ORGANIZATION(f"Organization {org_id} is {org.status}; it cannot move")
+    parent = await referenced_org(session, ctx, data.parent_id, "parent_id")
     _placement(
         rules.move_error(org.path, parent.path)
         or rules.placement_error(OrgTier(org.tier), OrgKind(org.kind), OrgTier(parent.tier), OrgKind(parent.kind))
@@ -252,9 +260,9 @@ async def move_org(session: AsyncSession, caller: Caller, org_id: uuid.UUID, dat
         org.setting = parent.setting if org.community_id else None
     org.version += 1
     await session.flush()
-    await org_changed(session, caller, org, change="moved", before=before, event="org.moved")
+    await org_changed(session, ctx, org, change=HistoryChange.moved, before=before, event="org.moved")
     if org.tier in (OrgTier.inner, OrgTier.unit):
-        await reassign_community(session, caller, org.path, org.community_id, org.setting)
+        await reassign_community(session, ctx, org.path, org.community_id, org.setting)
     if org.tier == OrgTier.community:
         # The community goes with its top organization to the new township.
         community = await session.scalar(select(Community).where(Community.party_org_id == org.id).with_for_update())
@@ -267,21 +275,21 @@ async def move_org(session: AsyncSession, caller: Caller, org_id: uuid.UUID, dat
 
 
 async def merge_org(
-    session: AsyncSession, caller: Caller, org_id: uuid.UUID, data: OrgMerge, *, as_of: date | None = None
+    session: AsyncSession, ctx: OrgsContext, org_id: uuid.UUID, data: OrgMerge, *, as_of: date | None = None
 ) -> Organization:
     """The children move under the survivor (one re-path); the merged one stays, marked `merged`.
 
     Members follow on the members service's side when it sees `org.merged` (`merged_into_id`).
     """
-    org = await get_visible(session, caller, org_id, for_update=True)
-    if org.status != "active":
-        raise Conflict(f"Organization {org_id} is {org.status}; it cannot merge", slug="inactive-organization")
-    target = await referenced_org(session, caller, data.into_id, "into_id", active=False, for_update=True)
+    org = await get_visible(session, ctx, org_id, for_update=True)
+    if org.status != OrgStatus.active:
+        raise INACTIVE_ORGANIZATION(f"Organization {org_id} is {org.status}; it cannot merge")
+    target = await referenced_org(session, ctx, data.into_id, "into_id", active=False, for_update=True)
     error = rules.merge_error(org.path, target.path, target.status) or (
         None if org.tier == target.tier else f"a {org.tier} organization can only merge into another {org.tier} organization"
     )
     if error:
-        raise Unprocessable(error, slug="invalid-merge", errors=[{"field": "into_id", "message": error}])
+        raise INVALID_MERGE.on("into_id", error, detail=error)
     children = (await session.execute(select(Organization).where(Organization.parent_id == org.id))).scalars().all()
     for child in children:
         _placement(rules.placement_error(OrgTier(child.tier), OrgKind(child.kind), OrgTier(target.tier), OrgKind(target.kind)))
@@ -300,29 +308,29 @@ async def merge_org(
             .execution_options(synchronize_session=False)
         )
     before = snapshot(org)
-    org.status = "merged"
+    org.status = OrgStatus.merged
     org.merged_into_id = target.id
-    org.dissolved_on = as_of or today()
+    org.dissolved_on = as_of or ctx.today
     org.version += 1
     await session.flush()
-    await org_changed(session, caller, org, change="merged", before=before, event="org.merged")
+    await org_changed(session, ctx, org, change=HistoryChange.merged, before=before, event="org.merged")
     target_before = snapshot(target)
     if org.tier == OrgTier.community:
         for child in children:
             await session.refresh(child)  # re-pathed by the UPDATE: the hand-over's events carry their new state
-        await _hand_over_community(session, caller, org, target)
+        await _hand_over_community(session, ctx, org, target)
     for child in children:
         await session.refresh(child)
         child.version += 1
         await session.flush()
-        await org_changed(session, caller, child, change="moved", before=child_befores[child.id], event="org.moved")
+        await org_changed(session, ctx, child, change=HistoryChange.moved, before=child_befores[child.id], event="org.moved")
         if child.tier in (OrgTier.inner, OrgTier.unit):
-            await reassign_community(session, caller, child.path, target.community_id, target.setting)
+            await reassign_community(session, ctx, child.path, target.community_id, target.setting)
     session.add(
         OrgHistory(
             org_id=target.id,
-            actor=caller.subject,
-            change="received_merge",
+            actor=ctx.caller.subject,
+            change=HistoryChange.received_merge,
             before=target_before,
             after={"merged_id": str(org.id)},
         )
@@ -331,7 +339,7 @@ async def merge_org(
     return org
 
 
-async def _hand_over_community(session: AsyncSession, caller: Caller, org: Organization, target: Organization) -> None:
+async def _hand_over_community(session: AsyncSession, ctx: OrgsContext, org: Organization, target: Organization) -> None:
     """A merged community organization is no longer its community's top one. The survivor takes
     over when it leads no community of its own; else the community is left without one (its
     members and branches are the survivor's now)."""
@@ -344,7 +352,7 @@ async def _hand_over_community(session: AsyncSession, caller: Caller, org: Organ
     await session.flush()
     await community_event(session, "community.updated", community)
     if not leads_one:
-        await reassign_community(session, caller, target.path, community.id, community.setting)
+        await reassign_community(session, ctx, target.path, community.id, community.setting)
 
 
 async def _merged_key(
@@ -359,41 +367,47 @@ async def _merged_key(
 
 
 async def dissolve_org(
-    session: AsyncSession, caller: Caller, org_id: uuid.UUID, data: OrgDissolve, members: PeerClient, *, as_of: date | None = None
+    session: AsyncSession,
+    ctx: OrgsContext,
+    org_id: uuid.UUID,
+    data: OrgDissolve,
+    *,
+    members: PeerClient,
+    as_of: date | None = None,
 ) -> Organization:
     """Refused while the organization has active children or any member in its subtree."""
-    org = await get_visible(session, caller, org_id, for_update=True)
-    if org.status != "active":
-        raise Conflict(f"Organization {org_id} is already {org.status}", slug="inactive-organization")
+    org = await get_visible(session, ctx, org_id, for_update=True)
+    if org.status != OrgStatus.active:
+        raise INACTIVE_ORGANIZATION(f"Organization {org_id} is already {org.status}")
     if await _has_children(session, org, active_only=True):
-        raise Conflict("The organization still has active child organizations", slug="has-active-children")
+        raise HAS_ACTIVE_CHILDREN("The organization still has active child organizations")
     in_subtree = subtree_of(Organization.tree_key, org.tree_key)
     subtree_ids = list((await session.execute(select(Organization.id).where(in_subtree))).scalars())
     counts = await member_counts(members, subtree_ids)
     total = sum(c.members for c in counts.values())
     if total:
-        raise Conflict(f"The organization still has {total} members; transfer them first", slug="has-members", members=total)
+        raise HAS_MEMBERS(f"The organization still has {total} members; transfer them first", members=total)
     before = snapshot(org)
-    org.status = "dissolved"
-    org.dissolved_on = data.dissolved_on or as_of or today()
+    org.status = OrgStatus.dissolved
+    org.dissolved_on = data.dissolved_on or as_of or ctx.today
     org.version += 1
     await session.flush()
-    await org_changed(session, caller, org, change="dissolved", before=before, event="org.dissolved")
+    await org_changed(session, ctx, org, change=HistoryChange.dissolved, before=before, event="org.dissolved")
     return org
 
 
 async def history(
-    session: AsyncSession, caller: Caller, org_id: uuid.UUID, *, cursor: str | None, limit: int
+    session: AsyncSession, ctx: OrgsContext, org_id: uuid.UUID, *, cursor: str | None, limit: int
 ) -> tuple[list[OrgHistory], str | None]:
-    await get_visible(session, caller, org_id)
+    await get_visible(session, ctx, org_id)
     stmt = select(OrgHistory).where(OrgHistory.org_id == org_id)
     rows = (await session.execute(keyset_page(stmt, [OrgHistory.id], cursor, limit))).scalars().all()
     return page_of(rows, limit, lambda row: [row.id])
 
 
-async def subtree(session: AsyncSession, caller: Caller, org_id: uuid.UUID) -> tuple[Organization, list[Organization]]:
+async def subtree(session: AsyncSession, ctx: OrgsContext, org_id: uuid.UUID) -> tuple[Organization, list[Organization]]:
     """The organization (in scope) and every organization under it, in tree order."""
-    root = await get_visible(session, caller, org_id)
+    root = await get_visible(session, ctx, org_id)
     rows = (
         (
             await session.execute(

@@ -6,60 +6,66 @@ import uuid
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.kit.auth import Caller
 from services.kit.pagination import keyset_page, page_of
-from services.kit.problems import NotFound, Unprocessable
+from services.kit.peers import PeerClient
+from services.kit.problems import field_error
 from services.kit.tree import ColumnLike, within_node
 from services.kit.versioning import Preconditions
-from services.orgs import rules
+from services.orgs.enums import OrgKind, OrgTier, ZoneKind
+from services.orgs.errors import JOINT_BRANCH_FULL, RULE_VIOLATION, UNKNOWN_REFERENCE
 from services.orgs.models import CoBuilding, Community, Organization, Post, PostHolder, Unit, Zone
-from services.orgs.rules import OrgsPolicy
-from services.orgs.schemas import CoBuilding as CoBuildingShape
-from services.orgs.schemas import CoBuildingCreate, OrgKind, PostCreate, UnitCreate, UnitUpdate, ZoneCreate, ZoneKind
-from services.orgs.schemas import Post as PostShape
-from services.orgs.schemas import Unit as UnitShape
-from services.orgs.schemas import Zone as ZoneShape
-from services.orgs.service.common import entity_event, in_scope, referenced_org, unknown_reference
+from services.orgs.peers import known_members
+from services.orgs.rules import units as rules
+from services.orgs.schemas.units import CoBuilding as CoBuildingShape
+from services.orgs.schemas.units import CoBuildingCreate, PostCreate, UnitCreate, UnitUpdate, ZoneCreate
+from services.orgs.schemas.units import Post as PostShape
+from services.orgs.schemas.units import Unit as UnitShape
+from services.orgs.schemas.units import Zone as ZoneShape
+from services.orgs.service.common import OrgsContext, entity_event, in_scope, not_found, referenced_org, unknown_reference
 from services.orgs.service.communities import communities_within, community_in_scope, referenced_community
 
 
-def _units_visible(caller: Caller) -> Select[Unit]:
-    return select(Unit).join(Community, Community.id == Unit.community_id).where(community_in_scope(caller))
+def _units_visible(ctx: OrgsContext) -> Select[Unit]:
+    return select(Unit).join(Community, Community.id == Unit.community_id).where(community_in_scope(ctx))
 
 
-async def get_unit(session: AsyncSession, caller: Caller, unit_id: uuid.UUID, *, for_update: bool = False) -> Unit:
-    stmt = _units_visible(caller).where(Unit.id == unit_id)
+async def get_unit(session: AsyncSession, ctx: OrgsContext, unit_id: uuid.UUID, *, for_update: bool = False) -> Unit:
+    stmt = _units_visible(ctx).where(Unit.id == unit_id)
     if for_update:
         stmt = stmt.with_for_update(of=Unit)
     unit: Unit | None = (await session.execute(stmt)).scalar_one_or_none()
     if unit is None:
-        raise NotFound("Unit", unit_id)
+        raise not_found("Unit", unit_id)
     return unit
 
 
+async def _referenced_unit(session: AsyncSession, ctx: OrgsContext, unit_id: uuid.UUID, field: str) -> None:
+    if await session.scalar(_units_visible(ctx).where(Unit.id == unit_id)) is None:
+        raise unknown_reference(field, "Unit", unit_id)
+
+
 async def _unit_party_org(
-    session: AsyncSession, caller: Caller, party_org_id: uuid.UUID, policy: OrgsPolicy, unit_id: uuid.UUID | None = None
+    session: AsyncSession, ctx: OrgsContext, party_org_id: uuid.UUID, unit_id: uuid.UUID | None = None
 ) -> None:
     # Locked: two units joining the same joint branch at once are counted one after the other.
-    org = await referenced_org(session, caller, party_org_id, "party_org_id", for_update=True)
-    if org.tier != "unit":
-        raise Unprocessable(
-            "A unit's own party organization is a unit-tier organization",
-            errors=[{"field": "party_org_id", "message": "not a unit organization"}],
+    org = await referenced_org(session, ctx, party_org_id, "party_org_id", for_update=True)
+    if org.tier != OrgTier.unit:
+        raise RULE_VIOLATION.on(
+            "party_org_id", "not a unit organization", detail="A unit's own party organization is a unit-tier organization"
         )
     if org.kind == OrgKind.joint_branch:
         joined = select(func.count()).where(Unit.party_org_id == org.id)
         if unit_id is not None:
             joined = joined.where(Unit.id != unit_id)
-        error = rules.joint_branch_units_error(int(await session.scalar(joined) or 0) + 1, policy)
+        error = rules.joint_branch_units_error(int(await session.scalar(joined) or 0) + 1, ctx.policy)
         if error:
-            raise Unprocessable(error, slug="joint-branch-full", errors=[{"field": "party_org_id", "message": error}])
+            raise JOINT_BRANCH_FULL.on("party_org_id", error, detail=error)
 
 
-async def create_unit(session: AsyncSession, caller: Caller, data: UnitCreate, policy: OrgsPolicy) -> Unit:
-    await referenced_community(session, caller, data.community_id, "community_id")
+async def create_unit(session: AsyncSession, ctx: OrgsContext, data: UnitCreate) -> Unit:
+    await referenced_community(session, ctx, data.community_id, "community_id")
     if data.party_org_id:
-        await _unit_party_org(session, caller, data.party_org_id, policy)
+        await _unit_party_org(session, ctx, data.party_org_id)
     unit = Unit(id=uuid.uuid4(), version=1, **data.model_dump())
     session.add(unit)
     await session.flush()
@@ -69,23 +75,22 @@ async def create_unit(session: AsyncSession, caller: Caller, data: UnitCreate, p
 
 async def update_unit(
     session: AsyncSession,
-    caller: Caller,
+    ctx: OrgsContext,
     unit_id: uuid.UUID,
     data: UnitUpdate,
-    policy: OrgsPolicy,
     *,
     preconditions: Preconditions,
 ) -> Unit:
-    unit = await get_unit(session, caller, unit_id, for_update=True)
+    unit = await get_unit(session, ctx, unit_id, for_update=True)
     preconditions.check(unit.version)
     changes = data.model_dump(exclude_unset=True)
     if not changes:
         return unit
     for required in ("name", "category"):
         if required in changes and changes[required] is None:
-            raise Unprocessable(f"{required} cannot be removed", errors=[{"field": required, "message": "required"}])
+            raise RULE_VIOLATION.on(required, "required", detail=f"{required} cannot be removed")
     if changes.get("party_org_id") and changes["party_org_id"] != unit.party_org_id:
-        await _unit_party_org(session, caller, changes["party_org_id"], policy, unit.id)
+        await _unit_party_org(session, ctx, changes["party_org_id"], unit.id)
     for key, value in changes.items():
         setattr(unit, key, value)
     unit.version += 1
@@ -96,7 +101,7 @@ async def update_unit(
 
 async def list_units(
     session: AsyncSession,
-    caller: Caller,
+    ctx: OrgsContext,
     *,
     community_id: uuid.UUID | None,
     within: uuid.UUID | None,
@@ -104,7 +109,7 @@ async def list_units(
     cursor: str | None,
     limit: int,
 ) -> tuple[list[Unit], str | None]:
-    stmt = _units_visible(caller)
+    stmt = _units_visible(ctx)
     if community_id is not None:
         stmt = stmt.where(Unit.community_id == community_id)
     if within is not None:
@@ -115,12 +120,9 @@ async def list_units(
     return page_of(rows, limit, lambda u: [u.id])
 
 
-async def create_co_building(session: AsyncSession, caller: Caller, data: CoBuildingCreate) -> CoBuilding:
-    await referenced_community(session, caller, data.community_id, "community_id")
-    try:
-        await get_unit(session, caller, data.unit_id)
-    except NotFound:
-        raise unknown_reference("unit_id", "Unit", data.unit_id) from None
+async def create_co_building(session: AsyncSession, ctx: OrgsContext, data: CoBuildingCreate) -> CoBuilding:
+    await referenced_community(session, ctx, data.community_id, "community_id")
+    await _referenced_unit(session, ctx, data.unit_id, "unit_id")
     agreement = CoBuilding(id=uuid.uuid4(), version=1, **data.model_dump())
     session.add(agreement)
     await session.flush()
@@ -130,14 +132,14 @@ async def create_co_building(session: AsyncSession, caller: Caller, data: CoBuil
 
 async def list_co_building(
     session: AsyncSession,
-    caller: Caller,
+    ctx: OrgsContext,
     *,
     community_id: uuid.UUID | None,
     unit_id: uuid.UUID | None,
     cursor: str | None,
     limit: int,
 ) -> tuple[list[CoBuilding], str | None]:
-    stmt = select(CoBuilding).join(Community, Community.id == CoBuilding.community_id).where(community_in_scope(caller))
+    stmt = select(CoBuilding).join(Community, Community.id == CoBuilding.community_id).where(community_in_scope(ctx))
     if community_id is not None:
         stmt = stmt.where(CoBuilding.community_id == community_id)
     if unit_id is not None:
@@ -146,15 +148,12 @@ async def list_co_building(
     return page_of(rows, limit, lambda a: [a.id])
 
 
-async def create_zone(session: AsyncSession, caller: Caller, data: ZoneCreate) -> Zone:
-    await referenced_org(session, caller, data.org_id, "org_id")
+async def create_zone(session: AsyncSession, ctx: OrgsContext, data: ZoneCreate) -> Zone:
+    await referenced_org(session, ctx, data.org_id, "org_id")
     if data.kind is ZoneKind.unit_co_building_zone and data.unit_id is None:
-        raise Unprocessable("A co-building zone names its unit", errors=[{"field": "unit_id", "message": "required"}])
+        raise RULE_VIOLATION.on("unit_id", "required", detail="A co-building zone names its unit")
     if data.unit_id is not None:
-        try:
-            await get_unit(session, caller, data.unit_id)
-        except NotFound:
-            raise unknown_reference("unit_id", "Unit", data.unit_id) from None
+        await _referenced_unit(session, ctx, data.unit_id, "unit_id")
     zone = Zone(id=uuid.uuid4(), version=1, **data.model_dump())
     session.add(zone)
     await session.flush()
@@ -162,36 +161,37 @@ async def create_zone(session: AsyncSession, caller: Caller, data: ZoneCreate) -
     return zone
 
 
-def _org_rows_within(caller: Caller, within: uuid.UUID | None, org_column: ColumnLike) -> ColumnElement[bool]:
-    condition = select(Organization.id).where(in_scope(caller))
+def _org_rows_within(ctx: OrgsContext, within: uuid.UUID | None, org_column: ColumnLike) -> ColumnElement[bool]:
+    condition = select(Organization.id).where(in_scope(ctx))
     if within is not None:
         condition = condition.where(within_node(within, Organization.tree_key, Organization.id, Organization.tree_key))
     return org_column.in_(condition)
 
 
 async def list_zones(
-    session: AsyncSession, caller: Caller, *, within: uuid.UUID | None, org_id: uuid.UUID | None, cursor: str | None, limit: int
+    session: AsyncSession, ctx: OrgsContext, *, within: uuid.UUID | None, org_id: uuid.UUID | None, cursor: str | None, limit: int
 ) -> tuple[list[Zone], str | None]:
-    stmt = select(Zone).where(_org_rows_within(caller, within, Zone.org_id))
+    stmt = select(Zone).where(_org_rows_within(ctx, within, Zone.org_id))
     if org_id is not None:
         stmt = stmt.where(Zone.org_id == org_id)
     rows = (await session.execute(keyset_page(stmt, [Zone.id], cursor, limit))).scalars().all()
     return page_of(rows, limit, lambda z: [z.id])
 
 
-async def create_post(session: AsyncSession, caller: Caller, data: PostCreate, known: set[uuid.UUID]) -> Post:
-    org = await referenced_org(session, caller, data.org_id, "org_id")
+async def create_post(session: AsyncSession, ctx: OrgsContext, data: PostCreate, *, members: PeerClient) -> Post:
+    """A post with its holders, each a member the members service knows."""
+    known = await known_members(members, [h.member_id for h in data.holders]) if data.holders else set()
+    org = await referenced_org(session, ctx, data.org_id, "org_id")
     if data.zone_id is not None:
         zone = await session.get(Zone, data.zone_id)
         if zone is None or zone.org_id != org.id:
             raise unknown_reference("zone_id", "Zone", data.zone_id)
     unknown = [h.member_id for h in data.holders if h.member_id not in known]
     if unknown:
-        raise Unprocessable(
+        raise UNKNOWN_REFERENCE(
             "Unknown member ids among the holders",
-            slug="unknown-reference",
             errors=[
-                {"field": f"holders.{i}.member_id", "message": "no such member"}
+                field_error(f"holders.{i}.member_id", "no such member")
                 for i, h in enumerate(data.holders)
                 if h.member_id in unknown
             ],
@@ -237,7 +237,7 @@ async def post_views(session: AsyncSession, posts: list[Post]) -> list[dict[str,
 
 async def list_posts(
     session: AsyncSession,
-    caller: Caller,
+    ctx: OrgsContext,
     *,
     within: uuid.UUID | None,
     org_id: uuid.UUID | None,
@@ -245,7 +245,7 @@ async def list_posts(
     cursor: str | None,
     limit: int,
 ) -> tuple[list[Post], str | None]:
-    stmt = select(Post).where(_org_rows_within(caller, within, Post.org_id))
+    stmt = select(Post).where(_org_rows_within(ctx, within, Post.org_id))
     if org_id is not None:
         stmt = stmt.where(Post.org_id == org_id)
     if member_id is not None:

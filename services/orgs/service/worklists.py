@@ -14,23 +14,17 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.kit.auth import Caller
 from services.kit.peers import PeerClient
 from services.kit.tree import subtree_of
-from services.orgs import rules
+from services.orgs.enums import OrgKind, OrgStatus
 from services.orgs.models import CoBuilding, Community, Organization, Position, ReserveCadre, Unit
-from services.orgs.rules import OrgsPolicy
-from services.orgs.schemas import (
-    CoBuildingGap,
-    FormAlarm,
-    LeadingGooseGap,
-    LeadingGooseShare,
-    OrgKind,
-    OrgWorkLists,
-    ReservePoolGap,
-)
-from services.orgs.service.common import get_visible, today
-from services.orgs.service.members_peer import lookup_members, member_counts, subtree_totals
+from services.orgs.peers import lookup_members, member_counts, subtree_totals
+from services.orgs.rules import worklists as rules
+from services.orgs.rules.communities import COLLEGE_OR_ABOVE, TeamPerson, leading_goose
+from services.orgs.rules.teams import TEAM_ROLES
+from services.orgs.schemas.communities import LeadingGooseShare
+from services.orgs.schemas.worklists import CoBuildingGap, FormAlarm, LeadingGooseGap, OrgWorkLists, ReservePoolGap
+from services.orgs.service.common import OrgsContext, get_visible
 
 
 def _day(value: Any) -> date | None:
@@ -45,16 +39,17 @@ def _current(since: Any, until: Any, as_of: date) -> Any:
 
 
 async def work_lists(
-    session: AsyncSession, caller: Caller, org_id: uuid.UUID, policy: OrgsPolicy, members: PeerClient, *, as_of: date | None
+    session: AsyncSession, ctx: OrgsContext, org_id: uuid.UUID, *, members: PeerClient, as_of: date | None
 ) -> OrgWorkLists:
-    as_of = as_of or today()
-    root = await get_visible(session, caller, org_id)
+    as_of = as_of or ctx.today
+    policy = ctx.policy
+    root = await get_visible(session, ctx, org_id)
     in_subtree = subtree_of(Organization.path, root.path)
     rows = (
         await session.execute(
             select(Community, Organization)
             .join(Organization, Organization.id == Community.party_org_id)
-            .where(in_subtree, Organization.status == "active")
+            .where(in_subtree, Organization.status == OrgStatus.active)
             .order_by(Organization.path)
         )
     ).all()
@@ -76,7 +71,7 @@ async def work_lists(
         await session.execute(
             select(Position).where(
                 Position.org_id.in_(top_ids),
-                Position.role.in_([r.value for r in rules.TEAM_ROLES]),
+                Position.role.in_([r.value for r in TEAM_ROLES]),
                 _current(Position.since, Position.until, as_of),
             )
         )
@@ -92,14 +87,14 @@ async def work_lists(
         if not team:
             continue
         people = [
-            rules.TeamPerson(
+            TeamPerson(
                 birth_date=_day(records.get(m, {}).get("birth_date")),
                 education=records.get(m, {}).get("education"),
                 cross_appointed=cross,
             )
             for m, cross in team.items()
         ]
-        shares = rules.leading_goose(people, as_of, policy)
+        shares = leading_goose(people, as_of, policy)
         if all(s.met for s in shares.values()):
             continue
         below.append(
@@ -114,7 +109,7 @@ async def work_lists(
         )
 
     # Reserve pools: current cadres and those with college or above, per community.
-    college = func.sum(case((ReserveCadre.education.in_(sorted(rules.COLLEGE_OR_ABOVE)), 1), else_=0))
+    college = func.sum(case((ReserveCadre.education.in_(sorted(COLLEGE_OR_ABOVE)), 1), else_=0))
     pool_rows = await session.execute(
         select(ReserveCadre.community_id, func.count(), college)
         .where(ReserveCadre.community_id.in_(ids), _current(ReserveCadre.since, ReserveCadre.until, as_of))
@@ -159,7 +154,7 @@ async def work_lists(
     # The form alarm: members of each top organization's subtree, from the members service.
     alarms: list[FormAlarm] = []
     if communities:
-        active = select(Organization.id, Organization.path).where(in_subtree, Organization.status == "active")
+        active = select(Organization.id, Organization.path).where(in_subtree, Organization.status == OrgStatus.active)
         paths: dict[uuid.UUID, str] = {row.id: row.path for row in (await session.execute(active)).all()}
         totals = subtree_totals(paths, await member_counts(members, list(paths)))
         for community, org in communities:

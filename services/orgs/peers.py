@@ -1,5 +1,9 @@
-"""What orgs asks the members service (contracts.md): member counts per organization and which
-member ids exist. An unreachable or misbehaving members service is a 503 problem, never a guess."""
+"""What orgs asks its one peer, the members service (contracts.md): member counts per organization
+and per community, and which member ids exist. An unreachable or misbehaving members service is a
+503 problem (`errors.PEER_UNAVAILABLE`), never a guess.
+
+Not an area: the operations of several areas ask through it, each handed the client by its route.
+"""
 
 import uuid
 from typing import Any, NamedTuple
@@ -64,6 +68,22 @@ async def lookup_members(peer: PeerClient, member_ids: list[uuid.UUID]) -> dict[
 async def known_members(peer: PeerClient, member_ids: list[uuid.UUID]) -> set[uuid.UUID]:
     """The ids among `member_ids` that the members service knows."""
     return set(await lookup_members(peer, member_ids))
+
+
+async def community_member_counts(peer: PeerClient, within: uuid.UUID | None) -> dict[uuid.UUID, Counts]:
+    """Members of each community's organizations, from the members service in one call (one scan
+    there, where asking per organization took one scan per 5,000 organizations)."""
+    params = {"within": str(within)} if within is not None else {}
+    response = await peer.request("GET", "/internal/community-member-counts", params=params)
+    if response.status_code != 200:
+        raise PeerUnavailable(peer.name, f"status {response.status_code}")
+    try:
+        return {
+            uuid.UUID(key): Counts(int(value["members"]), int(value["full"]), int(value["probationary"]))
+            for key, value in response.json()["counts"].items()
+        }
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise PeerUnavailable(peer.name, "unexpected answer") from None
 
 
 def subtree_totals(paths: dict[uuid.UUID, str], counts: dict[uuid.UUID, Counts]) -> dict[uuid.UUID, Counts]:

@@ -1,0 +1,28 @@
+"""The orgs service's public shapes, one module per area (`XCreate`, `XUpdate`, `X`), and the
+catalogue of the events it publishes (served at `GET /event-types`)."""
+
+from services.kit.event_types import EventType
+from services.orgs.enums import HistoryChange
+from services.orgs.schemas.communities import CommunitySnapshot
+from services.orgs.schemas.teams import Position, Term, TermClockEvent
+from services.orgs.schemas.tree import OrgSnapshot
+
+EVENT_TYPES: dict[str, EventType] = {
+    **{
+        f"org.{change}": EventType(f"an organization was {change} (its whole state after the change)", OrgSnapshot)
+        for change in (
+            HistoryChange.created,
+            HistoryChange.updated,
+            HistoryChange.moved,
+            HistoryChange.merged,
+            HistoryChange.dissolved,
+        )
+    },
+    "community.created": EventType("a community was set up", CommunitySnapshot),
+    "community.updated": EventType("a community changed", CommunitySnapshot),
+    "position.created": EventType("a team position was filled", Position),
+    "position.updated": EventType("a team position changed (ended, posts)", Position),
+    "term.created": EventType("a new term of an organization began", Term),
+    "term.ending": EventType("scheduled: a term ends within the reminder period (once per term)", TermClockEvent),
+    "term.overdue": EventType("scheduled: a term ended without a new election (once per term)", TermClockEvent),
+}

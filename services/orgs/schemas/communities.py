@@ -1,0 +1,143 @@
+"""Communities' shapes: the community, its bodies' terms, its reserve cadres, and its team against
+the 領頭雁 standard."""
+
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import Field, model_validator
+
+from services.kit.schemas import InputSchema, Schema
+from services.orgs.enums import BodyKind, Education, FormationMode, GuidanceCategory, Setting
+from services.orgs.schemas.common import MAX_TERM_NUMBER, NAME_MAX, Name, check_range
+
+
+class CommunityCreate(InputSchema):
+    name: str = Name
+    township_org_id: uuid.UUID
+    party_org_id: uuid.UUID | None = None
+    setting: Setting = Setting.rural
+    formation_mode: FormationMode | None = None
+    guidance_category: GuidanceCategory | None = None
+    origin_villages: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list, max_length=50)
+    households: int | None = Field(default=None, ge=0)
+    population: int | None = Field(default=None, ge=0)
+
+
+class CommunityUpdate(InputSchema):
+    name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX)
+    party_org_id: uuid.UUID | None = None
+    setting: Setting | None = None
+    formation_mode: FormationMode | None = None
+    guidance_category: GuidanceCategory | None = None
+    origin_villages: list[Annotated[str, Field(max_length=100)]] | None = Field(default=None, max_length=50)
+    households: int | None = Field(default=None, ge=0)
+    population: int | None = Field(default=None, ge=0)
+
+
+class Community(Schema):
+    id: uuid.UUID
+    name: str
+    township_org_id: uuid.UUID
+    party_org_id: uuid.UUID | None
+    setting: Setting
+    formation_mode: FormationMode | None
+    guidance_category: GuidanceCategory | None
+    origin_villages: list[str]
+    households: int | None
+    population: int | None
+    version: int
+
+
+class CommunitySnapshot(Schema):
+    """What `community.*` events carry."""
+
+    id: uuid.UUID
+    version: int
+    name: str
+    township_org_id: uuid.UUID
+    party_org_id: uuid.UUID | None
+    setting: Setting
+    formation_mode: FormationMode | None
+    guidance_category: GuidanceCategory | None
+    households: int | None
+    population: int | None
+
+
+class BodyPerson(InputSchema):
+    """A person on a community body: a party member by id, anyone else by name."""
+
+    member_id: uuid.UUID | None = None
+    name: str = Field(min_length=1, max_length=100)
+    role: str | None = Field(default=None, max_length=100)
+
+
+class BodyTermCreate(InputSchema):
+    kind: BodyKind
+    term_number: int = Field(ge=1, le=MAX_TERM_NUMBER)
+    started_on: date
+    ends_on: date
+    people: list[BodyPerson] = Field(default_factory=list, max_length=200)
+
+    @model_validator(mode="after")
+    def _range(self) -> "BodyTermCreate":
+        check_range(self.started_on, self.ends_on, "ends_on")
+        return self
+
+
+class BodyTerm(Schema):
+    id: uuid.UUID
+    community_id: uuid.UUID
+    kind: BodyKind
+    term_number: int
+    started_on: date
+    ends_on: date
+    people: list[dict[str, Any]]
+    version: int
+
+
+class ReserveCadreCreate(InputSchema):
+    member_id: uuid.UUID | None = None
+    name: str = Field(min_length=1, max_length=100)
+    birth_date: date
+    education: Education
+    since: date
+    until: date | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> "ReserveCadreCreate":
+        check_range(self.since, self.until, "until")
+        return self
+
+
+class ReserveCadre(Schema):
+    id: uuid.UUID
+    community_id: uuid.UUID
+    member_id: uuid.UUID | None
+    name: str
+    birth_date: date
+    education: Education
+    since: date
+    until: date | None
+    version: int
+
+
+class LeadingGooseShare(Schema):
+    count: int
+    share: float | None
+    threshold: float
+    met: bool
+
+
+class LeadingGoose(Schema):
+    """A community team against the 領頭雁 standard "三個60%" (thresholds and age limit: policy)."""
+
+    community_id: uuid.UUID
+    party_org_id: uuid.UUID
+    as_of: date
+    team_size: int
+    age_limit: int
+    college_or_above: LeadingGooseShare
+    under_age_limit: LeadingGooseShare
+    cross_appointed: LeadingGooseShare
+    meets_all: bool

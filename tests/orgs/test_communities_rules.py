@@ -1,0 +1,43 @@
+"""The 領頭雁 standard of a community team."""
+
+from datetime import date
+
+from services.orgs.rules import OrgsPolicy
+from services.orgs.rules import communities as rules
+
+POLICY = OrgsPolicy()
+
+
+class TestLeadingGoose:
+    def person(self, born: str, education: str, crossed: bool) -> rules.TeamPerson:
+        return rules.TeamPerson(birth_date=date.fromisoformat(born), education=education, cross_appointed=crossed)
+
+    def test_three_of_five_meets_each_sixty_percent(self) -> None:
+        team = [
+            self.person("1990-01-01", "bachelor", True),
+            self.person("1985-01-01", "college", True),
+            self.person("1982-11-27", "postgraduate", True),  # 43 on the day
+            self.person("1960-01-01", "junior_high", False),
+            self.person("1970-01-01", "secondary", False),
+        ]
+
+        shares = rules.leading_goose(team, date(2026, 11, 26), POLICY)
+
+        assert {name: (s.count, s.met) for name, s in shares.items()} == {
+            "college_or_above": (3, True),
+            "under_age_limit": (3, True),
+            "cross_appointed": (3, True),
+        }
+
+    def test_two_of_five_does_not(self) -> None:
+        team = [self.person("1990-01-01", "bachelor", True), self.person("1990-01-01", "bachelor", True)] + [
+            self.person("1960-01-01", "junior_high", False)
+        ] * 3
+
+        shares = rules.leading_goose(team, date(2026, 11, 26), POLICY)
+
+        assert not any(s.met for s in shares.values())
+
+    def test_age_is_whole_years_on_the_day(self) -> None:
+        assert rules.age_on(date(1981, 11, 27), date(2026, 11, 26)) == 44
+        assert rules.age_on(date(1981, 11, 26), date(2026, 11, 26)) == 45
