@@ -42,11 +42,14 @@ import asyncpg
 from sqlalchemy import event
 
 from services.kit.auth import Caller
+from services.kit.context import today_in
 from services.kit.db import Database
 from services.kit.tree import KEY_ALPHABET, KEY_WIDTH
-from services.orgs import service
 from services.orgs.models import LISTING_COLUMNS
-from services.orgs.schemas import OrgMove
+from services.orgs.rules import OrgsPolicy
+from services.orgs.schemas.tree import OrgMove
+from services.orgs.service import tree as service
+from services.orgs.service.common import OrgsContext
 
 ADMIN_DSN = os.environ.get("BENCH_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 ROOT = Path(__file__).resolve().parents[1]
@@ -208,12 +211,14 @@ async def measure(dsn: str, sqlalchemy_url: str, *, moves: bool) -> dict[str, st
 
     db = Database(sqlalchemy_url, "orgs", pool_size=2)
     caller = Caller(subject="benchmark", kind="user", roles=frozenset({"org_admin"}))
+    policy = OrgsPolicy()
+    ctx = OrgsContext(caller=caller, policy=policy, today=today_in(policy.timezone), request_id=None)
     try:
         it_ids = iter(sample_counties)
 
         async def page() -> int:
             async with db.read_sessions() as session:
-                orgs, _ = await service.list_orgs(session, caller, within=next(it_ids), parent_id=None, cursor=None, limit=200)
+                orgs, _ = await service.list_orgs(session, ctx, within=next(it_ids), parent_id=None, cursor=None, limit=200)
                 return len(orgs)
 
         median, p95, n = await timed(page, 290)
@@ -234,7 +239,7 @@ async def measure(dsn: str, sqlalchemy_url: str, *, moves: bool) -> dict[str, st
             statements.clear()
             started = time.perf_counter()
             async with db.write_sessions() as session:
-                await service.move_org(session, caller, township_id, OrgMove(parent_id=target))
+                await service.move_org(session, ctx, township_id, OrgMove(parent_id=target))
                 await session.commit()
             took.append((time.perf_counter() - started) * 1000)
             repaths = [s for s in statements if s.lstrip().upper().startswith("UPDATE") and "substr" in s.lower()]

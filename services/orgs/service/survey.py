@@ -2,7 +2,7 @@
 and form mismatches, counted per community setting (rural, urban).
 
 A community counts in a scope when its top party organization lies in it (DOMAIN.md). The form
-rule is the diagnostics' one (`rules.form_matches` over the members of the top organization's
+rule is the diagnostics' one (`rules.diagnostics.form_matches` over the members of the top organization's
 subtree), with the members service counting per community in one call.
 """
 
