@@ -18,9 +18,9 @@ class RoleCode(StrEnum):
     member = "member"
 
 
+# Of a person's account and of a machine client. (No docstrings on the enums that schemas use:
+# pydantic would put them in the OpenAPI document.)
 class AccountStatus(StrEnum):
-    """Of a person's account and of a machine client."""
-
     active = "active"
     disabled = "disabled"
 
@@ -37,18 +37,16 @@ class ClientScope(StrEnum):
     events_read = "events:read"
 
 
+# Of one event due to one webhook subscription.
 class DeliveryStatus(StrEnum):
-    """Of one event due to one webhook subscription."""
-
     pending = "pending"
     delivered = "delivered"
     parked = "parked"
 
 
+# The actions the gateway names in the audit trail itself. A write's row names its HTTP method
+# instead (POST, PATCH …), so the column is open and these codes carry no labels.
 class AuditAction(StrEnum):
-    """The actions the gateway names in the audit trail itself. A write's row names its HTTP
-    method instead (POST, PATCH …); so the column is open and these codes carry no labels."""
-
     login = "login"
     login_failure = "login_failure"
     login_locked = "login_locked"
