@@ -4,13 +4,17 @@ from fastapi import FastAPI
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 
+from gateway.edge.guard import Guard
+from gateway.edge.limits import LoginLimits
+from gateway.edge.proxy import ServiceProxy, Upstreams
+from gateway.edge.shedding import Admission
+from gateway.events import routes as event_routes
 from gateway.events.delivery import DeliveryWorker
 from gateway.events.ingest import EventIngest
-from gateway.guard import Admission, Guard
 from gateway.models import idempotency_keys
-from gateway.proxy import ServiceProxy, Upstreams
-from gateway.routes import audit, auth, clients, diagnostics, events, meta, reports, subscriptions, users
-from gateway.service import accounts
+from gateway.reports import routes as report_routes
+from gateway.routes import accounts, audit, clients, meta, tokens
+from gateway.service import accounts as account_service
 from gateway.settings import SCHEMA, GatewaySettings
 from services.kit.app import create_app as create_process_app
 from services.kit.db import Database
@@ -68,9 +72,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         )
         app.state.peers = peers
         app.state.report_peers = report_peers
-        app.state.login_limits = auth.LoginLimits(settings.policy)
+        app.state.login_limits = LoginLimits(settings.policy)
         async with db.write_sessions() as session:
-            await accounts.ensure_first_admin(session, settings)
+            await account_service.ensure_first_admin(session, settings)
 
     async def stop(_app: FastAPI) -> None:
         await upstreams.aclose()
@@ -119,15 +123,13 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         settings=settings,
         db=db,
         routers=[
-            auth.router,
-            users.router,
+            tokens.router,
+            accounts.router,
             clients.router,
             audit.router,
             meta.router,
-            reports.router,
-            diagnostics.router,
-            events.router,
-            subscriptions.router,
+            report_routes.router,
+            event_routes.router,
         ],
         on_start=[start, late_start],
         on_stop=[early_stop, stop],

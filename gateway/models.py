@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from gateway.enums import AccountStatus
 from gateway.settings import SCHEMA
 from services.kit.db import make_metadata
 from services.kit.idempotency import idempotency_table
@@ -31,7 +32,7 @@ class Account(Base):
     scope_org_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     member_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    status: Mapped[str] = mapped_column(String(16), default=AccountStatus.active, server_default=AccountStatus.active)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Base32 TOTP secret; `totp_enabled` once the holder has proved a code from it.
@@ -76,7 +77,7 @@ class Client(Base):
     scopes: Mapped[list[str]] = mapped_column(JSON)
     scope_org_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    status: Mapped[str] = mapped_column(String(16), default="active")
+    status: Mapped[str] = mapped_column(String(16), default=AccountStatus.active)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     rotated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # +1 on each PATCH (its ETag)

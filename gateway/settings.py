@@ -47,7 +47,7 @@ class GatewaySettings(ProcessSettings):
     upstream_connect_timeout_s: float = 1.0
     upstream_timeout_s: float = 10.0
     upstream_max_connections: int = 200
-    # Load shedding (gateway/guard.py): API requests inside one gateway process at once; one more
+    # Load shedding (gateway/edge/shedding.py): API requests inside one gateway process at once; one more
     # gets a 503 problem with Retry-After at once. At most upstream_max_connections, so that an
     # admitted request never waits for a pooled connection (a wait with no deadline of its own).
     max_in_flight_requests: int = Field(default=128, ge=1)

@@ -15,7 +15,6 @@ delivery resolves again.
 """
 
 import asyncio
-import contextlib
 import logging
 import socket
 import time
@@ -27,11 +26,13 @@ import orjson
 from aiohttp.abc import AbstractResolver, ResolveResult
 from sqlalchemy import func, select, update
 
+from gateway.enums import DeliveryStatus
 from gateway.events import rules
 from gateway.events.models import Delivery, EventRecord, Subscription, scheduler
 from gateway.events.service import queue_depth
 from gateway.settings import GatewaySettings
 from services.kit.db import Database
+from services.kit.loops import BackgroundLoop
 from services.kit.metrics import WEBHOOK_QUEUE
 from services.kit.scheduler import Job, Scheduler
 
@@ -94,7 +95,6 @@ class DeliveryWorker:
         self.enabled = settings.deliver_webhooks
         self.development_hosts = frozenset(host.lower() for host in settings.webhook_development_hosts)
         self._db = db
-        self._interval_s = settings.webhook_poll_interval_s
         self._inner_resolver = resolver
         self._job = Job(JOB_NAME, 0, _never_called)
         # The lease outlasts the longest round (each subscription's batch, every attempt timing out),
@@ -102,7 +102,9 @@ class DeliveryWorker:
         longest_round_s = self.policy.batch_per_subscription * self.policy.timeout_s
         self._lease = Scheduler(service="gateway", db=db, tables=scheduler, jobs=[], lease_s=longest_round_s + 60.0)
         self._http: aiohttp.ClientSession | None = None
-        self._task: asyncio.Task[None] | None = None
+        self._loop = BackgroundLoop(
+            "webhooks", self._tick, interval_s=settings.webhook_poll_interval_s, logger=logger, failure="webhook round failed"
+        )
 
     def _session(self) -> aiohttp.ClientSession:
         if self._http is None or self._http.closed:
@@ -124,7 +126,9 @@ class DeliveryWorker:
             async with self._db.read_sessions() as session:
                 ids = (
                     await session.scalars(
-                        select(Delivery.subscription_id).where(Delivery.status == "pending").group_by(Delivery.subscription_id)
+                        select(Delivery.subscription_id)
+                        .where(Delivery.status == DeliveryStatus.pending)
+                        .group_by(Delivery.subscription_id)
                     )
                 ).all()
             attempts = await asyncio.gather(*(self._deliver_subscription(subscription_id) for subscription_id in ids))
@@ -144,7 +148,7 @@ class DeliveryWorker:
                         select(Delivery, Subscription, EventRecord)
                         .join(Subscription, Subscription.id == Delivery.subscription_id)
                         .join(EventRecord, EventRecord.seq == Delivery.event_seq)
-                        .where(Delivery.subscription_id == subscription_id, Delivery.status == "pending")
+                        .where(Delivery.subscription_id == subscription_id, Delivery.status == DeliveryStatus.pending)
                         .order_by(Delivery.event_seq)
                         .limit(1)
                     )
@@ -204,41 +208,31 @@ class DeliveryWorker:
         }
         parked = False
         if ok:
-            values |= {"status": "delivered", "delivered_at": now}
+            values |= {"status": DeliveryStatus.delivered, "delivered_at": now}
         elif rules.retries_exhausted(first, now, self.policy):
-            values |= {"status": "parked"}
+            values |= {"status": DeliveryStatus.parked}
             parked = True
         else:
             values |= {"next_attempt_at": now + rules.backoff(delivery.attempts + 1, self.policy)}
         async with self._db.write_sessions() as session:
             await session.execute(
-                update(Delivery).where(Delivery.id == delivery.id, Delivery.status == "pending").values(**values)
+                update(Delivery).where(Delivery.id == delivery.id, Delivery.status == DeliveryStatus.pending).values(**values)
             )
             await session.commit()
         if parked:
             logger.warning("webhook delivery parked", extra={"subscription_id": str(delivery.subscription_id), "error": error})
         return parked
 
-    async def _loop(self) -> None:
-        while True:
-            try:
-                await self.deliver_round()
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # the database is away: next round
-                logger.warning("webhook round failed", extra={"error": type(error).__name__})
-            await asyncio.sleep(self._interval_s)
+    async def _tick(self) -> bool:
+        await self.deliver_round()
+        return False  # what became due meanwhile waits for the next round
 
     async def start(self, _app: object = None) -> None:
         if self.enabled:
-            self._task = asyncio.create_task(self._loop(), name="webhooks")
+            self._loop.start()
 
     async def stop(self, _app: object = None) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._loop.stop()
         if self._http is not None:
             await self._http.close()
 

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway.events import rules
 from gateway.events.models import Delivery, EventRecord, Subscription, consumer_cursors, org_replica
 from gateway.settings import GatewaySettings
+from services.kit.auth import SERVICE_KIND, SERVICE_ROLE
 from services.kit.consumer import Apply, FeedConsumer, FetchPage, http_feed
 from services.kit.db import Database
 from services.kit.keys import TokenSigner
@@ -41,7 +42,7 @@ class OwnServiceToken:
         if self._token is None or time.monotonic() >= self._renew_at:
             signer: TokenSigner = self._app.state.signer
             self._token = signer.access_token(
-                subject=GATEWAY_SUBJECT, kind="service", roles=["service"], scopes=[EVENTS_READ_SCOPE]
+                subject=GATEWAY_SUBJECT, kind=SERVICE_KIND, roles=[SERVICE_ROLE], scopes=[EVENTS_READ_SCOPE]
             )
             self._renew_at = time.monotonic() + signer.lifetime_s * 0.8
         return self._token

@@ -2,11 +2,12 @@
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Uuid
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Table, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
+from gateway.enums import DeliveryStatus
 from gateway.models import Base
 from services.kit.consumer import cursor_table
 from services.kit.replica import tree_replica_table
@@ -62,7 +63,7 @@ class Delivery(Base):
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
     subscription_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("subscriptions.id", ondelete="CASCADE"))
     event_seq: Mapped[int] = mapped_column(BigInteger, ForeignKey("event_log.seq"))
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.pending, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     first_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
@@ -71,6 +72,8 @@ class Delivery(Base):
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+# The log as a table: read as a feed (`kit.outbox.read_feed`), like a service's outbox.
+event_log = cast(Table, EventRecord.__table__)
 org_replica = tree_replica_table(Base.metadata, "org_replica")
 consumer_cursors = cursor_table(Base.metadata)
 scheduler = scheduler_tables(Base.metadata)

@@ -12,23 +12,24 @@ from uuid import UUID
 
 from pydantic import Field
 
-from services.kit.auth import Caller
+from gateway.enums import ClientScope, RoleCode
+from services.kit.auth import CLIENT_KIND, SERVICE_KIND, SERVICE_ROLE, USER_KIND, Caller
 from services.kit.policy import Policy
 
 # The event families other systems may read, and the OAuth2 scope each needs (as on every read).
 READ_SCOPES: dict[str, str] = {
-    "org.": "orgs:read",
-    "community.": "orgs:read",
-    "position.": "orgs:read",
-    "term.": "orgs:read",
-    "member.": "members:read",
-    "activity.": "activities:read",
+    "org.": ClientScope.orgs_read,
+    "community.": ClientScope.orgs_read,
+    "position.": ClientScope.orgs_read,
+    "term.": ClientScope.orgs_read,
+    "member.": ClientScope.members_read,
+    "activity.": ClientScope.activities_read,
 }
 ALL_READ_SCOPES = frozenset(READ_SCOPES.values())
 # People whose role reads business data in their subtree; the three administrators and a
 # member (who sees only their own record) get no event stream.
-READER_ROLES = ("org_admin", "viewer")
-SUBSCRIBER_ROLES = ("org_admin",)
+READER_ROLES = (RoleCode.org_admin, RoleCode.viewer)
+SUBSCRIBER_ROLES = (RoleCode.org_admin,)
 # Never carried to other systems, whatever a producer puts in a payload (defence in depth: the
 # services' event shapes leave them out already).
 PERSONAL_FIELDS = frozenset({"id_number", "id_number_hash", "phone", "phone_hash"})
@@ -61,19 +62,19 @@ def read_scope_of(event_type: str) -> str | None:
 
 def readable_scopes(caller: Caller) -> frozenset[str]:
     """The event families the caller may read: a machine client by its scopes, a person by role."""
-    if caller.kind == "service" and caller.has_role("service"):
+    if caller.kind == SERVICE_KIND and caller.has_role(SERVICE_ROLE):
         return ALL_READ_SCOPES
-    if caller.kind == "client":
+    if caller.kind == CLIENT_KIND:
         return ALL_READ_SCOPES & caller.scopes
-    if caller.kind == "user" and caller.has_role(*READER_ROLES):
+    if caller.kind == USER_KIND and caller.has_role(*READER_ROLES):
         return ALL_READ_SCOPES
     return frozenset()
 
 
 def may_subscribe(caller: Caller) -> bool:
-    if caller.kind == "client":
+    if caller.kind == CLIENT_KIND:
         return bool(readable_scopes(caller))
-    return caller.kind == "user" and caller.has_role(*SUBSCRIBER_ROLES)
+    return caller.kind == USER_KIND and caller.has_role(*SUBSCRIBER_ROLES)
 
 
 def org_of(event_type: str, aggregate_id: UUID, payload: dict[str, Any]) -> tuple[UUID | None, str | None]:

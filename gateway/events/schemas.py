@@ -2,30 +2,15 @@
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
+from gateway.enums import DeliveryStatus
 from services.kit.schemas import InputSchema, Schema
 
 # An event type (`member.created`) or a family (`member.*`); longer names are none of ours.
 EventTypePattern = Annotated[str, StringConstraints(max_length=100)]
-
-
-class DeliveryStatus(StrEnum):
-    pending = "pending"
-    delivered = "delivered"
-    parked = "parked"
-
-
-ENUM_LABELS = {
-    "delivery_status": {
-        "pending": {"zh_hant": "待送達", "zh_hans": "待送达"},
-        "delivered": {"zh_hant": "已送達", "zh_hans": "已送达"},
-        "parked": {"zh_hant": "已擱置·可重送", "zh_hans": "已搁置·可重送"},
-    }
-}
 
 
 class Event(Schema):

@@ -13,20 +13,22 @@ from typing import Any, cast
 from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.enums import DeliveryStatus
+from gateway.errors import FORBIDDEN, INVALID_SUBSCRIPTION, NOT_FOUND
 from gateway.events import rules
-from gateway.events.models import Delivery, EventRecord, Subscription, org_replica
-from gateway.events.schemas import Event, EventPage, SubscriptionCreate
-from services.kit.auth import Caller, Forbidden
-from services.kit.outbox import parse_feed_cursor
+from gateway.events.models import Delivery, EventRecord, Subscription, event_log, org_replica
+from gateway.events.schemas import EventPage, SubscriptionCreate
+from services.kit.auth import Caller
+from services.kit.outbox import read_feed
 from services.kit.pagination import keyset_page, page_of
-from services.kit.problems import NotFound, Unprocessable
+from services.kit.problems import field_error
 from services.kit.tree import within_node
 
 
 def _readable(caller: Caller) -> frozenset[str]:
     scopes = rules.readable_scopes(caller)
     if not scopes:
-        raise Forbidden("Reading events needs a read scope (orgs:read, members:read, activities:read) or a reader role")
+        raise FORBIDDEN("Reading events needs a read scope (orgs:read, members:read, activities:read) or a reader role")
     return scopes
 
 
@@ -34,49 +36,36 @@ async def read_events(
     session: AsyncSession, caller: Caller, *, after: str, limit: int, types: list[str] | None = None
 ) -> EventPage:
     scopes = _readable(caller)
-    stmt = select(EventRecord).where(EventRecord.seq > parse_feed_cursor(after), EventRecord.read_scope.in_(scopes))
-    if caller.scope_org_id is not None:
-        stmt = stmt.where(within_node(caller.scope_org_id, EventRecord.org_path, org_replica.c.id, org_replica.c.path))
+    where = [
+        EventRecord.read_scope.in_(scopes),
+        within_node(caller.scope_org_id, EventRecord.org_path, org_replica.c.id, org_replica.c.path),
+    ]
     if types:
         conditions = [
             EventRecord.type.startswith(pattern[:-1], autoescape=True) if pattern.endswith(".*") else EventRecord.type == pattern
             for pattern in types
         ]
-        stmt = stmt.where(or_(*conditions))
-    rows = (await session.execute(stmt.order_by(EventRecord.seq).limit(limit))).scalars().all()
-    events = [
-        Event(
-            cursor=str(row.seq),
-            id=row.event_id,
-            type=row.type,
-            source=row.source,
-            aggregate_id=row.aggregate_id,
-            org_id=row.org_id,
-            payload=row.payload,
-            occurred_at=row.occurred_at,
-        )
-        for row in rows
-    ]
-    return EventPage(events=events, next_cursor=events[-1].cursor if events else after)
+        where.append(or_(*conditions))
+    return await read_feed(session, event_log, after, limit, where=where, page=EventPage)
 
 
 def _check_subscription(caller: Caller, data: SubscriptionCreate, development_hosts: frozenset[str]) -> list[str]:
     if not rules.may_subscribe(caller):
-        raise Forbidden("Subscribing needs a machine client with a read scope, or an organization administrator")
+        raise FORBIDDEN("Subscribing needs a machine client with a read scope, or an organization administrator")
     readable = rules.readable_scopes(caller)
     errors: list[dict[str, Any]] = []
     refusal = rules.url_refusal(data.url, development_hosts)
     if refusal:
-        errors.append({"field": "url", "message": f"refused destination ({refusal}): https to a public address only"})
+        errors.append(field_error("url", f"refused destination ({refusal}): https to a public address only"))
     for index, pattern in enumerate(data.event_types):
         reason = rules.pattern_error(pattern)
         family = pattern[:-1] if pattern.endswith(".*") else pattern
         if reason is None and rules.read_scope_of(family) not in readable:
             reason = f"{pattern!r} needs the scope {rules.read_scope_of(family)}"
         if reason:
-            errors.append({"field": f"event_types.{index}", "message": reason})
+            errors.append(field_error(f"event_types.{index}", reason))
     if errors:
-        raise Unprocessable("The subscription cannot be made", slug="invalid-subscription", errors=errors)
+        raise INVALID_SUBSCRIPTION("The subscription cannot be made", errors=errors)
     return sorted(readable)
 
 
@@ -102,7 +91,7 @@ async def create_subscription(
 
 def _subscriber(caller: Caller) -> None:
     if not rules.may_subscribe(caller):
-        raise Forbidden("Subscriptions belong to machine clients with a read scope and organization administrators")
+        raise FORBIDDEN("Subscriptions belong to machine clients with a read scope and organization administrators")
 
 
 async def own_subscription(session: AsyncSession, caller: Caller, subscription_id: uuid.UUID) -> Subscription:
@@ -111,7 +100,7 @@ async def own_subscription(session: AsyncSession, caller: Caller, subscription_i
         select(Subscription).where(Subscription.id == subscription_id, Subscription.owner == caller.subject)
     )
     if subscription is None:
-        raise NotFound("Subscription", subscription_id)
+        raise NOT_FOUND(f"Subscription {subscription_id} was not found")
     return subscription
 
 
@@ -167,8 +156,10 @@ async def replay_parked(session: AsyncSession, caller: Caller, subscription_id: 
     await own_subscription(session, caller, subscription_id)
     result = await session.execute(
         update(Delivery)
-        .where(Delivery.subscription_id == subscription_id, Delivery.status == "parked")
-        .values(status="pending", attempts=0, first_attempt_at=None, next_attempt_at=datetime.now(UTC), last_error=None)
+        .where(Delivery.subscription_id == subscription_id, Delivery.status == DeliveryStatus.parked)
+        .values(
+            status=DeliveryStatus.pending, attempts=0, first_attempt_at=None, next_attempt_at=datetime.now(UTC), last_error=None
+        )
     )
     return int(getattr(result, "rowcount", 0) or 0)
 
@@ -176,8 +167,10 @@ async def replay_parked(session: AsyncSession, caller: Caller, subscription_id: 
 async def queue_depth(session: AsyncSession) -> dict[str, int]:
     """Deliveries waiting and parked, over every subscription (for the metrics)."""
     rows = await session.execute(
-        select(Delivery.status, func.count()).where(Delivery.status.in_(("pending", "parked"))).group_by(Delivery.status)
+        select(Delivery.status, func.count())
+        .where(Delivery.status.in_((DeliveryStatus.pending, DeliveryStatus.parked)))
+        .group_by(Delivery.status)
     )
-    depth = {"pending": 0, "parked": 0}
+    depth = {DeliveryStatus.pending.value: 0, DeliveryStatus.parked.value: 0}
     depth.update({status: int(count) for status, count in rows.all()})
     return depth

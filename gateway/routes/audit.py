@@ -7,17 +7,23 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
+from gateway.errors import FORBIDDEN
 from gateway.routes.deps import Auditor
-from gateway.schemas import AuditEventOut, AuditVerification
+from gateway.schemas.audit import AuditEventOut, AuditVerification
 from gateway.service import audit
 from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES
 from services.kit.db import ReadSessionDep, database_of
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from services.kit.problems import answers
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"], max_body_size=OWN_ROUTE_MAX_BODY_BYTES)
 
 
-@router.get("", response_model=Page[AuditEventOut], responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})
+@router.get(
+    "",
+    response_model=Page[AuditEventOut],
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}, **answers(FORBIDDEN)},
+)
 async def list_audit(
     request: Request,
     _caller: Auditor,
@@ -51,7 +57,7 @@ async def list_audit(
     return Page[AuditEventOut](items=[AuditEventOut.model_validate(e) for e in items], next_cursor=next_cursor)
 
 
-@router.get("/verify", response_model=AuditVerification)
+@router.get("/verify", response_model=AuditVerification, responses=answers(FORBIDDEN))
 async def verify(_caller: Auditor, session: ReadSessionDep) -> AuditVerification:
     """Walk the hash chain from the first row; name the first row that does not hold."""
     report = await audit.verify_chain(session)

@@ -1,5 +1,5 @@
 """What the gateway's own routes inject: the policy, the guards of its own routes (administrators,
-a person's own account, event readers, subscribers), the request's origin.
+a person's own account), the request's origin.
 
 Each guard registers its dependency in `kit.auth.AUTHORIZATION_DEPENDENCIES`, so the
 deny-by-default test knows the routes it guards."""
@@ -8,11 +8,12 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from gateway.events import rules as event_rules
+from gateway.enums import RoleCode
+from gateway.errors import FORBIDDEN
 from gateway.rules import GatewayPolicy
 from gateway.service import accounts
 from gateway.service.audit import Origin
-from services.kit.auth import AUTHORIZATION_DEPENDENCIES, USER_KIND, Caller, CallerDep, Forbidden
+from services.kit.auth import AUTHORIZATION_DEPENDENCIES, USER_KIND, Caller, CallerDep
 from services.kit.db import ReadSessionDep
 from services.kit.observability import request_id_var
 
@@ -36,8 +37,8 @@ def administrator(*roles: str) -> Any:
     """A person holding one of `roles`, with an active account (and TOTP when the policy says)."""
 
     async def dependency(caller: CallerDep, session: ReadSessionDep, policy: PolicyDep) -> Caller:
-        if caller.kind != "user" or not caller.has_role(*roles):
-            raise Forbidden(f"This needs one of the roles: {', '.join(roles)}")
+        if caller.kind != USER_KIND or not caller.has_role(*roles):
+            raise FORBIDDEN(f"This needs one of the roles: {', '.join(roles)}")
         await accounts.require_admin_account(session, caller, policy)
         return caller
 
@@ -45,32 +46,18 @@ def administrator(*roles: str) -> Any:
     return Depends(dependency)
 
 
-SysAdmin = Annotated[Caller, administrator("sysadmin")]
-SecAdmin = Annotated[Caller, administrator("secadmin")]
-AccountAdmin = Annotated[Caller, administrator("sysadmin", "secadmin")]
-Auditor = Annotated[Caller, administrator("auditor")]
+SysAdmin = Annotated[Caller, administrator(RoleCode.sysadmin)]
+SecAdmin = Annotated[Caller, administrator(RoleCode.secadmin)]
+AccountAdmin = Annotated[Caller, administrator(RoleCode.sysadmin, RoleCode.secadmin)]
+Auditor = Annotated[Caller, administrator(RoleCode.auditor)]
 
 
 async def _person(caller: CallerDep) -> Caller:
     # A second factor belongs to a person's account; machine clients and services have none.
     if caller.kind != USER_KIND:
-        raise Forbidden("Only a person's account can enroll a second factor")
+        raise FORBIDDEN("Only a person's account can enroll a second factor")
     return caller
 
 
-async def _event_reader(caller: CallerDep) -> Caller:
-    if not event_rules.readable_scopes(caller):
-        raise Forbidden("Reading events needs a read scope (orgs:read, members:read, activities:read) or a reader role")
-    return caller
-
-
-async def _subscriber(caller: CallerDep) -> Caller:
-    if not event_rules.may_subscribe(caller):
-        raise Forbidden("Subscriptions belong to machine clients with a read scope and organization administrators")
-    return caller
-
-
-AUTHORIZATION_DEPENDENCIES.update({_person, _event_reader, _subscriber})
+AUTHORIZATION_DEPENDENCIES.add(_person)
 Person = Annotated[Caller, Depends(_person)]
-EventReader = Annotated[Caller, Depends(_event_reader)]
-Subscriber = Annotated[Caller, Depends(_subscriber)]

@@ -1,2 +1,2 @@
-"""The gateway's domain functions: accounts, tokens, machine clients, audit. They take a session,
-flush, and never commit (the route's `WriteSessionDep` does)."""
+"""The gateway's domain functions, one module per area: accounts, tokens, clients, audit, meta.
+They take a session, flush, and never commit (the route's `WriteSessionDep` does)."""

@@ -17,10 +17,12 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.enums import AccountStatus, AuditAction, RoleCode
+from gateway.errors import CODE_MISMATCH, FORBIDDEN, NOT_FOUND, ROLE_CONFLICT, TOTP_ENROLLED, USERNAME_TAKEN, WEAK_PASSWORD
 from gateway.models import Account, RefreshToken
-from gateway.rules import (
+from gateway.rules import GatewayPolicy
+from gateway.rules.accounts import (
     ADMIN_ROLES,
-    GatewayPolicy,
     accepted_totp_step,
     is_locked,
     locks_now,
@@ -28,11 +30,11 @@ from gateway.rules import (
     password_errors,
     role_errors,
 )
-from gateway.schemas import RoleAssignment, UserCreate, UserUpdate
+from gateway.schemas.accounts import RoleAssignment, UserCreate, UserUpdate
 from gateway.settings import GatewaySettings
-from services.kit.auth import Caller, Forbidden
+from services.kit.auth import USER_KIND, Caller
 from services.kit.pagination import keyset_page, page_of
-from services.kit.problems import Conflict, NotFound, Unprocessable
+from services.kit.problems import field_error
 from services.kit.versioning import Preconditions
 
 logger = logging.getLogger("gateway.accounts")
@@ -43,7 +45,7 @@ _hasher = PasswordHasher()
 # Verified against when the username is unknown, so that the answer takes as long either way.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
-FIRST_ADMIN_ROLES = ["sysadmin"]
+FIRST_ADMIN_ROLES = [RoleCode.sysadmin]
 TOTP_ISSUER = "dangjian"
 
 
@@ -86,7 +88,7 @@ async def _ensure_org_admin(session: AsyncSession, settings: GatewaySettings) ->
     if not username or not password or await session.scalar(select(Account.id).where(Account.username == username)):
         await session.rollback()
         return
-    session.add(Account(username=username, password_hash=await hash_password(password), roles=["org_admin"]))
+    session.add(Account(username=username, password_hash=await hash_password(password), roles=[RoleCode.org_admin]))
     try:
         await session.commit()
     except IntegrityError:  # another gateway replica created it first
@@ -101,7 +103,7 @@ class LoginOutcome:
     """What a password login came to. `account` is set only on success; `event` names the audit
     action (login, login_failure, login_locked, lockout)."""
 
-    event: str
+    event: AuditAction
     account: Account | None = None
     amr: tuple[str, ...] = ()
 
@@ -129,29 +131,29 @@ async def password_login(
     failures in the account's row (shared by every replica) and lock it after `lockout_threshold`."""
     account = await session.scalar(select(Account).where(Account.username == username).with_for_update())
     if account is None:
-        return LoginOutcome("login_failure")
+        return LoginOutcome(AuditAction.login_failure)
     now = _now()
     if is_locked(_aware(account.locked_until), now):
-        return LoginOutcome("login_locked")
+        return LoginOutcome(AuditAction.login_locked)
     second_factor = True
     if account.totp_enabled and account.totp_secret:
         step = accepted_totp_step(account.totp_secret, totp or "", now, account.totp_last_step) if matches else None
         second_factor = step is not None
         if step is not None:
             account.totp_last_step = step
-    if not matches or not second_factor or account.status != "active":
+    if not matches or not second_factor or account.status != AccountStatus.active:
         account.failed_logins += 1
         if locks_now(account.failed_logins, policy):
             account.locked_until = now + timedelta(minutes=policy.lockout_minutes)
             account.failed_logins = 0
             await session.flush()
-            return LoginOutcome("lockout")
+            return LoginOutcome(AuditAction.lockout)
         await session.flush()
-        return LoginOutcome("login_failure")
+        return LoginOutcome(AuditAction.login_failure)
     account.failed_logins = 0
     account.locked_until = None
     await session.flush()
-    return LoginOutcome("login", account, ("pwd", "otp") if account.totp_enabled else ("pwd",))
+    return LoginOutcome(AuditAction.login, account, ("pwd", "otp") if account.totp_enabled else ("pwd",))
 
 
 # --- TOTP enrollment -----------------------------------------------------------------------
@@ -160,25 +162,25 @@ async def password_login(
 async def _own_account(session: AsyncSession, caller: Caller) -> Account:
     account = await _account_of(session, caller)
     if account is None:
-        raise Forbidden("Only a person's account can enroll a second factor")
+        raise FORBIDDEN("Only a person's account can enroll a second factor")
     return account
 
 
 async def _account_of(session: AsyncSession, caller: Caller) -> Account | None:
-    if caller.kind != "user":
+    if caller.kind != USER_KIND:
         return None
     try:
         account_id = uuid.UUID(caller.subject)
     except ValueError:
         return None
-    return await session.scalar(select(Account).where(Account.id == account_id, Account.status == "active"))
+    return await session.scalar(select(Account).where(Account.id == account_id, Account.status == AccountStatus.active))
 
 
 async def start_totp(session: AsyncSession, caller: Caller) -> tuple[str, str]:
     """A new TOTP secret for the caller (shown once); it counts after a code confirms it."""
     account = await _own_account(session, caller)
     if account.totp_enabled:
-        raise Conflict("A second factor is already enrolled for this account", slug="totp-enrolled")
+        raise TOTP_ENROLLED("A second factor is already enrolled for this account")
     account.totp_secret = pyotp.random_base32()
     await session.flush()
     uri = pyotp.TOTP(account.totp_secret).provisioning_uri(name=account.username, issuer_name=TOTP_ISSUER)
@@ -188,10 +190,10 @@ async def start_totp(session: AsyncSession, caller: Caller) -> tuple[str, str]:
 async def confirm_totp(session: AsyncSession, caller: Caller, code: str) -> None:
     account = await _own_account(session, caller)
     if account.totp_enabled:
-        raise Conflict("A second factor is already enrolled for this account", slug="totp-enrolled")
+        raise TOTP_ENROLLED("A second factor is already enrolled for this account")
     step = accepted_totp_step(account.totp_secret, code, _now(), None) if account.totp_secret else None
     if step is None:
-        raise Unprocessable("The code does not match", errors=[{"field": "code", "message": "not the current code"}])
+        raise CODE_MISMATCH.on("code", "not the current code", detail="The code does not match")
     account.totp_enabled = True
     account.totp_last_step = step
     await session.flush()
@@ -201,9 +203,9 @@ async def require_admin_account(session: AsyncSession, caller: Caller, policy: G
     """The caller's own active account; with `admin_totp_required`, enrolled in TOTP."""
     account = await _account_of(session, caller)
     if account is None:
-        raise Forbidden("This needs an active administrator's account")
+        raise FORBIDDEN("This needs an active administrator's account")
     if policy.admin_totp_required and set(account.roles) & ADMIN_ROLES and not account.totp_enabled:
-        raise Forbidden("Enroll a second factor (POST /api/v1/auth/totp) first")
+        raise FORBIDDEN("Enroll a second factor (POST /api/v1/auth/totp) first")
     return account
 
 
@@ -218,41 +220,35 @@ async def list_accounts(session: AsyncSession, *, cursor: str | None, limit: int
 async def get_account(session: AsyncSession, account_id: uuid.UUID, *, for_update: bool = False) -> Account:
     account = await session.get(Account, account_id, with_for_update=for_update)
     if account is None:
-        raise NotFound("User", account_id)
+        raise NOT_FOUND(f"User {account_id} was not found")
     return account
 
 
 def _check_password(password: str, policy: GatewayPolicy, username: str) -> None:
     errors = password_errors(password, policy, username=username)
     if errors:
-        raise Unprocessable(
-            "The password does not meet the password policy",
-            slug="weak-password",
-            errors=[{"field": "password", "message": message} for message in errors],
+        raise WEAK_PASSWORD(
+            "The password does not meet the password policy", errors=[field_error("password", message) for message in errors]
         )
 
 
 def _check_roles(roles: Sequence[str], member_id: uuid.UUID | None) -> None:
     errors = role_errors(roles, member_id=member_id)
     if errors:
-        raise Unprocessable(
-            "These roles may not be held together",
-            slug="role-conflict",
-            errors=[{"field": "roles", "message": m} for m in errors],
-        )
+        raise ROLE_CONFLICT("These roles may not be held together", errors=[field_error("roles", m) for m in errors])
 
 
 async def create_account(session: AsyncSession, policy: GatewayPolicy, body: UserCreate) -> Account:
     if not may_create_with_roles(body.roles):
-        raise Unprocessable(
-            "A new account may get only an administration role; business roles are assigned by a secadmin",
-            slug="role-conflict",
-            errors=[{"field": "roles", "message": "only sysadmin, secadmin or auditor at creation"}],
+        raise ROLE_CONFLICT.on(
+            "roles",
+            "only sysadmin, secadmin or auditor at creation",
+            detail="A new account may get only an administration role; business roles are assigned by a secadmin",
         )
     _check_roles(body.roles, None)
     _check_password(body.password, policy, body.username)
     if await session.scalar(select(Account.id).where(Account.username == body.username)):
-        raise Conflict(f"The username {body.username} is taken", slug="username-taken")
+        raise USERNAME_TAKEN(f"The username {body.username} is taken")
     account = Account(
         username=body.username, password_hash=await hash_password(body.password), roles=[str(role) for role in body.roles]
     )
@@ -263,7 +259,7 @@ async def create_account(session: AsyncSession, policy: GatewayPolicy, body: Use
 
 def _not_self(caller: Caller, account: Account, what: str) -> None:
     if caller.subject == str(account.id):
-        raise Forbidden(f"Nobody may {what} their own account")
+        raise FORBIDDEN(f"Nobody may {what} their own account")
 
 
 async def update_account(
@@ -280,7 +276,7 @@ async def update_account(
     if body.status is not None:
         _not_self(caller, account, "change the status of")
         account.status = body.status
-        if body.status == "active":
+        if body.status == AccountStatus.active:
             account.failed_logins = 0
             account.locked_until = None
         else:

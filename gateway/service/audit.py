@@ -11,25 +11,12 @@ from sqlalchemy import Select, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.models import AuditEvent
-from gateway.rules import GENESIS_HASH, audit_hash
+from gateway.rules.audit import CHAINED_FIELDS, GENESIS_HASH, audit_hash
 from services.kit.pagination import keyset_page, page_of
 
 # One constant key for PostgreSQL's transaction-scoped advisory lock that serializes appends to
 # the chain across replicas (SQLite's write sessions are serialized by BEGIN IMMEDIATE already).
 _CHAIN_LOCK_KEY = 0x6A_6175_6469_74  # "audit"
-_FIELDS = (
-    "id",
-    "at",
-    "actor_sub",
-    "actor_username",
-    "roles",
-    "action",
-    "target",
-    "outcome",
-    "client_address",
-    "request_id",
-    "prev_hash",
-)
 
 
 @dataclass(frozen=True)
@@ -48,7 +35,7 @@ class Origin:
 
 
 def row_content(event: AuditEvent) -> dict[str, Any]:
-    return {name: getattr(event, name) for name in _FIELDS}
+    return {name: getattr(event, name) for name in CHAINED_FIELDS}
 
 
 async def record(session: AsyncSession, *, actor: Actor, action: str, target: str, outcome: int, origin: Origin) -> AuditEvent:
@@ -106,20 +93,7 @@ async def list_events(
     return page_of(rows, limit, lambda event: [event.id])
 
 
-CSV_COLUMNS = (
-    "id",
-    "at",
-    "actor_sub",
-    "actor_username",
-    "roles",
-    "action",
-    "target",
-    "outcome",
-    "client_address",
-    "request_id",
-    "prev_hash",
-    "hash",
-)
+CSV_COLUMNS = (*CHAINED_FIELDS, "hash")
 
 
 async def export_csv(session: AsyncSession, where: AuditFilter, *, batch: int = 1000) -> AsyncIterator[str]:

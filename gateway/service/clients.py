@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.errors import CLIENT_ID_TAKEN, NOT_FOUND
 from gateway.models import Client
 from gateway.rules import GatewayPolicy
-from gateway.schemas import ClientCreate, ClientUpdate
+from gateway.schemas.clients import ClientCreate, ClientUpdate
 from gateway.service.tokens import secret_hash
 from services.kit.pagination import keyset_page, page_of
-from services.kit.problems import Conflict, NotFound
 from services.kit.versioning import Preconditions
 
 
@@ -25,7 +25,7 @@ async def create_client(session: AsyncSession, body: ClientCreate, reserved_ids:
     client_id = body.client_id or f"cl-{secrets.token_hex(8)}"
     taken = await session.scalar(select(Client.id).where(Client.client_id == client_id))
     if taken or client_id in reserved_ids:
-        raise Conflict(f"The client id {client_id} is taken", slug="client-id-taken")
+        raise CLIENT_ID_TAKEN(f"The client id {client_id} is taken")
     secret = new_secret()
     client = Client(
         client_id=client_id,
@@ -48,7 +48,7 @@ async def list_clients(session: AsyncSession, *, cursor: str | None, limit: int)
 async def get_client(session: AsyncSession, client_key: uuid.UUID, *, for_update: bool = False) -> Client:
     client = await session.get(Client, client_key, with_for_update=for_update)
     if client is None:
-        raise NotFound("Client", client_key)
+        raise NOT_FOUND(f"Client {client_key} was not found")
     return client
 
 

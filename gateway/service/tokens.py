@@ -11,18 +11,22 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.enums import AccountStatus, AuditAction
 from gateway.models import Account, Client, RefreshToken
-from gateway.rules import GatewayPolicy, refresh_refusal
-from gateway.schemas import TokenResponse
+from gateway.rules import GatewayPolicy
+from gateway.rules.tokens import refresh_refusal
+from gateway.schemas.tokens import TokenResponse
 from gateway.settings import GatewaySettings
-from services.kit.auth import Unauthorized
+from services.kit.auth import CLIENT_KIND, SERVICE_KIND, SERVICE_ROLE, USER_KIND, Unauthorized
 from services.kit.keys import TokenSigner
+from services.kit.outbox import EVENTS_READ_SCOPE
 
-SERVICE_SCOPES = ["events:read"]
+SERVICE_SCOPES = [EVENTS_READ_SCOPE]
 
 
 class InvalidGrant(Unauthorized):
-    """The one answer to every refused login or refresh: the same body whatever the reason."""
+    """The one answer to every refused login or refresh: the same body whatever the reason
+    (`errors.INVALID_GRANT`, with the OAuth2 `error` and the `WWW-Authenticate` header)."""
 
     def __init__(self) -> None:
         super().__init__("The credentials are not valid")
@@ -46,7 +50,7 @@ def secret_hash(secret: str) -> str:
 def _access_token(signer: TokenSigner, account: Account, amr: list[str]) -> str:
     return signer.access_token(
         subject=str(account.id),
-        kind="user",
+        kind=USER_KIND,
         roles=account.roles,
         scope_org_id=account.scope_org_id,
         username=account.username,
@@ -82,7 +86,7 @@ async def start_session(
 
 @dataclass(frozen=True)
 class RefreshOutcome:
-    event: str  # refresh, refresh_refused, refresh_reuse
+    event: AuditAction  # refresh, refresh_refused, refresh_reuse
     account: Account | None = None
     tokens: TokenResponse | None = None
 
@@ -100,18 +104,18 @@ async def refresh(session: AsyncSession, signer: TokenSigner, policy: GatewayPol
     presented a second time means it was stolen (or raced): the whole family is revoked."""
     current = await session.scalar(select(RefreshToken).where(RefreshToken.token_hash == secret_hash(token)).with_for_update())
     if current is None or current.revoked_at is not None:
-        return RefreshOutcome("refresh_refused")
+        return RefreshOutcome(AuditAction.refresh_refused)
     account = await session.get(Account, current.account_id)
     if current.used_at is not None:
         await _revoke_family(session, current.family_id)
-        return RefreshOutcome("refresh_reuse", account)
+        return RefreshOutcome(AuditAction.refresh_reuse, account)
     now = _now()
     refused = refresh_refusal(
         issued_at=_aware(current.issued_at), family_started_at=_aware(current.family_started_at), now=now, policy=policy
     )
-    if refused or account is None or account.status != "active":
+    if refused or account is None or account.status != AccountStatus.active:
         await _revoke_family(session, current.family_id)
-        return RefreshOutcome("refresh_refused", account)
+        return RefreshOutcome(AuditAction.refresh_refused, account)
     current.used_at = now
     new_token = secrets.token_urlsafe(32)
     session.add(
@@ -131,7 +135,7 @@ async def refresh(session: AsyncSession, signer: TokenSigner, policy: GatewayPol
         refresh_token=new_token,
         refresh_expires_in=policy.refresh_idle_timeout_s,
     )
-    return RefreshOutcome("refresh", account, tokens)
+    return RefreshOutcome(AuditAction.refresh, account, tokens)
 
 
 async def logout(session: AsyncSession, token: str) -> Account | None:
@@ -149,7 +153,7 @@ async def logout(session: AsyncSession, token: str) -> Account | None:
 
 @dataclass(frozen=True)
 class ClientOutcome:
-    event: str  # client_login, client_login_failure
+    event: AuditAction  # client_login, client_login_failure
     tokens: TokenResponse | None = None
 
 
@@ -164,20 +168,22 @@ async def client_credentials(
     expected = settings.service_clients.get(client_id)
     if expected is not None:
         if not hmac.compare_digest(expected.encode(), client_secret.encode()):
-            return ClientOutcome("client_login_failure")
-        token = signer.access_token(subject=f"service:{client_id}", kind="service", roles=["service"], scopes=SERVICE_SCOPES)
-        return ClientOutcome("client_login", TokenResponse(access_token=token, expires_in=signer.lifetime_s))
+            return ClientOutcome(AuditAction.client_login_failure)
+        token = signer.access_token(
+            subject=f"service:{client_id}", kind=SERVICE_KIND, roles=[SERVICE_ROLE], scopes=SERVICE_SCOPES
+        )
+        return ClientOutcome(AuditAction.client_login, TokenResponse(access_token=token, expires_in=signer.lifetime_s))
     client = await session.scalar(select(Client).where(Client.client_id == client_id))
     presented = secret_hash(client_secret)
     now = _now()
     matches = hmac.compare_digest(client.secret_hash if client else _DUMMY, presented)
     if client is not None and not matches and client.previous_secret_hash and client.previous_valid_until:
         matches = _aware(client.previous_valid_until) > now and hmac.compare_digest(client.previous_secret_hash, presented)
-    if client is None or not matches or client.status != "active":
-        return ClientOutcome("client_login_failure")
+    if client is None or not matches or client.status != AccountStatus.active:
+        return ClientOutcome(AuditAction.client_login_failure)
     if client.expires_at is not None and _aware(client.expires_at) <= now:
-        return ClientOutcome("client_login_failure")
+        return ClientOutcome(AuditAction.client_login_failure)
     token = signer.access_token(
-        subject=f"client:{client.client_id}", kind="client", roles=[], scopes=client.scopes, scope_org_id=client.scope_org_id
+        subject=f"client:{client.client_id}", kind=CLIENT_KIND, roles=[], scopes=client.scopes, scope_org_id=client.scope_org_id
     )
-    return ClientOutcome("client_login", TokenResponse(access_token=token, expires_in=signer.lifetime_s))
+    return ClientOutcome(AuditAction.client_login, TokenResponse(access_token=token, expires_in=signer.lifetime_s))

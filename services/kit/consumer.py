@@ -7,8 +7,6 @@ an event is applied once however many replicas run. A producer that is down only
 consumer, which retries with a growing pause and logs the outage once.
 """
 
-import asyncio
-import contextlib
 import logging
 import os
 import time
@@ -20,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.db import Database
+from services.kit.loops import BackgroundLoop
 from services.kit.metrics import CONSUMER_LAG, CONSUMER_POSITION
 from services.kit.outbox import START, FeedEvent, FeedPage
 from services.kit.peers import PeerClient, ServicePeers
@@ -67,10 +66,19 @@ class FeedConsumer:
         self._apply = apply
         self._db = db
         self._cursors = cursors
-        self._poll_interval_s = poll_interval_s
         self._batch_size = batch_size
         self._fault_exit_after_events = fault_exit_after_events
-        self._task: asyncio.Task[None] | None = None
+        # A producer that is down only delays the consumer: one warning, a growing pause (to 5 s).
+        self._loop = BackgroundLoop(
+            f"consumer:{source}",
+            self._tick,
+            interval_s=poll_interval_s,
+            logger=logger,
+            failure="feed unavailable",
+            backoff_max_s=5.0,
+            recovery="feed available again",
+            log_extra={"source": source},
+        )
         # Lag = time since the consumer last read its feed to the end (the schema names the consumer).
         self._metric_labels = (str(cursors.schema or ""), source)
         self._caught_up_at = time.monotonic()
@@ -133,34 +141,15 @@ class FeedConsumer:
             except IntegrityError:  # a concurrent replica made it: fine
                 await session.rollback()
 
-    async def run(self) -> None:
-        failures = 0
-        while True:
-            try:
-                applied = await self.step()
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # the producer or the network: wait and try again
-                failures += 1
-                if failures == 1:
-                    logger.warning("feed unavailable", extra={"source": self.source, "error": type(error).__name__})
-                await asyncio.sleep(min(5.0, self._poll_interval_s * 2 ** min(failures, 5)))
-                continue
-            if failures:
-                logger.info("feed available again", extra={"source": self.source})
-                failures = 0
-            if applied < self._batch_size:
-                await asyncio.sleep(self._poll_interval_s)
+    async def _tick(self) -> bool:
+        # A full page means more is waiting: read on at once.
+        return await self.step() >= self._batch_size
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self.run(), name=f"consumer:{self.source}")
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._loop.stop()
 
 
 class FeedSubscriptions:

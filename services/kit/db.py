@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 NAMING_CONVENTION = {
@@ -131,6 +132,17 @@ def database_unavailable(error: BaseException) -> bool:
     return False
 
 
+def _session_class_with_outbox(schema: str) -> type[Session]:
+    """The session class of one `Database`: the outbox's writing of staged events is registered
+    on it, so that it applies to that database's sessions and is said where they are made."""
+    # Imported here: the outbox's feed imports the kit's auth and problems, which import this module.
+    from services.kit import outbox
+
+    session_class = type(f"{schema.title()}Session", (Session,), {})
+    outbox.write_on_commit(session_class)
+    return session_class
+
+
 class Database:
     """A service's engine with its two kinds of session: read (no commit) and write (one commit)."""
 
@@ -140,8 +152,15 @@ class Database:
         self.engine = make_engine(url, schema, pool_size=pool_size, statement_timeout_s=statement_timeout_s)
         self.is_sqlite = is_sqlite(url)
         write_engine = self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
-        self.read_sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
-        self.write_sessions = async_sessionmaker(write_engine, expire_on_commit=False, autoflush=False)
+        # The transactional outbox: this database's sessions write the events staged with
+        # `outbox.record_event` when they commit, in the same transaction as the change.
+        session_class = _session_class_with_outbox(schema)
+        self.read_sessions = async_sessionmaker(
+            self.engine, sync_session_class=session_class, expire_on_commit=False, autoflush=False
+        )
+        self.write_sessions = async_sessionmaker(
+            write_engine, sync_session_class=session_class, expire_on_commit=False, autoflush=False
+        )
 
     async def ping(self) -> None:
         async with self.engine.connect() as connection:

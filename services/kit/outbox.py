@@ -1,7 +1,9 @@
 """Transactional outbox and the ordered feed that other services read it through.
 
 `record_event` stages an event in the caller's session; the session writes it when it commits,
-in the same transaction as the change, so an event exists exactly when the change does.
+in the same transaction as the change, so an event exists exactly when the change does. Which
+sessions do so is said where they are made: `kit.db.Database` registers `write_on_commit` on the
+session class of the sessions it hands out (no listener is attached to SQLAlchemy's own `Session`).
 
 The feed hands events out by sequence number, and sequence numbers are taken in commit order:
 on PostgreSQL the staged events are written under a transaction-scoped advisory lock that is
@@ -15,8 +17,9 @@ Staging to the commit also keeps the lock short: it covers the insert and the co
 
 import uuid
 import zlib
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar, overload
 from uuid import UUID
 
 from fastapi import APIRouter, Query
@@ -25,6 +28,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Column,
+    ColumnElement,
     DateTime,
     Index,
     Integer,
@@ -105,7 +109,6 @@ async def hold_sequence_lock(session: AsyncSession, table: Table) -> None:
         await session.execute(select(func.pg_advisory_xact_lock(_lock_key(table))))
 
 
-@event.listens_for(Session, "before_commit")
 def write_staged_events(session: Session) -> None:
     """Write the staged events now (the commit does this; tests call it to hold the lock)."""
     staged: list[tuple[Table, dict[str, Any]]] = session.info.pop(_STAGED, [])
@@ -118,9 +121,15 @@ def write_staged_events(session: Session) -> None:
         session.execute(insert(table).values(txid=_txid(session), **row))
 
 
-@event.listens_for(Session, "after_soft_rollback")
 def _drop_staged_events(session: Session, _previous_transaction: Any) -> None:
     session.info.pop(_STAGED, None)
+
+
+def write_on_commit(session_class: type[Session]) -> None:
+    """Make every session of `session_class` write its staged events when it commits (and drop
+    them when it rolls back). `kit.db.Database` calls this for the session class of its sessions."""
+    event.listen(session_class, "before_commit", write_staged_events)
+    event.listen(session_class, "after_soft_rollback", _drop_staged_events)
 
 
 class FeedEvent(BaseModel):
@@ -147,21 +156,38 @@ def parse_feed_cursor(cursor: str) -> int:
         raise Problem(400, "The feed cursor must be the sequence number of an event", slug="invalid-cursor") from None
 
 
-async def read_feed(session: AsyncSession, table: Table, after: str, limit: int) -> FeedPage:
-    stmt = select(table).where(table.c.seq > parse_feed_cursor(after)).order_by(table.c.seq).limit(limit)
-    rows = (await session.execute(stmt)).all()
-    events = [
-        FeedEvent(
-            cursor=str(row.seq),
-            id=row.event_id,
-            type=row.type,
-            aggregate_id=row.aggregate_id,
-            payload=row.payload,
-            occurred_at=row.occurred_at,
-        )
-        for row in rows
-    ]
-    return FeedPage(events=events, next_cursor=events[-1].cursor if events else after)
+PageT = TypeVar("PageT", bound=BaseModel)
+
+
+@overload
+async def read_feed(session: AsyncSession, table: Table, after: str, limit: int) -> FeedPage: ...
+
+
+@overload
+async def read_feed(
+    session: AsyncSession, table: Table, after: str, limit: int, *, where: Sequence[ColumnElement[bool]], page: type[PageT]
+) -> PageT: ...
+
+
+async def read_feed(
+    session: AsyncSession,
+    table: Table,
+    after: str,
+    limit: int,
+    *,
+    where: Sequence[ColumnElement[bool]] = (),
+    page: type[BaseModel] = FeedPage,
+) -> BaseModel:
+    """One page of a feed: the rows of `table` numbered (`seq`) after the cursor `after` that match
+    `where`, in order, as `page`'s events — each row's columns with its `cursor` and its `id` (the
+    `event_id`) — and the cursor to read on from, the same when nothing was new.
+
+    A service's outbox is read so (`feed_router`), and the gateway's event log (filtered to what
+    the caller may see, into its public shapes)."""
+    stmt = select(table).where(table.c.seq > parse_feed_cursor(after), *where).order_by(table.c.seq).limit(limit)
+    rows = (await session.execute(stmt)).mappings().all()
+    events = [{**row, "cursor": str(row["seq"]), "id": row["event_id"]} for row in rows]
+    return page.model_validate({"events": events, "next_cursor": events[-1]["cursor"] if events else after})
 
 
 def feed_router(table: Table) -> APIRouter:

@@ -19,7 +19,6 @@ once, not on every run.
 """
 
 import asyncio
-import contextlib
 import logging
 import os
 import socket
@@ -34,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.db import Database
+from services.kit.loops import BackgroundLoop
 from services.kit.metrics import JOB_DURATION, JOB_RUNS
 
 logger = logging.getLogger("kit.scheduler")
@@ -119,9 +119,10 @@ class Scheduler:
         self.runner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._db = db
         self._tables = tables
-        self._tick_s = tick_s
         self._lease = timedelta(seconds=lease_s)
-        self._task: asyncio.Task[None] | None = None
+        self._loop = BackgroundLoop(
+            f"scheduler:{service}", self._tick, interval_s=tick_s, logger=logger, failure="scheduler tick failed"
+        )
 
     async def claim(self, job: Job) -> bool:
         """Take the job's lease if it is free and the job is due; False if another runner has it."""
@@ -207,23 +208,13 @@ class Scheduler:
                 ran.append(job.name)
         return ran
 
-    async def _loop(self) -> None:
-        while True:
-            try:
-                await self.run_due()
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # the database is away: try again next tick
-                logger.warning("scheduler tick failed", extra={"error": type(error).__name__})
-            await asyncio.sleep(self._tick_s)
+    async def _tick(self) -> bool:
+        await self.run_due()
+        return False  # the next tick is a tick_s away, whatever ran
 
     async def start(self, _app: object = None) -> None:
         if self.enabled and self.jobs:
-            self._task = asyncio.create_task(self._loop(), name=f"scheduler:{self.service}")
+            self._loop.start()
 
     async def stop(self, _app: object = None) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._loop.stop()

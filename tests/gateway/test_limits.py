@@ -3,7 +3,7 @@ address and per username, the CORS allow-list, and `Cache-Control: no-store`."""
 
 from typing import Any
 
-from gateway.rules import Bucket, take
+from gateway.edge.limits import Bucket, take
 from tests.conftest import ADMIN_PASSWORD
 from tests.gateway.conftest import (
     GatewayFactory,

@@ -14,7 +14,7 @@ import pytest
 from pydantic import ValidationError
 
 from gateway.app import create_app
-from gateway.guard import Admission
+from gateway.edge.shedding import Admission
 from gateway.settings import GatewaySettings
 from tests.gateway.conftest import (
     PASSWORD,

@@ -11,15 +11,10 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from gateway.rules import (
-    GENESIS_HASH,
-    GatewayPolicy,
-    accepted_totp_step,
-    audit_hash,
-    password_errors,
-    refresh_refusal,
-    role_errors,
-)
+from gateway.rules import GatewayPolicy
+from gateway.rules.accounts import accepted_totp_step, password_errors, role_errors
+from gateway.rules.audit import GENESIS_HASH, audit_hash
+from gateway.rules.tokens import refresh_refusal
 from tests.support import AUDIENCE, ISSUER, SuiteDatabase, Tokens
 
 POLICY = GatewayPolicy()

@@ -78,7 +78,7 @@ async def test_clients_drop_idle_connections_before_the_servers_close_them(monke
     reused it made occasional 502s under load (benchmarks/load)."""
     import uvicorn
 
-    from gateway.proxy import Upstreams
+    from gateway.edge.proxy import Upstreams
     from stack import cli
 
     served: dict[str, Any] = {}

@@ -2,18 +2,9 @@
 the hot path): load shedding, per-caller rate limits, `Cache-Control: no-store`, and the audit
 rows of writes and of unmasked reads.
 
-- Load shedding: at most `max_in_flight` API requests are inside this process at once; one more
-  is answered at once with a 503 problem and `Retry-After`, before any other work (no token
-  verification, no upstream call, no audit row). Beyond saturation callers thus get a fast,
-  retryable refusal instead of joining a queue whose wait ends in their own timeout. When the
-  requests that complete take longer than `target_latency_s` (median), the bound shrinks to what
-  the system behind it finishes in that time (Little's law: completions per second x target), so
-  that admitted requests wait about that long and not until the caller gives up; it grows back
-  as latency falls. The bound is per process (per replica); `/healthz` and `/metrics` are outside
-  it, so that an overloaded replica still answers its orchestrator.
-
-- Rate limit: a token bucket per caller, keyed by the verified token's subject, else the client
-  address; over it, a 429 problem with `Retry-After`. Buckets live in the process (per replica).
+- Load shedding (`edge/shedding.py`): a request over the in-flight bound is refused at once.
+- Rate limit (`edge/limits.py`): a token bucket per caller, keyed by the verified token's subject,
+  else the client address; over it, a 429 problem with `Retry-After`.
 - The caller of a request is verified once per token and remembered until the token expires,
   so a GET costs a dictionary look-up, not an EdDSA verification.
 - Audit: every write (method other than GET/HEAD/OPTIONS, forwarded or the gateway's own) gets a
@@ -35,12 +26,16 @@ from dataclasses import dataclass
 import jwt
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.rules import Bucket, GatewayPolicy, retry_after_header, take
+from gateway.edge.limits import Buckets, retry_after_header
+from gateway.edge.shedding import Admission
+from gateway.enums import AuditAction
+from gateway.errors import OVERLOADED, TOO_MANY_REQUESTS
+from gateway.rules import GatewayPolicy
 from gateway.service import audit
 from services.kit.auth import TokenVerifier, Unauthorized
 from services.kit.db import Database
 from services.kit.observability import request_id_var
-from services.kit.problems import send_problem
+from services.kit.problems import ProblemKind, send_problem
 
 logger = logging.getLogger("gateway.guard")
 
@@ -49,56 +44,6 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 UNMASKED_HEADER = b"x-audit-unmasked"
 # These routes record their own audit rows (login, refresh, logout and their failures).
 SELF_AUDITED = frozenset({"/api/v1/auth/token", "/api/v1/auth/refresh", "/api/v1/auth/logout"})
-_MAX_BUCKETS = 100_000
-
-
-class Admission:
-    """How many API requests may be inside the process at once (see the module docstring).
-
-    Completed requests are judged per window of at least `WINDOW_S` and `MIN_SAMPLES` answers (a
-    window of a few slow reports on a quiet gateway says nothing about saturation); a window with
-    fewer answers after `IDLE_WINDOW_S` counts as quiet and lets the bound grow back.
-    """
-
-    WINDOW_S = 1.0
-    MIN_SAMPLES = 16
-    IDLE_WINDOW_S = 10.0
-
-    def __init__(self, *, max_in_flight: int, min_in_flight: int, target_latency_s: float, now: float | None = None) -> None:
-        self.max_in_flight = max_in_flight
-        self.min_in_flight = min(min_in_flight, max_in_flight)
-        self.target_latency_s = target_latency_s
-        self.limit = max_in_flight
-        self.in_flight = 0
-        self._window_start = time.monotonic() if now is None else now
-        self._latencies: list[float] = []
-
-    def admit(self, now: float) -> bool:
-        if self.target_latency_s > 0:
-            self._judge(now)
-        if self.in_flight >= self.limit:
-            return False
-        self.in_flight += 1
-        return True
-
-    def done(self, latency_s: float) -> None:
-        self.in_flight -= 1
-        if self.target_latency_s > 0:
-            self._latencies.append(latency_s)
-
-    def _judge(self, now: float) -> None:
-        elapsed = now - self._window_start
-        samples = len(self._latencies)
-        if elapsed < self.WINDOW_S or (samples < self.MIN_SAMPLES and elapsed < self.IDLE_WINDOW_S):
-            return
-        if samples >= self.MIN_SAMPLES and sorted(self._latencies)[samples // 2] > self.target_latency_s:
-            # Saturated: admit what completes within the target (Little's law).
-            fits = int(samples / elapsed * self.target_latency_s)
-            self.limit = max(self.min_in_flight, min(self.max_in_flight, fits))
-        else:
-            self.limit = min(self.max_in_flight, max(self.min_in_flight, self.limit * 2))
-        self._window_start = now
-        self._latencies = []
 
 
 @dataclass(frozen=True)
@@ -107,25 +52,6 @@ class KnownCaller:
     username: str | None
     roles: tuple[str, ...]
     expires_at: float
-
-
-class Buckets:
-    """Token buckets by key, the oldest forgotten first when there are too many."""
-
-    def __init__(self, rate_per_s: float, burst: int) -> None:
-        self.rate_per_s = rate_per_s
-        self.burst = burst
-        self._buckets: OrderedDict[str, Bucket] = OrderedDict()
-
-    def wait_for(self, key: str, now: float | None = None) -> float:
-        """0.0 when the request may go, else the seconds until it could."""
-        bucket, wait = take(
-            self._buckets.pop(key, None), time.monotonic() if now is None else now, rate_per_s=self.rate_per_s, burst=self.burst
-        )
-        self._buckets[key] = bucket
-        if len(self._buckets) > _MAX_BUCKETS:
-            self._buckets.popitem(last=False)
-        return wait
 
 
 class CallerCache:
@@ -182,7 +108,7 @@ class Guard:
             return
         started = time.monotonic()
         if not self.admission.admit(started):
-            await _refuse(send, 503, "The gateway is at capacity; retry later", "overloaded", self.shed_retry_after_s)
+            await _refuse(send, OVERLOADED, "The gateway is at capacity; retry later", self.shed_retry_after_s)
             return
         try:
             await self._guarded(scope, receive, send)
@@ -200,7 +126,7 @@ class Guard:
         address = client[0] if client else None
         wait = self.buckets.wait_for(f"sub:{caller.sub}" if caller else f"ip:{address}")
         if wait > 0:
-            await _refuse(send, 429, "Too many requests; retry later", "too-many-requests", wait)
+            await _refuse(send, TOO_MANY_REQUESTS, "Too many requests; retry later", wait)
             return
         status = 500
         unmasked: str | None = None
@@ -251,15 +177,20 @@ class Guard:
                     )
                 if unmasked:
                     await audit.record(
-                        session, actor=actor, action="unmasked_read", target=unmasked, outcome=status, origin=origin
+                        session, actor=actor, action=AuditAction.unmasked_read, target=unmasked, outcome=status, origin=origin
                     )
                 await session.commit()
         except Exception:  # the status has gone out; a lost audit row must at least be loud
             logger.exception("audit row not written", extra={"path": scope["path"], "status": status})
 
 
-async def _refuse(send: Send, status: int, detail: str, slug: str, wait_s: float) -> None:
+async def _refuse(send: Send, kind: ProblemKind, detail: str, wait_s: float) -> None:
     """A problem with `Retry-After`, sent straight from the guard (429 over the rate, 503 over capacity)."""
     await send_problem(
-        send, status, detail, slug=slug, retry_after=retry_after_header(wait_s), headers=((b"cache-control", b"no-store"),)
+        send,
+        kind.status,
+        detail,
+        slug=kind.slug,
+        retry_after=retry_after_header(wait_s),
+        headers=((b"cache-control", b"no-store"),),
     )

@@ -1,23 +1,46 @@
-"""`/api/v1/users`: people's accounts. sysadmin creates, changes and disables them; secadmin
-assigns roles and scope (separation of duties); nobody changes their own roles or status."""
+"""People's accounts: `/api/v1/users` (sysadmin creates, changes and disables them; secadmin
+assigns roles and scope, separation of duties; nobody changes their own roles or status), a
+person's own second factor (`/api/v1/auth/totp`) and `/api/v1/me`."""
 
 import uuid
 
 from fastapi import APIRouter, Response
 
-from gateway.routes.deps import AccountAdmin, PolicyDep, SecAdmin, SysAdmin
-from gateway.schemas import RoleAssignment, User, UserCreate, UserUpdate
+from gateway.errors import CODE_MISMATCH, FORBIDDEN, NOT_FOUND, ROLE_CONFLICT, TOTP_ENROLLED, USERNAME_TAKEN, WEAK_PASSWORD
+from gateway.routes.deps import AccountAdmin, Person, PolicyDep, SecAdmin, SysAdmin
+from gateway.schemas.accounts import Me, RoleAssignment, TotpConfirm, TotpEnrollment, User, UserCreate, UserUpdate
 from gateway.service import accounts
 from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES
+from services.kit.auth import CallerDep
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from services.kit.problems import answers
 from services.kit.versioning import PreconditionsDep, set_etag
 
-router = APIRouter(prefix="/api/v1/users", tags=["identity"], max_body_size=OWN_ROUTE_MAX_BODY_BYTES)
+router = APIRouter(prefix="/api/v1", tags=["identity"], max_body_size=OWN_ROUTE_MAX_BODY_BYTES)
 
 
-@router.get("", response_model=Page[User])
+@router.post("/auth/totp", response_model=TotpEnrollment, status_code=201, responses=answers(FORBIDDEN, TOTP_ENROLLED))
+async def enroll_totp(caller: Person, session: WriteSessionDep) -> TotpEnrollment:
+    """A TOTP secret for the caller's own account, shown this once; confirm it with a code."""
+    secret, uri = await accounts.start_totp(session, caller)
+    return TotpEnrollment(secret=secret, otpauth_uri=uri)
+
+
+@router.post("/auth/totp/confirm", status_code=204, responses=answers(FORBIDDEN, TOTP_ENROLLED, CODE_MISMATCH))
+async def confirm_totp(caller: Person, session: WriteSessionDep, body: TotpConfirm) -> Response:
+    """From now on this account logs in with password and TOTP code."""
+    await accounts.confirm_totp(session, caller, body.code)
+    return Response(status_code=204)
+
+
+@router.get("/me", response_model=Me)
+async def me(caller: CallerDep) -> Me:
+    return Me(id=caller.subject, username=caller.name, roles=sorted(caller.roles), scope_org_id=caller.scope_org_id)
+
+
+@router.get("/users", response_model=Page[User], responses=answers(FORBIDDEN))
 async def list_users(
     _caller: AccountAdmin, session: ReadSessionDep, cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT
 ) -> Page[User]:
@@ -25,19 +48,25 @@ async def list_users(
     return Page[User](items=[User.model_validate(a) for a in items], next_cursor=next_cursor)
 
 
-@router.post("", response_model=User, status_code=201, dependencies=[Idempotent])
+@router.post(
+    "/users",
+    response_model=User,
+    status_code=201,
+    dependencies=[Idempotent],
+    responses=answers(FORBIDDEN, USERNAME_TAKEN, WEAK_PASSWORD, ROLE_CONFLICT),
+)
 async def create_user(_caller: SysAdmin, session: WriteSessionDep, policy: PolicyDep, body: UserCreate) -> User:
     return User.model_validate(await accounts.create_account(session, policy, body))
 
 
-@router.get("/{user_id}", response_model=User)
+@router.get("/users/{user_id}", response_model=User, responses=answers(FORBIDDEN, NOT_FOUND))
 async def get_user(_caller: AccountAdmin, session: ReadSessionDep, user_id: uuid.UUID, response: Response) -> User:
     account = await accounts.get_account(session, user_id)
     set_etag(response, account.version)
     return User.model_validate(account)
 
 
-@router.patch("/{user_id}", response_model=User)
+@router.patch("/users/{user_id}", response_model=User, responses=answers(FORBIDDEN, NOT_FOUND, WEAK_PASSWORD))
 async def update_user(
     caller: SysAdmin,
     session: WriteSessionDep,
@@ -55,7 +84,7 @@ async def update_user(
     return User.model_validate(account)
 
 
-@router.put("/{user_id}/roles", response_model=User)
+@router.put("/users/{user_id}/roles", response_model=User, responses=answers(FORBIDDEN, NOT_FOUND, ROLE_CONFLICT))
 async def assign_roles(
     caller: SecAdmin,
     session: WriteSessionDep,

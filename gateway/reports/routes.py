@@ -1,5 +1,6 @@
-"""`/api/v1/reports/survey`: the seed's survey report for a scope and a date, composed from the
-services' aggregate endpoints (`/communities/survey`, `/members/survey`) as JSON, xlsx or HTML.
+"""The composed reports: `/api/v1/reports/survey`, the seed's survey report for a scope and a date,
+from the services' aggregate endpoints (`/communities/survey`, `/members/survey`) as JSON, xlsx or
+HTML; and `/api/v1/reports/diagnostics`, every problem the seed report names, as work lists.
 
 The caller's own Authorization goes to the services, so each applies the caller's roles and
 scope inside its own queries; a service's refusal (403, 404, 422) is passed through as it is.
@@ -7,7 +8,7 @@ scope inside its own queries; a service's refusal (403, 404, 422) is passed thro
 
 import asyncio
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -15,11 +16,15 @@ import httpx
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from gateway.errors import SUBTREE_REQUIRED
 from gateway.reports import html, xlsx
 from gateway.reports.composition import SurveyReport, compose
-from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES
+from gateway.reports.diagnostics import Composer, diagnostics
+from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES, GatewaySettings
 from services.kit.auth import CallerDep
+from services.kit.context import today_in
 from services.kit.peers import PeerClient, PeerUnavailable
+from services.kit.problems import answers
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"], max_body_size=OWN_ROUTE_MAX_BODY_BYTES)
 
@@ -75,7 +80,8 @@ async def survey_report(
 ) -> Any:
     """The seed report's figures, rural and urban side by side with the difference in points;
     `format=xlsx` for a workbook with charts, `format=html` for the printable page."""
-    as_of = as_of or datetime.now(UTC).date()
+    settings: GatewaySettings = request.app.state.settings
+    as_of = as_of or today_in(settings.policy.timezone)
     peers: dict[str, PeerClient] = request.app.state.report_peers
     authorization = request.headers["authorization"]
     common = {"as_of": as_of.isoformat()} | ({"within": str(within)} if within else {})
@@ -134,3 +140,25 @@ async def _diagnostics(orgs: PeerClient, within: uuid.UUID | None, as_of: date, 
         )
         for item in found.get("items", [])
     ]
+
+
+@router.get("/diagnostics", responses=answers(SUBTREE_REQUIRED))
+async def diagnostics_report(
+    request: Request,
+    caller: CallerDep,
+    within: Annotated[uuid.UUID | None, Query(description="The subtree (default: the caller's scope)")] = None,
+    as_of: Annotated[date | None, Query(description="The day the lists are for (default today)")] = None,
+) -> dict[str, Any]:
+    """Work lists with the organization or member, the figures and the seed's suggested measure:
+    form mismatches (those over the policy's alarm without a committee called out), small or
+    incomplete teams, no cross-appointment, teams below 三個60%, terms overdue, thin or poorly
+    educated reserve pools, followed members not contacted lately, organizations whose only activity
+    is the study day, members with no attendance, green-channel members without home service,
+    young members below college not in the education upgrade, units without co-building. Each
+    service answers with the caller's own token, so roles and scope are the services' own."""
+    root = within or caller.scope_org_id
+    if root is None:
+        raise SUBTREE_REQUIRED.on("within", "required", detail="Name the subtree with `within`", location="query")
+    settings: GatewaySettings = request.app.state.settings
+    composer = Composer(request.app.state.peers, request.headers["authorization"], settings.diagnostics_timeout_s)
+    return await diagnostics(composer, root, as_of or today_in(settings.policy.timezone))

@@ -18,9 +18,10 @@ from collections.abc import AsyncIterator
 import aiohttp
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.errors import BAD_GATEWAY, GATEWAY_TIMEOUT, SERVICE_UNAVAILABLE
 from services.kit.observability import outgoing_headers
 from services.kit.peers import CLIENT_IDLE_S
-from services.kit.problems import send_problem
+from services.kit.problems import ProblemKind, send_problem
 
 logger = logging.getLogger("gateway.proxy")
 
@@ -161,21 +162,15 @@ class ServiceProxy:
         except aiohttp.ClientConnectorError as error:
             if started:
                 raise
-            await _problem(
-                send, 503, f"The {service} service is unavailable", slug="service-unavailable", service=service, error=error
-            )
+            await _problem(send, SERVICE_UNAVAILABLE, f"The {service} service is unavailable", service=service, error=error)
         except TimeoutError as error:
             if started:
                 raise
-            await _problem(
-                send, 504, f"The {service} service did not answer in time", slug="gateway-timeout", service=service, error=error
-            )
+            await _problem(send, GATEWAY_TIMEOUT, f"The {service} service did not answer in time", service=service, error=error)
         except aiohttp.ClientError as error:
             if started:
                 raise
-            await _problem(
-                send, 502, f"The {service} service gave no valid answer", slug="bad-gateway", service=service, error=error
-            )
+            await _problem(send, BAD_GATEWAY, f"The {service} service gave no valid answer", service=service, error=error)
 
 
 async def _request_body(scope: Scope, receive: Receive) -> tuple[bytes | AsyncIterator[bytes], int | None]:
@@ -212,6 +207,7 @@ async def _request_body(scope: Scope, receive: Receive) -> tuple[bytes | AsyncIt
     return stream(), declared
 
 
-async def _problem(send: Send, status: int, detail: str, *, slug: str, service: str, error: BaseException) -> None:
-    logger.warning("upstream failed", extra={"service": service, "status": status, "error": type(error).__name__})
-    await send_problem(send, status, detail, slug=slug, retry_after="1" if status == 503 else None, service=service)
+async def _problem(send: Send, kind: ProblemKind, detail: str, *, service: str, error: BaseException) -> None:
+    logger.warning("upstream failed", extra={"service": service, "status": kind.status, "error": type(error).__name__})
+    retry_after = "1" if kind is SERVICE_UNAVAILABLE else None
+    await send_problem(send, kind.status, detail, slug=kind.slug, retry_after=retry_after, service=service)
