@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Index, Integer, Numeric, String, Table, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.activities.enums import ActivityStatus, StudyRecordStatus
+from services.activities.enums import ActivityStatus, CareProgram, StudyRecordStatus
 from services.activities.settings import SCHEMA
 from services.kit.consumer import cursor_table
 from services.kit.db import make_metadata
@@ -254,8 +254,9 @@ member_replica = Table(
     # Null only on rows held before these columns existed, until the feed's replay fills them.
     Column("birth_date", Date, nullable=True),
     Column("joined_on", Date, nullable=True),
-    # Derived from care_programs on apply, so the work list is a plain indexed filter.
-    Column("green_channel", Boolean, nullable=False),
+    # Derived from care_programs on apply, so the work list is a plain indexed filter (named after
+    # the care program it flags).
+    Column(CareProgram.green_channel.value, Boolean, nullable=False),
 )
 # The teams (班子) as the orgs service publishes them in its `position.*` events: who owes the
 # higher yearly study hours of community secretaries and team members.

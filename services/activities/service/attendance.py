@@ -154,14 +154,13 @@ async def sheet_of(session: AsyncSession, activity: Activity) -> AttendanceSheet
         .all()
     )
     counted = [r for r in rows if r.member_id in expected]
-    by_status = {s: sum(1 for r in counted if r.status == s) for s in AttendanceStatus}
+    # The sheet has a count per status, named by the status's code.
+    by_status = {s.value: sum(1 for r in counted if r.status == s) for s in AttendanceStatus}
     return AttendanceSheet.model_validate(
         {
             "activity_id": activity.id,
             "expected": len(expected),
-            "present": by_status[AttendanceStatus.present],
-            "excused": by_status[AttendanceStatus.excused],
-            "absent": by_status[AttendanceStatus.absent],
+            **by_status,
             "unrecorded": len(expected) - len(counted),
             "guests": len(rows) - len(counted),
             "rate": rules.attendance_rate(by_status[AttendanceStatus.present], len(expected)),

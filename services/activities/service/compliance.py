@@ -107,7 +107,7 @@ async def compliance(session: AsyncSession, ctx: ActivitiesContext, within: uuid
                     "type": code,
                     "frequency": frequency,
                     "expected": 0 if is_exempt else expected,
-                    "held": count,
+                    ActivityStatus.held.value: count,  # the field counting the held activities
                     "exempt": is_exempt,
                     "met": is_exempt or count >= expected,
                 }
