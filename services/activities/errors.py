@@ -11,7 +11,7 @@ from services.kit.problems import ProblemKind
 # ---------------------------------------------------------------- the kit's, as routes here give them
 NOT_FOUND = ProblemKind(404, "not-found", "the record does not exist, or is outside the caller's scope")
 FORBIDDEN = ProblemKind(403, "forbidden", "the caller may not do this")
-VALIDATION_ERROR = ProblemKind(422, "validation-error", "a parameter is not valid (the period)")
+VALIDATION_ERROR = ProblemKind(422, "validation-error", "the request does not match its schema (a body field, the period)")
 RULE_VIOLATION = ProblemKind(422, "rule-violation", "a field may not be null here")
 
 # ---------------------------------------------------------------- references
