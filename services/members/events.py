@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.outbox import FeedEvent
 from services.kit.replica import snapshot_applier
-from services.members import rules
 from services.members.models import Member, org_replica, position_replica
+from services.members.records import CLOSED_STATES
 from services.members.service.common import add_history, publish
 
 # The orgs service's `org.*` events carry each organization's whole state (id, parent_id,
@@ -37,7 +37,7 @@ async def rehome_members(session: AsyncSession, event: FeedEvent) -> None:
     effective_on = event.occurred_at.date()
     if event.payload.get("dissolved_on"):
         effective_on = date.fromisoformat(str(event.payload["dissolved_on"]))
-    stmt = select(Member).where(Member.org_id == merged_id, Member.state.not_in(rules.CLOSED_STATES)).order_by(Member.id)
+    stmt = select(Member).where(Member.org_id == merged_id, Member.state.not_in(CLOSED_STATES)).order_by(Member.id)
     for member in (await session.execute(stmt)).scalars().all():
         member.org_id = into_id
         member.version += 1

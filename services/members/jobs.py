@@ -16,10 +16,10 @@ from services.kit.auth import Caller
 from services.kit.crypto import FieldCipher
 from services.kit.outbox import record_event
 from services.kit.scheduler import Job, JobFunction, first_notice
-from services.members import rules
+from services.members.common import months_after
+from services.members.enums import DueKind
 from services.members.models import Member, outbox, scheduler
 from services.members.rules import MembersPolicy
-from services.members.schemas import DueKind
 from services.members.service import dues
 from services.members.service.common import Context, snapshot
 from services.members.service.records import due_condition
@@ -45,7 +45,7 @@ def clock_job(name: str, kind: DueKind, event_type: str, policy: MembersPolicy) 
             payload = snapshot(member) | {
                 "clock": kind.value,
                 "since": since.isoformat(),
-                "due_on": rules.months_after(since, months).isoformat(),
+                "due_on": months_after(since, months).isoformat(),
             }
             await record_event(session, outbox, type=event_type, aggregate_id=member.id, payload=payload)
             announced += 1

@@ -8,7 +8,7 @@ from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.idempotency import Idempotent
 from services.kit.versioning import PreconditionsDep, set_etag
 from services.members.routes.deps import ReaderContext, WriterContext
-from services.members.schemas import CareEnrolment, CareEnrolmentCreate, CareEnrolmentUpdate, DutyReport, DutyReportCreate
+from services.members.schemas.care import CareEnrolment, CareEnrolmentCreate, CareEnrolmentUpdate, DutyReport, DutyReportCreate
 from services.members.service import care
 from services.members.service.care import present_enrolment
 

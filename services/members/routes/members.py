@@ -10,32 +10,26 @@ from services.kit.auth import Caller, require_roles
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
-from services.kit.problems import Unprocessable
+from services.kit.problems import Unprocessable, field_error
 from services.kit.versioning import PreconditionsDep, set_etag
+from services.members.enums import DueKind, Education, MemberState, Setting, StatsDimension, StatsPopulation, Whereabouts
 from services.members.routes.deps import OwnRecordContext, ReaderContext, WriterContext
-from services.members.schemas import (
+from services.members.schemas.records import (
     BecomeFull,
     CountsRequest,
     CountsResult,
-    DueKind,
     DueMember,
-    Education,
     LookupRequest,
     LookupResult,
     Member,
     MemberCreate,
     MemberEvent,
-    MemberState,
-    MemberStats,
     MemberUpdate,
     SearchRequest,
-    Setting,
     StateChange,
-    StatsDimension,
-    StatsPopulation,
-    Whereabouts,
     WhereaboutsChange,
 )
+from services.members.schemas.stats import MemberStats
 from services.members.service import records, stats
 from services.members.service.common import get_visible, present
 from services.members.service.records import MemberFilter
@@ -105,7 +99,7 @@ async def search_members(
 ) -> Page[Member]:
     """Members with exactly this ID number and/or phone (matched by keyed hash), in the caller's scope."""
     if not data.id_number and not data.phone:
-        raise Unprocessable("Name an ID number or a phone", errors=[{"field": "id_number", "message": "or phone, required"}])
+        raise Unprocessable("Name an ID number or a phone", errors=[field_error("id_number", "or phone, required")])
     f = MemberFilter(id_number=data.id_number, phone=data.phone)
     members, next_cursor = await records.list_members(session, ctx, f, cursor=cursor, limit=limit)
     return Page(items=[present(m, ctx) for m in members], next_cursor=next_cursor)

@@ -9,17 +9,15 @@ from fastapi import APIRouter, Query, status
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from services.members.enums import RecruitmentDueKind, RecruitmentStage, RecruitStatsDimension
 from services.members.routes.deps import ReaderContext, WriterContext
-from services.members.schemas import (
+from services.members.schemas.recruitment import (
     Application,
     ApplicationCreate,
     RecruitmentDue,
-    RecruitmentDueKind,
-    RecruitmentStage,
     RecruitmentStepCreate,
     RecruitmentStepOut,
     RecruitStats,
-    RecruitStatsDimension,
 )
 from services.members.service import recruitment
 from services.members.service.recruitment import present_application

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Query
 from services.kit.auth import Caller, require_roles
 from services.kit.db import ReadSessionDep
 from services.members.routes.deps import ReaderContext
-from services.members.schemas import CountsResult, MembersSurvey
+from services.members.schemas.records import CountsResult
+from services.members.schemas.survey import MembersSurvey
 from services.members.service import survey
 from services.members.service.survey import SurveyQuery
 

@@ -7,9 +7,10 @@ from fastapi import APIRouter, Query, Request, Response
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.idempotency import Idempotent
 from services.kit.problems import Problem
+from services.members.enums import TabularFormat
 from services.members.routes.deps import ReaderContext, WriterContext
 from services.members.routes.members import Filters
-from services.members.schemas import ImportReport, TabularFormat
+from services.members.schemas.tabular import ImportReport
 from services.members.service import tabular
 
 router = APIRouter(prefix="/api/v1/members", tags=["members"])

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Query, status
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from services.members.enums import TransferStatus
 from services.members.routes.deps import ReaderContext, WriterContext
-from services.members.schemas import Transfer, TransferApprove, TransferClose, TransferCreate, TransferReceive, TransferStatus
+from services.members.schemas.transfers import Transfer, TransferApprove, TransferClose, TransferCreate, TransferReceive
 from services.members.service import transfers
 from services.members.service.transfers import present_transfer
 

@@ -7,12 +7,15 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.kit.problems import Conflict, NotFound, Unprocessable
+from services.kit.problems import Conflict, NotFound, Unprocessable, field_error
 from services.kit.versioning import Preconditions
-from services.members import rules
+from services.members.care import education_upgrade_errors, green_channel_errors
+from services.members.common import age_on
+from services.members.enums import CareProgram
 from services.members.models import CareEnrolment, DutyReport, Member
-from services.members.schemas import CareEnrolment as CareEnrolmentOut
-from services.members.schemas import CareEnrolmentCreate, CareEnrolmentUpdate, CareProgram, DutyReportCreate
+from services.members.records import CLOSED_STATES
+from services.members.schemas.care import CareEnrolment as CareEnrolmentOut
+from services.members.schemas.care import CareEnrolmentCreate, CareEnrolmentUpdate, DutyReportCreate
 from services.members.service.common import Context, add_history, get_visible, publish
 
 
@@ -44,21 +47,21 @@ async def enrol(session: AsyncSession, ctx: Context, member_id: uuid.UUID, data:
     grounds = [g.value for g in data.grounds]
     services = [s.value for s in data.services]
     if data.program == CareProgram.green_channel:
-        errors = rules.green_channel_errors(
+        errors = green_channel_errors(
             grounds=grounds, services=services, birth_date=member.birth_date, enrolled_on=data.enrolled_on, policy=ctx.policy
         )
     else:
-        errors = rules.education_upgrade_errors(
+        errors = education_upgrade_errors(
             education=member.education,
             target_level=data.target_level.value if data.target_level else None,
             birth_date=member.birth_date,
             enrolled_on=data.enrolled_on,
             policy=ctx.policy,
         )
-    if member.state in rules.CLOSED_STATES:
-        errors.append({"field": "member_id", "message": f"the member is {member.state}"})
+    if member.state in CLOSED_STATES:
+        errors.append(field_error("member_id", f"the member is {member.state}"))
     if data.enrolled_on > ctx.today:
-        errors.append({"field": "enrolled_on", "message": "is in the future"})
+        errors.append(field_error("enrolled_on", "is in the future"))
     if errors:
         raise Unprocessable(errors[0]["message"], slug="not-eligible", errors=errors)
     held = await enrolments(session, ctx, member_id)
@@ -105,11 +108,9 @@ async def update_enrolment(
     for name in ("completed_on", "ended_on"):
         day = getattr(data, name)
         if day is not None and (day < enrolment.enrolled_on or day > ctx.today):
-            raise Unprocessable(
-                f"{name} must lie between enrolment and today", errors=[{"field": name, "message": "out of range"}]
-            )
+            raise Unprocessable(f"{name} must lie between enrolment and today", errors=[field_error(name, "out of range")])
     if data.completed_on is not None and enrolment.program != CareProgram.education_upgrade.value:
-        raise Unprocessable("Only an education upgrade is completed", errors=[{"field": "completed_on", "message": "not here"}])
+        raise Unprocessable("Only an education upgrade is completed", errors=[field_error("completed_on", "not here")])
     if not is_active(enrolment):
         raise Conflict("The enrolment has ended", slug="enrolment-ended")
     for name in ("services", "partner", "school"):
@@ -134,11 +135,11 @@ async def update_enrolment(
 
 async def add_duty_report(session: AsyncSession, ctx: Context, member_id: uuid.UUID, data: DutyReportCreate) -> DutyReport:
     member = await get_visible(session, ctx, member_id)
-    if rules.age_on(member.birth_date, data.reported_on) >= ctx.policy.young_member_max_age:
+    if age_on(member.birth_date, data.reported_on) >= ctx.policy.young_member_max_age:
         message = f"duty reports are for members under {ctx.policy.young_member_max_age}"
-        raise Unprocessable(message, slug="not-eligible", errors=[{"field": "member_id", "message": message}])
+        raise Unprocessable(message, slug="not-eligible", errors=[field_error("member_id", message)])
     if data.reported_on > ctx.today:
-        raise Unprocessable("The report date is in the future", errors=[{"field": "reported_on", "message": "in the future"}])
+        raise Unprocessable("The report date is in the future", errors=[field_error("reported_on", "in the future")])
     report = DutyReport(member_id=member.id, **data.model_dump())
     session.add(report)
     await session.flush()

@@ -14,21 +14,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from services.kit.pagination import keyset_page, page_of
-from services.kit.problems import Conflict, NotFound, Unprocessable
+from services.kit.problems import Conflict, NotFound, Unprocessable, field_error
 from services.kit.tree import within_node
 from services.kit.versioning import Preconditions
-from services.members import rules
-from services.members.models import DuesMonth, Member, org_replica
-from services.members.schemas import (
-    ENUM_LABELS,
-    DuesAssess,
-    DuesMonthOut,
-    DuesPayment,
-    DuesReductionCreate,
-    DuesTotal,
-    DuesUnpaid,
+from services.members.common import months_after, months_before
+from services.members.dues import (
+    FLAT_DUES_CATEGORIES,
+    back_payment_error,
+    dues_amount_fen,
+    first_of_month,
+    month_label,
+    months_between,
+    paid_through,
 )
+from services.members.enums import ENUM_LABELS
+from services.members.models import DuesMonth, Member, org_replica
+from services.members.records import CLOSED_STATES
+from services.members.schemas.dues import DuesAssess, DuesMonthOut, DuesPayment, DuesReductionCreate, DuesTotal, DuesUnpaid
 from services.members.service.common import Context, get_visible, in_scope, visible
+from services.members.tabular import escape_cell
 
 
 def is_settled(row: DuesMonth) -> bool:
@@ -41,7 +45,7 @@ def present_month(row: DuesMonth) -> DuesMonthOut:
 
 
 def _refuse(field: str, message: str, slug: str = "dues-rule") -> Unprocessable:
-    return Unprocessable(message, slug=slug, errors=[{"field": field, "message": message}])
+    return Unprocessable(message, slug=slug, errors=[field_error(field, message)])
 
 
 async def _month_row(session: AsyncSession, member_id: uuid.UUID, month: date, *, for_update: bool = False) -> DuesMonth | None:
@@ -69,16 +73,16 @@ async def assess(
 ) -> tuple[DuesMonth, bool]:
     """Set (or correct, while unpaid) the month's base and category; the amount follows from the policy."""
     member = await get_visible(session, ctx, member_id, for_update=True)
-    if month < rules.first_of_month(member.joined_on):
+    if month < first_of_month(member.joined_on):
         # Probationary members pay from admission, and no one before it.
         raise _refuse("month", f"the member joined on {member.joined_on.isoformat()}")
-    if member.state in rules.CLOSED_STATES and month > rules.first_of_month(member.state_since):
+    if member.state in CLOSED_STATES and month > first_of_month(member.state_since):
         raise _refuse("month", f"the member is {member.state} since {member.state_since.isoformat()}")
     if data.category.value in ("salaried", "retiree") and data.base_fen is None:
         raise _refuse("base_fen", f"a {data.category.value} member's dues are a share of the base: required")
-    if data.category.value in rules.FLAT_DUES_CATEGORIES and data.base_fen is not None:
+    if data.category.value in FLAT_DUES_CATEGORIES and data.base_fen is not None:
         raise _refuse("base_fen", f"a {data.category.value} member pays a flat amount: no base")
-    rate, standard = rules.dues_amount_fen(data.category.value, data.base_fen, ctx.policy)
+    rate, standard = dues_amount_fen(data.category.value, data.base_fen, ctx.policy)
     row = await _month_row(session, member.id, month, for_update=True)
     # The member's row lock above serializes two first assessments of the same month too.
     preconditions.check(row.version if row is not None else None)
@@ -106,7 +110,7 @@ async def _assessed(session: AsyncSession, ctx: Context, member_id: uuid.UUID, m
     member = await get_visible(session, ctx, member_id, for_update=True)
     row = await _month_row(session, member.id, month, for_update=True)
     if row is None:
-        raise NotFound("Dues month", f"{rules.month_label(month)} of member {member_id}")
+        raise NotFound("Dues month", f"{month_label(month)} of member {member_id}")
     return member, row
 
 
@@ -116,14 +120,14 @@ async def pay(session: AsyncSession, ctx: Context, member_id: uuid.UUID, month: 
         raise Conflict("The month is already paid", slug="dues-paid")
     if data.paid_on > ctx.today:
         raise _refuse("paid_on", "is in the future")
-    error = rules.back_payment_error(month, data.paid_on, ctx.policy)
+    error = back_payment_error(month, data.paid_on, ctx.policy)
     if error:
         raise _refuse("paid_on", error, "back-payment-too-old")
     if data.paid_fen != row.due_fen:
         raise _refuse("paid_fen", f"the amount due is {row.due_fen} fen")
     if data.paid_by_member_id is not None and data.paid_by_member_id != member.id:
         payer = await session.scalar(visible(ctx.caller).where(Member.id == data.paid_by_member_id))
-        if payer is None or payer.state in rules.CLOSED_STATES:
+        if payer is None or payer.state in CLOSED_STATES:
             raise _refuse("paid_by_member_id", "the paying member was not found (or is no longer a member)")
     row.paid_fen = data.paid_fen
     row.paid_on = data.paid_on
@@ -165,14 +169,14 @@ async def reduce(session: AsyncSession, ctx: Context, member_id: uuid.UUID, mont
 async def _update_paid_through(session: AsyncSession, member: Member) -> None:
     rows = (await session.execute(select(DuesMonth).where(DuesMonth.member_id == member.id))).scalars().all()
     first = min((r.month for r in rows), default=None)
-    through = rules.paid_through(first, {r.month for r in rows if is_settled(r)}) if first else None
+    through = paid_through(first, {r.month for r in rows if is_settled(r)}) if first else None
     if through != member.dues_paid_through:
         member.dues_paid_through = through
         await session.flush()
 
 
 def _scoped_members(ctx: Context, within: uuid.UUID | None) -> Select[Member]:
-    stmt = visible(ctx.caller).where(Member.state.not_in(rules.CLOSED_STATES), Member.whereabouts != "not_transferred")
+    stmt = visible(ctx.caller).where(Member.state.not_in(CLOSED_STATES), Member.whereabouts != "not_transferred")
     if within is not None:
         stmt = stmt.where(within_node(within, org_replica.c.path, org_replica.c.id, org_replica.c.path))
     return stmt
@@ -184,10 +188,10 @@ async def unpaid_members(
     """Members with the policy's months unpaid (the current month not counted) and no reason recorded
     for any month after their paid-through month."""
     months = ctx.policy.dues_unpaid_months_listed
-    current = rules.first_of_month(as_of)
-    cutoff = rules.months_before(current, months)
+    current = first_of_month(as_of)
+    cutoff = months_before(current, months)
     # Never paid: the clock starts at the month of joining (as if paid through the month before).
-    never_paid_cutoff = rules.months_after(cutoff, 1)
+    never_paid_cutoff = months_after(cutoff, 1)
     reasoned = exists().where(
         DuesMonth.member_id == Member.id,
         DuesMonth.unpaid_reason.is_not(None),
@@ -202,14 +206,14 @@ async def unpaid_members(
     page, next_cursor = page_of(rows, limit, lambda m: [m.id])
     items = []
     for member in page:
-        last_paid = member.dues_paid_through or rules.months_before(rules.first_of_month(member.joined_on), 1)
+        last_paid = member.dues_paid_through or months_before(first_of_month(member.joined_on), 1)
         items.append(
             DuesUnpaid(
                 member_id=member.id,
                 name=member.name,
                 org_id=member.org_id,
-                paid_through=rules.month_label(member.dues_paid_through) if member.dues_paid_through else None,
-                months_unpaid=rules.months_between(last_paid, current) - 1,
+                paid_through=month_label(member.dues_paid_through) if member.dues_paid_through else None,
+                months_unpaid=months_between(last_paid, current) - 1,
             )
         )
     return items, next_cursor
@@ -249,7 +253,7 @@ async def monthly_totals(session: AsyncSession, ctx: Context, *, month: date, wi
         DuesTotal(
             org_id=r[0],
             org_name=r[1],
-            month=rules.month_label(month),
+            month=month_label(month),
             members=int(r[2]),
             due_fen=int(r[3]),
             paid_fen=int(r[4]),
@@ -289,7 +293,7 @@ async def export_month(session: AsyncSession, ctx: Context, *, month: date, with
         .limit(ctx.policy.export_max_rows)
     )
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(f"黨費{rules.month_label(month)}")
+    sheet = workbook.create_sheet(f"黨費{month_label(month)}")
     sheet.append(list(EXPORT_HEADERS))
     category_labels = ENUM_LABELS["dues_category"]
     reduction_labels = ENUM_LABELS["dues_reduction"]
@@ -300,20 +304,20 @@ async def export_month(session: AsyncSession, ctx: Context, *, month: date, with
     for row, org_name, member_name, payer_name in (await session.execute(stmt)).all():
         approval = f"{row.reduction_approved_by} {row.reduction_approved_on.isoformat()}" if row.reduction_approved_on else None
         cells = [
-            rules.escape_cell(org_name),
-            rules.escape_cell(member_name),
-            rules.month_label(row.month),
+            escape_cell(org_name),
+            escape_cell(member_name),
+            month_label(row.month),
             category_labels[row.category]["zh_hant"],
             yuan(row.base_fen),
             f"{row.rate_bp / 100:g}%" if row.rate_bp is not None else None,
             yuan(row.standard_fen),
             yuan(row.due_fen),
             reduction_labels[row.reduction]["zh_hant"] if row.reduction else None,
-            rules.escape_cell(approval) if approval else None,
+            escape_cell(approval) if approval else None,
             yuan(row.paid_fen),
             row.paid_on.isoformat() if row.paid_on else None,
-            rules.escape_cell(payer_name) if payer_name else None,
-            rules.escape_cell(row.unpaid_reason) if row.unpaid_reason else None,
+            escape_cell(payer_name) if payer_name else None,
+            escape_cell(row.unpaid_reason) if row.unpaid_reason else None,
         ]
         sheet.append(cells)
     buffer = io.BytesIO()

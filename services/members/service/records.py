@@ -11,21 +11,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.crypto import RandomPool
 from services.kit.pagination import keyset_page, page_of
-from services.kit.problems import Conflict, Unprocessable
+from services.kit.problems import Conflict, Unprocessable, field_error
 from services.kit.tree import within_node
 from services.kit.versioning import Preconditions
-from services.members import rules
+from services.members.common import born_on_or_before_for_age, months_after, months_before
+from services.members.enums import DueKind, MemberState, Whereabouts
 from services.members.models import Member, MemberEventRow, org_replica
-from services.members.schemas import (
-    BecomeFull,
-    DueKind,
-    MemberCreate,
-    MemberState,
-    MemberUpdate,
-    StateChange,
-    Whereabouts,
-    WhereaboutsChange,
+from services.members.records import (
+    CLOSED_STATES,
+    full_on_errors,
+    id_number_errors,
+    normalize_id_number,
+    record_errors,
+    state_change_error,
+    whereabouts_errors,
 )
+from services.members.schemas.records import BecomeFull, MemberCreate, MemberUpdate, StateChange, WhereaboutsChange
 from services.members.service.common import Context, add_history, get_visible, org_holding_error, publish, visible
 
 
@@ -62,13 +63,13 @@ def filtered(stmt: Select[Any], ctx: Context, f: MemberFilter) -> Select[Any]:
     as_of = f.as_of or ctx.today
     # Ages as birth-date bounds: age ≥ n ⇔ born on or before (as_of - n years); index-friendly.
     if f.age_min is not None:
-        conditions.append(Member.birth_date <= rules.born_on_or_before_for_age(as_of, f.age_min))
+        conditions.append(Member.birth_date <= born_on_or_before_for_age(as_of, f.age_min))
     if f.age_max is not None:
-        conditions.append(Member.birth_date > rules.born_on_or_before_for_age(as_of, f.age_max + 1))
+        conditions.append(Member.birth_date > born_on_or_before_for_age(as_of, f.age_max + 1))
     if f.q:
         conditions.append(Member.name.contains(f.q, autoescape=True))
     if f.id_number:
-        conditions.append(Member.id_number_index == ctx.cipher.blind_index("id_number", rules.normalize_id_number(f.id_number)))
+        conditions.append(Member.id_number_index == ctx.cipher.blind_index("id_number", normalize_id_number(f.id_number)))
     if f.phone:
         conditions.append(Member.phone_index == ctx.cipher.blind_index("phone", f.phone))
     return stmt.where(*conditions)
@@ -83,16 +84,16 @@ async def list_members(
 
 
 async def _open_duplicate(session: AsyncSession, id_index: str, exclude: uuid.UUID | None = None) -> bool:
-    stmt = select(Member.id).where(Member.id_number_index == id_index, Member.state.not_in(rules.CLOSED_STATES))
+    stmt = select(Member.id).where(Member.id_number_index == id_index, Member.state.not_in(CLOSED_STATES))
     if exclude is not None:
         stmt = stmt.where(Member.id != exclude)
     return (await session.scalar(stmt)) is not None
 
 
-def validation_errors(data: MemberCreate, today: date) -> list[dict[str, str]]:
+def validation_errors(data: MemberCreate, today: date) -> list[dict[str, Any]]:
     """Every rule a new record breaks that needs no database (ID number, dates, whereabouts)."""
-    errors = rules.id_number_errors(data.id_number, birth_date=data.birth_date, sex=data.sex.value, today=today)
-    errors += rules.record_errors(
+    errors = id_number_errors(data.id_number, birth_date=data.birth_date, sex=data.sex.value, today=today)
+    errors += record_errors(
         birth_date=data.birth_date,
         joined_on=data.joined_on,
         full_on=data.full_on,
@@ -100,7 +101,7 @@ def validation_errors(data: MemberCreate, today: date) -> list[dict[str, str]]:
         today=today,
     )
     details = data.whereabouts_details.model_dump(exclude_none=True, mode="json") if data.whereabouts_details else {}
-    errors += rules.whereabouts_errors(data.whereabouts.value, details)
+    errors += whereabouts_errors(data.whereabouts.value, details)
     return errors
 
 
@@ -138,7 +139,7 @@ def member_values(
     """The column values of a valid `data`: the ID number normalized, sensitive fields encrypted.
     The id and the nonces come from `random` (an import passes one pool for all its rows)."""
     random = random or RandomPool(block_bytes=64)
-    id_number = rules.normalize_id_number(data.id_number)
+    id_number = normalize_id_number(data.id_number)
     details = data.whereabouts_details.model_dump(exclude_none=True, mode="json") if data.whereabouts_details else {}
     return {
         "id": member_id or random.uuid4(),
@@ -186,7 +187,7 @@ async def create_member(session: AsyncSession, ctx: Context, data: MemberCreate)
         raise Unprocessable("The member record is not valid", slug="invalid-member", errors=errors)
     reason = await org_holding_error(session, ctx.caller, data.org_id)
     if reason:
-        raise Unprocessable(reason, slug="organization-cannot-hold-members", errors=[{"field": "org_id", "message": reason}])
+        raise Unprocessable(reason, slug="organization-cannot-hold-members", errors=[field_error("org_id", reason)])
     values = member_values(data, ctx)
     if await _open_duplicate(session, values["id_number_index"]):
         raise Conflict("A living record with this ID number exists", slug="duplicate-id-number")
@@ -215,7 +216,7 @@ async def update_member(
     cleared = [field for field in ("name", "education", "occupation") if field in changes and changes[field] is None]
     if cleared:
         raise Unprocessable(
-            f"A member needs {' and '.join(cleared)}", errors=[{"field": field, "message": "required"} for field in cleared]
+            f"A member needs {' and '.join(cleared)}", errors=[field_error(field, "required") for field in cleared]
         )
     changed: list[str] = []
     for field, value in changes.items():
@@ -247,14 +248,14 @@ async def change_state(session: AsyncSession, ctx: Context, member_id: uuid.UUID
     error = (
         "transferred_out comes only from a received transfer"
         if data.state == MemberState.transferred_out
-        else rules.state_change_error(member.state, data.state.value)
+        else state_change_error(member.state, data.state.value)
     )
     if error is None and data.effective_on > ctx.today:
         error = "the effective date is in the future"
     if error is None and data.effective_on < member.state_since:
         error = "the effective date is before the current state began"
     if error:
-        raise Unprocessable(error, slug="invalid-state-change", errors=[{"field": "state", "message": error}])
+        raise Unprocessable(error, slug="invalid-state-change", errors=[field_error("state", error)])
     details: dict[str, Any] = {"from": member.state, "to": data.state.value}
     if data.reason:
         details["reason"] = data.reason
@@ -271,11 +272,11 @@ async def change_state(session: AsyncSession, ctx: Context, member_id: uuid.UUID
 
 async def become_full(session: AsyncSession, ctx: Context, member_id: uuid.UUID, data: BecomeFull) -> Member:
     member = await get_visible(session, ctx, member_id, for_update=True)
-    errors = rules.full_on_errors(data.full_on, joined_on=member.joined_on, today=ctx.today)
+    errors = full_on_errors(data.full_on, joined_on=member.joined_on, today=ctx.today)
     if member.party_status == "full":
-        errors = [{"field": "full_on", "message": "the member is already full"}]
-    elif member.state in rules.CLOSED_STATES:
-        errors = [{"field": "full_on", "message": f"the member is {member.state}"}]
+        errors = [field_error("full_on", "the member is already full")]
+    elif member.state in CLOSED_STATES:
+        errors = [field_error("full_on", f"the member is {member.state}")]
     if errors:
         raise Unprocessable(errors[0]["message"], slug="invalid-full-date", errors=errors)
     member.party_status = "full"
@@ -293,14 +294,14 @@ async def change_whereabouts(
     member = await get_visible(session, ctx, member_id, for_update=True)
     preconditions.check(member.version)
     details = data.details.model_dump(exclude_none=True, mode="json") if data.details else {}
-    errors = rules.whereabouts_errors(data.whereabouts.value, details, field="details")
+    errors = whereabouts_errors(data.whereabouts.value, details, field="details")
     # A relationship arrives only by a received transfer, and a record is never made 'not transferred' later.
     if Whereabouts.not_transferred in (data.whereabouts, member.whereabouts):
-        errors.append({"field": "whereabouts", "message": "'not_transferred' changes only through a transfer in"})
+        errors.append(field_error("whereabouts", "'not_transferred' changes only through a transfer in"))
     if data.since > ctx.today:
-        errors.append({"field": "since", "message": "is in the future"})
-    if member.state in rules.CLOSED_STATES:
-        errors.append({"field": "whereabouts", "message": f"the member is {member.state}"})
+        errors.append(field_error("since", "is in the future"))
+    if member.state in CLOSED_STATES:
+        errors.append(field_error("whereabouts", f"the member is {member.state}"))
     if errors:
         raise Unprocessable(errors[0]["message"], slug="invalid-whereabouts", errors=errors)
     event_details: dict[str, Any] = {"from": member.whereabouts, "whereabouts": data.whereabouts.value, **details}
@@ -325,17 +326,17 @@ async def flows(session: AsyncSession, ctx: Context, member_id: uuid.UUID) -> li
 def due_condition(kind: DueKind, ctx: Context, as_of: date) -> tuple[ColumnElement[bool], Any, int]:
     """The SQL condition of a clock's list, the column its clock starts from, and its length in months."""
     policy = ctx.policy
-    open_record = Member.state.not_in(rules.CLOSED_STATES)
+    open_record = Member.state.not_in(CLOSED_STATES)
     if kind == DueKind.suspension:
         months = policy.lost_contact_months_to_suspension
-        cutoff = rules.months_before(as_of, months)
+        cutoff = months_before(as_of, months)
         return and_(Member.state == "lost_contact", Member.state_since <= cutoff), Member.state_since, months
     if kind == DueKind.full:
         months = policy.probation_months
-        cutoff = rules.months_before(as_of, months)
+        cutoff = months_before(as_of, months)
         return and_(open_record, Member.party_status == "probationary", Member.joined_on <= cutoff), Member.joined_on, months
     months = policy.floating_months_to_transfer
-    cutoff = rules.months_before(as_of, months)
+    cutoff = months_before(as_of, months)
     settled = Member.whereabouts_details["fixed_place"].as_boolean().is_(True)
     condition = and_(open_record, Member.whereabouts == "floating_out", settled, Member.whereabouts_since <= cutoff)
     return condition, Member.whereabouts_since, months
@@ -359,7 +360,7 @@ async def due_members(
     result = []
     for member in members:
         since: date = getattr(member, column_name)
-        result.append((member, since, rules.months_after(since, months)))
+        result.append((member, since, months_after(since, months)))
     return result, next_cursor
 
 
@@ -379,7 +380,7 @@ async def member_counts(session: AsyncSession, org_ids: list[uuid.UUID]) -> dict
         select(Member.org_id, Member.party_status, func.count())
         .where(
             Member.org_id.in_(set(org_ids)),
-            Member.state.not_in(rules.CLOSED_STATES),
+            Member.state.not_in(CLOSED_STATES),
             Member.whereabouts != Whereabouts.not_transferred.value,
         )
         .group_by(Member.org_id, Member.party_status)

@@ -13,33 +13,41 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.outbox import record_event
 from services.kit.pagination import keyset_page, page_of
-from services.kit.problems import Conflict, NotFound, Unprocessable
+from services.kit.problems import Conflict, NotFound, Unprocessable, field_error
 from services.kit.tree import within_node
-from services.members import rules
+from services.members.common import age_band_labels, months_after, months_before
+from services.members.enums import MemberState, RecruitmentDueKind, RecruitmentStage, RecruitStatsDimension
 from services.members.models import Application, Member, RecruitmentStep, org_replica, outbox
-from services.members.schemas import (
+from services.members.records import CLOSED_STATES, id_number_errors, mask_id_number, mask_phone, normalize_id_number
+from services.members.recruitment import (
+    admission_errors,
+    applicant_errors,
+    approval_errors,
+    contacts_errors,
+    extension_errors,
+    introducers_errors,
+    probation_ends_on,
+    talk_errors,
+    target_errors,
+    training_errors,
+)
+from services.members.schemas.records import BecomeFull, MemberCreate, StateChange
+from services.members.schemas.recruitment import (
     ActivistStep,
     AdmissionStep,
     ApplicationCreate,
     ApprovalStep,
-    BecomeFull,
     CancelStep,
     ExtensionStep,
     FullStep,
-    MemberCreate,
-    MemberState,
-    RecruitmentDueKind,
-    RecruitmentStage,
     RecruitmentStepCreate,
     RecruitStats,
-    RecruitStatsDimension,
     RecruitStatsRow,
     ReviewStep,
-    StateChange,
     TalkStep,
     TargetStep,
 )
-from services.members.schemas import Application as ApplicationOut
+from services.members.schemas.recruitment import Application as ApplicationOut
 from services.members.service import records
 from services.members.service.common import Context, in_scope, org_holding_error, visible
 
@@ -50,8 +58,8 @@ def present_application(application: Application, ctx: Context) -> ApplicationOu
     id_number = ctx.cipher.decrypt("id_number", application.id_number_cipher)
     phone = ctx.cipher.decrypt("phone", application.phone_cipher) if application.phone_cipher else None
     if not ctx.unmasked:
-        id_number = rules.mask_id_number(id_number)
-        phone = rules.mask_phone(phone) if phone else None
+        id_number = mask_id_number(id_number)
+        phone = mask_phone(phone) if phone else None
     values = {name: getattr(application, name) for name in ApplicationOut.model_fields if hasattr(application, name)}
     return ApplicationOut.model_validate(values | {"id_number": id_number, "phone": phone, "masked": not ctx.unmasked})
 
@@ -97,28 +105,26 @@ async def steps(session: AsyncSession, ctx: Context, application_id: uuid.UUID) 
     return list((await session.execute(stmt)).scalars().all())
 
 
-def _refuse(errors: list[dict[str, str]], slug: str = "recruitment-rule") -> Unprocessable:
+def _refuse(errors: list[dict[str, Any]], slug: str = "recruitment-rule") -> Unprocessable:
     return Unprocessable(errors[0]["message"], slug=slug, errors=errors)
 
 
 async def create_application(session: AsyncSession, ctx: Context, data: ApplicationCreate) -> Application:
-    errors = rules.id_number_errors(data.id_number, birth_date=data.birth_date, sex=data.sex.value, today=ctx.today)
-    errors += rules.applicant_errors(birth_date=data.birth_date, applied_on=data.applied_on, today=ctx.today, policy=ctx.policy)
+    errors = id_number_errors(data.id_number, birth_date=data.birth_date, sex=data.sex.value, today=ctx.today)
+    errors += applicant_errors(birth_date=data.birth_date, applied_on=data.applied_on, today=ctx.today, policy=ctx.policy)
     if errors:
         raise _refuse(errors, "invalid-application")
     reason = await org_holding_error(session, ctx.caller, data.org_id)
     if reason:
-        raise Unprocessable(reason, slug="organization-cannot-hold-members", errors=[{"field": "org_id", "message": reason}])
-    id_number = rules.normalize_id_number(data.id_number)
+        raise Unprocessable(reason, slug="organization-cannot-hold-members", errors=[field_error("org_id", reason)])
+    id_number = normalize_id_number(data.id_number)
     id_index = ctx.cipher.blind_index("id_number", id_number)
     open_application = await session.scalar(
         select(Application.id).where(Application.id_number_index == id_index, Application.stage.not_in(CLOSED_STAGES))
     )
     if open_application is not None:
         raise Conflict("This person has an open application", slug="duplicate-application")
-    member = await session.scalar(
-        select(Member.id).where(Member.id_number_index == id_index, Member.state.not_in(rules.CLOSED_STATES))
-    )
+    member = await session.scalar(select(Member.id).where(Member.id_number_index == id_index, Member.state.not_in(CLOSED_STATES)))
     if member is not None:
         raise Conflict("This person is already a member", slug="already-a-member")
     application = Application(
@@ -200,7 +206,7 @@ async def _record_step(
 
 async def _full_member_errors(
     session: AsyncSession, ctx: Context, ids: list[uuid.UUID], *, field: str, applicant_index: str
-) -> list[dict[str, str]]:
+) -> list[dict[str, Any]]:
     """Why each named person cannot act as a contact or introducer: unknown (in the caller's scope),
     the applicant themself, probationary, or not in normal standing."""
     found = {m.id: m for m in (await session.execute(visible(ctx.caller).where(Member.id.in_(set(ids))))).scalars().all()}
@@ -208,13 +214,13 @@ async def _full_member_errors(
     for member_id in ids:
         member = found.get(member_id)
         if member is None:
-            errors.append({"field": field, "message": f"member {member_id} was not found"})
+            errors.append(field_error(field, f"member {member_id} was not found"))
         elif member.id_number_index == applicant_index:
-            errors.append({"field": field, "message": "the applicant cannot act for themself"})
+            errors.append(field_error(field, "the applicant cannot act for themself"))
         elif member.party_status != "full":
-            errors.append({"field": field, "message": f"{member.name} is a probationary member; a full member is needed"})
+            errors.append(field_error(field, f"{member.name} is a probationary member; a full member is needed"))
         elif member.state != MemberState.normal.value:
-            errors.append({"field": field, "message": f"{member.name} is {member.state}"})
+            errors.append(field_error(field, f"{member.name} is {member.state}"))
     return errors
 
 
@@ -222,7 +228,7 @@ def _expect_stage(application: Application, *stages: RecruitmentStage) -> None:
     if application.stage not in {s.value for s in stages}:
         wanted = " or ".join(s.value for s in stages)
         message = f"the application is at stage {application.stage}; this step needs {wanted}"
-        raise _refuse([{"field": "kind", "message": message}], "stage-out-of-order")
+        raise _refuse([field_error("kind", message)], "stage-out-of-order")
 
 
 async def add_step(session: AsyncSession, ctx: Context, application_id: uuid.UUID, step: RecruitmentStepCreate) -> Application:
@@ -230,12 +236,12 @@ async def add_step(session: AsyncSession, ctx: Context, application_id: uuid.UUI
     if application.stage in CLOSED_STAGES:
         raise Conflict(f"The application is closed ({application.stage})", slug="application-closed")
     if step.effective_on > ctx.today:
-        raise _refuse([{"field": "effective_on", "message": "is in the future"}])
+        raise _refuse([field_error("effective_on", "is in the future")])
     last = await session.scalar(
         select(func.max(RecruitmentStep.effective_on)).where(RecruitmentStep.application_id == application.id)
     )
     if last is not None and step.effective_on < last:
-        raise _refuse([{"field": "effective_on", "message": f"is before the previous step ({last.isoformat()})"}])
+        raise _refuse([field_error("effective_on", f"is before the previous step ({last.isoformat()})")])
     details = await _STEPS[step.kind](session, ctx, application, step)
     if step.reason:
         details["reason"] = step.reason
@@ -257,9 +263,7 @@ async def _talk(session: AsyncSession, ctx: Context, application: Application, s
     _expect_stage(application, RecruitmentStage.applicant)
     if application.talked_on is not None:
         raise Conflict("The talk is already recorded", slug="step-repeated")
-    errors = rules.talk_errors(
-        applied_on=application.applied_on, talked_on=step.effective_on, reason=step.reason, policy=ctx.policy
-    )
+    errors = talk_errors(applied_on=application.applied_on, talked_on=step.effective_on, reason=step.reason, policy=ctx.policy)
     if errors:
         raise _refuse(errors)
     application.talked_on = step.effective_on
@@ -269,8 +273,8 @@ async def _talk(session: AsyncSession, ctx: Context, application: Application, s
 async def _activist(session: AsyncSession, ctx: Context, application: Application, step: ActivistStep) -> dict[str, Any]:
     _expect_stage(application, RecruitmentStage.applicant)
     if application.talked_on is None:
-        raise _refuse([{"field": "kind", "message": "the talk comes before the activist step"}], "stage-out-of-order")
-    errors = rules.contacts_errors(list(step.contact_ids), ctx.policy) or await _full_member_errors(
+        raise _refuse([field_error("kind", "the talk comes before the activist step")], "stage-out-of-order")
+    errors = contacts_errors(list(step.contact_ids), ctx.policy) or await _full_member_errors(
         session, ctx, step.contact_ids, field="contact_ids", applicant_index=application.id_number_index
     )
     if errors:
@@ -290,7 +294,7 @@ async def _review(session: AsyncSession, ctx: Context, application: Application,
 async def _target(session: AsyncSession, ctx: Context, application: Application, step: TargetStep) -> dict[str, Any]:
     _expect_stage(application, RecruitmentStage.activist)
     assert application.activist_on is not None
-    errors = rules.target_errors(activist_on=application.activist_on, target_on=step.effective_on, policy=ctx.policy)
+    errors = target_errors(activist_on=application.activist_on, target_on=step.effective_on, policy=ctx.policy)
     if errors:
         raise _refuse(errors, "stage-too-early")
     application.stage = RecruitmentStage.development_target.value
@@ -300,12 +304,12 @@ async def _target(session: AsyncSession, ctx: Context, application: Application,
 
 async def _extend(session: AsyncSession, ctx: Context, application: Application, step: ExtensionStep) -> dict[str, Any]:
     _expect_stage(application, RecruitmentStage.probationary)
-    errors = rules.extension_errors(months=step.months, already_extended=application.extension_months > 0, policy=ctx.policy)
+    errors = extension_errors(months=step.months, already_extended=application.extension_months > 0, policy=ctx.policy)
     if errors:
         raise _refuse(errors)
     assert application.meeting_on is not None
     application.extension_months = step.months
-    application.probation_ends_on = rules.probation_ends_on(application.meeting_on, step.months, ctx.policy)
+    application.probation_ends_on = probation_ends_on(application.meeting_on, step.months, ctx.policy)
     return {"months": step.months, "probation_ends_on": application.probation_ends_on.isoformat()}
 
 
@@ -315,7 +319,7 @@ async def _full(session: AsyncSession, ctx: Context, application: Application, s
     assert application.member_id is not None
     if step.effective_on < application.probation_ends_on:
         message = f"the probation ends on {application.probation_ends_on.isoformat()}"
-        raise _refuse([{"field": "effective_on", "message": message}], "stage-too-early")
+        raise _refuse([field_error("effective_on", message)], "stage-too-early")
     await records.become_full(session, ctx, application.member_id, BecomeFull(full_on=step.effective_on))
     application.stage = RecruitmentStage.full.value
     application.full_on = step.effective_on
@@ -339,15 +343,15 @@ async def _admit(session: AsyncSession, ctx: Context, application: Application, 
         raise Conflict("The branch meeting is already recorded", slug="step-repeated")
     assert application.target_on is not None
     policy = ctx.policy
-    errors = rules.training_errors(days=step.training_days, hours=step.training_hours, policy=policy)
-    errors += rules.admission_errors(
+    errors = training_errors(days=step.training_days, hours=step.training_hours, policy=policy)
+    errors += admission_errors(
         target_on=application.target_on,
         notice_from=step.notice_from,
         notice_to=step.notice_to,
         meeting_on=step.effective_on,
         policy=policy,
     )
-    errors += rules.introducers_errors(list(step.introducer_ids), policy) or await _full_member_errors(
+    errors += introducers_errors(list(step.introducer_ids), policy) or await _full_member_errors(
         session, ctx, step.introducer_ids, field="introducer_ids", applicant_index=application.id_number_index
     )
     if errors:
@@ -368,8 +372,8 @@ async def _admit(session: AsyncSession, ctx: Context, application: Application, 
 async def _approve(session: AsyncSession, ctx: Context, application: Application, step: ApprovalStep) -> dict[str, Any]:
     _expect_stage(application, RecruitmentStage.development_target)
     if application.meeting_on is None:
-        raise _refuse([{"field": "kind", "message": "the branch meeting comes before the approval"}], "stage-out-of-order")
-    errors = rules.approval_errors(
+        raise _refuse([field_error("kind", "the branch meeting comes before the approval")], "stage-out-of-order")
+    errors = approval_errors(
         meeting_on=application.meeting_on, approved_on=step.effective_on, reason=step.reason, policy=ctx.policy
     )
     if errors:
@@ -394,7 +398,7 @@ async def _approve(session: AsyncSession, ctx: Context, application: Application
     application.member_id = member.id
     application.approved_on = step.effective_on
     application.stage = RecruitmentStage.probationary.value
-    application.probation_ends_on = rules.probation_ends_on(application.meeting_on, 0, ctx.policy)
+    application.probation_ends_on = probation_ends_on(application.meeting_on, 0, ctx.policy)
     return {"member_id": str(member.id)}
 
 
@@ -416,18 +420,18 @@ def _due_condition(kind: RecruitmentDueKind, ctx: Context, as_of: date) -> tuple
     """The SQL condition of a work list and the column its clock starts from."""
     policy = ctx.policy
     if kind == RecruitmentDueKind.talk:
-        cutoff = rules.months_before(as_of, policy.talk_within_months)
+        cutoff = months_before(as_of, policy.talk_within_months)
         condition = and_(Application.stage == "applicant", Application.talked_on.is_(None), Application.applied_on < cutoff)
         return condition, Application.applied_on
     if kind == RecruitmentDueKind.review:
         last_review = func.coalesce(Application.reviewed_on, Application.activist_on)
-        cutoff = rules.months_before(as_of, policy.activist_review_months)
+        cutoff = months_before(as_of, policy.activist_review_months)
         return and_(Application.stage == "activist", last_review <= cutoff), last_review
     if kind == RecruitmentDueKind.probation_ending:
         horizon = as_of + timedelta(days=policy.probation_ending_notice_days)
         condition = and_(Application.stage == "probationary", Application.probation_ends_on <= horizon)
         return condition, Application.meeting_on
-    cutoff = rules.months_before(as_of, policy.approval_months)
+    cutoff = months_before(as_of, policy.approval_months)
     condition = and_(
         Application.stage == "development_target",
         Application.meeting_on.is_not(None),
@@ -440,13 +444,13 @@ def _due_condition(kind: RecruitmentDueKind, ctx: Context, as_of: date) -> tuple
 def _due_on(kind: RecruitmentDueKind, application: Application, since: date, ctx: Context) -> date:
     policy = ctx.policy
     if kind == RecruitmentDueKind.talk:
-        return rules.months_after(since, policy.talk_within_months)
+        return months_after(since, policy.talk_within_months)
     if kind == RecruitmentDueKind.review:
-        return rules.months_after(since, policy.activist_review_months)
+        return months_after(since, policy.activist_review_months)
     if kind == RecruitmentDueKind.probation_ending:
         assert application.probation_ends_on is not None
         return application.probation_ends_on
-    return rules.months_after(since, policy.approval_months)
+    return months_after(since, policy.approval_months)
 
 
 async def due_applications(
@@ -489,7 +493,7 @@ async def recruit_stats(
     bands = None
     if group_by == RecruitStatsDimension.age_band:
         edges = list(ctx.policy.recruit_age_edges)
-        bands = rules.age_band_labels(edges)
+        bands = age_band_labels(edges)
         age = _age_at_meeting()
         whens = [(age < edge, label) for edge, label in zip(edges, bands, strict=False)]
         key: ColumnElement[Any] = case(*whens, else_=bands[-1])

@@ -16,10 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.problems import NotFound
 from services.kit.tree import subtree_of
-from services.members import rules
+from services.members.common import born_on_or_before_for_age
 from services.members.models import Member, org_replica, position_replica
-from services.members.schemas import MembersSurvey, MembersSurveyCounts, SurveyParameters
+from services.members.records import CLOSED_STATES
+from services.members.schemas.survey import MembersSurvey, MembersSurveyCounts, SurveyParameters
 from services.members.service.common import Context
+from services.members.survey import COLLEGE_OR_ABOVE, JUNIOR_HIGH_OR_BELOW, TEAM_ROLES
 
 SIDES = ("rural", "urban")
 
@@ -84,21 +86,21 @@ def _teams_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
         )
         .join(top, top.c.id == position_replica.c.org_id)
         .join(Member, Member.id == position_replica.c.member_id)
-        .where(top.c.tier == "community", top.c.status == "active", position_replica.c.role.in_(rules.TEAM_ROLES), current)
+        .where(top.c.tier == "community", top.c.status == "active", position_replica.c.role.in_(TEAM_ROLES), current)
         .group_by(position_replica.c.org_id, position_replica.c.member_id, top.c.setting, Member.birth_date, Member.education),
         top.c.path,
         paths,
     ).subquery("holders")
-    college = holders.c.education.in_(rules.COLLEGE_OR_ABOVE)
+    college = holders.c.education.in_(COLLEGE_OR_ABOVE)
     secretary = holders.c.secretary == 1
     return (
         select(
             holders.c.setting,
             func.count(),
-            func.count().filter(holders.c.birth_date <= rules.born_on_or_before_for_age(q.as_of, q.team_age_min)),
+            func.count().filter(holders.c.birth_date <= born_on_or_before_for_age(q.as_of, q.team_age_min)),
             func.count().filter(college),
             func.count().filter(secretary),
-            func.count().filter(secretary, holders.c.birth_date <= rules.born_on_or_before_for_age(q.as_of, q.secretary_age_min)),
+            func.count().filter(secretary, holders.c.birth_date <= born_on_or_before_for_age(q.as_of, q.secretary_age_min)),
             func.count().filter(secretary, college),
         )
         .select_from(holders)
@@ -107,13 +109,13 @@ def _teams_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
 
 
 def _members_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
-    aged = Member.birth_date <= rules.born_on_or_before_for_age(q.as_of, q.member_age_min)
+    aged = Member.birth_date <= born_on_or_before_for_age(q.as_of, q.member_age_min)
     stmt = (
         select(
             org_replica.c.setting,
             func.count(),
             func.count().filter(aged),
-            func.count().filter(Member.education.in_(rules.JUNIOR_HIGH_OR_BELOW)),
+            func.count().filter(Member.education.in_(JUNIOR_HIGH_OR_BELOW)),
             func.count().filter(Member.joined_on < q.reform_date),
             func.count().filter(Member.whereabouts == "floating_out"),
             func.count().filter(Member.whereabouts == "displaced"),
@@ -153,7 +155,7 @@ def _not_transferred_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
 
 def _open_on(as_of: date) -> list[ColumnElement[bool]]:
     # The same population as the statistics: joined by then, record not closed.
-    return [Member.joined_on <= as_of, Member.state.not_in(rules.CLOSED_STATES)]
+    return [Member.joined_on <= as_of, Member.state.not_in(CLOSED_STATES)]
 
 
 async def community_member_counts(session: AsyncSession, within: uuid.UUID | None) -> dict[str, dict[str, int]]:
@@ -173,7 +175,7 @@ async def community_member_counts(session: AsyncSession, within: uuid.UUID | Non
         .join(org_replica, org_replica.c.id == Member.org_id)
         .where(
             org_replica.c.community_id.is_not(None),
-            Member.state.not_in(rules.CLOSED_STATES),
+            Member.state.not_in(CLOSED_STATES),
             Member.whereabouts != "not_transferred",
         )
         .group_by(org_replica.c.community_id, Member.party_status),
@@ -224,8 +226,8 @@ async def members_survey(session: AsyncSession, ctx: Context, q: SurveyQuery) ->
             secretary_age_min=q.secretary_age_min,
             member_age_min=q.member_age_min,
             reform_date=q.reform_date,
-            college_or_above=list(rules.COLLEGE_OR_ABOVE),
-            junior_high_or_below=list(rules.JUNIOR_HIGH_OR_BELOW),
+            college_or_above=list(COLLEGE_OR_ABOVE),
+            junior_high_or_below=list(JUNIOR_HIGH_OR_BELOW),
         ),
         **sides,
     )

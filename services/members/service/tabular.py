@@ -33,10 +33,11 @@ from services.kit.audit import note_export
 from services.kit.collector import collector_paused
 from services.kit.crypto import RandomPool
 from services.kit.outbox import hold_sequence_lock
-from services.kit.problems import Conflict, Problem, Unprocessable
-from services.members import rules
+from services.kit.problems import Conflict, Problem, Unprocessable, field_error
+from services.members.enums import ENUM_LABELS, TabularFormat
 from services.members.models import Base, Member, outbox
-from services.members.schemas import ENUM_LABELS, MemberCreate, TabularFormat
+from services.members.records import CLOSED_STATES
+from services.members.schemas.records import MemberCreate
 from services.members.service.common import SNAPSHOT_FIELDS, Context, org_holding_errors, present, visible
 from services.members.service.records import (
     MEMBER_VALUE_COLUMNS,
@@ -46,6 +47,7 @@ from services.members.service.records import (
     opening_history,
     validation_errors,
 )
+from services.members.tabular import escape_cell
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -100,7 +102,7 @@ class ImportReport:
 
 class NotATable(Unprocessable):
     def __init__(self, detail: str) -> None:
-        super().__init__(detail, slug="unreadable-file", errors=[{"field": "file", "message": detail}])
+        super().__init__(detail, slug="unreadable-file", errors=[field_error("file", detail)])
 
 
 class TooManyRows(Problem):
@@ -332,7 +334,7 @@ async def _report_living_records(session: AsyncSession, seen: dict[str, int], re
     for start in range(0, len(indexes), 1000):
         taken = await session.scalars(
             select(Member.id_number_index).where(
-                Member.id_number_index.in_(indexes[start : start + 1000]), Member.state.not_in(rules.CLOSED_STATES)
+                Member.id_number_index.in_(indexes[start : start + 1000]), Member.state.not_in(CLOSED_STATES)
             )
         )
         for index in taken:
@@ -430,7 +432,7 @@ def template(fmt: TabularFormat) -> bytes:
 
 def tabulate(header: list[str], rows: list[list[Any]], fmt: TabularFormat) -> bytes:
     """A file of `rows` under `header`; every text cell escaped so that it cannot run as a formula."""
-    safe = [[rules.escape_cell(c) if isinstance(c, str) else c for c in row] for row in rows]
+    safe = [[escape_cell(c) if isinstance(c, str) else c for c in row] for row in rows]
     if fmt == TabularFormat.csv:
         out = io.StringIO()
         writer = csv.writer(out)

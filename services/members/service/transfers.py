@@ -9,19 +9,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.pagination import keyset_page, page_of
-from services.kit.problems import Conflict, NotFound, Unprocessable
-from services.members import rules
+from services.kit.problems import Conflict, NotFound, Unprocessable, field_error
+from services.members.enums import TransferKind, TransferStatus
 from services.members.models import Member, Transfer, org_replica
-from services.members.schemas import Transfer as TransferOut
-from services.members.schemas import (
-    TransferApprove,
-    TransferClose,
-    TransferCreate,
-    TransferKind,
-    TransferReceive,
-    TransferStatus,
-)
+from services.members.records import CLOSED_STATES
+from services.members.schemas.transfers import Transfer as TransferOut
+from services.members.schemas.transfers import TransferApprove, TransferClose, TransferCreate, TransferReceive
 from services.members.service.common import Context, add_history, get_visible, in_scope, org_holding_error, publish
+from services.members.transfers import letter_valid_until
 
 OPEN_STATUSES = ("requested", "approved")
 
@@ -79,7 +74,7 @@ async def list_transfers(
 
 
 def _refuse(message: str, field: str = "kind", slug: str = "invalid-transfer") -> Unprocessable:
-    return Unprocessable(message, slug=slug, errors=[{"field": field, "message": message}])
+    return Unprocessable(message, slug=slug, errors=[field_error(field, message)])
 
 
 async def _check_destination(session: AsyncSession, member: Member, data: TransferCreate) -> str | None:
@@ -111,7 +106,7 @@ async def _check_destination(session: AsyncSession, member: Member, data: Transf
 
 async def request_transfer(session: AsyncSession, ctx: Context, data: TransferCreate) -> Transfer:
     member = await get_visible(session, ctx, data.member_id, for_update=True)
-    if member.state in rules.CLOSED_STATES:
+    if member.state in CLOSED_STATES:
         raise _refuse(f"the member is {member.state}", "member_id")
     if data.requested_on > ctx.today:
         raise _refuse("is in the future", "requested_on")
@@ -157,7 +152,7 @@ async def approve(session: AsyncSession, ctx: Context, transfer_id: uuid.UUID, d
     transfer.status = "approved"
     transfer.letter_number = letter
     transfer.issued_on = issued_on
-    transfer.valid_until = rules.letter_valid_until(issued_on, across_provinces=transfer.across_provinces, policy=ctx.policy)
+    transfer.valid_until = letter_valid_until(issued_on, across_provinces=transfer.across_provinces, policy=ctx.policy)
     transfer.decided_on = data.decided_on
     transfer.version += 1
     await session.flush()
@@ -183,7 +178,7 @@ async def receive(session: AsyncSession, ctx: Context, transfer_id: uuid.UUID, d
         raise Conflict("The introduction letter expired before it was received", slug="letter-expired")
     _check_open(transfer, ctx, data.received_on, allowed=("approved",))
     member = (await session.execute(select(Member).where(Member.id == transfer.member_id).with_for_update())).scalar_one()
-    if member.state in rules.CLOSED_STATES:
+    if member.state in CLOSED_STATES:
         raise _refuse(f"the member is {member.state}", "member_id")
     details: dict[str, Any] = {
         "transfer_id": str(transfer.id),
