@@ -9,9 +9,11 @@ from fastapi import APIRouter, Path, Query, Response, status
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from services.kit.problems import answers
 from services.kit.versioning import UpsertPreconditionsDep, set_etag
-from services.members.dues import parse_month
+from services.members.errors import BACK_PAYMENT_TOO_OLD, DUES_PAID, DUES_RULE, NOT_FOUND
 from services.members.routes.deps import ReaderContext, WriterContext
+from services.members.rules.dues import parse_month
 from services.members.schemas.dues import (
     MONTH_PATTERN,
     DuesAssess,
@@ -22,7 +24,6 @@ from services.members.schemas.dues import (
     DuesUnpaid,
 )
 from services.members.service import dues
-from services.members.service.dues import present_month
 from services.members.service.tabular import XLSX_MEDIA_TYPE
 
 router = APIRouter(prefix="/api/v1/dues", tags=["dues"])
@@ -64,7 +65,7 @@ async def export(session: ReadSessionDep, ctx: ReaderContext, month: MonthQuery,
     )
 
 
-@router.get("/{member_id}", response_model=list[DuesMonthOut])
+@router.get("/{member_id}", response_model=list[DuesMonthOut], responses=answers(NOT_FOUND))
 async def member_ledger(
     member_id: uuid.UUID,
     session: ReadSessionDep,
@@ -79,10 +80,14 @@ async def member_ledger(
         month_from=parse_month(month_from) if month_from else None,
         month_to=parse_month(month_to) if month_to else None,
     )
-    return [present_month(r) for r in rows]
+    return rows
 
 
-@router.put("/{member_id}/{month}", response_model=DuesMonthOut, responses={201: {"model": DuesMonthOut}})
+@router.put(
+    "/{member_id}/{month}",
+    response_model=DuesMonthOut,
+    responses={201: {"model": DuesMonthOut}, **answers(NOT_FOUND, DUES_RULE, DUES_PAID)},
+)
 async def assess(
     member_id: uuid.UUID,
     month: MonthPath,
@@ -101,20 +106,30 @@ async def assess(
     if created:
         response.status_code = status.HTTP_201_CREATED
     set_etag(response, row.version)
-    return present_month(row)
+    return row
 
 
-@router.post("/{member_id}/{month}/payment", response_model=DuesMonthOut, dependencies=[Idempotent])
+@router.post(
+    "/{member_id}/{month}/payment",
+    response_model=DuesMonthOut,
+    dependencies=[Idempotent],
+    responses=answers(NOT_FOUND, DUES_RULE, BACK_PAYMENT_TOO_OLD, DUES_PAID),
+)
 async def pay(
     member_id: uuid.UUID, month: MonthPath, data: DuesPayment, session: WriteSessionDep, ctx: WriterContext
 ) -> DuesMonthOut:
     """The payment of exactly the amount due, by the member or another (代繳); back payments at most the policy's months."""
-    return present_month(await dues.pay(session, ctx, member_id, parse_month(month), data))
+    return await dues.pay(session, ctx, member_id, parse_month(month), data)
 
 
-@router.post("/{member_id}/{month}/reduction", response_model=DuesMonthOut, dependencies=[Idempotent])
+@router.post(
+    "/{member_id}/{month}/reduction",
+    response_model=DuesMonthOut,
+    dependencies=[Idempotent],
+    responses=answers(NOT_FOUND, DUES_RULE, DUES_PAID),
+)
 async def reduce(
     member_id: uuid.UUID, month: MonthPath, data: DuesReductionCreate, session: WriteSessionDep, ctx: WriterContext
 ) -> DuesMonthOut:
     """減交 (an approved lower amount) or 免交 (nothing due), with who approved it, when and why."""
-    return present_month(await dues.reduce(session, ctx, member_id, parse_month(month), data))
+    return await dues.reduce(session, ctx, member_id, parse_month(month), data)

@@ -9,14 +9,15 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, func, select, text, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.kit.problems import Unprocessable, field_error
+from services.kit.problems import field_error
 from services.kit.tree import subtree_of
-from services.members.common import age_band_labels, born_on_or_before_for_age
-from services.members.enums import StatsDimension, StatsPopulation
+from services.members.enums import StatsDimension, StatsPopulation, Whereabouts
+from services.members.errors import RULE_VIOLATION
 from services.members.models import Member, org_replica
-from services.members.records import CLOSED_STATES
+from services.members.rules.common import age_band_labels, born_on_or_before_for_age
+from services.members.rules.records import CLOSED_STATES
 from services.members.schemas.stats import MemberStats, StatsGroup
-from services.members.service.common import Context
+from services.members.service.common import MembersContext
 
 
 @dataclass(frozen=True)
@@ -69,9 +70,9 @@ def _population(population: StatsPopulation, as_of: date) -> list[ColumnElement[
     # Who was a member on `as_of`: joined by then, and the record still open (or, for `all`, any).
     conditions: list[ColumnElement[bool]] = [Member.joined_on <= as_of]
     if population == StatsPopulation.members:
-        conditions += [Member.state.not_in(CLOSED_STATES), Member.whereabouts != "not_transferred"]
+        conditions += [Member.state.not_in(CLOSED_STATES), Member.whereabouts != Whereabouts.not_transferred]
     elif population == StatsPopulation.not_transferred:
-        conditions += [Member.state.not_in(CLOSED_STATES), Member.whereabouts == "not_transferred"]
+        conditions += [Member.state.not_in(CLOSED_STATES), Member.whereabouts == Whereabouts.not_transferred]
     return conditions
 
 
@@ -90,10 +91,10 @@ async def _path_of(session: AsyncSession, org_id: uuid.UUID) -> str | None:
     return path
 
 
-async def member_stats(session: AsyncSession, ctx: Context, q: StatsQuery) -> MemberStats:
+async def member_stats(session: AsyncSession, ctx: MembersContext, q: StatsQuery) -> MemberStats:
     errors = stats_errors(q)
     if errors:
-        raise Unprocessable("The statistics query is not valid", errors=errors)
+        raise RULE_VIOLATION("The statistics query is not valid", errors=errors)
     plain = [d for d in q.group_by if d not in PIVOTS]
     pivots = [d for d in q.group_by if d in PIVOTS]
     cells = list(itertools.product(*[_pivot(d, q) for d in pivots]))

@@ -14,16 +14,17 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.kit.problems import NotFound
 from services.kit.tree import subtree_of
-from services.members.common import born_on_or_before_for_age
+from services.members.enums import PartyStatus, Setting, Whereabouts
+from services.members.errors import NOT_FOUND
 from services.members.models import Member, org_replica, position_replica
-from services.members.records import CLOSED_STATES
+from services.members.rules.common import born_on_or_before_for_age
+from services.members.rules.records import CLOSED_STATES
+from services.members.rules.survey import COLLEGE_OR_ABOVE, JUNIOR_HIGH_OR_BELOW, TEAM_ROLES
 from services.members.schemas.survey import MembersSurvey, MembersSurveyCounts, SurveyParameters
-from services.members.service.common import Context
-from services.members.survey import COLLEGE_OR_ABOVE, JUNIOR_HIGH_OR_BELOW, TEAM_ROLES
+from services.members.service.common import MembersContext
 
-SIDES = ("rural", "urban")
+SIDES = (Setting.rural, Setting.urban)
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class SurveyQuery:
     within: uuid.UUID | None = None
 
 
-async def _scope_paths(session: AsyncSession, ctx: Context, within: uuid.UUID | None) -> list[str]:
+async def _scope_paths(session: AsyncSession, ctx: MembersContext, within: uuid.UUID | None) -> list[str]:
     """The literal paths of the caller's scope and of `within` ("" matches nothing); 404 when
     `within` is unknown or outside the caller's scope."""
 
@@ -47,7 +48,7 @@ async def _scope_paths(session: AsyncSession, ctx: Context, within: uuid.UUID | 
     if within is not None:
         path = await path_of(within)
         if not path or (paths and not path.startswith(paths[0])):
-            raise NotFound("Organization", within)
+            raise NOT_FOUND(f"Organization {within} was not found")
         paths.append(path)
     return paths
 
@@ -117,12 +118,12 @@ def _members_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
             func.count().filter(aged),
             func.count().filter(Member.education.in_(JUNIOR_HIGH_OR_BELOW)),
             func.count().filter(Member.joined_on < q.reform_date),
-            func.count().filter(Member.whereabouts == "floating_out"),
-            func.count().filter(Member.whereabouts == "displaced"),
+            func.count().filter(Member.whereabouts == Whereabouts.floating_out),
+            func.count().filter(Member.whereabouts == Whereabouts.displaced),
         )
         .select_from(Member)
         .join(org_replica, org_replica.c.id == Member.org_id)
-        .where(*_open_on(q.as_of), Member.whereabouts != "not_transferred")
+        .where(*_open_on(q.as_of), Member.whereabouts != Whereabouts.not_transferred)
         .group_by(org_replica.c.setting)
     )
     return _scoped(stmt, org_replica.c.path, paths)
@@ -139,7 +140,7 @@ def _not_transferred_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
         select(community_id.label("community_id"), func.count().label("members"))
         .select_from(Member)
         .join(own, own.c.id == Member.org_id)
-        .where(*_open_on(q.as_of), Member.whereabouts == "not_transferred")
+        .where(*_open_on(q.as_of), Member.whereabouts == Whereabouts.not_transferred)
         .group_by(community_id)
         .subquery("not_transferred")
     )
@@ -176,7 +177,7 @@ async def community_member_counts(session: AsyncSession, within: uuid.UUID | Non
         .where(
             org_replica.c.community_id.is_not(None),
             Member.state.not_in(CLOSED_STATES),
-            Member.whereabouts != "not_transferred",
+            Member.whereabouts != Whereabouts.not_transferred,
         )
         .group_by(org_replica.c.community_id, Member.party_status),
         org_replica.c.path,
@@ -184,13 +185,13 @@ async def community_member_counts(session: AsyncSession, within: uuid.UUID | Non
     )
     counts: dict[str, dict[str, int]] = {}
     for community_id, party_status, count in (await session.execute(stmt)).all():
-        held = counts.setdefault(str(community_id), {"members": 0, "full": 0, "probationary": 0})
+        held = counts.setdefault(str(community_id), {"members": 0, PartyStatus.full: 0, PartyStatus.probationary: 0})
         held[party_status] += count
         held["members"] += count
     return counts
 
 
-async def members_survey(session: AsyncSession, ctx: Context, q: SurveyQuery) -> MembersSurvey:
+async def members_survey(session: AsyncSession, ctx: MembersContext, q: SurveyQuery) -> MembersSurvey:
     paths = await _scope_paths(session, ctx, q.within)
     sides = {name: MembersSurveyCounts() for name in (*SIDES, "total")}
     if session.get_bind().dialect.name == "postgresql":

@@ -8,20 +8,20 @@ from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.pagination import keyset_page, page_of
-from services.members.care import EDUCATION_ORDER
-from services.members.common import age_on, born_on_or_before_for_age
-from services.members.enums import CareProgram, Whereabouts
+from services.members.enums import CareProgram, Education, Whereabouts
 from services.members.models import CareEnrolment, Member
-from services.members.records import CLOSED_STATES
+from services.members.rules.care import EDUCATION_ORDER
+from services.members.rules.common import age_on, born_on_or_before_for_age
+from services.members.rules.records import CLOSED_STATES
 from services.members.schemas.worklists import EducationUpgradeGap
-from services.members.service.common import Context, visible
+from services.members.service.common import MembersContext, visible
 from services.members.service.records import MemberFilter, filtered
 
-BELOW_COLLEGE = EDUCATION_ORDER[: EDUCATION_ORDER.index("college")]
+BELOW_COLLEGE = EDUCATION_ORDER[: EDUCATION_ORDER.index(Education.college)]
 
 
 async def education_upgrade_missing(
-    session: AsyncSession, ctx: Context, *, within: uuid.UUID | None, as_of: date, cursor: str | None, limit: int
+    session: AsyncSession, ctx: MembersContext, *, within: uuid.UUID | None, as_of: date, cursor: str | None, limit: int
 ) -> tuple[list[EducationUpgradeGap], str | None]:
     """Open records held here (not the not-transferred) younger than the policy's upgrade age, below
     college, with no active education-upgrade enrolment begun by `as_of`."""
