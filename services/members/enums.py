@@ -16,7 +16,8 @@ class Coded(StrEnum):
     zh_hant: str
     zh_hans: str
 
-    def __new__(cls, code: str, zh_hant: str, zh_hans: str) -> Self:
+    # The defaults only type a lookup by value (`Sex("male")`), which never calls this.
+    def __new__(cls, code: str, zh_hant: str = "", zh_hans: str = "") -> Self:
         member = str.__new__(cls, code)
         member._value_ = code
         member.zh_hant = zh_hant
@@ -86,9 +87,8 @@ class MemberEventKind(Coded):
     care_updated = "care_updated", "關愛變更", "关爱变更"
 
 
+# The record clocks' work lists.
 class DueKind(Coded):
-    """The record clocks' work lists."""
-
     suspension = "suspension", "應停止黨籍", "应停止党籍"
     full = "full", "應按期轉正", "应按期转正"
     transfer = "transfer", "應轉接組織關係", "应转接组织关系"
@@ -100,9 +100,8 @@ class StatsPopulation(Coded):
     all = "all", "全部記錄", "全部记录"
 
 
+# What the statistics group by: a field of the record, an age band, the reform date, the community's setting.
 class StatsDimension(StrEnum):
-    """What the statistics group by: a field of the record, an age band, the reform date, the community's setting."""
-
     age_band = "age_band"
     education = "education"
     occupation = "occupation"
@@ -114,9 +113,8 @@ class StatsDimension(StrEnum):
     setting = "setting"
 
 
+# A community's setting, as the orgs service publishes it.
 class Setting(StrEnum):
-    """A community's setting, as the orgs service publishes it."""
-
     rural = "rural"
     urban = "urban"
 

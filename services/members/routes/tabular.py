@@ -44,7 +44,7 @@ def _format_of(request: Request, given: TabularFormat | None) -> TabularFormat:
     if given is not None:
         return given
     content_type = request.headers.get("content-type", "")
-    return TabularFormat.csv if "csv" in content_type or content_type.startswith("text/") else TabularFormat.xlsx
+    return TabularFormat.csv if TabularFormat.csv in content_type or content_type.startswith("text/") else TabularFormat.xlsx
 
 
 @router.post(

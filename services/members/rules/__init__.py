@@ -5,6 +5,7 @@ from datetime import date
 from pydantic import Field
 
 from services.kit.policy import Policy
+from services.members.enums import CareGround
 
 
 class MembersPolicy(Policy):
@@ -15,7 +16,7 @@ class MembersPolicy(Policy):
     floating_months_to_transfer: int = Field(6, description="floating out at a fixed place this long → relationship must move")
     letter_valid_months: int = Field(3, description="introduction letter (介紹信) validity")
     letter_valid_months_across_provinces: int = Field(6, description="introduction letter validity across provinces")
-    green_channel_min_age: int = Field(70, description="age from which a member is 'elderly' for the green channel")
+    green_channel_min_age: int = Field(70, description=f"age from which a member is '{CareGround.elderly}' for the green channel")
     education_upgrade_max_age: int = Field(45, description="education upgrade: members younger than this")
     young_member_max_age: int = Field(35, description="young members (duty reports): younger than this")
     reform_date: date = Field(date(1978, 12, 18), description="'joined before reform and opening' means before this day")

@@ -44,32 +44,32 @@ class _Step(InputSchema):
 class TalkStep(_Step):
     """談話: within the policy's month of the application, or later with a reason."""
 
-    kind: Literal["talk"]
+    kind: Literal[RecruitmentStepKind.talk]
 
 
 class ActivistStep(_Step):
     """確定為入黨積極分子, with the policy's 1-2 full members as contacts (培養聯系人)."""
 
-    kind: Literal["activist"]
+    kind: Literal[RecruitmentStepKind.activist]
     contact_ids: list[uuid.UUID] = Field(max_length=10)
 
 
 class ReviewStep(_Step):
     """考察 of an activist (the work list names activists not reviewed for the policy's months)."""
 
-    kind: Literal["review"]
+    kind: Literal[RecruitmentStepKind.review]
 
 
 class TargetStep(_Step):
     """確定為發展對象: an activist for at least the policy's year."""
 
-    kind: Literal["development_target"]
+    kind: Literal[RecruitmentStepKind.development_target]
 
 
 class AdmissionStep(_Step):
     """支部大會討論接收 (effective_on is the meeting): the training, the two introducers and the public notice."""
 
-    kind: Literal["admission"]
+    kind: Literal[RecruitmentStepKind.admission]
     introducer_ids: list[uuid.UUID] = Field(max_length=10)
     training_days: int = Field(ge=0, le=366)
     training_hours: int = Field(ge=0, le=10_000)
@@ -80,26 +80,26 @@ class AdmissionStep(_Step):
 class ApprovalStep(_Step):
     """上級黨委審批: the member record is made, probationary from the branch meeting."""
 
-    kind: Literal["approval"]
+    kind: Literal[RecruitmentStepKind.approval]
 
 
 class ExtensionStep(_Step):
     """延長預備期, once, by the policy's 6-12 months."""
 
-    kind: Literal["extension"]
+    kind: Literal[RecruitmentStepKind.extension]
     months: int = Field(ge=1, le=60)
 
 
 class FullStep(_Step):
     """轉正 at or after the end of the probation: the record's party status becomes full."""
 
-    kind: Literal["full"]
+    kind: Literal[RecruitmentStepKind.full]
 
 
 class CancelStep(_Step):
     """終止 the application, or 取消預備黨員資格 (the record is closed as `left`)."""
 
-    kind: Literal["cancelled"]
+    kind: Literal[RecruitmentStepKind.cancelled]
     reason: str = Field(min_length=1, max_length=500)
 
 

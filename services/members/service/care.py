@@ -48,7 +48,7 @@ async def _enrolments(session: AsyncSession, ctx: MembersContext, member_id: uui
     return list((await session.execute(stmt)).scalars().all())
 
 
-async def enrol(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID, data: CareEnrolmentCreate) -> CareEnrolment:
+async def enrol(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID, data: CareEnrolmentCreate) -> CareEnrolmentOut:
     member = await get_visible(session, ctx, member_id, for_update=True)
     grounds = [g.value for g in data.grounds]
     services = [s.value for s in data.services]

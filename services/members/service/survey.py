@@ -142,7 +142,7 @@ def _not_transferred_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
         .join(own, own.c.id == Member.org_id)
         .where(*_open_on(q.as_of), Member.whereabouts == Whereabouts.not_transferred)
         .group_by(community_id)
-        .subquery("not_transferred")
+        .subquery(Whereabouts.not_transferred.value)
     )
     stmt = (
         select(top.c.setting, func.sum(by_community.c.members))
@@ -209,13 +209,14 @@ async def members_survey(session: AsyncSession, ctx: MembersContext, q: SurveyQu
         "members_aged_46_plus",
         "members_junior_high_or_below",
         "members_joined_before_reform",
-        "floating_out",
-        "displaced",
+        # the figures of the members away are named by their whereabouts
+        Whereabouts.floating_out.value,
+        Whereabouts.displaced.value,
     ]
     queries: list[tuple[Select[Any], list[str]]] = [
         (_teams_stmt(q, paths), teams),
         (_members_stmt(q, paths), members),
-        (_not_transferred_stmt(q, paths), ["not_transferred"]),
+        (_not_transferred_stmt(q, paths), [Whereabouts.not_transferred.value]),
     ]
     for stmt, names in queries:
         _counts(list((await session.execute(stmt)).all()), names, sides)
