@@ -10,34 +10,14 @@ The classes carry no docstrings on purpose: pydantic would put them into the Ope
 """
 
 from enum import StrEnum
-from typing import Literal, Self
+from typing import Literal
 
-from services.kit.labels import EnumLabels
-
-
-class Labelled(StrEnum):
-    # A code with its traditional and simplified Chinese labels: `member = "code", "繁", "简"`.
-    _value_: str
-    zh_hant: str
-    zh_hans: str
-
-    # The defaults only let a lookup by code (`AttendanceStatus("present")`) type-check: every member has its labels.
-    def __new__(cls, code: str, zh_hant: str = "", zh_hans: str = "") -> Self:
-        member = str.__new__(cls, code)
-        member._value_ = code
-        member.zh_hant = zh_hant
-        member.zh_hans = zh_hans
-        return member
-
-
-def labels_of(codes: type[Labelled]) -> dict[str, dict[str, str]]:
-    return {member.value: {"zh_hant": member.zh_hant, "zh_hans": member.zh_hans} for member in codes}
-
+from services.kit.labels import Coded, EnumLabels
 
 # ---------------------------------------------------------------- this service's codes
 
 
-class ActivityType(Labelled):
+class ActivityType(Coded):
     # The seeded dictionary (DOMAIN.md "Activities"); the migration wrote each with the organization kinds that hold it.
     study_day = "study_day", "黨員學習日/主題黨日", "党员学习日/主题党日"
     general_meeting = "general_meeting", "支部黨員大會", "支部党员大会"
@@ -58,19 +38,19 @@ class ActivityType(Labelled):
     duty_report = "duty_report", "述職", "述职"
 
 
-class ActivityStatus(Labelled):
+class ActivityStatus(Coded):
     planned = "planned", "計劃", "计划"
     held = "held", "已舉行", "已举行"
     cancelled = "cancelled", "已取消", "已取消"
 
 
-class AttendanceStatus(Labelled):
+class AttendanceStatus(Coded):
     present = "present", "出席", "出席"
     excused = "excused", "請假", "请假"
     absent = "absent", "缺席", "缺席"
 
 
-class Frequency(Labelled):
+class Frequency(Coded):
     monthly = "monthly", "每月", "每月"
     quarterly = "quarterly", "每季度", "每季度"
     yearly = "yearly", "每年", "每年"
@@ -81,31 +61,31 @@ class Frequency(Labelled):
 FrequencyCode = Literal[Frequency.monthly, Frequency.quarterly, Frequency.yearly]
 
 
-class AttachmentKind(Labelled):
+class AttachmentKind(Coded):
     photo = "photo", "照片", "照片"
     minutes = "minutes", "會議記錄", "会议记录"
     other = "other", "其他", "其他"
 
 
-class ContactKind(Labelled):
+class ContactKind(Coded):
     regular = "regular", "定期聯繫", "定期联系"
     random = "random", "隨機聯繫", "随机联系"
 
 
-class ContactChannel(Labelled):
+class ContactChannel(Coded):
     visit = "visit", "走訪", "走访"
     phone = "phone", "電話", "电话"
     message = "message", "短信/微信", "短信/微信"
 
 
-class ReviewGrade(Labelled):
+class ReviewGrade(Coded):
     excellent = "excellent", "優秀", "优秀"
     qualified = "qualified", "合格", "合格"
     basically_qualified = "basically_qualified", "基本合格", "基本合格"
     unqualified = "unqualified", "不合格", "不合格"
 
 
-class EvaluationGrade(Labelled):
+class EvaluationGrade(Coded):
     excellent = "excellent", "優秀", "优秀"
     good = "good", "良好", "良好"
     # `pass` is a Python keyword, so the member has another name; the code stays "pass".
@@ -113,7 +93,7 @@ class EvaluationGrade(Labelled):
     fail = "fail", "不合格", "不合格"
 
 
-class StudyRecordStatus(Labelled):
+class StudyRecordStatus(Coded):
     pending = "pending", "待審批", "待审批"
     approved = "approved", "已批准", "已批准"
     rejected = "rejected", "已駁回", "已驳回"
@@ -125,13 +105,13 @@ class StudyDecisionStatus(StrEnum):
     rejected = StudyRecordStatus.rejected.value
 
 
-class Campaign(Labelled):
+class Campaign(Coded):
     five_good = "five_good", "五好", "五好"
     satisfied_community = "satisfied_community", "創滿意社區", "创满意社区"
     cohesion_project = "cohesion_project", "凝聚力工程", "凝聚力工程"
 
 
-class FiveGood(Labelled):
+class FiveGood(Coded):
     # The seed's 五個好 (對策(三)): the default indicators of the yearly evaluation (policy).
     organization_setup = "organization_setup", "組織設置好", "组织设置好"
     leadership_team = "leadership_team", "領導班子好", "领导班子好"
@@ -142,17 +122,17 @@ class FiveGood(Labelled):
 
 
 ENUM_LABELS: EnumLabels = {
-    "activity_type": labels_of(ActivityType),
-    "activity_status": labels_of(ActivityStatus),
-    "attendance_status": labels_of(AttendanceStatus),
-    "frequency": labels_of(Frequency),
-    "attachment_kind": labels_of(AttachmentKind),
-    "contact_kind": labels_of(ContactKind),
-    "contact_channel": labels_of(ContactChannel),
-    "review_grade": labels_of(ReviewGrade),
-    "evaluation_grade": labels_of(EvaluationGrade),
-    "study_record_status": labels_of(StudyRecordStatus),
-    "campaign": labels_of(Campaign),
+    "activity_type": ActivityType.labels(),
+    "activity_status": ActivityStatus.labels(),
+    "attendance_status": AttendanceStatus.labels(),
+    "frequency": Frequency.labels(),
+    "attachment_kind": AttachmentKind.labels(),
+    "contact_kind": ContactKind.labels(),
+    "contact_channel": ContactChannel.labels(),
+    "review_grade": ReviewGrade.labels(),
+    "evaluation_grade": EvaluationGrade.labels(),
+    "study_record_status": StudyRecordStatus.labels(),
+    "campaign": Campaign.labels(),
 }
 
 

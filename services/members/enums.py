@@ -6,27 +6,8 @@ models (and the SQL text of their indexes) and the service take it from these en
 """
 
 from enum import StrEnum
-from typing import Self
 
-
-class Coded(StrEnum):
-    """A code and its labels: `male = "male", "男", "男"` (code, traditional, simplified)."""
-
-    _value_: str
-    zh_hant: str
-    zh_hans: str
-
-    # The defaults only type a lookup by value (`Sex("male")`), which never calls this.
-    def __new__(cls, code: str, zh_hant: str = "", zh_hans: str = "") -> Self:
-        member = str.__new__(cls, code)
-        member._value_ = code
-        member.zh_hant = zh_hant
-        member.zh_hans = zh_hans
-        return member
-
-    @classmethod
-    def labels(cls) -> dict[str, dict[str, str]]:
-        return {member.value: {"zh_hant": member.zh_hant, "zh_hans": member.zh_hans} for member in cls}
+from services.kit.labels import Coded
 
 
 class Sex(Coded):
