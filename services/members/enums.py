@@ -120,6 +120,13 @@ class TransferStatus(Coded):
     expired = "expired", "介紹信已過期", "介绍信已过期"
 
 
+class TransferSide(Coded):
+    """The two sides of a transfer: the organization the member leaves and the one they join."""
+
+    sending = "sending", "轉出方", "转出方"
+    receiving = "receiving", "接收方", "接收方"
+
+
 class CareProgram(Coded):
     green_channel = "green_channel", "綠色通道", "绿色通道"
     education_upgrade = "education_upgrade", "學歷進修", "学历进修"

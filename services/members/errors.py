@@ -33,6 +33,9 @@ INVALID_TRANSFER = ProblemKind(422, "invalid-transfer", "the transfer does not f
 TRANSFER_UNDER_WAY = ProblemKind(409, "transfer-under-way", "the member already has a transfer under way")
 TRANSFER_NOT_OPEN = ProblemKind(409, "transfer-not-open", "the transfer is no longer open to this decision")
 LETTER_EXPIRED = ProblemKind(409, "letter-expired", "the introduction letter expired before it was received")
+OTHER_SIDE = ProblemKind(
+    403, "other-side-of-transfer", "the step is the other side's (sending: approve, cancel; receiving: receive)"
+)
 
 # Care programs.
 NOT_ELIGIBLE = ProblemKind(422, "not-eligible", "the member is not one the program (or the duty report) is for")

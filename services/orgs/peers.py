@@ -1,6 +1,7 @@
 """What orgs asks its one peer, the members service (contracts.md): member counts per organization
-and per community, and which member ids exist. An unreachable or misbehaving members service is a
-503 problem (`errors.PEER_UNAVAILABLE`), never a guess.
+and per community, and the records of member ids (where each is: a reference is checked in the
+caller's scope on orgs' own tree). An unreachable or misbehaving members service is a 503 problem
+(`errors.PEER_UNAVAILABLE`), never a guess.
 
 Not an area: the operations of several areas ask through it, each handed the client by its route.
 """
@@ -63,11 +64,6 @@ async def lookup_members(peer: PeerClient, member_ids: list[uuid.UUID]) -> dict[
         except (KeyError, TypeError, ValueError):
             raise PeerUnavailable(peer.name, "unexpected answer") from None
     return found
-
-
-async def known_members(peer: PeerClient, member_ids: list[uuid.UUID]) -> set[uuid.UUID]:
-    """The ids among `member_ids` that the members service knows."""
-    return set(await lookup_members(peer, member_ids))
 
 
 async def community_member_counts(peer: PeerClient, within: uuid.UUID | None) -> dict[uuid.UUID, Counts]:

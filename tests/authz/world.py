@@ -98,7 +98,7 @@ async def build_world(
     finally:
         await members_db.dispose()
         await activities_db.dispose()
-    known_members[member["id"]] = {"birth_date": body["birth_date"], "education": body["education"]}
+    known_members[member["id"]] = {"birth_date": body["birth_date"], "education": body["education"], "org_id": own["id"]}
 
     activity = await activities.post(
         "/api/v1/activities",

@@ -50,9 +50,10 @@ class MembersStub:
         full = members if full is None else full
         self.community_counts[community_id] = {"members": members, "full": full, "probationary": members - full}
 
-    def new_member(self, *, birth_date: str | None = None, education: str | None = None) -> str:
+    def new_member(self, *, birth_date: str | None = None, education: str | None = None, org_id: str | None = None) -> str:
+        """A member the stub knows; `org_id`: where it is (a scoped caller names only its own)."""
         member_id = str(uuid.uuid4())
-        self.known[member_id] = {"birth_date": birth_date, "education": education}
+        self.known[member_id] = {"birth_date": birth_date, "education": education, "org_id": org_id}
         return member_id
 
 

@@ -95,10 +95,12 @@ class TestScope:
 
 
 class TestBodies:
-    async def test_a_body_term_keeps_members_by_id_and_others_by_name(self, orgs_api: httpx.AsyncClient, tokens: Tokens) -> None:
+    async def test_a_body_term_keeps_members_by_id_and_others_by_name(
+        self, orgs_api: httpx.AsyncClient, tokens: Tokens, members_stub: MembersStub
+    ) -> None:
         admin = tokens.headers("org_admin")
         tree = await create_community_tree(orgs_api, admin)
-        member_id = str(uuid.uuid4())
+        member_id = members_stub.new_member()
         body = {
             "kind": "residents_committee",
             "term_number": 3,

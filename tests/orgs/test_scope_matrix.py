@@ -118,7 +118,8 @@ async def test_a_team_batch_is_scoped_and_needs_a_writer(
     orgs_api: httpx.AsyncClient, tokens: Tokens, two_townships: dict[str, Any], members_stub: MembersStub
 ) -> None:
     party_org = two_townships["party_org"]["id"]
-    body = {"positions": [{"member_id": members_stub.new_member(), "role": "deputy_secretary", "since": "2025-01-01"}]}
+    member_id = members_stub.new_member(org_id=party_org)  # a member of the insider's township
+    body = {"positions": [{"member_id": member_id, "role": "deputy_secretary", "since": "2025-01-01"}]}
     outsider = tokens.headers("org_admin", scope_org_id=uuid.UUID(two_townships["other"]["id"]))
     viewer = tokens.headers("viewer", scope_org_id=uuid.UUID(two_townships["township"]["id"]))
     insider = tokens.headers("org_admin", scope_org_id=uuid.UUID(two_townships["township"]["id"]))

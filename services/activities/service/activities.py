@@ -12,7 +12,13 @@ from services.activities.enums import ActivityStatus
 from services.activities.models import Activity, ActivityType, Attendance, Venue, org_replica, outbox
 from services.activities.rules import activities as rules
 from services.activities.schemas.activities import ActivityCreate, ActivitySnapshot, ActivityUpdate
-from services.activities.service.common import ActivitiesContext, in_scope, referenced_member, referenced_org
+from services.activities.service.common import (
+    ActivitiesContext,
+    in_scope,
+    referenced_member,
+    referenced_members,
+    referenced_org,
+)
 from services.activities.service.study import check_moved_attendance
 from services.kit.outbox import record_event
 from services.kit.pagination import keyset_page, page_of
@@ -95,8 +101,12 @@ async def _check_references(session: AsyncSession, ctx: ActivitiesContext, value
             raise errors.UNKNOWN_VENUE.on("venue_id", "unknown venue")
     host = values.get("host_member_id")
     if host is not None:
-        # A host may come from above (a township official leading a community's study day).
-        await referenced_member(session, ctx, host, field="host_member_id", scoped=False)
+        # In the caller's scope like every member a body names: a host from above (a township
+        # official leading a community's study day) is named by an administrator above.
+        await referenced_member(session, ctx, host, field="host_member_id")
+    expected = values.get("expected_member_ids")
+    if expected:
+        await referenced_members(session, ctx, expected, field="expected_member_ids")
     served = values.get("served_member_id")
     if values["type"] in ctx.policy.served_member_types and served is None:
         raise errors.SERVED_MEMBER_REQUIRED.on("served_member_id", "a home service names the member served")
@@ -145,6 +155,7 @@ async def update_activity(
     for key in ("type", "title", "starts_at", "status"):
         if key in changes and changes[key] is None:
             raise errors.RULE_VIOLATION.on(key, "cannot be null")
+    # The host is checked when it is named: one named from above stays when the community edits.
     current = {
         "type": activity.type,
         "starts_at": activity.starts_at,
@@ -152,7 +163,6 @@ async def update_activity(
         "campaign": activity.campaign,
         "venue_id": activity.venue_id,
         "served_member_id": activity.served_member_id,
-        "host_member_id": activity.host_member_id,
     }
     if "status" in changes:
         reason = rules.status_change_error(activity.status, changes["status"])

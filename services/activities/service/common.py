@@ -14,7 +14,7 @@ from services.activities import errors
 from services.activities.models import member_replica, org_replica
 from services.activities.rules import ActivitiesPolicy
 from services.kit.context import OperationContext
-from services.kit.problems import NotFound
+from services.kit.problems import NotFound, field_error
 from services.kit.tree import within_node
 
 
@@ -50,15 +50,32 @@ async def scope_root(session: AsyncSession, ctx: ActivitiesContext, org_id: uuid
     return row
 
 
-async def referenced_member(
-    session: AsyncSession, ctx: ActivitiesContext, member_id: uuid.UUID, *, field: str = "member_id", scoped: bool = True
-) -> Row[Any]:
-    """A member named in a request body; `scoped`: one outside the caller's subtree is as unknown as
-    none (decided in the query)."""
-    stmt = select(member_replica).where(member_replica.c.id == member_id)
-    if scoped and ctx.scope is not None:
+def _members_in_scope(ctx: ActivitiesContext, member_ids: list[uuid.UUID]) -> Any:
+    """The replica's members among `member_ids` whose organization is in the caller's subtree."""
+    stmt = select(member_replica).where(member_replica.c.id.in_(member_ids))
+    if ctx.scope is not None:
         stmt = stmt.where(member_replica.c.org_id.in_(select(org_replica.c.id).where(in_scope(ctx))))
-    row = (await session.execute(stmt)).first()
+    return stmt
+
+
+async def referenced_member(
+    session: AsyncSession, ctx: ActivitiesContext, member_id: uuid.UUID, *, field: str = "member_id"
+) -> Row[Any]:
+    """A member named in a request body: one outside the caller's subtree is as unknown as none
+    (decided in the query), so that the answer tells nothing of other townships' ids."""
+    row = (await session.execute(_members_in_scope(ctx, [member_id]))).first()
     if row is None:
         raise errors.UNKNOWN_MEMBER.on(field, "unknown member", detail="The member does not exist")
     return row
+
+
+async def referenced_members(session: AsyncSession, ctx: ActivitiesContext, member_ids: list[uuid.UUID], *, field: str) -> None:
+    """Members named in a list of a request body, checked as `referenced_member`: every one
+    unknown or out of scope is an error at its index (`field.<i>`)."""
+    found: set[uuid.UUID] = set()
+    for start in range(0, len(member_ids), 1000):
+        chunk = member_ids[start : start + 1000]
+        found.update(row.id for row in (await session.execute(_members_in_scope(ctx, chunk))).all())
+    unknown = [field_error(f"{field}.{index}", "unknown member") for index, m in enumerate(member_ids) if m not in found]
+    if unknown:
+        raise errors.UNKNOWN_MEMBER("The member does not exist", errors=unknown)

@@ -15,6 +15,7 @@ from services.members.errors import (
     LETTER_EXPIRED,
     NOT_FOUND,
     ORGANIZATION_CANNOT_HOLD_MEMBERS,
+    OTHER_SIDE,
     TRANSFER_NOT_OPEN,
     TRANSFER_UNDER_WAY,
 )
@@ -33,7 +34,9 @@ router = APIRouter(prefix="/api/v1/transfers", tags=["transfers"])
     responses=answers(NOT_FOUND, INVALID_TRANSFER, ORGANIZATION_CANNOT_HOLD_MEMBERS, TRANSFER_UNDER_WAY),
 )
 async def request_transfer(data: TransferCreate, session: WriteSessionDep, ctx: WriterContext) -> Transfer:
-    """Request a transfer; the member stays where they are until it is received."""
+    """Request a transfer; the member stays where they are until it is received. The sending side
+    requests (the member is in the caller's scope); the receiving organization may be in another
+    township, except for a transfer in from outside, whose receiver is the caller's own."""
     return await transfers.request_transfer(session, ctx, data)
 
 
@@ -62,10 +65,11 @@ async def get_transfer(transfer_id: uuid.UUID, session: ReadSessionDep, ctx: Rea
     "/{transfer_id}/approve",
     response_model=Transfer,
     dependencies=[Idempotent],
-    responses=answers(NOT_FOUND, INVALID_TRANSFER, TRANSFER_NOT_OPEN),
+    responses=answers(NOT_FOUND, OTHER_SIDE, INVALID_TRANSFER, TRANSFER_NOT_OPEN),
 )
 async def approve(transfer_id: uuid.UUID, data: TransferApprove, session: WriteSessionDep, ctx: WriterContext) -> Transfer:
-    """Approve and issue the introduction letter (valid 3 months, 6 across provinces: policy)."""
+    """The sending side approves and issues the introduction letter (valid 3 months, 6 across
+    provinces: policy)."""
     return await transfers.approve(session, ctx, transfer_id, data)
 
 
@@ -73,10 +77,13 @@ async def approve(transfer_id: uuid.UUID, data: TransferApprove, session: WriteS
     "/{transfer_id}/receive",
     response_model=Transfer,
     dependencies=[Idempotent],
-    responses=answers(NOT_FOUND, INVALID_TRANSFER, ORGANIZATION_CANNOT_HOLD_MEMBERS, TRANSFER_NOT_OPEN, LETTER_EXPIRED),
+    responses=answers(
+        NOT_FOUND, OTHER_SIDE, INVALID_TRANSFER, ORGANIZATION_CANNOT_HOLD_MEMBERS, TRANSFER_NOT_OPEN, LETTER_EXPIRED
+    ),
 )
 async def receive(transfer_id: uuid.UUID, data: TransferReceive, session: WriteSessionDep, ctx: WriterContext) -> Transfer:
-    """The receiving side takes the member in: only now does the member's organization change."""
+    """The receiving side takes the member in: only now does the member's organization change (a
+    transfer out: the sending side records the outside organization's receipt)."""
     return await transfers.receive(session, ctx, transfer_id, data)
 
 
@@ -84,9 +91,11 @@ async def receive(transfer_id: uuid.UUID, data: TransferReceive, session: WriteS
     "/{transfer_id}/reject",
     response_model=Transfer,
     dependencies=[Idempotent],
-    responses=answers(NOT_FOUND, INVALID_TRANSFER, TRANSFER_NOT_OPEN),
+    responses=answers(NOT_FOUND, OTHER_SIDE, INVALID_TRANSFER, TRANSFER_NOT_OPEN),
 )
 async def reject(transfer_id: uuid.UUID, data: TransferClose, session: WriteSessionDep, ctx: WriterContext) -> Transfer:
+    """A refusal by the side whose decision is pending: the sender before the letter, the
+    receiver after it."""
     return await transfers.close(session, ctx, transfer_id, data, TransferStatus.rejected)
 
 
@@ -94,7 +103,8 @@ async def reject(transfer_id: uuid.UUID, data: TransferClose, session: WriteSess
     "/{transfer_id}/cancel",
     response_model=Transfer,
     dependencies=[Idempotent],
-    responses=answers(NOT_FOUND, INVALID_TRANSFER, TRANSFER_NOT_OPEN),
+    responses=answers(NOT_FOUND, OTHER_SIDE, INVALID_TRANSFER, TRANSFER_NOT_OPEN),
 )
 async def cancel(transfer_id: uuid.UUID, data: TransferClose, session: WriteSessionDep, ctx: WriterContext) -> Transfer:
+    """The sending side withdraws its request, until the transfer is received."""
     return await transfers.close(session, ctx, transfer_id, data, TransferStatus.cancelled)

@@ -1,5 +1,9 @@
 """Relationship transfers (組織關係轉接): request → approved (letter) → received; or rejected,
-cancelled, expired. The member moves only when the transfer is received."""
+cancelled, expired. The member moves only when the transfer is received.
+
+A transfer is seen by both its sides; each step is taken by the side it belongs to
+(`rules.transfers.side_of_step`): a step of the other side on a transfer the caller sees is a
+403, a transfer the caller does not see at all a 404."""
 
 import uuid
 from datetime import date
@@ -10,18 +14,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.pagination import keyset_page, page_of
 from services.kit.problems import Problem, ProblemKind
-from services.members.enums import MemberEventKind, MemberState, TransferKind, TransferStatus, Whereabouts
+from services.members.enums import MemberEventKind, MemberState, TransferKind, TransferSide, TransferStatus, Whereabouts
 from services.members.errors import (
     INVALID_TRANSFER,
     LETTER_EXPIRED,
     NOT_FOUND,
     ORGANIZATION_CANNOT_HOLD_MEMBERS,
+    OTHER_SIDE,
     TRANSFER_NOT_OPEN,
     TRANSFER_UNDER_WAY,
 )
 from services.members.models import Member, Transfer, org_replica
 from services.members.rules.records import CLOSED_STATES
-from services.members.rules.transfers import letter_valid_until
+from services.members.rules.transfers import letter_valid_until, side_of_step
 from services.members.schemas.transfers import Transfer as TransferOut
 from services.members.schemas.transfers import TransferApprove, TransferClose, TransferCreate, TransferReceive
 from services.members.service.common import MembersContext, add_history, get_visible, in_scope, org_holding_error, publish
@@ -63,6 +68,25 @@ async def _get(session: AsyncSession, ctx: MembersContext, transfer_id: uuid.UUI
     return transfer
 
 
+async def _sides_held(session: AsyncSession, ctx: MembersContext, transfer: Transfer) -> set[TransferSide]:
+    """The sides of `transfer` in the caller's scope: sending if the organization the member
+    leaves is in it, receiving if the one they join is."""
+    sides = {TransferSide.sending: transfer.from_org_id, TransferSide.receiving: transfer.to_org_id}
+    ids = [org_id for org_id in sides.values() if org_id is not None]
+    held = set(await session.scalars(select(org_replica.c.id).where(org_replica.c.id.in_(ids), in_scope(ctx.caller))))
+    return {side for side, org_id in sides.items() if org_id in held}
+
+
+async def _for_step(session: AsyncSession, ctx: MembersContext, transfer_id: uuid.UUID, step: TransferStatus) -> Transfer:
+    """The transfer locked for `step`, once the caller is found to hold the side the step is for."""
+    transfer = await _get(session, ctx, transfer_id, for_update=True)
+    status = TransferStatus(effective_status(transfer, ctx.today))
+    side = side_of_step(TransferKind(transfer.kind), status, step)
+    if side is not None and side not in await _sides_held(session, ctx, transfer):
+        raise OTHER_SIDE(f"This step of the transfer is the {side.value} side's ({side.zh_hans})")
+    return transfer
+
+
 async def list_transfers(
     session: AsyncSession,
     ctx: MembersContext,
@@ -90,7 +114,7 @@ def _refuse(message: str, field: str = "kind", kind: ProblemKind = INVALID_TRANS
     return kind.on(field, message, detail=message)
 
 
-async def _check_destination(session: AsyncSession, member: Member, data: TransferCreate) -> str | None:
+async def _check_destination(session: AsyncSession, ctx: MembersContext, member: Member, data: TransferCreate) -> str | None:
     """The outside organization's name when the kind of transfer fits the member and the destination holds members."""
     not_transferred = member.whereabouts == Whereabouts.not_transferred
     external = data.external_org
@@ -110,8 +134,9 @@ async def _check_destination(session: AsyncSession, member: Member, data: Transf
         raise _refuse("the receiving organization is required", "to_org_id")
     if data.to_org_id == member.org_id and data.kind == TransferKind.within:
         raise _refuse("the member is already there", "to_org_id")
-    # The receiving organization may be outside the caller's scope (another township).
-    reason = await org_holding_error(session, None, data.to_org_id)
+    # Within the system the receiving organization may be outside the caller's scope (another
+    # township); a transfer in has no sending side here, so its receiver is the caller's own.
+    reason = await org_holding_error(session, ctx.caller if data.kind == TransferKind.in_ else None, data.to_org_id)
     if reason:
         raise _refuse(reason, "to_org_id", ORGANIZATION_CANNOT_HOLD_MEMBERS)
     return external
@@ -123,7 +148,7 @@ async def request_transfer(session: AsyncSession, ctx: MembersContext, data: Tra
         raise _refuse(f"the member is {member.state}", "member_id")
     if data.requested_on > ctx.today:
         raise _refuse("is in the future", "requested_on")
-    external = await _check_destination(session, member, data)
+    external = await _check_destination(session, ctx, member, data)
     pending = await session.scalar(select(Transfer.id).where(Transfer.member_id == member.id, Transfer.status.in_(OPEN_STATUSES)))
     if pending is not None:
         raise TRANSFER_UNDER_WAY("The member already has a transfer under way")
@@ -156,7 +181,7 @@ def _check_open(transfer: Transfer, ctx: MembersContext, on: date, *, allowed: t
 
 
 async def approve(session: AsyncSession, ctx: MembersContext, transfer_id: uuid.UUID, data: TransferApprove) -> TransferOut:
-    transfer = await _get(session, ctx, transfer_id, for_update=True)
+    transfer = await _for_step(session, ctx, transfer_id, TransferStatus.approved)
     _check_open(transfer, ctx, data.decided_on, allowed=(TransferStatus.requested,))
     letter = data.letter_number or transfer.letter_number
     if not letter:
@@ -176,7 +201,7 @@ async def close(
     session: AsyncSession, ctx: MembersContext, transfer_id: uuid.UUID, data: TransferClose, status: TransferStatus
 ) -> TransferOut:
     """Reject or cancel a transfer that is still open."""
-    transfer = await _get(session, ctx, transfer_id, for_update=True)
+    transfer = await _for_step(session, ctx, transfer_id, status)
     _check_open(transfer, ctx, data.decided_on, allowed=OPEN_STATUSES)
     transfer.status = status.value
     transfer.decided_on = data.decided_on
@@ -188,7 +213,7 @@ async def close(
 
 
 async def receive(session: AsyncSession, ctx: MembersContext, transfer_id: uuid.UUID, data: TransferReceive) -> TransferOut:
-    transfer = await _get(session, ctx, transfer_id, for_update=True)
+    transfer = await _for_step(session, ctx, transfer_id, TransferStatus.received)
     if (
         transfer.status == TransferStatus.approved
         and transfer.valid_until is not None

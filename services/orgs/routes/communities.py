@@ -97,10 +97,12 @@ async def update_community(
     status_code=status.HTTP_201_CREATED,
     response_model=BodyTerm,
     dependencies=[Idempotent],
-    responses=answers(INVALID_REQUEST, NOT_FOUND, DUPLICATE_TERM),
+    responses=answers(INVALID_REQUEST, NOT_FOUND, DUPLICATE_TERM, UNKNOWN_REFERENCE, PEER_UNAVAILABLE),
 )
-async def add_body_term(community_id: uuid.UUID, data: BodyTermCreate, session: WriteSessionDep, ctx: Writer) -> BodyTerm:
-    return BodyTerm.model_validate(await service.add_body_term(session, ctx, community_id, data))
+async def add_body_term(
+    community_id: uuid.UUID, data: BodyTermCreate, session: WriteSessionDep, ctx: Writer, members: MembersDep
+) -> BodyTerm:
+    return BodyTerm.model_validate(await service.add_body_term(session, ctx, community_id, data, members=members))
 
 
 @router.get("/{community_id}/bodies", response_model=list[BodyTerm], responses=answers(NOT_FOUND))

@@ -11,11 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.context import OperationContext
 from services.kit.outbox import record_event
+from services.kit.peers import PeerClient
 from services.kit.problems import Problem
 from services.kit.tree import subtree_of, within_node
 from services.orgs.enums import HistoryChange, OrgStatus
 from services.orgs.errors import INACTIVE_REFERENCE, NOT_FOUND, UNKNOWN_REFERENCE
 from services.orgs.models import Community, Organization, OrgHistory, outbox
+from services.orgs.peers import lookup_members
 from services.orgs.rules import OrgsPolicy
 from services.orgs.schemas.communities import CommunitySnapshot
 from services.orgs.schemas.tree import OrgSnapshot
@@ -56,8 +58,33 @@ async def get_visible(session: AsyncSession, ctx: OrgsContext, org_id: uuid.UUID
     return org
 
 
-def unknown_reference(field: str, what: str, identifier: object) -> Problem:
-    return UNKNOWN_REFERENCE.on(field, f"no such {what.lower()}", detail=f"{what} {identifier} does not exist or is out of scope")
+def unknown_reference(field: str, what: str) -> Problem:
+    """An id in a request body that names nothing in the caller's scope. The answer does not say
+    which (nor repeat the id), so that it is the same for another township's record as for none."""
+    return UNKNOWN_REFERENCE.on(field, f"no such {what.lower()}", detail=f"No {what.lower()} of that id in the caller's scope")
+
+
+async def members_in_scope(
+    session: AsyncSession, ctx: OrgsContext, members: PeerClient, member_ids: list[uuid.UUID]
+) -> set[uuid.UUID]:
+    """The ids among `member_ids` of members whose organization is in the caller's subtree: the
+    members service (asked with this service's token, which sees every member) says where each
+    is, this service's tree says whether that is the caller's."""
+    records = await lookup_members(members, member_ids)
+    if ctx.scope is None:
+        return set(records)
+    where: dict[uuid.UUID, uuid.UUID] = {}
+    for member_id, record in records.items():
+        try:
+            where[member_id] = uuid.UUID(str(record["org_id"]))
+        except (KeyError, ValueError):
+            continue  # no organization said: not one the caller can be shown to hold
+    org_ids = list(set(where.values()))
+    held: set[uuid.UUID] = set()
+    for start in range(0, len(org_ids), 1000):
+        chunk = org_ids[start : start + 1000]
+        held.update(await session.scalars(select(Organization.id).where(Organization.id.in_(chunk), in_scope(ctx))))
+    return {member_id for member_id, org_id in where.items() if org_id in held}
 
 
 async def referenced_org(
@@ -66,7 +93,7 @@ async def referenced_org(
     """An organization named in a request body: unknown or out of scope is a 422 on that field."""
     org = await _find(session, ctx, org_id, for_update=for_update)
     if org is None:
-        raise unknown_reference(field, "Organization", org_id)
+        raise unknown_reference(field, "Organization")
     if active and org.status != OrgStatus.active:
         raise INACTIVE_REFERENCE.on(field, org.status, detail=f"Organization {org_id} is {org.status}")
     return org

@@ -12,12 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.pagination import keyset_page, page_of
 from services.kit.peers import PeerClient
+from services.kit.problems import field_error
 from services.kit.tree import within_node
 from services.kit.versioning import Preconditions
 from services.orgs.enums import OrgTier
-from services.orgs.errors import COMMUNITY_TAKEN, DUPLICATE_TERM, NO_PARTY_ORGANIZATION, RULE_VIOLATION
+from services.orgs.errors import COMMUNITY_TAKEN, DUPLICATE_TERM, NO_PARTY_ORGANIZATION, RULE_VIOLATION, UNKNOWN_REFERENCE
 from services.orgs.models import Community, CommunityBody, Organization, Position, ReserveCadre
-from services.orgs.peers import known_members, lookup_members
+from services.orgs.peers import lookup_members
 from services.orgs.rules import communities as rules
 from services.orgs.rules.teams import TEAM_ROLES
 from services.orgs.schemas.communities import (
@@ -35,6 +36,7 @@ from services.orgs.service.common import (
     community_event,
     entity_event,
     in_scope,
+    members_in_scope,
     not_found,
     reassign_community,
     referenced_org,
@@ -78,7 +80,7 @@ async def get_community(
 async def referenced_community(session: AsyncSession, ctx: OrgsContext, community_id: uuid.UUID, field: str) -> Community:
     community = await session.scalar(visible_communities(ctx).where(Community.id == community_id))
     if community is None:
-        raise unknown_reference(field, "Community", community_id)
+        raise unknown_reference(field, "Community")
     return community
 
 
@@ -164,8 +166,21 @@ async def list_communities(
     return page_of(rows, limit, lambda c: [c.id])
 
 
-async def add_body_term(session: AsyncSession, ctx: OrgsContext, community_id: uuid.UUID, data: BodyTermCreate) -> CommunityBody:
+async def add_body_term(
+    session: AsyncSession, ctx: OrgsContext, community_id: uuid.UUID, data: BodyTermCreate, *, members: PeerClient
+) -> CommunityBody:
+    """A term of a body with its people; a party member among them is named by an id in the
+    caller's scope (anyone else by name alone)."""
+    named = [p.member_id for p in data.people if p.member_id is not None]
+    known = await members_in_scope(session, ctx, members, named) if named else set()
     community = await get_community(session, ctx, community_id)
+    unknown = [
+        field_error(f"people.{index}.member_id", "no such member")
+        for index, person in enumerate(data.people)
+        if person.member_id is not None and person.member_id not in known
+    ]
+    if unknown:
+        raise UNKNOWN_REFERENCE("No member of that id in the caller's scope", errors=unknown)
     taken = await session.scalar(
         select(CommunityBody.id).where(
             CommunityBody.community_id == community.id,
@@ -198,11 +213,11 @@ async def list_bodies(
 async def add_reserve_cadre(
     session: AsyncSession, ctx: OrgsContext, community_id: uuid.UUID, data: ReserveCadreCreate, *, members: PeerClient
 ) -> ReserveCadre:
-    """A reserve cadre who is a party member must be one the members service knows."""
-    known = await known_members(members, [data.member_id]) if data.member_id else set()
+    """A reserve cadre who is a party member must be one in the caller's scope."""
+    known = await members_in_scope(session, ctx, members, [data.member_id]) if data.member_id else set()
     community = await get_community(session, ctx, community_id)
     if data.member_id is not None and data.member_id not in known:
-        raise unknown_reference("member_id", "Member", data.member_id)
+        raise unknown_reference("member_id", "Member")
     cadre = ReserveCadre(id=uuid.uuid4(), community_id=community.id, version=1, **data.model_dump())
     session.add(cadre)
     await session.flush()

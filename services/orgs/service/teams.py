@@ -15,12 +15,20 @@ from services.kit.versioning import Preconditions
 from services.orgs.enums import OrgKind, OrgStatus, OrgTier, Role, TermDue
 from services.orgs.errors import INACTIVE_REFERENCE, RULE_VIOLATION, TEAM_RULE
 from services.orgs.models import Organization, Position, Term
-from services.orgs.peers import known_members, member_counts, subtree_totals
+from services.orgs.peers import member_counts, subtree_totals
 from services.orgs.rules import teams as rules
 from services.orgs.schemas.teams import Position as PositionShape
 from services.orgs.schemas.teams import PositionCreate, PositionUpdate, TermCreate, TermDueItem
 from services.orgs.schemas.teams import Term as TermShape
-from services.orgs.service.common import OrgsContext, entity_event, get_visible, in_scope, not_found, unknown_reference
+from services.orgs.service.common import (
+    OrgsContext,
+    entity_event,
+    get_visible,
+    in_scope,
+    members_in_scope,
+    not_found,
+    unknown_reference,
+)
 
 TEAM_ROLE_CODES = frozenset(r.value for r in rules.TEAM_ROLES)
 
@@ -165,10 +173,10 @@ async def add_positions(
 
     org = await get_visible(session, ctx, org_id, for_update=True)
     _active(org)
-    known = await known_members(members, list({item.member_id for item in items}))
+    known = await members_in_scope(session, ctx, members, list({item.member_id for item in items}))
     for index, item in enumerate(items):
         if item.member_id not in known:
-            raise unknown_reference(field(index, "member_id"), "Member", item.member_id)
+            raise unknown_reference(field(index, "member_id"), "Member")
     existing = list((await session.execute(select(Position).where(Position.org_id == org.id))).scalars())
     needs_full = any(item.role in rules.COMMITTEE_ROLES for item in items)
     full = await _full_members(members, session, org) if needs_full else 0

@@ -169,7 +169,7 @@ async def _community_for_new(
         visible = select(Community).where(Community.id == data.community_id, community_in_scope(ctx))
         community = (await session.execute(visible)).scalar_one_or_none()
         if community is None:
-            raise unknown_reference("community_id", "Community", data.community_id)
+            raise unknown_reference("community_id", "Community")
         if community.party_org_id is not None:
             raise COMMUNITY_TAKEN.on(
                 "community_id", "already has a top organization", detail="The community already has its top party organization"

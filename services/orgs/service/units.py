@@ -14,14 +14,21 @@ from services.kit.versioning import Preconditions
 from services.orgs.enums import OrgKind, OrgTier, ZoneKind
 from services.orgs.errors import JOINT_BRANCH_FULL, RULE_VIOLATION, UNKNOWN_REFERENCE
 from services.orgs.models import CoBuilding, Community, Organization, Post, PostHolder, Unit, Zone
-from services.orgs.peers import known_members
 from services.orgs.rules import units as rules
 from services.orgs.schemas.units import CoBuilding as CoBuildingShape
 from services.orgs.schemas.units import CoBuildingCreate, PostCreate, UnitCreate, UnitUpdate, ZoneCreate
 from services.orgs.schemas.units import Post as PostShape
 from services.orgs.schemas.units import Unit as UnitShape
 from services.orgs.schemas.units import Zone as ZoneShape
-from services.orgs.service.common import OrgsContext, entity_event, in_scope, not_found, referenced_org, unknown_reference
+from services.orgs.service.common import (
+    OrgsContext,
+    entity_event,
+    in_scope,
+    members_in_scope,
+    not_found,
+    referenced_org,
+    unknown_reference,
+)
 from services.orgs.service.communities import communities_within, community_in_scope, referenced_community
 
 
@@ -41,7 +48,7 @@ async def get_unit(session: AsyncSession, ctx: OrgsContext, unit_id: uuid.UUID, 
 
 async def _referenced_unit(session: AsyncSession, ctx: OrgsContext, unit_id: uuid.UUID, field: str) -> None:
     if await session.scalar(_units_visible(ctx).where(Unit.id == unit_id)) is None:
-        raise unknown_reference(field, "Unit", unit_id)
+        raise unknown_reference(field, "Unit")
 
 
 async def _unit_party_org(
@@ -179,17 +186,17 @@ async def list_zones(
 
 
 async def create_post(session: AsyncSession, ctx: OrgsContext, data: PostCreate, *, members: PeerClient) -> Post:
-    """A post with its holders, each a member the members service knows."""
-    known = await known_members(members, [h.member_id for h in data.holders]) if data.holders else set()
+    """A post with its holders, each a member in the caller's scope."""
+    known = await members_in_scope(session, ctx, members, [h.member_id for h in data.holders]) if data.holders else set()
     org = await referenced_org(session, ctx, data.org_id, "org_id")
     if data.zone_id is not None:
         zone = await session.get(Zone, data.zone_id)
         if zone is None or zone.org_id != org.id:
-            raise unknown_reference("zone_id", "Zone", data.zone_id)
+            raise unknown_reference("zone_id", "Zone")
     unknown = [h.member_id for h in data.holders if h.member_id not in known]
     if unknown:
         raise UNKNOWN_REFERENCE(
-            "Unknown member ids among the holders",
+            "No member of that id in the caller's scope",
             errors=[
                 field_error(f"holders.{i}.member_id", "no such member")
                 for i, h in enumerate(data.holders)
