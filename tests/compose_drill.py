@@ -105,6 +105,13 @@ def shared_script(name: str) -> list[str]:
     return ["bash", str(SHARED / name)]
 
 
+def run_shown(argv: list[str]) -> None:
+    """A long step whose own progress is worth seeing (the stand-in images): output as it comes."""
+    done = subprocess.run(argv, check=False)
+    if done.returncode != 0:
+        raise DrillFailed(f"`{' '.join(argv)}` exited with {done.returncode}")
+
+
 def prepare_engine() -> None:
     """An engine, Compose v2 and the two base images, from ../shared/containers where needed."""
     with step("engine and Compose v2"):
@@ -125,7 +132,7 @@ def prepare_engine() -> None:
                 run(["docker", "pull", "-q", image])
         elif mode == "standin" or missing:
             say(f"no {', '.join(missing) or 'fresh images'} here and no registry: stand-ins from ../shared/containers")
-            run(shared_script("standin-images.sh"), quiet=True)
+            run_shown(shared_script("standin-images.sh"))
         for image in BASE_IMAGES:
             check(image_exists(image), f"{image} is missing")
             say(f"{image}: {run(['docker', 'image', 'inspect', '-f', '{{.Id}}', image], quiet=True).strip()[:19]}")
