@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: run test test-postgres lint lock install clean
+.PHONY: run test test-postgres test-compose lint lock install clean
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -34,6 +34,12 @@ test: $(DEV)
 ## The whole suite against PostgreSQL (TEST_POSTGRES_ADMIN_URL, default postgres@127.0.0.1:5432).
 test-postgres: $(DEV)
 	TEST_DATABASE=postgres $(BIN)/pytest
+
+## The container deployment for real (Docker, as root): build, up, a scenario through the gateway,
+## restarts, down/up, the backup and restore drill of docs/operations.md, then down -v. Where no
+## registry is reachable, ../shared/containers provides the engine and stand-in base images.
+test-compose: $(DEV)
+	timeout --kill-after=30 $${COMPOSE_DRILL_TIMEOUT:-1800} $(BIN)/python tests/compose_drill.py
 
 lint: $(DEV)
 	$(BIN)/ruff check .

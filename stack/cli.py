@@ -6,6 +6,7 @@ dangjian check               fail if any model differs from its migrations
 dangjian serve NAME          serve one process (what containers run)
 dangjian provision           create the PostgreSQL database, roles and schemas
 dangjian demo [--url URL]    load the demo district into a running system (`run --demo` does it after start)
+dangjian keys --dir DIR      write a new token key pair; --fill-env: .env.example (stdin) with secrets (stdout)
 """
 
 import argparse
@@ -75,6 +76,75 @@ def provision(admin_url: str, database: str) -> None:
     }
     asyncio.run(provision_database(admin_url, database, passwords))
     print(f"provisioned database {database} with a role and schema per process", file=sys.stderr)
+
+
+def _password() -> str:
+    """A random password that meets the default password policy (lower, upper and digit)."""
+    while True:
+        candidate = secrets.token_urlsafe(18)
+        if any(c.islower() for c in candidate) and any(c.isupper() for c in candidate) and any(c.isdigit() for c in candidate):
+            return candidate
+
+
+def secret_for(name: str) -> str:
+    """A fresh value for the .env variable `name`: a base64 field key, a password, or a URL-safe secret."""
+    from services.kit.crypto import new_key
+
+    if name.endswith("_KEY"):
+        return new_key()  # MEMBERS_DATA_KEY, MEMBERS_INDEX_KEY: base64 of 32 random bytes
+    if name.startswith("ADMIN") and name.endswith("PASSWORD"):
+        return _password()
+    return secrets.token_urlsafe(32)  # database passwords and client secrets: URL- and JSON-safe
+
+
+def fill_env(template: str) -> str:
+    """`template` (.env.example) with each `NAME=change-me` given a fresh secret; the rest as it is."""
+    from services.kit.settings import PLACEHOLDER
+
+    lines = []
+    for line in template.splitlines(keepends=True):
+        name, sep, value = line.partition("=")
+        filled = sep and not name.lstrip().startswith("#") and value.strip() == PLACEHOLDER
+        lines.append(f"{name}={secret_for(name.strip())}\n" if filled else line)
+    return "".join(lines)
+
+
+def write_keypair(directory: Path, owner: tuple[int, int] | None) -> int:
+    """The token key pair in `directory`: the private key readable by its owner only. An existing
+    pair is left alone (a new one signs everyone out): move it away first to replace it."""
+    from services.kit.keys import generate_keypair
+
+    private_path, public_path = directory / "jwt-private.pem", directory / "jwt-public.pem"
+    existing = [str(path) for path in (private_path, public_path) if path.exists()]
+    if existing:
+        print(f"{' and '.join(existing)} already exist; move them away first to make a new pair", file=sys.stderr)
+        return 1
+    directory.mkdir(parents=True, exist_ok=True)
+    private_pem, public_pem = generate_keypair()
+    for path, content, mode in ((private_path, private_pem, 0o400), (public_path, public_pem, 0o444)):
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(content)
+        if owner is not None:
+            os.chown(path, *owner)
+    print(f"wrote {private_path} (mode 400) and {public_path} (mode 444)", file=sys.stderr)
+    return 0
+
+
+def keys(directory: Path | None, owner: str | None, fill: bool) -> int:
+    if directory is None and not fill:
+        print("name --dir DIR (the token key pair) and/or --fill-env (secrets for .env)", file=sys.stderr)
+        return 2
+    if directory is not None:
+        uid_gid = None
+        if owner:
+            uid, _, gid = owner.partition(":")
+            uid_gid = (int(uid), int(gid or uid))
+        if write_keypair(directory, uid_gid) != 0:
+            return 1
+    if fill:
+        sys.stdout.write(fill_env(sys.stdin.read()))
+    return 0
 
 
 def local_environment(data_dir: Path, host: str, gateway_port: int, service_port: int) -> tuple[dict[str, str], dict[str, int]]:
@@ -246,6 +316,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     demo_parser.add_argument("--scale", type=float, default=1.0, help="1 = the seed's district; 10, 100 for benchmarks")
     demo_parser.add_argument("--seed", type=int, default=7, help="the same seed makes the same district")
     demo_parser.add_argument("--as-of", default=None, help="the day the district is looked at (default today)")
+    keys_parser = commands.add_parser("keys", help="make the token key pair and the secrets of .env")
+    keys_parser.add_argument("--dir", type=Path, default=None, help="write jwt-private.pem and jwt-public.pem here")
+    keys_parser.add_argument("--owner", default=None, help="UID[:GID] to own the two files (the containers' 10001:10001)")
+    keys_parser.add_argument(
+        "--fill-env", action="store_true", help="copy stdin (.env.example) to stdout with each change-me made a random secret"
+    )
     args = parser.parse_args(argv)
     unknown = [name for name in getattr(args, "names", []) if name not in PROCESSES]
     if unknown:
@@ -272,3 +348,5 @@ def main(argv: Sequence[str] | None = None) -> None:
         serve(args.name, args.host, args.port or int(os.environ.get("PORT", process.default_port)))
     elif args.command == "provision":
         provision(args.admin_url, args.database)
+    elif args.command == "keys":
+        sys.exit(keys(args.dir, args.owner, args.fill_env))

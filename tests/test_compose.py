@@ -300,15 +300,48 @@ def test_process_is_healthchecked_and_starts_after_its_migration(name: str) -> N
     assert port == PROCESSES[name].default_port
     assert "0.0.0.0" in spec["command"], "listen on the container's network"
     test = spec["healthcheck"]["test"]
-    assert test[:3] == ["CMD", "python", "-c"]
-    compile(test[3], "healthcheck", "exec")
-    assert f"http://127.0.0.1:{port}/healthz" in test[3]
+    assert test[:3] == ["CMD", "bash", "-c"], "bash's /dev/tcp: no Python start-up at every check"
+    assert test[3] == healthcheck_command(port)
     depends = dependencies(name)
     assert depends[f"migrate-{name}"] == "service_completed_successfully"
     assert set(depends.values()) <= DEPENDENCY_CONDITIONS
     assert all(depends[peer] == "service_healthy" for peer in depends if peer in PROCESSES)
     assert spec["restart"] == "unless-stopped"
     assert environment(spec)[f"{PROCESSES[name].env_prefix}ENVIRONMENT"] == "production"
+
+
+def healthcheck_command(port: int) -> str:
+    request = "printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3"
+    return f"exec 3<>/dev/tcp/127.0.0.1/{port} && {request} && head -n 1 <&3 | grep -q ' 200 '"
+
+
+@pytest.mark.parametrize(("status", "healthy"), [(200, True), (503, False), (None, False)])
+def test_the_healthcheck_command_passes_on_200_only(status: int | None, healthy: bool) -> None:
+    """The processes' check, run by bash against a stand-in /healthz (None: nothing listens)."""
+    import http.server
+    import threading
+
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(status if self.path == "/healthz" and status else 404)
+            self.end_headers()
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Health)
+    port = server.server_address[1]
+    if status is None:
+        server.server_close()
+    else:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        done = subprocess.run(["bash", "-c", healthcheck_command(port)], capture_output=True, timeout=10, check=False)
+    finally:
+        if status is not None:
+            server.shutdown()
+            server.server_close()
+    assert (done.returncode == 0) is healthy
 
 
 def test_start_order_has_no_cycle_and_the_gateway_waits_for_no_service() -> None:
