@@ -24,6 +24,7 @@ from services.activities.schemas import (
 from services.activities.service import activities as service
 from services.activities.service import attachments, attendance, stats
 from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.kit.filenames import content_disposition
 from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from services.kit.versioning import PreconditionsDep, set_etag
@@ -200,4 +201,5 @@ async def download_attachment(
 ) -> FileResponse:
     found = await attachments.get_attachment(session, caller, activity_id, attachment_id)
     path = attachments.blob_path(Path(request.app.state.settings.data_dir), found.sha256)
-    return FileResponse(path, media_type=found.media_type, filename=found.filename)
+    # Sanitized again: rows stored before names were sanitized at upload.
+    return FileResponse(path, media_type=found.media_type, headers={"Content-Disposition": content_disposition(found.filename)})
