@@ -1,6 +1,7 @@
 """The gateway process: `create_app(settings)`, and `app` for uvicorn."""
 
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 
@@ -11,16 +12,19 @@ from gateway.edge.shedding import Admission
 from gateway.events import routes as event_routes
 from gateway.events.delivery import DeliveryWorker
 from gateway.events.ingest import EventIngest
+from gateway.events.models import scheduler as scheduler_tables
 from gateway.models import idempotency_keys
 from gateway.reports import routes as report_routes
 from gateway.routes import accounts, audit, clients, meta, tokens
 from gateway.service import accounts as account_service
+from gateway.service import audit as audit_service
 from gateway.settings import SCHEMA, GatewaySettings
 from services.kit.app import create_app as create_process_app
 from services.kit.db import Database
 from services.kit.health import Check
 from services.kit.keys import TokenSigner, ensure_keypair
 from services.kit.peers import PeerClient, breaker_for
+from services.kit.scheduler import Job, Scheduler
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
@@ -61,6 +65,29 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         for name, url in urls.items()
     }
 
+    audit_trail = audit_service.AuditTrail(
+        chain_key_file=settings.audit_chain_key_path,
+        checkpoint_key_file=settings.audit_checkpoint_key_path,
+        checkpoints_file=settings.audit_checkpoints_path,
+    )
+
+    async def audit_checkpoint(session: AsyncSession) -> str:
+        try:
+            made = await audit_service.checkpoint_when_new(session, audit_trail)
+        except audit_service.TrailBroken as broken:
+            return f"trail broken at row {broken.finding.row_id}: no checkpoint"
+        return f"checkpoint at row {made['seq']}" if made else "no new rows"
+
+    scheduler = Scheduler(
+        service="gateway",
+        db=db,
+        tables=scheduler_tables,
+        jobs=[Job("gateway.audit_checkpoint", settings.audit_checkpoint_interval_s, audit_checkpoint)],
+        tick_s=min(settings.scheduler_tick_s, settings.audit_checkpoint_interval_s),
+        lease_s=settings.scheduler_lease_s,
+        enabled=settings.run_scheduler,
+    )
+
     async def start(app: FastAPI) -> None:
         if settings.environment == "development":
             ensure_keypair(settings.private_key_path, settings.public_key_path)
@@ -73,6 +100,11 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         app.state.peers = peers
         app.state.report_peers = report_peers
         app.state.login_limits = LoginLimits(settings.policy)
+        audit_trail.load()
+        app.state.audit_trail = audit_trail
+        async with db.write_sessions() as session:
+            await audit_service.anchor(session, audit_trail)
+            await session.commit()
         async with db.write_sessions() as session:
             await account_service.ensure_first_admin(session, settings)
 
@@ -131,8 +163,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             report_routes.router,
             event_routes.router,
         ],
-        on_start=[start, late_start],
-        on_stop=[early_stop, stop],
+        on_start=[start, late_start, scheduler.start],
+        on_stop=[early_stop, stop, scheduler.stop],  # run in reverse
         reported_checks={name: upstream_check(peer) for name, peer in peers.items()},
         middleware=[
             *cors,

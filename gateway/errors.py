@@ -22,6 +22,9 @@ WEAK_PASSWORD = ProblemKind(422, "weak-password", "the password does not meet th
 ROLE_CONFLICT = ProblemKind(422, "role-conflict", "these roles may not be held together, or not given at creation")
 CODE_MISMATCH = ProblemKind(422, "rule-violation", "the TOTP code is not the current one")
 
+# --- the audit trail -----------------------------------------------------------------------------
+AUDIT_TRAIL_BROKEN = ProblemKind(409, "audit-trail-broken", "the rows since the last checkpoint do not hold: none is signed")
+
 # --- events and reports --------------------------------------------------------------------------
 INVALID_SUBSCRIPTION = ProblemKind(422, "invalid-subscription", "a destination or event type the caller may not subscribe to")
 SUBTREE_REQUIRED = ProblemKind(422, "rule-violation", "the caller has no scope: `within` must name the subtree")

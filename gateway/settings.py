@@ -22,6 +22,17 @@ class GatewaySettings(ProcessSettings):
 
     policy: GatewayPolicy = Field(default_factory=GatewayPolicy)
 
+    # The audit trail's anchors outside the database (docs/security.md, "Audit trail"): the chain
+    # key (HMAC-SHA256, base64 of 32 bytes), the Ed25519 key that signs checkpoints, and the
+    # append-only checkpoint file. Empty: under the data dir, made on first start.
+    audit_chain_key_file: Path | None = None
+    audit_checkpoint_key_file: Path | None = None
+    audit_checkpoints_file: Path | None = None
+    # A checkpoint is signed this often when rows came since the last one (the scheduler's tick
+    # adds up to scheduler_tick_s): rows deleted from the end of the trail since the last
+    # checkpoint are the one thing the check cannot see.
+    audit_checkpoint_interval_s: float = Field(default=60.0, gt=0)
+
     # The first administrator (role sysadmin: accounts only, no business data), made on first start.
     admin_username: str = Field(default="admin", validation_alias=AliasChoices("ADMIN_USERNAME", "GATEWAY_ADMIN_USERNAME"))
     admin_password: str | None = Field(default=None, validation_alias=AliasChoices("ADMIN_PASSWORD", "GATEWAY_ADMIN_PASSWORD"))
@@ -78,6 +89,18 @@ class GatewaySettings(ProcessSettings):
     @property
     def private_key_path(self) -> Path:
         return self.jwt_private_key_file or self.data_dir / "keys" / "jwt-private.pem"
+
+    @property
+    def audit_chain_key_path(self) -> Path:
+        return self.audit_chain_key_file or self.data_dir / "keys" / "audit-chain.key"
+
+    @property
+    def audit_checkpoint_key_path(self) -> Path:
+        return self.audit_checkpoint_key_file or self.data_dir / "keys" / "audit-checkpoint.pem"
+
+    @property
+    def audit_checkpoints_path(self) -> Path:
+        return self.audit_checkpoints_file or self.data_dir / "audit-checkpoints.jsonl"
 
     @model_validator(mode="after")
     def _defaults_and_production_guards(self) -> "GatewaySettings":

@@ -61,6 +61,8 @@ def serve(name: str, host: str, port: int) -> None:
         log_config=None,
         access_log=False,
         proxy_headers=False,
+        # No `server: uvicorn`: the answer does not name the software behind it.
+        server_header=False,
         timeout_graceful_shutdown=10,
         timeout_keep_alive=SERVER_KEEP_ALIVE_S,
     )

@@ -66,8 +66,9 @@ _HOP_BY_HOP = frozenset(
     }
 )
 # Content-length stays on responses: the body passes through byte for byte. The request id and
-# trace headers are the gateway's own, added by its RequestContextMiddleware.
-_RESPONSE_DROPPED = (_HOP_BY_HOP - {b"content-length"}) | {b"x-request-id", b"traceparent"}
+# trace headers are the gateway's own, added by its RequestContextMiddleware; `date` and `server`
+# are the gateway's server's to give (one of each, not the service's as well).
+_RESPONSE_DROPPED = (_HOP_BY_HOP - {b"content-length"}) | {b"x-request-id", b"traceparent", b"date", b"server"}
 _STREAM_THRESHOLD = 64 * 1024
 _BODYLESS_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
 

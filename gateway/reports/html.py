@@ -4,6 +4,8 @@ charts of the age and education structure. Plain strings, every value escaped.""
 
 # ruff: noqa: RUF001 - Chinese text takes full-width punctuation
 
+import base64
+import hashlib
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -121,6 +123,14 @@ td:not(:first-child) { text-align: right; } .meta { text-align: center; color: #
 """
 
 
+# The page loads nothing and runs no script; its one style element is allowed by its hash. The
+# policy is in the page too, so that a saved copy opened from disk keeps it (frame-ancestors
+# only works as a header).
+_STYLE_HASH = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
+PAGE_POLICY = f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; base-uri 'none'; form-action 'none'"
+CSP = f"{PAGE_POLICY}; frame-ancestors 'none'"
+
+
 def page(report: SurveyReport, problems: list[Problem] | None) -> str:
     header = (
         "<tr><th rowspan='2'>指標</th><th colspan='2'>農村社區</th><th colspan='2'>城市社區</th>"
@@ -132,6 +142,7 @@ def page(report: SurveyReport, problems: list[Problem] | None) -> str:
     scope = escape(str(report.within)) if report.within else "全部"
     return (
         "<!DOCTYPE html><html lang='zh-Hant'><head><meta charset='utf-8'>"
+        f"<meta http-equiv='Content-Security-Policy' content=\"{PAGE_POLICY}\">"
         f"<title>農村社區黨建工作調查報告</title><style>{STYLE}</style></head><body>"
         "<h1>農村社區黨建工作存在的問題和對策的報告</h1>"
         f"<p class='meta'>統計日期：{report.as_of.isoformat()}　範圍：{scope}</p>"

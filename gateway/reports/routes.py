@@ -111,7 +111,7 @@ async def survey_report(
         )
     if format is ReportFormat.html:
         problems = await _diagnostics(peers["orgs"], within, as_of, authorization)
-        return HTMLResponse(html.page(report, problems))
+        return HTMLResponse(html.page(report, problems), headers={"Content-Security-Policy": html.CSP})
     return JSONResponse(report.model_dump(mode="json"))
 
 

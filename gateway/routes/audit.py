@@ -1,4 +1,5 @@
-"""`/api/v1/audit`: the audit trail for auditors: filtered pages, CSV export, chain check."""
+"""`/api/v1/audit`: the audit trail for auditors: filtered pages, CSV export, chain check against
+the signed checkpoints, and the checkpoints themselves (list, and one more on demand)."""
 
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -7,12 +8,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
-from gateway.errors import FORBIDDEN
+from gateway.errors import AUDIT_TRAIL_BROKEN, FORBIDDEN
 from gateway.routes.deps import Auditor
-from gateway.schemas.audit import AuditEventOut, AuditVerification
+from gateway.schemas.audit import AuditCheckpoint, AuditCheckpoints, AuditEventOut, AuditVerification
 from gateway.service import audit
 from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES
-from services.kit.db import ReadSessionDep, database_of
+from services.kit.db import ReadSessionDep, WriteSessionDep, database_of
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from services.kit.problems import answers
 
@@ -58,9 +59,38 @@ async def list_audit(
 
 
 @router.get("/verify", response_model=AuditVerification, responses=answers(FORBIDDEN))
-async def verify(_caller: Auditor, session: ReadSessionDep) -> AuditVerification:
-    """Walk the hash chain from the first row; name the first row that does not hold."""
-    report = await audit.verify_chain(session)
+async def verify(request: Request, _caller: Auditor, session: ReadSessionDep) -> AuditVerification:
+    """Walk the keyed hash chain from the first row and hold the table against every signed
+    checkpoint; name the first row that does not hold (a changed, removed or missing one)."""
+    report = await audit.verify_chain(session, audit.trail_of(request.app))
+    last = report.last_checkpoint
     return AuditVerification(
-        intact=report.intact, checked=report.checked, first_broken_id=report.first_broken_id, reason=report.reason
+        intact=report.intact,
+        checked=report.checked,
+        first_broken_id=report.first_broken_id,
+        reason=report.reason,
+        keyed_from=report.keyed_from,
+        checkpoints=report.checkpoints,
+        last_checkpoint=AuditCheckpoint.model_validate(last) if last else None,
     )
+
+
+@router.get("/checkpoints", response_model=AuditCheckpoints, responses=answers(FORBIDDEN))
+async def list_checkpoints(request: Request, _caller: Auditor) -> AuditCheckpoints:
+    """Every signed checkpoint, oldest first, and the public key that verifies them: for keeping
+    a copy away from the gateway's host."""
+    trail = audit.trail_of(request.app)
+    return AuditCheckpoints(
+        public_key=trail.public_key_pem(), items=[AuditCheckpoint.model_validate(c) for c in trail.checkpoints()]
+    )
+
+
+@router.post("/checkpoints", status_code=201, response_model=AuditCheckpoint, responses=answers(FORBIDDEN, AUDIT_TRAIL_BROKEN))
+async def make_checkpoint(request: Request, _caller: Auditor, session: WriteSessionDep) -> AuditCheckpoint:
+    """Sign the current head now (besides the scheduled checkpoints), after checking the rows
+    since the last one."""
+    try:
+        made = await audit.checkpoint(session, audit.trail_of(request.app))
+    except audit.TrailBroken as broken:
+        raise AUDIT_TRAIL_BROKEN(f"row {broken.finding.row_id}: {broken.finding.reason}") from None
+    return AuditCheckpoint.model_validate(made)

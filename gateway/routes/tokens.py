@@ -59,7 +59,13 @@ async def issue_token(
         outcome = await tokens.client_credentials(session, signer, settings, client_id, client_secret)
         actor = audit.Actor(sub=f"client:{client_id}", username=client_id)
         await audit.record(
-            session, actor=actor, action=outcome.event, target=TOKEN_PATH, outcome=200 if outcome.tokens else 401, origin=origin
+            session,
+            audit.trail_of(request.app),
+            actor=actor,
+            action=outcome.event,
+            target=TOKEN_PATH,
+            outcome=200 if outcome.tokens else 401,
+            origin=origin,
         )
         return outcome.tokens or _refused(request)
     if not username or not password:
@@ -70,7 +76,13 @@ async def issue_token(
     account = login.account
     actor = audit.Actor(str(account.id), account.username, tuple(account.roles)) if account else audit.Actor(username=username)
     await audit.record(
-        session, actor=actor, action=login.event, target=TOKEN_PATH, outcome=200 if account else 401, origin=origin
+        session,
+        audit.trail_of(request.app),
+        actor=actor,
+        action=login.event,
+        target=TOKEN_PATH,
+        outcome=200 if account else 401,
+        origin=origin,
     )
     if account is None:
         return _refused(request)
@@ -90,7 +102,15 @@ async def refresh(
     account = outcome.account
     actor = audit.Actor(str(account.id), account.username, tuple(account.roles)) if account else audit.Actor()
     status = 200 if outcome.tokens else 401
-    await audit.record(session, actor=actor, action=outcome.event, target=request.url.path, outcome=status, origin=origin)
+    await audit.record(
+        session,
+        audit.trail_of(request.app),
+        actor=actor,
+        action=outcome.event,
+        target=request.url.path,
+        outcome=status,
+        origin=origin,
+    )
     return outcome.tokens or _refused(request)
 
 
@@ -104,5 +124,13 @@ async def logout(
     """Revoke the login of this refresh token (every refresh token of it). Always 204."""
     account = await tokens.logout(session, refresh_token)
     actor = audit.Actor(str(account.id), account.username, tuple(account.roles)) if account else audit.Actor()
-    await audit.record(session, actor=actor, action=AuditAction.logout, target=request.url.path, outcome=204, origin=origin)
+    await audit.record(
+        session,
+        audit.trail_of(request.app),
+        actor=actor,
+        action=AuditAction.logout,
+        target=request.url.path,
+        outcome=204,
+        origin=origin,
+    )
     return Response(status_code=204)

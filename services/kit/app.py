@@ -17,6 +17,7 @@ from services.kit.audit import PersonalDataMiddleware
 from services.kit.auth import TokenVerifier
 from services.kit.db import Database
 from services.kit.deadline import RequestDeadline
+from services.kit.headers import SecurityHeaders
 from services.kit.health import Check, health_router
 from services.kit.idempotency import install_idempotency
 from services.kit.metrics import MetricsMiddleware, metrics_router, watch_pool
@@ -90,6 +91,8 @@ def create_app(
     app.add_middleware(RefuseNulInUrl)
     app.add_middleware(RequestDeadline, seconds=settings.request_deadline_s)
     app.add_middleware(PersonalDataMiddleware)
+    # Outside every layer that answers (the deadline, the gateway's guard and proxy included).
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestContextMiddleware, service=name)
     # Outermost, so that its clock includes everything and it sees the route the router chose.
     app.add_middleware(MetricsMiddleware, service=name)

@@ -447,6 +447,8 @@ ROWS: list[Row] = [
     R("gateway", "POST", "/api/v1/clients/{rand}/rotate", Only("sysadmin", "secadmin")),
     R("gateway", "GET", "/api/v1/audit", Only("auditor")),
     R("gateway", "GET", "/api/v1/audit/verify", Only("auditor")),
+    R("gateway", "GET", "/api/v1/audit/checkpoints", Only("auditor")),
+    R("gateway", "POST", "/api/v1/audit/checkpoints", Only("auditor")),
     # A second factor for a person's own account: only the administrators have real accounts in
     # the matrix (the others' tokens name none, and are refused like a client's or a service's).
     R("gateway", "POST", "/api/v1/auth/totp", Only(*ADMINISTRATIVE), safe=True),
