@@ -43,6 +43,12 @@ class MembersContext(OperationContext[MembersPolicy]):
         return {"cipher": request.app.state.cipher}
 
     @property
+    def by_month(self) -> bool:
+        """Ages and birth dates only to the month: a masked view must not learn the birth day
+        (rules.records, mask_id_number), not even by moving an `as_of` a day at a time."""
+        return not self.unmasked
+
+    @property
     def unmasked(self) -> bool:
         caller = self.caller
         if caller.is_client:
@@ -88,7 +94,8 @@ def present(member: Member, ctx: MembersContext) -> MemberOut:
         sex=member.sex,
         ethnicity=member.ethnicity,
         id_number=id_number,
-        birth_date=member.birth_date,
+        birth_date=member.birth_date if ctx.unmasked else None,
+        birth_year_month=member.birth_date,
         phone=phone,
         education=member.education,
         occupation=member.occupation,
@@ -110,7 +117,8 @@ def present(member: Member, ctx: MembersContext) -> MemberOut:
     )
 
 
-SNAPSHOT_FIELDS = tuple(MemberSnapshot.model_fields)
+# The fields a record gives its events (`birth_year_month` is the gateway's, see MemberSnapshot).
+SNAPSHOT_FIELDS = tuple(name for name in MemberSnapshot.model_fields if name != "birth_year_month")
 
 
 def snapshot(member: Member) -> dict[str, Any]:
