@@ -115,7 +115,9 @@ class TestPullFeed:
         assert payload["birth_year_month"] == "1960-03"
         assert "birth_date" not in payload
         assert "1960-03-10" not in response.text
-        assert stored is not None and "birth_date" not in stored and stored["birth_year_month"] == "1960-03"
+        assert stored is not None
+        assert "birth_date" not in stored
+        assert stored["birth_year_month"] == "1960-03"
 
 
 # ---------------------------------------------------------------- subscriptions
