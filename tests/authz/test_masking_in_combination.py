@@ -128,3 +128,21 @@ async def test_the_age_filters_do_not_tell_a_masked_caller_the_birth_day(
 
     assert len(await answers(_masked_headers(tokens, who, tree["county"]["id"]))) == 1
     assert len(await answers(tokens.headers("org_admin"))) == 2  # full view: the day shows, as it may
+
+
+async def test_the_contact_persons_phone_is_masked_like_the_members_own(
+    members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica, who: str
+) -> None:
+    tree = await replica.tree()
+    details = {"destination": "深圳", "contact_person": "李四", "contact_phone": "13900001234"}
+    body = member_body(org_id=tree["branch"]["id"], whereabouts="floating_out", whereabouts_details=details)
+    member = await _created(members_client, tokens, "/api/v1/members", body)
+
+    masked = await members_client.get(
+        f"/api/v1/members/{member['id']}", headers=_masked_headers(tokens, who, tree["county"]["id"])
+    )
+    clear = await members_client.get(f"/api/v1/members/{member['id']}", headers=tokens.headers("org_admin"))
+
+    assert masked.json()["whereabouts_details"]["contact_phone"] == "139****1234"
+    assert "13900001234" not in masked.text
+    assert clear.json()["whereabouts_details"]["contact_phone"] == "13900001234"

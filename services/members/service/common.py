@@ -83,9 +83,12 @@ async def get_visible(session: AsyncSession, ctx: MembersContext, member_id: uui
 def present(member: Member, ctx: MembersContext) -> MemberOut:
     id_number = ctx.cipher.decrypt("id_number", member.id_number_cipher)
     phone = ctx.cipher.decrypt("phone", member.phone_cipher) if member.phone_cipher else None
+    details = dict(member.whereabouts_details or {})
     if not ctx.unmasked:
         id_number = mask_id_number(id_number)
         phone = mask_phone(phone) if phone else None
+        if details.get("contact_phone"):  # the contact person's phone, like the member's own
+            details["contact_phone"] = mask_phone(str(details["contact_phone"]))
     else:
         note_unmasked([member.id])
     return MemberOut(
@@ -108,7 +111,7 @@ def present(member: Member, ctx: MembersContext) -> MemberOut:
         residence_community_id=member.residence_community_id,
         whereabouts=member.whereabouts,
         whereabouts_since=member.whereabouts_since,
-        whereabouts_details=dict(member.whereabouts_details or {}),
+        whereabouts_details=details,
         care_programs=list(member.care_programs or []),
         version=member.version,
         created_at=member.created_at,
