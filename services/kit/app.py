@@ -19,7 +19,7 @@ from services.kit.db import Database
 from services.kit.deadline import RequestDeadline
 from services.kit.headers import SecurityHeaders
 from services.kit.health import Check, health_router
-from services.kit.idempotency import install_idempotency
+from services.kit.idempotency import AnswerCipher, install_idempotency
 from services.kit.metrics import MetricsMiddleware, metrics_router, watch_pool
 from services.kit.observability import RequestContextMiddleware, configure_logging
 from services.kit.problems import RefuseNulInUrl, install_problem_handlers
@@ -47,6 +47,7 @@ def create_app(
     serve_own_docs: bool = True,
     max_body_bytes: int = MAX_BODY_BYTES,
     idempotency_keys: Table | None = None,
+    answer_cipher: AnswerCipher | None = None,
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -83,7 +84,7 @@ def create_app(
     # Starlette wraps in reverse order of adding. Idempotency keys innermost, right outside the
     # routes: the gateway's proxy (an extra) answers proxied paths before they get here.
     if idempotency_keys is not None:
-        install_idempotency(app, table=idempotency_keys, max_body_bytes=max_body_bytes)
+        install_idempotency(app, table=idempotency_keys, max_body_bytes=max_body_bytes, answer_cipher=answer_cipher)
     # The request context is outermost, so that everything inside (the gateway's proxy
     # included) sees the request id and trace.
     for extra in reversed(middleware):

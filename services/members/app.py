@@ -43,6 +43,8 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
     )
     app = create_process_app(
         idempotency_keys=idempotency_keys,
+        # Created members and applications carry ID numbers and phones: stored answers are sealed.
+        answer_cipher=lambda: app.state.cipher,
         name="members",
         title="Member records",
         settings=settings,

@@ -1,5 +1,6 @@
 """The pure rules of member records, tested directly."""
 
+import calendar
 import hashlib
 import hmac
 from datetime import date
@@ -8,6 +9,9 @@ import pytest
 
 from services.kit.crypto import FieldCipher, RandomPool
 from services.members.rules import records as rules
+from services.members.rules.common import age_on, born_on_or_before_for_age, month_end
+from tests.builders import resident_id
+from tests.members.candidates import id_number_candidates
 
 KNOWN_GOOD = "11010519491231002X"
 
@@ -50,8 +54,49 @@ class TestStatesAndHolding:
 
 class TestPresentation:
     def test_masks(self) -> None:
-        assert rules.mask_id_number(KNOWN_GOOD) == "110105********002X"
+        assert rules.mask_id_number(KNOWN_GOOD) == "110105************"
         assert rules.mask_phone("13812345678") == "138****5678"
+
+    def test_the_count_finds_the_one_number_the_former_mask_gave_away(self) -> None:
+        # 110105********002X beside birth_date 1949-12-31: the hidden digits were the date.
+        shown = KNOWN_GOOD[:6] + "*" * 8 + KNOWN_GOOD[-4:]
+        assert id_number_candidates(region="110105", sex="female", shown_id=shown, birth_date="1949-12-31") == 1
+
+    @pytest.mark.parametrize("born", [date(1949, 12, 31), date(1962, 2, 14), date(2000, 2, 29), date(1971, 4, 1)])
+    @pytest.mark.parametrize("sex", ["male", "female"])
+    def test_a_masked_view_leaves_thousands_of_numbers(self, born: date, sex: str) -> None:
+        number = resident_id(born, 7 if sex == "male" else 8)
+        count = id_number_candidates(
+            region=number[:6], sex=sex, shown_id=rules.mask_id_number(number), birth_year_month=f"{born:%Y-%m}"
+        )
+        assert count >= 1000
+        assert count == calendar.monthrange(born.year, born.month)[1] * 500
+
+    def test_a_masked_view_with_the_exact_birth_date_would_leave_too_few(self) -> None:
+        # Why the masked views show the month only: the date and the region leave 500.
+        number = resident_id(date(1960, 3, 10), 15)
+        shown = rules.mask_id_number(number)
+        assert id_number_candidates(region=number[:6], sex="male", shown_id=shown, birth_date="1960-03-10") < 1000
+
+
+class TestAgesByMonth:
+    """Below full view ages count to the end of `as_of`'s month: no filter cuts inside a month."""
+
+    @pytest.mark.parametrize("as_of", [date(2026, 3, 1), date(2026, 3, 17), date(2025, 2, 28), date(2024, 2, 29)])
+    @pytest.mark.parametrize("age", [0, 18, 46, 61])
+    def test_the_cut_falls_on_a_month_end_whatever_the_day(self, as_of: date, age: int) -> None:
+        cut = born_on_or_before_for_age(as_of, age, by_month=True)
+        assert cut == month_end(cut)
+        assert (cut.year, cut.month) == (as_of.year - age, as_of.month)
+
+    def test_an_as_of_on_a_month_end_counts_as_the_exact_rule(self) -> None:
+        assert born_on_or_before_for_age(date(2026, 6, 30), 46, by_month=True) == born_on_or_before_for_age(date(2026, 6, 30), 46)
+
+    def test_the_age_by_month_depends_on_the_birth_month_only(self) -> None:
+        march = [date(1960, 3, day) for day in range(1, 32)]
+        for as_of in (date(2020, 3, 1), date(2020, 3, 10), date(2020, 3, 31)):
+            assert {age_on(born, as_of, by_month=True) for born in march} == {60}
+        assert {age_on(born, date(2020, 3, 10)) for born in march} == {59, 60}  # the exact count tells the day
 
 
 class TestFieldCipher:

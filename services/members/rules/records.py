@@ -153,8 +153,14 @@ def state_change_error(current: str, new: str) -> str | None:
     return None
 
 
+# Masking (below full view): what a viewer reads must not rebuild the number. GB 11643 is
+# region(6) + birth date(8) + serial(3) + check(1); the district nearly tells the region and the
+# sex the serial's parity. So a masked view shows the region only, and the birth date only to
+# the month (`birth_year_month`, ages counted by month): 28-31 days x 500 serials of that parity
+# leave at least 14 000 numbers, the check character following from them. (The former mask kept
+# the last four characters beside the full birth date: one number.)
 def mask_id_number(value: str) -> str:
-    return value[:6] + "*" * (len(value) - 10) + value[-4:] if len(value) > 10 else "*" * len(value)
+    return value[:6] + "*" * (len(value) - 6) if len(value) > 6 else "*" * len(value)
 
 
 def mask_phone(value: str) -> str:

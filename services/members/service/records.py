@@ -81,9 +81,9 @@ def filtered(stmt: Select[Any], ctx: MembersContext, f: MemberFilter) -> Select[
     as_of = f.as_of or ctx.today
     # Ages as birth-date bounds: age ≥ n ⇔ born on or before (as_of - n years); index-friendly.
     if f.age_min is not None:
-        conditions.append(Member.birth_date <= born_on_or_before_for_age(as_of, f.age_min))
+        conditions.append(Member.birth_date <= born_on_or_before_for_age(as_of, f.age_min, by_month=ctx.by_month))
     if f.age_max is not None:
-        conditions.append(Member.birth_date > born_on_or_before_for_age(as_of, f.age_max + 1))
+        conditions.append(Member.birth_date > born_on_or_before_for_age(as_of, f.age_max + 1, by_month=ctx.by_month))
     if f.q:
         conditions.append(Member.name.contains(f.q, autoescape=True))
     if f.id_number:

@@ -487,6 +487,7 @@ async def export_members(session: AsyncSession, ctx: MembersContext, f: MemberFi
         for member in batch:
             shown = present(member, ctx).model_dump(mode="json")
             details = shown["whereabouts_details"]
+            shown["birth_date"] = shown["birth_date"] or shown["birth_year_month"]  # masked: the month only
             row = [_label(name, details.get(name) if name in DETAIL_FIELDS else shown.get(name)) for name, _h, _s, _e in COLUMNS]
             rows.append([*row, shown["id"], ENUM_LABELS["member_state"][shown["state"]]["zh_hant"]])
         after = batch[-1].id
