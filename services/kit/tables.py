@@ -135,6 +135,7 @@ def parse_table(data: bytes, fmt: TableFormat, limits: TableLimits) -> list[Row]
 
 # The worker's answer: exit 0 with one JSON document on stdout, or this code when its memory ran out.
 _OUT_OF_MEMORY = 3
+_WORKER = "import sys; from services.kit.tables import worker_main; sys.exit(worker_main(*sys.argv[1:]))"
 _slots: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]" = weakref.WeakKeyDictionary()
 
 
@@ -150,8 +151,8 @@ async def read_table(data: bytes, fmt: TableFormat, limits: TableLimits) -> list
     async with slots:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
-            "-m",
-            __name__,
+            "-c",
+            _WORKER,
             fmt.value,
             orjson.dumps(asdict(limits)).decode(),
             stdin=asyncio.subprocess.PIPE,
@@ -196,7 +197,7 @@ def _answer(code: int | None, out: bytes, limits: TableLimits) -> list[Row]:
     return rows
 
 
-def _worker(fmt: str, limits_json: str) -> int:
+def worker_main(fmt: str, limits_json: str) -> int:
     """The child: caps itself, reads the file from stdin, writes its rows (or why not) to stdout."""
     limits = TableLimits(**orjson.loads(limits_json))
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
@@ -217,11 +218,3 @@ def _worker(fmt: str, limits_json: str) -> int:
     except MemoryError:
         return _OUT_OF_MEMORY
     return 0
-
-
-if __name__ == "__main__":
-    # Run as `python -m`, this file is `__main__`; the worker is the module's own copy, whose
-    # exception classes are the ones `services.kit.sheets` raises.
-    from services.kit import tables
-
-    sys.exit(tables._worker(sys.argv[1], sys.argv[2]))
