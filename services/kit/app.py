@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import Table
 from starlette.middleware import Middleware
+from starlette.types import ASGIApp
 
 from services.kit.audit import PersonalDataMiddleware
 from services.kit.auth import TokenVerifier
@@ -22,7 +23,7 @@ from services.kit.health import Check, health_router
 from services.kit.idempotency import AnswerCipher, install_idempotency
 from services.kit.metrics import MetricsMiddleware, metrics_router, watch_pool
 from services.kit.observability import RequestContextMiddleware, configure_logging
-from services.kit.problems import RefuseNulInUrl, install_problem_handlers
+from services.kit.problems import BodyLimitProblems, RefuseNulInUrl, install_problem_handlers
 from services.kit.settings import ProcessSettings
 from services.kit.tracing import configure_tracing
 from services.kit.versioning import document_preconditions
@@ -30,6 +31,14 @@ from services.kit.versioning import document_preconditions
 logger = logging.getLogger("kit.app")
 
 Hook = Callable[[FastAPI], Awaitable[None]]
+
+
+class _App(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        # Outside FastAPI's own stack, where Starlette's body limit answers (kit.problems).
+        return BodyLimitProblems(super().build_middleware_stack())
+
+
 MAX_BODY_BYTES = 10 * 1024 * 1024
 
 
@@ -64,7 +73,7 @@ def create_app(
                 await hook(app)
             await db.dispose()
 
-    app = FastAPI(
+    app = _App(
         title=title,
         version="1.0.0",
         lifespan=lifespan,

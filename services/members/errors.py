@@ -27,6 +27,9 @@ UNREADABLE_FILE = ProblemKind(422, "unreadable-file", "the file is not the xlsx 
 IMPORT_REJECTED = ProblemKind(422, "import-rejected", "rows with problems (the report is in `report`), nothing written")
 TOO_MANY_ROWS = ProblemKind(413, "too-many-rows", "more rows than the policy allows in one file")
 CONTENT_TOO_LARGE = ProblemKind(413, "content-too-large", "the file is larger than the policy allows")
+FILE_OVER_LIMIT = ProblemKind(
+    413, "file-over-limit", "the file passes one of the policy's limits on reading it (named in `limit`, its value in `maximum`)"
+)
 
 # Transfers.
 INVALID_TRANSFER = ProblemKind(422, "invalid-transfer", "the transfer does not fit the member, the destination or its dates")
