@@ -10,6 +10,7 @@ from services.kit.labels import labels_router
 from services.kit.outbox import feed_router
 from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
+from services.kit.revocation import following_the_gateway
 from services.kit.scheduler import Scheduler
 from services.members.events import apply_org_event
 from services.members.jobs import jobs
@@ -42,6 +43,7 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
     )
     app = create_process_app(
         idempotency_keys=idempotency_keys,
+        revocations=following_the_gateway(settings, peers),
         name="members",
         title="Member records",
         settings=settings,
