@@ -16,8 +16,9 @@ dictionary look-ups. A process that has not read the feed to its end for `revoca
 cannot know what was revoked meanwhile: it fails closed, answering 503 to people and machine
 clients (the services' own tokens are not revocable and still pass) until it has read it again.
 
-Entries are needed only as long as a token they end could still be valid: every token's lifetime
-is capped (`kit.auth.lifetime_refusal`), so an entry older than that cap and the clock skew is forgotten.
+An ended login is needed only as long as one of its tokens could still be valid: every token's
+lifetime is capped (`kit.auth.lifetime_refusal`), so it is forgotten after that cap and twice the
+clock skew. The lowest good version of each subject is kept (one number per account or client).
 """
 
 import asyncio
