@@ -133,8 +133,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             meta.router,
             report_routes.router,
             event_routes.router,
-            # Revocations of access tokens, for the services (kit/revocation.py).
-            feed_router(outbox),
+            # Revocations of access tokens, for the services (kit/revocation.py); not public API.
+            feed_router(outbox, include_in_schema=False),
         ],
         on_start=[start, late_start],
         on_stop=[early_stop, stop],
