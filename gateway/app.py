@@ -11,19 +11,22 @@ from gateway.edge.proxy import ServiceProxy, Upstreams
 from gateway.edge.shedding import Admission
 from gateway.events import routes as event_routes
 from gateway.events.delivery import DeliveryWorker
-from gateway.events.ingest import EventIngest
+from gateway.events.ingest import GATEWAY_SUBJECT, EventIngest
 from gateway.events.models import scheduler as scheduler_tables
-from gateway.models import idempotency_keys
+from gateway.models import idempotency_keys, outbox
 from gateway.reports import routes as report_routes
 from gateway.routes import accounts, audit, clients, meta, tokens
 from gateway.service import accounts as account_service
 from gateway.service import audit as audit_service
+from gateway.service.tokens import KnownSubjects
 from gateway.settings import SCHEMA, GatewaySettings
 from services.kit.app import create_app as create_process_app
 from services.kit.db import Database
 from services.kit.health import Check
 from services.kit.keys import TokenSigner, ensure_keypair
+from services.kit.outbox import feed_router
 from services.kit.peers import PeerClient, breaker_for
+from services.kit.revocation import from_own_outbox
 from services.kit.scheduler import Job, Scheduler
 
 
@@ -149,7 +152,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
         return check
 
-    return create_process_app(
+    app = create_process_app(
         name="gateway",
         title="Party building API gateway",
         settings=settings,
@@ -162,6 +165,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             meta.router,
             report_routes.router,
             event_routes.router,
+            # Revocations of access tokens, for the services (kit/revocation.py); not public API.
+            feed_router(outbox, include_in_schema=False),
         ],
         on_start=[start, late_start, scheduler.start],
         on_stop=[early_stop, stop, scheduler.stop],  # run in reverse
@@ -185,7 +190,12 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         serve_own_docs=False,
         idempotency_keys=idempotency_keys,
         max_body_bytes=settings.max_forwarded_body_bytes,
+        revocations=from_own_outbox(settings, db, outbox),
     )
+    if settings.verify_token_subjects:
+        services = {f"service:{client_id}" for client_id in settings.service_clients} | {GATEWAY_SUBJECT}
+        app.state.caller_checks.append(KnownSubjects(db, services).check)
+    return app
 
 
 app = create_app()

@@ -18,7 +18,11 @@ class GatewaySettings(ProcessSettings):
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", env_nested_delimiter="__", extra="ignore")
 
     jwt_private_key_file: Path | None = None
+    # At most access_token_max_lifetime_s, which every process enforces.
     access_token_lifetime_s: int = 900
+    # A token's subject must be an account or client the gateway holds (tokens.KnownSubjects).
+    # Off only in tests that mint tokens for made-up subjects.
+    verify_token_subjects: bool = True
 
     policy: GatewayPolicy = Field(default_factory=GatewayPolicy)
 
@@ -113,6 +117,12 @@ class GatewaySettings(ProcessSettings):
                 raise ValueError("ADMIN_ORG_ADMIN_PASSWORD must be set in production when ADMIN_ORG_ADMIN_USERNAME is")
             if any(secret in ("", PLACEHOLDER) for secret in self.service_clients.values()):
                 raise ValueError("service client secrets must be set in production")
+        return self
+
+    @model_validator(mode="after")
+    def _issued_tokens_are_accepted(self) -> "GatewaySettings":
+        if self.access_token_lifetime_s > self.access_token_max_lifetime_s:
+            raise ValueError("access_token_lifetime_s must not exceed access_token_max_lifetime_s")
         return self
 
     @model_validator(mode="after")

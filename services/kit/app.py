@@ -24,6 +24,7 @@ from services.kit.idempotency import AnswerCipher, install_idempotency
 from services.kit.metrics import MetricsMiddleware, metrics_router, watch_pool
 from services.kit.observability import RequestContextMiddleware, configure_logging
 from services.kit.problems import BodyLimitProblems, RefuseNulInUrl, install_problem_handlers
+from services.kit.revocation import RevocationWatch
 from services.kit.settings import ProcessSettings
 from services.kit.tracing import configure_tracing
 from services.kit.versioning import document_preconditions
@@ -57,6 +58,7 @@ def create_app(
     max_body_bytes: int = MAX_BODY_BYTES,
     idempotency_keys: Table | None = None,
     answer_cipher: AnswerCipher | None = None,
+    revocations: RevocationWatch | None = None,
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -65,10 +67,14 @@ def create_app(
         configure_tracing(name)  # only when OTEL_EXPORTER_OTLP_ENDPOINT is set
         for hook in on_start:
             await hook(app)
+        if revocations is not None:
+            await revocations.start()
         app.state.verifier = _load_verifier(settings)
         try:
             yield
         finally:
+            if revocations is not None:
+                await revocations.stop()
             for hook in reversed(on_stop):
                 await hook(app)
             await db.dispose()
@@ -83,6 +89,8 @@ def create_app(
     )
     app.state.db = db
     app.state.settings = settings
+    app.state.revocations = revocations
+    app.state.caller_checks = [revocations.check] if revocations is not None else []
     install_problem_handlers(app)
     app.include_router(health_router(required={"database": db.ping}, reported=reported_checks))
     app.include_router(metrics_router(settings.metrics_allowed_networks))
@@ -126,4 +134,10 @@ def _load_verifier(settings: ProcessSettings) -> TokenVerifier | None:
     if not path.exists():
         logger.error("no token public key; protected routes answer 503", extra={"path": str(path)})
         return None
-    return TokenVerifier.from_file(path, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+    return TokenVerifier.from_file(
+        path,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        max_lifetime_s=settings.access_token_max_lifetime_s,
+        skew_s=settings.token_clock_skew_s,
+    )

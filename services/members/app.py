@@ -10,6 +10,7 @@ from services.kit.labels import labels_router
 from services.kit.outbox import feed_router
 from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
+from services.kit.revocation import following_the_gateway
 from services.kit.scheduler import Scheduler
 from services.members.enums import ENUM_LABELS
 from services.members.events import apply_org_event
@@ -45,6 +46,7 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
         idempotency_keys=idempotency_keys,
         # Created members and applications carry ID numbers and phones: stored answers are sealed.
         answer_cipher=lambda: app.state.cipher,
+        revocations=following_the_gateway(settings, peers),
         name="members",
         title="Member records",
         settings=settings,

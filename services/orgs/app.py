@@ -9,6 +9,7 @@ from services.kit.labels import labels_router
 from services.kit.outbox import feed_router
 from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
+from services.kit.revocation import following_the_gateway
 from services.kit.scheduler import Scheduler
 from services.orgs.enums import ENUM_LABELS
 from services.orgs.jobs import jobs
@@ -36,6 +37,7 @@ def create_app(settings: OrgsSettings | None = None, *, peers: ServicePeers | No
     )
     app = create_process_app(
         idempotency_keys=idempotency_keys,
+        revocations=following_the_gateway(settings, peers),
         name="orgs",
         title="Organization setup",
         settings=settings,

@@ -440,6 +440,7 @@ ROWS: list[Row] = [
     R("gateway", "GET", "/api/v1/users/{rand}", Only("sysadmin", "secadmin")),
     R("gateway", "PATCH", "/api/v1/users/{rand}", Only("sysadmin")),
     R("gateway", "PUT", "/api/v1/users/{rand}/roles", Only("secadmin")),
+    R("gateway", "GET", "/internal/events", SERVICE),
     R("gateway", "GET", "/api/v1/clients", Only("sysadmin", "secadmin")),
     R("gateway", "POST", "/api/v1/clients", Only("sysadmin", "secadmin")),
     R("gateway", "GET", "/api/v1/clients/{rand}", Only("sysadmin", "secadmin")),
