@@ -136,10 +136,9 @@ class TestExtension:
             "/api/v1/members", json=member_body(org_id=tree["branch"]["id"]), headers=tokens.headers()
         )
         member = created.json()
+        path = f"/api/v1/members/{member['id']}/probation-extension"
 
-        refused = await post(
-            members_client, tokens, f"/api/v1/members/{member['id']}/probation-extension", {"months": 6, "decided_on": "2025-01-01"}
-        )
+        refused = await post(members_client, tokens, path, {"months": 6, "decided_on": "2025-01-01"})
 
         assert refused.status_code == 422
         assert "full" in refused.json()["errors"][0]["message"]
