@@ -106,7 +106,9 @@ class TestWrongNumbersOfTheDistrict:
             assert refused.status_code == 422, what
             assert field in [e["field"] for e in refused.json()["errors"]], what
             application = application_body(tree["branch"]["id"], **{k: body[k] for k in ("id_number", "birth_date", "sex")})
-            not_applied = await members_client.post("/api/v1/recruitment/applications", json=application, headers=tokens.headers())
+            not_applied = await members_client.post(
+                "/api/v1/recruitment/applications", json=application, headers=tokens.headers()
+            )
             assert not_applied.status_code == 422, what
             assert field in [e["field"] for e in not_applied.json()["errors"]], what
         assert await ids_under(members_client, tokens, tree["branch"]["id"]) == []
