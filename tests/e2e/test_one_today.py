@@ -19,7 +19,14 @@ import pytest
 
 from tests.builders import member_body
 from tests.conftest import ADMIN_PASSWORD
-from tests.support import ORG_ADMIN_PASSWORD, ORG_ADMIN_USERNAME, LiveStack, SuiteDatabase, wait_until
+from tests.support import (
+    ORG_ADMIN_PASSWORD,
+    ORG_ADMIN_USERNAME,
+    LiveStack,
+    create_test_database,
+    drop_test_database,
+    wait_until,
+)
 
 FAKE_MOMENT = "2026-06-30 20:00:00"  # UTC; the processes' clocks start here and run on
 BEIJING_DAY, UTC_DAY, TOMORROW = "2026-07-01", "2026-06-30", "2026-07-02"
@@ -31,23 +38,23 @@ if LIBFAKETIME is None and not os.environ.get("CI"):
 
 
 @pytest.fixture(scope="module")
-def faked(test_db: SuiteDatabase, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
+def faked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
     assert LIBFAKETIME is not None, "libfaketime is required in CI: apt-get install faketime"
-    stack = LiveStack(test_db, tmp_path_factory.mktemp("faked"), ADMIN_PASSWORD)
+    # A database of their own: on PostgreSQL the suite's one carries the feeds of every test
+    # before (an import of thousands), which the new consumers would first have to read through.
+    db = create_test_database(tmp_path_factory.mktemp("faked-db"))
+    stack = LiveStack(db, tmp_path_factory.mktemp("faked"), ADMIN_PASSWORD)
     # The clock (monotonic too: Python's sleeps need both faked alike), the machine's zone UTC, and
     # no deployment zone set: the default, Asia/Shanghai, is what is tested.
     stack.env |= {"LD_PRELOAD": str(LIBFAKETIME), "FAKETIME": f"@{FAKE_MOMENT}", "TZ": "UTC"}
     stack.env.pop("DANGJIAN_TIMEZONE", None)
-    # On PostgreSQL these processes share the suite's database: their scheduled jobs, living in
-    # June, would take the leases of the real-time stack's jobs. The jobs' day is the kit's
-    # `today_in`, as the requests' is.
-    stack.env |= {f"{name.upper()}_RUN_SCHEDULER": "false" for name in ("orgs", "members", "activities")}
-    stack.migrate()
     try:
+        stack.migrate()
         stack.start("gateway", "orgs", "members", "activities")
         yield stack
     finally:
         stack.stop_all()
+        drop_test_database(db)
 
 
 def login(stack: LiveStack) -> dict[str, str]:
