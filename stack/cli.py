@@ -184,10 +184,11 @@ def _wait_healthy(url: str, deadline: float) -> bool:
 
 def demo(url: str, *, scale: float, seed: int, as_of: str | None, env: dict[str, str] | None = None) -> int:
     """Generate the demo district and load it through the gateway at `url` as the business administrator."""
-    from datetime import UTC, date, datetime
+    from datetime import date
 
     import httpx
 
+    from services.kit.context import deployment_timezone, today_in
     from stack.demo.load import LoadError, load_into
 
     env = env if env is not None else dict(os.environ)
@@ -200,7 +201,7 @@ def demo(url: str, *, scale: float, seed: int, as_of: str | None, env: dict[str,
             file=sys.stderr,
         )
         return 2
-    day = date.fromisoformat(as_of) if as_of else datetime.now(UTC).date()
+    day = date.fromisoformat(as_of) if as_of else today_in(deployment_timezone())  # the deployment's day
     started = time.monotonic()
     try:
         loaded = asyncio.run(load_into(url, username, password, scale=scale, seed=seed, as_of=day))

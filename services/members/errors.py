@@ -19,7 +19,12 @@ ORGANIZATION_CANNOT_HOLD_MEMBERS = ProblemKind(
 )
 DUPLICATE_ID_NUMBER = ProblemKind(409, "duplicate-id-number", "a living record with this ID number exists")
 INVALID_STATE_CHANGE = ProblemKind(422, "invalid-state-change", "the state cannot follow the current one on that day")
-INVALID_FULL_DATE = ProblemKind(422, "invalid-full-date", "the member cannot become full on that day")
+INVALID_FULL_DATE = ProblemKind(
+    422, "invalid-full-date", "the member cannot become full on that day (`earliest_full_on`: the probation's end)"
+)
+INVALID_PROBATION_EXTENSION = ProblemKind(
+    422, "invalid-probation-extension", "the probation cannot be extended so (once, 6-12 months, while probationary)"
+)
 INVALID_WHEREABOUTS = ProblemKind(422, "invalid-whereabouts", "the whereabouts, their details or their date are not valid")
 
 # Import and export.

@@ -264,6 +264,14 @@ ROWS: list[Row] = [
     R("members", "POST", "/api/v1/members/{member}/full", WRITE, "member", body=lambda w: {"full_on": _today()}),
     R(
         "members",
+        "POST",
+        "/api/v1/members/{member}/probation-extension",
+        WRITE,
+        "member",
+        body=lambda w: {"months": 6, "decided_on": _today()},
+    ),
+    R(
+        "members",
         "PUT",
         "/api/v1/members/{member}/whereabouts",
         WRITE,

@@ -14,6 +14,7 @@ from tests.builders import resident_id
 from tests.members.candidates import id_number_candidates
 
 KNOWN_GOOD = "11010519491231002X"
+TODAY = date(2026, 11, 26)
 
 
 class TestIdNumber:
@@ -28,6 +29,56 @@ class TestIdNumber:
 
     def test_lower_case_x_is_normalized(self) -> None:
         assert rules.normalize_id_number(KNOWN_GOOD.lower()) == KNOWN_GOOD
+
+    @pytest.mark.parametrize(
+        ("region", "born"),
+        [
+            ("310115", date(1950, 3, 2)),  # Shanghai Pudong, a district since 1993
+            ("440305", date(1948, 7, 9)),  # Shenzhen Nanshan, since 1990
+            ("330102", date(1975, 1, 1)),
+            ("330108", date(1950, 10, 1)),  # Hangzhou Binjiang, since 1996
+            ("110115", date(1940, 5, 5)),  # Beijing Daxing district, since 2001
+        ],
+    )
+    def test_a_region_younger_than_its_holder_is_valid(self, region: str, born: date) -> None:
+        # The region is where the number was issued (from 1984 on), not where the holder was born.
+        number = resident_id(born, 123, region)
+        assert rules.id_number_errors(number, birth_date=born, sex="male", today=TODAY) == []
+        assert rules.id_number_warnings(number) == []
+
+    def test_an_unknown_region_in_a_known_province_is_a_warning_only(self) -> None:
+        number = resident_id(date(1950, 3, 2), 124, "319999")
+        assert rules.id_number_errors(number, birth_date=date(1950, 3, 2), sex="female", today=TODAY) == []
+        assert [w["field"] for w in rules.id_number_warnings(number)] == ["id_number"]
+
+    @pytest.mark.parametrize("region", ["810000", "820000", "830000", "710000"])
+    def test_hong_kong_macao_and_taiwan_numbers_are_valid(self, region: str) -> None:
+        number = resident_id(date(1980, 6, 1), 125, region)
+        assert rules.id_number_errors(number, birth_date=date(1980, 6, 1), sex="male", today=TODAY) == []
+
+    @pytest.mark.parametrize("province", ["00", "10", "16", "20", "24", "30", "40", "47", "55", "60", "66", "72", "84", "99"])
+    def test_a_province_that_does_not_exist_is_refused(self, province: str) -> None:
+        number = resident_id(date(1950, 3, 2), 123, province + "0101")
+        errors = rules.id_number_errors(number, birth_date=date(1950, 3, 2), sex="male", today=TODAY)
+        assert [e["field"] for e in errors] == ["id_number"]
+        assert province in errors[0]["message"]
+
+    def test_what_makes_a_number_wrong_is_still_refused_with_the_field_named(self) -> None:
+        born = date(1950, 3, 2)
+        good = resident_id(born, 123, "310115")
+
+        def fields(number: str, **record: object) -> list[str]:
+            facts: dict[str, object] = {"birth_date": born, "sex": "male", "today": TODAY} | record
+            return [e["field"] for e in rules.id_number_errors(number, **facts)]  # type: ignore[arg-type]
+
+        assert fields(good[:-1] + ("0" if good[-1] != "0" else "1")) == ["id_number"]  # check character
+        assert fields(good[:17]) == ["id_number"]  # length
+        not_a_day = "31011519500230123"  # 30 February, with its right check character
+        assert fields(not_a_day + "0123456789X"[(1 - 2 * int(not_a_day, 13)) % 11]) == ["id_number"]
+        future = resident_id(date(2027, 1, 1), 123, "310115")
+        assert fields(future, birth_date=date(2027, 1, 1)) == ["id_number"]
+        assert fields(good, birth_date=date(1950, 3, 3)) == ["birth_date"]
+        assert fields(good, sex="female") == ["sex"]
 
 
 class TestStatesAndHolding:

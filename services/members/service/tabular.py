@@ -35,7 +35,7 @@ from services.kit.problems import Problem
 from services.members.enums import ENUM_LABELS, PartyStatus, TabularFormat
 from services.members.errors import DUPLICATE_ID_NUMBER, IMPORT_REJECTED, TOO_MANY_ROWS
 from services.members.models import Base, Member, outbox
-from services.members.rules.records import CLOSED_STATES
+from services.members.rules.records import CLOSED_STATES, id_number_warnings
 from services.members.rules.tabular import escape_cell
 from services.members.schemas.records import MemberCreate
 from services.members.schemas.tabular import ImportReport as ImportReportOut
@@ -96,6 +96,7 @@ class ImportReport:
     dry_run: bool = True
     imported: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # doubtful values that stop nothing
 
     def add(self, row: int, column: str | None, problem: str) -> None:
         self.errors.append({"row": row, "column": column, "problem": problem})
@@ -162,6 +163,7 @@ async def _import(session: AsyncSession, ctx: MembersContext, data: bytes, fmt: 
                 raise DUPLICATE_ID_NUMBER("A living record with one of these ID numbers was just created")
         report.imported = written or 0
     report.errors.sort(key=lambda e: (e["row"], e["column"] or ""))
+    report.warnings.sort(key=lambda e: (e["row"], e["column"] or ""))
     return report
 
 
@@ -250,10 +252,12 @@ class _RowBuilder:
                 column = location[-1] if location else None
                 report.add(row_number, _HEADER_OF.get(column or "", column), problem["msg"])
             return None
-        row_errors = validation_errors(record, ctx.today)
+        row_errors = validation_errors(record, ctx)
         for e in row_errors:
             column = e["field"].split(".")[-1]
             report.add(row_number, _HEADER_OF.get(column, column), e["message"])
+        for w in id_number_warnings(record.id_number):  # an unknown region code: reported, never refused
+            report.warnings.append({"row": row_number, "column": _HEADER_OF["id_number"], "problem": w["message"]})
         if row_errors:
             return None
         reason = self.org_reasons[record.org_id]
