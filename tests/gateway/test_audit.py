@@ -53,7 +53,7 @@ async def test_logins_failures_and_lockouts_are_recorded(gateway_with: GatewayFa
     actions = [row["action"] for row in rows]
     assert actions == ["login", "login_failure", "login_failure", "login_failure", "login_failure", "lockout", "login_locked"]
     assert rows[0]["outcome"] == 200
-    assert rows[1]["outcome"] == 401
+    assert rows[1]["outcome"] == 400  # as answered: RFC 6749 invalid_grant
     assert rows[0]["target"] == "/api/v1/auth/token"
     assert rows[0]["client_address"]
     assert rows[0]["request_id"]
@@ -140,7 +140,7 @@ async def test_pages_filters_and_the_csv_export(gateway_client: httpx.AsyncClien
             "/api/v1/audit", params={"actor": name, "limit": 2, "cursor": first["next_cursor"]}, headers=auditor
         )
     ).json()
-    failures = await _rows(gateway_client, auditor, actor=name, outcome=401, action="login_failure")
+    failures = await _rows(gateway_client, auditor, actor=name, outcome=400, action="login_failure")
     none_later = await _rows(gateway_client, auditor, actor=name, **{"from": "2999-01-01T00:00:00Z"})
     exported = await gateway_client.get("/api/v1/audit", params={"actor": name, "format": "csv"}, headers=auditor)
 
