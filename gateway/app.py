@@ -117,7 +117,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
         return check
 
-    return create_process_app(
+    app = create_process_app(
         name="gateway",
         title="Party building API gateway",
         settings=settings,
@@ -154,6 +154,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         idempotency_keys=idempotency_keys,
         max_body_bytes=settings.max_forwarded_body_bytes,
     )
+    app.mount(meta.DOCS_ASSETS_PATH, meta.docs_assets())
+    return app
 
 
 app = create_app()

@@ -149,7 +149,9 @@ async def issue_token(
     username: Annotated[str | None, Form(examples=["district"])] = None,
     password: Annotated[str | None, Form(examples=["Strong-pass-2026!x"])] = None,
     totp: Annotated[str | None, Form(description="The current TOTP code, once enrolled", examples=["492039"])] = None,
-    refresh_token: Annotated[str | None, Form(description="For grant_type=refresh_token", examples=["V4mN…"])] = None,
+    refresh_token: Annotated[
+        str | None, Form(description="For grant_type=refresh_token", examples=["V4mNq7x0c1fJr2KwWb8sQe9dT3yHpLz5aG6uEoXiBnM"])
+    ] = None,
     scope: Annotated[
         str | None, Form(description="Client credentials: some of the client's scopes", examples=["orgs:read"])
     ] = None,
@@ -195,7 +197,7 @@ async def refresh(
     session: WriteSessionDep,
     policy: PolicyDep,
     origin: OriginDep,
-    refresh_token: Annotated[str, Form(min_length=1, max_length=256)],
+    refresh_token: Annotated[str, Form(min_length=1, max_length=256, examples=["V4mNq7x0c1fJr2KwWb8sQe9dT3yHpLz5aG6uEoXiBnM"])],
 ) -> Any:
     """A new access token and a new refresh token for a current refresh token (used up)."""
     outcome = await tokens.refresh(session, request.app.state.signer, policy, refresh_token)
@@ -211,7 +213,7 @@ async def logout(
     request: Request,
     session: WriteSessionDep,
     origin: OriginDep,
-    refresh_token: Annotated[str, Form(min_length=1, max_length=256)],
+    refresh_token: Annotated[str, Form(min_length=1, max_length=256, examples=["V4mNq7x0c1fJr2KwWb8sQe9dT3yHpLz5aG6uEoXiBnM"])],
 ) -> Response:
     """Revoke the login of this refresh token (every refresh token of it). Always 204."""
     account = await tokens.logout(session, refresh_token)
