@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 import uuid
+from datetime import date
 from pathlib import Path
 
 import asyncpg
@@ -198,7 +199,9 @@ def summary(samples: list[float]) -> dict[str, float]:
 
 async def measure(url: str, picks: dict[str, list[uuid.UUID]], runs: int, data_dir: Path) -> dict[str, dict[str, float]]:
     from services.activities.app import create_app
-    from services.activities.rules import ActivitiesPolicy, parse_period
+    from services.activities.rules import ActivitiesPolicy
+    from services.activities.rules.compliance import parse_period
+    from services.activities.service.common import ActivitiesContext
     from services.activities.service.compliance import compliance
     from services.activities.settings import ActivitiesSettings
     from services.kit.auth import Caller
@@ -212,6 +215,7 @@ async def measure(url: str, picks: dict[str, list[uuid.UUID]], runs: int, data_d
     period = parse_period("2026-Q3")
     policy = ActivitiesPolicy()
     caller = Caller(subject="bench", kind="user", roles=frozenset({"viewer"}))
+    ctx = ActivitiesContext(caller=caller, policy=policy, today=date(2026, 11, 26), request_id=None, data_dir=data_dir)
     results: dict[str, dict[str, float]] = {}
     rng = random.Random(7)
     async with app.router.lifespan_context(app):
@@ -230,7 +234,7 @@ async def measure(url: str, picks: dict[str, list[uuid.UUID]], runs: int, data_d
                     sizes.append(len(response.json()["organizations"]))
                     async with app.state.db.read_sessions() as session:
                         started = time.perf_counter()
-                        await compliance(session, caller, org_id, period, policy)
+                        await compliance(session, ctx, org_id, period)
                         service_samples.append(time.perf_counter() - started)
                 results[f"{scope}_http"] = summary(http_samples) | {"organizations": statistics.median(sizes)}
                 results[f"{scope}_service"] = summary(service_samples)

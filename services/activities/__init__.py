@@ -8,5 +8,6 @@ Choices worth knowing:
   activity type dictionary says which kinds hold each type (committee meetings: committee and
   general branch by default); other cases are recorded as compliance exemptions. Group meetings
   are expected of each active party group (child organization of kind `group`).
-- An activity's day, month and quarter are local (policy time zone), kept as `starts_on`.
+- An activity's day, month and quarter are local (the deployment's time zone, `Policy.timezone`),
+  kept as `starts_on`; "today" is taken in the same zone (`ctx.today`).
 """

@@ -2,11 +2,21 @@
 
 from fastapi import FastAPI
 
-from services.activities.events import apply_member_event, apply_org_event
+from services.activities.enums import ENUM_LABELS
+from services.activities.events import EVENT_TYPES, apply_member_event, apply_org_event
 from services.activities.jobs import jobs
 from services.activities.models import consumer_cursors, idempotency_keys, outbox, scheduler
-from services.activities.routes import activities, catalog, compliance, contacts, evaluations, study
-from services.activities.schemas import ENUM_LABELS, EVENT_TYPES
+from services.activities.routes import (
+    activities,
+    attachments,
+    attendance,
+    catalog,
+    compliance,
+    contacts,
+    evaluations,
+    stats,
+    study,
+)
 from services.activities.settings import CLIENT_ID, SCHEMA, ActivitiesSettings
 from services.kit.app import create_app as create_process_app
 from services.kit.consumer import FeedSubscriptions
@@ -48,7 +58,11 @@ def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
         settings=settings,
         db=db,
         routers=[
+            # `/activities/stats` before `/activities/{activity_id}`, which would take it for an id.
+            stats.router,
             activities.router,
+            attendance.router,
+            attachments.router,
             catalog.router,
             contacts.router,
             compliance.router,

@@ -1,11 +1,26 @@
-"""What this service does with other services' events: replicas of the org tree, the teams and the members."""
+"""The events of this service: those it publishes (`EVENT_TYPES`, served at `GET /event-types`) and
+what it does with other services' events (replicas of the org tree, the teams and the members)."""
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.activities.enums import CareProgram
 from services.activities.models import member_replica, org_replica, position_replica
+from services.activities.schemas.activities import ActivitySnapshot
+from services.activities.schemas.study import StudyClockEvent
 from services.kit.consumer import Apply
+from services.kit.event_types import EventType
 from services.kit.outbox import FeedEvent
 from services.kit.replica import snapshot_applier
+
+EVENT_TYPES: dict[str, EventType] = {
+    "activity.created": EventType("an activity was planned or logged", ActivitySnapshot),
+    "activity.updated": EventType("an activity changed", ActivitySnapshot),
+    "activity.held": EventType("an activity was held", ActivitySnapshot),
+    "activity.cancelled": EventType("an activity was cancelled", ActivitySnapshot),
+    "study.below_requirement": EventType(
+        "scheduled: a member's study hours are below the requirement so far this year (once a month)", StudyClockEvent
+    ),
+}
 
 # The orgs service's `org.*` events carry each organization's whole state (id, parent_id,
 # path, version, name, kind, tier, status, community_id): held as it comes, newest version wins.
@@ -27,7 +42,8 @@ _hold_member = snapshot_applier(member_replica, "member.")
 
 def _with_green_channel(event: FeedEvent) -> FeedEvent:
     programs = event.payload.get("care_programs") or []
-    payload = {**event.payload, "care_programs": list(programs), "green_channel": "green_channel" in programs}
+    green_channel = member_replica.c.green_channel.key
+    payload = {**event.payload, "care_programs": list(programs), green_channel: CareProgram.green_channel in programs}
     return event.model_copy(update={"payload": payload})
 
 

@@ -5,13 +5,12 @@ counts, no personal data) and add `Job("activities.my_job", <every seconds>, my_
 The scheduler (services.kit.scheduler) runs it on one replica and records each run in `job_runs`.
 """
 
-from datetime import UTC, datetime
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.activities.models import outbox, scheduler
 from services.activities.rules import ActivitiesPolicy
 from services.activities.service import study
+from services.kit.context import today_in
 from services.kit.outbox import record_event
 from services.kit.scheduler import Job, JobFunction, first_notice
 
@@ -25,20 +24,18 @@ def study_hours_job(policy: ActivitiesPolicy) -> JobFunction:
     """Announce `study.below_requirement` for each member below their hours so far, once per month."""
 
     async def run(session: AsyncSession) -> str:
-        as_of = datetime.now(UTC).date()
+        as_of = today_in(policy.timezone)
         month = f"{as_of.year:04d}-{as_of.month:02d}"
         below = announced = 0
         after = None
         while True:
-            found, after = await study.below_requirement_batch(session, as_of=as_of, policy=policy, after=after, size=_BATCH)
+            found, after = await study.below_requirement_batch(session, policy, as_of=as_of, after=after, size=_BATCH)
             for standing in found:
                 below += 1
                 if not await first_notice(session, scheduler, STUDY_JOB, f"{standing.member_id}:{month}"):
                     continue
                 payload = standing.model_dump(mode="json", exclude={"name"})
-                await record_event(
-                    session, outbox, type="study.below_requirement", aggregate_id=standing.member_id, payload=payload
-                )
+                await record_event(session, outbox, type=STUDY_EVENT, aggregate_id=standing.member_id, payload=payload)
                 announced += 1
             if after is None:
                 return f"below {below}, announced {announced}"

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Index, Integer, Numeric, String, Table, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from services.activities.enums import ActivityStatus, CareProgram, StudyRecordStatus
 from services.activities.settings import SCHEMA
 from services.kit.consumer import cursor_table
 from services.kit.db import make_metadata
@@ -83,7 +84,9 @@ class Activity(Base):
     served_member_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     # The expected attendance list when the organizer named one; None = the organization's members.
     expected_member_ids: Mapped[list[str] | None] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default="planned", server_default="planned")
+    status: Mapped[str] = mapped_column(
+        String(16), default=ActivityStatus.planned.value, server_default=ActivityStatus.planned.value
+    )
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
 
@@ -153,7 +156,9 @@ class StudyRecord(Base):
     hours: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     title: Mapped[str] = mapped_column(String(200))
     content: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending")
+    status: Mapped[str] = mapped_column(
+        String(16), default=StudyRecordStatus.pending.value, server_default=StudyRecordStatus.pending.value
+    )
     recorded_by: Mapped[str] = mapped_column(String(100))
     decided_by: Mapped[str | None] = mapped_column(String(100))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -249,8 +254,9 @@ member_replica = Table(
     # Null only on rows held before these columns existed, until the feed's replay fills them.
     Column("birth_date", Date, nullable=True),
     Column("joined_on", Date, nullable=True),
-    # Derived from care_programs on apply, so the work list is a plain indexed filter.
-    Column("green_channel", Boolean, nullable=False),
+    # Derived from care_programs on apply, so the work list is a plain indexed filter (named after
+    # the care program it flags).
+    Column(CareProgram.green_channel.value, Boolean, nullable=False),
 )
 # The teams (班子) as the orgs service publishes them in its `position.*` events: who owes the
 # higher yearly study hours of community secretaries and team members.

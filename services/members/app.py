@@ -11,11 +11,12 @@ from services.kit.outbox import feed_router
 from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
 from services.kit.scheduler import Scheduler
+from services.members.enums import ENUM_LABELS
 from services.members.events import apply_org_event
 from services.members.jobs import jobs
 from services.members.models import consumer_cursors, idempotency_keys, outbox, scheduler
-from services.members.routes import care, dues, members, recruitment, survey, tabular, transfers, worklists
-from services.members.schemas import ENUM_LABELS, EVENT_TYPES
+from services.members.routes import care, dues, records, recruitment, stats, survey, tabular, transfers, worklists
+from services.members.schemas.records import EVENT_TYPES
 from services.members.settings import CLIENT_ID, SCHEMA, MembersSettings
 
 
@@ -50,12 +51,13 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
             worklists.router,
             tabular.router,
             survey.router,
-            members.router,
+            stats.router,
+            records.router,
             transfers.router,
             care.router,
             recruitment.router,
             dues.router,
-            members.internal,
+            records.internal,
             survey.internal,
             feed_router(outbox),
             policy_router(settings.policy),

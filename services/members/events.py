@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.outbox import FeedEvent
 from services.kit.replica import snapshot_applier
-from services.members import rules
+from services.members.enums import MemberEventKind
 from services.members.models import Member, org_replica, position_replica
+from services.members.rules.records import CLOSED_STATES
 from services.members.service.common import add_history, publish
 
 # The orgs service's `org.*` events carry each organization's whole state (id, parent_id,
@@ -37,11 +38,13 @@ async def rehome_members(session: AsyncSession, event: FeedEvent) -> None:
     effective_on = event.occurred_at.date()
     if event.payload.get("dissolved_on"):
         effective_on = date.fromisoformat(str(event.payload["dissolved_on"]))
-    stmt = select(Member).where(Member.org_id == merged_id, Member.state.not_in(rules.CLOSED_STATES)).order_by(Member.id)
+    stmt = select(Member).where(Member.org_id == merged_id, Member.state.not_in(CLOSED_STATES)).order_by(Member.id)
     for member in (await session.execute(stmt)).scalars().all():
         member.org_id = into_id
         member.version += 1
         details = {"from_org_id": str(merged_id), "to_org_id": str(into_id), "reason": "merged"}
-        await add_history(session, member.id, "org_changed", effective_on=effective_on, details=details, actor=FEED_ACTOR)
+        await add_history(
+            session, member.id, MemberEventKind.org_changed, effective_on=effective_on, details=details, actor=FEED_ACTOR
+        )
         await session.flush()
         await publish(session, "member.transferred", member)

@@ -6,22 +6,22 @@ The scheduler (services.kit.scheduler) runs it on one replica, records each run 
 """
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from cryptography.exceptions import InvalidTag
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.auth import Caller
+from services.kit.context import today_in
 from services.kit.crypto import FieldCipher
 from services.kit.outbox import record_event
 from services.kit.scheduler import Job, JobFunction, first_notice
-from services.members import rules
+from services.members.enums import DueKind
 from services.members.models import Member, outbox, scheduler
 from services.members.rules import MembersPolicy
-from services.members.schemas import DueKind
+from services.members.rules.common import months_after
 from services.members.service import dues
-from services.members.service.common import Context, snapshot
+from services.members.service.common import MembersContext, snapshot
 from services.members.service.records import due_condition
 
 HOUR_S = 3600.0
@@ -32,9 +32,9 @@ def clock_job(name: str, kind: DueKind, event_type: str, policy: MembersPolicy) 
     """Announce each member whose clock `kind` ran out, once per spell (a new spell starts a new clock)."""
 
     async def run(session: AsyncSession) -> str:
-        as_of = datetime.now(UTC).date()
+        as_of = today_in(policy.timezone)
         # The condition reads only the policy and the date; no cipher is needed for it.
-        ctx = Context(caller=SCHEDULER, cipher=None, policy=policy, today=as_of)  # type: ignore[arg-type]
+        ctx = MembersContext(caller=SCHEDULER, cipher=None, policy=policy, today=as_of)  # type: ignore[arg-type]
         condition, since_column, months = due_condition(kind, ctx, as_of)
         due = (await session.execute(select(Member).where(condition).order_by(Member.id))).scalars().all()
         announced = 0
@@ -45,7 +45,7 @@ def clock_job(name: str, kind: DueKind, event_type: str, policy: MembersPolicy) 
             payload = snapshot(member) | {
                 "clock": kind.value,
                 "since": since.isoformat(),
-                "due_on": rules.months_after(since, months).isoformat(),
+                "due_on": months_after(since, months).isoformat(),
             }
             await record_event(session, outbox, type=event_type, aggregate_id=member.id, payload=payload)
             announced += 1
@@ -61,8 +61,8 @@ def dues_arrears_job(policy: MembersPolicy) -> JobFunction:
     """Announce each member with the policy's months of dues unpaid and no reason, once per paid-through month."""
 
     async def run(session: AsyncSession) -> str:
-        as_of = datetime.now(UTC).date()
-        ctx = Context(caller=SCHEDULER, cipher=None, policy=policy, today=as_of)  # type: ignore[arg-type]
+        as_of = today_in(policy.timezone)
+        ctx = MembersContext(caller=SCHEDULER, cipher=None, policy=policy, today=as_of)  # type: ignore[arg-type]
         listed = announced = 0
         cursor: str | None = None
         while True:

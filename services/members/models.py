@@ -1,7 +1,9 @@
 """Tables of the members schema, with the local replica of the organization tree."""
 
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -27,14 +29,23 @@ from services.kit.idempotency import idempotency_table
 from services.kit.outbox import outbox_table
 from services.kit.replica import tree_replica_table
 from services.kit.scheduler import scheduler_tables
+from services.members.enums import Whereabouts
+from services.members.rules.records import CLOSED_STATES
+from services.members.rules.recruitment import CLOSED_STAGES
 from services.members.settings import SCHEMA
 
-# The closed states as SQL, for the partial unique index on the ID number (rules.CLOSED_STATES).
-_OPEN_RECORD = text("state NOT IN ('left', 'deceased', 'transferred_out')")
-# Applications still on the way (recruitment.CLOSED_STAGES are full and cancelled).
-_OPEN_APPLICATION = text("stage NOT IN ('full', 'cancelled')")
-# Members who live in a community without their relationship there (a rules.WHEREABOUTS code).
-_NOT_TRANSFERRED = text("whereabouts = 'not_transferred'")
+
+def _codes(codes: Iterable[StrEnum]) -> str:
+    """Codes as an SQL list (`'left', 'deceased'`), for the conditions of partial indexes."""
+    return ", ".join(f"'{code.value}'" for code in codes)
+
+
+# Records not closed, for the partial unique index on the ID number.
+_OPEN_RECORD = text(f"state NOT IN ({_codes(CLOSED_STATES)})")
+# Applications still on the way.
+_OPEN_APPLICATION = text(f"stage NOT IN ({_codes(CLOSED_STAGES)})")
+# Members who live in a community without their relationship there.
+_NOT_TRANSFERRED = text(f"whereabouts = {_codes([Whereabouts.not_transferred])}")
 
 
 def _now() -> datetime:

@@ -13,8 +13,8 @@ from services.activities.models import StudyRecord, outbox, scheduler
 from services.activities.rules import ActivitiesPolicy
 from services.kit.db import Database
 from services.kit.scheduler import Scheduler
+from tests.activities.builders import study_member
 from tests.activities.conftest import Replicas
-from tests.activities.test_study import study_member
 
 
 async def announced(db: Database, member_id: str) -> list[dict[str, Any]]:

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from services.activities import rules
 from services.activities.rules import ActivitiesPolicy
+from services.activities.rules import study as rules
 
 POLICY = ActivitiesPolicy()
 

@@ -16,7 +16,7 @@ from stdnum.cn import ric
 from services.kit.observability import JsonFormatter
 from tests.builders import member_body
 from tests.members.conftest import OrgReplica
-from tests.members.test_import_export import csv_file, row_of, upload
+from tests.members.test_tabular import csv_file, row_of, upload
 from tests.support import LiveStack, Tokens, wait_until
 
 CANDIDATE = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")

@@ -4,7 +4,7 @@ gateway's route table sends /recruitment and /dues to the members service."""
 import httpx
 
 from tests.builders import member_body, next_person
-from tests.members.test_through_gateway import create_org
+from tests.members.test_records_through_gateway import create_org
 from tests.support import LiveStack, wait_until
 
 

@@ -1,1 +1,2 @@
-"""HTTP routes of the activities service: thin handlers over `services.activities.service`."""
+"""HTTP routes of the activities service, one module per area: thin handlers over
+`services.activities.service`, each listing the problems it may answer with (`answers(...)`)."""

@@ -5,31 +5,37 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from services.activities import errors
 from services.activities.routes.deps import Reader, Writer
-from services.activities.schemas import ContactCreate, ContactOut
+from services.activities.schemas.contacts import ContactCreate, ContactOut
 from services.activities.service import contacts
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from services.kit.problems import answers
 
 router = APIRouter(prefix="/api/v1/contacts", tags=["contacts"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ContactOut, dependencies=[Idempotent])
-async def create_contact(data: ContactCreate, session: WriteSessionDep, caller: Writer) -> ContactOut:
-    return ContactOut.model_validate(await contacts.create_contact(session, caller, data))
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ContactOut,
+    dependencies=[Idempotent],
+    responses=answers(errors.VALIDATION_ERROR, errors.UNKNOWN_ORGANIZATION, errors.UNKNOWN_MEMBER),
+)
+async def create_contact(data: ContactCreate, session: WriteSessionDep, ctx: Writer) -> ContactOut:
+    return ContactOut.model_validate(await contacts.create_contact(session, ctx, data))
 
 
 @router.get("", response_model=Page[ContactOut])
 async def list_contacts(
     session: ReadSessionDep,
-    caller: Reader,
+    ctx: Reader,
     within: Annotated[uuid.UUID | None, Query(description="Only contacts made by this organization's subtree")] = None,
     member_id: uuid.UUID | None = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Page[ContactOut]:
-    rows, next_cursor = await contacts.list_contacts(
-        session, caller, within=within, member_id=member_id, cursor=cursor, limit=limit
-    )
+    rows, next_cursor = await contacts.list_contacts(session, ctx, within=within, member_id=member_id, cursor=cursor, limit=limit)
     return Page(items=[ContactOut.model_validate(c) for c in rows], next_cursor=next_cursor)

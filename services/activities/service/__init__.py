@@ -1,1 +1,4 @@
-"""Activity operations, one module per area. They take a session, flush, record events, never commit."""
+"""Activity operations, one module per area: functions `(session, ctx, data)` that flush, record
+events and never commit. `ctx` is the `ActivitiesContext` (caller and scope, policy, today, request
+id). A module reads the rules of its own area as `rules` and imports other areas' rules by name.
+"""

@@ -7,13 +7,13 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.activities import rules
+from services.activities import errors
+from services.activities.enums import ActivityStatus
 from services.activities.models import Activity, ActivityType, Attendance, Venue, org_replica, outbox
-from services.activities.rules import ActivitiesPolicy
-from services.activities.schemas import ActivityCreate, ActivitySnapshot, ActivityStatus, ActivityUpdate
-from services.activities.service.common import in_scope, invalid, referenced_member, referenced_org
+from services.activities.rules import activities as rules
+from services.activities.schemas.activities import ActivityCreate, ActivitySnapshot, ActivityUpdate
+from services.activities.service.common import ActivitiesContext, in_scope, referenced_member, referenced_org
 from services.activities.service.study import check_moved_attendance
-from services.kit.auth import Caller
 from services.kit.outbox import record_event
 from services.kit.pagination import keyset_page, page_of
 from services.kit.problems import NotFound
@@ -21,11 +21,11 @@ from services.kit.tree import within_node
 from services.kit.versioning import ANY_VERSION, Preconditions
 
 
-async def get_activity(session: AsyncSession, caller: Caller, activity_id: uuid.UUID, *, for_update: bool = False) -> Activity:
+async def get_activity(
+    session: AsyncSession, ctx: ActivitiesContext, activity_id: uuid.UUID, *, for_update: bool = False
+) -> Activity:
     stmt = (
-        select(Activity)
-        .join(org_replica, org_replica.c.id == Activity.org_id)
-        .where(Activity.id == activity_id, in_scope(caller))
+        select(Activity).join(org_replica, org_replica.c.id == Activity.org_id).where(Activity.id == activity_id, in_scope(ctx))
     )
     if for_update:
         stmt = stmt.with_for_update(of=Activity)
@@ -37,7 +37,7 @@ async def get_activity(session: AsyncSession, caller: Caller, activity_id: uuid.
 
 async def list_activities(
     session: AsyncSession,
-    caller: Caller,
+    ctx: ActivitiesContext,
     *,
     within: uuid.UUID | None,
     org_id: uuid.UUID | None = None,
@@ -49,7 +49,7 @@ async def list_activities(
     cursor: str | None,
     limit: int,
 ) -> tuple[list[Activity], str | None]:
-    stmt = select(Activity).join(org_replica, org_replica.c.id == Activity.org_id).where(in_scope(caller))
+    stmt = select(Activity).join(org_replica, org_replica.c.id == Activity.org_id).where(in_scope(ctx))
     if within is not None:
         stmt = stmt.where(within_node(within, org_replica.c.path, org_replica.c.id, org_replica.c.path))
     if org_id is not None:
@@ -73,34 +73,35 @@ async def _event(session: AsyncSession, type: str, activity: Activity) -> None:
     await record_event(session, outbox, type=type, aggregate_id=activity.id, payload=payload)
 
 
-async def _check_references(session: AsyncSession, caller: Caller, values: dict[str, Any], policy: ActivitiesPolicy) -> None:
+async def _check_references(session: AsyncSession, ctx: ActivitiesContext, values: dict[str, Any]) -> None:
     """The references and rules of an activity's (new) state; raises the first violation."""
     if not await session.get(ActivityType, values["type"]):
-        raise invalid("type", "unknown activity type", slug="unknown-activity-type")
+        raise errors.UNKNOWN_ACTIVITY_TYPE.on("type", "unknown activity type")
     reason = rules.schedule_error(values["starts_at"], values.get("ends_at"))
     if reason:
-        raise invalid("ends_at", reason, slug="invalid-schedule")
+        raise errors.INVALID_SCHEDULE.on("ends_at", reason)
     campaign = values.get("campaign")
-    if campaign is not None and campaign not in policy.campaigns:
-        raise invalid("campaign", f"not one of {', '.join(policy.campaigns)}", slug="unknown-campaign")
+    campaigns = ctx.policy.campaigns
+    if campaign is not None and campaign not in campaigns:
+        raise errors.UNKNOWN_CAMPAIGN.on("campaign", f"not one of {', '.join(campaigns)}")
     venue_id = values.get("venue_id")
     if venue_id is not None:
         venue = (
             await session.execute(
-                select(Venue.id).join(org_replica, org_replica.c.id == Venue.org_id).where(Venue.id == venue_id, in_scope(caller))
+                select(Venue.id).join(org_replica, org_replica.c.id == Venue.org_id).where(Venue.id == venue_id, in_scope(ctx))
             )
         ).first()
         if venue is None:
-            raise invalid("venue_id", "unknown venue", slug="unknown-venue")
+            raise errors.UNKNOWN_VENUE.on("venue_id", "unknown venue")
     host = values.get("host_member_id")
     if host is not None:
         # A host may come from above (a township official leading a community's study day).
-        await referenced_member(session, host, field="host_member_id")
+        await referenced_member(session, ctx, host, field="host_member_id", scoped=False)
     served = values.get("served_member_id")
-    if values["type"] in policy.served_member_types and served is None:
-        raise invalid("served_member_id", "a home service names the member served", slug="served-member-required")
+    if values["type"] in ctx.policy.served_member_types and served is None:
+        raise errors.SERVED_MEMBER_REQUIRED.on("served_member_id", "a home service names the member served")
     if served is not None:
-        await referenced_member(session, served, field="served_member_id", caller=caller)
+        await referenced_member(session, ctx, served, field="served_member_id")
 
 
 def _stored(values: dict[str, Any]) -> dict[str, Any]:
@@ -113,14 +114,15 @@ def _stored(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-async def create_activity(session: AsyncSession, caller: Caller, data: ActivityCreate, policy: ActivitiesPolicy) -> Activity:
-    org = await referenced_org(session, caller, data.org_id)
+async def create_activity(session: AsyncSession, ctx: ActivitiesContext, data: ActivityCreate) -> Activity:
+    org = await referenced_org(session, ctx, data.org_id)
     reason = rules.cannot_organize(org.status)
     if reason:
-        raise invalid("org_id", reason, slug="organization-cannot-organize")
+        raise errors.ORGANIZATION_CANNOT_ORGANIZE.on("org_id", reason)
     values = data.model_dump()
-    await _check_references(session, caller, values, policy)
-    activity = Activity(id=uuid.uuid4(), version=1, starts_on=rules.local_day(data.starts_at, policy.timezone), **_stored(values))
+    await _check_references(session, ctx, values)
+    starts_on = rules.local_day(data.starts_at, ctx.policy.timezone)
+    activity = Activity(id=uuid.uuid4(), version=1, starts_on=starts_on, **_stored(values))
     session.add(activity)
     await session.flush()
     await _event(session, "activity.created", activity)
@@ -129,21 +131,20 @@ async def create_activity(session: AsyncSession, caller: Caller, data: ActivityC
 
 async def update_activity(
     session: AsyncSession,
-    caller: Caller,
+    ctx: ActivitiesContext,
     activity_id: uuid.UUID,
     data: ActivityUpdate,
-    policy: ActivitiesPolicy,
     *,
     preconditions: Preconditions,
 ) -> Activity:
-    activity = await get_activity(session, caller, activity_id, for_update=True)
+    activity = await get_activity(session, ctx, activity_id, for_update=True)
     preconditions.check(activity.version)
     changes = data.model_dump(exclude_unset=True)
-    if activity.status == ActivityStatus.cancelled.value and changes:
-        raise invalid("status", "a cancelled activity cannot change", slug="activity-cancelled")
+    if activity.status == ActivityStatus.cancelled and changes:
+        raise errors.ACTIVITY_CANCELLED.on("status", "a cancelled activity cannot change")
     for key in ("type", "title", "starts_at", "status"):
         if key in changes and changes[key] is None:
-            raise invalid(key, "cannot be null")
+            raise errors.RULE_VIOLATION.on(key, "cannot be null")
     current = {
         "type": activity.type,
         "starts_at": activity.starts_at,
@@ -154,32 +155,34 @@ async def update_activity(
         "host_member_id": activity.host_member_id,
     }
     if "status" in changes:
-        reason = rules.status_change_error(activity.status, changes["status"].value)
+        reason = rules.status_change_error(activity.status, changes["status"])
         if reason:
-            raise invalid("status", reason, slug="invalid-status-change")
-    await _check_references(session, caller, {**current, **changes}, policy)
+            raise errors.INVALID_STATUS_CHANGE.on("status", reason)
+    await _check_references(session, ctx, {**current, **changes})
     if "starts_at" in changes:
-        await check_moved_attendance(session, activity.id, rules.local_day(changes["starts_at"], policy.timezone), policy)
+        await check_moved_attendance(session, ctx, activity.id, rules.local_day(changes["starts_at"], ctx.policy.timezone))
     old_status = activity.status
     for key, value in _stored(changes).items():
         setattr(activity, key, value)
     if "starts_at" in changes:
-        activity.starts_on = rules.local_day(changes["starts_at"], policy.timezone)
+        activity.starts_on = rules.local_day(changes["starts_at"], ctx.policy.timezone)
         await session.execute(
             update(Attendance).where(Attendance.activity_id == activity.id).values(starts_on=activity.starts_on)
         )
     activity.version += 1
     await session.flush()
     new_status = activity.status
-    kind = "updated" if new_status == old_status else {"held": "held", "cancelled": "cancelled"}.get(new_status, "updated")
-    await _event(session, f"activity.{kind}", activity)
+    moved = new_status != old_status
+    await _event(session, _MOVED_EVENTS.get(new_status, "activity.updated") if moved else "activity.updated", activity)
     return activity
 
 
-async def set_status(
-    session: AsyncSession, caller: Caller, activity_id: uuid.UUID, status: ActivityStatus, policy: ActivitiesPolicy
-) -> Activity:
-    activity = await get_activity(session, caller, activity_id, for_update=True)
-    if activity.status == status.value:
+# The event of a change into a status; a change into `planned`, or none, is `activity.updated`.
+_MOVED_EVENTS: dict[str, str] = {ActivityStatus.held: "activity.held", ActivityStatus.cancelled: "activity.cancelled"}
+
+
+async def set_status(session: AsyncSession, ctx: ActivitiesContext, activity_id: uuid.UUID, status: ActivityStatus) -> Activity:
+    activity = await get_activity(session, ctx, activity_id, for_update=True)
+    if activity.status == status:
         return activity
-    return await update_activity(session, caller, activity_id, ActivityUpdate(status=status), policy, preconditions=ANY_VERSION)
+    return await update_activity(session, ctx, activity_id, ActivityUpdate(status=status), preconditions=ANY_VERSION)

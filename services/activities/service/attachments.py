@@ -16,25 +16,23 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.activities import rules
+from services.activities import errors
+from services.activities.enums import AttachmentKind
 from services.activities.models import Attachment
-from services.activities.rules import ActivitiesPolicy
-from services.activities.schemas import AttachmentKind
+from services.activities.rules import attachments as rules
 from services.activities.service.activities import get_activity
-from services.kit.auth import Caller
+from services.activities.service.common import ActivitiesContext
 from services.kit.problems import NotFound, Problem
 
 HEAD_BYTES = 16
 
 
-class TooLarge(Problem):
-    def __init__(self, limit: int) -> None:
-        super().__init__(413, f"The file is larger than {limit} bytes", slug="content-too-large", limit=limit)
+def _too_large(limit: int) -> Problem:
+    return errors.CONTENT_TOO_LARGE(f"The file is larger than {limit} bytes", limit=limit)
 
 
-class UnsupportedType(Problem):
-    def __init__(self, detail: str, allowed: tuple[str, ...]) -> None:
-        super().__init__(415, detail, slug="unsupported-media-type", allowed=list(allowed))
+def _unsupported(detail: str, allowed: tuple[str, ...]) -> Problem:
+    return errors.UNSUPPORTED_MEDIA_TYPE(detail, allowed=list(allowed))
 
 
 def storage_root(data_dir: Path) -> Path:
@@ -47,7 +45,7 @@ def blob_path(data_dir: Path, sha256: str) -> Path:
 
 async def store_attachment(
     session: AsyncSession,
-    caller: Caller,
+    ctx: ActivitiesContext,
     activity_id: uuid.UUID,
     *,
     kind: AttachmentKind,
@@ -55,16 +53,15 @@ async def store_attachment(
     media_type: str,
     declared_length: int | None,
     chunks: AsyncIterator[bytes],
-    policy: ActivitiesPolicy,
-    data_dir: Path,
 ) -> Attachment:
-    activity = await get_activity(session, caller, activity_id)
-    limit = policy.attachment_max_bytes
-    if media_type not in policy.attachment_media_types:
-        raise UnsupportedType(f"Files of type {media_type or 'unknown'} are not accepted", policy.attachment_media_types)
+    activity = await get_activity(session, ctx, activity_id)
+    limit = ctx.policy.attachment_max_bytes
+    allowed = ctx.policy.attachment_media_types
+    if media_type not in allowed:
+        raise _unsupported(f"Files of type {media_type or 'unknown'} are not accepted", allowed)
     if declared_length is not None and declared_length > limit:
-        raise TooLarge(limit)
-    incoming = storage_root(data_dir) / "incoming"
+        raise _too_large(limit)
+    incoming = storage_root(ctx.data_dir) / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)
     temporary = incoming / uuid.uuid4().hex
     digest = hashlib.sha256()
@@ -75,17 +72,18 @@ async def store_attachment(
             async for chunk in chunks:
                 size += len(chunk)
                 if size > limit:
-                    raise TooLarge(limit)
+                    raise _too_large(limit)
                 if len(head) < HEAD_BYTES:
                     head += chunk[: HEAD_BYTES - len(head)]
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
-            raise Problem(422, "The file is empty", slug="empty-file")
+            # A plain Problem, not the kind's Unprocessable: this answer has never carried `errors`.
+            raise Problem(422, "The file is empty", slug=errors.EMPTY_FILE.slug)
         if not rules.content_matches(media_type, head):
-            raise UnsupportedType(f"The content is not {media_type}", policy.attachment_media_types)
+            raise _unsupported(f"The content is not {media_type}", allowed)
         sha256 = digest.hexdigest()
-        target = blob_path(data_dir, sha256)
+        target = blob_path(ctx.data_dir, sha256)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(temporary, target)
     finally:
@@ -99,14 +97,16 @@ async def store_attachment(
     return attachment
 
 
-async def list_attachments(session: AsyncSession, caller: Caller, activity_id: uuid.UUID) -> list[Attachment]:
-    await get_activity(session, caller, activity_id)
+async def list_attachments(session: AsyncSession, ctx: ActivitiesContext, activity_id: uuid.UUID) -> list[Attachment]:
+    await get_activity(session, ctx, activity_id)
     stmt = select(Attachment).where(Attachment.activity_id == activity_id).order_by(Attachment.created_at, Attachment.id)
     return list((await session.execute(stmt)).scalars().all())
 
 
-async def get_attachment(session: AsyncSession, caller: Caller, activity_id: uuid.UUID, attachment_id: uuid.UUID) -> Attachment:
-    await get_activity(session, caller, activity_id)
+async def get_attachment(
+    session: AsyncSession, ctx: ActivitiesContext, activity_id: uuid.UUID, attachment_id: uuid.UUID
+) -> Attachment:
+    await get_activity(session, ctx, activity_id)
     attachment = await session.scalar(
         select(Attachment).where(Attachment.id == attachment_id, Attachment.activity_id == activity_id)
     )

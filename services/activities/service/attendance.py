@@ -6,18 +6,18 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.activities import rules
+from services.activities import errors
+from services.activities.enums import ActivityStatus, AttendanceStatus, MemberState
 from services.activities.models import Activity, Attendance, member_replica
 from services.activities.rules import ActivitiesPolicy
-from services.activities.schemas import ActivityStatus, AttendanceChange, AttendanceCreate, AttendanceSheet, AttendanceStatus
+from services.activities.rules import attendance as rules
+from services.activities.rules.study import activity_study_hours
+from services.activities.schemas.attendance import AttendanceChange, AttendanceCreate, AttendanceSheet
 from services.activities.service.activities import get_activity
-from services.activities.service.common import invalid
+from services.activities.service.common import ActivitiesContext
 from services.activities.service.study import DayHours, check_day_limit
-from services.kit.auth import Caller
-from services.kit.problems import Conflict, NotFound
+from services.kit.problems import NotFound
 from services.kit.versioning import Preconditions
-
-LIVING_STATE = "normal"
 
 
 async def expected_members(session: AsyncSession, activity: Activity) -> set[uuid.UUID]:
@@ -25,40 +25,43 @@ async def expected_members(session: AsyncSession, activity: Activity) -> set[uui
     if activity.expected_member_ids is not None:
         return {uuid.UUID(str(m)) for m in activity.expected_member_ids}
     rows = await session.scalars(
-        select(member_replica.c.id).where(member_replica.c.org_id == activity.org_id, member_replica.c.state == LIVING_STATE)
+        select(member_replica.c.id).where(
+            member_replica.c.org_id == activity.org_id, member_replica.c.state == MemberState.normal
+        )
     )
     return set(rows)
 
 
 async def record_attendance(
-    session: AsyncSession, caller: Caller, activity_id: uuid.UUID, data: AttendanceCreate, policy: ActivitiesPolicy
+    session: AsyncSession, ctx: ActivitiesContext, activity_id: uuid.UUID, data: AttendanceCreate
 ) -> AttendanceSheet:
-    activity = await get_activity(session, caller, activity_id, for_update=True)
-    if activity.status == ActivityStatus.cancelled.value:
-        raise invalid("activity_id", "a cancelled activity has no attendance", slug="activity-cancelled")
+    policy = ctx.policy
+    activity = await get_activity(session, ctx, activity_id, for_update=True)
+    if activity.status == ActivityStatus.cancelled:
+        raise errors.ACTIVITY_CANCELLED.on("activity_id", "a cancelled activity has no attendance")
     expected = await expected_members(session, activity)
     seen: set[uuid.UUID] = set()
     for index, record in enumerate(data.records):
         field = f"records.{index}"
         if record.member_id in seen:
-            raise invalid(f"{field}.member_id", "listed twice", slug="duplicate-attendance")
+            raise errors.DUPLICATE_ATTENDANCE.on(f"{field}.member_id", "listed twice")
         seen.add(record.member_id)
         if record.member_id not in expected and not record.guest:
-            raise invalid(f"{field}.member_id", "not a member of the organization (list as guest)", slug="not-a-member")
+            raise errors.NOT_A_MEMBER.on(f"{field}.member_id", "not a member of the organization (list as guest)")
         if record.status is AttendanceStatus.excused and not record.reason:
-            raise invalid(f"{field}.reason", "an excused absence needs a reason", slug="reason-required")
+            raise errors.REASON_REQUIRED.on(f"{field}.reason", "an excused absence needs a reason")
         if record.hours is not None and record.hours > policy.max_hours_per_attendance:
-            raise invalid(f"{field}.hours", f"at most {policy.max_hours_per_attendance} hours", slug="too-many-hours")
+            raise errors.TOO_MANY_HOURS.on(f"{field}.hours", f"at most {policy.max_hours_per_attendance} hours")
     hours = [_hours_of(activity, r.status, r.hours, policy) for r in data.records]
     if activity.starts_on is not None:
         await check_day_limit(
             session,
+            ctx,
             (
                 DayHours(f"records.{index}.hours", r.member_id, activity.starts_on, h)
                 for index, (r, h) in enumerate(zip(data.records, hours, strict=True))
                 if h is not None and r.status is AttendanceStatus.present
             ),
-            policy,
         )
     already = set(
         await session.scalars(
@@ -66,9 +69,8 @@ async def record_attendance(
         )
     )
     if already:
-        raise Conflict(
+        raise errors.ATTENDANCE_RECORDED(
             "Attendance is already recorded for some of these members",
-            slug="attendance-recorded",
             member_ids=sorted(str(m) for m in already),
         )
     if activity.expected_member_ids is None:
@@ -95,24 +97,24 @@ def _hours_of(activity: Activity, status: AttendanceStatus, hours: Decimal | Non
     """The recorded hours; a present attendee of a study activity without them gets its length."""
     study_types = (*policy.study_types, *policy.home_study_types)
     if hours is None and status is AttendanceStatus.present and activity.type in study_types:
-        return rules.activity_study_hours(activity.starts_at, activity.ends_at, policy)
+        return activity_study_hours(activity.starts_at, activity.ends_at, policy)
     return hours
 
 
 async def change_attendance(
     session: AsyncSession,
-    caller: Caller,
+    ctx: ActivitiesContext,
     activity_id: uuid.UUID,
     member_id: uuid.UUID,
-    *,
     data: AttendanceChange,
-    policy: ActivitiesPolicy,
+    *,
     preconditions: Preconditions,
 ) -> AttendanceSheet:
     """Correct one member's recorded attendance (recording it twice is refused instead)."""
-    activity = await get_activity(session, caller, activity_id, for_update=True)
-    if activity.status == ActivityStatus.cancelled.value:
-        raise invalid("activity_id", "a cancelled activity has no attendance", slug="activity-cancelled")
+    policy = ctx.policy
+    activity = await get_activity(session, ctx, activity_id, for_update=True)
+    if activity.status == ActivityStatus.cancelled:
+        raise errors.ACTIVITY_CANCELLED.on("activity_id", "a cancelled activity has no attendance")
     record = await session.get(Attendance, (activity.id, member_id))
     if record is None:
         raise NotFound("Attendance of member", member_id)
@@ -122,14 +124,14 @@ async def change_attendance(
     status = changes.get("status") or AttendanceStatus(record.status)
     reason = changes.get("reason", record.reason)
     if status is AttendanceStatus.excused and not reason:
-        raise invalid("reason", "an excused absence needs a reason", slug="reason-required")
+        raise errors.REASON_REQUIRED.on("reason", "an excused absence needs a reason")
     hours = changes.get("hours")
     if hours is not None and hours > policy.max_hours_per_attendance:
-        raise invalid("hours", f"at most {policy.max_hours_per_attendance} hours", slug="too-many-hours")
+        raise errors.TOO_MANY_HOURS.on("hours", f"at most {policy.max_hours_per_attendance} hours")
     new_hours = hours if "hours" in changes else record.hours
     if status is AttendanceStatus.present and new_hours is not None and activity.starts_on is not None:
         await check_day_limit(
-            session, [DayHours("hours", member_id, activity.starts_on, new_hours)], policy, replacing_activity_id=activity.id
+            session, ctx, [DayHours("hours", member_id, activity.starts_on, new_hours)], replacing_activity_id=activity.id
         )
     record.status = status.value
     record.reason = reason
@@ -140,8 +142,8 @@ async def change_attendance(
     return await sheet_of(session, activity)
 
 
-async def attendance_sheet(session: AsyncSession, caller: Caller, activity_id: uuid.UUID) -> AttendanceSheet:
-    return await sheet_of(session, await get_activity(session, caller, activity_id))
+async def attendance_sheet(session: AsyncSession, ctx: ActivitiesContext, activity_id: uuid.UUID) -> AttendanceSheet:
+    return await sheet_of(session, await get_activity(session, ctx, activity_id))
 
 
 async def sheet_of(session: AsyncSession, activity: Activity) -> AttendanceSheet:
@@ -152,17 +154,16 @@ async def sheet_of(session: AsyncSession, activity: Activity) -> AttendanceSheet
         .all()
     )
     counted = [r for r in rows if r.member_id in expected]
-    by_status = {s.value: sum(1 for r in counted if r.status == s.value) for s in AttendanceStatus}
+    # The sheet has a count per status, named by the status's code.
+    by_status = {s.value: sum(1 for r in counted if r.status == s) for s in AttendanceStatus}
     return AttendanceSheet.model_validate(
         {
             "activity_id": activity.id,
             "expected": len(expected),
-            "present": by_status["present"],
-            "excused": by_status["excused"],
-            "absent": by_status["absent"],
+            **by_status,
             "unrecorded": len(expected) - len(counted),
             "guests": len(rows) - len(counted),
-            "rate": rules.attendance_rate(by_status["present"], len(expected)),
+            "rate": rules.attendance_rate(by_status[AttendanceStatus.present], len(expected)),
             "volunteer_hours": sum((r.hours or Decimal(0) for r in rows), Decimal(0)),
             "items": rows,
         }

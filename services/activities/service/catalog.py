@@ -5,13 +5,13 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.activities import errors
 from services.activities.models import ActivityType, Venue, org_replica
 from services.activities.rules import ActivitiesPolicy
-from services.activities.schemas import ActivityTypeCreate, ActivityTypeOut, VenueCreate
-from services.activities.service.common import in_scope, referenced_org
-from services.kit.auth import Caller, Forbidden
+from services.activities.schemas.catalog import ActivityTypeCreate, ActivityTypeOut, VenueCreate
+from services.activities.service.common import ActivitiesContext, in_scope, referenced_org
+from services.kit.auth import Forbidden
 from services.kit.pagination import keyset_page, page_of
-from services.kit.problems import Conflict
 from services.kit.tree import within_node
 
 
@@ -27,19 +27,17 @@ def _out(row: ActivityType, policy: ActivitiesPolicy) -> ActivityTypeOut:
     )
 
 
-async def list_types(session: AsyncSession, policy: ActivitiesPolicy) -> list[ActivityTypeOut]:
+async def list_types(session: AsyncSession, ctx: ActivitiesContext) -> list[ActivityTypeOut]:
     rows = (await session.execute(select(ActivityType).order_by(ActivityType.code))).scalars().all()
-    return [_out(r, policy) for r in rows]
+    return [_out(r, ctx.policy) for r in rows]
 
 
-async def create_type(
-    session: AsyncSession, caller: Caller, data: ActivityTypeCreate, policy: ActivitiesPolicy
-) -> ActivityTypeOut:
+async def create_type(session: AsyncSession, ctx: ActivitiesContext, data: ActivityTypeCreate) -> ActivityTypeOut:
     # The dictionary is shared by the whole tree; the administrative roles see no business data.
-    if caller.scope_org_id is not None:
+    if ctx.scope is not None:
         raise Forbidden("Only an administrator of the whole tree may extend the activity types")
     if await session.get(ActivityType, data.code):
-        raise Conflict(f"The activity type {data.code} exists", slug="duplicate-activity-type")
+        raise errors.DUPLICATE_ACTIVITY_TYPE(f"The activity type {data.code} exists")
     row = ActivityType(
         code=data.code,
         zh_hant=data.zh_hant,
@@ -50,11 +48,11 @@ async def create_type(
     )
     session.add(row)
     await session.flush()
-    return _out(row, policy)
+    return _out(row, ctx.policy)
 
 
-async def create_venue(session: AsyncSession, caller: Caller, data: VenueCreate) -> Venue:
-    await referenced_org(session, caller, data.org_id)
+async def create_venue(session: AsyncSession, ctx: ActivitiesContext, data: VenueCreate) -> Venue:
+    await referenced_org(session, ctx, data.org_id)
     venue = Venue(**data.model_dump())
     session.add(venue)
     await session.flush()
@@ -62,9 +60,9 @@ async def create_venue(session: AsyncSession, caller: Caller, data: VenueCreate)
 
 
 async def list_venues(
-    session: AsyncSession, caller: Caller, *, within: uuid.UUID | None, cursor: str | None, limit: int
+    session: AsyncSession, ctx: ActivitiesContext, *, within: uuid.UUID | None, cursor: str | None, limit: int
 ) -> tuple[list[Venue], str | None]:
-    stmt = select(Venue).join(org_replica, org_replica.c.id == Venue.org_id).where(in_scope(caller))
+    stmt = select(Venue).join(org_replica, org_replica.c.id == Venue.org_id).where(in_scope(ctx))
     if within is not None:
         stmt = stmt.where(within_node(within, org_replica.c.path, org_replica.c.id, org_replica.c.path))
     rows = (await session.execute(keyset_page(stmt, [Venue.id], cursor, limit))).scalars().all()

@@ -12,17 +12,16 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.activities import rules
+from services.activities import errors
+from services.activities.enums import ActivityStatus, AttendanceStatus, MemberState, OrgKind, OrgStatus
 from services.activities.models import Activity, ActivityType, Attendance, Contact, Exemption, member_replica, org_replica
-from services.activities.rules import ActivitiesPolicy, Period
-from services.activities.schemas import ExemptionCreate, MemberRef, OrgRef
-from services.activities.service.common import invalid, referenced_org, scope_root
-from services.kit.auth import Caller
+from services.activities.rules import ActivitiesPolicy
+from services.activities.rules import compliance as rules
+from services.activities.rules.compliance import Period
+from services.activities.schemas.compliance import ExemptionCreate, MemberRef, OrgRef
+from services.activities.service.common import ActivitiesContext, referenced_org, scope_root
 from services.kit.pagination import keyset_page, page_of
 from services.kit.tree import subtree_of
-
-HELD = "held"
-LIVING_STATE = "normal"
 
 
 async def type_rules(session: AsyncSession, policy: ActivitiesPolicy) -> dict[str, tuple[str, list[str]]]:
@@ -36,26 +35,24 @@ async def type_rules(session: AsyncSession, policy: ActivitiesPolicy) -> dict[st
     return out
 
 
-async def compliance(
-    session: AsyncSession, caller: Caller, within: uuid.UUID, period: Period, policy: ActivitiesPolicy
-) -> dict[str, Any]:
+async def compliance(session: AsyncSession, ctx: ActivitiesContext, within: uuid.UUID, period: Period) -> dict[str, Any]:
     """Expected and held counts per organization of the subtree, in the shape of `ComplianceReport`."""
-    root = await scope_root(session, caller, within)
+    policy = ctx.policy
+    root = await scope_root(session, ctx, within)
     types = await type_rules(session, policy)
     under = subtree_of(org_replica.c.path, root.path)
     orgs = (
         await session.execute(
             select(org_replica.c.id, org_replica.c.name, org_replica.c.kind)
-            .where(under, org_replica.c.status == "active", org_replica.c.tier.in_(policy.compliance_tiers))
+            .where(under, org_replica.c.status == OrgStatus.active, org_replica.c.tier.in_(policy.compliance_tiers))
             .order_by(org_replica.c.path)
         )
     ).all()
-    group_kind = "group"
     groups: dict[uuid.UUID, int] = dict(
         (
             await session.execute(
                 select(org_replica.c.parent_id, func.count())
-                .where(under, org_replica.c.status == "active", org_replica.c.kind == group_kind)
+                .where(under, org_replica.c.status == OrgStatus.active, org_replica.c.kind == OrgKind.group)
                 .group_by(org_replica.c.parent_id)
             )
         ).all()
@@ -66,7 +63,7 @@ async def compliance(
         .join(org_replica, org_replica.c.id == Activity.org_id)
         .where(
             under,
-            Activity.status == HELD,
+            Activity.status == ActivityStatus.held,
             Activity.starts_on >= period.start,
             Activity.starts_on < period.end,
             Activity.type.in_(list(types)),
@@ -75,7 +72,7 @@ async def compliance(
     )
     for org_id, kind, parent_id, type_code, count in held_rows:
         # A party group's meetings count for the organization the group belongs to.
-        holder = parent_id if kind == group_kind and type_code == policy.group_meeting_type else org_id
+        holder = parent_id if kind == OrgKind.group and type_code == policy.group_meeting_type else org_id
         held[(holder, type_code)] += count
     exempt = set(
         (
@@ -94,7 +91,7 @@ async def compliance(
     # and validating a model per row cost more than the queries (measured in the benchmark).
     report: list[dict[str, Any]] = []
     for org_id, name, kind in orgs:
-        if kind == group_kind:
+        if kind == OrgKind.group:
             continue
         items = []
         for code, (frequency, kinds) in sorted(types.items()):
@@ -110,7 +107,7 @@ async def compliance(
                     "type": code,
                     "frequency": frequency,
                     "expected": 0 if is_exempt else expected,
-                    "held": count,
+                    ActivityStatus.held.value: count,  # the field counting the held activities
                     "exempt": is_exempt,
                     "met": is_exempt or count >= expected,
                 }
@@ -128,18 +125,18 @@ async def compliance(
     return {"within": within, "period": period.label, "starts_on": period.start, "ends_on": period.end, "organizations": report}
 
 
-async def create_exemption(session: AsyncSession, caller: Caller, data: ExemptionCreate) -> Exemption:
-    await referenced_org(session, caller, data.org_id)
+async def create_exemption(session: AsyncSession, ctx: ActivitiesContext, data: ExemptionCreate) -> Exemption:
+    await referenced_org(session, ctx, data.org_id)
     if data.ends_on is not None and data.ends_on < data.starts_on:
-        raise invalid("ends_on", "the end is before the start", slug="invalid-schedule")
+        raise errors.INVALID_SCHEDULE.on("ends_on", "the end is before the start")
     exemption = Exemption(**data.model_dump())
     session.add(exemption)
     await session.flush()
     return exemption
 
 
-async def list_exemptions(session: AsyncSession, caller: Caller, within: uuid.UUID) -> list[Exemption]:
-    root = await scope_root(session, caller, within)
+async def list_exemptions(session: AsyncSession, ctx: ActivitiesContext, within: uuid.UUID) -> list[Exemption]:
+    root = await scope_root(session, ctx, within)
     stmt = (
         select(Exemption)
         .join(org_replica, org_replica.c.id == Exemption.org_id)
@@ -152,19 +149,17 @@ async def list_exemptions(session: AsyncSession, caller: Caller, within: uuid.UU
 # ---------------------------------------------------------------- work lists
 
 
-async def study_day_only(
-    session: AsyncSession, caller: Caller, within: uuid.UUID, period: Period, policy: ActivitiesPolicy
-) -> list[OrgRef]:
+async def study_day_only(session: AsyncSession, ctx: ActivitiesContext, within: uuid.UUID, period: Period) -> list[OrgRef]:
     """Organizations whose only activity in the period is the monthly study day (seed: 活動停留在學習日)."""
-    root = await scope_root(session, caller, within)
-    other = func.sum(case((Activity.type != policy.study_day_type, 1), else_=0))
+    root = await scope_root(session, ctx, within)
+    other = func.sum(case((Activity.type != ctx.policy.study_day_type, 1), else_=0))
     stmt = (
         select(org_replica.c.id, org_replica.c.name, func.count(Activity.id))
         .join(Activity, Activity.org_id == org_replica.c.id)
         .where(
             subtree_of(org_replica.c.path, root.path),
-            org_replica.c.tier.in_(policy.compliance_tiers),
-            Activity.status == HELD,
+            org_replica.c.tier.in_(ctx.policy.compliance_tiers),
+            Activity.status == ActivityStatus.held,
             Activity.starts_on >= period.start,
             Activity.starts_on < period.end,
         )
@@ -179,22 +174,30 @@ def _members_under(root_path: str) -> Any:
     return (
         select(member_replica.c.id, member_replica.c.name, member_replica.c.org_id, member_replica.c.whereabouts)
         .join(org_replica, org_replica.c.id == member_replica.c.org_id)
-        .where(subtree_of(org_replica.c.path, root_path), member_replica.c.state == LIVING_STATE)
+        .where(subtree_of(org_replica.c.path, root_path), member_replica.c.state == MemberState.normal)
     )
 
 
 async def inactive_members(
-    session: AsyncSession, caller: Caller, within: uuid.UUID, *, as_of: date, months: int, cursor: str | None, limit: int
+    session: AsyncSession,
+    ctx: ActivitiesContext,
+    within: uuid.UUID,
+    *,
+    as_of: date,
+    months: int | None,
+    cursor: str | None,
+    limit: int,
 ) -> tuple[list[MemberRef], str | None]:
-    """Living members with no attendance (present) in the `months` before `as_of`."""
-    root = await scope_root(session, caller, within)
+    """Living members with no attendance (present) in the `months` before `as_of` (default: the policy's)."""
+    root = await scope_root(session, ctx, within)
+    months = months or ctx.policy.inactive_member_months
     cutoff = rules.months_before(as_of, months)
     # The scope's members first (materialized), then one backward index probe each for the last
     # attendance: left to itself the planner ran the probe for every member of the replica.
     members = _members_under(root.path).cte("scoped_members").prefix_with("MATERIALIZED")
     last = (
         select(func.max(Attendance.starts_on))
-        .where(Attendance.member_id == members.c.id, Attendance.status == "present", Attendance.starts_on <= as_of)
+        .where(Attendance.member_id == members.c.id, Attendance.status == AttendanceStatus.present, Attendance.starts_on <= as_of)
         .scalar_subquery()
     )
     sub = select(members, last.label("last")).subquery()
@@ -206,21 +209,21 @@ async def inactive_members(
 
 async def uncontacted_members(
     session: AsyncSession,
-    caller: Caller,
+    ctx: ActivitiesContext,
     within: uuid.UUID,
     *,
     as_of: date,
-    days: int,
-    policy: ActivitiesPolicy,
+    days: int | None,
     cursor: str | None,
     limit: int,
 ) -> tuple[list[MemberRef], str | None]:
-    """Floating, displaced or not-transferred members with no contact in the `days` before `as_of`.
+    """Floating, displaced or not-transferred members with no contact in the `days` before `as_of`
+    (default: the policy's).
 
     Not-transferred members hold their relationship elsewhere: they are found by the community
     they live in, which is the `community_id` of organizations in the scope.
     """
-    root = await scope_root(session, caller, within)
+    root = await scope_root(session, ctx, within)
     under = subtree_of(org_replica.c.path, root.path)
     org_ids = select(org_replica.c.id).where(under)
     community_ids = select(org_replica.c.community_id).where(under, org_replica.c.community_id.is_not(None))
@@ -238,13 +241,13 @@ async def uncontacted_members(
             last.label("last"),
         )
         .where(
-            member_replica.c.state == LIVING_STATE,
-            member_replica.c.whereabouts.in_(policy.followed_whereabouts),
+            member_replica.c.state == MemberState.normal,
+            member_replica.c.whereabouts.in_(ctx.policy.followed_whereabouts),
             or_(member_replica.c.org_id.in_(org_ids), member_replica.c.residence_community_id.in_(community_ids)),
         )
         .subquery()
     )
-    cutoff = as_of - timedelta(days=days)
+    cutoff = as_of - timedelta(days=days or ctx.policy.contact_overdue_days)
     stmt = select(sub).where(or_(sub.c.last.is_(None), sub.c.last < cutoff))
     rows = (await session.execute(keyset_page(stmt, [sub.c.id], cursor, limit))).all()
     items, next_cursor = page_of(rows, limit, lambda r: [r.id])
@@ -253,23 +256,16 @@ async def uncontacted_members(
 
 
 async def green_channel_unserved(
-    session: AsyncSession,
-    caller: Caller,
-    within: uuid.UUID,
-    *,
-    period: Period,
-    policy: ActivitiesPolicy,
-    cursor: str | None,
-    limit: int,
+    session: AsyncSession, ctx: ActivitiesContext, within: uuid.UUID, *, period: Period, cursor: str | None, limit: int
 ) -> tuple[list[MemberRef], str | None]:
     """Green-channel members with no held home service (study delivery, visit) in the period."""
-    root = await scope_root(session, caller, within)
+    root = await scope_root(session, ctx, within)
     served = (
         select(Activity.id)
         .where(
             Activity.served_member_id == member_replica.c.id,
-            Activity.type.in_(policy.home_service_types),
-            Activity.status == HELD,
+            Activity.type.in_(ctx.policy.home_service_types),
+            Activity.status == ActivityStatus.held,
             and_(Activity.starts_on >= period.start, Activity.starts_on < period.end),
         )
         .exists()

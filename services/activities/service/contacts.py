@@ -6,16 +6,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.activities.models import Contact, org_replica
-from services.activities.schemas import ContactCreate
-from services.activities.service.common import in_scope, referenced_member, referenced_org
-from services.kit.auth import Caller
+from services.activities.schemas.contacts import ContactCreate
+from services.activities.service.common import ActivitiesContext, in_scope, referenced_member, referenced_org
 from services.kit.pagination import keyset_page, page_of
 from services.kit.tree import within_node
 
 
-async def create_contact(session: AsyncSession, caller: Caller, data: ContactCreate) -> Contact:
-    await referenced_org(session, caller, data.org_id)
-    await referenced_member(session, data.member_id, caller=caller)
+async def create_contact(session: AsyncSession, ctx: ActivitiesContext, data: ContactCreate) -> Contact:
+    await referenced_org(session, ctx, data.org_id)
+    await referenced_member(session, ctx, data.member_id)
     contact = Contact(**{**data.model_dump(), "kind": data.kind.value, "channel": data.channel.value})
     session.add(contact)
     await session.flush()
@@ -24,14 +23,14 @@ async def create_contact(session: AsyncSession, caller: Caller, data: ContactCre
 
 async def list_contacts(
     session: AsyncSession,
-    caller: Caller,
+    ctx: ActivitiesContext,
     *,
     within: uuid.UUID | None,
     member_id: uuid.UUID | None,
     cursor: str | None,
     limit: int,
 ) -> tuple[list[Contact], str | None]:
-    stmt = select(Contact).join(org_replica, org_replica.c.id == Contact.org_id).where(in_scope(caller))
+    stmt = select(Contact).join(org_replica, org_replica.c.id == Contact.org_id).where(in_scope(ctx))
     if within is not None:
         stmt = stmt.where(within_node(within, org_replica.c.path, org_replica.c.id, org_replica.c.path))
     if member_id is not None:

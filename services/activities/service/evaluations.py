@@ -7,50 +7,38 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.activities import rules
+from services.activities import errors
+from services.activities.enums import MemberState, PartyStatus, ReviewGrade
 from services.activities.models import Activity, Evaluation, Review, SatisfactionRating, member_replica, org_replica
-from services.activities.rules import ActivitiesPolicy
-from services.activities.schemas import (
-    EvaluationCreate,
-    ReviewCreate,
-    ReviewGrade,
-    SatisfactionCreate,
-    SatisfactionSummary,
-)
-from services.activities.service.common import in_scope, invalid, referenced_org, scope_root
-from services.kit.auth import Caller
+from services.activities.rules import evaluations as rules
+from services.activities.schemas.evaluations import EvaluationCreate, ReviewCreate, SatisfactionCreate, SatisfactionSummary
+from services.activities.service.common import ActivitiesContext, in_scope, referenced_org, scope_root
 from services.kit.pagination import keyset_page, page_of
-from services.kit.problems import Conflict, NotFound
+from services.kit.problems import NotFound
 from services.kit.tree import subtree_of, within_node
 
-PROBATIONARY = "probationary"
-LIVING_STATE = "normal"
 
-
-async def create_evaluation(
-    session: AsyncSession, caller: Caller, data: EvaluationCreate, policy: ActivitiesPolicy
-) -> Evaluation:
-    org = await referenced_org(session, caller, data.org_id)
+async def create_evaluation(session: AsyncSession, ctx: ActivitiesContext, data: EvaluationCreate) -> Evaluation:
+    policy = ctx.policy
+    org = await referenced_org(session, ctx, data.org_id)
     if org.tier not in policy.evaluated_tiers:
-        raise invalid("org_id", f"only {', '.join(policy.evaluated_tiers)} organizations are evaluated", slug="not-evaluated")
+        raise errors.NOT_EVALUATED.on("org_id", f"only {', '.join(policy.evaluated_tiers)} organizations are evaluated")
     indicators = {i.code: i for i in policy.evaluation_indicators}
     given: dict[str, int] = {}
     for index, score in enumerate(data.scores):
         indicator = indicators.get(score.indicator)
         if indicator is None:
-            raise invalid(f"scores.{index}.indicator", "not an indicator of the set in force", slug="unknown-indicator")
+            raise errors.UNKNOWN_INDICATOR.on(f"scores.{index}.indicator", "not an indicator of the set in force")
         if score.indicator in given:
-            raise invalid(f"scores.{index}.indicator", "scored twice", slug="duplicate-indicator")
+            raise errors.DUPLICATE_INDICATOR.on(f"scores.{index}.indicator", "scored twice")
         given[score.indicator] = index
         if not indicator.min_score <= score.score <= indicator.max_score:
-            raise invalid(
-                f"scores.{index}.score",
-                f"must be between {indicator.min_score} and {indicator.max_score}",
-                slug="score-out-of-range",
+            raise errors.SCORE_OUT_OF_RANGE.on(
+                f"scores.{index}.score", f"must be between {indicator.min_score} and {indicator.max_score}"
             )
     missing = [code for code in indicators if code not in given]
     if missing:
-        raise invalid("scores", f"missing indicators: {', '.join(missing)}", slug="missing-indicator")
+        raise errors.MISSING_INDICATOR.on("scores", f"missing indicators: {', '.join(missing)}")
     evidence = {e for s in data.scores for e in s.evidence}
     if evidence:
         found = set(
@@ -62,9 +50,9 @@ async def create_evaluation(
         )
         for index, score in enumerate(data.scores):
             if any(e not in found for e in score.evidence):
-                raise invalid(f"scores.{index}.evidence", "not an activity of this organization", slug="unknown-evidence")
+                raise errors.UNKNOWN_EVIDENCE.on(f"scores.{index}.evidence", "not an activity of this organization")
     if await session.scalar(select(Evaluation.id).where(Evaluation.org_id == data.org_id, Evaluation.year == data.year)):
-        raise Conflict(f"The organization is already evaluated for {data.year}", slug="evaluation-exists")
+        raise errors.EVALUATION_EXISTS(f"The organization is already evaluated for {data.year}")
     total = sum((s.score for s in data.scores), Decimal(0)).quantize(Decimal("0.01"))
     maximum = Decimal(sum(i.max_score for i in indicators.values()))
     scores: list[dict[str, Any]] = [
@@ -89,11 +77,11 @@ async def create_evaluation(
     return evaluation
 
 
-async def get_evaluation(session: AsyncSession, caller: Caller, evaluation_id: uuid.UUID) -> Evaluation:
+async def get_evaluation(session: AsyncSession, ctx: ActivitiesContext, evaluation_id: uuid.UUID) -> Evaluation:
     stmt = (
         select(Evaluation)
         .join(org_replica, org_replica.c.id == Evaluation.org_id)
-        .where(Evaluation.id == evaluation_id, in_scope(caller))
+        .where(Evaluation.id == evaluation_id, in_scope(ctx))
     )
     evaluation = (await session.execute(stmt)).scalar_one_or_none()
     if evaluation is None:
@@ -102,9 +90,9 @@ async def get_evaluation(session: AsyncSession, caller: Caller, evaluation_id: u
 
 
 async def list_evaluations(
-    session: AsyncSession, caller: Caller, *, within: uuid.UUID | None, year: int | None, cursor: str | None, limit: int
+    session: AsyncSession, ctx: ActivitiesContext, *, within: uuid.UUID | None, year: int | None, cursor: str | None, limit: int
 ) -> tuple[list[Evaluation], str | None]:
-    stmt = select(Evaluation).join(org_replica, org_replica.c.id == Evaluation.org_id).where(in_scope(caller))
+    stmt = select(Evaluation).join(org_replica, org_replica.c.id == Evaluation.org_id).where(in_scope(ctx))
     if within is not None:
         stmt = stmt.where(within_node(within, org_replica.c.path, org_replica.c.id, org_replica.c.path))
     if year is not None:
@@ -113,21 +101,18 @@ async def list_evaluations(
     return page_of(rows, limit, lambda e: [e.year, e.id])
 
 
-async def rate_satisfaction(
-    session: AsyncSession, caller: Caller, data: SatisfactionCreate, policy: ActivitiesPolicy
-) -> SatisfactionSummary:
-    await referenced_org(session, caller, data.org_id)
+async def rate_satisfaction(session: AsyncSession, ctx: ActivitiesContext, data: SatisfactionCreate) -> SatisfactionSummary:
+    policy = ctx.policy
+    await referenced_org(session, ctx, data.org_id)
     if not policy.satisfaction_min <= data.rating <= policy.satisfaction_max:
-        raise invalid(
-            "rating", f"must be between {policy.satisfaction_min} and {policy.satisfaction_max}", slug="rating-out-of-range"
-        )
+        raise errors.RATING_OUT_OF_RANGE.on("rating", f"must be between {policy.satisfaction_min} and {policy.satisfaction_max}")
     session.add(SatisfactionRating(**data.model_dump()))
     await session.flush()
-    return await satisfaction(session, caller, data.org_id, data.year)
+    return await satisfaction(session, ctx, data.org_id, data.year)
 
 
-async def satisfaction(session: AsyncSession, caller: Caller, org_id: uuid.UUID, year: int) -> SatisfactionSummary:
-    await scope_root(session, caller, org_id)
+async def satisfaction(session: AsyncSession, ctx: ActivitiesContext, org_id: uuid.UUID, year: int) -> SatisfactionSummary:
+    await scope_root(session, ctx, org_id)
     count, average = (
         await session.execute(
             select(func.count(), func.avg(SatisfactionRating.rating)).where(
@@ -140,14 +125,14 @@ async def satisfaction(session: AsyncSession, caller: Caller, org_id: uuid.UUID,
     )
 
 
-async def grade_members(session: AsyncSession, caller: Caller, data: ReviewCreate, policy: ActivitiesPolicy) -> list[Review]:
+async def grade_members(session: AsyncSession, ctx: ActivitiesContext, data: ReviewCreate) -> list[Review]:
     """Grade members of one organization for a year (new grades replace a member's earlier one).
 
     Every grade is checked before anything is written: members of the organization only, no
     probationary member, and at most a third (policy) of the organization's graded members
     excellent once these grades are in.
     """
-    await referenced_org(session, caller, data.org_id)
+    await referenced_org(session, ctx, data.org_id)
     ids = [g.member_id for g in data.grades]
     members = {
         row.id: row
@@ -156,7 +141,7 @@ async def grade_members(session: AsyncSession, caller: Caller, data: ReviewCreat
                 select(member_replica.c.id, member_replica.c.party_status).where(
                     member_replica.c.id.in_(ids),
                     member_replica.c.org_id == data.org_id,
-                    member_replica.c.state == LIVING_STATE,
+                    member_replica.c.state == MemberState.normal,
                 )
             )
         ).all()
@@ -165,13 +150,13 @@ async def grade_members(session: AsyncSession, caller: Caller, data: ReviewCreat
     for index, grade in enumerate(data.grades):
         field = f"grades.{index}.member_id"
         if grade.member_id in seen:
-            raise invalid(field, "graded twice", slug="duplicate-grade")
+            raise errors.DUPLICATE_GRADE.on(field, "graded twice")
         seen.add(grade.member_id)
         member = members.get(grade.member_id)
         if member is None:
-            raise invalid(field, "not a member of the organization", slug="not-a-member")
-        if member.party_status == PROBATIONARY:
-            raise invalid(field, "probationary members are not graded", slug="probationary-not-graded")
+            raise errors.NOT_A_MEMBER.on(field, "not a member of the organization")
+        if member.party_status == PartyStatus.probationary:
+            raise errors.PROBATIONARY_NOT_GRADED.on(field, "probationary members are not graded")
     held = dict(
         (
             await session.execute(
@@ -180,25 +165,21 @@ async def grade_members(session: AsyncSession, caller: Caller, data: ReviewCreat
         ).all()
     )
     merged = {**held, **{g.member_id: g.grade.value for g in data.grades}}
-    excellent = sum(1 for grade in merged.values() if grade == ReviewGrade.excellent.value)
-    allowed = rules.excellent_limit(len(merged), policy)
+    excellent = sum(1 for grade in merged.values() if grade == ReviewGrade.excellent)
+    allowed = rules.excellent_limit(len(merged), ctx.policy)
     if excellent > allowed:
-        raise invalid(
-            "grades",
-            f"{excellent} of {len(merged)} graded excellent; at most {allowed} may be",
-            slug="too-many-excellent",
-        )
+        raise errors.TOO_MANY_EXCELLENT.on("grades", f"{excellent} of {len(merged)} graded excellent; at most {allowed} may be")
     await session.execute(delete(Review).where(Review.member_id.in_(ids), Review.year == data.year))
     session.add_all(Review(org_id=data.org_id, member_id=g.member_id, year=data.year, grade=g.grade.value) for g in data.grades)
     await session.flush()
-    return await list_reviews(session, caller, org_id=data.org_id, year=data.year)
+    return await list_reviews(session, ctx, org_id=data.org_id, year=data.year)
 
 
-async def list_reviews(session: AsyncSession, caller: Caller, *, org_id: uuid.UUID, year: int) -> list[Review]:
+async def list_reviews(session: AsyncSession, ctx: ActivitiesContext, *, org_id: uuid.UUID, year: int) -> list[Review]:
     stmt = (
         select(Review)
         .join(org_replica, org_replica.c.id == Review.org_id)
-        .where(Review.org_id == org_id, Review.year == year, in_scope(caller))
+        .where(Review.org_id == org_id, Review.year == year, in_scope(ctx))
         .order_by(Review.member_id)
     )
     return list((await session.execute(stmt)).scalars().all())

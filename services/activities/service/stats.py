@@ -8,21 +8,21 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from services.activities import rules
+from services.activities.enums import ActivityStatus, AttendanceStatus
 from services.activities.models import Activity, Attendance, org_replica
-from services.activities.rules import ActivitiesPolicy, Period
-from services.activities.schemas import ActivityStats, StatRow
-from services.activities.service.common import scope_root
-from services.kit.auth import Caller
+from services.activities.rules.attendance import attendance_rate
+from services.activities.rules.compliance import Period
+from services.activities.schemas.stats import ActivityStats, StatRow
+from services.activities.service.common import ActivitiesContext, scope_root
 from services.kit.tree import subtree_of
 
 GROUPINGS = ("type", "month", "org")
 
 
 async def activity_stats(
-    session: AsyncSession, caller: Caller, within: uuid.UUID, *, period: Period, group_by: str, policy: ActivitiesPolicy
+    session: AsyncSession, ctx: ActivitiesContext, within: uuid.UUID, *, period: Period, group_by: str
 ) -> ActivityStats:
-    root = await scope_root(session, caller, within)
+    root = await scope_root(session, ctx, within)
     org = org_replica.alias("o")
     child = org_replica.alias("c")
     filters: list[ColumnElement[bool]] = [
@@ -46,12 +46,12 @@ async def activity_stats(
             stmt = stmt.join(child, subtree_of(org.c.path, child.c.path))
         return stmt.where(*filters).group_by(*keys)
 
-    held = func.sum(case((Activity.status == "held", 1), else_=0))
+    held = func.sum(case((Activity.status == ActivityStatus.held, 1), else_=0))
     counts = {tuple(r[: len(keys)]): (r[-2], r[-1]) for r in (await session.execute(base(func.count(Activity.id), held))).all()}
     member = Attendance.guest.is_(False)
-    present = func.sum(case(((Attendance.status == "present") & member, 1), else_=0))
+    present = func.sum(case(((Attendance.status == AttendanceStatus.present) & member, 1), else_=0))
     recorded = func.sum(case((member, 1), else_=0))
-    hours = func.sum(case((Activity.type == policy.volunteer_type, Attendance.hours), else_=None))
+    hours = func.sum(case((Activity.type == ctx.policy.volunteer_type, Attendance.hours), else_=None))
     attendance_stmt = base(recorded, present, hours).join(Attendance, Attendance.activity_id == Activity.id)
     attendance = {tuple(r[: len(keys)]): r[len(keys) :] for r in (await session.execute(attendance_stmt)).all()}
     rows = []
@@ -64,7 +64,7 @@ async def activity_stats(
                 held=int(held_count or 0),
                 attendance_records=int(records or 0),
                 present=int(came or 0),
-                participation_rate=rules.attendance_rate(int(came or 0), int(records or 0)),
+                participation_rate=attendance_rate(int(came or 0), int(records or 0)),
                 volunteer_hours=Decimal(volunteer or 0),
             )
         )

@@ -18,23 +18,15 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.activities import rules
+from services.activities import errors
+from services.activities.enums import ActivityStatus, AttendanceStatus, StudyRecordStatus
 from services.activities.models import Activity, Attendance, StudyRecord, member_replica, org_replica, position_replica
 from services.activities.rules import ActivitiesPolicy
-from services.activities.schemas import (
-    ActivityStatus,
-    AttendanceStatus,
-    MemberStudy,
-    OrgStudy,
-    StudyDecision,
-    StudyRecordCreate,
-    StudyRecordStatus,
-    StudySummary,
-)
-from services.activities.service.common import in_scope, invalid, scope_root
-from services.kit.auth import Caller
+from services.activities.rules import study as rules
+from services.activities.schemas.study import MemberStudy, OrgStudy, StudyDecision, StudyRecordCreate, StudySummary
+from services.activities.service.common import ActivitiesContext, in_scope, scope_root
 from services.kit.pagination import decode_cursor, encode_cursor, keyset_page, page_of
-from services.kit.problems import Conflict, NotFound
+from services.kit.problems import NotFound
 from services.kit.tree import subtree_of, within_node
 
 ZERO = Decimal(0)
@@ -55,8 +47,8 @@ class DayHours:
 
 async def check_day_limit(
     session: AsyncSession,
+    ctx: ActivitiesContext,
     entries: Iterable[DayHours],
-    policy: ActivitiesPolicy,
     *,
     replacing_activity_id: uuid.UUID | None = None,
 ) -> None:
@@ -73,12 +65,12 @@ async def check_day_limit(
     for key, items in wanted.items():
         already = held.get(key, ZERO)
         adding = sum((i.hours for i in items), ZERO)
-        error = rules.day_hours_error(already.quantize(rules.HOURS), adding, policy)
+        error = rules.day_hours_error(already.quantize(rules.HOURS), adding, ctx.policy)
         if error:
-            raise invalid(items[-1].field, error, slug="too-many-hours-in-a-day")
+            raise errors.TOO_MANY_HOURS_IN_A_DAY.on(items[-1].field, error)
 
 
-async def check_moved_attendance(session: AsyncSession, activity_id: uuid.UUID, new_day: date, policy: ActivitiesPolicy) -> None:
+async def check_moved_attendance(session: AsyncSession, ctx: ActivitiesContext, activity_id: uuid.UUID, new_day: date) -> None:
     """An activity moved to `new_day` takes its attendees' hours there: refused if a day overflows."""
     rows = await session.execute(
         select(Attendance.member_id, Attendance.hours).where(
@@ -88,7 +80,7 @@ async def check_moved_attendance(session: AsyncSession, activity_id: uuid.UUID, 
         )
     )
     entries = [DayHours("starts_at", member_id, new_day, hours) for member_id, hours in rows if hours is not None]
-    await check_day_limit(session, entries, policy, replacing_activity_id=activity_id)
+    await check_day_limit(session, ctx, entries, replacing_activity_id=activity_id)
 
 
 async def _held_day_hours(
@@ -130,11 +122,13 @@ async def _held_day_hours(
 # ---------------------------------------------------------------- self-study records
 
 
-async def _member_in_scope(session: AsyncSession, caller: Caller, member_id: uuid.UUID, *, for_update: bool = False) -> Any:
+async def _member_in_scope(
+    session: AsyncSession, ctx: ActivitiesContext, member_id: uuid.UUID, *, for_update: bool = False
+) -> Any:
     stmt = (
         select(member_replica)
         .join(org_replica, org_replica.c.id == member_replica.c.org_id)
-        .where(member_replica.c.id == member_id, in_scope(caller))
+        .where(member_replica.c.id == member_id, in_scope(ctx))
     )
     if for_update:
         # Serializes one member's writes, so two records of one day cannot both pass the day limit.
@@ -142,31 +136,33 @@ async def _member_in_scope(session: AsyncSession, caller: Caller, member_id: uui
     return (await session.execute(stmt)).first()
 
 
-async def create_record(session: AsyncSession, caller: Caller, data: StudyRecordCreate, policy: ActivitiesPolicy) -> StudyRecord:
-    member = await _member_in_scope(session, caller, data.member_id, for_update=True)
+async def create_record(session: AsyncSession, ctx: ActivitiesContext, data: StudyRecordCreate) -> StudyRecord:
+    member = await _member_in_scope(session, ctx, data.member_id, for_update=True)
     if member is None:
-        raise invalid("member_id", "unknown member", slug="unknown-member", detail="The member does not exist")
-    if member.state not in policy.study_member_states:
-        raise invalid("member_id", f"the member's state is {member.state}", slug="member-not-studying")
-    if data.studied_on > rules.local_day(datetime.now(UTC), policy.timezone):
-        raise invalid("studied_on", "a day still to come", slug="future-study")
-    await check_day_limit(session, [DayHours("hours", member.id, data.studied_on, data.hours)], policy)
+        raise errors.UNKNOWN_MEMBER.on("member_id", "unknown member", detail="The member does not exist")
+    if member.state not in ctx.policy.study_member_states:
+        raise errors.MEMBER_NOT_STUDYING.on("member_id", f"the member's state is {member.state}")
+    if data.studied_on > ctx.today:
+        raise errors.FUTURE_STUDY.on("studied_on", "a day still to come")
+    await check_day_limit(session, ctx, [DayHours("hours", member.id, data.studied_on, data.hours)])
     record = StudyRecord(
         **data.model_dump(),
         org_id=member.org_id,
         status=StudyRecordStatus.pending.value,
-        recorded_by=caller.subject,
+        recorded_by=ctx.caller.subject,
     )
     session.add(record)
     await session.flush()
     return record
 
 
-async def get_record(session: AsyncSession, caller: Caller, record_id: uuid.UUID, *, for_update: bool = False) -> StudyRecord:
+async def get_record(
+    session: AsyncSession, ctx: ActivitiesContext, record_id: uuid.UUID, *, for_update: bool = False
+) -> StudyRecord:
     stmt = (
         select(StudyRecord)
         .join(org_replica, org_replica.c.id == StudyRecord.org_id)
-        .where(StudyRecord.id == record_id, in_scope(caller))
+        .where(StudyRecord.id == record_id, in_scope(ctx))
     )
     if for_update:
         stmt = stmt.with_for_update(of=StudyRecord)
@@ -176,13 +172,13 @@ async def get_record(session: AsyncSession, caller: Caller, record_id: uuid.UUID
     return record
 
 
-async def decide_record(session: AsyncSession, caller: Caller, record_id: uuid.UUID, data: StudyDecision) -> StudyRecord:
+async def decide_record(session: AsyncSession, ctx: ActivitiesContext, record_id: uuid.UUID, data: StudyDecision) -> StudyRecord:
     """Approve or reject a pending record (an admin whose scope holds the member's organization)."""
-    record = await get_record(session, caller, record_id, for_update=True)
-    if record.status != StudyRecordStatus.pending.value:
-        raise Conflict(f"The record is already {record.status}", slug="study-record-decided", decided=record.status)
+    record = await get_record(session, ctx, record_id, for_update=True)
+    if record.status != StudyRecordStatus.pending:
+        raise errors.STUDY_RECORD_DECIDED(f"The record is already {record.status}", decided=record.status)
     record.status = data.status.value
-    record.decided_by = caller.subject
+    record.decided_by = ctx.caller.subject
     record.decided_at = datetime.now(UTC)
     record.decision_note = data.note
     await session.flush()
@@ -191,7 +187,7 @@ async def decide_record(session: AsyncSession, caller: Caller, record_id: uuid.U
 
 async def list_records(
     session: AsyncSession,
-    caller: Caller,
+    ctx: ActivitiesContext,
     *,
     within: uuid.UUID | None,
     member_id: uuid.UUID | None,
@@ -199,7 +195,7 @@ async def list_records(
     cursor: str | None,
     limit: int,
 ) -> tuple[list[StudyRecord], str | None]:
-    stmt = select(StudyRecord).join(org_replica, org_replica.c.id == StudyRecord.org_id).where(in_scope(caller))
+    stmt = select(StudyRecord).join(org_replica, org_replica.c.id == StudyRecord.org_id).where(in_scope(ctx))
     if within is not None:
         stmt = stmt.where(within_node(within, org_replica.c.path, org_replica.c.id, org_replica.c.path))
     if member_id is not None:
@@ -312,23 +308,20 @@ def _members(policy: ActivitiesPolicy, *, owing_only: bool = True) -> Select[Any
     return stmt.where(member_replica.c.state.in_(policy.study_member_states)) if owing_only else stmt
 
 
-async def member_standing(
-    session: AsyncSession, caller: Caller, member_id: uuid.UUID, as_of: date, policy: ActivitiesPolicy
-) -> MemberStudy:
+async def member_standing(session: AsyncSession, ctx: ActivitiesContext, member_id: uuid.UUID, as_of: date) -> MemberStudy:
     """One member's hours of the year so far (a member outside the caller's scope is a 404)."""
-    stmt = _members(policy, owing_only=False).where(member_replica.c.id == member_id, in_scope(caller))
-    standings = await _standings(session, stmt, as_of, policy)
+    stmt = _members(ctx.policy, owing_only=False).where(member_replica.c.id == member_id, in_scope(ctx))
+    standings = await _standings(session, stmt, as_of, ctx.policy)
     if not standings:
         raise NotFound("Member", member_id)
     return standings[0]
 
 
-async def summary(
-    session: AsyncSession, caller: Caller, within: uuid.UUID, as_of: date, policy: ActivitiesPolicy
-) -> StudySummary:
+async def summary(session: AsyncSession, ctx: ActivitiesContext, within: uuid.UUID, as_of: date) -> StudySummary:
     """Per organization of the subtree (those with members): hours, requirement and shortfall so far."""
-    root = await scope_root(session, caller, within)
-    standings = await _standings(session, _members(policy).where(subtree_of(org_replica.c.path, root.path)), as_of, policy)
+    root = await scope_root(session, ctx, within)
+    under = _members(ctx.policy).where(subtree_of(org_replica.c.path, root.path))
+    standings = await _standings(session, under, as_of, ctx.policy)
     by_org: dict[uuid.UUID, list[MemberStudy]] = defaultdict(list)
     for standing in standings:
         if standing.org_id is not None:
@@ -368,31 +361,24 @@ def _org_totals(org_id: uuid.UUID, name: str, standings: list[MemberStudy]) -> O
 
 
 async def below_requirement(
-    session: AsyncSession,
-    caller: Caller,
-    within: uuid.UUID,
-    *,
-    as_of: date,
-    policy: ActivitiesPolicy,
-    cursor: str | None,
-    limit: int,
+    session: AsyncSession, ctx: ActivitiesContext, within: uuid.UUID, *, as_of: date, cursor: str | None, limit: int
 ) -> tuple[list[MemberStudy], str | None]:
     """Members of the subtree whose hours so far are below what they owe so far, by member id."""
-    root = await scope_root(session, caller, within)
-    stmt = _members(policy).where(subtree_of(org_replica.c.path, root.path))
+    root = await scope_root(session, ctx, within)
+    stmt = _members(ctx.policy).where(subtree_of(org_replica.c.path, root.path))
     if cursor:
         (after,) = decode_cursor(cursor, [member_replica.c.id])
         stmt = stmt.where(member_replica.c.id > after)
-    below = [s for s in await _standings(session, stmt, as_of, policy) if s.shortfall > 0]
+    below = [s for s in await _standings(session, stmt, as_of, ctx.policy) if s.shortfall > 0]
     items = below[:limit]
     next_cursor = encode_cursor([items[-1].member_id]) if len(below) > limit else None
     return items, next_cursor
 
 
 async def below_requirement_batch(
-    session: AsyncSession, *, as_of: date, policy: ActivitiesPolicy, after: uuid.UUID | None, size: int
+    session: AsyncSession, policy: ActivitiesPolicy, *, as_of: date, after: uuid.UUID | None, size: int
 ) -> tuple[list[MemberStudy], uuid.UUID | None]:
-    """The scheduler's walk over every member (no caller scope): of the next `size` members after
+    """The scheduler's walk over every member (no caller, so no scope and no context): of the next `size` members after
     `after` by id, those below their requirement so far, and the id to continue after (None at the end)."""
     stmt = _members(policy).order_by(member_replica.c.id).limit(size)
     if after is not None:

@@ -9,10 +9,12 @@ from fastapi import APIRouter, Path, Query, Response, status
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from services.kit.problems import answers
 from services.kit.versioning import UpsertPreconditionsDep, set_etag
-from services.members import rules
+from services.members.errors import BACK_PAYMENT_TOO_OLD, DUES_PAID, DUES_RULE, NOT_FOUND
 from services.members.routes.deps import ReaderContext, WriterContext
-from services.members.schemas import (
+from services.members.rules.dues import parse_month
+from services.members.schemas.dues import (
     MONTH_PATTERN,
     DuesAssess,
     DuesMonthOut,
@@ -22,7 +24,6 @@ from services.members.schemas import (
     DuesUnpaid,
 )
 from services.members.service import dues
-from services.members.service.dues import present_month
 from services.members.service.tabular import XLSX_MEDIA_TYPE
 
 router = APIRouter(prefix="/api/v1/dues", tags=["dues"])
@@ -52,19 +53,19 @@ async def unpaid(
 @router.get("/totals", response_model=list[DuesTotal])
 async def totals(session: ReadSessionDep, ctx: ReaderContext, month: MonthQuery, within: Within = None) -> list[DuesTotal]:
     """Per organization: members assessed, amounts due and paid (fen), members not settled."""
-    return await dues.monthly_totals(session, ctx, month=rules.parse_month(month), within=within)
+    return await dues.monthly_totals(session, ctx, month=parse_month(month), within=within)
 
 
 @router.get("/export", response_class=Response, responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}})
 async def export(session: ReadSessionDep, ctx: ReaderContext, month: MonthQuery, within: Within = None) -> Response:
     """The month's ledger for the treasurer as xlsx (Chinese headers, yuan)."""
-    content = await dues.export_month(session, ctx, month=rules.parse_month(month), within=within)
+    content = await dues.export_month(session, ctx, month=parse_month(month), within=within)
     return Response(
         content, media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="dues-{month}.xlsx"'}
     )
 
 
-@router.get("/{member_id}", response_model=list[DuesMonthOut])
+@router.get("/{member_id}", response_model=list[DuesMonthOut], responses=answers(NOT_FOUND))
 async def member_ledger(
     member_id: uuid.UUID,
     session: ReadSessionDep,
@@ -76,13 +77,17 @@ async def member_ledger(
         session,
         ctx,
         member_id,
-        month_from=rules.parse_month(month_from) if month_from else None,
-        month_to=rules.parse_month(month_to) if month_to else None,
+        month_from=parse_month(month_from) if month_from else None,
+        month_to=parse_month(month_to) if month_to else None,
     )
-    return [present_month(r) for r in rows]
+    return rows
 
 
-@router.put("/{member_id}/{month}", response_model=DuesMonthOut, responses={201: {"model": DuesMonthOut}})
+@router.put(
+    "/{member_id}/{month}",
+    response_model=DuesMonthOut,
+    responses={201: {"model": DuesMonthOut}, **answers(NOT_FOUND, DUES_RULE, DUES_PAID)},
+)
 async def assess(
     member_id: uuid.UUID,
     month: MonthPath,
@@ -97,24 +102,34 @@ async def assess(
     Creating the month needs no `If-Match` (`If-None-Match: *` makes sure it is new: 412 if it exists);
     replacing an assessed month needs `If-Match` with its ETag (`"<version>"` of the ledger or the last
     answer): 428 without, 412 if it changed since."""
-    row, created = await dues.assess(session, ctx, member_id, rules.parse_month(month), data, preconditions=preconditions)
+    row, created = await dues.assess(session, ctx, member_id, parse_month(month), data, preconditions=preconditions)
     if created:
         response.status_code = status.HTTP_201_CREATED
     set_etag(response, row.version)
-    return present_month(row)
+    return row
 
 
-@router.post("/{member_id}/{month}/payment", response_model=DuesMonthOut, dependencies=[Idempotent])
+@router.post(
+    "/{member_id}/{month}/payment",
+    response_model=DuesMonthOut,
+    dependencies=[Idempotent],
+    responses=answers(NOT_FOUND, DUES_RULE, BACK_PAYMENT_TOO_OLD, DUES_PAID),
+)
 async def pay(
     member_id: uuid.UUID, month: MonthPath, data: DuesPayment, session: WriteSessionDep, ctx: WriterContext
 ) -> DuesMonthOut:
     """The payment of exactly the amount due, by the member or another (代繳); back payments at most the policy's months."""
-    return present_month(await dues.pay(session, ctx, member_id, rules.parse_month(month), data))
+    return await dues.pay(session, ctx, member_id, parse_month(month), data)
 
 
-@router.post("/{member_id}/{month}/reduction", response_model=DuesMonthOut, dependencies=[Idempotent])
+@router.post(
+    "/{member_id}/{month}/reduction",
+    response_model=DuesMonthOut,
+    dependencies=[Idempotent],
+    responses=answers(NOT_FOUND, DUES_RULE, DUES_PAID),
+)
 async def reduce(
     member_id: uuid.UUID, month: MonthPath, data: DuesReductionCreate, session: WriteSessionDep, ctx: WriterContext
 ) -> DuesMonthOut:
     """減交 (an approved lower amount) or 免交 (nothing due), with who approved it, when and why."""
-    return present_month(await dues.reduce(session, ctx, member_id, rules.parse_month(month), data))
+    return await dues.reduce(session, ctx, member_id, parse_month(month), data)

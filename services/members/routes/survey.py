@@ -8,8 +8,11 @@ from fastapi import APIRouter, Query
 
 from services.kit.auth import Caller, require_roles
 from services.kit.db import ReadSessionDep
+from services.kit.problems import answers
+from services.members.errors import NOT_FOUND
 from services.members.routes.deps import ReaderContext
-from services.members.schemas import CountsResult, MembersSurvey
+from services.members.schemas.records import CountsResult
+from services.members.schemas.survey import MembersSurvey
 from services.members.service import survey
 from services.members.service.survey import SurveyQuery
 
@@ -19,7 +22,7 @@ internal = APIRouter(prefix="/internal", tags=["internal"])
 Age = Annotated[int | None, Query(ge=0, le=150, description="Policy default when omitted")]
 
 
-@router.get("/survey", response_model=MembersSurvey)
+@router.get("/survey", response_model=MembersSurvey, responses=answers(NOT_FOUND))
 async def members_survey(
     session: ReadSessionDep,
     ctx: ReaderContext,

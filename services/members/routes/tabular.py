@@ -6,10 +6,12 @@ from fastapi import APIRouter, Query, Request, Response
 
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.idempotency import Idempotent
-from services.kit.problems import Problem
+from services.kit.problems import answers
+from services.members.enums import TabularFormat
+from services.members.errors import CONTENT_TOO_LARGE, DUPLICATE_ID_NUMBER, IMPORT_REJECTED, TOO_MANY_ROWS, UNREADABLE_FILE
 from services.members.routes.deps import ReaderContext, WriterContext
-from services.members.routes.members import Filters
-from services.members.schemas import ImportReport, TabularFormat
+from services.members.routes.records import Filters
+from services.members.schemas.tabular import ImportReport
 from services.members.service import tabular
 
 router = APIRouter(prefix="/api/v1/members", tags=["members"])
@@ -23,22 +25,17 @@ _MEDIA_TYPES = {TabularFormat.xlsx: tabular.XLSX_MEDIA_TYPE, TabularFormat.csv: 
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {tabular.XLSX_MEDIA_TYPE: {}, "text/csv": {}}}}
 
 
-class ContentTooLarge(Problem):
-    def __init__(self, limit: int) -> None:
-        super().__init__(413, f"The file is larger than {limit} bytes", slug="content-too-large", max_bytes=limit)
-
-
 async def read_upload(request: Request, limit: int) -> bytes:
     """The request body, counted as it arrives: past `limit` bytes the request is refused at once."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise ContentTooLarge(limit)
+        raise CONTENT_TOO_LARGE(f"The file is larger than {limit} bytes", max_bytes=limit)
     chunks: list[bytes] = []
     received = 0
     async for chunk in request.stream():
         received += len(chunk)
         if received > limit:
-            raise ContentTooLarge(limit)
+            raise CONTENT_TOO_LARGE(f"The file is larger than {limit} bytes", max_bytes=limit)
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -47,7 +44,7 @@ def _format_of(request: Request, given: TabularFormat | None) -> TabularFormat:
     if given is not None:
         return given
     content_type = request.headers.get("content-type", "")
-    return TabularFormat.csv if "csv" in content_type or content_type.startswith("text/") else TabularFormat.xlsx
+    return TabularFormat.csv if TabularFormat.csv in content_type or content_type.startswith("text/") else TabularFormat.xlsx
 
 
 @router.post(
@@ -62,7 +59,7 @@ def _format_of(request: Request, given: TabularFormat | None) -> TabularFormat:
             "content": {tabular.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}, "text/csv": {}},
         }
     },
-    responses={422: {"description": "rows with problems (the report is in `report`), nothing written"}, 413: {}},
+    responses=answers(IMPORT_REJECTED, UNREADABLE_FILE, DUPLICATE_ID_NUMBER, TOO_MANY_ROWS, CONTENT_TOO_LARGE),
     dependencies=[Idempotent],
 )
 async def import_members(
@@ -75,16 +72,7 @@ async def import_members(
     """All rows in one transaction or none: with any problem the answer is a 422 whose `report`
     lists every (row, column, problem), and nothing is written; `dry_run=true` only reports."""
     data = await read_upload(request, ctx.policy.import_max_bytes)
-    report = await tabular.import_members(session, ctx, data, _format_of(request, format), dry_run=dry_run)
-    shown = ImportReport.model_validate(report, from_attributes=True)
-    if report.errors and not dry_run:
-        raise Problem(
-            422,
-            f"{len(report.errors)} problems in the file; nothing was imported",
-            slug="import-rejected",
-            report=shown.model_dump(),
-        )
-    return shown
+    return await tabular.import_members(session, ctx, data, _format_of(request, format), dry_run=dry_run)
 
 
 @router.get("/import/template", response_class=Response, responses=FILE_RESPONSES)
@@ -93,7 +81,7 @@ async def import_template(_ctx: ReaderContext, format: TabularFormat = TabularFo
     return _file(tabular.template(format), format, "members-template")
 
 
-@router.get("/export", response_class=Response, responses=FILE_RESPONSES)
+@router.get("/export", response_class=Response, responses={**FILE_RESPONSES, **answers(TOO_MANY_ROWS)})
 async def export_members(
     session: ReadSessionDep, ctx: ReaderContext, f: Filters, format: TabularFormat = TabularFormat.xlsx
 ) -> Response:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from services.kit.db import ReadSessionDep
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from services.members.routes.deps import ReaderContext
-from services.members.schemas import EducationUpgradeGap
+from services.members.schemas.worklists import EducationUpgradeGap
 from services.members.service import worklists
 
 router = APIRouter(prefix="/api/v1/members/worklists", tags=["members"])

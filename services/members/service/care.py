@@ -7,13 +7,18 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.kit.problems import Conflict, NotFound, Unprocessable
+from services.kit.problems import field_error
 from services.kit.versioning import Preconditions
-from services.members import rules
+from services.members.enums import CareProgram, MemberEventKind
+from services.members.errors import ALREADY_ENROLLED, ENROLMENT_ENDED, NOT_ELIGIBLE, NOT_FOUND, RULE_VIOLATION
 from services.members.models import CareEnrolment, DutyReport, Member
-from services.members.schemas import CareEnrolment as CareEnrolmentOut
-from services.members.schemas import CareEnrolmentCreate, CareEnrolmentUpdate, CareProgram, DutyReportCreate
-from services.members.service.common import Context, add_history, get_visible, publish
+from services.members.rules.care import education_upgrade_errors, green_channel_errors
+from services.members.rules.common import age_on
+from services.members.rules.records import CLOSED_STATES
+from services.members.schemas.care import CareEnrolment as CareEnrolmentOut
+from services.members.schemas.care import CareEnrolmentCreate, CareEnrolmentUpdate, DutyReportCreate
+from services.members.schemas.care import DutyReport as DutyReportOut
+from services.members.service.common import MembersContext, add_history, get_visible, publish
 
 
 def is_active(enrolment: CareEnrolment) -> bool:
@@ -33,37 +38,41 @@ async def _sync_programs(session: AsyncSession, member: Member) -> None:
     member.version += 1
 
 
-async def enrolments(session: AsyncSession, ctx: Context, member_id: uuid.UUID) -> list[CareEnrolment]:
+async def enrolments(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID) -> list[CareEnrolmentOut]:
+    return [present_enrolment(enrolment) for enrolment in await _enrolments(session, ctx, member_id)]
+
+
+async def _enrolments(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID) -> list[CareEnrolment]:
     await get_visible(session, ctx, member_id)
     stmt = select(CareEnrolment).where(CareEnrolment.member_id == member_id).order_by(CareEnrolment.enrolled_on, CareEnrolment.id)
     return list((await session.execute(stmt)).scalars().all())
 
 
-async def enrol(session: AsyncSession, ctx: Context, member_id: uuid.UUID, data: CareEnrolmentCreate) -> CareEnrolment:
+async def enrol(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID, data: CareEnrolmentCreate) -> CareEnrolmentOut:
     member = await get_visible(session, ctx, member_id, for_update=True)
     grounds = [g.value for g in data.grounds]
     services = [s.value for s in data.services]
     if data.program == CareProgram.green_channel:
-        errors = rules.green_channel_errors(
+        errors = green_channel_errors(
             grounds=grounds, services=services, birth_date=member.birth_date, enrolled_on=data.enrolled_on, policy=ctx.policy
         )
     else:
-        errors = rules.education_upgrade_errors(
+        errors = education_upgrade_errors(
             education=member.education,
             target_level=data.target_level.value if data.target_level else None,
             birth_date=member.birth_date,
             enrolled_on=data.enrolled_on,
             policy=ctx.policy,
         )
-    if member.state in rules.CLOSED_STATES:
-        errors.append({"field": "member_id", "message": f"the member is {member.state}"})
+    if member.state in CLOSED_STATES:
+        errors.append(field_error("member_id", f"the member is {member.state}"))
     if data.enrolled_on > ctx.today:
-        errors.append({"field": "enrolled_on", "message": "is in the future"})
+        errors.append(field_error("enrolled_on", "is in the future"))
     if errors:
-        raise Unprocessable(errors[0]["message"], slug="not-eligible", errors=errors)
-    held = await enrolments(session, ctx, member_id)
+        raise NOT_ELIGIBLE(errors[0]["message"], errors=errors)
+    held = await _enrolments(session, ctx, member_id)
     if any(e.program == data.program.value and is_active(e) for e in held):
-        raise Conflict(f"The member is already in the {data.program.value} program", slug="already-enrolled")
+        raise ALREADY_ENROLLED(f"The member is already in the {data.program.value} program")
     enrolment = CareEnrolment(
         member_id=member.id,
         program=data.program.value,
@@ -78,40 +87,40 @@ async def enrol(session: AsyncSession, ctx: Context, member_id: uuid.UUID, data:
     await session.flush()
     await _sync_programs(session, member)
     details = {"enrolment_id": str(enrolment.id), "program": enrolment.program}
-    await add_history(session, member.id, "care_enrolled", effective_on=data.enrolled_on, details=details, actor=ctx.actor)
+    await add_history(
+        session, member.id, MemberEventKind.care_enrolled, effective_on=data.enrolled_on, details=details, actor=ctx.actor
+    )
     await session.flush()
     await publish(session, "member.updated", member)
-    return enrolment
+    return present_enrolment(enrolment)
 
 
 async def update_enrolment(
     session: AsyncSession,
-    ctx: Context,
+    ctx: MembersContext,
     member_id: uuid.UUID,
     enrolment_id: uuid.UUID,
     data: CareEnrolmentUpdate,
     *,
     preconditions: Preconditions,
-) -> CareEnrolment:
+) -> CareEnrolmentOut:
     member = await get_visible(session, ctx, member_id, for_update=True)
     enrolment = await session.scalar(
         select(CareEnrolment).where(CareEnrolment.id == enrolment_id, CareEnrolment.member_id == member_id)
     )
     if enrolment is None:
-        raise NotFound("Care enrolment", enrolment_id)
+        raise NOT_FOUND(f"Care enrolment {enrolment_id} was not found")
     # The member's row lock above makes this check and the change one step.
     preconditions.check(enrolment.version)
     changes = data.model_dump(exclude_unset=True, mode="json")
     for name in ("completed_on", "ended_on"):
         day = getattr(data, name)
         if day is not None and (day < enrolment.enrolled_on or day > ctx.today):
-            raise Unprocessable(
-                f"{name} must lie between enrolment and today", errors=[{"field": name, "message": "out of range"}]
-            )
+            raise RULE_VIOLATION.on(name, "out of range", detail=f"{name} must lie between enrolment and today")
     if data.completed_on is not None and enrolment.program != CareProgram.education_upgrade.value:
-        raise Unprocessable("Only an education upgrade is completed", errors=[{"field": "completed_on", "message": "not here"}])
+        raise RULE_VIOLATION.on("completed_on", "not here", detail="Only an education upgrade is completed")
     if not is_active(enrolment):
-        raise Conflict("The enrolment has ended", slug="enrolment-ended")
+        raise ENROLMENT_ENDED("The enrolment has ended")
     for name in ("services", "partner", "school"):
         if name in changes:
             setattr(enrolment, name, changes[name])
@@ -126,26 +135,30 @@ async def update_enrolment(
         member.education = enrolment.target_level
     await session.flush()
     await _sync_programs(session, member)
-    await add_history(session, member.id, "care_updated", effective_on=effective_on, details=details, actor=ctx.actor)
+    await add_history(
+        session, member.id, MemberEventKind.care_updated, effective_on=effective_on, details=details, actor=ctx.actor
+    )
     await session.flush()
     await publish(session, "member.updated", member)
-    return enrolment
+    return present_enrolment(enrolment)
 
 
-async def add_duty_report(session: AsyncSession, ctx: Context, member_id: uuid.UUID, data: DutyReportCreate) -> DutyReport:
+async def add_duty_report(
+    session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID, data: DutyReportCreate
+) -> DutyReportOut:
     member = await get_visible(session, ctx, member_id)
-    if rules.age_on(member.birth_date, data.reported_on) >= ctx.policy.young_member_max_age:
+    if age_on(member.birth_date, data.reported_on) >= ctx.policy.young_member_max_age:
         message = f"duty reports are for members under {ctx.policy.young_member_max_age}"
-        raise Unprocessable(message, slug="not-eligible", errors=[{"field": "member_id", "message": message}])
+        raise NOT_ELIGIBLE.on("member_id", message, detail=message)
     if data.reported_on > ctx.today:
-        raise Unprocessable("The report date is in the future", errors=[{"field": "reported_on", "message": "in the future"}])
+        raise RULE_VIOLATION.on("reported_on", "in the future", detail="The report date is in the future")
     report = DutyReport(member_id=member.id, **data.model_dump())
     session.add(report)
     await session.flush()
-    return report
+    return DutyReportOut.model_validate(report)
 
 
-async def duty_reports(session: AsyncSession, ctx: Context, member_id: uuid.UUID) -> list[DutyReport]:
+async def duty_reports(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID) -> list[DutyReportOut]:
     await get_visible(session, ctx, member_id)
     stmt = select(DutyReport).where(DutyReport.member_id == member_id).order_by(DutyReport.reported_on, DutyReport.id)
-    return list((await session.execute(stmt)).scalars().all())
+    return [DutyReportOut.model_validate(report) for report in (await session.execute(stmt)).scalars().all()]

@@ -1,24 +1,29 @@
-"""What every member operation shares: scope, presentation (masking), history and events."""
+"""What every member operation shares: its context, scope, presentation (decrypting, masking,
+announcing an unmasked read), history and events."""
 
 import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from fastapi import Request
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.audit import note_unmasked
 from services.kit.auth import Caller
+from services.kit.context import OperationContext
 from services.kit.crypto import FieldCipher
 from services.kit.outbox import record_event
-from services.kit.problems import NotFound
 from services.kit.tree import within_node
-from services.members import rules
+from services.members.enums import MemberEventKind
+from services.members.errors import NOT_FOUND
 from services.members.models import Member, MemberEventRow, org_replica, outbox
 from services.members.rules import MembersPolicy
-from services.members.schemas import Member as MemberOut
-from services.members.schemas import MemberSnapshot
+from services.members.rules.dues import month_label
+from services.members.rules.records import SUBDIVIDING_KINDS, cannot_hold_members, mask_id_number, mask_phone
+from services.members.schemas.records import Member as MemberOut
+from services.members.schemas.records import MemberSnapshot
 
 # Who sees ID numbers and phones in clear: these roles, a member reading their own record, and a
 # client of another system holding PII_SCOPE. Every such read is announced (kit.audit).
@@ -26,14 +31,16 @@ UNMASKED_ROLES = ("org_admin", "service")
 PII_SCOPE = "members:pii"
 
 
-@dataclass(frozen=True)
-class Context:
-    """Who asks, with the cipher and policy the operation needs."""
+@dataclass(frozen=True, kw_only=True)
+class MembersContext(OperationContext[MembersPolicy]):
+    """The operation contract with the cipher of the ID numbers and phones."""
 
-    caller: Caller
     cipher: FieldCipher
-    policy: MembersPolicy
-    today: date
+    request_id: str | None = None  # a scheduled job works outside any request
+
+    @classmethod
+    def extras(cls, request: Request) -> dict[str, Any]:
+        return {"cipher": request.app.state.cipher}
 
     @property
     def unmasked(self) -> bool:
@@ -42,10 +49,6 @@ class Context:
             return PII_SCOPE in caller.scopes
         # A member account reaches no record but its own (`visible`).
         return caller.has_role(*UNMASKED_ROLES) or caller.own_record_only
-
-    @property
-    def actor(self) -> str:
-        return self.caller.name or self.caller.subject
 
 
 def in_scope(caller: Caller) -> ColumnElement[bool]:
@@ -61,22 +64,22 @@ def visible(caller: Caller) -> Select[Member]:
     return stmt
 
 
-async def get_visible(session: AsyncSession, ctx: Context, member_id: uuid.UUID, *, for_update: bool = False) -> Member:
+async def get_visible(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID, *, for_update: bool = False) -> Member:
     stmt = visible(ctx.caller).where(Member.id == member_id)
     if for_update:
         stmt = stmt.with_for_update(of=Member)
     member = (await session.execute(stmt)).scalar_one_or_none()
     if member is None:
-        raise NotFound("Member", member_id)
+        raise NOT_FOUND(f"Member {member_id} was not found")
     return member
 
 
-def present(member: Member, ctx: Context) -> MemberOut:
+def present(member: Member, ctx: MembersContext) -> MemberOut:
     id_number = ctx.cipher.decrypt("id_number", member.id_number_cipher)
     phone = ctx.cipher.decrypt("phone", member.phone_cipher) if member.phone_cipher else None
     if not ctx.unmasked:
-        id_number = rules.mask_id_number(id_number)
-        phone = rules.mask_phone(phone) if phone else None
+        id_number = mask_id_number(id_number)
+        phone = mask_phone(phone) if phone else None
     else:
         note_unmasked([member.id])
     return MemberOut(
@@ -103,7 +106,7 @@ def present(member: Member, ctx: Context) -> MemberOut:
         version=member.version,
         created_at=member.created_at,
         masked=not ctx.unmasked,
-        dues_paid_through=rules.month_label(member.dues_paid_through) if member.dues_paid_through else None,
+        dues_paid_through=month_label(member.dues_paid_through) if member.dues_paid_through else None,
     )
 
 
@@ -134,7 +137,13 @@ async def publish(session: AsyncSession, type: str, member: Member) -> None:
 
 
 async def add_history(
-    session: AsyncSession, member_id: uuid.UUID, kind: str, *, effective_on: date, details: dict[str, Any], actor: str | None
+    session: AsyncSession,
+    member_id: uuid.UUID,
+    kind: MemberEventKind,
+    *,
+    effective_on: date,
+    details: dict[str, Any],
+    actor: str | None,
 ) -> None:
     last = await session.scalar(select(func.max(MemberEventRow.seq)).where(MemberEventRow.member_id == member_id))
     session.add(
@@ -167,13 +176,13 @@ async def org_holding_errors(
             await session.scalars(
                 select(org_replica.c.parent_id).where(
                     org_replica.c.parent_id.in_(chunk),
-                    org_replica.c.kind.in_(rules.SUBDIVIDING_KINDS),
+                    org_replica.c.kind.in_(SUBDIVIDING_KINDS),
                     org_replica.c.status == "active",
                 )
             )
         )
         for org in orgs:
-            reasons[org.id] = rules.cannot_hold_members(
+            reasons[org.id] = cannot_hold_members(
                 kind=org.kind, tier=org.tier, status=org.status, has_branches=org.id in with_branches
             )
     return reasons

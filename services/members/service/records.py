@@ -11,22 +11,41 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.crypto import RandomPool
 from services.kit.pagination import keyset_page, page_of
-from services.kit.problems import Conflict, Unprocessable
+from services.kit.problems import field_error
 from services.kit.tree import within_node
 from services.kit.versioning import Preconditions
-from services.members import rules
+from services.members.enums import DueKind, MemberEventKind, MemberState, PartyStatus, Whereabouts
+from services.members.errors import (
+    DUPLICATE_ID_NUMBER,
+    INVALID_FULL_DATE,
+    INVALID_MEMBER,
+    INVALID_STATE_CHANGE,
+    INVALID_WHEREABOUTS,
+    ORGANIZATION_CANNOT_HOLD_MEMBERS,
+    RULE_VIOLATION,
+)
 from services.members.models import Member, MemberEventRow, org_replica
-from services.members.schemas import (
+from services.members.rules.common import born_on_or_before_for_age, months_after, months_before
+from services.members.rules.records import (
+    CLOSED_STATES,
+    full_on_errors,
+    id_number_errors,
+    normalize_id_number,
+    record_errors,
+    state_change_error,
+    whereabouts_errors,
+)
+from services.members.schemas.records import (
     BecomeFull,
-    DueKind,
+    DueMember,
     MemberCreate,
-    MemberState,
+    MemberEvent,
     MemberUpdate,
     StateChange,
-    Whereabouts,
     WhereaboutsChange,
 )
-from services.members.service.common import Context, add_history, get_visible, org_holding_error, publish, visible
+from services.members.schemas.records import Member as MemberOut
+from services.members.service.common import MembersContext, add_history, get_visible, org_holding_error, present, publish, visible
 
 
 @dataclass(frozen=True)
@@ -45,7 +64,7 @@ class MemberFilter:
     phone: str | None = None
 
 
-def filtered(stmt: Select[Any], ctx: Context, f: MemberFilter) -> Select[Any]:
+def filtered(stmt: Select[Any], ctx: MembersContext, f: MemberFilter) -> Select[Any]:
     conditions: list[ColumnElement[bool]] = []
     if f.within is not None:
         conditions.append(within_node(f.within, org_replica.c.path, org_replica.c.id, org_replica.c.path))
@@ -62,37 +81,42 @@ def filtered(stmt: Select[Any], ctx: Context, f: MemberFilter) -> Select[Any]:
     as_of = f.as_of or ctx.today
     # Ages as birth-date bounds: age ≥ n ⇔ born on or before (as_of - n years); index-friendly.
     if f.age_min is not None:
-        conditions.append(Member.birth_date <= rules.born_on_or_before_for_age(as_of, f.age_min))
+        conditions.append(Member.birth_date <= born_on_or_before_for_age(as_of, f.age_min))
     if f.age_max is not None:
-        conditions.append(Member.birth_date > rules.born_on_or_before_for_age(as_of, f.age_max + 1))
+        conditions.append(Member.birth_date > born_on_or_before_for_age(as_of, f.age_max + 1))
     if f.q:
         conditions.append(Member.name.contains(f.q, autoescape=True))
     if f.id_number:
-        conditions.append(Member.id_number_index == ctx.cipher.blind_index("id_number", rules.normalize_id_number(f.id_number)))
+        conditions.append(Member.id_number_index == ctx.cipher.blind_index("id_number", normalize_id_number(f.id_number)))
     if f.phone:
         conditions.append(Member.phone_index == ctx.cipher.blind_index("phone", f.phone))
     return stmt.where(*conditions)
 
 
 async def list_members(
-    session: AsyncSession, ctx: Context, f: MemberFilter, *, cursor: str | None, limit: int
-) -> tuple[list[Member], str | None]:
+    session: AsyncSession, ctx: MembersContext, f: MemberFilter, *, cursor: str | None, limit: int
+) -> tuple[list[MemberOut], str | None]:
     stmt = filtered(visible(ctx.caller), ctx, f)
     rows = (await session.execute(keyset_page(stmt, [Member.id], cursor, limit))).scalars().all()
-    return page_of(rows, limit, lambda member: [member.id])
+    members, next_cursor = page_of(rows, limit, lambda member: [member.id])
+    return [present(member, ctx) for member in members], next_cursor
+
+
+async def get_member(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID) -> MemberOut:
+    return present(await get_visible(session, ctx, member_id), ctx)
 
 
 async def _open_duplicate(session: AsyncSession, id_index: str, exclude: uuid.UUID | None = None) -> bool:
-    stmt = select(Member.id).where(Member.id_number_index == id_index, Member.state.not_in(rules.CLOSED_STATES))
+    stmt = select(Member.id).where(Member.id_number_index == id_index, Member.state.not_in(CLOSED_STATES))
     if exclude is not None:
         stmt = stmt.where(Member.id != exclude)
     return (await session.scalar(stmt)) is not None
 
 
-def validation_errors(data: MemberCreate, today: date) -> list[dict[str, str]]:
+def validation_errors(data: MemberCreate, today: date) -> list[dict[str, Any]]:
     """Every rule a new record breaks that needs no database (ID number, dates, whereabouts)."""
-    errors = rules.id_number_errors(data.id_number, birth_date=data.birth_date, sex=data.sex.value, today=today)
-    errors += rules.record_errors(
+    errors = id_number_errors(data.id_number, birth_date=data.birth_date, sex=data.sex.value, today=today)
+    errors += record_errors(
         birth_date=data.birth_date,
         joined_on=data.joined_on,
         full_on=data.full_on,
@@ -100,7 +124,7 @@ def validation_errors(data: MemberCreate, today: date) -> list[dict[str, str]]:
         today=today,
     )
     details = data.whereabouts_details.model_dump(exclude_none=True, mode="json") if data.whereabouts_details else {}
-    errors += rules.whereabouts_errors(data.whereabouts.value, details)
+    errors += whereabouts_errors(data.whereabouts.value, details)
     return errors
 
 
@@ -133,12 +157,12 @@ MEMBER_VALUE_COLUMNS = (
 
 
 def member_values(
-    data: MemberCreate, ctx: Context, member_id: uuid.UUID | None = None, *, random: RandomPool | None = None
+    data: MemberCreate, ctx: MembersContext, member_id: uuid.UUID | None = None, *, random: RandomPool | None = None
 ) -> dict[str, Any]:
     """The column values of a valid `data`: the ID number normalized, sensitive fields encrypted.
     The id and the nonces come from `random` (an import passes one pool for all its rows)."""
     random = random or RandomPool(block_bytes=64)
-    id_number = rules.normalize_id_number(data.id_number)
+    id_number = normalize_id_number(data.id_number)
     details = data.whereabouts_details.model_dump(exclude_none=True, mode="json") if data.whereabouts_details else {}
     return {
         "id": member_id or random.uuid4(),
@@ -169,33 +193,37 @@ def member_values(
 
 def opening_history(values: dict[str, Any]) -> list[tuple[str, date, dict[str, Any]]]:
     """The events a new record starts with: joined, made full if so, and where the member is."""
-    events: list[tuple[str, date, dict[str, Any]]] = [
-        ("joined", values["joined_on"], {"org_id": str(values["org_id"]), "party_status": "probationary"})
-    ]
+    joined = {"org_id": str(values["org_id"]), "party_status": PartyStatus.probationary.value}
+    events: list[tuple[str, date, dict[str, Any]]] = [(MemberEventKind.joined, values["joined_on"], joined)]
     if values["full_on"] is not None:
-        events.append(("became_full", values["full_on"], {}))
+        events.append((MemberEventKind.became_full, values["full_on"], {}))
     if values["whereabouts"] != Whereabouts.resident.value:
         details = {"whereabouts": values["whereabouts"], **values["whereabouts_details"]}
-        events.append(("whereabouts_changed", values["whereabouts_since"] or values["joined_on"], details))
+        events.append((MemberEventKind.whereabouts_changed, values["whereabouts_since"] or values["joined_on"], details))
     return events
 
 
-async def create_member(session: AsyncSession, ctx: Context, data: MemberCreate) -> Member:
+async def create_member(session: AsyncSession, ctx: MembersContext, data: MemberCreate) -> MemberOut:
+    return present(await add_member(session, ctx, data), ctx)
+
+
+async def add_member(session: AsyncSession, ctx: MembersContext, data: MemberCreate) -> Member:
+    """The new record, its opening history and its event (the approval of an application makes one too)."""
     errors = validation_errors(data, ctx.today)
     if errors:
-        raise Unprocessable("The member record is not valid", slug="invalid-member", errors=errors)
+        raise INVALID_MEMBER("The member record is not valid", errors=errors)
     reason = await org_holding_error(session, ctx.caller, data.org_id)
     if reason:
-        raise Unprocessable(reason, slug="organization-cannot-hold-members", errors=[{"field": "org_id", "message": reason}])
+        raise ORGANIZATION_CANNOT_HOLD_MEMBERS.on("org_id", reason, detail=reason)
     values = member_values(data, ctx)
     if await _open_duplicate(session, values["id_number_index"]):
-        raise Conflict("A living record with this ID number exists", slug="duplicate-id-number")
+        raise DUPLICATE_ID_NUMBER("A living record with this ID number exists")
     member = Member(**values)
     session.add(member)
     try:
         await session.flush()
     except IntegrityError:  # a concurrent request filed the same person first (the partial unique index)
-        raise Conflict("A living record with this ID number exists", slug="duplicate-id-number") from None
+        raise DUPLICATE_ID_NUMBER("A living record with this ID number exists") from None
     for seq, (kind, effective_on, details) in enumerate(opening_history(values), start=1):
         session.add(
             MemberEventRow(member_id=member.id, seq=seq, kind=kind, effective_on=effective_on, details=details, actor=ctx.actor)
@@ -206,16 +234,16 @@ async def create_member(session: AsyncSession, ctx: Context, data: MemberCreate)
 
 
 async def update_member(
-    session: AsyncSession, ctx: Context, member_id: uuid.UUID, data: MemberUpdate, *, preconditions: Preconditions
-) -> Member:
+    session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID, data: MemberUpdate, *, preconditions: Preconditions
+) -> MemberOut:
     member = await get_visible(session, ctx, member_id, for_update=True)
     preconditions.check(member.version)
     changes = data.model_dump(exclude_unset=True)
     # The facts every record holds: null clears none of them (it would break the record).
     cleared = [field for field in ("name", "education", "occupation") if field in changes and changes[field] is None]
     if cleared:
-        raise Unprocessable(
-            f"A member needs {' and '.join(cleared)}", errors=[{"field": field, "message": "required"} for field in cleared]
+        raise RULE_VIOLATION(
+            f"A member needs {' and '.join(cleared)}", errors=[field_error(field, "required") for field in cleared]
         )
     changed: list[str] = []
     for field, value in changes.items():
@@ -229,32 +257,43 @@ async def update_member(
         member.version += 1
         # Which fields changed, never their values: the history is read more widely than the record.
         await add_history(
-            session, member.id, "details_changed", effective_on=ctx.today, details={"fields": sorted(changed)}, actor=ctx.actor
+            session,
+            member.id,
+            MemberEventKind.details_changed,
+            effective_on=ctx.today,
+            details={"fields": sorted(changed)},
+            actor=ctx.actor,
         )
         await session.flush()
         await publish(session, "member.updated", member)
-    return member
+    return present(member, ctx)
 
 
-async def history(session: AsyncSession, ctx: Context, member_id: uuid.UUID) -> list[MemberEventRow]:
+async def history(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID) -> list[MemberEvent]:
+    """Every dated event of the member, in the order recorded."""
     await get_visible(session, ctx, member_id)
     stmt = select(MemberEventRow).where(MemberEventRow.member_id == member_id).order_by(MemberEventRow.seq)
-    return list((await session.execute(stmt)).scalars().all())
+    return [MemberEvent.model_validate(event) for event in (await session.execute(stmt)).scalars().all()]
 
 
-async def change_state(session: AsyncSession, ctx: Context, member_id: uuid.UUID, data: StateChange) -> Member:
+async def change_state(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID, data: StateChange) -> MemberOut:
+    return present(await set_state(session, ctx, member_id, data), ctx)
+
+
+async def set_state(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID, data: StateChange) -> Member:
+    """The state change itself (cancelling a probationary member's application closes the record so)."""
     member = await get_visible(session, ctx, member_id, for_update=True)
     error = (
         "transferred_out comes only from a received transfer"
         if data.state == MemberState.transferred_out
-        else rules.state_change_error(member.state, data.state.value)
+        else state_change_error(member.state, data.state.value)
     )
     if error is None and data.effective_on > ctx.today:
         error = "the effective date is in the future"
     if error is None and data.effective_on < member.state_since:
         error = "the effective date is before the current state began"
     if error:
-        raise Unprocessable(error, slug="invalid-state-change", errors=[{"field": "state", "message": error}])
+        raise INVALID_STATE_CHANGE.on("state", error, detail=error)
     details: dict[str, Any] = {"from": member.state, "to": data.state.value}
     if data.reason:
         details["reason"] = data.reason
@@ -263,46 +302,53 @@ async def change_state(session: AsyncSession, ctx: Context, member_id: uuid.UUID
     member.state = data.state.value
     member.state_since = data.effective_on
     member.version += 1
-    await add_history(session, member.id, "state_changed", effective_on=data.effective_on, details=details, actor=ctx.actor)
+    await add_history(
+        session, member.id, MemberEventKind.state_changed, effective_on=data.effective_on, details=details, actor=ctx.actor
+    )
     await session.flush()
     await publish(session, "member.state_changed", member)
     return member
 
 
-async def become_full(session: AsyncSession, ctx: Context, member_id: uuid.UUID, data: BecomeFull) -> Member:
+async def become_full(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID, data: BecomeFull) -> MemberOut:
+    return present(await make_full(session, ctx, member_id, data), ctx)
+
+
+async def make_full(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID, data: BecomeFull) -> Member:
+    """The probationary member becomes full (the recruitment pipeline's last step does it so)."""
     member = await get_visible(session, ctx, member_id, for_update=True)
-    errors = rules.full_on_errors(data.full_on, joined_on=member.joined_on, today=ctx.today)
-    if member.party_status == "full":
-        errors = [{"field": "full_on", "message": "the member is already full"}]
-    elif member.state in rules.CLOSED_STATES:
-        errors = [{"field": "full_on", "message": f"the member is {member.state}"}]
+    errors = full_on_errors(data.full_on, joined_on=member.joined_on, today=ctx.today)
+    if member.party_status == PartyStatus.full:
+        errors = [field_error("full_on", "the member is already full")]
+    elif member.state in CLOSED_STATES:
+        errors = [field_error("full_on", f"the member is {member.state}")]
     if errors:
-        raise Unprocessable(errors[0]["message"], slug="invalid-full-date", errors=errors)
-    member.party_status = "full"
+        raise INVALID_FULL_DATE(errors[0]["message"], errors=errors)
+    member.party_status = PartyStatus.full.value
     member.full_on = data.full_on
     member.version += 1
-    await add_history(session, member.id, "became_full", effective_on=data.full_on, details={}, actor=ctx.actor)
+    await add_history(session, member.id, MemberEventKind.became_full, effective_on=data.full_on, details={}, actor=ctx.actor)
     await session.flush()
     await publish(session, "member.updated", member)
     return member
 
 
 async def change_whereabouts(
-    session: AsyncSession, ctx: Context, member_id: uuid.UUID, data: WhereaboutsChange, *, preconditions: Preconditions
-) -> Member:
+    session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID, data: WhereaboutsChange, *, preconditions: Preconditions
+) -> MemberOut:
     member = await get_visible(session, ctx, member_id, for_update=True)
     preconditions.check(member.version)
     details = data.details.model_dump(exclude_none=True, mode="json") if data.details else {}
-    errors = rules.whereabouts_errors(data.whereabouts.value, details, field="details")
+    errors = whereabouts_errors(data.whereabouts.value, details, field="details")
     # A relationship arrives only by a received transfer, and a record is never made 'not transferred' later.
     if Whereabouts.not_transferred in (data.whereabouts, member.whereabouts):
-        errors.append({"field": "whereabouts", "message": "'not_transferred' changes only through a transfer in"})
+        errors.append(field_error("whereabouts", f"'{Whereabouts.not_transferred}' changes only through a transfer in"))
     if data.since > ctx.today:
-        errors.append({"field": "since", "message": "is in the future"})
-    if member.state in rules.CLOSED_STATES:
-        errors.append({"field": "whereabouts", "message": f"the member is {member.state}"})
+        errors.append(field_error("since", "is in the future"))
+    if member.state in CLOSED_STATES:
+        errors.append(field_error("whereabouts", f"the member is {member.state}"))
     if errors:
-        raise Unprocessable(errors[0]["message"], slug="invalid-whereabouts", errors=errors)
+        raise INVALID_WHEREABOUTS(errors[0]["message"], errors=errors)
     event_details: dict[str, Any] = {"from": member.whereabouts, "whereabouts": data.whereabouts.value, **details}
     if data.whereabouts == Whereabouts.resident and member.whereabouts == Whereabouts.floating_out.value:
         event_details["back_on"] = data.since.isoformat()
@@ -311,46 +357,53 @@ async def change_whereabouts(
     member.whereabouts_since = data.since
     member.whereabouts_details = details
     member.version += 1
-    await add_history(session, member.id, "whereabouts_changed", effective_on=data.since, details=event_details, actor=ctx.actor)
+    await add_history(
+        session, member.id, MemberEventKind.whereabouts_changed, effective_on=data.since, details=event_details, actor=ctx.actor
+    )
     await session.flush()
     await publish(session, "member.updated", member)
-    return member
+    return present(member, ctx)
 
 
-async def flows(session: AsyncSession, ctx: Context, member_id: uuid.UUID) -> list[MemberEventRow]:
+async def flows(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID) -> list[MemberEvent]:
     """The member's whereabouts history: floating out and back, displacement and return."""
-    return [event for event in await history(session, ctx, member_id) if event.kind == "whereabouts_changed"]
+    return [event for event in await history(session, ctx, member_id) if event.kind == MemberEventKind.whereabouts_changed]
 
 
-def due_condition(kind: DueKind, ctx: Context, as_of: date) -> tuple[ColumnElement[bool], Any, int]:
+def due_condition(kind: DueKind, ctx: MembersContext, as_of: date) -> tuple[ColumnElement[bool], Any, int]:
     """The SQL condition of a clock's list, the column its clock starts from, and its length in months."""
     policy = ctx.policy
-    open_record = Member.state.not_in(rules.CLOSED_STATES)
+    open_record = Member.state.not_in(CLOSED_STATES)
     if kind == DueKind.suspension:
         months = policy.lost_contact_months_to_suspension
-        cutoff = rules.months_before(as_of, months)
-        return and_(Member.state == "lost_contact", Member.state_since <= cutoff), Member.state_since, months
+        cutoff = months_before(as_of, months)
+        return and_(Member.state == MemberState.lost_contact, Member.state_since <= cutoff), Member.state_since, months
     if kind == DueKind.full:
         months = policy.probation_months
-        cutoff = rules.months_before(as_of, months)
-        return and_(open_record, Member.party_status == "probationary", Member.joined_on <= cutoff), Member.joined_on, months
+        cutoff = months_before(as_of, months)
+        return (
+            and_(open_record, Member.party_status == PartyStatus.probationary, Member.joined_on <= cutoff),
+            Member.joined_on,
+            months,
+        )
     months = policy.floating_months_to_transfer
-    cutoff = rules.months_before(as_of, months)
+    cutoff = months_before(as_of, months)
     settled = Member.whereabouts_details["fixed_place"].as_boolean().is_(True)
-    condition = and_(open_record, Member.whereabouts == "floating_out", settled, Member.whereabouts_since <= cutoff)
+    condition = and_(open_record, Member.whereabouts == Whereabouts.floating_out, settled, Member.whereabouts_since <= cutoff)
     return condition, Member.whereabouts_since, months
 
 
 async def due_members(
     session: AsyncSession,
-    ctx: Context,
+    ctx: MembersContext,
     kind: DueKind,
     *,
     as_of: date,
     within: uuid.UUID | None,
     cursor: str | None,
     limit: int,
-) -> tuple[list[tuple[Member, date, date]], str | None]:
+) -> tuple[list[DueMember], str | None]:
+    """Work lists of the three clocks: whose clock ran out by `as_of`, since when, due on which day."""
     condition, since_column, months = due_condition(kind, ctx, as_of)
     stmt = filtered(visible(ctx.caller), ctx, MemberFilter(within=within)).where(condition)
     rows = (await session.execute(keyset_page(stmt, [Member.id], cursor, limit))).scalars().all()
@@ -359,27 +412,28 @@ async def due_members(
     result = []
     for member in members:
         since: date = getattr(member, column_name)
-        result.append((member, since, rules.months_after(since, months)))
+        result.append(DueMember(member=present(member, ctx), kind=kind, since=since, due_on=months_after(since, months)))
     return result, next_cursor
 
 
-async def lookup(session: AsyncSession, ctx: Context, ids: list[uuid.UUID]) -> list[Member]:
+async def lookup(session: AsyncSession, ctx: MembersContext, ids: list[uuid.UUID]) -> list[MemberOut]:
+    """Members by id, those that exist and are in the caller's scope, masked as any read."""
     if not ids:
         return []
     stmt = visible(ctx.caller).where(Member.id.in_(set(ids))).order_by(Member.id)
-    return list((await session.execute(stmt)).scalars().all())
+    return [present(member, ctx) for member in (await session.execute(stmt)).scalars().all()]
 
 
 async def member_counts(session: AsyncSession, org_ids: list[uuid.UUID]) -> dict[str, dict[str, int]]:
     """Members held by each org exactly (open records whose relationship is here), by party status."""
-    counts = {str(org_id): {"members": 0, "full": 0, "probationary": 0} for org_id in org_ids}
+    counts = {str(org_id): {"members": 0, PartyStatus.full: 0, PartyStatus.probationary: 0} for org_id in org_ids}
     if not org_ids:
         return counts
     stmt = (
         select(Member.org_id, Member.party_status, func.count())
         .where(
             Member.org_id.in_(set(org_ids)),
-            Member.state.not_in(rules.CLOSED_STATES),
+            Member.state.not_in(CLOSED_STATES),
             Member.whereabouts != Whereabouts.not_transferred.value,
         )
         .group_by(Member.org_id, Member.party_status)

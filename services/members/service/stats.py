@@ -9,12 +9,15 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, func, select, text, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.kit.problems import Unprocessable
+from services.kit.problems import field_error
 from services.kit.tree import subtree_of
-from services.members import rules
+from services.members.enums import StatsDimension, StatsPopulation, Whereabouts
+from services.members.errors import RULE_VIOLATION
 from services.members.models import Member, org_replica
-from services.members.schemas import MemberStats, StatsDimension, StatsGroup, StatsPopulation
-from services.members.service.common import Context
+from services.members.rules.common import age_band_labels, born_on_or_before_for_age
+from services.members.rules.records import CLOSED_STATES
+from services.members.schemas.stats import MemberStats, StatsGroup
+from services.members.service.common import MembersContext
 
 
 @dataclass(frozen=True)
@@ -31,8 +34,8 @@ class StatsQuery:
 
 def age_bands(as_of: date, edges: list[int]) -> list[tuple[str, ColumnElement[bool]]]:
     """Each band's label and condition: age ≥ n ⇔ born on or before (as_of - n years)."""
-    labels = rules.age_band_labels(edges)
-    cutoffs = [rules.born_on_or_before_for_age(as_of, edge) for edge in edges]
+    labels = age_band_labels(edges)
+    cutoffs = [born_on_or_before_for_age(as_of, edge) for edge in edges]
     bands: list[tuple[str, ColumnElement[bool]]] = []
     for index, label in enumerate(labels):
         conditions = []
@@ -67,19 +70,19 @@ def _population(population: StatsPopulation, as_of: date) -> list[ColumnElement[
     # Who was a member on `as_of`: joined by then, and the record still open (or, for `all`, any).
     conditions: list[ColumnElement[bool]] = [Member.joined_on <= as_of]
     if population == StatsPopulation.members:
-        conditions += [Member.state.not_in(rules.CLOSED_STATES), Member.whereabouts != "not_transferred"]
+        conditions += [Member.state.not_in(CLOSED_STATES), Member.whereabouts != Whereabouts.not_transferred]
     elif population == StatsPopulation.not_transferred:
-        conditions += [Member.state.not_in(rules.CLOSED_STATES), Member.whereabouts == "not_transferred"]
+        conditions += [Member.state.not_in(CLOSED_STATES), Member.whereabouts == Whereabouts.not_transferred]
     return conditions
 
 
-def stats_errors(q: StatsQuery) -> list[dict[str, str]]:
+def stats_errors(q: StatsQuery) -> list[dict[str, Any]]:
     errors = []
     if len(set(q.group_by)) != len(q.group_by):
-        errors.append({"field": "group_by", "message": "a dimension is named twice"})
+        errors.append(field_error("group_by", "a dimension is named twice"))
     edges = q.age_edges
     if StatsDimension.age_band in q.group_by and (not edges or edges != sorted(set(edges)) or edges[0] <= 0):
-        errors.append({"field": "age_edges", "message": "must be positive ages in strictly rising order"})
+        errors.append(field_error("age_edges", "must be positive ages in strictly rising order"))
     return errors
 
 
@@ -88,10 +91,10 @@ async def _path_of(session: AsyncSession, org_id: uuid.UUID) -> str | None:
     return path
 
 
-async def member_stats(session: AsyncSession, ctx: Context, q: StatsQuery) -> MemberStats:
+async def member_stats(session: AsyncSession, ctx: MembersContext, q: StatsQuery) -> MemberStats:
     errors = stats_errors(q)
     if errors:
-        raise Unprocessable("The statistics query is not valid", errors=errors)
+        raise RULE_VIOLATION("The statistics query is not valid", errors=errors)
     plain = [d for d in q.group_by if d not in PIVOTS]
     pivots = [d for d in q.group_by if d in PIVOTS]
     cells = list(itertools.product(*[_pivot(d, q) for d in pivots]))
@@ -133,7 +136,7 @@ async def member_stats(session: AsyncSession, ctx: Context, q: StatsQuery) -> Me
         as_of=q.as_of,
         population=q.population,
         group_by=q.group_by,
-        age_bands=rules.age_band_labels(q.age_edges) if StatsDimension.age_band in q.group_by else None,
+        age_bands=age_band_labels(q.age_edges) if StatsDimension.age_band in q.group_by else None,
         joined_before=q.joined_before if StatsDimension.joined_before in q.group_by else None,
         total=total,
         groups=[StatsGroup(key=key, count=count, share=round(count / total, 6)) for key, count in found],

@@ -14,14 +14,17 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.kit.problems import NotFound
 from services.kit.tree import subtree_of
-from services.members import rules
+from services.members.enums import PartyStatus, Setting, Whereabouts
+from services.members.errors import NOT_FOUND
 from services.members.models import Member, org_replica, position_replica
-from services.members.schemas import MembersSurvey, MembersSurveyCounts, SurveyParameters
-from services.members.service.common import Context
+from services.members.rules.common import born_on_or_before_for_age
+from services.members.rules.records import CLOSED_STATES
+from services.members.rules.survey import COLLEGE_OR_ABOVE, JUNIOR_HIGH_OR_BELOW, TEAM_ROLES
+from services.members.schemas.survey import MembersSurvey, MembersSurveyCounts, SurveyParameters
+from services.members.service.common import MembersContext
 
-SIDES = ("rural", "urban")
+SIDES = (Setting.rural, Setting.urban)
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class SurveyQuery:
     within: uuid.UUID | None = None
 
 
-async def _scope_paths(session: AsyncSession, ctx: Context, within: uuid.UUID | None) -> list[str]:
+async def _scope_paths(session: AsyncSession, ctx: MembersContext, within: uuid.UUID | None) -> list[str]:
     """The literal paths of the caller's scope and of `within` ("" matches nothing); 404 when
     `within` is unknown or outside the caller's scope."""
 
@@ -45,7 +48,7 @@ async def _scope_paths(session: AsyncSession, ctx: Context, within: uuid.UUID | 
     if within is not None:
         path = await path_of(within)
         if not path or (paths and not path.startswith(paths[0])):
-            raise NotFound("Organization", within)
+            raise NOT_FOUND(f"Organization {within} was not found")
         paths.append(path)
     return paths
 
@@ -84,21 +87,21 @@ def _teams_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
         )
         .join(top, top.c.id == position_replica.c.org_id)
         .join(Member, Member.id == position_replica.c.member_id)
-        .where(top.c.tier == "community", top.c.status == "active", position_replica.c.role.in_(rules.TEAM_ROLES), current)
+        .where(top.c.tier == "community", top.c.status == "active", position_replica.c.role.in_(TEAM_ROLES), current)
         .group_by(position_replica.c.org_id, position_replica.c.member_id, top.c.setting, Member.birth_date, Member.education),
         top.c.path,
         paths,
     ).subquery("holders")
-    college = holders.c.education.in_(rules.COLLEGE_OR_ABOVE)
+    college = holders.c.education.in_(COLLEGE_OR_ABOVE)
     secretary = holders.c.secretary == 1
     return (
         select(
             holders.c.setting,
             func.count(),
-            func.count().filter(holders.c.birth_date <= rules.born_on_or_before_for_age(q.as_of, q.team_age_min)),
+            func.count().filter(holders.c.birth_date <= born_on_or_before_for_age(q.as_of, q.team_age_min)),
             func.count().filter(college),
             func.count().filter(secretary),
-            func.count().filter(secretary, holders.c.birth_date <= rules.born_on_or_before_for_age(q.as_of, q.secretary_age_min)),
+            func.count().filter(secretary, holders.c.birth_date <= born_on_or_before_for_age(q.as_of, q.secretary_age_min)),
             func.count().filter(secretary, college),
         )
         .select_from(holders)
@@ -107,20 +110,20 @@ def _teams_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
 
 
 def _members_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
-    aged = Member.birth_date <= rules.born_on_or_before_for_age(q.as_of, q.member_age_min)
+    aged = Member.birth_date <= born_on_or_before_for_age(q.as_of, q.member_age_min)
     stmt = (
         select(
             org_replica.c.setting,
             func.count(),
             func.count().filter(aged),
-            func.count().filter(Member.education.in_(rules.JUNIOR_HIGH_OR_BELOW)),
+            func.count().filter(Member.education.in_(JUNIOR_HIGH_OR_BELOW)),
             func.count().filter(Member.joined_on < q.reform_date),
-            func.count().filter(Member.whereabouts == "floating_out"),
-            func.count().filter(Member.whereabouts == "displaced"),
+            func.count().filter(Member.whereabouts == Whereabouts.floating_out),
+            func.count().filter(Member.whereabouts == Whereabouts.displaced),
         )
         .select_from(Member)
         .join(org_replica, org_replica.c.id == Member.org_id)
-        .where(*_open_on(q.as_of), Member.whereabouts != "not_transferred")
+        .where(*_open_on(q.as_of), Member.whereabouts != Whereabouts.not_transferred)
         .group_by(org_replica.c.setting)
     )
     return _scoped(stmt, org_replica.c.path, paths)
@@ -137,9 +140,9 @@ def _not_transferred_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
         select(community_id.label("community_id"), func.count().label("members"))
         .select_from(Member)
         .join(own, own.c.id == Member.org_id)
-        .where(*_open_on(q.as_of), Member.whereabouts == "not_transferred")
+        .where(*_open_on(q.as_of), Member.whereabouts == Whereabouts.not_transferred)
         .group_by(community_id)
-        .subquery("not_transferred")
+        .subquery(Whereabouts.not_transferred.value)
     )
     stmt = (
         select(top.c.setting, func.sum(by_community.c.members))
@@ -153,7 +156,7 @@ def _not_transferred_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
 
 def _open_on(as_of: date) -> list[ColumnElement[bool]]:
     # The same population as the statistics: joined by then, record not closed.
-    return [Member.joined_on <= as_of, Member.state.not_in(rules.CLOSED_STATES)]
+    return [Member.joined_on <= as_of, Member.state.not_in(CLOSED_STATES)]
 
 
 async def community_member_counts(session: AsyncSession, within: uuid.UUID | None) -> dict[str, dict[str, int]]:
@@ -173,8 +176,8 @@ async def community_member_counts(session: AsyncSession, within: uuid.UUID | Non
         .join(org_replica, org_replica.c.id == Member.org_id)
         .where(
             org_replica.c.community_id.is_not(None),
-            Member.state.not_in(rules.CLOSED_STATES),
-            Member.whereabouts != "not_transferred",
+            Member.state.not_in(CLOSED_STATES),
+            Member.whereabouts != Whereabouts.not_transferred,
         )
         .group_by(org_replica.c.community_id, Member.party_status),
         org_replica.c.path,
@@ -182,13 +185,13 @@ async def community_member_counts(session: AsyncSession, within: uuid.UUID | Non
     )
     counts: dict[str, dict[str, int]] = {}
     for community_id, party_status, count in (await session.execute(stmt)).all():
-        held = counts.setdefault(str(community_id), {"members": 0, "full": 0, "probationary": 0})
+        held = counts.setdefault(str(community_id), {"members": 0, PartyStatus.full: 0, PartyStatus.probationary: 0})
         held[party_status] += count
         held["members"] += count
     return counts
 
 
-async def members_survey(session: AsyncSession, ctx: Context, q: SurveyQuery) -> MembersSurvey:
+async def members_survey(session: AsyncSession, ctx: MembersContext, q: SurveyQuery) -> MembersSurvey:
     paths = await _scope_paths(session, ctx, q.within)
     sides = {name: MembersSurveyCounts() for name in (*SIDES, "total")}
     if session.get_bind().dialect.name == "postgresql":
@@ -206,13 +209,14 @@ async def members_survey(session: AsyncSession, ctx: Context, q: SurveyQuery) ->
         "members_aged_46_plus",
         "members_junior_high_or_below",
         "members_joined_before_reform",
-        "floating_out",
-        "displaced",
+        # the figures of the members away are named by their whereabouts
+        Whereabouts.floating_out.value,
+        Whereabouts.displaced.value,
     ]
     queries: list[tuple[Select[Any], list[str]]] = [
         (_teams_stmt(q, paths), teams),
         (_members_stmt(q, paths), members),
-        (_not_transferred_stmt(q, paths), ["not_transferred"]),
+        (_not_transferred_stmt(q, paths), [Whereabouts.not_transferred.value]),
     ]
     for stmt, names in queries:
         _counts(list((await session.execute(stmt)).all()), names, sides)
@@ -224,8 +228,8 @@ async def members_survey(session: AsyncSession, ctx: Context, q: SurveyQuery) ->
             secretary_age_min=q.secretary_age_min,
             member_age_min=q.member_age_min,
             reform_date=q.reform_date,
-            college_or_above=list(rules.COLLEGE_OR_ABOVE),
-            junior_high_or_below=list(rules.JUNIOR_HIGH_OR_BELOW),
+            college_or_above=list(COLLEGE_OR_ABOVE),
+            junior_high_or_below=list(JUNIOR_HIGH_OR_BELOW),
         ),
         **sides,
     )

@@ -33,11 +33,15 @@ from services.kit.audit import note_export
 from services.kit.collector import collector_paused
 from services.kit.crypto import RandomPool
 from services.kit.outbox import hold_sequence_lock
-from services.kit.problems import Conflict, Problem, Unprocessable
-from services.members import rules
+from services.kit.problems import Problem, Unprocessable, field_error
+from services.members.enums import ENUM_LABELS, PartyStatus, TabularFormat
+from services.members.errors import DUPLICATE_ID_NUMBER, IMPORT_REJECTED, TOO_MANY_ROWS, UNREADABLE_FILE
 from services.members.models import Base, Member, outbox
-from services.members.schemas import ENUM_LABELS, MemberCreate, TabularFormat
-from services.members.service.common import SNAPSHOT_FIELDS, Context, org_holding_errors, present, visible
+from services.members.rules.records import CLOSED_STATES
+from services.members.rules.tabular import escape_cell
+from services.members.schemas.records import MemberCreate
+from services.members.schemas.tabular import ImportReport as ImportReportOut
+from services.members.service.common import SNAPSHOT_FIELDS, MembersContext, org_holding_errors, present, visible
 from services.members.service.records import (
     MEMBER_VALUE_COLUMNS,
     MemberFilter,
@@ -83,7 +87,7 @@ _ENUM_VALUES = {
     if enum
 }
 # Plain forms people type for the party status (預備/正式) besides the full labels.
-_ENUM_VALUES["party_status"] |= {"預備": "probationary", "预备": "probationary", "正式": "full"}
+_ENUM_VALUES["party_status"] |= {"預備": PartyStatus.probationary, "预备": PartyStatus.probationary, "正式": PartyStatus.full}
 _ORG_ID = TypeAdapter(uuid.UUID)  # MemberCreate.org_id's type
 
 
@@ -100,12 +104,12 @@ class ImportReport:
 
 class NotATable(Unprocessable):
     def __init__(self, detail: str) -> None:
-        super().__init__(detail, slug="unreadable-file", errors=[{"field": "file", "message": detail}])
+        super().__init__(detail, slug=UNREADABLE_FILE.slug, errors=[field_error("file", detail)])
 
 
 class TooManyRows(Problem):
     def __init__(self, limit: int) -> None:
-        super().__init__(413, f"An import may carry at most {limit} rows", slug="too-many-rows", max_rows=limit)
+        super().__init__(413, f"An import may carry at most {limit} rows", slug=TOO_MANY_ROWS.slug, max_rows=limit)
 
 
 def _cell_text(value: Any) -> str | None:
@@ -175,13 +179,23 @@ def _row_body(fields: list[str | None], cells: list[str | None]) -> dict[str, An
     return body
 
 
-async def import_members(session: AsyncSession, ctx: Context, data: bytes, fmt: TabularFormat, *, dry_run: bool) -> ImportReport:
+async def import_members(
+    session: AsyncSession, ctx: MembersContext, data: bytes, fmt: TabularFormat, *, dry_run: bool
+) -> ImportReportOut:
+    """All rows in one transaction or none: with any problem (and not `dry_run`) the report is
+    the problem's `report`, and nothing is written."""
     # Every row stays in memory until it is written: see kit.collector for why the pause.
     with collector_paused():
-        return await _import(session, ctx, data, fmt, dry_run=dry_run)
+        report = await _import(session, ctx, data, fmt, dry_run=dry_run)
+    shown = ImportReportOut.model_validate(report, from_attributes=True)
+    if report.errors and not dry_run:
+        # No `errors` list: the problems are the report's, row by row.
+        detail = f"{len(report.errors)} problems in the file; nothing was imported"
+        raise Problem(IMPORT_REJECTED.status, detail, slug=IMPORT_REJECTED.slug, report=shown.model_dump())
+    return shown
 
 
-async def _import(session: AsyncSession, ctx: Context, data: bytes, fmt: TabularFormat, *, dry_run: bool) -> ImportReport:
+async def _import(session: AsyncSession, ctx: MembersContext, data: bytes, fmt: TabularFormat, *, dry_run: bool) -> ImportReport:
     report = ImportReport(dry_run=dry_run)
     # Read (and count) every row before checking any: a file over the row limit costs no checks.
     rows = list(read_rows(data, fmt, ctx.policy.import_max_rows))
@@ -207,7 +221,7 @@ async def _import(session: AsyncSession, ctx: Context, data: bytes, fmt: Tabular
         if written is None:
             await _report_living_records(session, rows_of.seen, report)
             if not report.errors:  # the record the unique index saw is gone again
-                raise Conflict("A living record with one of these ID numbers was just created", slug="duplicate-id-number")
+                raise DUPLICATE_ID_NUMBER("A living record with one of these ID numbers was just created")
         report.imported = written or 0
     report.errors.sort(key=lambda e: (e["row"], e["column"] or ""))
     return report
@@ -263,7 +277,7 @@ class _RowBuilder:
 
     def __init__(
         self,
-        ctx: Context,
+        ctx: MembersContext,
         fields: list[str | None],
         org_reasons: dict[uuid.UUID, str | None],
         report: ImportReport,
@@ -332,7 +346,7 @@ async def _report_living_records(session: AsyncSession, seen: dict[str, int], re
     for start in range(0, len(indexes), 1000):
         taken = await session.scalars(
             select(Member.id_number_index).where(
-                Member.id_number_index.in_(indexes[start : start + 1000]), Member.state.not_in(rules.CLOSED_STATES)
+                Member.id_number_index.in_(indexes[start : start + 1000]), Member.state.not_in(CLOSED_STATES)
             )
         )
         for index in taken:
@@ -430,7 +444,7 @@ def template(fmt: TabularFormat) -> bytes:
 
 def tabulate(header: list[str], rows: list[list[Any]], fmt: TabularFormat) -> bytes:
     """A file of `rows` under `header`; every text cell escaped so that it cannot run as a formula."""
-    safe = [[rules.escape_cell(c) if isinstance(c, str) else c for c in row] for row in rows]
+    safe = [[escape_cell(c) if isinstance(c, str) else c for c in row] for row in rows]
     if fmt == TabularFormat.csv:
         out = io.StringIO()
         writer = csv.writer(out)
@@ -454,15 +468,13 @@ def _label(field_name: str, code: str | None) -> str | None:
     return ENUM_LABELS[enum][code]["zh_hant"]
 
 
-async def export_members(session: AsyncSession, ctx: Context, f: MemberFilter, fmt: TabularFormat) -> bytes:
+async def export_members(session: AsyncSession, ctx: MembersContext, f: MemberFilter, fmt: TabularFormat) -> bytes:
     """The filtered list as a file, masked as any read by the caller's role; read in keyset batches."""
     header = [hant for _f, hant, _hans, _e in COLUMNS] + [label for _f, label in EXPORT_EXTRA]
     limit = ctx.policy.export_max_rows
     count = await session.scalar(select(func.count()).select_from(filtered(visible(ctx.caller), ctx, f).subquery()))
     if (count or 0) > limit:
-        raise Problem(
-            413, f"The list has {count} rows; an export may carry at most {limit}", slug="too-many-rows", max_rows=limit
-        )
+        raise TOO_MANY_ROWS(f"The list has {count} rows; an export may carry at most {limit}", max_rows=limit)
     rows: list[list[Any]] = []
     after: uuid.UUID | None = None
     while True:

@@ -9,89 +9,97 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.pagination import keyset_page, page_of
-from services.kit.problems import Conflict, NotFound, Unprocessable
-from services.members import rules
-from services.members.models import Member, Transfer, org_replica
-from services.members.schemas import Transfer as TransferOut
-from services.members.schemas import (
-    TransferApprove,
-    TransferClose,
-    TransferCreate,
-    TransferKind,
-    TransferReceive,
-    TransferStatus,
+from services.kit.problems import Problem, ProblemKind
+from services.members.enums import MemberEventKind, MemberState, TransferKind, TransferStatus, Whereabouts
+from services.members.errors import (
+    INVALID_TRANSFER,
+    LETTER_EXPIRED,
+    NOT_FOUND,
+    ORGANIZATION_CANNOT_HOLD_MEMBERS,
+    TRANSFER_NOT_OPEN,
+    TRANSFER_UNDER_WAY,
 )
-from services.members.service.common import Context, add_history, get_visible, in_scope, org_holding_error, publish
+from services.members.models import Member, Transfer, org_replica
+from services.members.rules.records import CLOSED_STATES
+from services.members.rules.transfers import letter_valid_until
+from services.members.schemas.transfers import Transfer as TransferOut
+from services.members.schemas.transfers import TransferApprove, TransferClose, TransferCreate, TransferReceive
+from services.members.service.common import MembersContext, add_history, get_visible, in_scope, org_holding_error, publish
 
-OPEN_STATUSES = ("requested", "approved")
+OPEN_STATUSES = (TransferStatus.requested, TransferStatus.approved)
 
 
 def effective_status(transfer: Transfer, today: date) -> str:
-    if transfer.status == "approved" and transfer.valid_until is not None and transfer.valid_until < today:
+    if transfer.status == TransferStatus.approved and transfer.valid_until is not None and transfer.valid_until < today:
         return TransferStatus.expired.value
     return transfer.status
 
 
-def present_transfer(transfer: Transfer, ctx: Context) -> TransferOut:
+def present_transfer(transfer: Transfer, ctx: MembersContext) -> TransferOut:
     shown = TransferOut.model_validate(transfer)
     return shown.model_copy(update={"status": TransferStatus(effective_status(transfer, ctx.today))})
 
 
-def _in_scope_org_ids(ctx: Context) -> Any:
+def _in_scope_org_ids(ctx: MembersContext) -> Any:
     return select(org_replica.c.id).where(in_scope(ctx.caller))
 
 
-def _visible_transfers(ctx: Context) -> Any:
+def _visible_transfers(ctx: MembersContext) -> Any:
     orgs = _in_scope_org_ids(ctx)
     return select(Transfer).where(or_(Transfer.from_org_id.in_(orgs), Transfer.to_org_id.in_(orgs)))
 
 
-async def get_transfer(session: AsyncSession, ctx: Context, transfer_id: uuid.UUID, *, for_update: bool = False) -> Transfer:
+async def get_transfer(session: AsyncSession, ctx: MembersContext, transfer_id: uuid.UUID) -> TransferOut:
+    return present_transfer(await _get(session, ctx, transfer_id), ctx)
+
+
+async def _get(session: AsyncSession, ctx: MembersContext, transfer_id: uuid.UUID, *, for_update: bool = False) -> Transfer:
     stmt = _visible_transfers(ctx).where(Transfer.id == transfer_id)
     if for_update:
         stmt = stmt.with_for_update()
     transfer: Transfer | None = (await session.execute(stmt)).scalar_one_or_none()
     if transfer is None:
-        raise NotFound("Transfer", transfer_id)
+        raise NOT_FOUND(f"Transfer {transfer_id} was not found")
     return transfer
 
 
 async def list_transfers(
     session: AsyncSession,
-    ctx: Context,
+    ctx: MembersContext,
     *,
     member_id: uuid.UUID | None,
     status: TransferStatus | None,
     cursor: str | None,
     limit: int,
-) -> tuple[list[Transfer], str | None]:
+) -> tuple[list[TransferOut], str | None]:
     stmt = _visible_transfers(ctx)
     if member_id is not None:
         stmt = stmt.where(Transfer.member_id == member_id)
     if status == TransferStatus.expired:
-        stmt = stmt.where(Transfer.status == "approved", Transfer.valid_until < ctx.today)
+        stmt = stmt.where(Transfer.status == TransferStatus.approved, Transfer.valid_until < ctx.today)
     elif status == TransferStatus.approved:
-        stmt = stmt.where(Transfer.status == "approved", Transfer.valid_until >= ctx.today)
+        stmt = stmt.where(Transfer.status == TransferStatus.approved, Transfer.valid_until >= ctx.today)
     elif status is not None:
         stmt = stmt.where(Transfer.status == status.value)
     rows = (await session.execute(keyset_page(stmt, [Transfer.id], cursor, limit))).scalars().all()
-    return page_of(rows, limit, lambda t: [t.id])
+    transfers, next_cursor = page_of(rows, limit, lambda t: [t.id])
+    return [present_transfer(t, ctx) for t in transfers], next_cursor
 
 
-def _refuse(message: str, field: str = "kind", slug: str = "invalid-transfer") -> Unprocessable:
-    return Unprocessable(message, slug=slug, errors=[{"field": field, "message": message}])
+def _refuse(message: str, field: str = "kind", kind: ProblemKind = INVALID_TRANSFER) -> Problem:
+    return kind.on(field, message, detail=message)
 
 
 async def _check_destination(session: AsyncSession, member: Member, data: TransferCreate) -> str | None:
     """The outside organization's name when the kind of transfer fits the member and the destination holds members."""
-    not_transferred = member.whereabouts == "not_transferred"
+    not_transferred = member.whereabouts == Whereabouts.not_transferred
     external = data.external_org
     if data.kind == TransferKind.in_:
         if not not_transferred:
-            raise _refuse("only a member whose relationship is elsewhere ('not_transferred') can transfer in")
+            raise _refuse(f"only a member whose relationship is elsewhere ('{Whereabouts.not_transferred}') can transfer in")
         external = external or member.whereabouts_details.get("relationship_org")
     elif not_transferred:
-        raise _refuse("the relationship of a 'not_transferred' member is not here to transfer")
+        raise _refuse(f"the relationship of a '{Whereabouts.not_transferred}' member is not here to transfer")
     if data.kind == TransferKind.out:
         if not external:
             raise _refuse("a transfer out names the organization outside", "external_org")
@@ -105,20 +113,20 @@ async def _check_destination(session: AsyncSession, member: Member, data: Transf
     # The receiving organization may be outside the caller's scope (another township).
     reason = await org_holding_error(session, None, data.to_org_id)
     if reason:
-        raise _refuse(reason, "to_org_id", slug="organization-cannot-hold-members")
+        raise _refuse(reason, "to_org_id", ORGANIZATION_CANNOT_HOLD_MEMBERS)
     return external
 
 
-async def request_transfer(session: AsyncSession, ctx: Context, data: TransferCreate) -> Transfer:
+async def request_transfer(session: AsyncSession, ctx: MembersContext, data: TransferCreate) -> TransferOut:
     member = await get_visible(session, ctx, data.member_id, for_update=True)
-    if member.state in rules.CLOSED_STATES:
+    if member.state in CLOSED_STATES:
         raise _refuse(f"the member is {member.state}", "member_id")
     if data.requested_on > ctx.today:
         raise _refuse("is in the future", "requested_on")
     external = await _check_destination(session, member, data)
     pending = await session.scalar(select(Transfer.id).where(Transfer.member_id == member.id, Transfer.status.in_(OPEN_STATUSES)))
     if pending is not None:
-        raise Conflict("The member already has a transfer under way", slug="transfer-under-way")
+        raise TRANSFER_UNDER_WAY("The member already has a transfer under way")
     transfer = Transfer(
         member_id=member.id,
         kind=data.kind.value,
@@ -127,63 +135,69 @@ async def request_transfer(session: AsyncSession, ctx: Context, data: TransferCr
         external_org=external,
         across_provinces=data.across_provinces,
         letter_number=data.letter_number,
-        status="requested",
+        status=TransferStatus.requested.value,
         requested_on=data.requested_on,
         reason=data.reason,
         version=1,
     )
     session.add(transfer)
     await session.flush()
-    return transfer
+    return present_transfer(transfer, ctx)
 
 
-def _check_open(transfer: Transfer, ctx: Context, on: date, *, allowed: tuple[str, ...]) -> None:
+def _check_open(transfer: Transfer, ctx: MembersContext, on: date, *, allowed: tuple[TransferStatus, ...]) -> None:
     status = effective_status(transfer, ctx.today)
     if status not in allowed:
-        raise Conflict(f"The transfer is {status}", slug="transfer-not-open")
+        raise TRANSFER_NOT_OPEN(f"The transfer is {status}")
     if on > ctx.today:
         raise _refuse("is in the future", "decided_on")
     if on < transfer.requested_on:
         raise _refuse("is before the request", "decided_on")
 
 
-async def approve(session: AsyncSession, ctx: Context, transfer_id: uuid.UUID, data: TransferApprove) -> Transfer:
-    transfer = await get_transfer(session, ctx, transfer_id, for_update=True)
-    _check_open(transfer, ctx, data.decided_on, allowed=("requested",))
+async def approve(session: AsyncSession, ctx: MembersContext, transfer_id: uuid.UUID, data: TransferApprove) -> TransferOut:
+    transfer = await _get(session, ctx, transfer_id, for_update=True)
+    _check_open(transfer, ctx, data.decided_on, allowed=(TransferStatus.requested,))
     letter = data.letter_number or transfer.letter_number
     if not letter:
         raise _refuse("an approved transfer carries an introduction letter number", "letter_number")
     issued_on = data.issued_on or data.decided_on
-    transfer.status = "approved"
+    transfer.status = TransferStatus.approved.value
     transfer.letter_number = letter
     transfer.issued_on = issued_on
-    transfer.valid_until = rules.letter_valid_until(issued_on, across_provinces=transfer.across_provinces, policy=ctx.policy)
+    transfer.valid_until = letter_valid_until(issued_on, across_provinces=transfer.across_provinces, policy=ctx.policy)
     transfer.decided_on = data.decided_on
     transfer.version += 1
     await session.flush()
-    return transfer
+    return present_transfer(transfer, ctx)
 
 
-async def close(session: AsyncSession, ctx: Context, transfer_id: uuid.UUID, data: TransferClose, status: str) -> Transfer:
+async def close(
+    session: AsyncSession, ctx: MembersContext, transfer_id: uuid.UUID, data: TransferClose, status: TransferStatus
+) -> TransferOut:
     """Reject or cancel a transfer that is still open."""
-    transfer = await get_transfer(session, ctx, transfer_id, for_update=True)
+    transfer = await _get(session, ctx, transfer_id, for_update=True)
     _check_open(transfer, ctx, data.decided_on, allowed=OPEN_STATUSES)
-    transfer.status = status
+    transfer.status = status.value
     transfer.decided_on = data.decided_on
     if data.reason:
         transfer.reason = data.reason
     transfer.version += 1
     await session.flush()
-    return transfer
+    return present_transfer(transfer, ctx)
 
 
-async def receive(session: AsyncSession, ctx: Context, transfer_id: uuid.UUID, data: TransferReceive) -> Transfer:
-    transfer = await get_transfer(session, ctx, transfer_id, for_update=True)
-    if transfer.status == "approved" and transfer.valid_until is not None and data.received_on > transfer.valid_until:
-        raise Conflict("The introduction letter expired before it was received", slug="letter-expired")
-    _check_open(transfer, ctx, data.received_on, allowed=("approved",))
+async def receive(session: AsyncSession, ctx: MembersContext, transfer_id: uuid.UUID, data: TransferReceive) -> TransferOut:
+    transfer = await _get(session, ctx, transfer_id, for_update=True)
+    if (
+        transfer.status == TransferStatus.approved
+        and transfer.valid_until is not None
+        and data.received_on > transfer.valid_until
+    ):
+        raise LETTER_EXPIRED("The introduction letter expired before it was received")
+    _check_open(transfer, ctx, data.received_on, allowed=(TransferStatus.approved,))
     member = (await session.execute(select(Member).where(Member.id == transfer.member_id).with_for_update())).scalar_one()
-    if member.state in rules.CLOSED_STATES:
+    if member.state in CLOSED_STATES:
         raise _refuse(f"the member is {member.state}", "member_id")
     details: dict[str, Any] = {
         "transfer_id": str(transfer.id),
@@ -193,27 +207,27 @@ async def receive(session: AsyncSession, ctx: Context, transfer_id: uuid.UUID, d
         "external_org": transfer.external_org,
         "letter_number": transfer.letter_number,
     }
-    if transfer.kind == TransferKind.out.value:
-        details |= {"from": member.state, "to": "transferred_out"}
-        member.state = "transferred_out"
+    if transfer.kind == TransferKind.out:
+        details |= {"from": member.state, "to": MemberState.transferred_out.value}
+        member.state = MemberState.transferred_out.value
         member.state_since = data.received_on
-        kind = "state_changed"
+        kind = MemberEventKind.state_changed
     else:
         assert transfer.to_org_id is not None
         reason = await org_holding_error(session, None, transfer.to_org_id)
         if reason:
-            raise _refuse(reason, "to_org_id", slug="organization-cannot-hold-members")
+            raise _refuse(reason, "to_org_id", ORGANIZATION_CANNOT_HOLD_MEMBERS)
         member.org_id = transfer.to_org_id
-        if member.whereabouts == "not_transferred":
-            member.whereabouts = "resident"
+        if member.whereabouts == Whereabouts.not_transferred:
+            member.whereabouts = Whereabouts.resident.value
             member.whereabouts_since = data.received_on
             member.whereabouts_details = {}
-        kind = "org_changed"
+        kind = MemberEventKind.org_changed
     member.version += 1
-    transfer.status = "received"
+    transfer.status = TransferStatus.received.value
     transfer.received_on = data.received_on
     transfer.version += 1
     await add_history(session, member.id, kind, effective_on=data.received_on, details=details, actor=ctx.actor)
     await session.flush()
     await publish(session, "member.transferred", member)
-    return transfer
+    return present_transfer(transfer, ctx)

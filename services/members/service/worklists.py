@@ -8,17 +8,20 @@ from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.pagination import keyset_page, page_of
-from services.members import rules
+from services.members.enums import CareProgram, Education, Whereabouts
 from services.members.models import CareEnrolment, Member
-from services.members.schemas import CareProgram, EducationUpgradeGap, Whereabouts
-from services.members.service.common import Context, visible
+from services.members.rules.care import EDUCATION_ORDER
+from services.members.rules.common import age_on, born_on_or_before_for_age
+from services.members.rules.records import CLOSED_STATES
+from services.members.schemas.worklists import EducationUpgradeGap
+from services.members.service.common import MembersContext, visible
 from services.members.service.records import MemberFilter, filtered
 
-BELOW_COLLEGE = rules.EDUCATION_ORDER[: rules.EDUCATION_ORDER.index("college")]
+BELOW_COLLEGE = EDUCATION_ORDER[: EDUCATION_ORDER.index(Education.college)]
 
 
 async def education_upgrade_missing(
-    session: AsyncSession, ctx: Context, *, within: uuid.UUID | None, as_of: date, cursor: str | None, limit: int
+    session: AsyncSession, ctx: MembersContext, *, within: uuid.UUID | None, as_of: date, cursor: str | None, limit: int
 ) -> tuple[list[EducationUpgradeGap], str | None]:
     """Open records held here (not the not-transferred) younger than the policy's upgrade age, below
     college, with no active education-upgrade enrolment begun by `as_of`."""
@@ -33,9 +36,9 @@ async def education_upgrade_missing(
         .exists()
     )
     stmt = filtered(visible(ctx.caller), ctx, MemberFilter(within=within)).where(
-        Member.state.not_in(sorted(rules.CLOSED_STATES)),
+        Member.state.not_in(sorted(CLOSED_STATES)),
         Member.whereabouts != Whereabouts.not_transferred.value,
-        Member.birth_date > rules.born_on_or_before_for_age(as_of, ctx.policy.education_upgrade_max_age),
+        Member.birth_date > born_on_or_before_for_age(as_of, ctx.policy.education_upgrade_max_age),
         Member.education.in_(BELOW_COLLEGE),
         ~enrolled,
     )
@@ -47,7 +50,7 @@ async def education_upgrade_missing(
             name=m.name,
             org_id=m.org_id,
             birth_date=m.birth_date,
-            age=rules.age_on(m.birth_date, as_of),
+            age=age_on(m.birth_date, as_of),
             education=m.education,
         )
         for m in members

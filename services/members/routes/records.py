@@ -10,36 +10,37 @@ from services.kit.auth import Caller, require_roles
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
-from services.kit.problems import Unprocessable
+from services.kit.problems import answers
 from services.kit.versioning import PreconditionsDep, set_etag
+from services.members.enums import DueKind, Education, MemberState, Whereabouts
+from services.members.errors import (
+    DUPLICATE_ID_NUMBER,
+    INVALID_FULL_DATE,
+    INVALID_MEMBER,
+    INVALID_STATE_CHANGE,
+    INVALID_WHEREABOUTS,
+    NOT_FOUND,
+    ORGANIZATION_CANNOT_HOLD_MEMBERS,
+    RULE_VIOLATION,
+)
 from services.members.routes.deps import OwnRecordContext, ReaderContext, WriterContext
-from services.members.schemas import (
+from services.members.schemas.records import (
     BecomeFull,
     CountsRequest,
     CountsResult,
-    DueKind,
     DueMember,
-    Education,
     LookupRequest,
     LookupResult,
     Member,
     MemberCreate,
     MemberEvent,
-    MemberState,
-    MemberStats,
     MemberUpdate,
     SearchRequest,
-    Setting,
     StateChange,
-    StatsDimension,
-    StatsPopulation,
-    Whereabouts,
     WhereaboutsChange,
 )
-from services.members.service import records, stats
-from services.members.service.common import get_visible, present
+from services.members.service import records
 from services.members.service.records import MemberFilter
-from services.members.service.stats import StatsQuery
 
 router = APIRouter(prefix="/api/v1/members", tags=["members"])
 internal = APIRouter(prefix="/internal", tags=["internal"])
@@ -82,9 +83,15 @@ def member_filter(
 Filters = Annotated[MemberFilter, Depends(member_filter)]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=Member, dependencies=[Idempotent])
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Member,
+    dependencies=[Idempotent],
+    responses=answers(INVALID_MEMBER, ORGANIZATION_CANNOT_HOLD_MEMBERS, DUPLICATE_ID_NUMBER),
+)
 async def create_member(data: MemberCreate, session: WriteSessionDep, ctx: WriterContext) -> Member:
-    return present(await records.create_member(session, ctx, data), ctx)
+    return await records.create_member(session, ctx, data)
 
 
 @router.get("", response_model=Page[Member])
@@ -92,10 +99,10 @@ async def list_members(
     session: ReadSessionDep, ctx: ReaderContext, f: Filters, cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT
 ) -> Page[Member]:
     members, next_cursor = await records.list_members(session, ctx, f, cursor=cursor, limit=limit)
-    return Page(items=[present(m, ctx) for m in members], next_cursor=next_cursor)
+    return Page(items=members, next_cursor=next_cursor)
 
 
-@router.post("/search", response_model=Page[Member])
+@router.post("/search", response_model=Page[Member], responses=answers(RULE_VIOLATION))
 async def search_members(
     data: SearchRequest,
     session: ReadSessionDep,
@@ -105,16 +112,16 @@ async def search_members(
 ) -> Page[Member]:
     """Members with exactly this ID number and/or phone (matched by keyed hash), in the caller's scope."""
     if not data.id_number and not data.phone:
-        raise Unprocessable("Name an ID number or a phone", errors=[{"field": "id_number", "message": "or phone, required"}])
+        raise RULE_VIOLATION.on("id_number", "or phone, required", detail="Name an ID number or a phone")
     f = MemberFilter(id_number=data.id_number, phone=data.phone)
     members, next_cursor = await records.list_members(session, ctx, f, cursor=cursor, limit=limit)
-    return Page(items=[present(m, ctx) for m in members], next_cursor=next_cursor)
+    return Page(items=members, next_cursor=next_cursor)
 
 
 @router.post("/lookup", response_model=LookupResult)
 async def lookup_members(data: LookupRequest, session: ReadSessionDep, ctx: ReaderContext) -> LookupResult:
     """Members by id (at most 1000), those that exist and are in the caller's scope, masked as any read."""
-    return LookupResult(items=[present(m, ctx) for m in await records.lookup(session, ctx, data.ids)])
+    return LookupResult(items=await records.lookup(session, ctx, data.ids))
 
 
 @router.get("/due", response_model=Page[DueMember])
@@ -137,50 +144,22 @@ async def due_members(
     due, next_cursor = await records.due_members(
         session, ctx, kind, as_of=as_of or ctx.today, within=within, cursor=cursor, limit=limit
     )
-    items = [DueMember(member=present(m, ctx), kind=kind, since=since, due_on=due_on) for m, since, due_on in due]
-    return Page(items=items, next_cursor=next_cursor)
+    return Page(items=due, next_cursor=next_cursor)
 
 
-@router.get("/stats", response_model=MemberStats)
-async def member_stats(
-    session: ReadSessionDep,
-    ctx: ReaderContext,
-    group_by: Annotated[
-        list[StatsDimension], Query(max_length=len(StatsDimension), description="Dimensions to group by (repeat the parameter)")
-    ] = [],  # noqa: B006
-    as_of: Annotated[date | None, Query(description="Ages and membership as of this day (default today)")] = None,
-    age_edges: Annotated[
-        list[int] | None,
-        Query(max_length=20, description="Age band edges, rising (repeat: 35, 46 → <35, 35-45, 46+); policy default"),
-    ] = None,
-    joined_before: Annotated[date | None, Query(description="For joined_before: the day (policy default 1978-12-18)")] = None,
-    within: Annotated[uuid.UUID | None, Query(description="Only members of this organization's subtree")] = None,
-    community_id: Annotated[uuid.UUID | None, Query(description="Only members of this community's organizations")] = None,
-    setting: Annotated[Setting | None, Query(description="Only rural or only urban communities")] = None,
-    population: StatsPopulation = StatsPopulation.members,
-) -> MemberStats:
-    """Counts and shares of members (open records whose relationship is here, by default), computed in SQL."""
-    query = StatsQuery(
-        group_by=group_by,
-        as_of=as_of or ctx.today,
-        age_edges=age_edges if age_edges is not None else list(ctx.policy.stats_age_edges),
-        joined_before=joined_before or ctx.policy.reform_date,
-        within=within,
-        community_id=community_id,
-        setting=setting.value if setting else None,
-        population=population,
-    )
-    return await stats.member_stats(session, ctx, query)
-
-
-@router.get("/{member_id}", response_model=Member)
+@router.get("/{member_id}", response_model=Member, responses=answers(NOT_FOUND))
 async def get_member(member_id: uuid.UUID, session: ReadSessionDep, ctx: OwnRecordContext, response: Response) -> Member:
-    member = await get_visible(session, ctx, member_id)
+    member = await records.get_member(session, ctx, member_id)
     set_etag(response, member.version)
-    return present(member, ctx)
+    return member
 
 
-@router.patch("/{member_id}", response_model=Member, description="`If-Match` with the ETag read last: 428 without, 412 if stale.")
+@router.patch(
+    "/{member_id}",
+    response_model=Member,
+    description="`If-Match` with the ETag read last: 428 without, 412 if stale.",
+    responses=answers(NOT_FOUND, RULE_VIOLATION),
+)
 async def update_member(
     member_id: uuid.UUID,
     data: MemberUpdate,
@@ -191,28 +170,32 @@ async def update_member(
 ) -> Member:
     member = await records.update_member(session, ctx, member_id, data, preconditions=preconditions)
     set_etag(response, member.version)
-    return present(member, ctx)
+    return member
 
 
-@router.get("/{member_id}/history", response_model=list[MemberEvent])
+@router.get("/{member_id}/history", response_model=list[MemberEvent], responses=answers(NOT_FOUND))
 async def member_history(member_id: uuid.UUID, session: ReadSessionDep, ctx: OwnRecordContext) -> list[MemberEvent]:
     """Every dated event of the member, in the order recorded."""
-    return [MemberEvent.model_validate(e) for e in await records.history(session, ctx, member_id)]
+    return await records.history(session, ctx, member_id)
 
 
-@router.post("/{member_id}/state", response_model=Member, dependencies=[Idempotent])
+@router.post(
+    "/{member_id}/state", response_model=Member, dependencies=[Idempotent], responses=answers(NOT_FOUND, INVALID_STATE_CHANGE)
+)
 async def change_state(member_id: uuid.UUID, data: StateChange, session: WriteSessionDep, ctx: WriterContext) -> Member:
     """Lost contact, suspended, retained, restored (`normal`), left, deceased: each a dated history event."""
-    return present(await records.change_state(session, ctx, member_id, data), ctx)
+    return await records.change_state(session, ctx, member_id, data)
 
 
-@router.post("/{member_id}/full", response_model=Member, dependencies=[Idempotent])
+@router.post(
+    "/{member_id}/full", response_model=Member, dependencies=[Idempotent], responses=answers(NOT_FOUND, INVALID_FULL_DATE)
+)
 async def become_full(member_id: uuid.UUID, data: BecomeFull, session: WriteSessionDep, ctx: WriterContext) -> Member:
     """The probationary member becomes full (轉正) on `full_on`."""
-    return present(await records.become_full(session, ctx, member_id, data), ctx)
+    return await records.become_full(session, ctx, member_id, data)
 
 
-@router.put("/{member_id}/whereabouts", response_model=Member)
+@router.put("/{member_id}/whereabouts", response_model=Member, responses=answers(NOT_FOUND, INVALID_WHEREABOUTS))
 async def change_whereabouts(
     member_id: uuid.UUID,
     data: WhereaboutsChange,
@@ -226,13 +209,13 @@ async def change_whereabouts(
     `If-Match`: the member's ETag (428 without, 412 if the record changed since)."""
     member = await records.change_whereabouts(session, ctx, member_id, data, preconditions=preconditions)
     set_etag(response, member.version)
-    return present(member, ctx)
+    return member
 
 
-@router.get("/{member_id}/flows", response_model=list[MemberEvent])
+@router.get("/{member_id}/flows", response_model=list[MemberEvent], responses=answers(NOT_FOUND))
 async def member_flows(member_id: uuid.UUID, session: ReadSessionDep, ctx: OwnRecordContext) -> list[MemberEvent]:
     """The member's whereabouts history (floating out and back, displacement)."""
-    return [MemberEvent.model_validate(e) for e in await records.flows(session, ctx, member_id)]
+    return await records.flows(session, ctx, member_id)
 
 
 @internal.post("/member-counts", response_model=CountsResult)

@@ -20,9 +20,9 @@ from services.kit.db import Database
 from services.kit.outbox import record_event, write_staged_events
 from services.members.models import Base, MemberEventRow, outbox
 from services.members.rules import MembersPolicy
-from services.members.schemas import MemberCreate
+from services.members.schemas.records import MemberCreate
 from services.members.service import tabular
-from services.members.service.common import Context
+from services.members.service.common import MembersContext as Context
 from services.members.service.records import MEMBER_VALUE_COLUMNS, member_values
 from tests.builders import member_body
 from tests.members.conftest import OrgReplica

@@ -1,0 +1,203 @@
+"""Member records: the person, the record, its history, its changes, and the `member.*` events."""
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
+
+from services.kit.event_types import EventType
+from services.kit.schemas import InputSchema, Schema
+from services.members.enums import DueKind, Education, MemberEventKind, MemberState, Occupation, PartyStatus, Sex, Whereabouts
+from services.members.schemas.common import MonthOut
+
+PHONE_PATTERN = r"^\+?[0-9][0-9 -]{4,19}$"
+
+
+class WhereaboutsDetails(InputSchema):
+    """Where the member is, by kind: the relationship's holder (not transferred), the destination,
+    contact and whether it is a fixed place (floating out), the temporary address (displaced)."""
+
+    relationship_org: str | None = Field(default=None, max_length=200, description="not_transferred: who holds the relationship")
+    destination: str | None = Field(default=None, max_length=200)
+    contact_person: str | None = Field(default=None, max_length=100)
+    contact_phone: str | None = Field(default=None, max_length=30)
+    fixed_place: bool | None = Field(default=None, description="floating_out: settled at one place (counts toward a transfer)")
+    temporary_address: str | None = Field(default=None, max_length=300)
+    expected_return: date | None = None
+
+
+class PersonCreate(InputSchema):
+    """The facts about a person that a member record and an application to join both carry."""
+
+    name: str = Field(min_length=1, max_length=100)
+    sex: Sex
+    ethnicity: str | None = Field(default=None, max_length=32)
+    id_number: str = Field(min_length=15, max_length=24, description="GB 11643, 18 characters; a lower-case x is accepted")
+    birth_date: date
+    phone: str | None = Field(default=None, max_length=20, pattern=PHONE_PATTERN)
+    education: Education
+    occupation: Occupation
+
+
+class MemberCreate(PersonCreate):
+    party_status: PartyStatus
+    joined_on: date
+    full_on: date | None = None
+    org_id: uuid.UUID
+    residence_community_id: uuid.UUID | None = None
+    whereabouts: Whereabouts = Whereabouts.resident
+    whereabouts_details: WhereaboutsDetails | None = None
+
+
+class MemberUpdate(InputSchema):
+    """Plain facts about the person; states, whereabouts and the organization change through their own actions."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    ethnicity: str | None = Field(default=None, max_length=32)
+    phone: str | None = Field(default=None, max_length=20, pattern=PHONE_PATTERN)
+    education: Education | None = None
+    occupation: Occupation | None = None
+    residence_community_id: uuid.UUID | None = None
+
+
+class StateChange(InputSchema):
+    state: MemberState = Field(description="normal restores a member; transferred_out only comes from a received transfer")
+    effective_on: date
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class BecomeFull(InputSchema):
+    full_on: date
+
+
+class WhereaboutsChange(InputSchema):
+    whereabouts: Whereabouts
+    since: date = Field(description="when the member left, was displaced, or (for resident) came back")
+    details: WhereaboutsDetails | None = None
+
+
+class Member(Schema):
+    id: uuid.UUID
+    name: str
+    sex: Sex
+    ethnicity: str | None
+    id_number: str = Field(description="masked (110105********002X) unless the caller's role may see it")
+    birth_date: date
+    phone: str | None = Field(description="masked (138****5678) unless the caller's role may see it")
+    education: Education
+    occupation: Occupation
+    party_status: PartyStatus
+    state: MemberState
+    state_since: date
+    joined_on: date
+    full_on: date | None
+    org_id: uuid.UUID
+    residence_community_id: uuid.UUID | None
+    whereabouts: Whereabouts
+    whereabouts_since: date | None
+    whereabouts_details: dict[str, Any]
+    care_programs: list[str]
+    version: int
+    created_at: datetime
+    masked: bool
+    dues_paid_through: MonthOut | None = Field(
+        default=None, description="YYYY-MM: last month of the unbroken run of settled dues (transfer letters print it)"
+    )
+
+
+class MemberSnapshot(BaseModel):
+    """What `member.*` events carry (never the ID number or phone)."""
+
+    id: uuid.UUID
+    version: int
+    name: str
+    sex: Sex
+    birth_date: date
+    education: Education
+    org_id: uuid.UUID
+    residence_community_id: uuid.UUID | None
+    party_status: PartyStatus
+    state: MemberState
+    whereabouts: Whereabouts
+    joined_on: date
+    full_on: date | None
+    care_programs: list[str]
+
+
+class MemberEvent(Schema):
+    seq: int
+    kind: MemberEventKind
+    effective_on: date
+    details: dict[str, Any]
+    actor: str | None
+    recorded_at: datetime
+
+
+class DueMember(BaseModel):
+    member: Member
+    kind: DueKind
+    since: date = Field(description="when the clock started (lost contact, joined, floating out)")
+    due_on: date
+
+
+class SearchRequest(InputSchema):
+    """Exact search by personal numbers in the body, so that they never appear in a URL or its logs."""
+
+    id_number: str | None = Field(default=None, min_length=15, max_length=24)
+    phone: str | None = Field(default=None, max_length=30)
+
+
+class LookupRequest(InputSchema):
+    ids: list[uuid.UUID] = Field(max_length=1000)
+
+
+class LookupResult(BaseModel):
+    items: list[Member]
+
+
+class CountsRequest(InputSchema):
+    org_ids: list[uuid.UUID] = Field(max_length=5000)
+
+
+class OrgCounts(TypedDict):
+    """A typed dict, not a model: a survey sends one per community (thousands), and validating
+    that many model instances cost more than the query that counted them."""
+
+    members: int
+    full: int
+    probationary: int
+
+
+class CountsResult(BaseModel):
+    counts: dict[str, OrgCounts]
+
+
+class MemberClockEvent(MemberSnapshot):
+    """What the scheduled clock events carry: the member's state and the clock that ran out."""
+
+    clock: DueKind
+    since: date
+    due_on: date
+
+
+class MemberDuesArrearsEvent(MemberSnapshot):
+    """What the dues-arrears event carries: the member's state, the last month paid, the months unpaid."""
+
+    paid_through: MonthOut | None
+    months_unpaid: int
+
+
+EVENT_TYPES: dict[str, EventType] = {
+    "member.created": EventType("a member record was created (joined)", MemberSnapshot),
+    "member.updated": EventType("a member record changed (became full, whereabouts, care …)", MemberSnapshot),
+    "member.state_changed": EventType("a member's state changed (lost contact, suspended, left …)", MemberSnapshot),
+    "member.transferred": EventType("a member's relationship moved to another organization", MemberSnapshot),
+    "member.lost_contact_due": EventType("scheduled: lost contact for the policy period (once per spell)", MemberClockEvent),
+    "member.floating_due": EventType("scheduled: floating out long enough to move the relationship", MemberClockEvent),
+    "member.probation_due": EventType(
+        "scheduled: the probation year is over, the member is due to become full", MemberClockEvent
+    ),
+    "member.dues_arrears": EventType("scheduled: dues unpaid for the policy's months without a reason", MemberDuesArrearsEvent),
+}

@@ -1,0 +1,16 @@
+"""Bulk import of member records: the report of every row's problems."""
+
+from pydantic import BaseModel, Field
+
+
+class ImportProblem(BaseModel):
+    row: int = Field(description="1 is the header row")
+    column: str | None
+    problem: str
+
+
+class ImportReport(BaseModel):
+    rows: int
+    dry_run: bool
+    imported: int
+    errors: list[ImportProblem]

@@ -1,0 +1,54 @@
+"""Relationship transfers (組織關係轉接): the request, its decisions, the transfer."""
+
+import uuid
+from datetime import date
+
+from pydantic import Field
+
+from services.kit.schemas import InputSchema, Schema
+from services.members.enums import TransferKind, TransferStatus
+
+
+class TransferCreate(InputSchema):
+    member_id: uuid.UUID
+    kind: TransferKind = Field(description="within the system; out of it; in from outside (a 'not transferred' member)")
+    to_org_id: uuid.UUID | None = Field(default=None, description="receiving organization (within, in)")
+    external_org: str | None = Field(default=None, max_length=200, description="the organization outside (out: to, in: from)")
+    across_provinces: bool = False
+    letter_number: str | None = Field(default=None, max_length=64, description="introduction letter (介紹信) number")
+    requested_on: date
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class TransferApprove(InputSchema):
+    decided_on: date
+    letter_number: str | None = Field(default=None, max_length=64)
+    issued_on: date | None = Field(default=None, description="day the letter was issued (default: decided_on)")
+
+
+class TransferReceive(InputSchema):
+    received_on: date
+
+
+class TransferClose(InputSchema):
+    decided_on: date
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class Transfer(Schema):
+    id: uuid.UUID
+    member_id: uuid.UUID
+    kind: TransferKind
+    from_org_id: uuid.UUID | None
+    to_org_id: uuid.UUID | None
+    external_org: str | None
+    across_provinces: bool
+    letter_number: str | None
+    issued_on: date | None
+    valid_until: date | None
+    status: TransferStatus = Field(description="approved letters past valid_until read as expired")
+    requested_on: date
+    decided_on: date | None
+    received_on: date | None
+    reason: str | None
+    version: int
