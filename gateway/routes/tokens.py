@@ -23,7 +23,7 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import JSONResponse
 
 from gateway.edge.limits import LoginLimits
-from gateway.enums import AuditAction
+from gateway.enums import AuditAction, ClientScope
 from gateway.errors import (
     INVALID_CLIENT,
     INVALID_GRANT,
@@ -153,7 +153,7 @@ async def issue_token(
         str | None, Form(description="For grant_type=refresh_token", examples=["V4mNq7x0c1fJr2KwWb8sQe9dT3yHpLz5aG6uEoXiBnM"])
     ] = None,
     scope: Annotated[
-        str | None, Form(description="Client credentials: some of the client's scopes", examples=["orgs:read"])
+        str | None, Form(description="Client credentials: some of the client's scopes", examples=[ClientScope.orgs_read.value])
     ] = None,
     client_id: Annotated[str | None, Form(description="Or HTTP Basic", examples=["county-archive"])] = None,
     client_secret: Annotated[str | None, Form(description="Or HTTP Basic", examples=["k3y-shown-once"])] = None,

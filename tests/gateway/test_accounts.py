@@ -172,7 +172,7 @@ async def test_after_five_failures_the_account_is_locked_with_the_same_answer_an
     assert locked.headers.get("www-authenticate") == unknown.headers.get("www-authenticate")
     # Another replica (or the same after a restart) reads the lock from the database.
     async with gateway_with() as again:
-        assert (await login(again, name, PASSWORD)).status_code == 401
+        assert (await login(again, name, PASSWORD)).status_code == 400
         admin = await sysadmin(again)
         shown = (await again.get(f"/api/v1/users/{account['id']}", headers=admin)).json()
         assert shown["locked_until"] is not None
