@@ -195,6 +195,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     if settings.verify_token_subjects:
         services = {f"service:{client_id}" for client_id in settings.service_clients} | {GATEWAY_SUBJECT}
         app.state.caller_checks.append(KnownSubjects(db, services).check)
+    app.mount(meta.DOCS_ASSETS_PATH, meta.docs_assets())
     return app
 
 

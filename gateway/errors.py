@@ -11,8 +11,17 @@ GATEWAY_TIMEOUT = ProblemKind(504, "gateway-timeout", "the service behind the pa
 BAD_GATEWAY = ProblemKind(502, "bad-gateway", "the service behind the path gave no valid answer")
 
 # --- identity: tokens, accounts, machine clients -------------------------------------------------
-INVALID_REQUEST = ProblemKind(400, "invalid-request", "the grant lacks a field it needs")
 INVALID_GRANT = ProblemKind(401, "unauthorized", "the credentials are not valid (the same answer whatever the reason)")
+# The token endpoint answers as RFC 6749 §5.2 says (status and `error`), each a problem too.
+INVALID_REQUEST = ProblemKind(400, "invalid-request", "OAuth2 `invalid_request`: a field is missing, repeated or too long")
+INVALID_CLIENT = ProblemKind(
+    401, "invalid-client", "OAuth2 `invalid_client`: the client's authentication failed (`WWW-Authenticate: Basic`)"
+)
+OAUTH_INVALID_GRANT = ProblemKind(
+    400, "invalid-grant", "OAuth2 `invalid_grant`: password, TOTP or refresh token not valid (one answer whatever the reason)"
+)
+UNSUPPORTED_GRANT_TYPE = ProblemKind(400, "unsupported-grant-type", "OAuth2 `unsupported_grant_type`")
+INVALID_SCOPE = ProblemKind(400, "invalid-scope", "OAuth2 `invalid_scope`: a scope the client does not hold")
 FORBIDDEN = ProblemKind(403, "forbidden", "the caller's role, account or scope does not allow this")
 NOT_FOUND = ProblemKind(404, "not-found", "no such account, client or subscription (or not the caller's)")
 TOTP_ENROLLED = ProblemKind(409, "totp-enrolled", "a second factor is already enrolled for this account")

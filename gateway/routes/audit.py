@@ -35,10 +35,15 @@ async def list_audit(
     until: Annotated[datetime | None, Query(alias="to")] = None,
     outcome: Annotated[int | None, Query(ge=100, le=599)] = None,
     format: Literal["json", "csv"] = "json",
+    order: Annotated[
+        Literal["desc", "asc"], Query(description="`desc`: newest first (the trail view); `asc`: oldest first")
+    ] = "desc",
     cursor: CursorQuery = None,
     limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Any:
-    """Oldest first. `format=csv` exports every matching row (no paging)."""
+    """Newest first unless `order=asc` (a cursor goes on in its page's order). `format=csv` exports
+    every matching row (no paging), in the same order."""
+    newest_first = order == "desc"
     where = audit.AuditFilter(actor=actor, action=action, since=since, until=until, outcome=outcome)
     if format == "csv":
         db = database_of(request)
@@ -46,7 +51,7 @@ async def list_audit(
         # The request's session closes before a streamed body is sent: the export has its own.
         async def export() -> AsyncIterator[str]:
             async with db.read_sessions() as export_session:
-                async for chunk in audit.export_csv(export_session, where):
+                async for chunk in audit.export_csv(export_session, where, newest_first=newest_first):
                     yield chunk
 
         return StreamingResponse(
@@ -54,7 +59,7 @@ async def list_audit(
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
         )
-    items, next_cursor = await audit.list_events(session, where, cursor=cursor, limit=limit)
+    items, next_cursor = await audit.list_events(session, where, cursor=cursor, limit=limit, newest_first=newest_first)
     return Page[AuditEventOut](items=[AuditEventOut.model_validate(e) for e in items], next_cursor=next_cursor)
 
 

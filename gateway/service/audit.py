@@ -208,9 +208,9 @@ def _filtered(stmt: Select[Any], where: AuditFilter) -> Select[Any]:
 
 
 async def list_events(
-    session: AsyncSession, where: AuditFilter, *, cursor: str | None, limit: int
+    session: AsyncSession, where: AuditFilter, *, cursor: str | None, limit: int, newest_first: bool = False
 ) -> tuple[list[AuditEvent], str | None]:
-    stmt = keyset_page(_filtered(select(AuditEvent), where), [AuditEvent.id], cursor, limit)
+    stmt = keyset_page(_filtered(select(AuditEvent), where), [AuditEvent.id], cursor, limit, descending=newest_first)
     rows = (await session.scalars(stmt)).all()
     return page_of(rows, limit, lambda event: [event.id])
 
@@ -218,14 +218,16 @@ async def list_events(
 CSV_COLUMNS = (*CHAINED_FIELDS, "hash")
 
 
-async def export_csv(session: AsyncSession, where: AuditFilter, *, batch: int = 1000) -> AsyncIterator[str]:
+async def export_csv(
+    session: AsyncSession, where: AuditFilter, *, newest_first: bool = False, batch: int = 1000
+) -> AsyncIterator[str]:
     """Every matching row as CSV, read in keyset batches so that memory stays flat."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     cursor = None
     while True:
-        events, cursor = await list_events(session, where, cursor=cursor, limit=batch)
+        events, cursor = await list_events(session, where, cursor=cursor, limit=batch, newest_first=newest_first)
         for event in events:
             values = {**row_content(event), "hash": event.hash, "roles": " ".join(event.roles), "at": event.at.isoformat()}
             writer.writerow([_csv_safe(values[column]) for column in CSV_COLUMNS])

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway.enums import AccountStatus, AuditAction
 from gateway.models import Account, Client, RefreshToken, outbox
 from gateway.rules import GatewayPolicy
-from gateway.rules.tokens import refresh_refusal
+from gateway.rules.tokens import granted_scopes, refresh_refusal
 from gateway.schemas.tokens import TokenResponse
 from gateway.settings import GatewaySettings
 from services.kit.auth import CLIENT_KIND, SERVICE_KIND, SERVICE_ROLE, USER_KIND, Caller, Unauthorized
@@ -182,43 +182,58 @@ async def logout(session: AsyncSession, token: str) -> Account | None:
 class ClientOutcome:
     event: AuditAction  # client_login, client_login_failure
     tokens: TokenResponse | None = None
+    invalid_scope: bool = False  # the client is who it says, but asked for a scope it does not hold
 
 
 _DUMMY = secret_hash(secrets.token_urlsafe(32))
 
 
 async def client_credentials(
-    session: AsyncSession, signer: TokenSigner, settings: GatewaySettings, client_id: str, client_secret: str
+    session: AsyncSession,
+    signer: TokenSigner,
+    settings: GatewaySettings,
+    client_id: str,
+    client_secret: str,
+    *,
+    scope: str | None = None,
 ) -> ClientOutcome:
     """Our own services (GATEWAY_SERVICE_CLIENTS, kind service) first, then registered clients
-    of other systems (kind client: no roles, their scopes and scope organization)."""
+    of other systems (kind client: no roles, their scopes and scope organization). `scope` (OAuth2,
+    space-separated) narrows the token to some of the scopes held."""
     expected = settings.service_clients.get(client_id)
     if expected is not None:
         if not hmac.compare_digest(expected.encode(), client_secret.encode()):
             return ClientOutcome(AuditAction.client_login_failure)
-        token = signer.access_token(
-            subject=f"service:{client_id}", kind=SERVICE_KIND, roles=[SERVICE_ROLE], scopes=SERVICE_SCOPES
+        scopes = granted_scopes(SERVICE_SCOPES, scope)
+        if scopes is None:
+            return ClientOutcome(AuditAction.client_login_failure, invalid_scope=True)
+        token = signer.access_token(subject=f"service:{client_id}", kind=SERVICE_KIND, roles=[SERVICE_ROLE], scopes=scopes)
+        return ClientOutcome(
+            AuditAction.client_login, TokenResponse(access_token=token, expires_in=signer.lifetime_s, scope=" ".join(scopes))
         )
-        return ClientOutcome(AuditAction.client_login, TokenResponse(access_token=token, expires_in=signer.lifetime_s))
     client = await session.scalar(select(Client).where(Client.client_id == client_id))
     presented = secret_hash(client_secret)
     now = _now()
     matches = hmac.compare_digest(client.secret_hash if client else _DUMMY, presented)
     if client is not None and not matches and client.previous_secret_hash and client.previous_valid_until:
         matches = _aware(client.previous_valid_until) > now and hmac.compare_digest(client.previous_secret_hash, presented)
-    if client is None or not matches or client.status != AccountStatus.active:
+    expired = client is not None and client.expires_at is not None and _aware(client.expires_at) <= now
+    if client is None or not matches or client.status != AccountStatus.active or expired:
         return ClientOutcome(AuditAction.client_login_failure)
-    if client.expires_at is not None and _aware(client.expires_at) <= now:
-        return ClientOutcome(AuditAction.client_login_failure)
+    scopes = granted_scopes(client.scopes, scope)
+    if scopes is None:
+        return ClientOutcome(AuditAction.client_login_failure, invalid_scope=True)
     token = signer.access_token(
         subject=client_subject(client),
         kind=CLIENT_KIND,
         roles=[],
-        scopes=client.scopes,
+        scopes=scopes,
         scope_org_id=client.scope_org_id,
         ver=client.version,
     )
-    return ClientOutcome(AuditAction.client_login, TokenResponse(access_token=token, expires_in=signer.lifetime_s))
+    return ClientOutcome(
+        AuditAction.client_login, TokenResponse(access_token=token, expires_in=signer.lifetime_s, scope=" ".join(scopes))
+    )
 
 
 # --- the subject of a token ----------------------------------------------------------------

@@ -27,7 +27,8 @@ from uuid import UUID
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.kit.problems import Problem
 
@@ -195,7 +196,20 @@ async def current_caller(request: Request) -> Caller:
     return caller
 
 
-CallerDep = Annotated[Caller, Depends(current_caller)]
+# Documents, never checks: every operation that needs a caller gets `security: [{"bearer": []}]` and
+# the scheme in the OpenAPI components (the gateway adds its OAuth2 flows beside it). The check is
+# `current_caller`'s.
+BEARER_SCHEME = HTTPBearer(auto_error=False, scheme_name="bearer", description="An access token from /api/v1/auth/token")
+
+
+async def _documented_caller(
+    caller: Annotated[Caller, Depends(current_caller)],
+    _scheme: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER_SCHEME)],
+) -> Caller:
+    return caller
+
+
+CallerDep = Annotated[Caller, Depends(_documented_caller)]
 
 
 def admits(caller: Caller, *, resource: str, roles: tuple[str, ...], write: bool, own_record: bool = False) -> str | None:
