@@ -166,11 +166,19 @@ def test_shared_strings_and_csv_in_gb18030_read_as_text() -> None:
 
 
 def _children() -> set[int]:
-    """This process's child processes (the workers it started and has not reaped)."""
+    """This process's table-reading workers it started and has not reaped (in a whole run the
+    suite's live processes are children of this process too: they are not counted)."""
     found: set[int] = set()
     for task in Path(f"/proc/{os.getpid()}/task").iterdir():
         found |= {int(pid) for pid in (task / "children").read_text().split()}
-    return found
+    return {pid for pid in found if _is_table_worker(pid)}
+
+
+def _is_table_worker(pid: int) -> bool:
+    try:
+        return b"services.kit.tables" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # reaped meanwhile
+        return False
 
 
 class TestWorker:
