@@ -63,7 +63,7 @@ async def test_recipients_are_every_community_a_list_a_work_list_or_a_diagnostic
     every = await issue(orgs_api, admin, task_body(county, {"mode": "all_communities"}))
     in_a = await issue(orgs_api, admin, task_body(a["id"], {"mode": "all_communities"}))
     listed = await issue(orgs_api, admin, task_body(county, {"mode": "listed", "org_ids": [c[1], c[3]]}))
-    thin_pools = await issue(orgs_api, admin, task_body(county, {"mode": "work_list", "work_list": "reserve_pools"}))
+    thin_pools = await issue(orgs_api, admin, task_body(county, {"mode": "work_list", "worklist": "reserve_pools"}))
     no_secretary = await issue(orgs_api, admin, task_body(a["id"], {"mode": "diagnostic", "rule": "no_secretary"}))
 
     assert orgs_of(every) == set(c)
@@ -116,12 +116,15 @@ async def test_replies_are_accepted_or_returned_and_the_overdue_list_shows_who_s
     returned = await orgs_api.post(f"{base}/{c[1]}/decision", json={"decision": "return", "note": "缺名單"}, headers=admin)
 
     assert (text_only.status_code, text_only.json()["type"].rsplit("/", 1)[-1]) == (422, "missing-evidence")
-    assert replied.status_code == 201 and replied.json()["status"] == "replied"
+    assert replied.status_code == 201
+    assert replied.json()["status"] == "replied"
     assert (again.status_code, for_another.status_code) == (409, 404)
     assert by_township.status_code == 403  # a township sees the county's task but does not decide on it
-    assert accepted.json()["status"] == "accepted" and accepted.json()["replies"][0]["decision"] == "accept"
+    assert accepted.json()["status"] == "accepted"
+    assert accepted.json()["replies"][0]["decision"] == "accept"
     assert no_note.status_code == 422
-    assert returned.json()["status"] == "returned" and returned.json()["replies"][-1]["note"] == "缺名單"
+    assert returned.json()["status"] == "returned"
+    assert returned.json()["replies"][-1]["note"] == "缺名單"
 
     async def overdue(within: str, headers: dict[str, str]) -> list[str]:
         response = await orgs_api.get("/api/v1/tasks/overdue", params={"within": within}, headers=headers)
@@ -158,6 +161,7 @@ async def test_a_recipient_sees_its_own_part_and_another_townships_task_is_not_f
     listed_b = (await orgs_api.get("/api/v1/tasks", headers=township_b)).json()["items"]
 
     assert (hidden.status_code, reply.status_code) == (404, 404)
-    assert orgs_of(own) == {c[0]} and own["counts"]["pending"] == 1
+    assert orgs_of(own) == {c[0]}
+    assert own["counts"]["pending"] == 1
     assert [t["id"] for t in listed_b] == [from_county["id"]]
     assert listed_b[0]["counts"]["pending"] == 1

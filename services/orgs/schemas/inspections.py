@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field, StringConstraints
 
 from services.kit.schemas import InputSchema, Schema
-from services.orgs.enums import RectificationStatus
+from services.orgs.enums import Evidence, RectificationStatus
 from services.orgs.schemas.common import TEXT_MAX, Name
 from services.orgs.schemas.rectifications import RectificationDemand
 
@@ -31,7 +31,10 @@ class InspectionCreate(InputSchema):
                     "round": "2026年第四季度基層黨建督查",
                     "inspectors": ["王建國", "𠮷田"],
                     "findings": [
-                        {"text": "三會一課記錄不全", "rectification": {"deadline": "2026-12-31", "evidence_required": ["text"]}},
+                        {
+                            "text": "三會一課記錄不全",
+                            "rectification": {"deadline": "2026-12-31", "evidence_required": [Evidence.text]},
+                        },
                         {"text": "黨員活動室制度上牆"},
                     ],
                 }

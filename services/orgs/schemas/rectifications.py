@@ -27,10 +27,10 @@ class FromDiagnosticCreate(InputSchema):
             "examples": [
                 {
                     "org_id": "7c0e1f5a-2b7d-4c1e-9a0b-3d5e6f7a8b90",
-                    "rule": "no_secretary",
+                    "rule": DiagnosticRule.no_secretary,
                     "issuer_org_id": "0b5f6a8e-4f7e-4a59-9a53-2f3c0a6f1b10",
                     "deadline": "2027-01-31",
-                    "evidence_required": ["text"],
+                    "evidence_required": [Evidence.text],
                 }
             ]
         }

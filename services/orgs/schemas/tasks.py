@@ -18,21 +18,21 @@ class RecipientsIn(InputSchema):
 
     mode: TaskRecipients
     org_ids: list[uuid.UUID] = Field(default_factory=list, max_length=MAX_RECIPIENTS, description="For `listed`")
-    work_list: WorkList | None = Field(default=None, description="For `work_list`: the communities on that list, today")
+    worklist: WorkList | None = Field(default=None, description="For mode `work_list`: the communities on that list, today")
     rule: DiagnosticRule | None = Field(default=None, description="For `diagnostic`: the organizations with that problem, today")
 
     @model_validator(mode="after")
     def _one_way(self) -> "RecipientsIn":
-        wanted = {
-            TaskRecipients.listed: "org_ids",
-            TaskRecipients.work_list: "work_list",
-            TaskRecipients.diagnostic: "rule",
-        }.get(self.mode)
-        for name in ("org_ids", "work_list", "rule"):
-            if name == wanted and not getattr(self, name):
-                raise ValueError(f"{name} is required with mode {self.mode.value}")
-            if name != wanted and getattr(self, name):
-                raise ValueError(f"{name} does not go with mode {self.mode.value}")
+        # Each mode but `all_communities` has its one selection, and no mode takes another's.
+        given = {
+            TaskRecipients.listed: bool(self.org_ids),
+            TaskRecipients.work_list: self.worklist is not None,
+            TaskRecipients.diagnostic: self.rule is not None,
+        }
+        if self.mode in given and not given[self.mode]:
+            raise ValueError(f"mode {self.mode.value} needs its selection (org_ids, worklist or rule)")
+        if any(present for mode, present in given.items() if mode is not self.mode):
+            raise ValueError(f"a selection given does not go with mode {self.mode.value}")
         return self
 
 
@@ -45,8 +45,8 @@ class TaskCreate(InputSchema):
                     "title": "充實社區後備幹部隊伍",
                     "content": "各社區於月底前每村至少確定2名後備幹部人選並報鎮黨委。",
                     "deadline": "2026-12-31",
-                    "evidence_required": ["text", "attachment"],
-                    "recipients": {"mode": "work_list", "work_list": "reserve_pools"},
+                    "evidence_required": [Evidence.text, Evidence.attachment],
+                    "recipients": {"mode": TaskRecipients.work_list, "worklist": WorkList.reserve_pools},
                 }
             ]
         }
@@ -90,7 +90,9 @@ class ReplyCreate(InputSchema):
 
 
 class DecisionCreate(InputSchema):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"decision": "return", "note": "名單缺少學歷情況,請補充。"}]})
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"decision": ReplyDecision.return_, "note": "名單缺少學歷情況,請補充。"}]}
+    )
 
     decision: ReplyDecision
     note: str | None = Field(default=None, max_length=TEXT_MAX, description="Required when returning: what is missing")

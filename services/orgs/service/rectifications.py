@@ -43,10 +43,9 @@ def visible_rectifications(ctx: OrgsContext) -> Select[Rectification]:
 
 
 def shape(row: Rectification, today: date) -> RectificationShape:
-    overdue = rules.is_overdue(RectificationStatus(row.status), row.deadline, today)
-    return RectificationShape.model_validate(
-        {**{k: getattr(row, k) for k in RectificationShape.model_fields if k != "overdue"}, "overdue": overdue}
-    )
+    stored = {name: getattr(row, name) for name in RectificationShape.model_fields if hasattr(Rectification, name)}
+    late = rules.is_overdue(RectificationStatus(row.status), row.deadline, today)
+    return RectificationShape.model_validate(dict(stored, overdue=late))
 
 
 async def _get(

@@ -86,9 +86,9 @@ async def _recipients(
             raise unknown_reference("recipients.org_ids", "active organization below the issuer")
         return list(dict.fromkeys(chosen.org_ids))
     if chosen.mode is TaskRecipients.work_list:
-        assert chosen.work_list is not None
+        assert chosen.worklist is not None
         lists = await worklists.work_lists(session, ctx, issuer.id, members=members, as_of=None)
-        return list(dict.fromkeys(item.party_org_id for item in getattr(lists, chosen.work_list.value)))
+        return list(dict.fromkeys(item.party_org_id for item in getattr(lists, chosen.worklist.value)))
     assert chosen.rule is not None
     found_now = await diagnostics.diagnose(session, ctx, issuer.id, members=members, as_of=None)
     return list(dict.fromkeys(i.org_id for i in found_now.items if i.rule == chosen.rule and i.org_id != issuer.id))
