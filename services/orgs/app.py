@@ -14,7 +14,18 @@ from services.kit.scheduler import Scheduler
 from services.orgs.enums import ENUM_LABELS
 from services.orgs.jobs import jobs
 from services.orgs.models import idempotency_keys, outbox, scheduler
-from services.orgs.routes import communities, diagnostics, survey, teams, tree, units, worklists
+from services.orgs.routes import (
+    communities,
+    diagnostics,
+    inspections,
+    rectifications,
+    survey,
+    tasks,
+    teams,
+    tree,
+    units,
+    worklists,
+)
 from services.orgs.schemas import EVENT_TYPES
 from services.orgs.settings import CLIENT_ID, SCHEMA, OrgsSettings
 
@@ -50,6 +61,9 @@ def create_app(settings: OrgsSettings | None = None, *, peers: ServicePeers | No
             teams.router,
             units.router,
             worklists.router,
+            tasks.router,
+            inspections.router,
+            rectifications.router,
             feed_router(outbox),
             policy_router(settings.policy),
             labels_router(ENUM_LABELS),

@@ -34,3 +34,9 @@ JOINT_BRANCH_FULL = ProblemKind(422, "joint-branch-full", "the joint branch alre
 # Raised by kit.pagination and kit.peers, answered by the orgs routes that page or ask the members service.
 INVALID_CURSOR = ProblemKind(400, "invalid-cursor", "the cursor is not one this list gave out")
 PEER_UNAVAILABLE = ProblemKind(503, "peer-unavailable", "the members service could not be asked; retry later")
+# The working loop: tasks sent down, inspections and rectifications.
+WRONG_STATE = ProblemKind(409, "wrong-state", "the task reply or rectification is not in a state that allows this step")
+NOT_ISSUER = ProblemKind(403, "not-the-issuer", "only a caller whose scope holds the issuing organization may decide this")
+MISSING_EVIDENCE = ProblemKind(422, "missing-evidence", "the reply or report lacks evidence the task or rectification requires")
+NO_SUCH_DIAGNOSTIC = ProblemKind(422, "diagnostic-not-found", "the diagnostic does not hold for that organization today")
+ALREADY_RECTIFYING = ProblemKind(409, "already-rectifying", "an unclosed rectification of that diagnostic exists already")
