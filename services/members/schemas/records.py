@@ -159,6 +159,7 @@ class LookupResult(BaseModel):
 
 class CountsRequest(InputSchema):
     org_ids: list[uuid.UUID] = Field(max_length=5000)
+    as_of: date | None = Field(default=None, description="Members as of this day (default today)")
 
 
 class OrgCounts(TypedDict):
