@@ -20,9 +20,7 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    exists,
     func,
-    literal,
     or_,
     select,
     union_all,
@@ -66,79 +64,72 @@ def _uuid(text: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
     return func.replace(text, "-", "")
 
 
-def _rebuilt(as_of: date, dialect: str) -> list[ColumnElement[Any]]:
-    """The dated facts of one member (correlated to `Member`), by the rule of `rules/facts.py`."""
+def _is_transfer_in(event: Any) -> ColumnElement[bool]:
+    return and_(event.kind == MemberEventKind.org_changed.value, event.details["kind"].as_string() == TransferKind.in_.value)
 
-    def fact(kind: Condition, value: Callable[[Any], Any], dated: Condition, opening: Any, current: Any) -> Any:
-        event = aliased(MemberEventRow)
-        kind_of, value_of, dated_of = kind(event), value(event), dated(event)
-        last = (
-            select(value_of)
-            .where(event.member_id == Member.id, kind_of, dated_of)
-            .order_by(event.seq.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-        other = aliased(MemberEventRow)
-        has_any = exists(select(other.id).where(other.member_id == Member.id, kind(other)))
-        return func.coalesce(last, case((has_any, opening), else_=current))
 
-    def of_kind(kind: MemberEventKind) -> Condition:
-        return lambda e: e.kind == kind.value
+# Each fact: which events concern it, and which of those count by the day (besides the date).
+FACTS: dict[str, Condition] = {
+    "state": lambda e: e.kind == MemberEventKind.state_changed.value,
+    "party_status": lambda e: e.kind == MemberEventKind.became_full.value,
+    "whereabouts": lambda e: or_(e.kind == MemberEventKind.whereabouts_changed.value, _is_transfer_in(e)),
+    "org_id": lambda e: e.kind == MemberEventKind.org_changed.value,
+}
 
-    def by_date(e: Any) -> ColumnElement[bool]:
-        on_or_before: ColumnElement[bool] = e.effective_on <= as_of
+
+def _marks(as_of: date, changed: Any) -> Subquery:
+    """Per changed member, in one pass over their events: the seq of the last event of each fact
+    by the day (`<fact>_by`), of its last event at all (`<fact>_any`), and of the joining."""
+    e = MemberEventRow
+
+    def by_day(fact: str) -> ColumnElement[bool]:
+        on_or_before = e.effective_on <= as_of
+        if fact == "whereabouts":  # the opening whereabouts counts from joining
+            return or_(on_or_before, and_(e.kind == MemberEventKind.whereabouts_changed.value, _from_is_missing(e)))
         return on_or_before
 
-    def transfer_in(e: Any) -> ColumnElement[bool]:
-        return and_(e.kind == MemberEventKind.org_changed.value, e.details["kind"].as_string() == TransferKind.in_.value)
+    columns: list[ColumnElement[Any]] = []
+    for fact, concerns in FACTS.items():
+        columns.append(func.max(case((and_(concerns(e), by_day(fact)), e.seq))).label(f"{fact}_by"))
+        columns.append(func.max(case((concerns(e), e.seq))).label(f"{fact}_any"))
+    columns.append(func.min(case((e.kind == MemberEventKind.joined.value, e.seq))).label("joined"))
+    return select(e.member_id, *columns).where(e.member_id.in_(changed)).group_by(e.member_id).subquery("marks")
 
-    def joined_org() -> Any:
-        event = aliased(MemberEventRow)
-        opened = (
-            select(event.details["org_id"].as_string())
-            .where(event.member_id == Member.id, event.kind == MemberEventKind.joined.value)
-            .order_by(event.seq)
-            .limit(1)
-            .scalar_subquery()
+
+def _rebuilt(as_of: date, dialect: str, changed: Any) -> Select[Any]:
+    """The changed members with their facts on `as_of`, by the rule of `rules/facts.py`: each fact
+    is the value of the event its mark names, joined by (member_id, seq)."""
+    marks = _marks(as_of, changed)
+    state, place, org, joined = (aliased(MemberEventRow) for _ in range(4))
+
+    def at(event: Any, seq: Any) -> ColumnElement[bool]:
+        return and_(event.member_id == Member.id, event.seq == seq)
+
+    def fact(name: str, value: Any, opening: Any, current: Any) -> ColumnElement[Any]:
+        by, any_ = marks.c[f"{name}_by"], marks.c[f"{name}_any"]
+        return case((by.is_not(None), value), (any_.is_not(None), opening), else_=current).label(name)
+
+    opened_in = func.coalesce(_uuid(joined.details["org_id"].as_string(), dialect), Member.org_id)
+    return (
+        select(
+            *[getattr(Member, name).label(name) for name in UNDATED],
+            fact("org_id", _uuid(org.details["to_org_id"].as_string(), dialect), opened_in, Member.org_id),
+            fact("state", state.details["to"].as_string(), MemberState.normal.value, Member.state),
+            fact("party_status", PartyStatus.full.value, PartyStatus.probationary.value, Member.party_status),
+            fact(
+                "whereabouts",
+                case((_is_transfer_in(place), Whereabouts.resident.value), else_=place.details["whereabouts"].as_string()),
+                Whereabouts.resident.value,
+                Member.whereabouts,
+            ),
         )
-        return func.coalesce(_uuid(opened, dialect), Member.org_id)
-
-    state = fact(
-        of_kind(MemberEventKind.state_changed),
-        lambda e: e.details["to"].as_string(),
-        by_date,
-        MemberState.normal.value,
-        Member.state,
+        .select_from(Member)
+        .join(marks, marks.c.member_id == Member.id)
+        .outerjoin(state, at(state, marks.c.state_by))
+        .outerjoin(place, at(place, marks.c.whereabouts_by))
+        .outerjoin(org, at(org, marks.c.org_id_by))
+        .outerjoin(joined, at(joined, marks.c.joined))
     )
-    party_status = fact(
-        of_kind(MemberEventKind.became_full),
-        lambda e: literal(PartyStatus.full.value),
-        by_date,
-        PartyStatus.probationary.value,
-        Member.party_status,
-    )
-    whereabouts = fact(
-        lambda e: or_(e.kind == MemberEventKind.whereabouts_changed.value, transfer_in(e)),
-        lambda e: case((transfer_in(e), Whereabouts.resident.value), else_=e.details["whereabouts"].as_string()),
-        # The opening whereabouts counts from joining (the member has joined by `as_of`).
-        lambda e: or_(by_date(e), and_(e.kind == MemberEventKind.whereabouts_changed.value, _from_is_missing(e))),
-        Whereabouts.resident.value,
-        Member.whereabouts,
-    )
-    org_id = fact(
-        of_kind(MemberEventKind.org_changed),
-        lambda e: _uuid(e.details["to_org_id"].as_string(), dialect),
-        by_date,
-        joined_org(),
-        Member.org_id,
-    )
-    return [
-        org_id.label("org_id"),
-        state.label("state"),
-        party_status.label("party_status"),
-        whereabouts.label("whereabouts"),
-    ]
 
 
 def facts_as_of(as_of: date, dialect: str) -> Subquery:
@@ -150,5 +141,4 @@ def facts_as_of(as_of: date, dialect: str) -> Subquery:
     unchanged = select(*undated, Member.org_id.label("org_id"), Member.state, Member.party_status, Member.whereabouts).where(
         Member.id.not_in(changed)
     )
-    rebuilt = select(*undated, *_rebuilt(as_of, dialect)).where(Member.id.in_(changed))
-    return union_all(unchanged, rebuilt).subquery("facts")
+    return union_all(unchanged, _rebuilt(as_of, dialect, changed)).subquery("facts")
