@@ -4,8 +4,10 @@ counts orgs asks for and the work lists read instead of the current record.
 The rule is `rules/facts.py`. For a day D, members with no fact-changing event effective after D
 are exactly their current columns; only those with one (few, for any recent D) have their facts
 rebuilt from the history. The subquery is their UNION ALL: the first arm reads the record (so the
-covering indexes still serve it), the second picks the last event of each fact by D per member.
-"Events after D" is a range read of `ix_members_member_events_effective_on`.
+covering indexes, which hold the id, still serve it); the second marks, in one grouped pass over
+the changed members' events, the seq of the last event of each fact by D, and joins those events
+by (member_id, seq) for their values. "Events after D" is a range read of
+`ix_members_member_events_effective_on`.
 """
 
 from collections.abc import Callable
@@ -33,7 +35,7 @@ from services.members.rules.facts import FACT_KINDS
 
 # A condition on an alias of `member_events`.
 Condition = Callable[[Any], ColumnElement[bool]]
-# The columns of the facts subquery: the dated facts and the record's undated ones the reports use.
+# The record's undated columns the reports use, beside the four dated facts.
 UNDATED = ("id", "joined_on", "birth_date", "education", "occupation", "sex", "residence_community_id")
 
 
