@@ -159,9 +159,8 @@ async def test_the_sql_building_block_agrees_with_the_rule_on_random_histories(m
 
     days = [date(2024, 1, 1) + timedelta(days=rng.randrange(1800)) for _ in range(12)] + [date(2023, 1, 1), date(2031, 1, 1)]
     async with members_db.read_sessions() as session:
-        dialect = session.get_bind().dialect.name
         for day in days:
-            facts = facts_in_sql(day, dialect)
+            facts = await facts_in_sql(session, day)
             rows = (await session.execute(select(facts).where(facts.c.joined_on <= day))).all()
             got = {row.id: Facts(row.state, row.party_status, row.whereabouts, row.org_id) for row in rows}
             want = {

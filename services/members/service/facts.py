@@ -27,6 +27,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from services.members.enums import MemberEventKind, MemberState, PartyStatus, TransferKind, Whereabouts
@@ -44,18 +45,19 @@ def _from_is_missing(event: Any) -> ColumnElement[bool]:
     return missing
 
 
-def changed_after(as_of: date) -> Select[Any]:
-    """Ids of members with an event changing a fact effective after `as_of` (the opening
-    whereabouts counts from joining, so it is no change)."""
-    return (
-        select(MemberEventRow.member_id)
-        .where(
-            MemberEventRow.effective_on > as_of,
-            MemberEventRow.kind.in_([kind.value for kind in FACT_KINDS]),
-            or_(MemberEventRow.kind != MemberEventKind.whereabouts_changed.value, ~_from_is_missing(MemberEventRow)),
-        )
-        .distinct()
+def _changes_after(as_of: date) -> Select[Any]:
+    """Events changing a fact effective after `as_of` (the opening whereabouts counts from
+    joining, so it is no change)."""
+    return select(MemberEventRow.member_id).where(
+        MemberEventRow.effective_on > as_of,
+        MemberEventRow.kind.in_([kind.value for kind in FACT_KINDS]),
+        or_(MemberEventRow.kind != MemberEventKind.whereabouts_changed.value, ~_from_is_missing(MemberEventRow)),
     )
+
+
+def changed_after(as_of: date) -> Select[Any]:
+    """Ids of members with an event changing a fact effective after `as_of`."""
+    return _changes_after(as_of).distinct()
 
 
 def _uuid(text: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
@@ -134,13 +136,19 @@ def _rebuilt(as_of: date, dialect: str, changed: Any) -> Select[Any]:
     )
 
 
-def facts_as_of(as_of: date, dialect: str) -> Subquery:
+async def facts_as_of(session: AsyncSession, as_of: date) -> Subquery:
     """Every member record with its facts on `as_of`: columns `id`, `org_id`, `state`,
     `party_status`, `whereabouts` and the undated `UNDATED` ones. Joining after `as_of` is left
-    to the caller (`joined_on <= as_of`), as the population of each report says."""
-    changed = changed_after(as_of).scalar_subquery()
+    to the caller (`joined_on <= as_of`), as the population of each report says.
+
+    When no fact changed after `as_of` (a report for today, or for a day with nothing recorded
+    since) the facts are the records themselves, and the subquery is the plain table: one probe
+    of the index decides, and the reports for today cost what they did before the as-of reading."""
     undated = [getattr(Member, name).label(name) for name in UNDATED]
-    unchanged = select(*undated, Member.org_id.label("org_id"), Member.state, Member.party_status, Member.whereabouts).where(
-        Member.id.not_in(changed)
-    )
-    return union_all(unchanged, _rebuilt(as_of, dialect, changed)).subquery("facts")
+    current = [Member.org_id.label("org_id"), Member.state, Member.party_status, Member.whereabouts]
+    if not await session.scalar(select(_changes_after(as_of).exists())):
+        return select(*undated, *current).subquery("facts")
+    changed = changed_after(as_of).scalar_subquery()
+    unchanged = select(*undated, *current).where(Member.id.not_in(changed))
+    rebuilt = _rebuilt(as_of, session.get_bind().dialect.name, changed)
+    return union_all(unchanged, rebuilt).subquery("facts")

@@ -430,7 +430,7 @@ async def member_counts(session: AsyncSession, org_ids: list[uuid.UUID], as_of: 
     counts = {str(org_id): {"members": 0, PartyStatus.full: 0, PartyStatus.probationary: 0} for org_id in org_ids}
     if not org_ids:
         return counts
-    held_facts = facts_as_of(as_of, session.get_bind().dialect.name)
+    held_facts = await facts_as_of(session, as_of)
     stmt = (
         select(held_facts.c.org_id, held_facts.c.party_status, func.count())
         .where(

@@ -99,7 +99,7 @@ async def member_stats(session: AsyncSession, ctx: MembersContext, q: StatsQuery
         raise RULE_VIOLATION("The statistics query is not valid", errors=errors)
     plain = [d for d in q.group_by if d not in PIVOTS]
     pivots = [d for d in q.group_by if d in PIVOTS]
-    facts = facts_as_of(q.as_of, session.get_bind().dialect.name)
+    facts = await facts_as_of(session, q.as_of)
     cells = list(itertools.product(*[_pivot(d, q, facts) for d in pivots]))
     counts = [
         func.count().filter(and_(true(), *[condition for _, condition in cell])).label(f"c{i}") for i, cell in enumerate(cells)

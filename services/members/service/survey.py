@@ -174,7 +174,7 @@ async def community_member_counts(session: AsyncSession, within: uuid.UUID | Non
     if within is not None:
         path = await session.scalar(select(org_replica.c.path).where(org_replica.c.id == within))
         paths.append(str(path or ""))
-    facts = facts_as_of(as_of, session.get_bind().dialect.name)
+    facts = await facts_as_of(session, as_of)
     stmt = _scoped(
         select(org_replica.c.community_id, facts.c.party_status, func.count())
         .select_from(facts)
@@ -218,7 +218,7 @@ async def members_survey(session: AsyncSession, ctx: MembersContext, q: SurveyQu
         Whereabouts.floating_out.value,
         Whereabouts.displaced.value,
     ]
-    facts = facts_as_of(q.as_of, session.get_bind().dialect.name)
+    facts = await facts_as_of(session, q.as_of)
     queries: list[tuple[Select[Any], list[str]]] = [
         (_teams_stmt(q, paths), teams),
         (_members_stmt(q, paths, facts), members),

@@ -37,7 +37,7 @@ async def education_upgrade_missing(
         )
         .exists()
     )
-    facts = facts_as_of(as_of, session.get_bind().dialect.name)
+    facts = await facts_as_of(session, as_of)
     stmt = (
         select(Member, facts.c.org_id)
         .join(facts, facts.c.id == Member.id)
