@@ -96,7 +96,7 @@ def _marks(as_of: date, changed: Any) -> Subquery:
     for fact, concerns in FACTS.items():
         columns.append(func.max(case((and_(concerns(e), by_day(fact)), e.seq))).label(f"{fact}_by"))
         columns.append(func.max(case((concerns(e), e.seq))).label(f"{fact}_any"))
-    columns.append(func.min(case((e.kind == MemberEventKind.joined.value, e.seq))).label("joined"))
+    columns.append(func.min(case((e.kind == MemberEventKind.joined.value, e.seq))).label("opened"))
     return select(e.member_id, *columns).where(e.member_id.in_(changed)).group_by(e.member_id).subquery("marks")
 
 
@@ -132,7 +132,7 @@ def _rebuilt(as_of: date, dialect: str, changed: Any) -> Select[Any]:
         .outerjoin(state, at(state, marks.c.state_by))
         .outerjoin(place, at(place, marks.c.whereabouts_by))
         .outerjoin(org, at(org, marks.c.org_id_by))
-        .outerjoin(joined, at(joined, marks.c.joined))
+        .outerjoin(joined, at(joined, marks.c.opened))
     )
 
 
