@@ -164,7 +164,8 @@ async def test_figures_for_a_past_day_stay_the_same_after_later_dated_changes(
     assert after == before
     assert read(before) == expected(d)
     # The changes did happen: today's figures differ.
-    today = (await members_client.get("/api/v1/members/survey", headers=tokens.headers("viewer"))).json()
+    within = {"within": d.orgs["county"]["id"]}
+    today = (await members_client.get("/api/v1/members/survey", params=within, headers=tokens.headers("viewer"))).json()
     assert (today["total"]["members"], today["total"]["floating_out"], today["total"]["displaced"]) == (10, 1, 1)
 
 
