@@ -222,6 +222,7 @@ class CountsRequest(InputSchema):
     model_config = ConfigDict(json_schema_extra={"examples": [{"org_ids": ["a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"]}]})
 
     org_ids: list[uuid.UUID] = Field(max_length=5000)
+    as_of: date | None = Field(default=None, description="Members as of this day (default today)")
 
 
 class OrgCounts(TypedDict):

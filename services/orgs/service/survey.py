@@ -55,7 +55,7 @@ async def communities_survey(
     if within is not None:
         await get_visible(session, ctx, within)  # unknown or out of scope: 404
     # The members service counts while this one does: one wait instead of two.
-    counts = asyncio.create_task(community_member_counts(members, within or ctx.scope))
+    counts = asyncio.create_task(community_member_counts(members, within or ctx.scope, as_of))
     try:
         return await _survey(session, ctx, within=within, as_of=as_of, policy=ctx.policy, counts=counts)
     finally:
