@@ -36,12 +36,15 @@ def eventually(what: str, attempt: Callable[[], T], timeout_s: float = 90.0) -> 
     """`attempt()` until it returns without failing (a replica catching up, a pool reconnecting,
     a service still reading the gateway's revocations after a restart)."""
     deadline = time.monotonic() + timeout_s
+    first: str | None = None
     while True:
         try:
             return attempt()
         except (DrillFailed, httpx.HTTPError) as error:
+            first = first or str(error)  # the cause; the last failure may be a consequence (429 on logins)
             if time.monotonic() > deadline:
-                raise DrillFailed(f"{what}: still failing after {timeout_s:.0f}s: {error}") from error
+                also = "" if first == str(error) else f" (first failure: {first})"
+                raise DrillFailed(f"{what}: still failing after {timeout_s:.0f}s: {error}{also}") from error
             time.sleep(0.5)
 
 
