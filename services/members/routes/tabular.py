@@ -65,7 +65,7 @@ def _format_of(request: Request, given: TabularFormat | None) -> TabularFormat:
             "Chinese (traditional or simplified) or English column names; see /members/import/template.",
             "content": {
                 tabular.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
-                "text/csv": {"schema": {"type": "string"}, "example": tabular.example_csv()},
+                "text/csv": {"schema": {"type": "string", "maxLength": IMPORT_BODY_CEILING}, "example": tabular.example_csv()},
             },
         }
     },
