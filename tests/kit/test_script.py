@@ -3,6 +3,8 @@ answered in it, with their `type` and fields unchanged."""
 
 # ruff: noqa: RUF001 - Chinese text takes full-width punctuation
 
+import importlib
+
 import httpx
 import pytest
 from fastapi import APIRouter
@@ -130,3 +132,11 @@ async def test_a_problem_without_chinese_detail_shows_its_title(client: httpx.As
         "未找到",
         "Not Found",
     )
+
+
+@pytest.mark.parametrize("package", ["services.orgs", "services.members", "services.activities", "gateway"])
+def test_every_kind_of_problem_has_a_chinese_title(package: str) -> None:
+    errors = importlib.import_module(f"{package}.errors")
+    kinds = {name: kind for name, kind in vars(errors).items() if isinstance(kind, ProblemKind)}
+    assert kinds
+    assert [name for name, kind in kinds.items() if not kind.zh] == []
