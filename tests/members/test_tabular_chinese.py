@@ -55,7 +55,9 @@ def cells(body: dict[str, Any], org: str, **changes: str) -> list[str]:
 HEADER = ["姓名", "性別", "身份證號碼", "出生日期", "學歷", "職業類別", "黨員類別", "入黨日期", "轉正日期", "所在黨組織"]
 
 
-async def upload(client: httpx.AsyncClient, tokens: Tokens, content: bytes, headers: dict[str, str], **params: Any) -> httpx.Response:
+async def upload(
+    client: httpx.AsyncClient, tokens: Tokens, content: bytes, headers: dict[str, str], **params: Any
+) -> httpx.Response:
     return await client.post(
         "/api/v1/members/import",
         content=content,
