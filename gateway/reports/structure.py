@@ -1,8 +1,6 @@
 """What the report's renderers (html, xlsx) share: which figures make the two structure charts
 (age, education), rural against urban; the scope by name; the codes' labels."""
 
-
-
 from dataclasses import dataclass, field
 from typing import Any
 
