@@ -209,18 +209,14 @@ async def resolve_orgs(session: AsyncSession, caller: Caller, values: set[str]) 
             wanted.add(value)
     if not wanted:
         return found
-    codes = dict(
-        (
-            await session.execute(
-                select(org_replica.c.code, org_replica.c.id).where(org_replica.c.code.is_not(None), in_scope(caller))
-            )
-        ).all()
-    )
+    coded = select(org_replica.c.code, org_replica.c.id).where(org_replica.c.code.is_not(None), in_scope(caller))
+    # As plain UUIDs: asyncpg hands out its own kind, which the events' JSON does not take.
+    codes = {code: uuid.UUID(int=org_id.int) for code, org_id in (await session.execute(coded)).all()}
     by_tail: dict[tuple[str, ...], list[uuid.UUID]] = defaultdict(list)
     for org_id, path in (await name_paths(session, caller)).items():
         names = [_plain(name) for name in NAME_PATH_SEPARATORS.split(path)]
         for start in range(len(names)):
-            by_tail[tuple(names[start:])].append(org_id)
+            by_tail[tuple(names[start:])].append(uuid.UUID(int=org_id.int))
     for value in wanted:
         if value in codes:
             found[value] = codes[value]
