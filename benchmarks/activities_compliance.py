@@ -210,7 +210,10 @@ async def measure(url: str, picks: dict[str, list[uuid.UUID]], runs: int, data_d
     signer = TokenSigner((data_dir / "keys" / "jwt-private.pem").read_bytes(), issuer="dangjian-gateway", audience="dangjian")
     token = signer.access_token(subject="bench", kind="user", roles=("viewer",), scope_org_id=None, scopes=())
     headers = {"Authorization": f"Bearer {token}"}
-    settings = ActivitiesSettings(database_url=url, data_dir=data_dir, json_logs=False, consume_feeds=False)
+    # No gateway here: no revocations to follow.
+    settings = ActivitiesSettings(
+        database_url=url, data_dir=data_dir, json_logs=False, consume_feeds=False, follow_revocations=False
+    )
     app = create_app(settings)
     period = parse_period("2026-Q3")
     policy = ActivitiesPolicy()

@@ -178,6 +178,9 @@ async def main() -> None:
             database_url=url,
             json_logs=False,
             consume_feeds=False,
+            # No gateway here: no revocations to follow, and one token for the whole run.
+            follow_revocations=False,
+            access_token_max_lifetime_s=6 * 3600,
             db_statement_timeout_s=600,
             policy=MembersPolicy(import_max_rows=IMPORTED),
         )

@@ -1,6 +1,7 @@
 """The gateway process: `create_app(settings)`, and `app` for uvicorn."""
 
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 
@@ -10,17 +11,23 @@ from gateway.edge.proxy import ServiceProxy, Upstreams
 from gateway.edge.shedding import Admission
 from gateway.events import routes as event_routes
 from gateway.events.delivery import DeliveryWorker
-from gateway.events.ingest import EventIngest
-from gateway.models import idempotency_keys
+from gateway.events.ingest import GATEWAY_SUBJECT, EventIngest
+from gateway.events.models import scheduler as scheduler_tables
+from gateway.models import idempotency_keys, outbox
 from gateway.reports import routes as report_routes
 from gateway.routes import accounts, audit, clients, meta, tokens
 from gateway.service import accounts as account_service
+from gateway.service import audit as audit_service
+from gateway.service.tokens import KnownSubjects
 from gateway.settings import SCHEMA, GatewaySettings
 from services.kit.app import create_app as create_process_app
 from services.kit.db import Database
 from services.kit.health import Check
 from services.kit.keys import TokenSigner, ensure_keypair
+from services.kit.outbox import feed_router
 from services.kit.peers import PeerClient, breaker_for
+from services.kit.revocation import from_own_outbox
+from services.kit.scheduler import Job, Scheduler
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
@@ -61,6 +68,29 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         for name, url in urls.items()
     }
 
+    audit_trail = audit_service.AuditTrail(
+        chain_key_file=settings.audit_chain_key_path,
+        checkpoint_key_file=settings.audit_checkpoint_key_path,
+        checkpoints_file=settings.audit_checkpoints_path,
+    )
+
+    async def audit_checkpoint(session: AsyncSession) -> str:
+        try:
+            made = await audit_service.checkpoint_when_new(session, audit_trail)
+        except audit_service.TrailBroken as broken:
+            return f"trail broken at row {broken.finding.row_id}: no checkpoint"
+        return f"checkpoint at row {made['seq']}" if made else "no new rows"
+
+    scheduler = Scheduler(
+        service="gateway",
+        db=db,
+        tables=scheduler_tables,
+        jobs=[Job("gateway.audit_checkpoint", settings.audit_checkpoint_interval_s, audit_checkpoint)],
+        tick_s=min(settings.scheduler_tick_s, settings.audit_checkpoint_interval_s),
+        lease_s=settings.scheduler_lease_s,
+        enabled=settings.run_scheduler,
+    )
+
     async def start(app: FastAPI) -> None:
         if settings.environment == "development":
             ensure_keypair(settings.private_key_path, settings.public_key_path)
@@ -73,6 +103,11 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         app.state.peers = peers
         app.state.report_peers = report_peers
         app.state.login_limits = LoginLimits(settings.policy)
+        audit_trail.load()
+        app.state.audit_trail = audit_trail
+        async with db.write_sessions() as session:
+            await audit_service.anchor(session, audit_trail)
+            await session.commit()
         async with db.write_sessions() as session:
             await account_service.ensure_first_admin(session, settings)
 
@@ -117,7 +152,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
         return check
 
-    return create_process_app(
+    app = create_process_app(
         name="gateway",
         title="Party building API gateway",
         settings=settings,
@@ -130,9 +165,11 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             meta.router,
             report_routes.router,
             event_routes.router,
+            # Revocations of access tokens, for the services (kit/revocation.py); not public API.
+            feed_router(outbox, include_in_schema=False),
         ],
-        on_start=[start, late_start],
-        on_stop=[early_stop, stop],
+        on_start=[start, late_start, scheduler.start],
+        on_stop=[early_stop, stop, scheduler.stop],  # run in reverse
         reported_checks={name: upstream_check(peer) for name, peer in peers.items()},
         middleware=[
             *cors,
@@ -153,7 +190,13 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         serve_own_docs=False,
         idempotency_keys=idempotency_keys,
         max_body_bytes=settings.max_forwarded_body_bytes,
+        revocations=from_own_outbox(settings, db, outbox),
     )
+    if settings.verify_token_subjects:
+        services = {f"service:{client_id}" for client_id in settings.service_clients} | {GATEWAY_SUBJECT}
+        app.state.caller_checks.append(KnownSubjects(db, services).check)
+    app.mount(meta.DOCS_ASSETS_PATH, meta.docs_assets())
+    return app
 
 
 app = create_app()

@@ -17,9 +17,31 @@ GATEWAY_TIMEOUT = ProblemKind(504, "gateway-timeout", "the service behind the pa
 BAD_GATEWAY = ProblemKind(502, "bad-gateway", "the service behind the path gave no valid answer", "服務返回無效")
 
 # --- identity: tokens, accounts, machine clients -------------------------------------------------
-INVALID_REQUEST = ProblemKind(400, "invalid-request", "the grant lacks a field it needs", "請求缺少必要字段")
 INVALID_GRANT = ProblemKind(
     401, "unauthorized", "the credentials are not valid (the same answer whatever the reason)", "用戶名、密碼或憑證無效"
+)
+# The token endpoint answers as RFC 6749 §5.2 says (status and `error`), each a problem too.
+INVALID_REQUEST = ProblemKind(
+    400,
+    "invalid-request",
+    "OAuth2 `invalid_request`: a field is missing, repeated or too long",
+    "請求缺少必要字段或字段重複、過長",
+)
+INVALID_CLIENT = ProblemKind(
+    401,
+    "invalid-client",
+    "OAuth2 `invalid_client`: the client's authentication failed (`WWW-Authenticate: Basic`)",
+    "客戶端認證失敗",
+)
+OAUTH_INVALID_GRANT = ProblemKind(
+    400,
+    "invalid-grant",
+    "OAuth2 `invalid_grant`: password, TOTP or refresh token not valid (one answer whatever the reason)",
+    "密碼、動態口令或刷新令牌無效",
+)
+UNSUPPORTED_GRANT_TYPE = ProblemKind(400, "unsupported-grant-type", "OAuth2 `unsupported_grant_type`", "不支持的授權類型")
+INVALID_SCOPE = ProblemKind(
+    400, "invalid-scope", "OAuth2 `invalid_scope`: a scope the client does not hold", "客戶端不具備所請求的權限範圍"
 )
 FORBIDDEN = ProblemKind(403, "forbidden", "the caller's role, account or scope does not allow this", "無權操作")
 NOT_FOUND = ProblemKind(404, "not-found", "no such account, client or subscription (or not the caller's)", "記錄不存在")
@@ -33,6 +55,11 @@ ROLE_CONFLICT = ProblemKind(
     422, "role-conflict", "these roles may not be held together, or not given at creation", "角色不能同時擁有"
 )
 CODE_MISMATCH = ProblemKind(422, "rule-violation", "the TOTP code is not the current one", "動態口令不正確")
+
+# --- the audit trail -----------------------------------------------------------------------------
+AUDIT_TRAIL_BROKEN = ProblemKind(
+    409, "audit-trail-broken", "the rows since the last checkpoint do not hold: none is signed", "審計記錄自上次檢查點後不完整"
+)
 
 # --- events and reports --------------------------------------------------------------------------
 INVALID_SUBSCRIPTION = ProblemKind(

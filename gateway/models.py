@@ -10,6 +10,7 @@ from gateway.enums import AccountStatus
 from gateway.settings import SCHEMA
 from services.kit.db import make_metadata
 from services.kit.idempotency import idempotency_table
+from services.kit.outbox import outbox_table
 
 
 def _now() -> datetime:
@@ -42,6 +43,7 @@ class Account(Base):
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), onupdate=_now)
     # +1 on each change an administrator makes (its ETag); logins and lockouts do not count.
+    # Tokens carry it (`ver`): a change ends the tokens issued before it (kit/revocation.py).
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
@@ -80,7 +82,8 @@ class Client(Base):
     status: Mapped[str] = mapped_column(String(16), default=AccountStatus.active)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     rotated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # +1 on each PATCH (its ETag)
+    # +1 on each PATCH (its ETag); tokens carry it (`ver`), so a change ends those issued before.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class AuditEvent(Base):
@@ -106,3 +109,5 @@ class AuditEvent(Base):
 
 
 idempotency_keys = idempotency_table(Base.metadata)
+# The gateway's own feed (`GET /internal/events`): revocations of access tokens (kit/revocation.py).
+outbox = outbox_table(Base.metadata)

@@ -18,9 +18,24 @@ class GatewaySettings(ProcessSettings):
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", env_nested_delimiter="__", extra="ignore")
 
     jwt_private_key_file: Path | None = None
+    # At most access_token_max_lifetime_s, which every process enforces.
     access_token_lifetime_s: int = 900
+    # A token's subject must be an account or client the gateway holds (tokens.KnownSubjects).
+    # Off only in tests that mint tokens for made-up subjects.
+    verify_token_subjects: bool = True
 
     policy: GatewayPolicy = Field(default_factory=GatewayPolicy)
+
+    # The audit trail's anchors outside the database (docs/security.md, "Audit trail"): the chain
+    # key (HMAC-SHA256, base64 of 32 bytes), the Ed25519 key that signs checkpoints, and the
+    # append-only checkpoint file. Empty: under the data dir, made on first start.
+    audit_chain_key_file: Path | None = None
+    audit_checkpoint_key_file: Path | None = None
+    audit_checkpoints_file: Path | None = None
+    # A checkpoint is signed this often when rows came since the last one (the scheduler's tick
+    # adds up to scheduler_tick_s): rows deleted from the end of the trail since the last
+    # checkpoint are the one thing the check cannot see.
+    audit_checkpoint_interval_s: float = Field(default=60.0, gt=0)
 
     # The first administrator (role sysadmin: accounts only, no business data), made on first start.
     admin_username: str = Field(default="admin", validation_alias=AliasChoices("ADMIN_USERNAME", "GATEWAY_ADMIN_USERNAME"))
@@ -79,6 +94,18 @@ class GatewaySettings(ProcessSettings):
     def private_key_path(self) -> Path:
         return self.jwt_private_key_file or self.data_dir / "keys" / "jwt-private.pem"
 
+    @property
+    def audit_chain_key_path(self) -> Path:
+        return self.audit_chain_key_file or self.data_dir / "keys" / "audit-chain.key"
+
+    @property
+    def audit_checkpoint_key_path(self) -> Path:
+        return self.audit_checkpoint_key_file or self.data_dir / "keys" / "audit-checkpoint.pem"
+
+    @property
+    def audit_checkpoints_path(self) -> Path:
+        return self.audit_checkpoints_file or self.data_dir / "audit-checkpoints.jsonl"
+
     @model_validator(mode="after")
     def _defaults_and_production_guards(self) -> "GatewaySettings":
         if not self.database_url:
@@ -90,6 +117,12 @@ class GatewaySettings(ProcessSettings):
                 raise ValueError("ADMIN_ORG_ADMIN_PASSWORD must be set in production when ADMIN_ORG_ADMIN_USERNAME is")
             if any(secret in ("", PLACEHOLDER) for secret in self.service_clients.values()):
                 raise ValueError("service client secrets must be set in production")
+        return self
+
+    @model_validator(mode="after")
+    def _issued_tokens_are_accepted(self) -> "GatewaySettings":
+        if self.access_token_lifetime_s > self.access_token_max_lifetime_s:
+            raise ValueError("access_token_lifetime_s must not exceed access_token_max_lifetime_s")
         return self
 
     @model_validator(mode="after")

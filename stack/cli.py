@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
@@ -61,6 +62,8 @@ def serve(name: str, host: str, port: int) -> None:
         log_config=None,
         access_log=False,
         proxy_headers=False,
+        # No `server: uvicorn`: the answer does not name the software behind it.
+        server_header=False,
         timeout_graceful_shutdown=10,
         timeout_keep_alive=SERVER_KEEP_ALIVE_S,
     )
@@ -180,12 +183,43 @@ def _wait_healthy(url: str, deadline: float) -> bool:
     return False
 
 
+def _token(base: str, username: str, password: str) -> str | None:
+    """An access token for the account, or None if the gateway refuses the login."""
+    body = urllib.parse.urlencode({"username": username, "password": password}).encode()
+    try:
+        with urllib.request.urlopen(base + "/api/v1/auth/token", data=body, timeout=10) as response:  # noqa: S310 - local
+            token: str = json.load(response)["access_token"]
+            return token
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _accounts(base: str, env: dict[str, str]) -> list[str]:
+    """The accounts that exist, each with its roles, as the banner names them: read as the first
+    administrator when its password is known, else those whose login we can confirm."""
+    admin, org_admin = env.get("ADMIN_USERNAME", "admin"), env.get("ADMIN_ORG_ADMIN_USERNAME")
+    token = _token(base, admin, env["ADMIN_PASSWORD"]) if env.get("ADMIN_PASSWORD") else None
+    if token is not None:
+        request = urllib.request.Request(base + "/api/v1/users?limit=20", headers={"Authorization": f"Bearer {token}"})  # noqa: S310 - our own local URL
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our own local URL
+            page = json.load(response)
+        return [f"{user['username']} ({', '.join(user['roles']) or 'no role yet'})" for user in page["items"]]
+    found = [f"{admin} (sysadmin; password printed on its first start)"]
+    if org_admin and env.get("ADMIN_ORG_ADMIN_PASSWORD"):
+        if _token(base, org_admin, env["ADMIN_ORG_ADMIN_PASSWORD"]):
+            found.append(f"{org_admin} (org_admin)")
+        else:
+            found.append(f"{org_admin}: NOT made (another account had the name, or the password was refused)")
+    return found
+
+
 def demo(url: str, *, scale: float, seed: int, as_of: str | None, env: dict[str, str] | None = None) -> int:
     """Generate the demo district and load it through the gateway at `url` as the business administrator."""
-    from datetime import UTC, date, datetime
+    from datetime import date
 
     import httpx
 
+    from services.kit.context import deployment_timezone, today_in
     from stack.demo.load import LoadError, load_into
 
     env = env if env is not None else dict(os.environ)
@@ -198,7 +232,7 @@ def demo(url: str, *, scale: float, seed: int, as_of: str | None, env: dict[str,
             file=sys.stderr,
         )
         return 2
-    day = date.fromisoformat(as_of) if as_of else datetime.now(UTC).date()
+    day = date.fromisoformat(as_of) if as_of else today_in(deployment_timezone())  # the deployment's day
     started = time.monotonic()
     try:
         loaded = asyncio.run(load_into(url, username, password, scale=scale, seed=seed, as_of=day))
@@ -240,13 +274,17 @@ def run(host: str, gateway_port: int, service_port: int, data_dir: Path, *, demo
     if demo_scale is not None and demo(base, scale=demo_scale, seed=7, as_of=None, env=env) != 0:
         # The system itself is up: a district already loaded (or another password) only costs the demo.
         print("the system keeps running without the demo district", file=sys.stderr)
-    admin = env.get("ADMIN_USERNAME", "admin")
-    password_hint = "the ADMIN_PASSWORD you set" if env.get("ADMIN_PASSWORD") else "the password printed above on first start"
+    admin, org_admin = env.get("ADMIN_USERNAME", "admin"), env.get("ADMIN_ORG_ADMIN_USERNAME")
+    who, password_variable = (org_admin, "ADMIN_ORG_ADMIN_PASSWORD") if org_admin else (admin, "ADMIN_PASSWORD")
+    login = (
+        f'TOKEN=$(curl -s -X POST {base}/api/v1/auth/token -d username={who} --data-urlencode password="${password_variable}" '
+        "| python3 -c 'import sys,json;print(json.load(sys.stdin)[\"access_token\"])')"
+    )
     print(
-        f"\nParty building API is up at {base}/api/v1  (Swagger UI: {base}/docs)\n"
-        f"Log in:  curl -s -X POST {base}/api/v1/auth/token -d username={admin} -d 'password=…'   "
-        f"(password: {password_hint})\n"
-        f"then:    curl -H 'Authorization: Bearer <access_token>' {base}/api/v1/users\n"
+        f"\nParty building API is up at {base}/api/v1  (API docs: {base}/docs, {base}/redoc)\n"
+        f"Accounts: {'; '.join(_accounts(base, env))}\n"
+        f"Log in (with {password_variable} set in this shell):\n  {login}\n"
+        f'  curl -H "Authorization: Bearer $TOKEN" {base}/api/v1/{"orgs" if org_admin else "users"}\n'
         f"{admin} is a sysadmin: accounts only, no business data. For a business account (org_admin)\n"
         "either set ADMIN_ORG_ADMIN_USERNAME and ADMIN_ORG_ADMIN_PASSWORD (made at the next start), or:\n"
         f"  as {admin}: POST {base}/api/v1/users {{username, password, roles: [secadmin]}} and {{username, password}}\n"

@@ -46,9 +46,9 @@ _ID_COUNTER = itertools.count(random.randrange(0, 2_000_000, 1000))
 ID_REGION = "110105"  # 北京市朝陽區, a region code python-stdnum knows
 
 
-def resident_id(birth_date: date, serial: int) -> str:
-    """The ID number of someone born on `birth_date` with the 3-digit `serial` (odd = male)."""
-    body = f"{ID_REGION}{birth_date:%Y%m%d}{serial % 1000:03d}"
+def resident_id(birth_date: date, serial: int, region: str = ID_REGION) -> str:
+    """The ID number issued in `region` to someone born on `birth_date` with the 3-digit `serial` (odd = male)."""
+    body = f"{region}{birth_date:%Y%m%d}{serial % 1000:03d}"
     checksum = (1 - 2 * int(body, 13)) % 11
     return body + ("X" if checksum == 10 else str(checksum))
 

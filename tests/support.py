@@ -24,16 +24,24 @@ from services.kit.keys import TokenSigner, ensure_keypair
 from stack.cli import local_environment
 from stack.ports import free_port_block
 from stack.postgres import drop_database, provision, service_url
-from stack.processes import PROCESSES, PROJECT_ROOT
+from stack.processes import PROCESSES, PROJECT_ROOT, SERVICES
 
 BACKEND = os.environ.get("TEST_DATABASE", "sqlite")
 
 # Apps made in process run no background work (feeds, webhooks, scheduled jobs) unless a test
 # turns it on: a test drives it by hand, and no task outlives the test's event loop. A LiveStack's
 # real processes run all of it.
-BACKGROUND_WORK = ("GATEWAY_CONSUME_FEEDS", "GATEWAY_DELIVER_WEBHOOKS", *(f"{name.upper()}_RUN_SCHEDULER" for name in PROCESSES))
+BACKGROUND_WORK = (
+    "GATEWAY_CONSUME_FEEDS",
+    "GATEWAY_DELIVER_WEBHOOKS",
+    *(f"{name.upper()}_RUN_SCHEDULER" for name in PROCESSES),
+    *(f"{service.env_prefix}FOLLOW_REVOCATIONS" for service in SERVICES),
+)
 for _variable in BACKGROUND_WORK:
     os.environ.setdefault(_variable, "false")
+# The suite mints tokens for made-up subjects (`Tokens`), in process and for the real processes;
+# the gateway's check that a subject exists is tested on its own (tests/gateway/test_revocation.py).
+os.environ.setdefault("GATEWAY_VERIFY_TOKEN_SUBJECTS", "false")
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 # The first administrator is a sysadmin (accounts, no business data); business calls through the
 # real processes log in as this org_admin, made on the gateway's first start (ADMIN_ORG_ADMIN_*).

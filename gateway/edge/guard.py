@@ -170,14 +170,21 @@ class Guard:
         actor = audit.Actor(caller.sub, caller.username, caller.roles) if caller else audit.Actor()
         origin = audit.Origin(address, request_id_var.get())
         try:
+            trail = audit.trail_of(scope["app"])
             async with self.db.write_sessions() as session:
                 if write:
                     await audit.record(
-                        session, actor=actor, action=scope["method"], target=scope["path"], outcome=status, origin=origin
+                        session, trail, actor=actor, action=scope["method"], target=scope["path"], outcome=status, origin=origin
                     )
                 if unmasked:
                     await audit.record(
-                        session, actor=actor, action=AuditAction.unmasked_read, target=unmasked, outcome=status, origin=origin
+                        session,
+                        trail,
+                        actor=actor,
+                        action=AuditAction.unmasked_read,
+                        target=unmasked,
+                        outcome=status,
+                        origin=origin,
                     )
                 await session.commit()
         except Exception:  # the status has gone out; a lost audit row must at least be loud

@@ -16,6 +16,7 @@ import logging
 from collections.abc import AsyncIterator
 
 import aiohttp
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.errors import BAD_GATEWAY, GATEWAY_TIMEOUT, SERVICE_UNAVAILABLE
@@ -37,6 +38,9 @@ ROUTES: dict[str, str] = {
     "zones": "orgs",
     "posts": "orgs",
     "terms": "orgs",
+    "tasks": "orgs",
+    "inspections": "orgs",
+    "rectifications": "orgs",
     "members": "members",
     "transfers": "members",
     "recruitment": "members",
@@ -66,8 +70,9 @@ _HOP_BY_HOP = frozenset(
     }
 )
 # Content-length stays on responses: the body passes through byte for byte. The request id and
-# trace headers are the gateway's own, added by its RequestContextMiddleware.
-_RESPONSE_DROPPED = (_HOP_BY_HOP - {b"content-length"}) | {b"x-request-id", b"traceparent"}
+# trace headers are the gateway's own, added by its RequestContextMiddleware; `date` and `server`
+# are the gateway's server's to give (one of each, not the service's as well).
+_RESPONSE_DROPPED = (_HOP_BY_HOP - {b"content-length"}) | {b"x-request-id", b"traceparent", b"date", b"server"}
 _STREAM_THRESHOLD = 64 * 1024
 _BODYLESS_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
 
@@ -138,7 +143,8 @@ class ServiceProxy:
         client = scope.get("client")
         if client:
             headers.append(("x-forwarded-for", client[0]))
-        body, length = await _request_body(scope, receive)
+        refused: list[HTTPException] = []  # the body limit, met while the body streamed upstream
+        body, length = await _request_body(scope, receive, refused)
         if length is not None and (length or scope["method"] not in _BODYLESS_METHODS):
             headers.append(("content-length", str(length)))
         started = False
@@ -170,11 +176,17 @@ class ServiceProxy:
         except aiohttp.ClientError as error:
             if started:
                 raise
+            if refused:  # not the service's fault: the body limit answers (413)
+                raise refused[0] from error
             await _problem(send, BAD_GATEWAY, f"The {service} service gave no valid answer", service=service, error=error)
 
 
-async def _request_body(scope: Scope, receive: Receive) -> tuple[bytes | AsyncIterator[bytes], int | None]:
-    """The request body: none when none is announced, read whole when small, streamed otherwise."""
+async def _request_body(
+    scope: Scope, receive: Receive, refused: list[HTTPException]
+) -> tuple[bytes | AsyncIterator[bytes], int | None]:
+    """The request body: none when none is announced, read whole when small, streamed otherwise
+    (a refusal of the body limit while it streams lands in `refused`: the HTTP client upstream
+    turns it into an error of its own)."""
     declared = None
     chunked = False
     for name, value in scope["headers"]:
@@ -198,7 +210,11 @@ async def _request_body(scope: Scope, receive: Receive) -> tuple[bytes | AsyncIt
     async def stream() -> AsyncIterator[bytes]:
         more = True
         while more:
-            message = await receive()
+            try:
+                message = await receive()
+            except HTTPException as error:
+                refused.append(error)
+                raise
             chunk = message.get("body", b"")
             if chunk:
                 yield chunk

@@ -90,7 +90,14 @@ def org_of(event_type: str, aggregate_id: UUID, payload: dict[str, Any]) -> tupl
 
 
 def without_personal_fields(payload: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in payload.items() if key not in PERSONAL_FIELDS}
+    """The payload as other systems get it: no personal numbers, and a birth date only to the
+    month (`birth_year_month`): with the region and the sex an exact one would narrow a masked ID
+    number to a few hundred (docs/security.md, "Personal data: what each role sees")."""
+    kept = {key: value for key, value in payload.items() if key not in PERSONAL_FIELDS}
+    birth_date = kept.pop("birth_date", None)
+    if isinstance(birth_date, str) and len(birth_date) >= 7:
+        kept["birth_year_month"] = birth_date[:7]
+    return kept
 
 
 def visible_at(event_path: str | None, scope_path: str | None, *, unrestricted: bool) -> bool:

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from gateway.enums import DeliveryStatus
 from services.kit.schemas import InputSchema, Schema
@@ -38,6 +38,10 @@ class EventType(Schema):
 
 
 class SubscriptionCreate(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"url": "https://dangan.example.gov.cn/hooks/dangjian", "event_types": ["member.*"]}]}
+    )
+
     url: str = Field(min_length=8, max_length=2000, description="https URL that receives POSTed events")
     event_types: list[EventTypePattern] = Field(min_length=1, max_length=100, description="types or families (`member.*`)")
 

@@ -4,6 +4,8 @@ charts of the age and education structure. Plain strings, every value escaped.""
 
 # ruff: noqa: RUF001 - Chinese text takes full-width punctuation
 
+import base64
+import hashlib
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -113,12 +115,27 @@ td:not(:first-child) { text-align: right; } .meta { text-align: center; color: #
 """
 
 
+# The page loads nothing and runs no script; its one style element is allowed by its hash. The
+# policy is in the page too, so that a saved copy opened from disk keeps it (frame-ancestors
+# only works as a header). The style is sent as written, never through the script conversion, so
+# the hash of `STYLE` is the hash of what the page carries in either script.
+_STYLE_HASH = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
+PAGE_POLICY = f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; base-uri 'none'; form-action 'none'"
+CSP = f"{PAGE_POLICY}; frame-ancestors 'none'"
+
+
 def page(report: SurveyReport, problems: list[Problem] | None, labels: Labels, script: Script) -> str:
-    """The page in the reader's script (written in Traditional, converted whole: names too)."""
-    return in_script(_page(report, problems, labels), script).replace("lang='zh-Hant'", f"lang='{chinese(script).value}'")
+    """The page in the reader's script (written in Traditional, converted whole: names too, all
+    but the style element, which goes out byte for byte as hashed)."""
+    head = (
+        f"<!DOCTYPE html><html lang='{chinese(script).value}'><head><meta charset='utf-8'>"
+        f"<meta http-equiv='Content-Security-Policy' content=\"{PAGE_POLICY}\">"
+        f"<title>{in_script('農村社區黨建工作調查報告', script)}</title><style>{STYLE}</style></head>"
+    )
+    return head + in_script(_body(report, problems, labels), script)
 
 
-def _page(report: SurveyReport, problems: list[Problem] | None, labels: Labels) -> str:
+def _body(report: SurveyReport, problems: list[Problem] | None, labels: Labels) -> str:
     header = (
         "<tr><th rowspan='2'>指標</th><th colspan='2'>農村社區</th><th colspan='2'>城市社區</th>"
         "<th colspan='2'>合計</th><th rowspan='2'>相差（百分點）</th></tr>"
@@ -128,8 +145,7 @@ def _page(report: SurveyReport, problems: list[Problem] | None, labels: Labels) 
     charts = "".join(bar_chart(title, chart_figures(report, keys)) for title, keys in CHARTS)
     scope = escape(scope_line(report))
     return (
-        "<!DOCTYPE html><html lang='zh-Hant'><head><meta charset='utf-8'>"
-        f"<title>農村社區黨建工作調查報告</title><style>{STYLE}</style></head><body>"
+        "<body>"
         "<h1>農村社區黨建工作存在的問題和對策的報告</h1>"
         f"<p class='meta'>統計日期：{report.as_of.isoformat()}　範圍：{scope}</p>"
         f"<section><h2>一、基本情況</h2>{_summary(report)}<table id='figures'>{header}{rows}</table></section>"

@@ -122,7 +122,7 @@ async def survey_report(
             headers={"content-disposition": f'attachment; filename="{filename}"'} | shown,
         )
     problems = await _diagnostics(peers["orgs"], within, as_of, authorization, labels)
-    return HTMLResponse(html.page(report, problems, labels, script), headers=shown)
+    return HTMLResponse(html.page(report, problems, labels, script), headers={"Content-Security-Policy": html.CSP} | shown)
 
 
 async def _labels(orgs: PeerClient) -> Labels:

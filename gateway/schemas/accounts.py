@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from gateway.enums import AccountStatus, RoleCode
 from services.kit.schemas import InputSchema, Schema
@@ -33,18 +33,28 @@ class User(Schema):
 
 
 class UserCreate(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"username": "zhang.wei", "password": "Xiang-zhen-2026!", "roles": [RoleCode.secadmin]}]}
+    )
+
     username: Username
     password: Password
     roles: list[RoleCode] = Field(default_factory=list, max_length=1)
 
 
 class UserUpdate(InputSchema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": AccountStatus.disabled}, {"reset_totp": True}]})
+
     status: AccountStatus | None = None
     password: Password | None = None
     reset_totp: bool = False
 
 
 class RoleAssignment(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"roles": [RoleCode.org_admin], "scope_org_id": "6f1c1f0e-3c56-4d0f-9a8e-1b9e2f0c7d41"}]}
+    )
+
     roles: list[RoleCode] = Field(max_length=6)
     scope_org_id: uuid.UUID | None = None
     member_id: uuid.UUID | None = None
@@ -56,4 +66,6 @@ class TotpEnrollment(Schema):
 
 
 class TotpConfirm(InputSchema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"code": "492039"}]})
+
     code: Annotated[str, StringConstraints(max_length=6, pattern=r"^[0-9]{6}$")]

@@ -31,6 +31,7 @@ from gateway.rules.accounts import (
     role_errors,
 )
 from gateway.schemas.accounts import RoleAssignment, UserCreate, UserUpdate
+from gateway.service.tokens import revoke_account_tokens
 from gateway.settings import GatewaySettings
 from services.kit.auth import USER_KIND, Caller
 from services.kit.pagination import keyset_page, page_of
@@ -292,6 +293,8 @@ async def update_account(
         account.totp_last_step = None
     account.version += 1
     await session.flush()
+    # Disabled, a new password, a reset second factor: the tokens issued before end everywhere.
+    await revoke_account_tokens(session, account)
     return account
 
 
@@ -306,8 +309,9 @@ async def assign_roles(
     account.scope_org_id = body.scope_org_id
     account.member_id = body.member_id
     account.version += 1
-    # The new roles apply from the next access token: a refresh reads the account again.
     await session.flush()
+    # The tokens issued with the old roles end everywhere; a refresh issues one with the new roles.
+    await revoke_account_tokens(session, account)
     return account
 
 

@@ -12,7 +12,7 @@ from gateway.errors import CLIENT_ID_TAKEN, NOT_FOUND
 from gateway.models import Client
 from gateway.rules import GatewayPolicy
 from gateway.schemas.clients import ClientCreate, ClientUpdate
-from gateway.service.tokens import secret_hash
+from gateway.service.tokens import revoke_client_tokens, secret_hash
 from services.kit.pagination import keyset_page, page_of
 from services.kit.versioning import Preconditions
 
@@ -66,6 +66,8 @@ async def update_client(
         setattr(client, name, value)
     client.version += 1
     await session.flush()
+    # Disabled, other scopes or another organization: the tokens issued before end everywhere.
+    await revoke_client_tokens(session, client)
     return client
 
 

@@ -6,7 +6,8 @@ import asyncio
 import json
 from typing import Any
 
-from gateway.enums import ENUM_LABELS
+from gateway.enums import ENUM_LABELS, ClientScope
+from services.kit.auth import BEARER_SCHEME
 from services.kit.peers import PeerClient
 
 
@@ -40,9 +41,49 @@ def _merge(own: dict[str, Any], documents: dict[str, dict[str, Any] | None]) -> 
             if path.startswith("/api/v1/"):
                 merged["paths"][path] = item
     merged["components"] = {**own.get("components", {}), "schemas": schemas}
+    _document_security(merged)
     if unavailable:
         merged["x-unavailable-services"] = unavailable
     return merged
+
+
+_SCOPE_LABELS = {scope: ENUM_LABELS["client_scope"][scope.value] for scope in ClientScope}
+TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a path, not a secret
+SECURITY_SCHEMES: dict[str, Any] = {
+    "oauth2_password": {
+        "type": "oauth2",
+        "description": "A person's login (`totp` too once enrolled; send it after the password in the form).",
+        "flows": {"password": {"tokenUrl": TOKEN_URL, "refreshUrl": TOKEN_URL, "scopes": {}}},
+    },
+    "oauth2_client": {
+        "type": "oauth2",
+        "description": "Another system's registered client (`/api/v1/clients`): HTTP Basic or the body.",
+        "flows": {
+            "clientCredentials": {
+                "tokenUrl": TOKEN_URL,
+                "scopes": {scope.value: labels["zh_hans"] for scope, labels in _SCOPE_LABELS.items()},
+            }
+        },
+    },
+}
+_BEARER = BEARER_SCHEME.scheme_name
+# Any of the three: a person's token, a client's token, or a token got some other way.
+_ALTERNATIVES: list[dict[str, list[str]]] = [{"oauth2_password": []}, {"oauth2_client": []}, {_BEARER: []}]
+
+
+def _document_security(document: dict[str, Any]) -> None:
+    """The OAuth2 flows beside the services' bearer scheme, so that the docs page can log in: an
+    operation that needs a bearer token accepts a token of either flow."""
+    components = document.setdefault("components", {})
+    components["securitySchemes"] = {
+        **components.get("securitySchemes", {}),
+        _BEARER: BEARER_SCHEME.model.model_dump(mode="json", by_alias=True, exclude_none=True),
+        **SECURITY_SCHEMES,
+    }
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and {_BEARER: []} in operation.get("security", []):
+                operation["security"] = _ALTERNATIVES
 
 
 async def merged_document(own: dict[str, Any], peers: dict[str, PeerClient]) -> dict[str, Any]:

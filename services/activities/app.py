@@ -26,6 +26,7 @@ from services.kit.labels import labels_router
 from services.kit.outbox import feed_router
 from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
+from services.kit.revocation import following_the_gateway
 from services.kit.scheduler import Scheduler
 
 
@@ -53,6 +54,7 @@ def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
     )
     app = create_process_app(
         idempotency_keys=idempotency_keys,
+        revocations=following_the_gateway(settings, peers),
         name="activities",
         title="Activity logging",
         settings=settings,

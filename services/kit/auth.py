@@ -17,7 +17,8 @@ Every dependency that decides access is registered in `AUTHORIZATION_DEPENDENCIE
 can find any route that has none (deny by default).
 """
 
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -26,7 +27,8 @@ from uuid import UUID
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.kit.problems import Problem
 
@@ -56,6 +58,10 @@ class Caller:
     scope_org_id: UUID | None = None
     name: str | None = None
     member_id: UUID | None = None  # the member record of a `member` account
+    # The subject's version when the token was issued (`ver`) and the login it belongs to (`sid`):
+    # what a revocation names (kit/revocation.py).
+    version: int = 0
+    session_id: str | None = None
 
     def has_role(self, *roles: str) -> bool:
         # A machine client's token carries no roles, and `service` is only for the services' own
@@ -73,6 +79,17 @@ class Caller:
         return not self.is_client and MEMBER_ROLE in self.roles and not self.roles & SUBTREE_ROLES
 
 
+def lifetime_refusal(*, issued_at: float, expires_at: float, now: float, max_lifetime_s: int, skew_s: int) -> str | None:
+    """Why a token is refused for its times alone (None: they are fine). A token that claims to
+    live longer than the gateway ever issues, or to be issued in the future, was not made by
+    the gateway as configured: only a leaked signing key makes such a token."""
+    if issued_at > now + skew_s:
+        return "it is issued in the future"
+    if expires_at - issued_at > max_lifetime_s + skew_s:
+        return "it lives longer than any token the gateway issues"
+    return None
+
+
 class Unauthorized(Problem):
     def __init__(self, detail: str = "A valid bearer token is required") -> None:
         super().__init__(401, detail, slug="unauthorized", headers={"WWW-Authenticate": 'Bearer realm="dangjian"'})
@@ -84,17 +101,25 @@ class Forbidden(Problem):
 
 
 class TokenVerifier:
-    def __init__(self, public_key_pem: str | bytes, *, issuer: str, audience: str) -> None:
+    """Verifies an access token's signature and claims. `max_lifetime_s` caps `exp - iat` (with
+    `skew_s` of clock difference allowed): the gateway never issues a longer-lived token, so
+    only a leaked signing key could make one."""
+
+    def __init__(
+        self, public_key_pem: str | bytes, *, issuer: str, audience: str, max_lifetime_s: int = 900, skew_s: int = 60
+    ) -> None:
         key = serialization.load_pem_public_key(public_key_pem.encode() if isinstance(public_key_pem, str) else public_key_pem)
         if not isinstance(key, Ed25519PublicKey):
             raise ValueError("the token public key must be an Ed25519 key")
         self._key = key
         self.issuer = issuer
         self.audience = audience
+        self.max_lifetime_s = max_lifetime_s
+        self.skew_s = skew_s
 
     @classmethod
-    def from_file(cls, path: Path, *, issuer: str, audience: str) -> "TokenVerifier":
-        return cls(path.read_bytes(), issuer=issuer, audience=audience)
+    def from_file(cls, path: Path, *, issuer: str, audience: str, max_lifetime_s: int = 900, skew_s: int = 60) -> "TokenVerifier":
+        return cls(path.read_bytes(), issuer=issuer, audience=audience, max_lifetime_s=max_lifetime_s, skew_s=skew_s)
 
     def verify(self, token: str) -> Caller:
         try:
@@ -110,6 +135,17 @@ class TokenVerifier:
             raise Unauthorized(f"The bearer token is not valid ({type(error).__name__})") from None
         if claims.get("typ") != ACCESS_TOKEN_TYPE:
             raise Unauthorized("The bearer token is not an access token")
+        issued_at, expires_at, version = claims["iat"], claims["exp"], claims.get("ver", 0)
+        if not all(isinstance(value, int | float) and not isinstance(value, bool) for value in (issued_at, expires_at)):
+            raise Unauthorized("The bearer token has malformed times")
+        refused = lifetime_refusal(
+            issued_at=issued_at, expires_at=expires_at, now=time.time(), max_lifetime_s=self.max_lifetime_s, skew_s=self.skew_s
+        )
+        if refused is not None:
+            raise Unauthorized(f"The bearer token is not valid ({refused})")
+        session_id = claims.get("sid")
+        if not isinstance(version, int) or isinstance(version, bool) or not isinstance(session_id, str | None):
+            raise Unauthorized("The bearer token has a malformed version or session")
         scope_org = claims.get("scope_org_id")
         member = claims.get("member_id")
         try:
@@ -131,6 +167,8 @@ class TokenVerifier:
             scope_org_id=scope_org_id,
             name=claims.get("username"),
             member_id=member_id,
+            version=version,
+            session_id=session_id,
         )
 
 
@@ -142,14 +180,36 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
+# A further check of a verified caller, raising a Problem to refuse it: the revocation list
+# (kit/revocation.py), at the gateway also that the subject exists. `app.state.caller_checks`.
+CallerCheck = Callable[[Caller], Awaitable[None]]
+
+
 async def current_caller(request: Request) -> Caller:
     verifier: TokenVerifier | None = getattr(request.app.state, "verifier", None)
     if verifier is None:
         raise Problem(503, "The service has no public key to verify tokens with", slug="not-ready")
-    return verifier.verify(bearer_token(request))
+    caller = verifier.verify(bearer_token(request))
+    checks: list[CallerCheck] = getattr(request.app.state, "caller_checks", [])
+    for check in checks:
+        await check(caller)
+    return caller
 
 
-CallerDep = Annotated[Caller, Depends(current_caller)]
+# Documents, never checks: every operation that needs a caller gets `security: [{"bearer": []}]` and
+# the scheme in the OpenAPI components (the gateway adds its OAuth2 flows beside it). The check is
+# `current_caller`'s.
+BEARER_SCHEME = HTTPBearer(auto_error=False, scheme_name="bearer", description="An access token from /api/v1/auth/token")
+
+
+async def _documented_caller(
+    caller: Annotated[Caller, Depends(current_caller)],
+    _scheme: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER_SCHEME)],
+) -> Caller:
+    return caller
+
+
+CallerDep = Annotated[Caller, Depends(_documented_caller)]
 
 
 def admits(caller: Caller, *, resource: str, roles: tuple[str, ...], write: bool, own_record: bool = False) -> str | None:

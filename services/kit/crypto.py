@@ -87,14 +87,21 @@ class FieldCipher:
         return bool(self._previous)
 
     def encrypt(self, field: str, value: str, random: RandomPool | None = None) -> bytes:
-        nonce = random.take(NONCE_BYTES) if random else os.urandom(NONCE_BYTES)
-        return nonce + self._aead.encrypt(nonce, value.encode(), field.encode())
+        return self.seal(field, value.encode(), random)
 
     def decrypt(self, field: str, blob: bytes) -> str:
+        return self.unseal(field, blob).decode()
+
+    def seal(self, field: str, data: bytes, random: RandomPool | None = None) -> bytes:
+        """`encrypt` for bytes (a stored answer, not one field's text)."""
+        nonce = random.take(NONCE_BYTES) if random else os.urandom(NONCE_BYTES)
+        return nonce + self._aead.encrypt(nonce, data, field.encode())
+
+    def unseal(self, field: str, blob: bytes) -> bytes:
         nonce, sealed, aad = blob[:NONCE_BYTES], blob[NONCE_BYTES:], field.encode()
         for aead in (self._aead, *self._previous):
             try:
-                return aead.decrypt(nonce, sealed, aad).decode()
+                return aead.decrypt(nonce, sealed, aad)
             except InvalidTag:
                 continue
         raise InvalidTag()

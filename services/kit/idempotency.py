@@ -23,6 +23,10 @@ without the dependency passes untouched, key or not.
   lease, run a second time; every other retry is answered from the store.
 - Keys are kept `idempotency_ttl_s` (24 h): an older row counts as absent (its key is new
   again), and each process deletes expired rows at most once an hour on its way.
+- A process whose answers carry personal data passes `answer_cipher` (members: its field cipher,
+  the records' own): each stored body is then AES-GCM ciphertext bound to its caller and key, so
+  the table holds no ID number or phone in clear (issue #17) and a body copied to another row
+  does not open. A body stored before sealing began (no `SEALED` mark) replays as it is.
 
 The gateway's proxied paths never reach this middleware (the proxy answers them first and
 forwards the header), so an answer is stored once, by the service that made it.
@@ -34,6 +38,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
@@ -56,6 +61,7 @@ from sqlalchemy.exc import IntegrityError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.kit.auth import bearer_token
+from services.kit.crypto import FieldCipher
 from services.kit.db import Database
 from services.kit.problems import Problem
 
@@ -69,6 +75,9 @@ RUNNING, DONE = "running", "done"
 STATE_NAME = "idempotency"  # where the middleware leaves the request's key for the route
 # Headers of the first answer that are not replayed: the outer middleware sets them afresh.
 _NOT_STORED = frozenset({"content-length", "x-request-id", "traceparent", "date", "server"})
+# The start of a sealed body: an answer (JSON, text) never begins with a NUL.
+SEALED = b"\x00sealed\x00"
+AnswerCipher = Callable[[], FieldCipher]
 
 
 def idempotency_table(metadata: MetaData) -> Table:
@@ -139,7 +148,22 @@ class _Pending:
     caller: str
     key: str
     fingerprint: str
+    cipher: FieldCipher | None = None
     holder: str | None = None
+
+    def _field(self) -> str:
+        # The associated data: the body opens only in its own row.
+        return f"idempotency_keys.body\x00{self.caller}\x00{self.key}"
+
+    def sealed(self, body: bytes) -> bytes:
+        return body if self.cipher is None else SEALED + self.cipher.seal(self._field(), body)
+
+    def opened(self, stored: bytes) -> bytes:
+        if not stored.startswith(SEALED):
+            return stored
+        if self.cipher is None:
+            raise RuntimeError("a sealed idempotent answer, and no cipher to open it")
+        return self.cipher.unseal(self._field(), stored[len(SEALED) :])
 
     async def claim(self, db: Database, *, ttl_s: float, lease_s: float) -> None:
         """Take the key (`holder` set), or raise the stored answer, 422 (other request) or 409 (running)."""
@@ -178,7 +202,7 @@ class _Pending:
                         slug="idempotency-key-reused",
                     )
                 if row.state == DONE:
-                    raise _Replay(row.status, json.loads(row.headers), row.body)
+                    raise _Replay(row.status, json.loads(row.headers), self.opened(row.body))
                 if _aware(row.lease_until) > moment:
                     raise _in_use()
                 # Its process died while running: the lease ran out, this retry takes the key over.
@@ -200,19 +224,21 @@ async def _on_replay(_request: Request, exc: Exception) -> Response:
     return response
 
 
-def install_idempotency(app: FastAPI, *, table: Table, max_body_bytes: int) -> None:
-    """Keys for the routes that take them, stored in `table` (the schema's `idempotency_keys`)."""
+def install_idempotency(app: FastAPI, *, table: Table, max_body_bytes: int, answer_cipher: AnswerCipher | None = None) -> None:
+    """Keys for the routes that take them, stored in `table` (the schema's `idempotency_keys`),
+    the answers sealed with `answer_cipher()` when given."""
     app.add_exception_handler(_Replay, _on_replay)
-    app.add_middleware(IdempotencyMiddleware, table=table, max_body_bytes=max_body_bytes)
+    app.add_middleware(IdempotencyMiddleware, table=table, max_body_bytes=max_body_bytes, answer_cipher=answer_cipher)
 
 
 class IdempotencyMiddleware:
     """Hands a keyed POST to its route's `Idempotent` dependency, then stores the answer it made."""
 
-    def __init__(self, app: ASGIApp, *, table: Table, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, table: Table, max_body_bytes: int, answer_cipher: AnswerCipher | None = None) -> None:
         self.app = app
         self.table = table
         self.max_body_bytes = max_body_bytes
+        self.answer_cipher = answer_cipher
         self._next_purge = 0.0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -231,7 +257,8 @@ class IdempotencyMiddleware:
             await self.app(scope, replay_receive, send)
             return
         db: Database = scope["app"].state.db
-        pending = _Pending(self.table, caller, key, _fingerprint(scope, _body_of(messages)))
+        cipher = self.answer_cipher() if self.answer_cipher is not None else None
+        pending = _Pending(self.table, caller, key, _fingerprint(scope, _body_of(messages)), cipher)
         scope.setdefault("state", {})[STATE_NAME] = pending
         await self._run(scope, replay_receive, send, db, pending)
         if pending.holder is not None:
@@ -284,7 +311,7 @@ class IdempotencyMiddleware:
                 await session.execute(
                     update(table)
                     .where(table.c.caller == claim.caller, table.c.key == claim.key, table.c.holder == claim.holder)
-                    .values(state=DONE, status=status, headers=json.dumps(headers), body=body)
+                    .values(state=DONE, status=status, headers=json.dumps(headers), body=claim.sealed(body))
                 )
                 await session.commit()
         except Exception as error:  # the work is committed: answer it; the key frees itself after the lease

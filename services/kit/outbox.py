@@ -190,9 +190,10 @@ async def read_feed(
     return page.model_validate({"events": events, "next_cursor": events[-1]["cursor"] if events else after})
 
 
-def feed_router(table: Table) -> APIRouter:
-    """`GET /internal/events`: the service's events in order, for other services' consumers."""
-    router = APIRouter(tags=["internal"])
+def feed_router(table: Table, *, include_in_schema: bool = True) -> APIRouter:
+    """`GET /internal/events`: the service's events in order, for other services' consumers (left
+    out of the OpenAPI document where that document is the public API's: the gateway's)."""
+    router = APIRouter(tags=["internal"], include_in_schema=include_in_schema)
 
     @router.get(
         "/internal/events", response_model=FeedPage, dependencies=[require_roles(SERVICE_ROLE), require_scope(EVENTS_READ_SCOPE)]

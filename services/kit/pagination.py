@@ -58,12 +58,16 @@ def decode_cursor(cursor: str, columns: Sequence[ColumnLike]) -> list[Any]:
         raise InvalidCursor() from None
 
 
-def keyset_page(stmt: Select[Any], columns: Sequence[ColumnLike], cursor: str | None, limit: int) -> Select[Any]:
-    """One page of `stmt` in the order of `columns` (ascending), one row more to see if it goes on."""
+def keyset_page(
+    stmt: Select[Any], columns: Sequence[ColumnLike], cursor: str | None, limit: int, *, descending: bool = False
+) -> Select[Any]:
+    """One page of `stmt` in the order of `columns` (ascending, or all descending), one row more
+    to see if it goes on. A cursor continues the walk in the order it was made in."""
     if cursor:
         after = decode_cursor(cursor, columns)
-        stmt = stmt.where(tuple_(*columns) > tuple_(*after))
-    return stmt.order_by(*columns).limit(limit + 1)
+        beyond = tuple_(*columns) < tuple_(*after) if descending else tuple_(*columns) > tuple_(*after)
+        stmt = stmt.where(beyond)
+    return stmt.order_by(*(column.desc() if descending else column for column in columns)).limit(limit + 1)
 
 
 def page_of(rows: Sequence[T], limit: int, key: Callable[[T], Sequence[Any]]) -> tuple[list[T], str | None]:

@@ -21,6 +21,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
 from services.kit import messages
 from services.kit.db import DATABASE_ERRORS, database_unavailable
@@ -303,10 +304,20 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 413:  # Starlette's body limit, met inside a route
+        return problem_response(413, **_body_limit(request.scope), instance=request.url.path)
     detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
     return problem_response(
         exc.status_code, detail, instance=request.url.path, headers=dict(exc.headers or {}), script=request_script(request)
     )
+
+
+def _body_limit(scope: Any) -> dict[str, Any]:
+    """The detail and extension of a 413 from the body limit in force for the request."""
+    limit = scope.get(MAX_BODY_SIZE_SCOPE_KEY)
+    if not isinstance(limit, int):
+        return {"detail": "The request body is too large"}
+    return {"detail": f"The request body is larger than {limit} bytes", "max_bytes": limit}
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -406,6 +417,36 @@ class RefuseNulInUrl:
             )
             return
         await self.app(scope, receive, send)
+
+
+class BodyLimitProblems:
+    """ASGI wrapper around the whole app: Starlette's body limit (which FastAPI puts outside every
+    middleware of ours) answers a body over it with a plain-text 413 — when the body is read in
+    a middleware (the proxy, the idempotency keys) or a declared length is over the limit. Its
+    answer becomes a problem like every other, naming the limit in `max_bytes`."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        replaced = False
+
+        async def send_as_problem(message: Any) -> None:
+            nonlocal replaced
+            if message["type"] == "http.response.start" and message["status"] == 413 and _plain_text(message):
+                replaced = True
+                await send_problem(send, 413, **_body_limit(scope), instance=scope["path"])
+            elif not replaced:  # the plain text's body is dropped
+                await send(message)
+
+        await self.app(scope, receive, send_as_problem)
+
+
+def _plain_text(start: Any) -> bool:
+    return any(name.lower() == b"content-type" and value.startswith(b"text/plain") for name, value in start["headers"])
 
 
 async def send_problem(

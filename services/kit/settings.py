@@ -29,6 +29,14 @@ class ProcessSettings(BaseSettings):
     jwt_issuer: str = "dangjian-gateway"
     jwt_audience: str = "dangjian"
     jwt_public_key_file: Path | None = None
+    # Tokens living longer than this (`exp - iat`) are refused, as are tokens issued in the future;
+    # `token_clock_skew_s` allows for clocks that differ. The gateway issues none longer.
+    access_token_max_lifetime_s: int = Field(default=900, gt=0)
+    token_clock_skew_s: int = Field(default=60, ge=0)
+    # Revoked tokens (services.kit.revocation): how often the gateway's feed of revocations is
+    # read, and after how long without reading it to its end people and clients are refused (503).
+    revocation_poll_interval_s: float = Field(default=0.2, gt=0)
+    revocation_max_lag_s: float = Field(default=4.0, gt=0)
 
     # Who may read /metrics (no token): Prometheus inside the deployment (services.kit.metrics).
     metrics_allowed_networks: list[str] = Field(
@@ -72,6 +80,10 @@ class ServiceSettings(ProcessSettings):
     feed_poll_interval_s: float = 0.2
     # Off only in in-process tests, which drive the consumers by hand.
     consume_feeds: bool = True
+    # Follow the gateway's revocations of access tokens (off only in in-process tests, which have
+    # no gateway); at start wait this long for a first reading before answering anyway.
+    follow_revocations: bool = True
+    revocation_startup_wait_s: float = Field(default=30.0, ge=0)
     # Fault injection for the fault tests only (tests/faults): when > 0, the process exits at once
     # (no cleanup, like a SIGKILL) after applying this many events of a page, before the page's
     # cursor commits. 0, the default, is off.

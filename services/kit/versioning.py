@@ -18,7 +18,8 @@ caller still meets 401/403 and a row out of scope 404 before any precondition is
   `If-Match` (or `If-None-Match: *`) creates; `If-None-Match: *` on an existing row → 412.
 
 `document_preconditions` adds the 412/428 answers to the OpenAPI of every operation that reads
-`If-Match` (and 409/422 to those that read `Idempotency-Key`, see `kit.idempotency`).
+`If-Match` and marks the header required where it is (every update but an upsert); it adds
+409/422 to those that read `Idempotency-Key` (see `kit.idempotency`).
 """
 
 from dataclasses import dataclass
@@ -125,8 +126,12 @@ def document_preconditions(schema: dict[str, Any]) -> dict[str, Any]:
         for operation in operations.values():
             if not isinstance(operation, dict):
                 continue
-            headers = {p.get("name", "").lower() for p in operation.get("parameters", []) if p.get("in") == "header"}
+            parameters = {p.get("name", "").lower(): p for p in operation.get("parameters", []) if p.get("in") == "header"}
+            headers = set(parameters)
             extra = {}
+            if "if-match" in headers and "if-none-match" not in headers:
+                # An update of an existing record answers 428 without it (an upsert may create).
+                parameters["if-match"]["required"] = True
             if "if-match" in headers:
                 extra.update(_PRECONDITION_RESPONSES)
                 ok = next((code for code in ("200", "201") if code in operation.get("responses", {})), None)

@@ -10,12 +10,13 @@ from services.kit.labels import labels_router
 from services.kit.outbox import feed_router
 from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
+from services.kit.revocation import following_the_gateway
 from services.kit.scheduler import Scheduler
 from services.members.enums import ENUM_LABELS
 from services.members.events import apply_org_event
 from services.members.jobs import jobs
 from services.members.models import consumer_cursors, idempotency_keys, outbox, scheduler
-from services.members.routes import care, dues, records, recruitment, stats, survey, tabular, transfers, worklists
+from services.members.routes import care, dues, probation, records, recruitment, stats, survey, tabular, transfers, worklists
 from services.members.schemas.records import EVENT_TYPES
 from services.members.settings import CLIENT_ID, SCHEMA, MembersSettings
 
@@ -43,6 +44,9 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
     )
     app = create_process_app(
         idempotency_keys=idempotency_keys,
+        # Created members and applications carry ID numbers and phones: stored answers are sealed.
+        answer_cipher=lambda: app.state.cipher,
+        revocations=following_the_gateway(settings, peers),
         name="members",
         title="Member records",
         settings=settings,
@@ -53,6 +57,7 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
             survey.router,
             stats.router,
             records.router,
+            probation.router,
             transfers.router,
             care.router,
             recruitment.router,

@@ -60,6 +60,7 @@ class Whereabouts(Coded):
 class MemberEventKind(Coded):
     joined = "joined", "入黨", "入党"
     became_full = "became_full", "轉正", "转正"
+    probation_extended = "probation_extended", "延長預備期", "延长预备期"
     state_changed = "state_changed", "狀態變更", "状态变更"
     whereabouts_changed = "whereabouts_changed", "去向變更", "去向变更"
     org_changed = "org_changed", "組織關係變更", "组织关系变更"

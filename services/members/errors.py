@@ -31,9 +31,20 @@ DUPLICATE_ID_NUMBER = ProblemKind(
 INVALID_STATE_CHANGE = ProblemKind(
     422, "invalid-state-change", "the state cannot follow the current one on that day", "黨籍狀態不能如此變更"
 )
-INVALID_FULL_DATE = ProblemKind(422, "invalid-full-date", "the member cannot become full on that day", "轉正日期有誤")
+INVALID_FULL_DATE = ProblemKind(
+    422,
+    "invalid-full-date",
+    "the member cannot become full on that day (`earliest_full_on`: the probation's end)",
+    "轉正日期有誤",
+)
 INVALID_WHEREABOUTS = ProblemKind(
     422, "invalid-whereabouts", "the whereabouts, their details or their date are not valid", "去向信息有誤"
+)
+INVALID_PROBATION_EXTENSION = ProblemKind(
+    422,
+    "invalid-probation-extension",
+    "the probation cannot be extended so (once, 6-12 months, while probationary)",
+    "預備期不能如此延長",
 )
 
 # Import and export.
@@ -43,6 +54,12 @@ IMPORT_REJECTED = ProblemKind(
 )
 TOO_MANY_ROWS = ProblemKind(413, "too-many-rows", "more rows than the policy allows in one file", "行數超過上限")
 CONTENT_TOO_LARGE = ProblemKind(413, "content-too-large", "the file is larger than the policy allows", "文件過大")
+FILE_OVER_LIMIT = ProblemKind(
+    413,
+    "file-over-limit",
+    "the file passes one of the policy's limits on reading it (named in `limit`, its value in `maximum`)",
+    "文件超出讀取限制",
+)
 
 # Transfers.
 INVALID_TRANSFER = ProblemKind(

@@ -8,6 +8,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.kit.context import deployment_timezone, today_in
 from services.kit.outbox import FeedEvent
 from services.kit.replica import snapshot_applier
 from services.members.enums import MemberEventKind
@@ -35,7 +36,8 @@ async def apply_org_event(session: AsyncSession, event: FeedEvent) -> None:
 async def rehome_members(session: AsyncSession, event: FeedEvent) -> None:
     """Members of a merged organization now belong to the one it merged into (each with a history event)."""
     merged_id, into_id = UUID(str(event.payload["id"])), UUID(str(event.payload["merged_into_id"]))
-    effective_on = event.occurred_at.date()
+    # The day of the merge in the deployment's zone (the UTC date is the day before until 08:00 in Beijing).
+    effective_on = today_in(deployment_timezone(), event.occurred_at)
     if event.payload.get("dissolved_on"):
         effective_on = date.fromisoformat(str(event.payload["dissolved_on"]))
     stmt = select(Member).where(Member.org_id == merged_id, Member.state.not_in(CLOSED_STATES)).order_by(Member.id)

@@ -9,11 +9,23 @@ from services.kit.labels import labels_router
 from services.kit.outbox import feed_router
 from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
+from services.kit.revocation import following_the_gateway
 from services.kit.scheduler import Scheduler
 from services.orgs.enums import ENUM_LABELS
 from services.orgs.jobs import jobs
 from services.orgs.models import idempotency_keys, outbox, scheduler
-from services.orgs.routes import communities, diagnostics, survey, teams, tree, units, worklists
+from services.orgs.routes import (
+    communities,
+    diagnostics,
+    inspections,
+    rectifications,
+    survey,
+    tasks,
+    teams,
+    tree,
+    units,
+    worklists,
+)
 from services.orgs.schemas import EVENT_TYPES
 from services.orgs.settings import CLIENT_ID, SCHEMA, OrgsSettings
 
@@ -36,6 +48,7 @@ def create_app(settings: OrgsSettings | None = None, *, peers: ServicePeers | No
     )
     app = create_process_app(
         idempotency_keys=idempotency_keys,
+        revocations=following_the_gateway(settings, peers),
         name="orgs",
         title="Organization setup",
         settings=settings,
@@ -48,6 +61,9 @@ def create_app(settings: OrgsSettings | None = None, *, peers: ServicePeers | No
             teams.router,
             units.router,
             worklists.router,
+            tasks.router,
+            inspections.router,
+            rectifications.router,
             feed_router(outbox),
             policy_router(settings.policy),
             labels_router(ENUM_LABELS),

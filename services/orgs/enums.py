@@ -138,6 +138,67 @@ class DiagnosticRule(Coded):
     joint_branch_too_many_units = "joint_branch_too_many_units", "聯合黨支部單位過多", "联合党支部单位过多"
 
 
+class TaskRecipients(Coded):
+    """How a task's recipients are chosen within the issuer's subtree."""
+
+    all_communities = "all_communities", "全部社區", "全部社区"
+    listed = "listed", "指定組織", "指定组织"
+    work_list = "work_list", "工作清單上的社區", "工作清单上的社区"
+    diagnostic = "diagnostic", "存在某項問題的組織", "存在某项问题的组织"
+
+
+class WorkList(Coded):
+    """The community work lists of `GET /orgs/{id}/worklists`, by their key in that answer."""
+
+    below_leading_goose = "below_leading_goose", "班子未達三個60%", "班子未达三个60%"
+    reserve_pools = "reserve_pools", "後備幹部隊伍薄弱", "后备干部队伍薄弱"
+    units_without_co_building = "units_without_co_building", "單位未簽共建協議", "单位未签共建协议"
+    form_called_out = "form_called_out", "黨員超過150名未建黨委", "党员超过150名未建党委"
+
+
+class Evidence(Coded):
+    """What a reply or a report must carry."""
+
+    text = "text", "文字說明", "文字说明"
+    attachment = "attachment", "附件", "附件"
+    activity = "activity", "關聯活動", "关联活动"
+
+
+class AssignmentStatus(Coded):
+    """Where one recipient stands with a task."""
+
+    pending = "pending", "待回覆", "待回复"
+    replied = "replied", "已回覆待審", "已回复待审"
+    returned = "returned", "已退回", "已退回"
+    accepted = "accepted", "已通過", "已通过"
+
+
+class ReplyDecision(Coded):
+    accept = "accept", "通過", "通过"
+    return_ = "return", "退回", "退回"
+
+
+class RectificationStatus(Coded):
+    open = "open", "整改中", "整改中"
+    reported = "reported", "已報告整改情況", "已报告整改情况"
+    closed = "closed", "已銷號", "已销号"
+    reopened = "reopened", "重新整改", "重新整改"
+
+
+class RectificationStep(Coded):
+    """One entry of a rectification's log."""
+
+    demanded = "demanded", "提出整改", "提出整改"
+    reported = "reported", "報告整改情況", "报告整改情况"
+    closed = "closed", "銷號", "销号"
+    reopened = "reopened", "重新打開", "重新打开"
+
+
+class RectificationSource(Coded):
+    finding = "finding", "督查發現", "督查发现"
+    diagnostic = "diagnostic", "診斷問題", "诊断问题"
+
+
 ENUM_LABELS: EnumLabels = {
     "OrgKind": OrgKind.labels(),
     "OrgTier": OrgTier.labels(),
@@ -156,4 +217,12 @@ ENUM_LABELS: EnumLabels = {
     "TermDue": TermDue.labels(),
     "HistoryChange": HistoryChange.labels(),
     "DiagnosticRule": DiagnosticRule.labels(),
+    "TaskRecipients": TaskRecipients.labels(),
+    "WorkList": WorkList.labels(),
+    "Evidence": Evidence.labels(),
+    "AssignmentStatus": AssignmentStatus.labels(),
+    "ReplyDecision": ReplyDecision.labels(),
+    "RectificationStatus": RectificationStatus.labels(),
+    "RectificationStep": RectificationStep.labels(),
+    "RectificationSource": RectificationSource.labels(),
 }

@@ -67,3 +67,28 @@ INVALID_CURSOR = ProblemKind(400, "invalid-cursor", "the cursor is not one this 
 PEER_UNAVAILABLE = ProblemKind(
     503, "peer-unavailable", "the members service could not be asked; retry later", "黨員服務暫不可用，請稍後重試"
 )
+# The working loop: tasks sent down, inspections and rectifications.
+WRONG_STATE = ProblemKind(
+    409,
+    "wrong-state",
+    "the task reply or rectification is not in a state that allows this step",
+    "當前狀態不能辦理此步驟",
+)
+NOT_ISSUER = ProblemKind(
+    403,
+    "not-the-issuer",
+    "only a caller whose scope holds the issuing organization may decide this",
+    "只有下發單位可以決定此事項",
+)
+MISSING_EVIDENCE = ProblemKind(
+    422,
+    "missing-evidence",
+    "the reply or report lacks evidence the task or rectification requires",
+    "缺少任務或整改要求的佐證材料",
+)
+NO_SUCH_DIAGNOSTIC = ProblemKind(
+    422, "diagnostic-not-found", "the diagnostic does not hold for that organization today", "該黨組織今日不存在此診斷問題"
+)
+ALREADY_RECTIFYING = ProblemKind(
+    409, "already-rectifying", "an unclosed rectification of that diagnostic exists already", "該問題已有未關閉的整改"
+)

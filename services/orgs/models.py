@@ -234,6 +234,121 @@ class PostHolder(Base):
     until: Mapped[date | None] = mapped_column(Date)
 
 
+class Task(Versioned, Base):
+    """A task a higher organization sends down to organizations of its subtree (下發任務)."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    issuer_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    evidence_required: Mapped[list[str]] = mapped_column(JSON, default=list)
+    evidence_note: Mapped[str | None] = mapped_column(Text)
+    deadline: Mapped[date] = mapped_column(Date)
+    issued_on: Mapped[date] = mapped_column(Date)
+    issued_by: Mapped[str] = mapped_column(String(200))
+    # How the recipients were chosen (TaskRecipients) and with what (a work list, a rule).
+    recipients_mode: Mapped[str] = mapped_column(String(32))
+    selection: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class TaskAssignment(Versioned, Base):
+    """One recipient of a task and where it stands (AssignmentStatus)."""
+
+    __tablename__ = "task_assignments"
+    __table_args__ = (UniqueConstraint("task_id", "org_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    task_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tasks.id"), index=True)
+    org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    replied_on: Mapped[date | None] = mapped_column(Date)
+    accepted_on: Mapped[date | None] = mapped_column(Date)
+
+
+class TaskReply(Base):
+    """A recipient's reply, and the issuer's decision on it (accepted, or returned with a note)."""
+
+    __tablename__ = "task_replies"
+    __table_args__ = (UniqueConstraint("assignment_id", "number"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    assignment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("task_assignments.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str | None] = mapped_column(Text)
+    activity_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    attachment_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    replied_on: Mapped[date] = mapped_column(Date)
+    replied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    replied_by: Mapped[str] = mapped_column(String(200))
+    decision: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class Inspection(Versioned, Base):
+    """An inspection (督查) of an organization on a date by named inspectors, in a round."""
+
+    __tablename__ = "inspections"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    inspector_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
+    org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
+    inspected_on: Mapped[date] = mapped_column(Date)
+    round: Mapped[str] = mapped_column(String(200), index=True)
+    inspectors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    summary: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+
+
+class Finding(Base):
+    __tablename__ = "inspection_findings"
+    __table_args__ = (UniqueConstraint("inspection_id", "number"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    inspection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inspections.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class Rectification(Versioned, Base):
+    """A rectification (整改) demanded of an organization, from a finding or a diagnostic."""
+
+    __tablename__ = "rectifications"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
+    issuer_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
+    source: Mapped[str] = mapped_column(String(16))
+    inspection_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("inspections.id"), index=True)
+    finding_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("inspection_findings.id"), unique=True)
+    diagnostic_rule: Mapped[str | None] = mapped_column(String(40))
+    figures: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    issue: Mapped[str] = mapped_column(Text)
+    required_action: Mapped[str | None] = mapped_column(Text)
+    evidence_required: Mapped[list[str]] = mapped_column(JSON, default=list)
+    deadline: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+
+
+class RectificationLog(Base):
+    """One step of a rectification: demanded, reported (with evidence), closed, reopened."""
+
+    __tablename__ = "rectification_steps"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    rectification_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rectifications.id"), index=True)
+    step: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str | None] = mapped_column(Text)
+    activity_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    attachment_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    on: Mapped[date] = mapped_column(Date)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    actor: Mapped[str] = mapped_column(String(200))
+
+
 outbox = outbox_table(Base.metadata)
 scheduler = scheduler_tables(Base.metadata)
 idempotency_keys = idempotency_table(Base.metadata)

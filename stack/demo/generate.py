@@ -17,7 +17,8 @@ from datetime import date, timedelta
 
 from stack.demo import names
 
-# GB 11643 region codes that exist for every birth year the demo uses (python-stdnum's register).
+# GB 11643 region codes (where the numbers were issued) that python-stdnum's register knows, so
+# that an import of the demo district carries no region warning.
 REGION = "330122"
 OUTSIDE_REGION = "330127"
 REFORM_DATE = date(1978, 12, 18)
@@ -25,6 +26,13 @@ SERIAL_BLOCKS = 40  # seeds that differ modulo this never share an ID number
 COLLEGE_OR_ABOVE = ("college", "bachelor", "postgraduate")
 BELOW_COLLEGE_HIGH = ("secondary",)
 JUNIOR_HIGH_OR_BELOW = ("junior_high", "primary_or_below")
+
+
+def a_year_after(day: date) -> date:
+    """The day the probation year ends (轉正 at the earliest): the same day a year later, 28
+    February for 29 February, as the members service counts it."""
+    return day.replace(year=day.year + 1, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=day.year + 1)
+
 
 # Seed shapes (scale 1). Urban figures are the seed's comparison shares.
 RURAL_COMMUNITIES = 59
@@ -370,7 +378,7 @@ def _member(
         occupation=occupation,
         party_status="probationary" if probationary else "full",
         joined_on=joined,
-        full_on=None if probationary else joined + timedelta(days=365),
+        full_on=None if probationary else a_year_after(joined),
         org=org,
         residence_community=community,
     )
@@ -544,7 +552,7 @@ def _township_units(d: District, rng: random.Random, people: _People, townships:
             )
             # Full members all: an organs' branch of four keeps its form (at least 3 full members).
             member.joined_on = min(member.joined_on, d.as_of - timedelta(days=400))
-            member.party_status, member.full_on = "full", member.joined_on + timedelta(days=365)
+            member.party_status, member.full_on = "full", a_year_after(member.joined_on)
             d.members.append(member)
             if j == 0:
                 d.positions.append(PositionSpec(key, member.key, "secretary", d.as_of - timedelta(days=400), []))

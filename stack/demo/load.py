@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 
 from stack.demo.generate import District, MemberSpec
+from stack.demo.progress import Progress
 
 API = "/api/v1"
 LOCAL = timezone(timedelta(hours=8))  # the district's local time (the activities policy's zone)
@@ -62,6 +63,7 @@ class Loader:
         self.client = client
         self.headers = headers
         self.gate = asyncio.Semaphore(concurrency)
+        self.progress = Progress(0)
 
     async def post(self, path: str, body: Any, *, retry_422_until: float | None = None) -> Any:
         """POST and return the JSON; a 422 is retried until `retry_422_until` (a replica catching up)."""
@@ -93,16 +95,35 @@ class Loader:
                 return items
 
 
-async def _each(items: list[Any], action: Callable[[Any], Awaitable[Any]]) -> list[Any]:
-    return list(await asyncio.gather(*(action(item) for item in items)))
+async def _each(loader: "Loader", items: list[Any], action: Callable[[Any], Awaitable[Any]]) -> list[Any]:
+    async def counted(item: Any) -> Any:
+        result = await action(item)
+        loader.progress.advance()
+        return result
+
+    return list(await asyncio.gather(*(counted(item) for item in items)))
+
+
+def planned_requests(d: District) -> int:
+    """What the progress counts: each item POSTed, and each member imported."""
+    lists: list[Any] = [d.orgs, d.communities, {p.org for p in d.positions}, d.terms, d.cadres, d.units, d.agreements]
+    return sum(len(items) for items in lists) + len(d.care) + len(d.activities) + len(d.contacts) + len(d.members)
 
 
 def _at(day: date, hour: int = 9) -> str:
     return datetime.combine(day, clock(hour), LOCAL).isoformat()
 
 
-async def load(district: District, client: httpx.AsyncClient, headers: dict[str, str], *, concurrency: int = 8) -> Loaded:
+async def load(
+    district: District,
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    *,
+    concurrency: int = 8,
+    progress: Progress | None = None,
+) -> Loaded:
     loader = Loader(client, headers, concurrency=concurrency)
+    loader.progress = progress or Progress(planned_requests(district))
     loaded = Loaded()
     step = time.monotonic()
 
@@ -112,14 +133,19 @@ async def load(district: District, client: httpx.AsyncClient, headers: dict[str,
         loaded.timings[name] = round(now - step, 2)
         step = now
 
+    loader.progress.start("organizations and communities")
     await _orgs(loader, loaded, district)
     lap("organizations and communities")
+    loader.progress.start("members (import)")
     await _members(loader, loaded, district)
     lap("members")
+    loader.progress.start("teams, terms, cadres, units, care")
     await _setup(loader, loaded, district)
     lap("teams, terms, cadres, units, care")
+    loader.progress.start("activities, attendance, contacts")
     await _activities(loader, loaded, district)
     lap("activities, attendance, contacts")
+    loader.progress.finish()
     return loaded
 
 
@@ -136,7 +162,7 @@ async def _orgs(loader: Loader, loaded: Loaded, d: District) -> None:
                 body["parent_id"] = loaded.orgs[org.parent]
             loaded.orgs[org.key] = (await loader.post("/orgs", body))["id"]
 
-        await _each(level, create)
+        await _each(loader, level, create)
         level = [child for org in level for child in by_parent.get(org.key, [])]
 
     async def community(c: Any) -> None:
@@ -153,7 +179,7 @@ async def _orgs(loader: Loader, loaded: Loaded, d: District) -> None:
         }
         loaded.communities[c.key] = (await loader.post("/communities", body))["id"]
 
-    await _each(d.communities, community)
+    await _each(loader, d.communities, community)
 
 
 COLUMNS = (
@@ -209,6 +235,7 @@ async def _members(loader: Loader, loaded: Loaded, d: District) -> None:
         response = await _import(loader, members_csv(chunk, loaded), dry_run=False)
         if response.status_code != 200:
             raise LoadError(f"import failed: {response.status_code} {response.text[:800]}")
+        loader.progress.advance(len(chunk))
     by_person = {(m.name, m.birth_date.isoformat()): m.key for m in d.members}
     for root in {d.county, d.org(d.outside_org).parent or d.outside_org}:
         for item in await loader.all_pages("/members", {"within": loaded.orgs[root]}):
@@ -265,16 +292,16 @@ async def _setup(loader: Loader, loaded: Loaded, d: District) -> None:
         await loader.post(f"/members/{loaded.members[c.member]}/care", body)
 
     async def units_then_agreements() -> None:
-        await _each(d.units, unit)
-        await _each(d.agreements, agreement)
+        await _each(loader, d.units, unit)
+        await _each(loader, d.agreements, agreement)
 
     # Independent of each other: the services work on them side by side (the gate bounds the total).
     await asyncio.gather(
-        _each(sorted({p.org for p in d.positions}), team),
-        _each(d.terms, term),
-        _each(d.cadres, cadre),
+        _each(loader, sorted({p.org for p in d.positions}), team),
+        _each(loader, d.terms, term),
+        _each(loader, d.cadres, cadre),
         units_then_agreements(),
-        _each(d.care, care),
+        _each(loader, d.care, care),
     )
 
 
@@ -319,7 +346,7 @@ async def _activities(loader: Loader, loaded: Loaded, d: District) -> None:
         }
         await loader.post("/contacts", body, retry_422_until=deadline)
 
-    await asyncio.gather(_each(d.activities, activity), _each(d.contacts, contact))
+    await asyncio.gather(_each(loader, d.activities, activity), _each(loader, d.contacts, contact))
 
 
 async def load_into(url: str, username: str, password: str, *, scale: float, seed: int, as_of: date) -> Loaded:

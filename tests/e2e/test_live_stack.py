@@ -59,9 +59,10 @@ class TestGateway:
         assert with_token.status_code == 200
         assert "items" in with_token.json()
 
-    def test_a_wrong_password_is_401(self, live: LiveStack) -> None:
+    def test_a_wrong_password_is_400_invalid_grant(self, live: LiveStack) -> None:
         response = httpx.post(live.url() + "/api/v1/auth/token", data={"username": "admin", "password": "wrong"})
-        assert response.status_code == 401
+        assert response.status_code == 400  # RFC 6749 §5.2
+        assert response.json()["error"] == "invalid_grant"
 
     def test_me_names_the_administrator(self, live: LiveStack) -> None:
         response = httpx.get(live.url() + "/api/v1/me", headers=sysadmin_headers(live))

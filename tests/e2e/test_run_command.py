@@ -42,6 +42,16 @@ def test_run_brings_up_all_four_processes_on_sqlite(tmp_path: Path) -> None:
         assert {p.name for p in tmp_path.glob("*.db")} == {"gateway.db", "orgs.db", "members.db", "activities.db"}
         assert f"{base}/docs" in log.read_text()
         assert "ADMIN_ORG_ADMIN_USERNAME" in log.read_text()  # how to get a business account
+        # The banner names the accounts that exist, and its login line works as written.
+        banner = log.read_text()
+        accounts = next(line for line in banner.splitlines() if line.startswith("Accounts: "))
+        assert "admin (sysadmin)" in accounts
+        assert "district (org_admin)" in accounts
+        login = next(line.strip() for line in banner.splitlines() if line.strip().startswith("TOKEN=$("))
+        shell = subprocess.run(
+            ["bash", "-c", login + '\nprintf %s "$TOKEN"'], env=env, capture_output=True, text=True, timeout=60, check=True
+        )
+        assert httpx.get(base + "/api/v1/orgs", headers={"Authorization": f"Bearer {shell.stdout}"}).status_code == 200
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)

@@ -166,13 +166,13 @@ async def test_after_five_failures_the_account_is_locked_with_the_same_answer_an
         locked = await login(client, name, PASSWORD)
         unknown = await login(client, unique("nobody"), PASSWORD)
 
-    assert [f.status_code for f in failures] == [401] * 5
-    assert locked.status_code == unknown.status_code == 401
+    assert [f.status_code for f in failures] == [400] * 5
+    assert locked.status_code == unknown.status_code == 400
     assert locked.json() == {**unknown.json()}
-    assert locked.headers["www-authenticate"] == unknown.headers["www-authenticate"]
+    assert locked.headers.get("www-authenticate") == unknown.headers.get("www-authenticate")
     # Another replica (or the same after a restart) reads the lock from the database.
     async with gateway_with() as again:
-        assert (await login(again, name, PASSWORD)).status_code == 401
+        assert (await login(again, name, PASSWORD)).status_code == 400
         admin = await sysadmin(again)
         shown = (await again.get(f"/api/v1/users/{account['id']}", headers=admin)).json()
         assert shown["locked_until"] is not None
@@ -207,7 +207,7 @@ async def test_a_disabled_account_cannot_log_in_or_refresh(gateway_client: httpx
     refresh = await gateway_client.post("/api/v1/auth/refresh", data={"refresh_token": tokens["refresh_token"]})
 
     assert disabled.status_code == 200
-    assert refused.status_code == 401
+    assert refused.status_code == 400
     assert refused.json() == unknown.json()
     assert refresh.status_code == 401
 

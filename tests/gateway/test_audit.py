@@ -35,7 +35,7 @@ async def _auditor(client: httpx.AsyncClient) -> dict[str, str]:
 
 
 async def _rows(client: httpx.AsyncClient, auditor: dict[str, str], **params: Any) -> list[dict[str, Any]]:
-    response = await client.get("/api/v1/audit", params={"limit": 200, **params}, headers=auditor)
+    response = await client.get("/api/v1/audit", params={"limit": 200, "order": "asc", **params}, headers=auditor)
     assert response.status_code == 200, response.text
     return list(response.json()["items"])
 
@@ -53,7 +53,7 @@ async def test_logins_failures_and_lockouts_are_recorded(gateway_with: GatewayFa
     actions = [row["action"] for row in rows]
     assert actions == ["login", "login_failure", "login_failure", "login_failure", "login_failure", "lockout", "login_locked"]
     assert rows[0]["outcome"] == 200
-    assert rows[1]["outcome"] == 401
+    assert rows[1]["outcome"] == 400  # as answered: RFC 6749 invalid_grant
     assert rows[0]["target"] == "/api/v1/auth/token"
     assert rows[0]["client_address"]
     assert rows[0]["request_id"]
@@ -128,19 +128,47 @@ async def test_only_auditors_read_the_trail(gateway_client: httpx.AsyncClient) -
     assert (await gateway_client.get("/api/v1/audit")).status_code == 401
 
 
+async def test_the_trail_is_newest_first_by_default_and_pages_on_in_its_order(gateway_client: httpx.AsyncClient) -> None:
+    auditor = await _auditor(gateway_client)
+    name = unique("nobody")
+    for password in ("Wrong-password-1", "Wrong-password-2", "Wrong-password-3"):
+        await login(gateway_client, name, password)
+
+    async def ids(**params: Any) -> tuple[list[int], str | None]:
+        response = await gateway_client.get("/api/v1/audit", params={"actor": name, **params}, headers=auditor)
+        assert response.status_code == 200, response.text
+        return [row["id"] for row in response.json()["items"]], response.json()["next_cursor"]
+
+    default, _ = await ids()
+    newest_first, cursor = await ids(order="desc", limit=2)
+    older, end = await ids(order="desc", limit=2, cursor=cursor)
+    oldest_first, _ = await ids(order="asc")
+    exported = await gateway_client.get("/api/v1/audit", params={"actor": name, "format": "csv"}, headers=auditor)
+
+    assert len(oldest_first) == 3
+    assert oldest_first == sorted(oldest_first)
+    assert default == list(reversed(oldest_first))  # an auditor's first page is the latest
+    assert newest_first + older == default
+    assert end is None
+    exported_ids = [int(line["id"]) for line in csv.DictReader(io.StringIO(exported.text))]
+    assert exported_ids == default
+
+
 async def test_pages_filters_and_the_csv_export(gateway_client: httpx.AsyncClient) -> None:
     auditor = await _auditor(gateway_client)
     name = unique("nobody")
     for _ in range(3):
         await login(gateway_client, name, "Wrong-password-99")
 
-    first = (await gateway_client.get("/api/v1/audit", params={"actor": name, "limit": 2}, headers=auditor)).json()
+    first = (
+        await gateway_client.get("/api/v1/audit", params={"actor": name, "limit": 2, "order": "asc"}, headers=auditor)
+    ).json()
     second = (
         await gateway_client.get(
-            "/api/v1/audit", params={"actor": name, "limit": 2, "cursor": first["next_cursor"]}, headers=auditor
+            "/api/v1/audit", params={"actor": name, "limit": 2, "order": "asc", "cursor": first["next_cursor"]}, headers=auditor
         )
     ).json()
-    failures = await _rows(gateway_client, auditor, actor=name, outcome=401, action="login_failure")
+    failures = await _rows(gateway_client, auditor, actor=name, outcome=400, action="login_failure")
     none_later = await _rows(gateway_client, auditor, actor=name, **{"from": "2999-01-01T00:00:00Z"})
     exported = await gateway_client.get("/api/v1/audit", params={"actor": name, "format": "csv"}, headers=auditor)
 

@@ -7,7 +7,9 @@ these tests need no service processes; tests/e2e/test_webhooks.py does it with t
 import uuid
 
 import pytest
+from sqlalchemy import select
 
+from gateway.events.models import EventRecord
 from tests.gateway.conftest import Gateway
 
 
@@ -97,6 +99,25 @@ class TestPullFeed:
         assert "id_number" not in payload
         assert "phone" not in payload
         assert "13812345678" not in response.text
+
+    async def test_the_birth_date_reaches_other_systems_and_the_log_only_to_the_month(self, gateway: Gateway) -> None:
+        # With the region and the sex an exact birth date leaves 500 ID numbers (docs/security.md).
+        start = await gateway.last_seq()
+        county = await gateway.org()
+        sent = await gateway.member_event(county, birth_date="1960-03-10", sex="male")
+        response = await gateway.client.get(
+            "/api/v1/events", params={"after": start, "types": "member.*"}, headers=gateway.client_headers("members:read")
+        )
+        async with gateway.db.read_sessions() as session:
+            stored = await session.scalar(select(EventRecord.payload).where(EventRecord.event_id == sent.id))
+
+        payload = response.json()["events"][0]["payload"]
+        assert payload["birth_year_month"] == "1960-03"
+        assert "birth_date" not in payload
+        assert "1960-03-10" not in response.text
+        assert stored is not None
+        assert "birth_date" not in stored
+        assert stored["birth_year_month"] == "1960-03"
 
 
 # ---------------------------------------------------------------- subscriptions

@@ -38,7 +38,8 @@ async def test_unknown_user_and_wrong_password_get_the_same_answer(gateway_clien
     wrong_password = await gateway_client.post("/api/v1/auth/token", data={"username": "admin", "password": "nope"})
     unknown_user = await gateway_client.post("/api/v1/auth/token", data={"username": "nobody", "password": "nope"})
 
-    assert wrong_password.status_code == unknown_user.status_code == 401
+    assert wrong_password.status_code == unknown_user.status_code == 400  # RFC 6749 §5.2
+    assert wrong_password.json()["error"] == "invalid_grant"
     assert wrong_password.json() == unknown_user.json()
 
 
@@ -110,4 +111,4 @@ async def test_a_configured_business_account_is_made_at_start_once(test_db: Suit
     async with in_process(create_app(settings.model_copy(update={"admin_org_admin_password": "Other-password-22"}))) as gateway:
         assert (
             await gateway.post("/api/v1/auth/token", data={"username": name, "password": "Other-password-22"})
-        ).status_code == 401
+        ).status_code == 400

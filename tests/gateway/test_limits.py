@@ -51,9 +51,9 @@ async def test_login_attempts_are_limited_per_username_and_per_address(gateway_w
     async with gateway_with(policy={"login_ip_burst": 2, "login_ip_rate_per_minute": 0.1}) as client:
         per_address = [(await login(client, unique("nobody"), "Wrong-password-99")).status_code for _ in range(3)]
 
-    assert per_user == [401, 401, 429]
-    assert other_user.status_code == 401
-    assert per_address == [401, 401, 429]
+    assert per_user == [400, 400, 429]
+    assert other_user.status_code == 400
+    assert per_address == [400, 400, 429]
 
 
 async def test_cors_headers_only_for_listed_origins(gateway_with: GatewayFactory) -> None:

@@ -24,6 +24,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from gateway.reports import html
 from tests.builders import member_body
 from tests.e2e.test_live_stack import admin_headers
 from tests.support import LiveStack, Tokens, wait_until
@@ -280,6 +281,7 @@ class TestSurveyReportHtml:
         response = district.report(format="html")
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].startswith("text/html")
+        assert response.headers.get_list("content-security-policy") == [html.CSP]  # the page's own, not the default
         page = tmp_path / "survey.html"
         page.write_bytes(response.content)
         flags = [

@@ -90,11 +90,11 @@ async def test_once_enrolled_the_totp_code_is_required(gateway_with: GatewayFact
     assert wrong_code.status_code == 422
     assert confirmed.status_code == 204
     assert again.status_code == 409  # the secret is shown once only
-    assert without_code.status_code == 401
-    assert with_wrong_code.status_code == 401
-    assert replayed.status_code == 401
+    assert without_code.status_code == 400  # RFC 6749 §5.2 invalid_grant
+    assert with_wrong_code.status_code == 400  # RFC 6749 §5.2 invalid_grant
+    assert replayed.status_code == 400  # RFC 6749 §5.2 invalid_grant
     assert with_code.status_code == 200
-    assert with_the_same_code_again.status_code == 401
+    assert with_the_same_code_again.status_code == 400  # RFC 6749 §5.2 invalid_grant
     assert jwt.decode(with_code.json()["access_token"], options={"verify_signature": False})["amr"] == ["pwd", "otp"]
 
 

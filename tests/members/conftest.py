@@ -30,14 +30,14 @@ class OrgReplica:
     db: Database
     held: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-    async def emit(self, type: str, snapshot: dict[str, Any]) -> None:
+    async def emit(self, type: str, snapshot: dict[str, Any], *, occurred_at: datetime | None = None) -> None:
         event = FeedEvent(
             cursor=START,
             id=uuid.uuid4(),
             type=type,
             aggregate_id=uuid.UUID(snapshot["id"]),
             payload=snapshot,
-            occurred_at=datetime.now(UTC),
+            occurred_at=occurred_at or datetime.now(UTC),
         )
         async with self.db.write_sessions() as session:
             await apply_org_event(session, event)
@@ -65,9 +65,11 @@ class OrgReplica:
         await self.emit("org.created", snapshot)
         return snapshot
 
-    async def change(self, org: dict[str, Any], type: str, **values: Any) -> dict[str, Any]:
+    async def change(
+        self, org: dict[str, Any], type: str, *, occurred_at: datetime | None = None, **values: Any
+    ) -> dict[str, Any]:
         snapshot = {**self.held[org["id"]], **values, "version": self.held[org["id"]]["version"] + 1}
-        await self.emit(type, snapshot)
+        await self.emit(type, snapshot, occurred_at=occurred_at)
         return snapshot
 
     async def tree(self, *, setting: str = "rural") -> dict[str, dict[str, Any]]:

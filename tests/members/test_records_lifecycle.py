@@ -1,6 +1,7 @@
 """History as events, state changes, becoming full, whereabouts, the three clocks, and events out."""
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -266,6 +267,21 @@ class TestMergedOrganization:
         assert history[-1]["kind"] == "org_changed"
         assert history[-1]["details"]["from_org_id"] == tree["branch"]["id"]
         assert (await events_of(members_db, member["id"]))[-1][0] == "member.transferred"
+
+    async def test_the_move_is_dated_on_the_deployments_day_of_the_merge(
+        self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica
+    ) -> None:
+        tree = await replica.tree()
+        member = await create(members_client, tokens, org_id=tree["branch"]["id"])
+        # 04:00 on 1 July in Beijing, still 30 June in UTC.
+        merged_at = datetime(2026, 6, 30, 20, 0, tzinfo=UTC)
+
+        await replica.change(
+            tree["branch"], "org.merged", occurred_at=merged_at, status="merged", merged_into_id=tree["small"]["id"]
+        )
+
+        history = (await members_client.get(f"/api/v1/members/{member['id']}/history", headers=tokens.headers("viewer"))).json()
+        assert (history[-1]["kind"], history[-1]["effective_on"]) == ("org_changed", "2026-07-01")
 
 
 class TestLookupAndCounts:

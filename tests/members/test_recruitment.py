@@ -168,7 +168,7 @@ class TestThePipeline:
 
         shown = await pipe.client.get(f"{API}/{pipe.app['id']}", headers=pipe.tokens.headers("viewer"))
 
-        assert shown.json()["id_number"] == id_number[:6] + "********" + id_number[-4:]
+        assert shown.json()["id_number"] == id_number[:6] + "*" * 12
         assert shown.json()["phone"] == "139****1111"
         async with members_db.read_sessions() as session:
             row = (await session.execute(select(Application).where(Application.id == uuid.UUID(pipe.app["id"])))).scalar_one()
@@ -312,7 +312,17 @@ class TestProbation:
         assert pipe.app["probation_ends_on"] == "2025-10-15"
         await assert_refused(pipe, extension | {"months": 6}, "months")
         await assert_refused(pipe, FULL | {"effective_on": "2025-10-14"}, "effective_on")
+        # The member record carries the extension too: becoming full directly counts it.
+        member_path = f"/api/v1/members/{pipe.app['member_id']}"
+        direct = await pipe.client.post(member_path + "/full", json={"full_on": "2025-04-15"}, headers=pipe.tokens.headers())
+        assert (direct.status_code, direct.json()["earliest_full_on"]) == (422, "2025-10-15")
         await pipe.through(FULL | {"effective_on": "2025-10-15"})
+        history = (await pipe.client.get(member_path + "/history", headers=pipe.tokens.headers())).json()
+        assert [(e["kind"], e["effective_on"]) for e in history] == [
+            ("joined", "2024-04-15"),
+            ("probation_extended", "2025-04-15"),
+            ("became_full", "2025-10-15"),
+        ]
 
     async def test_a_cancelled_probation_closes_the_member_record(self, pipe: Pipeline) -> None:
         await pipe.to_probationary()

@@ -78,15 +78,6 @@ class TestRecruitmentRules:
         assert rules.approval_errors(meeting_on=meeting, approved_on=date(2024, 10, 15), reason="換屆", policy=POLICY) == []
         assert rules.approval_errors(meeting_on=meeting, approved_on=date(2024, 10, 16), reason="換屆", policy=POLICY)
 
-    def test_probation_of_a_year_extended_once_by_6_to_12_months(self) -> None:
-        assert rules.probation_ends_on(date(2024, 4, 15), 0, POLICY) == date(2025, 4, 15)
-        assert rules.probation_ends_on(date(2024, 4, 15), 6, POLICY) == date(2025, 10, 15)
-        assert rules.extension_errors(months=6, already_extended=False, policy=POLICY) == []
-        assert rules.extension_errors(months=12, already_extended=False, policy=POLICY) == []
-        assert rules.extension_errors(months=5, already_extended=False, policy=POLICY)
-        assert rules.extension_errors(months=13, already_extended=False, policy=POLICY)
-        assert rules.extension_errors(months=6, already_extended=True, policy=POLICY)
-
     def test_the_numbers_come_from_the_policy(self) -> None:
         strict = MembersPolicy(activist_months_before_target=18, notice_min_working_days=7)
         assert rules.target_errors(activist_on=date(2023, 3, 1), target_on=date(2024, 3, 1), policy=strict)

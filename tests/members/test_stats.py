@@ -15,8 +15,8 @@ async def create(client: httpx.AsyncClient, tokens: Tokens, **body: Any) -> dict
     return dict(response.json())
 
 
-async def stats(client: httpx.AsyncClient, tokens: Tokens, **params: Any) -> dict[str, Any]:
-    response = await client.get("/api/v1/members/stats", params=params, headers=tokens.headers("viewer"))
+async def stats(client: httpx.AsyncClient, tokens: Tokens, role: str = "viewer", **params: Any) -> dict[str, Any]:
+    response = await client.get("/api/v1/members/stats", params=params, headers=tokens.headers(role))
     assert response.status_code == 200, response.text
     return dict(response.json())
 
@@ -31,9 +31,10 @@ class TestMemberStats:
         for born in ("1980-11-26", "1980-11-27", "1996-01-01", "1946-03-03"):
             await create(members_client, tokens, org_id=org, birth_date=born)
 
-        result = await stats(
-            members_client, tokens, within=tree["county"]["id"], group_by="age_band", age_edges=[35, 46], as_of="2026-11-26"
-        )
+        query = {"within": tree["county"]["id"], "group_by": "age_band", "age_edges": [35, 46], "as_of": "2026-11-26"}
+        result = await stats(members_client, tokens, "org_admin", **query)
+        # Below full view ages count to the end of as_of's month: 1980-11-27 is 46 by 2026-11-30.
+        by_month = await stats(members_client, tokens, "viewer", **query)
 
         assert result["total"] == 4
         assert result["age_bands"] == ["<35", "35-45", "46+"]
@@ -42,6 +43,7 @@ class TestMemberStats:
             "35-45": (1, 0.25),
             "46+": (2, 0.5),
         }
+        assert {g["key"]["age_band"]: g["count"] for g in by_month["groups"]} == {"<35": 1, "46+": 3}
 
     async def test_two_dimensions_and_the_closed_and_not_transferred_records_left_out(
         self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica

@@ -54,10 +54,13 @@ class TestEducationUpgradeList:
         turns_45_today = await create(members_client, tokens, org_id=org, birth_date="1981-06-01", education="secondary")
         still_44 = await create(members_client, tokens, org_id=org, birth_date="1981-06-02", education="secondary")
 
-        found = await listed(members_client, tokens, tree["county"]["id"])
+        found = await listed(members_client, tokens, tree["county"]["id"], "org_admin")
+        # Below full view ages count to the end of as_of's month: both are 45 by 2026-06-30.
+        found_by_month = await listed(members_client, tokens, tree["county"]["id"], "viewer")
 
         assert turns_45_today not in found
         assert still_44 in found
+        assert not {turns_45_today, still_44} & found_by_month
 
     async def test_a_day_in_the_first_centuries_is_answered_not_failed(
         self, members_client: httpx.AsyncClient, tokens: Tokens

@@ -12,6 +12,7 @@ from services.activities.routes.deps import Reader, Writer
 from services.activities.schemas.attachments import AttachmentOut
 from services.activities.service import attachments
 from services.kit.db import ReadSessionDep, WriteSessionDep
+from services.kit.filenames import content_disposition
 from services.kit.idempotency import Idempotent
 from services.kit.problems import answers
 
@@ -76,4 +77,5 @@ async def download_attachment(
 ) -> FileResponse:
     found = await attachments.get_attachment(session, ctx, activity_id, attachment_id)
     path = attachments.blob_path(ctx.data_dir, found.sha256)
-    return FileResponse(path, media_type=found.media_type, filename=found.filename)
+    # Sanitized again: rows stored before names were sanitized at upload.
+    return FileResponse(path, media_type=found.media_type, headers={"Content-Disposition": content_disposition(found.filename)})

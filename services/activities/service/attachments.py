@@ -22,6 +22,7 @@ from services.activities.models import Attachment
 from services.activities.rules import attachments as rules
 from services.activities.service.activities import get_activity
 from services.activities.service.common import ActivitiesContext
+from services.kit.filenames import safe_filename
 from services.kit.problems import NotFound, Problem
 
 HEAD_BYTES = 16
@@ -90,7 +91,12 @@ async def store_attachment(
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
     attachment = Attachment(
-        activity_id=activity.id, kind=kind.value, filename=filename, media_type=media_type, size=size, sha256=sha256
+        activity_id=activity.id,
+        kind=kind.value,
+        filename=safe_filename(filename),  # a label, never a path (kit/filenames.py)
+        media_type=media_type,
+        size=size,
+        sha256=sha256,
     )
     session.add(attachment)
     await session.flush()

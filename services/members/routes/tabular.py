@@ -9,7 +9,14 @@ from services.kit.idempotency import Idempotent
 from services.kit.problems import answers
 from services.kit.script import Script, ScriptDep
 from services.members.enums import TabularFormat
-from services.members.errors import CONTENT_TOO_LARGE, DUPLICATE_ID_NUMBER, IMPORT_REJECTED, TOO_MANY_ROWS, UNREADABLE_FILE
+from services.members.errors import (
+    CONTENT_TOO_LARGE,
+    DUPLICATE_ID_NUMBER,
+    FILE_OVER_LIMIT,
+    IMPORT_REJECTED,
+    TOO_MANY_ROWS,
+    UNREADABLE_FILE,
+)
 from services.members.routes.deps import ReaderContext, WriterContext
 from services.members.routes.records import Filters
 from services.members.schemas.tabular import ImportReport
@@ -60,7 +67,7 @@ def _format_of(request: Request, given: TabularFormat | None) -> TabularFormat:
             "content": {tabular.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}, "text/csv": {}},
         }
     },
-    responses=answers(IMPORT_REJECTED, UNREADABLE_FILE, DUPLICATE_ID_NUMBER, TOO_MANY_ROWS, CONTENT_TOO_LARGE),
+    responses=answers(IMPORT_REJECTED, UNREADABLE_FILE, DUPLICATE_ID_NUMBER, TOO_MANY_ROWS, CONTENT_TOO_LARGE, FILE_OVER_LIMIT),
     dependencies=[Idempotent],
 )
 async def import_members(

@@ -27,6 +27,16 @@ class MembersPolicy(Policy):
     survey_member_age_min: int = Field(46, description="survey report: members aged at least this are counted")
     import_max_rows: int = Field(20_000, description="rows one import may carry")
     import_max_bytes: int = Field(50 * 1024 * 1024, description="size of one import file")
+    # What reading one import file may take (kit.tables; docs/security.md "File uploads").
+    import_max_columns: int = Field(64, description="columns a row of an import file may have")
+    import_max_cells: int = Field(2_000_000, description="cells one import file may carry (empty ones between values too)")
+    import_max_uncompressed_bytes: int = Field(256 * 1024 * 1024, description="xlsx: size of all its parts unzipped")
+    import_max_compression_ratio: int = Field(200, description="xlsx: how many times its size a part over 1 MiB may unzip to")
+    import_max_zip_entries: int = Field(1_000, description="xlsx: parts one workbook may hold")
+    import_max_shared_strings: int = Field(1_000_000, description="xlsx: shared strings one workbook may hold")
+    import_read_memory_bytes: int = Field(1024 * 1024 * 1024, gt=0, description="address space of the process reading one file")
+    import_read_seconds: float = Field(60.0, gt=0, description="time reading one file may take")
+    import_parallel_reads: int = Field(2, ge=1, description="files read at once by one members process (more wait their turn)")
     export_max_rows: int = Field(100_000, description="rows one export may carry (narrow the filter for more)")
     # Recruitment (發展黨員工作細則, 黨章).
     applicant_min_age: int = Field(18, description="入黨申請人: at least this old on the day of the application")

@@ -21,12 +21,25 @@ def months_after(day: date, months: int) -> date:
     return months_before(day, -months)
 
 
-def born_on_or_before_for_age(as_of: date, age: int) -> date:
-    """Latest birth date of someone aged at least `age` whole years on `as_of` (age ≥ n ⇔ born ≤ this)."""
-    return months_before(as_of, 12 * age)
+def month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def age_on(birth_date: date, as_of: date) -> int:
+def born_on_or_before_for_age(as_of: date, age: int, *, by_month: bool = False) -> date:
+    """Latest birth date of someone aged at least `age` whole years on `as_of` (age ≥ n ⇔ born ≤ this).
+
+    `by_month` counts the age reached by the end of `as_of`'s month, so that the cut falls between
+    two months: a caller who sees birth dates only to the month (a masked view) cannot learn the
+    day by moving `as_of` a day at a time. On a month's last day both counts agree (but for
+    someone born on 29 February, a year that has none)."""
+    cut = months_before(as_of, 12 * age)
+    return month_end(cut) if by_month else cut
+
+
+def age_on(birth_date: date, as_of: date, *, by_month: bool = False) -> int:
+    """Whole years on `as_of`; `by_month`: reached by the end of its month (see above)."""
+    if by_month:
+        as_of = month_end(as_of)
     return as_of.year - birth_date.year - ((as_of.month, as_of.day) < (birth_date.month, birth_date.day))
 
 

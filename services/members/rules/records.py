@@ -4,11 +4,13 @@ import functools
 from datetime import date
 from typing import Any
 
+from stdnum import numdb
 from stdnum.cn import ric
-from stdnum.exceptions import ValidationError
 
 from services.kit.problems import field_error
 from services.members.enums import MemberState, PartyStatus, Sex, Whereabouts
+from services.members.rules import MembersPolicy
+from services.members.rules.probation import full_on_errors, probation_ends_on
 
 # Organizations that hold members' relationships (組織關係) directly: branches and joint branches;
 # a community's top organization only while it has no branches of its own.
@@ -53,8 +55,11 @@ def record_errors(
     full_on: date | None,
     party_status: str,
     today: date,
+    policy: MembersPolicy,
 ) -> list[dict[str, Any]]:
-    """Dates and party status of a record that contradict each other or lie in the future."""
+    """Dates and party status of a record that contradict each other, lie in the future, or skip
+    the probation (a record made as full names its 轉正 date: a year after joining at the earliest;
+    an extension only makes that later)."""
     errors = []
     if birth_date > today:
         errors.append(field_error("birth_date", "is in the future"))
@@ -67,16 +72,9 @@ def record_errors(
     if party_status == PartyStatus.probationary and full_on is not None:
         errors.append(field_error("full_on", "a probationary member has no date made full"))
     if full_on is not None:
-        errors.extend(full_on_errors(full_on, joined_on=joined_on, today=today))
+        earliest = probation_ends_on(joined_on, 0, policy)
+        errors.extend(full_on_errors(full_on, joined_on=joined_on, earliest=earliest, today=today))
     return errors
-
-
-def full_on_errors(full_on: date, *, joined_on: date, today: date) -> list[dict[str, Any]]:
-    if full_on < joined_on:
-        return [field_error("full_on", "becoming full before joining")]
-    if full_on > today:
-        return [field_error("full_on", "is in the future")]
-    return []
 
 
 # What each whereabouts needs to name (seed 問題4: the community must still know and reach them).
@@ -100,19 +98,34 @@ def normalize_id_number(raw: str) -> str:
     return raw.strip().replace(" ", "").replace("-", "").upper()
 
 
+# The provinces (GB/T 2260, the first two digits) an ID number can name. The six-digit region is
+# where the number was *issued* (GB 11643), from 1984 on, not where the holder was born: a farmer
+# born in 1950 in what became Shanghai Pudong (310115) in 1993 holds 310115…, so the region is
+# never checked against the birth year. 71 is Taiwan in GB/T 2260; 81, 82 and 83 are the
+# residence permits of Hong Kong, Macao and Taiwan residents (港澳台居民居住證, GB 11643 numbers
+# too, 810000/820000/830000): valid numbers of people who may live in and belong to a community.
+PROVINCE_CODES = frozenset(
+    f"{code:02d}"
+    for first, last in ((11, 15), (21, 23), (31, 37), (41, 46), (50, 54), (61, 65), (71, 71), (81, 83))
+    for code in range(first, last + 1)
+)
+RESIDENCE_PERMIT_REGIONS = frozenset({"810000", "820000", "830000"})
+
+
 @functools.lru_cache(maxsize=16384)
-def _known_region(region: str, year: int) -> bool:
-    """Whether the 6-digit region code existed in that year (python-stdnum's register), cached:
-    an import checks the same few regions thousands of times."""
-    try:
-        ric.get_birth_place(f"{region}{year:04d}01010000")
-    except ValidationError:
-        return False
-    return True
+def known_region(region: str) -> bool:
+    """Whether the six-digit region code is in python-stdnum's register of GB/T 2260 codes at any
+    time (cached: an import checks the same few regions thousands of times). The register lags
+    new codes and misses some old ones, so an unknown code is a warning, never a refusal."""
+    if region in RESIDENCE_PERMIT_REGIONS:
+        return True
+    results = numdb.get("cn/loc").info(region)
+    return any("county" in props for _part, props in results)
 
 
 def _id_number_problem(number: str) -> tuple[str | None, date | None]:
-    """python-stdnum's `cn.ric.validate`, step for step, with the region lookup cached."""
+    """What makes the number itself wrong (GB 11643): length, characters, check character, the
+    birth date in it, the province. None and the encoded birth date when nothing does."""
     if len(number) != 18:
         return "must have 18 characters", None
     if not number[:-1].isdigit():
@@ -123,9 +136,18 @@ def _id_number_problem(number: str) -> tuple[str | None, date | None]:
         encoded = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return "the birth date in it is not a date", None
-    if not _known_region(number[:6], encoded.year):
-        return "the region code is unknown", None
+    if number[:2] not in PROVINCE_CODES:
+        return f"no province has the code {number[:2]} (GB/T 2260)", None
     return None, encoded
+
+
+def id_number_warnings(id_number: str) -> list[dict[str, Any]]:
+    """What looks doubtful in a valid number without making it wrong: a region code the register
+    does not know (an import reports it on the row; a single create accepts it)."""
+    number = normalize_id_number(id_number)
+    if _id_number_problem(number)[0] is not None or known_region(number[:6]):
+        return []
+    return [field_error("id_number", "the region code (first six digits) is not in the register of GB/T 2260; check the number")]
 
 
 def id_number_errors(id_number: str, *, birth_date: date, sex: str, today: date) -> list[dict[str, Any]]:
@@ -153,8 +175,14 @@ def state_change_error(current: str, new: str) -> str | None:
     return None
 
 
+# Masking (below full view): what a viewer reads must not rebuild the number. GB 11643 is
+# region(6) + birth date(8) + serial(3) + check(1); the district nearly tells the region and the
+# sex the serial's parity. So a masked view shows the region only, and the birth date only to
+# the month (`birth_year_month`, ages counted by month): 28-31 days x 500 serials of that parity
+# leave at least 14 000 numbers, the check character following from them. (The former mask kept
+# the last four characters beside the full birth date: one number.)
 def mask_id_number(value: str) -> str:
-    return value[:6] + "*" * (len(value) - 10) + value[-4:] if len(value) > 10 else "*" * len(value)
+    return value[:6] + "*" * (len(value) - 6) if len(value) > 6 else "*" * len(value)
 
 
 def mask_phone(value: str) -> str:

@@ -99,16 +99,3 @@ def approval_errors(*, meeting_on: date, approved_on: date, reason: str | None, 
     if approved_on > months_after(meeting_on, policy.approval_months) and not reason:
         return [field_error("reason", f"approval later than {policy.approval_months} months needs a reason")]
     return []
-
-
-def probation_ends_on(joined_on: date, extension_months: int, policy: MembersPolicy) -> date:
-    return months_after(joined_on, policy.probation_months + extension_months)
-
-
-def extension_errors(*, months: int, already_extended: bool, policy: MembersPolicy) -> list[dict[str, Any]]:
-    if already_extended:
-        return [field_error("months", "the probation was already extended once")]
-    low, high = policy.probation_extension_min_months, policy.probation_extension_max_months
-    if not low <= months <= high:
-        return [field_error("months", f"an extension lasts {low}-{high} months")]
-    return []

@@ -83,8 +83,9 @@ class Member(Schema):
     name: str
     sex: Sex
     ethnicity: str | None
-    id_number: str = Field(description="masked (110105********002X) unless the caller's role may see it")
-    birth_date: date
+    id_number: str = Field(description="masked (110105************: the region only) unless the caller's role may see it")
+    birth_date: date | None = Field(description="null when masked: with the region and the sex it would narrow the ID number")
+    birth_year_month: MonthOut = Field(description="YYYY-MM, for every caller (what a masked view knows of the birth date)")
     phone: str | None = Field(description="masked (138****5678) unless the caller's role may see it")
     education: Education
     occupation: Occupation
@@ -108,13 +109,16 @@ class Member(Schema):
 
 
 class MemberSnapshot(BaseModel):
-    """What `member.*` events carry (never the ID number or phone)."""
+    """What `member.*` events carry (never the ID number or phone). The services' own feeds carry
+    the exact birth date; the gateway's events for other systems carry `birth_year_month` instead
+    (with the region and the sex an exact date would narrow the masked ID number)."""
 
     id: uuid.UUID
     version: int
     name: str
     sex: Sex
-    birth_date: date
+    birth_date: date | None = Field(default=None, description="the services' own feeds only")
+    birth_year_month: MonthOut | None = Field(default=None, description="YYYY-MM: the gateway's events, in place of birth_date")
     education: Education
     org_id: uuid.UUID
     residence_community_id: uuid.UUID | None

@@ -16,6 +16,7 @@ from services.members.enums import (
     RecruitStatsDimension,
     Sex,
 )
+from services.members.schemas.common import MonthOut
 from services.members.schemas.records import PersonCreate
 
 Documents = Annotated[
@@ -117,7 +118,8 @@ class Application(BaseModel):
     sex: Sex
     ethnicity: str | None
     id_number: str = Field(description="masked unless the caller's role may see it")
-    birth_date: date
+    birth_date: date | None = Field(description="null when masked (see /members)")
+    birth_year_month: MonthOut
     phone: str | None = Field(description="masked unless the caller's role may see it")
     education: Education
     occupation: Occupation

@@ -14,3 +14,7 @@ class ImportReport(BaseModel):
     dry_run: bool
     imported: int
     errors: list[ImportProblem]
+    warnings: list[ImportProblem] = Field(
+        default_factory=list,
+        description="doubtful values that do not stop the row (an ID number's region code not in GB/T 2260): check them",
+    )

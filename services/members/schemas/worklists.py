@@ -3,9 +3,10 @@
 import uuid
 from datetime import date
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.members.enums import Education
+from services.members.schemas.common import MonthOut
 
 
 class EducationUpgradeGap(BaseModel):
@@ -14,6 +15,7 @@ class EducationUpgradeGap(BaseModel):
     member_id: uuid.UUID
     name: str
     org_id: uuid.UUID
-    birth_date: date
-    age: int
+    birth_date: date | None = Field(description="null below full view (see /members)")
+    birth_year_month: MonthOut
+    age: int = Field(description="on as_of; below full view reached by the end of its month")
     education: Education

@@ -43,6 +43,12 @@ class MembersContext(OperationContext[MembersPolicy]):
         return {"cipher": request.app.state.cipher}
 
     @property
+    def by_month(self) -> bool:
+        """Ages and birth dates only to the month: a masked view must not learn the birth day
+        (rules.records, mask_id_number), not even by moving an `as_of` a day at a time."""
+        return not self.unmasked
+
+    @property
     def unmasked(self) -> bool:
         caller = self.caller
         if caller.is_client:
@@ -77,9 +83,12 @@ async def get_visible(session: AsyncSession, ctx: MembersContext, member_id: uui
 def present(member: Member, ctx: MembersContext) -> MemberOut:
     id_number = ctx.cipher.decrypt("id_number", member.id_number_cipher)
     phone = ctx.cipher.decrypt("phone", member.phone_cipher) if member.phone_cipher else None
+    details = dict(member.whereabouts_details or {})
     if not ctx.unmasked:
         id_number = mask_id_number(id_number)
         phone = mask_phone(phone) if phone else None
+        if details.get("contact_phone"):  # the contact person's phone, like the member's own
+            details["contact_phone"] = mask_phone(str(details["contact_phone"]))
     else:
         note_unmasked([member.id])
     return MemberOut(
@@ -88,7 +97,8 @@ def present(member: Member, ctx: MembersContext) -> MemberOut:
         sex=member.sex,
         ethnicity=member.ethnicity,
         id_number=id_number,
-        birth_date=member.birth_date,
+        birth_date=member.birth_date if ctx.unmasked else None,
+        birth_year_month=member.birth_date,
         phone=phone,
         education=member.education,
         occupation=member.occupation,
@@ -101,7 +111,7 @@ def present(member: Member, ctx: MembersContext) -> MemberOut:
         residence_community_id=member.residence_community_id,
         whereabouts=member.whereabouts,
         whereabouts_since=member.whereabouts_since,
-        whereabouts_details=dict(member.whereabouts_details or {}),
+        whereabouts_details=details,
         care_programs=list(member.care_programs or []),
         version=member.version,
         created_at=member.created_at,
@@ -110,7 +120,8 @@ def present(member: Member, ctx: MembersContext) -> MemberOut:
     )
 
 
-SNAPSHOT_FIELDS = tuple(MemberSnapshot.model_fields)
+# The fields a record gives its events (`birth_year_month` is the gateway's, see MemberSnapshot).
+SNAPSHOT_FIELDS = tuple(name for name in MemberSnapshot.model_fields if name != "birth_year_month")
 
 
 def snapshot(member: Member) -> dict[str, Any]:

@@ -26,9 +26,9 @@ from services.members.errors import (
 )
 from services.members.models import Member, MemberEventRow, org_replica
 from services.members.rules.common import born_on_or_before_for_age, months_after, months_before
+from services.members.rules.probation import full_on_errors, probation_ends_on, too_early_message
 from services.members.rules.records import (
     CLOSED_STATES,
-    full_on_errors,
     id_number_errors,
     normalize_id_number,
     record_errors,
@@ -45,6 +45,7 @@ from services.members.schemas.records import (
     WhereaboutsChange,
 )
 from services.members.schemas.records import Member as MemberOut
+from services.members.service import probation
 from services.members.service.common import MembersContext, add_history, get_visible, org_holding_error, present, publish, visible
 
 
@@ -81,9 +82,9 @@ def filtered(stmt: Select[Any], ctx: MembersContext, f: MemberFilter) -> Select[
     as_of = f.as_of or ctx.today
     # Ages as birth-date bounds: age ≥ n ⇔ born on or before (as_of - n years); index-friendly.
     if f.age_min is not None:
-        conditions.append(Member.birth_date <= born_on_or_before_for_age(as_of, f.age_min))
+        conditions.append(Member.birth_date <= born_on_or_before_for_age(as_of, f.age_min, by_month=ctx.by_month))
     if f.age_max is not None:
-        conditions.append(Member.birth_date > born_on_or_before_for_age(as_of, f.age_max + 1))
+        conditions.append(Member.birth_date > born_on_or_before_for_age(as_of, f.age_max + 1, by_month=ctx.by_month))
     if f.q:
         conditions.append(Member.name.contains(f.q, autoescape=True))
     if f.id_number:
@@ -113,8 +114,9 @@ async def _open_duplicate(session: AsyncSession, id_index: str, exclude: uuid.UU
     return (await session.scalar(stmt)) is not None
 
 
-def validation_errors(data: MemberCreate, today: date) -> list[dict[str, Any]]:
-    """Every rule a new record breaks that needs no database (ID number, dates, whereabouts)."""
+def validation_errors(data: MemberCreate, ctx: MembersContext) -> list[dict[str, Any]]:
+    """Every rule a new record breaks that needs no database (ID number, dates, probation, whereabouts)."""
+    today = ctx.today
     errors = id_number_errors(data.id_number, birth_date=data.birth_date, sex=data.sex.value, today=today)
     errors += record_errors(
         birth_date=data.birth_date,
@@ -122,6 +124,7 @@ def validation_errors(data: MemberCreate, today: date) -> list[dict[str, Any]]:
         full_on=data.full_on,
         party_status=data.party_status.value,
         today=today,
+        policy=ctx.policy,
     )
     details = data.whereabouts_details.model_dump(exclude_none=True, mode="json") if data.whereabouts_details else {}
     errors += whereabouts_errors(data.whereabouts.value, details)
@@ -209,8 +212,13 @@ async def create_member(session: AsyncSession, ctx: MembersContext, data: Member
 
 async def add_member(session: AsyncSession, ctx: MembersContext, data: MemberCreate) -> Member:
     """The new record, its opening history and its event (the approval of an application makes one too)."""
-    errors = validation_errors(data, ctx.today)
+    errors = validation_errors(data, ctx)
     if errors:
+        # A full_on inside the probation year: the problem names the earliest day, as `POST …/full` does.
+        earliest = probation_ends_on(data.joined_on, 0, ctx.policy)
+        if data.full_on is not None and data.joined_on <= data.full_on < earliest:
+            detail = f"The member record is not valid: {too_early_message(earliest)}"
+            raise INVALID_MEMBER(detail, errors=errors, earliest_full_on=earliest.isoformat())
         raise INVALID_MEMBER("The member record is not valid", errors=errors)
     reason = await org_holding_error(session, ctx.caller, data.org_id)
     if reason:
@@ -317,13 +325,16 @@ async def become_full(session: AsyncSession, ctx: MembersContext, member_id: uui
 async def make_full(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID, data: BecomeFull) -> Member:
     """The probationary member becomes full (the recruitment pipeline's last step does it so)."""
     member = await get_visible(session, ctx, member_id, for_update=True)
-    errors = full_on_errors(data.full_on, joined_on=member.joined_on, today=ctx.today)
+    earliest = await probation.earliest_full_on(session, ctx, member)
+    errors = full_on_errors(data.full_on, joined_on=member.joined_on, earliest=earliest, today=ctx.today)
     if member.party_status == PartyStatus.full:
         errors = [field_error("full_on", "the member is already full")]
     elif member.state in CLOSED_STATES:
         errors = [field_error("full_on", f"the member is {member.state}")]
     if errors:
-        raise INVALID_FULL_DATE(errors[0]["message"], errors=errors)
+        # The probation's end, as a member of its own: a client offers it as the date to pick.
+        extra = {"earliest_full_on": earliest.isoformat()} if member.party_status == PartyStatus.probationary else {}
+        raise INVALID_FULL_DATE(errors[0]["message"], errors=errors, **extra)
     member.party_status = PartyStatus.full.value
     member.full_on = data.full_on
     member.version += 1

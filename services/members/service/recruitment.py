@@ -38,7 +38,10 @@ def present_application(application: Application, ctx: MembersContext) -> Applic
         id_number = mask_id_number(id_number)
         phone = mask_phone(phone) if phone else None
     values = {name: getattr(application, name) for name in ApplicationOut.model_fields if hasattr(application, name)}
-    return ApplicationOut.model_validate(values | {"id_number": id_number, "phone": phone, "masked": not ctx.unmasked})
+    shown = {"id_number": id_number, "phone": phone, "masked": not ctx.unmasked, "birth_year_month": application.birth_date}
+    if ctx.by_month:
+        shown["birth_date"] = None
+    return ApplicationOut.model_validate(values | shown)
 
 
 def _visible(ctx: MembersContext) -> Select[Application]:

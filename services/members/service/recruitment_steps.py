@@ -31,6 +31,7 @@ from services.members.errors import (
     STEP_REPEATED,
 )
 from services.members.models import Application, Member, RecruitmentStep, outbox
+from services.members.rules.probation import extension_errors, probation_ends_on
 from services.members.rules.records import CLOSED_STATES, id_number_errors, normalize_id_number
 from services.members.rules.recruitment import (
     CLOSED_STAGES,
@@ -38,13 +39,12 @@ from services.members.rules.recruitment import (
     applicant_errors,
     approval_errors,
     contacts_errors,
-    extension_errors,
     introducers_errors,
-    probation_ends_on,
     talk_errors,
     target_errors,
     training_errors,
 )
+from services.members.schemas.probation import ProbationExtension
 from services.members.schemas.records import BecomeFull, MemberCreate, StateChange
 from services.members.schemas.recruitment import (
     ActivistStep,
@@ -60,7 +60,7 @@ from services.members.schemas.recruitment import (
     TargetStep,
 )
 from services.members.schemas.recruitment import Application as ApplicationOut
-from services.members.service import records
+from services.members.service import probation, records
 from services.members.service.common import MembersContext, org_holding_error, visible
 from services.members.service.recruitment import application_for, present_application
 
@@ -270,6 +270,10 @@ async def _extend(session: AsyncSession, ctx: MembersContext, application: Appli
     if errors:
         raise _refuse(errors)
     assert application.meeting_on is not None
+    assert application.member_id is not None
+    # The member record carries the extension too: its own full check counts it.
+    extension = ProbationExtension(months=step.months, decided_on=step.effective_on, reason=step.reason)
+    await probation.record_extension(session, ctx, application.member_id, extension)
     application.extension_months = step.months
     application.probation_ends_on = probation_ends_on(application.meeting_on, step.months, ctx.policy)
     return {"months": step.months, "probation_ends_on": application.probation_ends_on.isoformat()}

@@ -7,7 +7,7 @@ a member whose relationship was never transferred in is counted by their residen
 """
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -35,6 +35,10 @@ class SurveyQuery:
     member_age_min: int
     reform_date: date
     within: uuid.UUID | None = None
+    by_month: bool = False  # ages reached by the end of as_of's month (a masked caller: MembersContext.by_month)
+
+    def born_by(self, age: int) -> date:
+        return born_on_or_before_for_age(self.as_of, age, by_month=self.by_month)
 
 
 async def _scope_paths(session: AsyncSession, ctx: MembersContext, within: uuid.UUID | None) -> list[str]:
@@ -98,10 +102,10 @@ def _teams_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
         select(
             holders.c.setting,
             func.count(),
-            func.count().filter(holders.c.birth_date <= born_on_or_before_for_age(q.as_of, q.team_age_min)),
+            func.count().filter(holders.c.birth_date <= q.born_by(q.team_age_min)),
             func.count().filter(college),
             func.count().filter(secretary),
-            func.count().filter(secretary, holders.c.birth_date <= born_on_or_before_for_age(q.as_of, q.secretary_age_min)),
+            func.count().filter(secretary, holders.c.birth_date <= q.born_by(q.secretary_age_min)),
             func.count().filter(secretary, college),
         )
         .select_from(holders)
@@ -110,7 +114,7 @@ def _teams_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
 
 
 def _members_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
-    aged = Member.birth_date <= born_on_or_before_for_age(q.as_of, q.member_age_min)
+    aged = Member.birth_date <= q.born_by(q.member_age_min)
     stmt = (
         select(
             org_replica.c.setting,
@@ -192,6 +196,7 @@ async def community_member_counts(session: AsyncSession, within: uuid.UUID | Non
 
 
 async def members_survey(session: AsyncSession, ctx: MembersContext, q: SurveyQuery) -> MembersSurvey:
+    q = replace(q, by_month=ctx.by_month)
     paths = await _scope_paths(session, ctx, q.within)
     sides = {name: MembersSurveyCounts() for name in (*SIDES, "total")}
     if session.get_bind().dialect.name == "postgresql":

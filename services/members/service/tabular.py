@@ -16,16 +16,14 @@ import contextlib
 import csv
 import io
 import uuid
-import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import orjson
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,12 +32,11 @@ from services.kit.audit import note_export
 from services.kit.collector import collector_paused
 from services.kit.crypto import RandomPool
 from services.kit.outbox import hold_sequence_lock
-from services.kit.problems import Problem, Unprocessable, field_error
 from services.kit.script import Script, in_script, label
 from services.members.enums import ENUM_LABELS, TabularFormat
-from services.members.errors import DUPLICATE_ID_NUMBER, IMPORT_REJECTED, TOO_MANY_ROWS, UNREADABLE_FILE
+from services.members.errors import DUPLICATE_ID_NUMBER, IMPORT_REJECTED, TOO_MANY_ROWS
 from services.members.models import Base, Member, outbox
-from services.members.rules.records import CLOSED_STATES
+from services.members.rules.records import CLOSED_STATES, id_number_warnings
 from services.members.rules.tabular import escape_cell
 from services.members.schemas.tabular import ImportReport as ImportReportOut
 from services.members.service.common import SNAPSHOT_FIELDS, MembersContext, org_holding_errors, present, visible
@@ -50,6 +47,7 @@ from services.members.service.records import (
     member_values,
     opening_history,
 )
+from services.members.service.tabular_reading import NotATable, read_rows
 from services.members.service.tabular_rows import (
     COLUMNS,
     DETAIL_FIELDS,
@@ -78,72 +76,17 @@ class ImportReport:
     dry_run: bool = True
     imported: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # doubtful values that stop nothing
 
     def add(self, row: int, problem: RowProblem) -> None:
         """A row's problem, its column by the header and its text in the reader's script."""
         column = header_in(problem.field, self.script)
         self.errors.append({"row": row, "column": column, "problem": problem.text(self.script)})
 
-
-class NotATable(Unprocessable):
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail, slug=UNREADABLE_FILE.slug, errors=[field_error("file", detail)])
-
-
-class TooManyRows(Problem):
-    def __init__(self, limit: int) -> None:
-        super().__init__(413, f"An import may carry at most {limit} rows", slug=TOO_MANY_ROWS.slug, max_rows=limit)
-
-
-def _cell_text(value: Any) -> str | None:
-    """Every cell as text: a formula is kept as the text it is, never evaluated."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text_value = str(value).strip()
-    return text_value or None
-
-
-# What a damaged file raises while it is read (csv: NUL bytes; xlsx: broken zip members or XML).
-_UNREADABLE = (csv.Error, zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, SyntaxError, TypeError)
-
-
-def read_rows(data: bytes, fmt: TabularFormat, max_rows: int) -> Iterator[list[str | None]]:
-    """The file's rows (header first) as text cells; refuses a file that is not what it says."""
-    workbook = None
-    try:
-        if fmt == TabularFormat.csv:
-            reader = csv.reader(io.StringIO(_decode_text(data)))
-            # A csv cell is text already: `_cell_text` of it, inline (a call per cell was a third of reading a large file).
-            rows: Iterator[list[str | None]] = ([c.strip() or None for c in r] for r in reader)
-        else:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-            rows = ([_cell_text(c) for c in r] for r in workbook.worksheets[0].iter_rows(values_only=True))
-        for index, row in enumerate(rows):
-            if index > max_rows:
-                raise TooManyRows(max_rows)
-            yield row
-    except _UNREADABLE:
-        kind = "a csv file" if fmt == TabularFormat.csv else "an xlsx workbook"
-        raise NotATable(f"The file is not {kind} that can be read") from None
-    finally:
-        if workbook is not None:
-            workbook.close()
-
-
-def _decode_text(data: bytes) -> str:
-    # UTF-8 (with Excel's BOM or without), else GB18030 as Excel on Chinese Windows writes it.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise NotATable("The file is neither UTF-8 nor GB18030 text")
+    def warn(self, row: int, problem: RowProblem) -> None:
+        """A row's doubtful value that stops nothing, told as `add` tells a problem."""
+        column = header_in(problem.field, self.script)
+        self.warnings.append({"row": row, "column": column, "problem": problem.text(self.script)})
 
 
 def _row_body(fields: list[str | None], cells: list[str | None]) -> dict[str, Any]:
@@ -185,7 +128,7 @@ async def _import(
 ) -> ImportReport:
     report = ImportReport(script=script, dry_run=dry_run)
     # Read (and count) every row before checking any: a file over the row limit costs no checks.
-    rows = list(read_rows(data, fmt, ctx.policy.import_max_rows))
+    rows = await read_rows(data, fmt, ctx.policy)
     if not rows or not rows[0]:
         raise NotATable("The file has no header row")
     fields = [HEADER_TO_FIELD.get((h or "").lower()) for h in rows[0]]
@@ -216,6 +159,7 @@ async def _import(
                 raise DUPLICATE_ID_NUMBER("A living record with one of these ID numbers was just created")
         report.imported = written or 0
     report.errors.sort(key=lambda e: (e["row"], e["column"] or ""))
+    report.warnings.sort(key=lambda e: (e["row"], e["column"] or ""))
     return report
 
 
@@ -301,7 +245,9 @@ class _RowBuilder:
             reason = self.org_reasons.get(named)
             if reason:
                 problems.append(rule_problem("org_id", reason))
-        record, found = check_row(body, self.report.script, self.ctx.today)
+        for warning in id_number_warnings(body["id_number"]) if isinstance(body.get("id_number"), str) else []:
+            self.report.warn(row_number, rule_problem("id_number", warning["message"]))
+        record, found = check_row(body, self.report.script, self.ctx)
         problems += found
         for problem in problems:
             self.report.add(row_number, problem)
@@ -479,6 +425,7 @@ async def export_members(
         for member in batch:
             shown = present(member, ctx).model_dump(mode="json")
             details = shown["whereabouts_details"]
+            shown["birth_date"] = shown["birth_date"] or shown["birth_year_month"]  # masked: the month only
             row = [
                 _shown(name, details.get(name) if name in DETAIL_FIELDS else shown.get(name), script, orgs)
                 for name, _h, _s, _e in COLUMNS

@@ -28,7 +28,7 @@ from services.kit.script import Script, in_script, label
 from services.members.enums import ENUM_LABELS, Education, Occupation, PartyStatus, Sex, Whereabouts
 from services.members.models import org_replica
 from services.members.schemas.records import MemberCreate
-from services.members.service.common import in_scope
+from services.members.service.common import MembersContext, in_scope
 from services.members.service.records import validation_errors
 
 # (field, traditional header, simplified header); the enum whose labels the column takes, if any.
@@ -100,13 +100,21 @@ _RULE_TEXT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"a full member needs the date made full", "正式黨員須填轉正日期"),
         (r"a probationary member has no date made full", "預備黨員不填轉正日期"),
         (r"becoming full before joining", "轉正日期早於入黨日期"),
+        (r"the probation ends on (.*): that is the earliest day to become full", "預備期至{0}屆滿，轉正日期不能早於此日"),
         (r"the birth date in the ID number is in the future", "身份證號碼中的出生日期在今天之後"),
         (r"disagrees with the ID number \((.*)\)", "與身份證號碼不符（{0}）"),
         (r"not a valid resident ID number: must have 18 characters", "不是有效的居民身份證號碼：應為18位"),
         (r"not a valid resident ID number: the first 17 characters must be digits", "不是有效的居民身份證號碼：前17位應為數字"),
         (r"not a valid resident ID number: the check character is wrong.*", "不是有效的居民身份證號碼：校驗碼不正確"),
         (r"not a valid resident ID number: the birth date in it is not a date", "不是有效的居民身份證號碼：出生日期無效"),
-        (r"not a valid resident ID number: the region code is unknown", "不是有效的居民身份證號碼：地區碼不存在"),
+        (
+            r"not a valid resident ID number: no province has the code (.*) \(GB/T 2260\)",
+            "不是有效的居民身份證號碼：沒有代碼為{0}的省份（GB/T 2260）",
+        ),
+        (
+            r"the region code \(first six digits\) is not in the register of GB/T 2260; check the number",
+            "地區碼（前六位）不在 GB/T 2260 行政區劃代碼表中，請核對號碼",
+        ),
         (r"not a valid resident ID number.*", "不是有效的居民身份證號碼"),
         (r"required when the member is (.*)", "去向為「{0}」時必填"),
         (r"the organization does not exist", "黨組織不存在或不在權限範圍內"),
@@ -160,14 +168,14 @@ _STAND_INS: dict[str, Any] = {
 _NULLABLE = ("ethnicity", "phone", "full_on", "residence_community_id", "whereabouts_details")
 
 
-def check_row(body: dict[str, Any], script: Script, today: date) -> tuple[MemberCreate | None, list[RowProblem]]:
+def check_row(body: dict[str, Any], script: Script, ctx: MembersContext) -> tuple[MemberCreate | None, list[RowProblem]]:
     """The record of a row and every problem of its fields and rules (the organization apart)."""
     try:
         record = MemberCreate.model_validate(body)
     except ValidationError as error:
         errors = error.errors()
     else:
-        return record, _rule_problems(record, today, set())
+        return record, _rule_problems(record, ctx, set())
     problems = [schema_problem(e, script) for e in errors]
     unread = {str(e["loc"][0]) for e in errors if e["loc"]}
     stood_in = {name: value for name, value in body.items() if name not in unread}
@@ -182,13 +190,13 @@ def check_row(body: dict[str, Any], script: Script, today: date) -> tuple[Member
         record = MemberCreate.model_validate(stood_in)
     except ValidationError:  # a field the stand-ins do not cover: the schema's findings are all there is
         return None, problems
-    return None, problems + _rule_problems(record, today, unread)
+    return None, problems + _rule_problems(record, ctx, unread)
 
 
-def _rule_problems(record: MemberCreate, today: date, unread: set[str]) -> list[RowProblem]:
+def _rule_problems(record: MemberCreate, ctx: MembersContext, unread: set[str]) -> list[RowProblem]:
     return [
         rule_problem(e["field"].split(".")[-1], e["message"])
-        for e in validation_errors(record, today)
+        for e in validation_errors(record, ctx)
         if e["field"].split(".")[0] not in unread
     ]
 

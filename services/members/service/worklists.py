@@ -38,7 +38,7 @@ async def education_upgrade_missing(
     stmt = filtered(visible(ctx.caller), ctx, MemberFilter(within=within)).where(
         Member.state.not_in(sorted(CLOSED_STATES)),
         Member.whereabouts != Whereabouts.not_transferred.value,
-        Member.birth_date > born_on_or_before_for_age(as_of, ctx.policy.education_upgrade_max_age),
+        Member.birth_date > born_on_or_before_for_age(as_of, ctx.policy.education_upgrade_max_age, by_month=ctx.by_month),
         Member.education.in_(BELOW_COLLEGE),
         ~enrolled,
     )
@@ -49,8 +49,9 @@ async def education_upgrade_missing(
             member_id=m.id,
             name=m.name,
             org_id=m.org_id,
-            birth_date=m.birth_date,
-            age=age_on(m.birth_date, as_of),
+            birth_date=None if ctx.by_month else m.birth_date,
+            birth_year_month=m.birth_date,
+            age=age_on(m.birth_date, as_of, by_month=ctx.by_month),
             education=m.education,
         )
         for m in members

@@ -5,7 +5,7 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from services.kit.schemas import InputSchema, Schema
 from services.orgs.enums import BodyKind, Education, FormationMode, GuidanceCategory, Setting
@@ -13,6 +13,24 @@ from services.orgs.schemas.common import MAX_TERM_NUMBER, NAME_MAX, Name, check_
 
 
 class CommunityCreate(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "柳河社区",
+                    "township_org_id": "0e5a2c1b-7d3f-4b8e-9c6a-2f1d3e4b5a60",
+                    "party_org_id": "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
+                    "setting": Setting.rural,
+                    "formation_mode": FormationMode.village_continuation,
+                    "guidance_category": GuidanceCategory.integrating,
+                    "origin_villages": ["柳河村", "上𠮷村"],
+                    "households": 612,
+                    "population": 2087,
+                }
+            ]
+        }
+    )
+
     name: str = Name
     township_org_id: uuid.UUID
     party_org_id: uuid.UUID | None = None
@@ -25,6 +43,8 @@ class CommunityCreate(InputSchema):
 
 
 class CommunityUpdate(InputSchema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"households": 640, "population": 2150}]})
+
     name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX)
     party_org_id: uuid.UUID | None = None
     setting: Setting | None = None
@@ -67,12 +87,33 @@ class CommunitySnapshot(Schema):
 class BodyPerson(InputSchema):
     """A person on a community body: a party member by id, anyone else by name."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"member_id": "5d6e7f80-9a1b-4c2d-8e3f-4a5b6c7d8e9f", "name": "王秀英", "role": "主任"}]}
+    )
+
     member_id: uuid.UUID | None = None
     name: str = Field(min_length=1, max_length=100)
     role: str | None = Field(default=None, max_length=100)
 
 
 class BodyTermCreate(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": BodyKind.residents_committee,
+                    "term_number": 3,
+                    "started_on": "2021-03-20",
+                    "ends_on": "2026-03-19",
+                    "people": [
+                        {"member_id": "5d6e7f80-9a1b-4c2d-8e3f-4a5b6c7d8e9f", "name": "王秀英", "role": "主任"},
+                        {"name": "李建国", "role": "委员"},
+                    ],
+                }
+            ]
+        }
+    )
+
     kind: BodyKind
     term_number: int = Field(ge=1, le=MAX_TERM_NUMBER)
     started_on: date
@@ -97,6 +138,12 @@ class BodyTerm(Schema):
 
 
 class ReserveCadreCreate(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"name": "陈志强", "birth_date": "1992-08-17", "education": Education.college, "since": "2024-01-10"}]
+        }
+    )
+
     member_id: uuid.UUID | None = None
     name: str = Field(min_length=1, max_length=100)
     birth_date: date

@@ -4,7 +4,7 @@ term clock sends), and team positions."""
 import uuid
 from datetime import date
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from services.kit.schemas import InputSchema, Schema
 from services.orgs.enums import ConcurrentPost, ElectionMethod, PositionSource, Role, TermDue
@@ -16,6 +16,22 @@ MAX_VOTERS = 10_000_000
 
 
 class TermCreate(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "number": 4,
+                    "started_on": "2021-03-15",
+                    "elected_on": "2021-03-15",
+                    "election_method": ElectionMethod.members_meeting,
+                    "eligible_voters": 86,
+                    "voters_present": 79,
+                    "lowest_votes_elected": 52,
+                }
+            ]
+        }
+    )
+
     number: int = Field(ge=1, le=MAX_TERM_NUMBER)
     started_on: date
     elected_on: date | None = None
@@ -50,6 +66,20 @@ class TermDueItem(Schema):
 
 
 class PositionCreate(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "member_id": "5d6e7f80-9a1b-4c2d-8e3f-4a5b6c7d8e9f",
+                    "role": Role.secretary,
+                    "since": "2021-03-15",
+                    "source": PositionSource.elected,
+                    "concurrent_posts": [ConcurrentPost.residents_committee_director],
+                }
+            ]
+        }
+    )
+
     member_id: uuid.UUID
     role: Role
     since: date
@@ -66,10 +96,29 @@ class PositionCreate(InputSchema):
 class PositionBatch(InputSchema):
     """Several positions added together (all or none), e.g. a whole committee at once."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "positions": [
+                        {"member_id": "5d6e7f80-9a1b-4c2d-8e3f-4a5b6c7d8e9f", "role": Role.secretary, "since": "2021-03-15"},
+                        {
+                            "member_id": "7b8c9d0e-1f2a-4b3c-9d4e-5f6a7b8c9d0e",
+                            "role": Role.organization_member,
+                            "since": "2021-03-15",
+                        },
+                    ]
+                }
+            ]
+        }
+    )
+
     positions: list[PositionCreate] = Field(min_length=1, max_length=50)
 
 
 class PositionUpdate(InputSchema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"until": "2026-03-14"}]})
+
     until: date | None = None
     concurrent_posts: list[ConcurrentPost] | None = Field(default=None, max_length=len(ConcurrentPost))
 
