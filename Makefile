@@ -39,7 +39,7 @@ test-postgres: $(DEV)
 ## restarts, down/up, the backup and restore drill of docs/operations.md, then down -v. Where no
 ## registry is reachable, ../shared/containers provides the engine and stand-in base images.
 test-compose: $(DEV)
-	timeout --kill-after=30 $${COMPOSE_DRILL_TIMEOUT:-1800} $(BIN)/python tests/compose_drill.py
+	timeout --kill-after=30 $${COMPOSE_DRILL_TIMEOUT:-1800} $(BIN)/python -m tests.compose.drill
 
 lint: $(DEV)
 	$(BIN)/ruff check .

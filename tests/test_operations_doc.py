@@ -1,7 +1,9 @@
 """docs/operations.md documents every setting the code reads: each field of every Settings class
-(nested policy numbers included) and every environment variable read directly."""
+(nested policy numbers included) and every environment variable read directly; and its backup and
+restore commands for Compose are the ones `make test-compose` runs."""
 
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from services.kit import tracing
 from services.kit.settings import ProcessSettings, ServiceSettings
 from services.members.settings import MembersSettings
 from services.orgs.settings import OrgsSettings
+from tests.compose import drill
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
@@ -58,3 +61,30 @@ def test_every_variable_read_directly_is_documented() -> None:
 def test_the_generic_prefixes_name_every_process() -> None:
     assert "`GATEWAY`, `ORGS`, `MEMBERS` or `ACTIVITIES`" in DOC
     assert "`ORGS`, `MEMBERS` or `ACTIVITIES`" in DOC
+
+
+def documented_compose_commands(after: str) -> list[tuple[tuple[str, ...], str | None]]:
+    """The `docker compose` commands of the first shell block after `after` in the backup section:
+    their arguments, and the file each writes or reads, named without its date."""
+    section = DOC[DOC.index("## Backups and restore") :]
+    block = section[section.index(after) :].split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = []
+    for line in block.splitlines():
+        command = re.fullmatch(r"docker compose (?P<args>.*?)(?: [<>] (?P<file>.+))?", line)
+        if command is None:
+            continue
+        file = command.group("file")
+        named = re.fullmatch(r"([a-z-]+?)-(?:\$\(date \+%F\)|\d{4}-\d\d-\d\d)(\.\w+)", file) if file else None
+        assert file is None or named, f"an unexpected file name in {line!r}"
+        commands.append((tuple(shlex.split(command.group("args"))), named.group(1) + named.group(2) if named else None))
+    return commands
+
+
+def test_the_drill_runs_the_documented_backup() -> None:
+    assert documented_compose_commands("**Compose:") == list(drill.BACKUP)
+
+
+def test_the_drill_runs_the_documented_restore() -> None:
+    documented = documented_compose_commands("**Restore**")
+    assert documented[-1] == (("up", "-d", "--wait"), None)  # the drill's Compose.up, with a time limit
+    assert documented[:-1] == list(drill.RESTORE)

@@ -7,6 +7,7 @@ Not an area: the operations of several areas ask through it, each handed the cli
 """
 
 import uuid
+from datetime import date
 from typing import Any, NamedTuple
 
 from services.kit.peers import PeerClient, PeerUnavailable
@@ -34,12 +35,14 @@ async def _post(peer: PeerClient, path: str, body: dict[str, Any]) -> Any:
         raise PeerUnavailable(peer.name, "not JSON") from None
 
 
-async def member_counts(peer: PeerClient, org_ids: list[uuid.UUID]) -> dict[uuid.UUID, Counts]:
-    """Members whose relationship is exactly each org (not left, deceased or transferred out)."""
+async def member_counts(peer: PeerClient, org_ids: list[uuid.UUID], as_of: date | None = None) -> dict[uuid.UUID, Counts]:
+    """Members whose relationship is exactly each org on `as_of` (default: the members service's
+    today): joined by then, not left, deceased or transferred out."""
     counts: dict[uuid.UUID, Counts] = {}
+    day = {"as_of": as_of.isoformat()} if as_of is not None else {}
     for start in range(0, len(org_ids), COUNTS_BATCH):
         batch = org_ids[start : start + COUNTS_BATCH]
-        body = await _post(peer, "/internal/member-counts", {"org_ids": [str(i) for i in batch]})
+        body = await _post(peer, "/internal/member-counts", {"org_ids": [str(i) for i in batch]} | day)
         try:
             for key, value in body["counts"].items():
                 counts[uuid.UUID(key)] = Counts(
@@ -66,10 +69,14 @@ async def lookup_members(peer: PeerClient, member_ids: list[uuid.UUID]) -> dict[
     return found
 
 
-async def community_member_counts(peer: PeerClient, within: uuid.UUID | None) -> dict[uuid.UUID, Counts]:
-    """Members of each community's organizations, from the members service in one call (one scan
-    there, where asking per organization took one scan per 5,000 organizations)."""
+async def community_member_counts(
+    peer: PeerClient, within: uuid.UUID | None, as_of: date | None = None
+) -> dict[uuid.UUID, Counts]:
+    """Members of each community's organizations on `as_of`, from the members service in one call
+    (one scan there, where asking per organization took one scan per 5,000 organizations)."""
     params = {"within": str(within)} if within is not None else {}
+    if as_of is not None:
+        params["as_of"] = as_of.isoformat()
     response = await peer.request("GET", "/internal/community-member-counts", params=params)
     if response.status_code != 200:
         raise PeerUnavailable(peer.name, f"status {response.status_code}")

@@ -16,10 +16,12 @@ from tests.support import SuiteDatabase, in_process
 
 class MembersStub:
     """`POST /internal/member-counts`, `GET /internal/community-member-counts` and `POST /api/v1/members/lookup`
-    answered from dicts."""
+    answered from dicts; the counts of a day set with `set_count(..., as_of=day)` answer for that day."""
 
     def __init__(self) -> None:
         self.counts: dict[str, dict[str, int]] = {}
+        self.counts_on: dict[str, dict[str, dict[str, int]]] = {}
+        self.days_asked: list[tuple[str, str | None]] = []
         self.community_counts: dict[str, dict[str, int]] = {}
         self.known: dict[str, dict[str, Any]] = {}
         self.down = False
@@ -29,12 +31,15 @@ class MembersStub:
         @self.app.post("/internal/member-counts")
         async def member_counts(body: dict[str, Any]) -> dict[str, Any]:
             self.calls.append("member-counts")
+            self.days_asked.append(("member-counts", body.get("as_of")))
             zero = {"members": 0, "full": 0, "probationary": 0}
-            return {"counts": {org_id: self.counts.get(org_id, zero) for org_id in body["org_ids"]}}
+            counts = self.counts_on.get(body.get("as_of") or "", self.counts)
+            return {"counts": {org_id: counts.get(org_id, zero) for org_id in body["org_ids"]}}
 
         @self.app.get("/internal/community-member-counts")
-        async def community_member_counts() -> dict[str, Any]:
+        async def community_member_counts(as_of: str | None = None) -> dict[str, Any]:
             self.calls.append("community-member-counts")
+            self.days_asked.append(("community-member-counts", as_of))
             return {"counts": self.community_counts}
 
         @self.app.post("/api/v1/members/lookup")
@@ -42,9 +47,10 @@ class MembersStub:
             self.calls.append("lookup")
             return {"items": [{"id": i, "name": "stub"} | self.known[i] for i in body["ids"] if i in self.known]}
 
-    def set_count(self, org_id: str, *, members: int, full: int | None = None) -> None:
+    def set_count(self, org_id: str, *, members: int, full: int | None = None, as_of: str | None = None) -> None:
         full = members if full is None else full
-        self.counts[org_id] = {"members": members, "full": full, "probationary": members - full}
+        counts = self.counts_on.setdefault(as_of, {}) if as_of else self.counts
+        counts[org_id] = {"members": members, "full": full, "probationary": members - full}
 
     def set_community_count(self, community_id: str, *, members: int, full: int | None = None) -> None:
         full = members if full is None else full

@@ -106,6 +106,33 @@ class TestDiagnostics:
 
         assert found(body)["term_overdue"] == {tree["a"]["id"], tree["a_inner"]["id"]}
 
+    async def test_member_counts_are_those_of_the_day_asked(
+        self, orgs_api: httpx.AsyncClient, tokens: Tokens, members_stub: MembersStub
+    ) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await build_problem_tree(orgs_api, admin, members_stub)
+        # On 30 June community A's branch held 45 members (fine for a branch); today 150.
+        members_stub.set_count(tree["a"]["id"], members=40, full=40, as_of="2026-06-30")
+        members_stub.set_count(tree["a_inner"]["id"], members=5, full=5, as_of="2026-06-30")
+        members_stub.set_count(tree["b"]["id"], members=60, full=60, as_of="2026-06-30")
+        county = tree["county"]["id"]
+        members_stub.days_asked.clear()  # building the tree asked for today's counts
+
+        past = (await orgs_api.get(f"/api/v1/orgs/{county}/diagnostics", params={"as_of": "2026-06-30"}, headers=admin)).json()
+        now = (await orgs_api.get(f"/api/v1/orgs/{county}/diagnostics", params={"as_of": AS_OF}, headers=admin)).json()
+        for path in (f"/api/v1/orgs/{county}/worklists", "/api/v1/communities/survey"):
+            response = await orgs_api.get(path, params={"as_of": "2026-06-30", "within": county}, headers=admin)
+            assert response.status_code == 200, response.text
+
+        assert "form_mismatch" not in found(past)
+        assert "branch_too_large" not in found(past)
+        assert found(now)["form_mismatch"] == {tree["a"]["id"]}
+        assert set(members_stub.days_asked) == {
+            ("member-counts", "2026-06-30"),
+            ("member-counts", AS_OF),
+            ("community-member-counts", "2026-06-30"),
+        }
+
     async def test_the_thresholds_follow_the_policy(self, test_db: Any, tokens: Tokens, members_stub: MembersStub) -> None:
         from services.orgs.app import create_app
         from services.orgs.rules import OrgsPolicy

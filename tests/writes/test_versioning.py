@@ -65,6 +65,7 @@ NOT_IDEMPOTENT = {
     ("gateway", "/api/v1/auth/totp/confirm"): "a code is good once by design",
     ("gateway", "/api/v1/clients"): "the answer holds a secret shown once, which is never stored",
     ("gateway", "/api/v1/clients/{client_key}/rotate"): "the answer holds a secret shown once, which is never stored",
+    ("gateway", "/api/v1/audit/checkpoints"): "a checkpoint of the trail as it stands: a repeat signs the same head again",
 }
 
 

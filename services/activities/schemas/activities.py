@@ -3,14 +3,33 @@
 import uuid
 from datetime import date, datetime
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
-from services.activities.enums import ActivityStatus
+from services.activities.enums import ActivityStatus, ActivityType
 from services.activities.schemas.common import Code
 from services.kit.schemas import InputSchema, Schema
 
 
 class ActivityCreate(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "org_id": "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
+                    "type": ActivityType.study_day,
+                    "title": "三月主題黨日:學習村規民約修訂草案",
+                    "starts_at": "2026-03-10T09:00:00+08:00",
+                    "ends_at": "2026-03-10T11:30:00+08:00",
+                    "location": "柳河社區黨群服務中心二樓會議室",
+                    "venue_id": "3f2a1b0c-9d8e-4f7a-b6c5-d4e3f2a1b0c9",
+                    "host_member_id": "5d6e7f80-9a1b-4c2d-8e3f-4a5b6c7d8e9f",
+                    "content": "傳達鎮黨委會議精神,逐條討論村規民約修訂草案。",
+                    "status": ActivityStatus.planned,
+                }
+            ]
+        }
+    )
+
     org_id: uuid.UUID
     type: str = Code
     title: str = Field(min_length=1, max_length=200)
@@ -29,6 +48,18 @@ class ActivityCreate(InputSchema):
 
 
 class ActivityUpdate(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "status": ActivityStatus.held,
+                    "decisions": "通過村規民約修訂草案,提交居民代表會議表決。",
+                    "ends_at": "2026-03-10T11:45:00+08:00",
+                }
+            ]
+        }
+    )
+
     type: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[a-z_]+$")
     title: str | None = Field(default=None, min_length=1, max_length=200)
     starts_at: AwareDatetime | None = None

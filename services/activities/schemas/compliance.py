@@ -3,14 +3,28 @@
 import uuid
 from datetime import date
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
-from services.activities.enums import Frequency
+from services.activities.enums import ActivityType, Frequency
 from services.activities.schemas.common import Code
 from services.kit.schemas import InputSchema, Schema
 
 
 class ExemptionCreate(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "org_id": "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
+                    "type": ActivityType.group_meeting,
+                    "starts_on": "2026-01-01",
+                    "ends_on": "2026-03-31",
+                    "reason": "拆遷安置期間黨員分散居住,經鎮黨委同意暫停。",
+                }
+            ]
+        }
+    )
+
     org_id: uuid.UUID
     type: str = Code
     starts_on: date

@@ -3,9 +3,9 @@
 import uuid
 from decimal import Decimal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
-from services.activities.enums import EvaluationGrade, ReviewGrade
+from services.activities.enums import EvaluationGrade, FiveGood, ReviewGrade
 from services.activities.schemas.common import Code
 from services.kit.schemas import InputSchema, Schema
 
@@ -17,6 +17,26 @@ class ScoreIn(InputSchema):
 
 
 class EvaluationCreate(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "org_id": "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
+                    "year": 2025,
+                    "scores": [
+                        {"indicator": FiveGood.organization_setup, "score": "18"},
+                        {"indicator": FiveGood.leadership_team, "score": "17.5"},
+                        {"indicator": FiveGood.member_corps, "score": "16"},
+                        {"indicator": FiveGood.work_mechanism, "score": "18"},
+                        {"indicator": FiveGood.activity_venue, "score": "19"},
+                        {"indicator": FiveGood.role_played, "score": "17"},
+                    ],
+                    "comment": "組織健全,陣地規範;黨員作用發揮仍需加強。",
+                }
+            ]
+        }
+    )
+
     org_id: uuid.UUID
     year: int = Field(ge=1990, le=2100)
     scores: list[ScoreIn] = Field(min_length=1, max_length=50)
@@ -41,6 +61,14 @@ class EvaluationOut(Schema):
 
 
 class SatisfactionCreate(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"org_id": "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d", "year": 2025, "rating": 5, "comment": "社區幹部辦事熱心。"}
+            ]
+        }
+    )
+
     org_id: uuid.UUID
     year: int = Field(ge=1990, le=2100)
     rating: int
@@ -60,6 +88,21 @@ class ReviewGradeIn(InputSchema):
 
 
 class ReviewCreate(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "org_id": "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
+                    "year": 2025,
+                    "grades": [
+                        {"member_id": "5d6e7f80-9a1b-4c2d-8e3f-4a5b6c7d8e9f", "grade": ReviewGrade.excellent},
+                        {"member_id": "7c1e9a52-3b4d-4f6a-8e2c-9d0b1a2c3e4f", "grade": ReviewGrade.qualified},
+                    ],
+                }
+            ]
+        }
+    )
+
     org_id: uuid.UUID
     year: int = Field(ge=1990, le=2100)
     grades: list[ReviewGradeIn] = Field(min_length=1, max_length=5000)

@@ -4,13 +4,27 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from services.activities.enums import StudyDecisionStatus, StudyRecordStatus
 from services.kit.schemas import InputSchema, Schema
 
 
 class StudyRecordCreate(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "member_id": "5d6e7f80-9a1b-4c2d-8e3f-4a5b6c7d8e9f",
+                    "studied_on": "2026-03-15",
+                    "hours": "2",
+                    "title": "自學《中國共產黨農村基層組織工作條例》",
+                    "content": "通讀全文並摘抄第三章。",
+                }
+            ]
+        }
+    )
+
     member_id: uuid.UUID
     studied_on: date
     hours: Decimal = Field(gt=0, max_digits=5, decimal_places=2)
@@ -19,6 +33,10 @@ class StudyRecordCreate(InputSchema):
 
 
 class StudyDecision(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"status": StudyDecisionStatus.approved, "note": "學習筆記已核實。"}]}
+    )
+
     status: StudyDecisionStatus
     note: str | None = Field(default=None, max_length=300)
 

@@ -4,9 +4,10 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from services.kit.auth import Caller, require_roles
+from services.kit.context import today_in
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
@@ -220,8 +221,10 @@ async def member_flows(member_id: uuid.UUID, session: ReadSessionDep, ctx: OwnRe
 
 @internal.post("/member-counts", response_model=CountsResult)
 async def member_counts(
-    data: CountsRequest, session: ReadSessionDep, _caller: Annotated[Caller, require_roles("service")]
+    data: CountsRequest, session: ReadSessionDep, request: Request, _caller: Annotated[Caller, require_roles("service")]
 ) -> CountsResult:
-    """Open members held by exactly each org (not left, deceased, transferred out; not 'not transferred')."""
-    counts = await records.member_counts(session, data.org_ids)
+    """Open members held by exactly each org on `as_of` (joined by then; not left, deceased,
+    transferred out; not 'not transferred')."""
+    as_of = data.as_of or today_in(request.app.state.settings.policy.timezone)
+    counts = await records.member_counts(session, data.org_ids, as_of)
     return CountsResult.model_validate({"counts": counts})

@@ -4,9 +4,10 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from services.kit.auth import Caller, require_roles
+from services.kit.context import today_in
 from services.kit.db import ReadSessionDep
 from services.kit.problems import answers
 from services.members.errors import NOT_FOUND
@@ -51,8 +52,11 @@ async def members_survey(
 async def community_member_counts(
     session: ReadSessionDep,
     _caller: Annotated[Caller, require_roles("service")],
+    request: Request,
     within: Annotated[uuid.UUID | None, Query(description="Only communities under this organization")] = None,
+    as_of: Annotated[date | None, Query(description="Members as of this day (default today)")] = None,
 ) -> CountsResult:
-    """Open members of each community's organizations by party status, keyed by community id
-    (not left, deceased or transferred out; not 'not transferred')."""
-    return CountsResult.model_validate({"counts": await survey.community_member_counts(session, within)})
+    """Open members of each community's organizations on `as_of` by party status, keyed by
+    community id (joined by then; not left, deceased or transferred out; not 'not transferred')."""
+    day = as_of or today_in(request.app.state.settings.policy.timezone)
+    return CountsResult.model_validate({"counts": await survey.community_member_counts(session, within, day)})

@@ -64,7 +64,10 @@ def _format_of(request: Request, given: TabularFormat | None) -> TabularFormat:
             "required": True,
             "description": "The file itself as the body (not multipart): xlsx or csv, header row first; "
             "Chinese (traditional or simplified) or English column names; see /members/import/template.",
-            "content": {tabular.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}, "text/csv": {}},
+            "content": {
+                tabular.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+                "text/csv": {"schema": {"type": "string"}, "example": tabular.example_csv()},
+            },
         }
     },
     responses=answers(IMPORT_REJECTED, UNREADABLE_FILE, DUPLICATE_ID_NUMBER, TOO_MANY_ROWS, CONTENT_TOO_LARGE, FILE_OVER_LIMIT),

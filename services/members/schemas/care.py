@@ -3,13 +3,27 @@
 import uuid
 from datetime import date
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from services.kit.schemas import InputSchema, Schema
 from services.members.enums import CareGround, CareProgram, CareService, Education
 
 
 class CareEnrolmentCreate(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "program": CareProgram.green_channel,
+                    "enrolled_on": "2026-03-01",
+                    "grounds": [CareGround.elderly],
+                    "services": [CareService.home_study_delivery, CareService.life_pairing],
+                    "partner": "陳志強",
+                }
+            ]
+        }
+    )
+
     program: CareProgram
     enrolled_on: date
     grounds: list[CareGround] = Field(
@@ -24,6 +38,12 @@ class CareEnrolmentCreate(InputSchema):
 
 
 class CareEnrolmentUpdate(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"services": [CareService.home_study_delivery, CareService.work_help], "partner": "李𠮷祥"}]
+        }
+    )
+
     services: list[CareService] | None = Field(default=None, max_length=len(CareService))
     partner: str | None = Field(default=None, max_length=200)
     school: str | None = Field(default=None, max_length=200)
@@ -48,6 +68,18 @@ class CareEnrolment(Schema):
 
 
 class DutyReportCreate(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "reported_on": "2026-06-30",
+                    "topic": "上半年聯繫群眾情況",
+                    "content": "走訪農戶二十三戶,收集意見六條,已辦結四條。",
+                }
+            ]
+        }
+    )
+
     reported_on: date
     topic: str = Field(min_length=1, max_length=200)
     content: str | None = Field(default=None, max_length=4000)

@@ -4,7 +4,7 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.kit.schemas import InputSchema, Schema
 from services.members.enums import DuesCategory, DuesReduction
@@ -20,6 +20,8 @@ Fen = Annotated[int, Field(strict=True, ge=0, le=10**12)]
 class DuesAssess(InputSchema):
     """The month's base and category; the rate and the amount due are computed from the policy."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"category": DuesCategory.retiree, "base_fen": 312000}]})
+
     category: DuesCategory
     base_fen: Fen | None = Field(default=None, description="monthly after-tax income in fen (salaried, retiree)")
     unpaid_reason: str | None = Field(
@@ -28,12 +30,28 @@ class DuesAssess(InputSchema):
 
 
 class DuesPayment(InputSchema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"paid_fen": 1560, "paid_on": "2026-03-05"}]})
+
     paid_fen: Fen = Field(description="exactly the amount due, in fen")
     paid_on: date
     paid_by_member_id: uuid.UUID | None = Field(default=None, description="代繳: another member who paid")
 
 
 class DuesReductionCreate(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": DuesReduction.reduced,
+                    "due_fen": 200,
+                    "approved_by": "中共青山鎮柳河社區委員會",
+                    "approved_on": "2026-02-26",
+                    "reason": "因病生活困難,經支部研究、上級黨委批准減交。",
+                }
+            ]
+        }
+    )
+
     kind: DuesReduction
     due_fen: Fen | None = Field(default=None, description="reduced: the approved amount (below the standard)")
     approved_by: str = Field(min_length=1, max_length=200)

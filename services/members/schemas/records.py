@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
 from services.kit.event_types import EventType
@@ -41,7 +41,28 @@ class PersonCreate(InputSchema):
     occupation: Occupation
 
 
+# A record as `POST /members` takes it: the example of its body, and (as a row) of the import's csv.
+MEMBER_EXAMPLE: dict[str, Any] = {
+    "name": "王秀英",
+    "sex": Sex.female,
+    "ethnicity": "漢族",
+    "id_number": "511322196803121221",
+    "birth_date": "1968-03-12",
+    "phone": "13808175316",
+    "education": Education.junior_high,
+    "occupation": Occupation.farmer,
+    "party_status": PartyStatus.full,
+    "joined_on": "1995-07-01",
+    "full_on": "1996-07-01",
+    "org_id": "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
+    "residence_community_id": "0e5a2c1b-7d3f-4b8e-9c6a-2f1d3e4b5a60",
+    "whereabouts": Whereabouts.resident,
+}
+
+
 class MemberCreate(PersonCreate):
+    model_config = ConfigDict(json_schema_extra={"examples": [MEMBER_EXAMPLE]})
+
     party_status: PartyStatus
     joined_on: date
     full_on: date | None = None
@@ -54,6 +75,8 @@ class MemberCreate(PersonCreate):
 class MemberUpdate(InputSchema):
     """Plain facts about the person; states, whereabouts and the organization change through their own actions."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"phone": "13808175316", "education": Education.secondary}]})
+
     name: str | None = Field(default=None, min_length=1, max_length=100)
     ethnicity: str | None = Field(default=None, max_length=32)
     phone: str | None = Field(default=None, max_length=20, pattern=PHONE_PATTERN)
@@ -63,16 +86,42 @@ class MemberUpdate(InputSchema):
 
 
 class StateChange(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"state": MemberState.lost_contact, "effective_on": "2026-03-01", "reason": "外出務工後半年無法聯繫。"}]
+        }
+    )
+
     state: MemberState = Field(description="normal restores a member; transferred_out only comes from a received transfer")
     effective_on: date
     reason: str | None = Field(default=None, max_length=500)
 
 
 class BecomeFull(InputSchema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"full_on": "2026-07-01"}]})
+
     full_on: date
 
 
 class WhereaboutsChange(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "whereabouts": Whereabouts.floating_out,
+                    "since": "2026-02-20",
+                    "details": {
+                        "destination": "廣東省東莞市長安鎮",
+                        "contact_person": "王𠮷祥",
+                        "contact_phone": "13923456789",
+                        "fixed_place": True,
+                        "expected_return": "2027-01-25",
+                    },
+                }
+            ]
+        }
+    )
+
     whereabouts: Whereabouts
     since: date = Field(description="when the member left, was displaced, or (for resident) came back")
     details: WhereaboutsDetails | None = None
@@ -149,11 +198,19 @@ class DueMember(BaseModel):
 class SearchRequest(InputSchema):
     """Exact search by personal numbers in the body, so that they never appear in a URL or its logs."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id_number": "511322196803121221"}]})
+
     id_number: str | None = Field(default=None, min_length=15, max_length=24)
     phone: str | None = Field(default=None, max_length=30)
 
 
 class LookupRequest(InputSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"ids": ["5d6e7f80-9a1b-4c2d-8e3f-4a5b6c7d8e9f", "7c1e9a52-3b4d-4f6a-8e2c-9d0b1a2c3e4f"]}]
+        }
+    )
+
     ids: list[uuid.UUID] = Field(max_length=1000)
 
 
@@ -162,7 +219,10 @@ class LookupResult(BaseModel):
 
 
 class CountsRequest(InputSchema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"org_ids": ["a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"]}]})
+
     org_ids: list[uuid.UUID] = Field(max_length=5000)
+    as_of: date | None = Field(default=None, description="Members as of this day (default today)")
 
 
 class OrgCounts(TypedDict):

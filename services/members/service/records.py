@@ -47,6 +47,7 @@ from services.members.schemas.records import (
 from services.members.schemas.records import Member as MemberOut
 from services.members.service import probation
 from services.members.service.common import MembersContext, add_history, get_visible, org_holding_error, present, publish, visible
+from services.members.service.facts import facts_as_of
 
 
 @dataclass(frozen=True)
@@ -435,19 +436,21 @@ async def lookup(session: AsyncSession, ctx: MembersContext, ids: list[uuid.UUID
     return [present(member, ctx) for member in (await session.execute(stmt)).scalars().all()]
 
 
-async def member_counts(session: AsyncSession, org_ids: list[uuid.UUID]) -> dict[str, dict[str, int]]:
-    """Members held by each org exactly (open records whose relationship is here), by party status."""
+async def member_counts(session: AsyncSession, org_ids: list[uuid.UUID], as_of: date) -> dict[str, dict[str, int]]:
+    """Members held by each org exactly on `as_of` (open records whose relationship is here), by party status."""
     counts = {str(org_id): {"members": 0, PartyStatus.full: 0, PartyStatus.probationary: 0} for org_id in org_ids}
     if not org_ids:
         return counts
+    held_facts = await facts_as_of(session, as_of)
     stmt = (
-        select(Member.org_id, Member.party_status, func.count())
+        select(held_facts.c.org_id, held_facts.c.party_status, func.count())
         .where(
-            Member.org_id.in_(set(org_ids)),
-            Member.state.not_in(CLOSED_STATES),
-            Member.whereabouts != Whereabouts.not_transferred.value,
+            held_facts.c.org_id.in_(set(org_ids)),
+            held_facts.c.joined_on <= as_of,
+            held_facts.c.state.not_in(CLOSED_STATES),
+            held_facts.c.whereabouts != Whereabouts.not_transferred.value,
         )
-        .group_by(Member.org_id, Member.party_status)
+        .group_by(held_facts.c.org_id, held_facts.c.party_status)
     )
     for org_id, party_status, count in (await session.execute(stmt)).all():
         held = counts[str(org_id)]

@@ -1,4 +1,5 @@
-"""Member statistics: counts and shares grouped in SQL (CASE for age bands), never row by row."""
+"""Member statistics: counts and shares grouped in SQL (CASE for age bands), never row by row,
+over the members' facts on the day asked (`service/facts.py`)."""
 
 import itertools
 import uuid
@@ -6,18 +7,19 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, select, text, true
+from sqlalchemy import ColumnElement, Subquery, and_, false, func, select, text, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.problems import field_error
 from services.kit.tree import subtree_of
 from services.members.enums import StatsDimension, StatsPopulation, Whereabouts
 from services.members.errors import RULE_VIOLATION
-from services.members.models import Member, org_replica
+from services.members.models import org_replica
 from services.members.rules.common import age_band_labels, born_on_or_before_for_age
 from services.members.rules.records import CLOSED_STATES
 from services.members.schemas.stats import MemberStats, StatsGroup
 from services.members.service.common import MembersContext
+from services.members.service.facts import facts_as_of
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,9 @@ class StatsQuery:
     by_month: bool = False  # ages reached by the end of as_of's month (a masked caller: MembersContext.by_month)
 
 
-def age_bands(as_of: date, edges: list[int], *, by_month: bool = False) -> list[tuple[str, ColumnElement[bool]]]:
+def age_bands(
+    as_of: date, edges: list[int], birth_date: ColumnElement[date], *, by_month: bool = False
+) -> list[tuple[str, ColumnElement[bool]]]:
     """Each band's label and condition: age ≥ n ⇔ born on or before (as_of - n years)."""
     labels = age_band_labels(edges)
     cutoffs = [born_on_or_before_for_age(as_of, edge, by_month=by_month) for edge in edges]
@@ -41,9 +45,9 @@ def age_bands(as_of: date, edges: list[int], *, by_month: bool = False) -> list[
     for index, label in enumerate(labels):
         conditions = []
         if index < len(cutoffs):
-            conditions.append(Member.birth_date > cutoffs[index])
+            conditions.append(birth_date > cutoffs[index])
         if index > 0:
-            conditions.append(Member.birth_date <= cutoffs[index - 1])
+            conditions.append(birth_date <= cutoffs[index - 1])
         bands.append((label, and_(*conditions)))
     return bands
 
@@ -51,29 +55,29 @@ def age_bands(as_of: date, edges: list[int], *, by_month: bool = False) -> list[
 # Dimensions computed from a date are counted as FILTERed aggregates (one column per band) and
 # the others grouped by their plain column: the planner then knows the number of groups and
 # hashes them, instead of sorting a million rows by a CASE expression (measured: ~3x faster).
-def _pivot(dimension: StatsDimension, q: StatsQuery) -> list[tuple[str | bool, ColumnElement[bool]]]:
+def _pivot(dimension: StatsDimension, q: StatsQuery, facts: Subquery) -> list[tuple[str | bool, ColumnElement[bool]]]:
     if dimension == StatsDimension.age_band:
-        return list(age_bands(q.as_of, q.age_edges, by_month=q.by_month))
-    return [(True, Member.joined_on < q.joined_before), (False, Member.joined_on >= q.joined_before)]
+        return list(age_bands(q.as_of, q.age_edges, facts.c.birth_date, by_month=q.by_month))
+    return [(True, facts.c.joined_on < q.joined_before), (False, facts.c.joined_on >= q.joined_before)]
 
 
 PIVOTS = (StatsDimension.age_band, StatsDimension.joined_before)
 
 
-def _column(dimension: StatsDimension) -> ColumnElement[Any]:
+def _column(dimension: StatsDimension, facts: Subquery) -> ColumnElement[Any]:
     if dimension == StatsDimension.setting:
         return org_replica.c.setting
-    column: ColumnElement[Any] = getattr(Member, dimension.value)
+    column: ColumnElement[Any] = facts.c[dimension.value]
     return column
 
 
-def _population(population: StatsPopulation, as_of: date) -> list[ColumnElement[bool]]:
-    # Who was a member on `as_of`: joined by then, and the record still open (or, for `all`, any).
-    conditions: list[ColumnElement[bool]] = [Member.joined_on <= as_of]
+def _population(population: StatsPopulation, as_of: date, facts: Subquery) -> list[ColumnElement[bool]]:
+    # Who was a member on `as_of`: joined by then, and the record open on that day (or, for `all`, any).
+    conditions: list[ColumnElement[bool]] = [facts.c.joined_on <= as_of]
     if population == StatsPopulation.members:
-        conditions += [Member.state.not_in(CLOSED_STATES), Member.whereabouts != Whereabouts.not_transferred]
+        conditions += [facts.c.state.not_in(CLOSED_STATES), facts.c.whereabouts != Whereabouts.not_transferred]
     elif population == StatsPopulation.not_transferred:
-        conditions += [Member.state.not_in(CLOSED_STATES), Member.whereabouts == Whereabouts.not_transferred]
+        conditions += [facts.c.state.not_in(CLOSED_STATES), facts.c.whereabouts == Whereabouts.not_transferred]
     return conditions
 
 
@@ -99,15 +103,16 @@ async def member_stats(session: AsyncSession, ctx: MembersContext, q: StatsQuery
         raise RULE_VIOLATION("The statistics query is not valid", errors=errors)
     plain = [d for d in q.group_by if d not in PIVOTS]
     pivots = [d for d in q.group_by if d in PIVOTS]
-    cells = list(itertools.product(*[_pivot(d, q) for d in pivots]))
+    facts = await facts_as_of(session, q.as_of)
+    cells = list(itertools.product(*[_pivot(d, q, facts) for d in pivots]))
     counts = [
         func.count().filter(and_(true(), *[condition for _, condition in cell])).label(f"c{i}") for i, cell in enumerate(cells)
     ]
     stmt = (
-        select(*[_column(d).label(d.value) for d in plain], *counts)
-        .select_from(Member)
-        .join(org_replica, org_replica.c.id == Member.org_id)
-        .where(*_population(q.population, q.as_of))
+        select(*[_column(d, facts).label(d.value) for d in plain], *counts)
+        .select_from(facts)
+        .join(org_replica, org_replica.c.id == facts.c.org_id)
+        .where(*_population(q.population, q.as_of, facts))
     )
     # The subtree roots as literal paths, so that the planner sees how much of the tree is asked for.
     for root in (ctx.caller.scope_org_id, q.within):
@@ -119,7 +124,7 @@ async def member_stats(session: AsyncSession, ctx: MembersContext, q: StatsQuery
     if q.setting is not None:
         stmt = stmt.where(org_replica.c.setting == q.setting)
     if plain:
-        stmt = stmt.group_by(*[_column(d) for d in plain])
+        stmt = stmt.group_by(*[_column(d, facts) for d in plain])
     if session.get_bind().dialect.name == "postgresql":
         # Compiling this query (JIT) costs more than running it.
         await session.execute(text("SET LOCAL jit = off"))
@@ -131,7 +136,7 @@ async def member_stats(session: AsyncSession, ctx: MembersContext, q: StatsQuery
                 key = {d.value: _plain(getattr(row, d.value)) for d in plain}
                 key |= {d.value: label for d, (label, _) in zip(pivots, cell, strict=True)}
                 found.append(({d.value: key[d.value] for d in q.group_by}, count))
-    order = {label: i for d in pivots for i, (label, _) in enumerate(_pivot(d, q))}
+    order = {label: i for d in pivots for i, (label, _) in enumerate(_pivot(d, q, facts))}
     found.sort(key=lambda item: [_sort_key(order, item[0][d.value], d in PIVOTS) for d in q.group_by])
     total = sum(count for _, count in found)
     return MemberStats(

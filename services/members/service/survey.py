@@ -4,6 +4,8 @@ counted in SQL per community setting (rural, urban) — a handful of grouped row
 Settings come from the org replica: a member's side is the setting of the community their
 organization belongs to; a team's side is that of the community whose top organization it is;
 a member whose relationship was never transferred in is counted by their residence community.
+Members are counted by their facts on the report's day (`service/facts.py`), team positions by
+their dates: a report for a past day comes out the same whenever it is asked.
 """
 
 import uuid
@@ -11,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, false, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.tree import subtree_of
@@ -23,6 +25,7 @@ from services.members.rules.records import CLOSED_STATES
 from services.members.rules.survey import COLLEGE_OR_ABOVE, JUNIOR_HIGH_OR_BELOW, TEAM_ROLES
 from services.members.schemas.survey import MembersSurvey, MembersSurveyCounts, SurveyParameters
 from services.members.service.common import MembersContext
+from services.members.service.facts import facts_as_of
 
 SIDES = (Setting.rural, Setting.urban)
 
@@ -113,38 +116,38 @@ def _teams_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
     )
 
 
-def _members_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
-    aged = Member.birth_date <= q.born_by(q.member_age_min)
+def _members_stmt(q: SurveyQuery, paths: list[str], facts: Subquery) -> Select[Any]:
+    aged = facts.c.birth_date <= q.born_by(q.member_age_min)
     stmt = (
         select(
             org_replica.c.setting,
             func.count(),
             func.count().filter(aged),
-            func.count().filter(Member.education.in_(JUNIOR_HIGH_OR_BELOW)),
-            func.count().filter(Member.joined_on < q.reform_date),
-            func.count().filter(Member.whereabouts == Whereabouts.floating_out),
-            func.count().filter(Member.whereabouts == Whereabouts.displaced),
+            func.count().filter(facts.c.education.in_(JUNIOR_HIGH_OR_BELOW)),
+            func.count().filter(facts.c.joined_on < q.reform_date),
+            func.count().filter(facts.c.whereabouts == Whereabouts.floating_out),
+            func.count().filter(facts.c.whereabouts == Whereabouts.displaced),
         )
-        .select_from(Member)
-        .join(org_replica, org_replica.c.id == Member.org_id)
-        .where(*_open_on(q.as_of), Member.whereabouts != Whereabouts.not_transferred)
+        .select_from(facts)
+        .join(org_replica, org_replica.c.id == facts.c.org_id)
+        .where(*_open_on(q.as_of, facts), facts.c.whereabouts != Whereabouts.not_transferred)
         .group_by(org_replica.c.setting)
     )
     return _scoped(stmt, org_replica.c.path, paths)
 
 
-def _not_transferred_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
+def _not_transferred_stmt(q: SurveyQuery, paths: list[str], facts: Subquery) -> Select[Any]:
     # Counted where they live: the residence community's top organization decides scope and side
     # (without a residence, the community of the organization that keeps their record). Grouped
     # by community first, so the community's top organization is looked up once per community.
     own = org_replica.alias("own")
     top = org_replica.alias("residence")
-    community_id = func.coalesce(Member.residence_community_id, own.c.community_id)
+    community_id = func.coalesce(facts.c.residence_community_id, own.c.community_id)
     by_community = (
         select(community_id.label("community_id"), func.count().label("members"))
-        .select_from(Member)
-        .join(own, own.c.id == Member.org_id)
-        .where(*_open_on(q.as_of), Member.whereabouts == Whereabouts.not_transferred)
+        .select_from(facts)
+        .join(own, own.c.id == facts.c.org_id)
+        .where(*_open_on(q.as_of, facts), facts.c.whereabouts == Whereabouts.not_transferred)
         .group_by(community_id)
         .subquery(Whereabouts.not_transferred.value)
     )
@@ -158,14 +161,15 @@ def _not_transferred_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
     return _scoped(stmt, top.c.path, paths)
 
 
-def _open_on(as_of: date) -> list[ColumnElement[bool]]:
-    # The same population as the statistics: joined by then, record not closed.
-    return [Member.joined_on <= as_of, Member.state.not_in(CLOSED_STATES)]
+def _open_on(as_of: date, facts: Subquery) -> list[ColumnElement[bool]]:
+    # The same population as the statistics: joined by then, record not closed on that day.
+    return [facts.c.joined_on <= as_of, facts.c.state.not_in(CLOSED_STATES)]
 
 
-async def community_member_counts(session: AsyncSession, within: uuid.UUID | None) -> dict[str, dict[str, int]]:
-    """Members of each community's organizations (open records whose relationship is there, by
-    party status), for the communities under `within`: one scan for the orgs service's form rule.
+async def community_member_counts(session: AsyncSession, within: uuid.UUID | None, as_of: date) -> dict[str, dict[str, int]]:
+    """Members of each community's organizations on `as_of` (open records whose relationship is
+    there, by party status), for the communities under `within`: one scan for the orgs service's
+    form rule and diagnostics.
 
     Every organization inside a community carries that community's id, so this is the member
     count of the community's top organization's subtree.
@@ -174,16 +178,17 @@ async def community_member_counts(session: AsyncSession, within: uuid.UUID | Non
     if within is not None:
         path = await session.scalar(select(org_replica.c.path).where(org_replica.c.id == within))
         paths.append(str(path or ""))
+    facts = await facts_as_of(session, as_of)
     stmt = _scoped(
-        select(org_replica.c.community_id, Member.party_status, func.count())
-        .select_from(Member)
-        .join(org_replica, org_replica.c.id == Member.org_id)
+        select(org_replica.c.community_id, facts.c.party_status, func.count())
+        .select_from(facts)
+        .join(org_replica, org_replica.c.id == facts.c.org_id)
         .where(
             org_replica.c.community_id.is_not(None),
-            Member.state.not_in(CLOSED_STATES),
-            Member.whereabouts != Whereabouts.not_transferred,
+            *_open_on(as_of, facts),
+            facts.c.whereabouts != Whereabouts.not_transferred,
         )
-        .group_by(org_replica.c.community_id, Member.party_status),
+        .group_by(org_replica.c.community_id, facts.c.party_status),
         org_replica.c.path,
         paths,
     )
@@ -218,10 +223,11 @@ async def members_survey(session: AsyncSession, ctx: MembersContext, q: SurveyQu
         Whereabouts.floating_out.value,
         Whereabouts.displaced.value,
     ]
+    facts = await facts_as_of(session, q.as_of)
     queries: list[tuple[Select[Any], list[str]]] = [
         (_teams_stmt(q, paths), teams),
-        (_members_stmt(q, paths), members),
-        (_not_transferred_stmt(q, paths), [Whereabouts.not_transferred.value]),
+        (_members_stmt(q, paths, facts), members),
+        (_not_transferred_stmt(q, paths, facts), [Whereabouts.not_transferred.value]),
     ]
     for stmt, names in queries:
         _counts(list((await session.execute(stmt)).all()), names, sides)

@@ -38,6 +38,7 @@ from services.members.errors import DUPLICATE_ID_NUMBER, IMPORT_REJECTED, TOO_MA
 from services.members.models import Base, Member, outbox
 from services.members.rules.records import CLOSED_STATES, id_number_warnings
 from services.members.rules.tabular import escape_cell
+from services.members.schemas.records import MEMBER_EXAMPLE
 from services.members.schemas.tabular import ImportReport as ImportReportOut
 from services.members.service.common import SNAPSHOT_FIELDS, MembersContext, org_holding_errors, present, visible
 from services.members.service.records import (
@@ -369,6 +370,16 @@ def _json_text(value: Any) -> str:
 def _json_values(value: Any) -> Any:
     """The value as JSON holds it (ids and dates as text), for a JSON column SQLAlchemy writes."""
     return orjson.loads(orjson.dumps(value))
+
+
+def example_csv() -> str:
+    """The import's example body in the API description: the header row and `POST /members`'
+    own example as a row, its codes written as the labels a secretary types."""
+    row = [MEMBER_EXAMPLE.get(f, "") for f, _hant, _hans, _enum in COLUMNS]
+    row = [ENUM_LABELS[enum][value]["zh_hant"] if enum else value for value, (_f, _h, _s, enum) in zip(row, COLUMNS, strict=True)]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([[hant for _f, hant, _hans, _e in COLUMNS], row])
+    return out.getvalue()
 
 
 def tabulate(header: list[str], rows: list[list[Any]], fmt: TabularFormat) -> bytes:

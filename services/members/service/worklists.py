@@ -8,14 +8,15 @@ from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.pagination import keyset_page, page_of
+from services.kit.tree import within_node
 from services.members.enums import CareProgram, Education, Whereabouts
-from services.members.models import CareEnrolment, Member
+from services.members.models import CareEnrolment, Member, org_replica
 from services.members.rules.care import EDUCATION_ORDER
 from services.members.rules.common import age_on, born_on_or_before_for_age
 from services.members.rules.records import CLOSED_STATES
 from services.members.schemas.worklists import EducationUpgradeGap
-from services.members.service.common import MembersContext, visible
-from services.members.service.records import MemberFilter, filtered
+from services.members.service.common import MembersContext, in_scope
+from services.members.service.facts import facts_as_of
 
 BELOW_COLLEGE = EDUCATION_ORDER[: EDUCATION_ORDER.index(Education.college)]
 
@@ -23,8 +24,9 @@ BELOW_COLLEGE = EDUCATION_ORDER[: EDUCATION_ORDER.index(Education.college)]
 async def education_upgrade_missing(
     session: AsyncSession, ctx: MembersContext, *, within: uuid.UUID | None, as_of: date, cursor: str | None, limit: int
 ) -> tuple[list[EducationUpgradeGap], str | None]:
-    """Open records held here (not the not-transferred) younger than the policy's upgrade age, below
-    college, with no active education-upgrade enrolment begun by `as_of`."""
+    """Members on `as_of` (joined, record open, held here: not the not-transferred; in the
+    organization of that day) younger than the policy's upgrade age, below college, with no active
+    education-upgrade enrolment begun by `as_of`."""
     enrolled = (
         select(CareEnrolment.id)
         .where(
@@ -35,25 +37,35 @@ async def education_upgrade_missing(
         )
         .exists()
     )
-    stmt = filtered(visible(ctx.caller), ctx, MemberFilter(within=within)).where(
-        Member.state.not_in(sorted(CLOSED_STATES)),
-        Member.whereabouts != Whereabouts.not_transferred.value,
-        Member.birth_date > born_on_or_before_for_age(as_of, ctx.policy.education_upgrade_max_age, by_month=ctx.by_month),
-        Member.education.in_(BELOW_COLLEGE),
-        ~enrolled,
+    facts = await facts_as_of(session, as_of)
+    stmt = (
+        select(Member, facts.c.org_id)
+        .join(facts, facts.c.id == Member.id)
+        .join(org_replica, org_replica.c.id == facts.c.org_id)
+        .where(
+            in_scope(ctx.caller),
+            facts.c.joined_on <= as_of,
+            facts.c.state.not_in(sorted(CLOSED_STATES)),
+            facts.c.whereabouts != Whereabouts.not_transferred.value,
+            Member.birth_date > born_on_or_before_for_age(as_of, ctx.policy.education_upgrade_max_age, by_month=ctx.by_month),
+            Member.education.in_(BELOW_COLLEGE),
+            ~enrolled,
+        )
     )
-    rows = (await session.execute(keyset_page(stmt, [Member.id], cursor, limit))).scalars().all()
-    members, next_cursor = page_of(rows, limit, lambda m: [m.id])
+    if within is not None:
+        stmt = stmt.where(within_node(within, org_replica.c.path, org_replica.c.id, org_replica.c.path))
+    rows = (await session.execute(keyset_page(stmt, [Member.id], cursor, limit))).all()
+    found, next_cursor = page_of(list(rows), limit, lambda row: [row[0].id])
     items = [
         EducationUpgradeGap(
             member_id=m.id,
             name=m.name,
-            org_id=m.org_id,
+            org_id=org_id,
             birth_date=None if ctx.by_month else m.birth_date,
             birth_year_month=m.birth_date,
             age=age_on(m.birth_date, as_of, by_month=ctx.by_month),
             education=m.education,
         )
-        for m in members
+        for m, org_id in found
     ]
     return items, next_cursor

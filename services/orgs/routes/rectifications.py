@@ -88,6 +88,7 @@ async def get_rectification(rectification_id: uuid.UUID, session: ReadSessionDep
     response_model=RectificationDetail,
     description="The organization reports what it did (open or reopened): text, attachment and activity ids "
     "(references to the activities service, kept as given).",
+    dependencies=[Idempotent],
     responses=answers(INVALID_REQUEST, NOT_FOUND, WRONG_STATE, MISSING_EVIDENCE),
 )
 async def report_rectification(
@@ -100,6 +101,7 @@ async def report_rectification(
     "/{rectification_id}/close",
     response_model=RectificationDetail,
     description="The issuer's side closes a reported (or reopened) rectification.",
+    dependencies=[Idempotent],
     responses=answers(INVALID_REQUEST, NOT_FOUND, NOT_ISSUER, WRONG_STATE),
 )
 async def close_rectification(
@@ -112,6 +114,7 @@ async def close_rectification(
     "/{rectification_id}/reopen",
     response_model=RectificationDetail,
     description="The issuer's side reopens a reported or closed rectification, saying in `note` what is still wrong.",
+    dependencies=[Idempotent],
     responses=answers(INVALID_REQUEST, NOT_FOUND, NOT_ISSUER, WRONG_STATE, RULE_VIOLATION),
 )
 async def reopen_rectification(

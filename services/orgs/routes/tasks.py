@@ -101,6 +101,7 @@ async def reply_to_task(
     "/{task_id}/recipients/{org_id}/decision",
     response_model=Assignment,
     description="The issuer's side accepts the last reply, or returns it with a note (the recipient replies again).",
+    dependencies=[Idempotent],
     responses=answers(INVALID_REQUEST, NOT_FOUND, NOT_ISSUER, WRONG_STATE),
 )
 async def decide_on_reply(

@@ -1,7 +1,7 @@
 """Organization-setup diagnostics for a subtree: each problem the seed report names in the setup of
 organizations, with the figures behind it and the action it calls for.
 
-Member counts come from the members service at the time of asking (never copied here); the
+Member counts come from the members service, as of the diagnostics' day (never copied here); the
 subtree sums are made from the materialized paths.
 """
 
@@ -38,7 +38,7 @@ async def diagnose(
     in_subtree = subtree_of(Organization.tree_key, root.tree_key)
     orgs = list((await session.execute(select(Organization).where(in_subtree).order_by(Organization.tree_key))).scalars())
     paths = {org.id: org.path for org in orgs}
-    totals = subtree_totals(paths, await member_counts(members, list(paths)))
+    totals = subtree_totals(paths, await member_counts(members, list(paths), as_of))
 
     positions: dict[uuid.UUID, list[Position]] = {}
     current = and_(Position.since <= as_of, or_(Position.until.is_(None), Position.until >= as_of))

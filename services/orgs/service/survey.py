@@ -70,7 +70,7 @@ async def communities_survey(
         await get_visible(session, ctx, within)  # unknown or out of scope: 404
     names = await _scope_names(session, within or ctx.scope)
     # The members service counts while this one does: one wait instead of two.
-    counts = asyncio.create_task(community_member_counts(members, within or ctx.scope))
+    counts = asyncio.create_task(community_member_counts(members, within or ctx.scope, as_of))
     try:
         survey = await _survey(session, ctx, within=within, as_of=as_of, policy=ctx.policy, counts=counts)
         return survey.model_copy(update=names)

@@ -156,7 +156,7 @@ async def work_lists(
     if communities:
         active = select(Organization.id, Organization.path).where(in_subtree, Organization.status == OrgStatus.active)
         paths: dict[uuid.UUID, str] = {row.id: row.path for row in (await session.execute(active)).all()}
-        totals = subtree_totals(paths, await member_counts(members, list(paths)))
+        totals = subtree_totals(paths, await member_counts(members, list(paths), as_of))
         for community, org in communities:
             kind = OrgKind(org.kind)
             count = totals[org.id].members

@@ -1,8 +1,8 @@
 """org replica code
 
 Revision ID: 3c8e2d4f6a10
-Revises: 5e1f0c7a9b21
-Create Date: 2026-11-28 09:00:00.000000
+Revises: 3b8e6d2f4a10
+Create Date: 2026-12-05 23:10:00.000000
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "3c8e2d4f6a10"
-down_revision: str | None = "5e1f0c7a9b21"
+down_revision: str | None = "3b8e6d2f4a10"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
