@@ -154,7 +154,10 @@ class Tokens:
 async def in_process(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        # English problems, as the tests assert them; the Chinese ones are asked for by the tests of
+        # the scripts (Accept-Language: zh-CN / zh-TW), the deployment's default being Simplified.
+        headers = {"Accept-Language": "en"}
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver", headers=headers) as client:
             yield client
 
 

@@ -87,6 +87,8 @@ class FormMismatch(BaseModel):
 
 class SurveyReport(BaseModel):
     within: UUID | None
+    scope_name: str | None = None  # `within` (or the caller's scope) by name; None: everything
+    county_name: str | None = None
     as_of: date
     parameters: Parameters
     figures: list[Figure]
@@ -132,6 +134,8 @@ def compose(*, within: UUID | None, as_of: date, orgs: dict[str, Any], members: 
         )
     return SurveyReport(
         within=within,
+        scope_name=orgs.get("scope_name"),
+        county_name=orgs.get("county_name"),
         as_of=as_of,
         parameters=parameters,
         figures=figures,

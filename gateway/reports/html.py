@@ -11,17 +11,9 @@ from html import escape
 from typing import Any
 
 from gateway.reports.composition import Figure, SurveyReport
-from gateway.reports.structure import CHARTS, chart_figures
+from gateway.reports.structure import CHARTS, Labels, chart_figures, scope_line
 from gateway.reports.svg import bar_chart
-
-KIND_LABELS = {
-    "committee": "黨委",
-    "general_branch": "黨總支",
-    "branch": "黨支部",
-    "joint_branch": "聯合黨支部",
-    "group": "黨小組",
-}
-SETTING_LABELS = {"rural": "農村", "urban": "城市"}
+from services.kit.script import Script, chinese, in_script
 
 # The seed's measures (對策與措施), each shown when the figure it answers is found in the data.
 MEASURES: tuple[tuple[str, str], ...] = (
@@ -89,10 +81,10 @@ def _summary(report: SurveyReport) -> str:
     )
 
 
-def _problems(report: SurveyReport, problems: list[Problem] | None) -> str:
+def _problems(report: SurveyReport, problems: list[Problem] | None, labels: Labels) -> str:
     items = [
-        f"<li>{escape(m.community_name)}（{SETTING_LABELS.get(m.setting, m.setting)}）：{escape(m.org_name)}有黨員{m.members}名，"
-        f"現為{KIND_LABELS.get(m.kind, m.kind)}，應為{KIND_LABELS.get(m.expected_kind, m.expected_kind)}。</li>"
+        f"<li>{escape(m.community_name)}（{escape(labels.setting(m.setting))}）：{escape(m.org_name)}有黨員{m.members}名，"
+        f"現為{escape(labels.kind(m.kind))}，應為{escape(labels.kind(m.expected_kind))}。</li>"
         for m in report.form_mismatches
     ]
     mismatch = "".join(items) or "<li>未發現組織形式與黨員人數不符的社區。</li>"
@@ -125,13 +117,25 @@ td:not(:first-child) { text-align: right; } .meta { text-align: center; color: #
 
 # The page loads nothing and runs no script; its one style element is allowed by its hash. The
 # policy is in the page too, so that a saved copy opened from disk keeps it (frame-ancestors
-# only works as a header).
+# only works as a header). The style is sent as written, never through the script conversion, so
+# the hash of `STYLE` is the hash of what the page carries in either script.
 _STYLE_HASH = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
 PAGE_POLICY = f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; base-uri 'none'; form-action 'none'"
 CSP = f"{PAGE_POLICY}; frame-ancestors 'none'"
 
 
-def page(report: SurveyReport, problems: list[Problem] | None) -> str:
+def page(report: SurveyReport, problems: list[Problem] | None, labels: Labels, script: Script) -> str:
+    """The page in the reader's script (written in Traditional, converted whole: names too, all
+    but the style element, which goes out byte for byte as hashed)."""
+    head = (
+        f"<!DOCTYPE html><html lang='{chinese(script).value}'><head><meta charset='utf-8'>"
+        f"<meta http-equiv='Content-Security-Policy' content=\"{PAGE_POLICY}\">"
+        f"<title>{in_script('農村社區黨建工作調查報告', script)}</title><style>{STYLE}</style></head>"
+    )
+    return head + in_script(_body(report, problems, labels), script)
+
+
+def _body(report: SurveyReport, problems: list[Problem] | None, labels: Labels) -> str:
     header = (
         "<tr><th rowspan='2'>指標</th><th colspan='2'>農村社區</th><th colspan='2'>城市社區</th>"
         "<th colspan='2'>合計</th><th rowspan='2'>相差（百分點）</th></tr>"
@@ -139,16 +143,14 @@ def page(report: SurveyReport, problems: list[Problem] | None) -> str:
     )
     rows = "".join(_figure_row(figure) for figure in report.figures)
     charts = "".join(bar_chart(title, chart_figures(report, keys)) for title, keys in CHARTS)
-    scope = escape(str(report.within)) if report.within else "全部"
+    scope = escape(scope_line(report))
     return (
-        "<!DOCTYPE html><html lang='zh-Hant'><head><meta charset='utf-8'>"
-        f"<meta http-equiv='Content-Security-Policy' content=\"{PAGE_POLICY}\">"
-        f"<title>農村社區黨建工作調查報告</title><style>{STYLE}</style></head><body>"
+        "<body>"
         "<h1>農村社區黨建工作存在的問題和對策的報告</h1>"
         f"<p class='meta'>統計日期：{report.as_of.isoformat()}　範圍：{scope}</p>"
         f"<section><h2>一、基本情況</h2>{_summary(report)}<table id='figures'>{header}{rows}</table></section>"
         f"<section><h2>二、結構對比</h2>{charts}</section>"
-        f"<section><h2>三、存在的主要問題</h2>{_problems(report, problems)}</section>"
+        f"<section><h2>三、存在的主要問題</h2>{_problems(report, problems, labels)}</section>"
         f"<section><h2>四、對策與措施</h2>{_measures(report)}</section>"
         "</body></html>"
     )

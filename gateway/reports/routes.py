@@ -20,11 +20,13 @@ from gateway.errors import SUBTREE_REQUIRED
 from gateway.reports import html, xlsx
 from gateway.reports.composition import SurveyReport, compose
 from gateway.reports.diagnostics import Composer, diagnostics
+from gateway.reports.structure import Labels
 from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES, GatewaySettings
 from services.kit.auth import CallerDep
 from services.kit.context import today_in
 from services.kit.peers import PeerClient, PeerUnavailable
 from services.kit.problems import answers
+from services.kit.script import ScriptDep, chinese
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"], max_body_size=OWN_ROUTE_MAX_BODY_BYTES)
 
@@ -45,8 +47,10 @@ class ServiceRefused(Exception):
         self.response = response
 
 
-async def _ask(peer: PeerClient, path: str, params: dict[str, str], authorization: str) -> Any:
-    response = await peer.request("GET", path, params=params, headers={"authorization": authorization})
+async def _ask(peer: PeerClient, path: str, params: dict[str, str], authorization: str, language: str = "") -> Any:
+    # The caller's Accept-Language goes too: a refusal passed through is in the caller's script.
+    headers = {"authorization": authorization} | ({"accept-language": language} if language else {})
+    response = await peer.request("GET", path, params=params, headers=headers)
     if response.status_code >= 500:
         raise PeerUnavailable(peer.name, f"status {response.status_code}")
     if response.status_code != 200:
@@ -70,6 +74,7 @@ def _passed_through(response: httpx.Response) -> Response:
 async def survey_report(
     request: Request,
     _caller: CallerDep,
+    script: ScriptDep,
     within: Annotated[uuid.UUID | None, Query(description="The scope: this organization's subtree")] = None,
     as_of: Annotated[date | None, Query(description="Ages, membership and teams as of this day (default today)")] = None,
     team_age_min: Age = None,
@@ -79,11 +84,14 @@ async def survey_report(
     format: ReportFormat = ReportFormat.json,
 ) -> Any:
     """The seed report's figures, rural and urban side by side with the difference in points;
-    `format=xlsx` for a workbook with charts, `format=html` for the printable page."""
+    `format=xlsx` for a workbook with charts, `format=html` for the printable page — both in the
+    reader's script (`Accept-Language`: zh-CN Simplified, zh-TW Traditional), naming the scope,
+    its county and the organizations, codes by their labels."""
     settings: GatewaySettings = request.app.state.settings
     as_of = as_of or today_in(settings.policy.timezone)
     peers: dict[str, PeerClient] = request.app.state.report_peers
     authorization = request.headers["authorization"]
+    language = request.headers.get("accept-language", "")
     common = {"as_of": as_of.isoformat()} | ({"within": str(within)} if within else {})
     member_params = dict(common)
     for name, value in (
@@ -96,26 +104,38 @@ async def survey_report(
             member_params[name] = str(value)
     try:
         orgs_half, members_half = await asyncio.gather(
-            _ask(peers["orgs"], "/api/v1/communities/survey", common, authorization),
-            _ask(peers["members"], "/api/v1/members/survey", member_params, authorization),
+            _ask(peers["orgs"], "/api/v1/communities/survey", common, authorization, language),
+            _ask(peers["members"], "/api/v1/members/survey", member_params, authorization, language),
         )
     except ServiceRefused as refused:
         return _passed_through(refused.response)
     report = compose(within=within, as_of=as_of, orgs=orgs_half, members=members_half)
+    if format is ReportFormat.json:
+        return JSONResponse(report.model_dump(mode="json"))
+    labels = await _labels(peers["orgs"])
+    shown = {"content-language": chinese(script).value}
     if format is ReportFormat.xlsx:
         filename = f"survey-{as_of.isoformat()}.xlsx"
         return Response(
-            content=xlsx.workbook(report),
+            content=xlsx.workbook(report, labels, script),
             media_type=XLSX_MEDIA_TYPE,
-            headers={"content-disposition": f'attachment; filename="{filename}"'},
+            headers={"content-disposition": f'attachment; filename="{filename}"'} | shown,
         )
-    if format is ReportFormat.html:
-        problems = await _diagnostics(peers["orgs"], within, as_of, authorization)
-        return HTMLResponse(html.page(report, problems), headers={"Content-Security-Policy": html.CSP})
-    return JSONResponse(report.model_dump(mode="json"))
+    problems = await _diagnostics(peers["orgs"], within, as_of, authorization, labels)
+    return HTMLResponse(html.page(report, problems, labels, script), headers={"Content-Security-Policy": html.CSP} | shown)
 
 
-async def _diagnostics(orgs: PeerClient, within: uuid.UUID | None, as_of: date, authorization: str) -> list[html.Problem] | None:
+async def _labels(orgs: PeerClient) -> Labels:
+    """The orgs service's labels (public); without them the codes stand for themselves."""
+    try:
+        return Labels(await orgs.get_json("/labels"))
+    except PeerUnavailable:
+        return Labels()
+
+
+async def _diagnostics(
+    orgs: PeerClient, within: uuid.UUID | None, as_of: date, authorization: str, labels: Labels
+) -> list[html.Problem] | None:
     """The organization-setup problems of the scope, named (orgs' diagnostics), with Chinese labels.
 
     Without `within` the report's own form mismatches stand for them (they are always named);
@@ -126,15 +146,13 @@ async def _diagnostics(orgs: PeerClient, within: uuid.UUID | None, as_of: date, 
     try:
         path = f"/api/v1/orgs/{within}/diagnostics"
         found = await _ask(orgs, path, {"as_of": as_of.isoformat()}, authorization)
-        labels = await orgs.get_json("/labels")
     except (ServiceRefused, PeerUnavailable):
         # The figures stand without the diagnostics; the page says they are missing.
         return None
-    rule_labels = {code: names.get("zh_hant", code) for code, names in labels.get("DiagnosticRule", {}).items()}
     return [
         html.Problem(
             rule=str(item["rule"]),
-            label=rule_labels.get(str(item["rule"]), str(item["rule"])),
+            label=labels.rule(str(item["rule"])),
             org_name=str(item["org_name"]),
             figures=dict(item.get("figures") or {}),
         )

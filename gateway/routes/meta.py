@@ -13,7 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
@@ -21,6 +21,7 @@ from gateway.service import meta
 from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES, GatewaySettings
 from services.kit.auth import CallerDep
 from services.kit.problems import document_problems
+from services.kit.script import ScriptDep, chinese, label
 from services.kit.versioning import document_preconditions
 
 router = APIRouter(tags=["meta"], max_body_size=OWN_ROUTE_MAX_BODY_BYTES)
@@ -52,9 +53,15 @@ async def policy(request: Request, _caller: CallerDep) -> dict[str, Any]:
 
 
 @router.get("/api/v1/meta/enums")
-async def enums(request: Request) -> dict[str, Any]:
-    """Every enum code of the API with its Chinese labels (traditional and simplified); public."""
-    return await meta.enum_labels(request.app.state.peers)
+async def enums(request: Request, script: ScriptDep) -> JSONResponse:
+    """Every enum code of the API with its Chinese labels (traditional and simplified), and `label`:
+    the one in the reader's script (`Accept-Language`: zh-CN Simplified, zh-TW Traditional); public."""
+    merged = await meta.enum_labels(request.app.state.peers)
+    shown = {
+        enum: {code: {**labels, "label": label(labels, script)} for code, labels in codes.items()}
+        for enum, codes in merged.items()
+    }
+    return JSONResponse(shown, headers={"Content-Language": chinese(script).value})
 
 
 DOCS_ASSETS_PATH = "/api/v1/docs-assets"

@@ -45,6 +45,16 @@ router = APIRouter(prefix="/api/v1", tags=["identity"], max_body_size=OWN_ROUTE_
 TOKEN_PATH = "/api/v1/auth/token"  # noqa: S105 - a path, not a secret
 GRANT_TYPES = ("password", "client_credentials", "refresh_token")
 _MAX_FIELD = 256
+
+
+# The fields' bound, documented (a string alternative's maxLength) but not validated by FastAPI: a
+# longer field is OAuth2's `invalid_request` (checked in the handler), not a 422.
+def _bounded(schema: dict[str, Any]) -> None:
+    for alternative in schema.get("anyOf", [schema]):
+        if alternative.get("type") == "string":
+            alternative["maxLength"] = _MAX_FIELD
+
+
 _NOT_VALID = "The credentials are not valid"
 
 
@@ -153,18 +163,36 @@ async def issue_token(
     read_session: ReadSessionDep,
     policy: PolicyDep,
     origin: OriginDep,
-    grant_type: Annotated[str, Form(description=f"One of: {', '.join(GRANT_TYPES)}", examples=["password"])] = "password",
-    username: Annotated[str | None, Form(examples=["district"])] = None,
-    password: Annotated[str | None, Form(examples=["Strong-pass-2026!x"])] = None,
-    totp: Annotated[str | None, Form(description="The current TOTP code, once enrolled", examples=["492039"])] = None,
+    grant_type: Annotated[
+        str, Form(json_schema_extra=_bounded, description=f"One of: {', '.join(GRANT_TYPES)}", examples=["password"])
+    ] = "password",
+    username: Annotated[str | None, Form(json_schema_extra=_bounded, examples=["district"])] = None,
+    password: Annotated[str | None, Form(json_schema_extra=_bounded, examples=["Strong-pass-2026!x"])] = None,
+    totp: Annotated[
+        str | None, Form(json_schema_extra=_bounded, description="The current TOTP code, once enrolled", examples=["492039"])
+    ] = None,
     refresh_token: Annotated[
-        str | None, Form(description="For grant_type=refresh_token", examples=["V4mNq7x0c1fJr2KwWb8sQe9dT3yHpLz5aG6uEoXiBnM"])
+        str | None,
+        Form(
+            json_schema_extra=_bounded,
+            description="For grant_type=refresh_token",
+            examples=["V4mNq7x0c1fJr2KwWb8sQe9dT3yHpLz5aG6uEoXiBnM"],
+        ),
     ] = None,
     scope: Annotated[
-        str | None, Form(description="Client credentials: some of the client's scopes", examples=[ClientScope.orgs_read.value])
+        str | None,
+        Form(
+            json_schema_extra=_bounded,
+            description="Client credentials: some of the client's scopes",
+            examples=[ClientScope.orgs_read.value],
+        ),
     ] = None,
-    client_id: Annotated[str | None, Form(description="Or HTTP Basic", examples=["county-archive"])] = None,
-    client_secret: Annotated[str | None, Form(description="Or HTTP Basic", examples=["k3y-shown-once"])] = None,
+    client_id: Annotated[
+        str | None, Form(json_schema_extra=_bounded, description="Or HTTP Basic", examples=["county-archive"])
+    ] = None,
+    client_secret: Annotated[
+        str | None, Form(json_schema_extra=_bounded, description="Or HTTP Basic", examples=["k3y-shown-once"])
+    ] = None,
 ) -> Any:
     """OAuth2 token endpoint: `password` (people; `totp` once enrolled), `client_credentials`
     (machines; HTTP Basic or `client_id`/`client_secret` in the body) or `refresh_token`."""

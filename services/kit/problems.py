@@ -3,6 +3,12 @@
 Raise `Problem` (or one of its named subclasses) anywhere; `install_problem_handlers` turns it,
 FastAPI's validation errors, Starlette's HTTP errors and anything unexpected into
 `application/problem+json`.
+
+People read problems in Chinese, in their script (`services.kit.script`): the title is the kind's
+Chinese title (or the status's), the detail the Chinese one the code gave (`kind("…", zh="…")`),
+else the title; the English detail stays in `detail_en` for developers, and a client that asks
+for English (`Accept-Language: en`) gets the English as before. `type` and `errors[].field` are
+the same in every language: clients rely on them.
 """
 
 import logging
@@ -17,7 +23,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
+from services.kit import messages
 from services.kit.db import DATABASE_ERRORS, database_unavailable
+from services.kit.script import Script, deployment_script, in_script, request_script, script_of
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "/problems/"
@@ -83,9 +91,22 @@ class Problem(Exception):
         self.title = title or _TITLES.get(status, "Error")
         self.headers = headers or {}
         self.extensions = extensions
+        # The Chinese title and detail, in Traditional script (set by `ProblemKind`, or by the code).
+        self.title_zh: str | None = None
+        self.detail_zh: str | None = None
 
-    def body(self, instance: str | None = None) -> dict[str, Any]:
-        return problem_body(self.status, self.detail, slug=self.slug, title=self.title, instance=instance, **self.extensions)
+    def body(self, instance: str | None = None, script: Script = Script.en) -> dict[str, Any]:
+        return problem_body(
+            self.status,
+            self.detail,
+            slug=self.slug,
+            title=self.title,
+            instance=instance,
+            script=script,
+            title_zh=self.title_zh,
+            detail_zh=self.detail_zh,
+            **self.extensions,
+        )
 
 
 class NotFound(Problem):
@@ -120,23 +141,49 @@ class ProblemKind:
     status: int
     slug: str
     meaning: str  # one line for the API documentation
+    zh: str = ""  # the title people read, in Traditional script (default: the status's title)
 
-    def __call__(self, detail: str, **extensions: Any) -> Problem:
+    def __call__(self, detail: str, *, zh: str | None = None, **extensions: Any) -> Problem:
+        """The problem, with `detail` in English and `zh` the Chinese detail (Traditional)."""
         if self.status == 422:
-            return Unprocessable(detail, slug=self.slug, errors=extensions.pop("errors", None), **extensions)
-        return Problem(self.status, detail, slug=self.slug, **extensions)
+            problem: Problem = Unprocessable(detail, slug=self.slug, errors=extensions.pop("errors", None), **extensions)
+        else:
+            problem = Problem(self.status, detail, slug=self.slug, **extensions)
+        problem.title_zh = self.zh or None
+        problem.detail_zh = zh
+        return problem
 
-    def on(self, field: str, message: str, *, detail: str | None = None, location: str | None = None) -> Problem:
-        """The problem of one input field (`errors: [{"field", "message"}]`, `in` where not the body)."""
-        return self(detail or f"{field}: {message}", errors=[field_error(field, message, location=location)])
+    def on(
+        self,
+        field: str,
+        message: str,
+        *,
+        detail: str | None = None,
+        location: str | None = None,
+        zh: str | None = None,
+        detail_zh: str | None = None,
+    ) -> Problem:
+        """The problem of one input field (`errors: [{"field", "message"}]`, `in` where not the body);
+        `zh` is the message in Chinese."""
+        return self(
+            detail or f"{field}: {message}",
+            zh=detail_zh or (f"{field}：{zh}" if zh else None),  # noqa: RUF001 - full-width colon
+            errors=[field_error(field, message, location=location, zh=zh)],
+        )
 
 
-def field_error(field: str, message: str, *, location: str | None = None) -> dict[str, Any]:
-    """One entry of a problem's `errors` list: which field, and what is wrong with it."""
+def field_error(field: str, message: str, *, location: str | None = None, zh: str | None = None) -> dict[str, Any]:
+    """One entry of a problem's `errors` list: which field, and what is wrong with it (`zh`: in
+    Chinese, Traditional script; the answer carries the reader's language)."""
     error: dict[str, Any] = {"field": field, "message": message}
     if location is not None:
         error["in"] = location
+    if zh is not None:
+        error[_MESSAGE_ZH] = zh
     return error
+
+
+_MESSAGE_ZH = "message_zh"  # a field error's Chinese message until the answer is written
 
 
 def answers(*kinds: ProblemKind | Iterable[ProblemKind]) -> dict[int | str, dict[str, Any]]:
@@ -157,23 +204,59 @@ def answers(*kinds: ProblemKind | Iterable[ProblemKind]) -> dict[int | str, dict
 
 
 def problem_body(
-    status: int, detail: str, *, slug: str | None = None, title: str | None = None, instance: str | None = None, **extensions: Any
+    status: int,
+    detail: str,
+    *,
+    slug: str | None = None,
+    title: str | None = None,
+    instance: str | None = None,
+    script: Script = Script.en,
+    title_zh: str | None = None,
+    detail_zh: str | None = None,
+    **extensions: Any,
 ) -> dict[str, Any]:
+    """The problem document in the reader's `script`: Chinese title and detail (the English
+    detail in `detail_en`), or the English ones for an English reader."""
+    if script is Script.en:
+        shown_title, shown_detail = title or _TITLES.get(status, "Error"), detail
+    else:
+        chinese_title = title_zh or messages.STATUS_TITLES.get(status, messages.GENERIC_TITLE)
+        shown_title, shown_detail = in_script(chinese_title, script), in_script(detail_zh or chinese_title, script)
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + (slug or _SLUGS.get(status, "error")),
-        "title": title or _TITLES.get(status, "Error"),
+        "title": shown_title,
         "status": status,
-        "detail": detail,
+        "detail": shown_detail,
     }
+    if script is not Script.en:
+        body["detail_en"] = detail
     if instance:
         body["instance"] = instance
     body.update(extensions)
+    if isinstance(body.get("errors"), list):
+        body["errors"] = [_field_error_in(error, script) for error in body["errors"]]
     return body
 
 
-def problem_response(status: int, detail: str, *, headers: dict[str, str] | None = None, **kwargs: Any) -> JSONResponse:
+def _field_error_in(error: Any, script: Script) -> Any:
+    """A field error with its message in the reader's language (the English in `message_en`)."""
+    if not isinstance(error, dict) or _MESSAGE_ZH not in error:
+        return error
+    shown = {key: value for key, value in error.items() if key != _MESSAGE_ZH}
+    if script is not Script.en:
+        shown["message"] = in_script(error[_MESSAGE_ZH], script)
+        shown["message_en"] = error["message"]
+    return shown
+
+
+def problem_response(
+    status: int, detail: str, *, headers: dict[str, str] | None = None, script: Script = Script.en, **kwargs: Any
+) -> JSONResponse:
     return JSONResponse(
-        problem_body(status, detail, **kwargs), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+        problem_body(status, detail, script=script, **kwargs),
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers={**(headers or {}), "Content-Language": script.value},
     )
 
 
@@ -187,6 +270,7 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
                 "in": location[0] if location else "body",
                 "message": error.get("msg", ""),
                 "code": error.get("type", ""),
+                _MESSAGE_ZH: messages.validation_message(error),
             }
         )
     return errors
@@ -194,7 +278,13 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, Problem)
-    return JSONResponse(exc.body(request.url.path), status_code=exc.status, media_type=PROBLEM_MEDIA_TYPE, headers=exc.headers)
+    script = request_script(request)
+    return JSONResponse(
+        exc.body(request.url.path, script),
+        status_code=exc.status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers={**exc.headers, "Content-Language": script.value},
+    )
 
 
 async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
@@ -202,7 +292,13 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     errors = _field_errors(exc)
     fields = ", ".join(sorted({e["field"] for e in errors if e["field"]}))
     return problem_response(
-        422, f"The request is not valid: {fields or 'body'}", slug="validation-error", instance=request.url.path, errors=errors
+        422,
+        f"The request is not valid: {fields or 'body'}",
+        slug="validation-error",
+        instance=request.url.path,
+        errors=errors,
+        script=request_script(request),
+        detail_zh=messages.request_not_valid(fields),
     )
 
 
@@ -211,7 +307,9 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     if exc.status_code == 413:  # Starlette's body limit, met inside a route
         return problem_response(413, **_body_limit(request.scope), instance=request.url.path)
     detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
-    return problem_response(exc.status_code, detail, instance=request.url.path, headers=dict(exc.headers or {}))
+    return problem_response(
+        exc.status_code, detail, instance=request.url.path, headers=dict(exc.headers or {}), script=request_script(request)
+    )
 
 
 def _body_limit(scope: Any) -> dict[str, Any]:
@@ -224,7 +322,13 @@ def _body_limit(scope: Any) -> dict[str, Any]:
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error", extra={"path": request.url.path})
-    return problem_response(500, "An unexpected error occurred; it has been logged.", instance=request.url.path)
+    return problem_response(
+        500,
+        "An unexpected error occurred; it has been logged.",
+        instance=request.url.path,
+        script=request_script(request),
+        detail_zh=messages.UNEXPECTED,
+    )
 
 
 async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
@@ -239,6 +343,8 @@ async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
         slug="database-unavailable",
         instance=request.url.path,
         headers={"Retry-After": "1"},
+        script=request_script(request),
+        detail_zh=messages.DATABASE_UNAVAILABLE,
     )
 
 
@@ -306,7 +412,9 @@ class RefuseNulInUrl:
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and ("\x00" in scope["path"] or b"%00" in scope["query_string"]):
             detail = "A NUL character (U+0000) is not allowed in the address"
-            await send_problem(send, 422, detail, instance=scope["path"].replace("\x00", ""))
+            await send_problem(
+                send, 422, detail, instance=scope["path"].replace("\x00", ""), scope=scope, detail_zh=messages.NUL_IN_ADDRESS
+            )
             return
         await self.app(scope, receive, send)
 
@@ -350,13 +458,26 @@ async def send_problem(
     instance: str | None = None,
     retry_after: str | None = None,
     headers: tuple[tuple[bytes, bytes], ...] = (),
+    scope: Any = None,
     **extensions: Any,
 ) -> None:
     """Send a whole problem answer from ASGI middleware, where no route and no handler is in play
-    (the proxy, the guard, the deadline, the address check)."""
-    body = orjson.dumps(problem_body(status, detail, slug=slug, instance=instance, **extensions))
-    sent = [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]
+    (the proxy, the guard, the deadline, the address check); in the script of the request whose
+    ASGI `scope` is given, else in English."""
+    script = Script.en if scope is None else scope_script(scope)
+    body = orjson.dumps(problem_body(status, detail, slug=slug, instance=instance, script=script, **extensions))
+    sent = [
+        (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+        (b"content-length", str(len(body)).encode()),
+        (b"content-language", script.value.encode()),
+    ]
     if retry_after is not None:
         sent.append((b"retry-after", retry_after.encode()))
     await send({"type": "http.response.start", "status": status, "headers": [*sent, *headers]})
     await send({"type": "http.response.body", "body": body})
+
+
+def scope_script(scope: Any) -> Script:
+    """The script of an ASGI request (`services.kit.script.request_script` for middleware)."""
+    accept = next((value.decode("latin-1") for name, value in scope.get("headers", ()) if name == b"accept-language"), None)
+    return script_of(accept, deployment_script())

@@ -5,62 +5,104 @@ input field), and each route lists the kinds it may give in its OpenAPI answers 
 so a slug is written here and nowhere else.
 """
 
+# ruff: noqa: RUF001 - Chinese titles take full-width punctuation
+
 from services.kit.problems import ProblemKind
 
-NOT_FOUND = ProblemKind(404, "not-found", "the record (member, transfer, application, month …) is not in the caller's scope")
-RULE_VIOLATION = ProblemKind(422, "rule-violation", "the request breaks a rule of the domain")
+NOT_FOUND = ProblemKind(
+    404,
+    "not-found",
+    "the record (member, transfer, application, month …) is not in the caller's scope",
+    "記錄不存在或不在權限範圍內",
+)
+RULE_VIOLATION = ProblemKind(422, "rule-violation", "the request breaks a rule of the domain", "違反業務規則")
 
 # Member records.
-INVALID_MEMBER = ProblemKind(422, "invalid-member", "the record's ID number, dates or whereabouts are not valid")
+INVALID_MEMBER = ProblemKind(422, "invalid-member", "the record's ID number, dates or whereabouts are not valid", "黨員信息有誤")
 ORGANIZATION_CANNOT_HOLD_MEMBERS = ProblemKind(
     422,
     "organization-cannot-hold-members",
     "the organization is unknown, out of scope, dissolved or of a kind holding no members",
+    "該黨組織不能接收黨員",
 )
-DUPLICATE_ID_NUMBER = ProblemKind(409, "duplicate-id-number", "a living record with this ID number exists")
-INVALID_STATE_CHANGE = ProblemKind(422, "invalid-state-change", "the state cannot follow the current one on that day")
+DUPLICATE_ID_NUMBER = ProblemKind(
+    409, "duplicate-id-number", "a living record with this ID number exists", "身份證號碼已有在冊記錄"
+)
+INVALID_STATE_CHANGE = ProblemKind(
+    422, "invalid-state-change", "the state cannot follow the current one on that day", "黨籍狀態不能如此變更"
+)
 INVALID_FULL_DATE = ProblemKind(
-    422, "invalid-full-date", "the member cannot become full on that day (`earliest_full_on`: the probation's end)"
+    422,
+    "invalid-full-date",
+    "the member cannot become full on that day (`earliest_full_on`: the probation's end)",
+    "轉正日期有誤",
+)
+INVALID_WHEREABOUTS = ProblemKind(
+    422, "invalid-whereabouts", "the whereabouts, their details or their date are not valid", "去向信息有誤"
 )
 INVALID_PROBATION_EXTENSION = ProblemKind(
-    422, "invalid-probation-extension", "the probation cannot be extended so (once, 6-12 months, while probationary)"
+    422,
+    "invalid-probation-extension",
+    "the probation cannot be extended so (once, 6-12 months, while probationary)",
+    "預備期不能如此延長",
 )
-INVALID_WHEREABOUTS = ProblemKind(422, "invalid-whereabouts", "the whereabouts, their details or their date are not valid")
 
 # Import and export.
-UNREADABLE_FILE = ProblemKind(422, "unreadable-file", "the file is not the xlsx or csv it says it is")
-IMPORT_REJECTED = ProblemKind(422, "import-rejected", "rows with problems (the report is in `report`), nothing written")
-TOO_MANY_ROWS = ProblemKind(413, "too-many-rows", "more rows than the policy allows in one file")
-CONTENT_TOO_LARGE = ProblemKind(413, "content-too-large", "the file is larger than the policy allows")
+UNREADABLE_FILE = ProblemKind(422, "unreadable-file", "the file is not the xlsx or csv it says it is", "文件無法讀取")
+IMPORT_REJECTED = ProblemKind(
+    422, "import-rejected", "rows with problems (the report is in `report`), nothing written", "導入未通過，未寫入任何記錄"
+)
+TOO_MANY_ROWS = ProblemKind(413, "too-many-rows", "more rows than the policy allows in one file", "行數超過上限")
+CONTENT_TOO_LARGE = ProblemKind(413, "content-too-large", "the file is larger than the policy allows", "文件過大")
 FILE_OVER_LIMIT = ProblemKind(
-    413, "file-over-limit", "the file passes one of the policy's limits on reading it (named in `limit`, its value in `maximum`)"
+    413,
+    "file-over-limit",
+    "the file passes one of the policy's limits on reading it (named in `limit`, its value in `maximum`)",
+    "文件超出讀取限制",
 )
 
 # Transfers.
-INVALID_TRANSFER = ProblemKind(422, "invalid-transfer", "the transfer does not fit the member, the destination or its dates")
-TRANSFER_UNDER_WAY = ProblemKind(409, "transfer-under-way", "the member already has a transfer under way")
-TRANSFER_NOT_OPEN = ProblemKind(409, "transfer-not-open", "the transfer is no longer open to this decision")
-LETTER_EXPIRED = ProblemKind(409, "letter-expired", "the introduction letter expired before it was received")
+INVALID_TRANSFER = ProblemKind(
+    422, "invalid-transfer", "the transfer does not fit the member, the destination or its dates", "組織關係轉接信息有誤"
+)
+TRANSFER_UNDER_WAY = ProblemKind(
+    409, "transfer-under-way", "the member already has a transfer under way", "已有進行中的組織關係轉接"
+)
+TRANSFER_NOT_OPEN = ProblemKind(
+    409, "transfer-not-open", "the transfer is no longer open to this decision", "該轉接已不能辦理此步驟"
+)
+LETTER_EXPIRED = ProblemKind(409, "letter-expired", "the introduction letter expired before it was received", "介紹信已過期")
 OTHER_SIDE = ProblemKind(
-    403, "other-side-of-transfer", "the step is the other side's (sending: approve, cancel; receiving: receive)"
+    403,
+    "other-side-of-transfer",
+    "the step is the other side's (sending: approve, cancel; receiving: receive)",
+    "此步驟應由轉接的另一方辦理",
 )
 
 # Care programs.
-NOT_ELIGIBLE = ProblemKind(422, "not-eligible", "the member is not one the program (or the duty report) is for")
-ALREADY_ENROLLED = ProblemKind(409, "already-enrolled", "the member is already in the program")
-ENROLMENT_ENDED = ProblemKind(409, "enrolment-ended", "the enrolment has ended")
+NOT_ELIGIBLE = ProblemKind(422, "not-eligible", "the member is not one the program (or the duty report) is for", "不符合條件")
+ALREADY_ENROLLED = ProblemKind(409, "already-enrolled", "the member is already in the program", "已在該關愛項目中")
+ENROLMENT_ENDED = ProblemKind(409, "enrolment-ended", "the enrolment has ended", "關愛已結束")
 
 # Recruitment.
-INVALID_APPLICATION = ProblemKind(422, "invalid-application", "the applicant's ID number, age or application date are not valid")
-DUPLICATE_APPLICATION = ProblemKind(409, "duplicate-application", "this person has an open application")
-ALREADY_A_MEMBER = ProblemKind(409, "already-a-member", "this person is already a member")
-RECRUITMENT_RULE = ProblemKind(422, "recruitment-rule", "the step breaks a rule of the recruitment work (dates, people, numbers)")
-STAGE_OUT_OF_ORDER = ProblemKind(422, "stage-out-of-order", "the step does not follow from the application's stage")
-STAGE_TOO_EARLY = ProblemKind(422, "stage-too-early", "the step comes before the policy's time")
-APPLICATION_CLOSED = ProblemKind(409, "application-closed", "the application is closed (full or cancelled)")
-STEP_REPEATED = ProblemKind(409, "step-repeated", "the step is already recorded")
+INVALID_APPLICATION = ProblemKind(
+    422, "invalid-application", "the applicant's ID number, age or application date are not valid", "入黨申請信息有誤"
+)
+DUPLICATE_APPLICATION = ProblemKind(409, "duplicate-application", "this person has an open application", "已有進行中的入黨申請")
+ALREADY_A_MEMBER = ProblemKind(409, "already-a-member", "this person is already a member", "此人已是黨員")
+RECRUITMENT_RULE = ProblemKind(
+    422, "recruitment-rule", "the step breaks a rule of the recruitment work (dates, people, numbers)", "違反發展黨員工作規定"
+)
+STAGE_OUT_OF_ORDER = ProblemKind(
+    422, "stage-out-of-order", "the step does not follow from the application's stage", "發展階段順序不符"
+)
+STAGE_TOO_EARLY = ProblemKind(422, "stage-too-early", "the step comes before the policy's time", "未到規定時間")
+APPLICATION_CLOSED = ProblemKind(409, "application-closed", "the application is closed (full or cancelled)", "入黨申請已結束")
+STEP_REPEATED = ProblemKind(409, "step-repeated", "the step is already recorded", "該步驟已記錄")
 
 # Dues.
-DUES_RULE = ProblemKind(422, "dues-rule", "the assessment, payment or reduction breaks a rule of the dues")
-DUES_PAID = ProblemKind(409, "dues-paid", "the month is paid and no longer changes")
-BACK_PAYMENT_TOO_OLD = ProblemKind(422, "back-payment-too-old", "a back payment reaches further back than the policy allows")
+DUES_RULE = ProblemKind(422, "dues-rule", "the assessment, payment or reduction breaks a rule of the dues", "黨費規則不符")
+DUES_PAID = ProblemKind(409, "dues-paid", "the month is paid and no longer changes", "該月黨費已繳納，不能再改")
+BACK_PAYMENT_TOO_OLD = ProblemKind(
+    422, "back-payment-too-old", "a back payment reaches further back than the policy allows", "補繳月份超出規定範圍"
+)

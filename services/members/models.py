@@ -160,6 +160,8 @@ org_replica = tree_replica_table(
     Base.metadata,
     "org_replica",
     Column("name", String(200), nullable=False),
+    # The organization's code: an import names an organization by it (or by its name path).
+    Column("code", String(64), nullable=True, index=True),
     Column("kind", String(32), nullable=False),
     Column("tier", String(32), nullable=False),
     Column("status", String(16), nullable=False),

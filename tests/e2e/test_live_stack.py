@@ -145,7 +145,12 @@ def test_every_enum_code_has_chinese_labels_without_logging_in(live: LiveStack) 
     response = httpx.get(live.url() + "/api/v1/meta/enums")
     assert response.status_code == 200
     enums = response.json()
-    assert enums["education"]["college"] == {"zh_hant": "大學專科", "zh_hans": "大学专科"}
+    # Both scripts, and `label` in the reader's (the deployment's default without Accept-Language: Simplified).
+    assert enums["education"]["college"] == {"zh_hant": "大學專科", "zh_hans": "大学专科", "label": "大学专科"}
+    assert response.headers["content-language"] == "zh-Hans"
     for name in ("role", "education", "member_state", "whereabouts"):
         assert name in enums, name
-    assert all(set(labels) == {"zh_hant", "zh_hans"} for codes in enums.values() for labels in codes.values())
+    assert all(set(labels) == {"zh_hant", "zh_hans", "label"} for codes in enums.values() for labels in codes.values())
+    traditional = httpx.get(live.url() + "/api/v1/meta/enums", headers={"Accept-Language": "zh-TW"})
+    assert traditional.json()["education"]["college"]["label"] == "大學專科"
+    assert traditional.headers["content-language"] == "zh-Hant"

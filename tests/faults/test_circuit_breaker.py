@@ -27,7 +27,7 @@ def breaker_open(live: LiveStack) -> float | None:
 
 def test_the_breaker_opens_on_a_hung_peer_answers_fast_503s_and_closes_when_it_is_back(running: LiveStack) -> None:
     live = running
-    headers = live.business_headers()
+    headers = live.business_headers() | {"Accept-Language": "en"}  # the English detail is asserted
     county = create_org(live, headers)
     diagnostics = live.url() + f"/api/v1/orgs/{county['id']}/diagnostics"
     assert call("GET", diagnostics, headers=headers).status == 200

@@ -11,11 +11,13 @@ import pytest
 
 from gateway.reports import html
 from gateway.reports.composition import compose
+from gateway.reports.structure import Labels
+from services.kit.script import Script, in_script
 from tests.gateway.test_survey_composition import halves
 from tests.gateway.test_survey_report import CHROMIUM, REQUIRE_CHROMIUM
 
 
-def _console(page: str, tmp_path: Path) -> str:
+def _console(page: str, tmp_path: Path, script: Script = Script.hant) -> str:
     """What Chromium logged while loading the page from a file."""
     if not shutil.which(CHROMIUM):
         message = "chromium is not installed: `apt-get install -y chromium` (CI sets SURVEY_REQUIRE_CHROMIUM=1)"
@@ -41,15 +43,18 @@ def _console(page: str, tmp_path: Path) -> str:
         check=False,
     )
     assert done.returncode == 0, done.stderr.decode()[-2000:]
-    assert "農村社區黨建工作存在的問題和對策的報告" in done.stdout.decode()
+    assert in_script("農村社區黨建工作存在的問題和對策的報告", script) in done.stdout.decode()
     return done.stderr.decode()
 
 
-def test_the_page_carries_a_strict_policy_and_breaks_none_of_it(tmp_path: Path) -> None:
+# Either script: the page is converted, its style element is not, so the one hash holds for both.
+@pytest.mark.parametrize("script", [Script.hant, Script.hans])
+def test_the_page_carries_a_strict_policy_and_breaks_none_of_it(tmp_path: Path, script: Script) -> None:
     orgs, members = halves(members=6, members_aged_46_plus=4, communities=2, form_mismatches=1)
-    page = html.page(compose(within=None, as_of=date(2026, 6, 30), orgs=orgs, members=members), [])
+    report = compose(within=None, as_of=date(2026, 6, 30), orgs=orgs, members=members)
+    page = html.page(report, [], Labels(), script)
 
-    console = _console(page, tmp_path)
+    console = _console(page, tmp_path, script)
 
     assert f"<meta http-equiv='Content-Security-Policy' content=\"{html.PAGE_POLICY}\">" in page
     assert "'unsafe-inline'" not in html.CSP
@@ -59,4 +64,4 @@ def test_the_page_carries_a_strict_policy_and_breaks_none_of_it(tmp_path: Path) 
     assert "Content Security Policy" not in console
     # The check can fail: a style the policy does not name is blocked and reported.
     altered = page.replace("</style>", "h1 { color: red; }</style>")
-    assert "Content Security Policy" in _console(altered, tmp_path / "altered")
+    assert "Content Security Policy" in _console(altered, tmp_path / "altered", script)

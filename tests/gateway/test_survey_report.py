@@ -10,6 +10,8 @@ The district (as of 2026-06-30):
   a member whose relationship was never transferred, living in 甲; 1 unit; cadre: bachelor.
 """
 
+# ruff: noqa: RUF001 - Chinese text takes full-width punctuation
+
 import io
 import os
 import shutil
@@ -135,9 +137,11 @@ class District:
             _post(live, h, f"/communities/{self.communities[name]['id']}/reserve-cadres", body)
         self.live = live
 
-    def report(self, headers: dict[str, str] | None = None, **params: Any) -> httpx.Response:
+    def report(self, headers: dict[str, str] | None = None, language: str = "zh-TW", **params: Any) -> httpx.Response:
+        """The report as a reader of `language` gets it (the texts below are Traditional)."""
         params = {"within": self.county["id"], "as_of": AS_OF} | params
-        return httpx.get(self.live.url() + "/api/v1/reports/survey", params=params, headers=headers or self.headers, timeout=30)
+        headers = (headers or self.headers) | {"Accept-Language": language}
+        return httpx.get(self.live.url() + "/api/v1/reports/survey", params=params, headers=headers, timeout=30)
 
 
 @pytest.fixture(scope="module")
@@ -227,9 +231,47 @@ class TestSurveyReportXlsx:
         assert [type(chart).__name__ for chart in charts] == ["BarChart", "BarChart"]
         assert [len(chart.series) for chart in charts] == [2, 2]  # rural and urban
         assert book["組織設置不符"]["A2"].value == "乙社區"
+        # Labels, not codes: the setting and the forms as people call them.
+        assert [c.value for c in book["組織設置不符"][2]][:5] == ["乙社區", "農村社區", "乙社區黨組織", "黨委", "聯合黨支部"]
+        assert book["說明"]["B1"].value == district.county["name"]
+
+    def test_the_workbook_in_simplified_script(self, district: District) -> None:
+        response = district.report(format="xlsx", language="zh-CN,zh;q=0.9")
+
+        assert response.status_code == 200, response.text
+        assert response.headers["content-language"] == "zh-Hans"
+        book = load_workbook(io.BytesIO(response.content))
+        assert book.sheetnames == ["总表", "年龄结构", "文化程度", "组织设置不符", "说明"]
+        assert [c.value for c in book["组织设置不符"][2]][:5] == ["乙社区", "农村社区", "乙社区党组织", "党委", "联合党支部"]
+        labels = [row[0] for row in book["总表"].iter_rows(min_row=2, values_only=True)]
+        assert "后备干部" in labels
+        assert not any("後備幹部" in str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row)
+        charts = [chart for sheet in ("年龄结构", "文化程度") for chart in book[sheet]._charts]
+        assert [len(chart.series) for chart in charts] == [2, 2]  # the charts' references follow the sheet names
 
 
 class TestSurveyReportHtml:
+    def test_the_page_in_the_readers_script_names_the_scope_and_its_county(self, district: District, live: LiveStack) -> None:
+        simplified = district.report(format="html", language="zh-CN")
+        traditional = district.report(format="html", language="zh-TW")
+        default = district.report(format="html", language="")
+        township = next(iter(district.orgs.values()))["parent_id"]
+
+        assert simplified.status_code == 200, simplified.text
+        assert simplified.headers["content-language"] == "zh-Hans"
+        assert "<html lang='zh-Hans'>" in simplified.text
+        assert "农村社区党建工作存在的问题和对策的报告" in simplified.text
+        assert "農村社區" not in simplified.text
+        assert "应为联合党支部" in simplified.text  # the label of the code, not the code
+        assert "范围：" in simplified.text
+        assert district.county["id"] not in simplified.text  # the county by name, not by id
+        assert "<html lang='zh-Hant'>" in traditional.text
+        assert "農村社區黨建工作存在的問題和對策的報告" in traditional.text
+        assert "农村社区" not in traditional.text
+        assert default.text == simplified.text  # the deployment's default: Simplified
+        within_township = district.report(format="html", language="zh-TW", within=township)
+        assert f"範圍：{district.county['name']}　測試鎮" in within_township.text
+
     def test_the_page_renders_in_headless_chromium_with_the_figures(self, district: District, tmp_path: Path) -> None:
         if not shutil.which(CHROMIUM):
             message = "chromium is not installed: `apt-get install -y chromium` (CI sets SURVEY_REQUIRE_CHROMIUM=1)"

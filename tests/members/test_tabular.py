@@ -391,7 +391,7 @@ class TestImportInParts:
 
         assert response.status_code == 422, response.text
         errors = response.json()["report"]["errors"]
-        assert [(e["row"], e["column"]) for e in errors] == [(7, "學歷"), (9, "身份證號碼"), (10, "所在黨組織ID")]
+        assert [(e["row"], e["column"]) for e in errors] == [(7, "學歷"), (9, "身份證號碼"), (10, "所在黨組織")]
         assert "row 2" in errors[1]["problem"]
         assert await self.written(members_db) == before
 

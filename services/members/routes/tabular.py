@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request, Response
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.idempotency import Idempotent
 from services.kit.problems import answers
+from services.kit.script import Script, ScriptDep
 from services.members.enums import TabularFormat
 from services.members.errors import (
     CONTENT_TOO_LARGE,
@@ -19,7 +20,7 @@ from services.members.errors import (
 from services.members.routes.deps import ReaderContext, WriterContext
 from services.members.routes.records import Filters
 from services.members.schemas.tabular import ImportReport
-from services.members.service import tabular
+from services.members.service import tabular, tabular_template
 
 router = APIRouter(prefix="/api/v1/members", tags=["members"])
 
@@ -76,32 +77,40 @@ async def import_members(
     request: Request,
     session: WriteSessionDep,
     ctx: WriterContext,
+    script: ScriptDep,
     dry_run: Annotated[bool, Query(description="Check every row and write nothing")] = False,
     format: Annotated[TabularFormat | None, Query(description="Default: from the Content-Type")] = None,
 ) -> ImportReport:
     """All rows in one transaction or none: with any problem the answer is a 422 whose `report`
-    lists every (row, column, problem), and nothing is written; `dry_run=true` only reports."""
+    lists every (row, column, problem) — every problem of every row, in the reader's script
+    (`Accept-Language`) — and nothing is written; `dry_run=true` only reports."""
     data = await read_upload(request, ctx.policy.import_max_bytes)
-    return await tabular.import_members(session, ctx, data, _format_of(request, format), dry_run=dry_run)
+    return await tabular.import_members(session, ctx, data, _format_of(request, format), dry_run=dry_run, script=script)
 
 
 @router.get("/import/template", response_class=Response, responses=FILE_RESPONSES)
-async def import_template(_ctx: ReaderContext, format: TabularFormat = TabularFormat.xlsx) -> Response:
-    """An empty file with the import's column headers (traditional Chinese)."""
-    return _file(tabular.template(format), format, "members-template")
+async def import_template(_ctx: ReaderContext, script: ScriptDep, format: TabularFormat = TabularFormat.xlsx) -> Response:
+    """The file to fill in, in the reader's script (`Accept-Language`): the column headers, an
+    example row (skipped by the import), a dropdown of labels on every coded column and a sheet
+    of instructions (xlsx); the organization is named by its code or its name path."""
+    return _file(tabular_template.template(format, script), format, "members-template", script)
 
 
 @router.get("/export", response_class=Response, responses={**FILE_RESPONSES, **answers(TOO_MANY_ROWS)})
 async def export_members(
-    session: ReadSessionDep, ctx: ReaderContext, f: Filters, format: TabularFormat = TabularFormat.xlsx
+    session: ReadSessionDep, ctx: ReaderContext, f: Filters, script: ScriptDep, format: TabularFormat = TabularFormat.xlsx
 ) -> Response:
-    """Any filtered list (the filters of GET /members), masked by the caller's role, cells escaped against formulas."""
-    return _file(await tabular.export_members(session, ctx, f, format), format, "members")
+    """Any filtered list (the filters of GET /members), masked by the caller's role, cells escaped
+    against formulas; codes by their labels and organizations by their name paths, in the reader's script."""
+    return _file(await tabular.export_members(session, ctx, f, format, script), format, "members", script)
 
 
-def _file(content: bytes, fmt: TabularFormat, stem: str) -> Response:
+def _file(content: bytes, fmt: TabularFormat, stem: str, script: Script) -> Response:
     return Response(
         content,
         media_type=_MEDIA_TYPES[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt.value}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{stem}.{fmt.value}"',
+            "Content-Language": script.value,
+        },
     )

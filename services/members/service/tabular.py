@@ -9,6 +9,8 @@ connection on PostgreSQL (so in the same transaction), multi-row inserts on SQLi
 savepoint. With any problem (or `dry_run`) the report is the answer and nothing stays written.
 """
 
+# ruff: noqa: RUF001 - Chinese text takes full-width punctuation
+
 import asyncio
 import contextlib
 import csv
@@ -22,7 +24,6 @@ from typing import Any
 import asyncpg
 import orjson
 from openpyxl import Workbook
-from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,13 +32,13 @@ from services.kit.audit import note_export
 from services.kit.collector import collector_paused
 from services.kit.crypto import RandomPool
 from services.kit.outbox import hold_sequence_lock
-from services.kit.problems import Problem
-from services.members.enums import ENUM_LABELS, PartyStatus, TabularFormat
+from services.kit.script import Script, in_script, label
+from services.members.enums import ENUM_LABELS, TabularFormat
 from services.members.errors import DUPLICATE_ID_NUMBER, IMPORT_REJECTED, TOO_MANY_ROWS
 from services.members.models import Base, Member, outbox
 from services.members.rules.records import CLOSED_STATES, id_number_warnings
 from services.members.rules.tabular import escape_cell
-from services.members.schemas.records import MEMBER_EXAMPLE, MemberCreate
+from services.members.schemas.records import MEMBER_EXAMPLE
 from services.members.schemas.tabular import ImportReport as ImportReportOut
 from services.members.service.common import SNAPSHOT_FIELDS, MembersContext, org_holding_errors, present, visible
 from services.members.service.records import (
@@ -46,60 +47,47 @@ from services.members.service.records import (
     filtered,
     member_values,
     opening_history,
-    validation_errors,
 )
 from services.members.service.tabular_reading import NotATable, read_rows
+from services.members.service.tabular_rows import (
+    COLUMNS,
+    DETAIL_FIELDS,
+    ENUM_OF,
+    ENUM_VALUES,
+    HEADER_TO_FIELD,
+    NO_ORG,
+    RowProblem,
+    check_row,
+    header_in,
+    name_paths,
+    resolve_orgs,
+    rule_problem,
+)
+from services.members.service.tabular_template import is_example
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
-
-# (field, traditional header, simplified header); the enum whose labels the column takes, if any.
-COLUMNS: tuple[tuple[str, str, str, str | None], ...] = (
-    ("name", "姓名", "姓名", None),
-    ("sex", "性別", "性别", "sex"),
-    ("ethnicity", "民族", "民族", None),
-    ("id_number", "身份證號碼", "身份证号码", None),
-    ("birth_date", "出生日期", "出生日期", None),
-    ("phone", "聯繫電話", "联系电话", None),
-    ("education", "學歷", "学历", "education"),
-    ("occupation", "職業類別", "职业类别", "occupation"),
-    ("party_status", "黨員類別", "党员类别", "party_status"),
-    ("joined_on", "入黨日期", "入党日期", None),
-    ("full_on", "轉正日期", "转正日期", None),
-    ("org_id", "所在黨組織ID", "所在党组织ID", None),
-    ("residence_community_id", "居住社區ID", "居住社区ID", None),
-    ("whereabouts", "去向", "去向", "whereabouts"),
-    ("relationship_org", "組織關係所在單位", "组织关系所在单位", None),
-    ("destination", "外出地點", "外出地点", None),
-    ("contact_person", "聯繫人", "联系人", None),
-    ("temporary_address", "臨時住址", "临时住址", None),
-)
-DETAIL_FIELDS = frozenset({"relationship_org", "destination", "contact_person", "temporary_address"})
 EXPORT_EXTRA: tuple[tuple[str, str], ...] = (("id", "記錄ID"), ("state", "黨籍狀態"))
-
-_HEADER_TO_FIELD = {name.lower(): f for f, hant, hans, _ in COLUMNS for name in (f, hant, hans)}
-_HEADER_OF = {f: hant for f, hant, _hans, _enum in COLUMNS}
-# Chinese labels (either script) and codes of each enum column → the code.
-_ENUM_VALUES = {
-    f: {label: code for code, labels in ENUM_LABELS[enum].items() for label in (code, labels["zh_hant"], labels["zh_hans"])}
-    for f, _hant, _hans, enum in COLUMNS
-    if enum
-}
-# Plain forms people type for the party status (預備/正式) besides the full labels.
-_ENUM_VALUES["party_status"] |= {"預備": PartyStatus.probationary, "预备": PartyStatus.probationary, "正式": PartyStatus.full}
-_ORG_ID = TypeAdapter(uuid.UUID)  # MemberCreate.org_id's type
 
 
 @dataclass
 class ImportReport:
+    script: Script = Script.en
     rows: int = 0
     dry_run: bool = True
     imported: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)  # doubtful values that stop nothing
 
-    def add(self, row: int, column: str | None, problem: str) -> None:
-        self.errors.append({"row": row, "column": column, "problem": problem})
+    def add(self, row: int, problem: RowProblem) -> None:
+        """A row's problem, its column by the header and its text in the reader's script."""
+        column = header_in(problem.field, self.script)
+        self.errors.append({"row": row, "column": column, "problem": problem.text(self.script)})
+
+    def warn(self, row: int, problem: RowProblem) -> None:
+        """A row's doubtful value that stops nothing, told as `add` tells a problem."""
+        column = header_in(problem.field, self.script)
+        self.warnings.append({"row": row, "column": column, "problem": problem.text(self.script)})
 
 
 def _row_body(fields: list[str | None], cells: list[str | None]) -> dict[str, Any]:
@@ -108,7 +96,7 @@ def _row_body(fields: list[str | None], cells: list[str | None]) -> dict[str, An
     for column, value in zip(fields, cells, strict=False):
         if column is None or value is None:
             continue
-        code = _ENUM_VALUES[column].get(value, value) if column in _ENUM_VALUES else value
+        code = ENUM_VALUES[column].get(value, value) if column in ENUM_VALUES else value
         if column in DETAIL_FIELDS:
             details[column] = code
         else:
@@ -119,37 +107,46 @@ def _row_body(fields: list[str | None], cells: list[str | None]) -> dict[str, An
 
 
 async def import_members(
-    session: AsyncSession, ctx: MembersContext, data: bytes, fmt: TabularFormat, *, dry_run: bool
+    session: AsyncSession, ctx: MembersContext, data: bytes, fmt: TabularFormat, *, dry_run: bool, script: Script = Script.en
 ) -> ImportReportOut:
     """All rows in one transaction or none: with any problem (and not `dry_run`) the report is
-    the problem's `report`, and nothing is written."""
+    the problem's `report`, and nothing is written. The report speaks the reader's `script`."""
     # Every row stays in memory until it is written: see kit.collector for why the pause.
     with collector_paused():
-        report = await _import(session, ctx, data, fmt, dry_run=dry_run)
+        report = await _import(session, ctx, data, fmt, dry_run=dry_run, script=script)
     shown = ImportReportOut.model_validate(report, from_attributes=True)
     if report.errors and not dry_run:
         # No `errors` list: the problems are the report's, row by row.
-        detail = f"{len(report.errors)} problems in the file; nothing was imported"
-        raise Problem(IMPORT_REJECTED.status, detail, slug=IMPORT_REJECTED.slug, report=shown.model_dump())
+        count = len(report.errors)
+        detail = f"{count} problems in the file; nothing was imported"
+        zh = f"文件中有 {count} 處問題，未導入任何記錄（逐行見 report）"
+        raise IMPORT_REJECTED(detail, zh=zh, report=shown.model_dump())
     return shown
 
 
-async def _import(session: AsyncSession, ctx: MembersContext, data: bytes, fmt: TabularFormat, *, dry_run: bool) -> ImportReport:
-    report = ImportReport(dry_run=dry_run)
+async def _import(
+    session: AsyncSession, ctx: MembersContext, data: bytes, fmt: TabularFormat, *, dry_run: bool, script: Script
+) -> ImportReport:
+    report = ImportReport(script=script, dry_run=dry_run)
     # Read (and count) every row before checking any: a file over the row limit costs no checks.
     rows = await read_rows(data, fmt, ctx.policy)
     if not rows or not rows[0]:
         raise NotATable("The file has no header row")
-    fields = [_HEADER_TO_FIELD.get((h or "").lower()) for h in rows[0]]
+    fields = [HEADER_TO_FIELD.get((h or "").lower()) for h in rows[0]]
     for name, known in zip(rows[0], fields, strict=True):
         if name and known is None:
-            report.add(1, name, "unknown column")
-    numbered = [(number, cells) for number, cells in enumerate(rows, start=1) if number > 1 and any(cells)]
+            report.add(1, RowProblem(name, "unknown column", "無法識別的列"))
+    numbered = [
+        (number, cells)
+        for number, cells in enumerate(rows, start=1)
+        if number > 1 and any(cells) and not is_example(fields, cells)
+    ]
     report.rows = len(numbered)
-    org_reasons = await org_holding_errors(session, ctx.caller, _org_ids(fields, numbered))
+    orgs = await resolve_orgs(session, ctx.caller, _org_values(fields, numbered))
+    org_reasons = await org_holding_errors(session, ctx.caller, {v for v in orgs.values() if isinstance(v, uuid.UUID)})
     postgres = session.get_bind().dialect.name == "postgresql"
     txid = await session.scalar(text("SELECT pg_current_xact_id()::text::bigint")) if postgres and not dry_run else 0
-    rows_of = _RowBuilder(ctx, fields, org_reasons, report, txid=txid or 0, json=_json_text if postgres else _json_values)
+    rows_of = _RowBuilder(ctx, fields, orgs, org_reasons, report, txid=txid or 0, json=_json_text if postgres else _json_values)
     chunks = [numbered[start : start + IMPORT_CHUNK_ROWS] for start in range(0, len(numbered), IMPORT_CHUNK_ROWS)]
     if dry_run:
         for chunk in chunks:
@@ -176,19 +173,12 @@ _Numbered = list[tuple[int, list[str | None]]]
 _ROWS_BETWEEN_TURNS = 250
 
 
-def _org_ids(fields: list[str | None], numbered: _Numbered) -> set[uuid.UUID]:
-    """The organizations the rows name, read as the schema reads them (a row whose id does not
-    parse gets its error from the schema)."""
+def _org_values(fields: list[str | None], numbered: _Numbered) -> set[str]:
+    """The organization cells of the rows, each distinct one resolved once."""
     if "org_id" not in fields:
         return set()
     at = fields.index("org_id")
-    ids = set()
-    for value in {cells[at] for _, cells in numbered if len(cells) > at and cells[at]}:
-        try:
-            ids.add(_ORG_ID.validate_python(value))
-        except ValidationError:
-            continue
-    return ids
+    return {cell for _, cells in numbered if len(cells) > at and (cell := cells[at])}
 
 
 @dataclass
@@ -219,13 +209,14 @@ class _RowBuilder:
         self,
         ctx: MembersContext,
         fields: list[str | None],
+        orgs: dict[str, uuid.UUID | RowProblem],
         org_reasons: dict[uuid.UUID, str | None],
         report: ImportReport,
         *,
         txid: int,
         json: Callable[[Any], Any],
     ) -> None:
-        self.ctx, self.fields, self.org_reasons, self.report = ctx, fields, org_reasons, report
+        self.ctx, self.fields, self.orgs, self.org_reasons, self.report = ctx, fields, orgs, org_reasons, report
         self.txid, self.json = txid, json
         self.seen: dict[str, int] = {}  # keyed hash of each ID number → the first row that has it
         self.random = RandomPool()
@@ -243,31 +234,31 @@ class _RowBuilder:
         return chunk
 
     def _checked(self, row_number: int, cells: list[str | None]) -> dict[str, Any] | None:
-        report, ctx = self.report, self.ctx
-        try:
-            record = MemberCreate.model_validate(_row_body(self.fields, cells))
-        except ValidationError as error:
-            for problem in error.errors():
-                location = [str(p) for p in problem["loc"]]
-                column = location[-1] if location else None
-                report.add(row_number, _HEADER_OF.get(column or "", column), problem["msg"])
+        """The row's record, or None with every problem of the row in the report."""
+        body = _row_body(self.fields, cells)
+        problems = []
+        named = self.orgs.get(body.get("org_id", ""))
+        if isinstance(named, RowProblem):
+            problems.append(named)
+            body["org_id"] = NO_ORG  # stands in, so that the other fields still get their checks
+        elif named is not None:
+            body["org_id"] = named
+            reason = self.org_reasons.get(named)
+            if reason:
+                problems.append(rule_problem("org_id", reason))
+        for warning in id_number_warnings(body["id_number"]) if isinstance(body.get("id_number"), str) else []:
+            self.report.warn(row_number, rule_problem("id_number", warning["message"]))
+        record, found = check_row(body, self.report.script, self.ctx)
+        problems += found
+        for problem in problems:
+            self.report.add(row_number, problem)
+        if record is None or problems:
             return None
-        row_errors = validation_errors(record, ctx)
-        for e in row_errors:
-            column = e["field"].split(".")[-1]
-            report.add(row_number, _HEADER_OF.get(column, column), e["message"])
-        for w in id_number_warnings(record.id_number):  # an unknown region code: reported, never refused
-            report.warnings.append({"row": row_number, "column": _HEADER_OF["id_number"], "problem": w["message"]})
-        if row_errors:
-            return None
-        reason = self.org_reasons[record.org_id]
-        if reason:
-            report.add(row_number, _HEADER_OF["org_id"], reason)
-            return None
-        member = member_values(record, ctx, random=self.random)
+        member = member_values(record, self.ctx, random=self.random)
         first = self.seen.setdefault(member["id_number_index"], row_number)
         if first != row_number:
-            report.add(row_number, _HEADER_OF["id_number"], f"the same ID number as row {first}")
+            english = f"the same ID number as row {first}"
+            self.report.add(row_number, RowProblem("id_number", english, f"與第 {first} 行的身份證號碼相同"))
             return None
         return member
 
@@ -292,7 +283,8 @@ async def _report_living_records(session: AsyncSession, seen: dict[str, int], re
             )
         )
         for index in taken:
-            report.add(seen[index], _HEADER_OF["id_number"], "a living record with this ID number exists")
+            english = "a living record with this ID number exists"
+            report.add(seen[index], RowProblem("id_number", english, "已有在冊黨員記錄使用此身份證號碼"))
 
 
 async def _write(session: AsyncSession, rows_of: _RowBuilder, chunks: list[_Numbered]) -> int | None:
@@ -380,10 +372,6 @@ def _json_values(value: Any) -> Any:
     return orjson.loads(orjson.dumps(value))
 
 
-def template(fmt: TabularFormat) -> bytes:
-    return tabulate([hant for _f, hant, _hans, _e in COLUMNS], [], fmt)
-
-
 def example_csv() -> str:
     """The import's example body in the API description: the header row and `POST /members`'
     own example as a row, its codes written as the labels a secretary types."""
@@ -413,22 +401,31 @@ def tabulate(header: list[str], rows: list[list[Any]], fmt: TabularFormat) -> by
     return buffer.getvalue()
 
 
-def _label(field_name: str, code: str | None) -> str | None:
-    enum = next((e for f, _h, _s, e in COLUMNS if f == field_name), None)
-    if code is None or enum is None:
-        return code
-    return ENUM_LABELS[enum][code]["zh_hant"]
+def _shown(field_name: str, value: str | None, script: Script, orgs: dict[str, str]) -> str | None:
+    """A cell as people read it: a code by its label, the organization by its name path."""
+    if value is None:
+        return None
+    if field_name == "org_id":
+        return orgs.get(value, value)
+    enum = ENUM_OF.get(field_name)
+    return value if enum is None else label(ENUM_LABELS[enum][value], script)
 
 
-async def export_members(session: AsyncSession, ctx: MembersContext, f: MemberFilter, fmt: TabularFormat) -> bytes:
-    """The filtered list as a file, masked as any read by the caller's role; read in keyset batches."""
-    header = [hant for _f, hant, _hans, _e in COLUMNS] + [label for _f, label in EXPORT_EXTRA]
+async def export_members(
+    session: AsyncSession, ctx: MembersContext, f: MemberFilter, fmt: TabularFormat, script: Script = Script.hant
+) -> bytes:
+    """The filtered list as a file, masked as any read by the caller's role; read in keyset batches.
+    Codes by their labels and organizations by their name paths, as the import reads them back."""
+    header = [str(header_in(name, script)) for name, _h, _s, _e in COLUMNS] + [
+        in_script(text, script) for _f, text in EXPORT_EXTRA
+    ]
     limit = ctx.policy.export_max_rows
     count = await session.scalar(select(func.count()).select_from(filtered(visible(ctx.caller), ctx, f).subquery()))
     if (count or 0) > limit:
         raise TOO_MANY_ROWS(f"The list has {count} rows; an export may carry at most {limit}", max_rows=limit)
     rows: list[list[Any]] = []
     after: uuid.UUID | None = None
+    orgs = {str(org_id): path for org_id, path in (await name_paths(session)).items()}
     while True:
         stmt = filtered(visible(ctx.caller), ctx, f).order_by(Member.id).limit(2000)
         if after is not None:
@@ -440,8 +437,11 @@ async def export_members(session: AsyncSession, ctx: MembersContext, f: MemberFi
             shown = present(member, ctx).model_dump(mode="json")
             details = shown["whereabouts_details"]
             shown["birth_date"] = shown["birth_date"] or shown["birth_year_month"]  # masked: the month only
-            row = [_label(name, details.get(name) if name in DETAIL_FIELDS else shown.get(name)) for name, _h, _s, _e in COLUMNS]
-            rows.append([*row, shown["id"], ENUM_LABELS["member_state"][shown["state"]]["zh_hant"]])
+            row = [
+                _shown(name, details.get(name) if name in DETAIL_FIELDS else shown.get(name), script, orgs)
+                for name, _h, _s, _e in COLUMNS
+            ]
+            rows.append([*row, shown["id"], label(ENUM_LABELS["member_state"][shown["state"]], script)])
         after = batch[-1].id
     if ctx.unmasked:
         note_export(len(rows))

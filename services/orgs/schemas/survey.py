@@ -33,6 +33,10 @@ class FormMismatch(Schema):
 
 class CommunitiesSurvey(Schema):
     within: uuid.UUID | None
+    # The scope by name, for people (the report's header): `within`, else the caller's scope
+    # (None: the whole deployment), and the county it lies in.
+    scope_name: str | None = None
+    county_name: str | None = None
     as_of: date
     rural: CommunitiesSurveyCounts
     urban: CommunitiesSurveyCounts

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.peers import PeerClient
 from services.kit.tree import within_node
-from services.orgs.enums import OrgKind, OrgStatus, Setting
+from services.orgs.enums import OrgKind, OrgStatus, OrgTier, Setting
 from services.orgs.models import Community, Organization, ReserveCadre, Unit
 from services.orgs.peers import Counts, community_member_counts
 from services.orgs.rules import OrgsPolicy
@@ -40,6 +40,20 @@ def _communities(ctx: OrgsContext, within: uuid.UUID | None) -> Select[Any]:
     return stmt
 
 
+async def _scope_names(session: AsyncSession, root: uuid.UUID | None) -> dict[str, str | None]:
+    """The scope's name and its county's (the county tier at or above it), for the report's header."""
+    if root is None:
+        return {"scope_name": None, "county_name": None}
+    org = await session.get(Organization, root)
+    if org is None:
+        return {"scope_name": None, "county_name": None}
+    ancestors = [uuid.UUID(part) for part in org.path.strip("/").split("/") if part]
+    county = await session.scalar(
+        select(Organization.name).where(Organization.id.in_(ancestors), Organization.tier == OrgTier.county).limit(1)
+    )
+    return {"scope_name": org.name, "county_name": county}
+
+
 async def _grouped(session: AsyncSession, stmt: Executable, names: list[str], sides: dict[str, CommunitiesSurveyCounts]) -> None:
     for row in (await session.execute(stmt)).all():
         setting, values = row[0], row[1:]
@@ -54,10 +68,12 @@ async def communities_survey(
     as_of = as_of or ctx.today
     if within is not None:
         await get_visible(session, ctx, within)  # unknown or out of scope: 404
+    names = await _scope_names(session, within or ctx.scope)
     # The members service counts while this one does: one wait instead of two.
     counts = asyncio.create_task(community_member_counts(members, within or ctx.scope, as_of))
     try:
-        return await _survey(session, ctx, within=within, as_of=as_of, policy=ctx.policy, counts=counts)
+        survey = await _survey(session, ctx, within=within, as_of=as_of, policy=ctx.policy, counts=counts)
+        return survey.model_copy(update=names)
     finally:
         if not counts.done():
             counts.cancel()
