@@ -110,7 +110,9 @@ def reencrypt_job(cipher: Callable[[], FieldCipher]) -> JobFunction:
                 try:
                     id_number = current.reencrypt("id_number", row.id_number_cipher)
                     phone = current.reencrypt("phone", row.phone_cipher) if row.phone_cipher else None
-                except InvalidTag:  # under none of the configured keys: counted, left as it is
+                # Under none of the configured keys, or not a ciphertext at all (too short to hold
+                # one): counted and left as it is, so that one damaged row never stops the rotation.
+                except (InvalidTag, ValueError):
                     unreadable += 1
                     continue
                 if id_number is not None:
