@@ -89,11 +89,11 @@ class Api:
         check(response.status_code == 201, f"POST {path}: {response.status_code} {response.text[:300]}")
         return dict(response.json())
 
-    def all(self, path: str, headers: dict[str, str]) -> list[dict[str, Any]]:
+    def all(self, path: str, headers: dict[str, str], **query: str) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
         cursor: str | None = None
         while True:
-            params = {"limit": 200} | ({"cursor": cursor} if cursor else {})
+            params: dict[str, Any] = {"limit": 200, **query} | ({"cursor": cursor} if cursor else {})
             response = self.client.get(path, headers=headers, params=params)
             check(response.status_code == 200, f"GET {path}: {response.status_code} {response.text[:200]}")
             page = response.json()
@@ -193,7 +193,9 @@ class Api:
             check(verified.status_code == 200, f"audit verify: {verified.status_code} {verified.text[:200]}")
             report = verified.json()
             check(report["intact"], f"the audit chain does not verify: {report}")
-            snapshot.audit = self.all("/api/v1/audit", auditor)
+            # Oldest first, so that what was there stays a prefix as the trail grows (newest first
+            # is the trail view's default).
+            snapshot.audit = self.all("/api/v1/audit", auditor, order="asc")
             kept = self.client.get("/api/v1/audit/checkpoints", headers=auditor)
             check(kept.status_code == 200, f"audit checkpoints: {kept.status_code} {kept.text[:200]}")
             snapshot.checkpoints, snapshot.checkpoint_key = kept.json()["items"], kept.json()["public_key"]
