@@ -22,6 +22,7 @@ from gateway.service.tokens import KnownSubjects
 from gateway.settings import SCHEMA, GatewaySettings
 from services.kit.app import create_app as create_process_app
 from services.kit.db import Database
+from services.kit.docs import install_docs
 from services.kit.health import Check
 from services.kit.keys import TokenSigner, ensure_keypair
 from services.kit.outbox import feed_router
@@ -195,7 +196,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     if settings.verify_token_subjects:
         services = {f"service:{client_id}" for client_id in settings.service_clients} | {GATEWAY_SUBJECT}
         app.state.caller_checks.append(KnownSubjects(db, services).check)
-    app.mount(meta.DOCS_ASSETS_PATH, meta.docs_assets())
+    install_docs(app, title=meta.DOCS_TITLE, openapi_url=meta.OPENAPI_PATH, assets_path=meta.DOCS_ASSETS_PATH)
     return app
 
 
