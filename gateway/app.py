@@ -42,6 +42,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         connect_timeout_s=settings.upstream_connect_timeout_s,
         timeout_s=settings.upstream_timeout_s,
         max_connections=settings.upstream_max_connections,
+        long_paths=settings.long_upstream_paths,
+        long_timeout_s=settings.long_upstream_timeout_s,
     )
     peers = {
         name: PeerClient(
