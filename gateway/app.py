@@ -27,7 +27,8 @@ from services.kit.health import Check
 from services.kit.keys import TokenSigner, ensure_keypair
 from services.kit.outbox import feed_router
 from services.kit.peers import PeerClient, breaker_for
-from services.kit.revocation import from_own_outbox
+from services.kit.revocation import forget_outlived_revocations, from_own_outbox
+from services.kit.revocation import retention_s as revocation_retention_s
 from services.kit.scheduler import Job, Scheduler
 
 
@@ -84,12 +85,19 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             return f"trail broken at row {broken.finding.row_id}: no checkpoint"
         return f"checkpoint at row {made['seq']}" if made else "no new rows"
 
+    async def revocations_prune(session: AsyncSession) -> str:
+        forgotten = await forget_outlived_revocations(session, outbox, retention_s=revocation_retention_s(settings))
+        return f"forgot {forgotten} outlived revocations"
+
     scheduler = Scheduler(
         service="gateway",
         db=db,
         tables=scheduler_tables,
-        jobs=[Job("gateway.audit_checkpoint", settings.audit_checkpoint_interval_s, audit_checkpoint)],
-        tick_s=min(settings.scheduler_tick_s, settings.audit_checkpoint_interval_s),
+        jobs=[
+            Job("gateway.audit_checkpoint", settings.audit_checkpoint_interval_s, audit_checkpoint),
+            Job("gateway.revocations_prune", settings.revocations_prune_interval_s, revocations_prune),
+        ],
+        tick_s=min(settings.scheduler_tick_s, settings.audit_checkpoint_interval_s, settings.revocations_prune_interval_s),
         lease_s=settings.scheduler_lease_s,
         enabled=settings.run_scheduler,
     )

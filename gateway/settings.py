@@ -36,6 +36,8 @@ class GatewaySettings(ProcessSettings):
     # adds up to scheduler_tick_s): rows deleted from the end of the trail since the last
     # checkpoint are the one thing the check cannot see.
     audit_checkpoint_interval_s: float = Field(default=60.0, gt=0)
+    # Revocations that every token they ended has outlived leave the feed this often.
+    revocations_prune_interval_s: float = Field(default=3600.0, gt=0)
 
     # The first administrator (role sysadmin: accounts only, no business data), made on first start.
     admin_username: str = Field(default="admin", validation_alias=AliasChoices("ADMIN_USERNAME", "GATEWAY_ADMIN_USERNAME"))
