@@ -14,6 +14,9 @@ from gateway.events.delivery import DeliveryWorker
 from gateway.events.ingest import GATEWAY_SUBJECT, EventIngest
 from gateway.events.models import scheduler as scheduler_tables
 from gateway.models import idempotency_keys, outbox
+from gateway.notify import routes as notify_routes
+from gateway.notify.delivery import Notifier
+from gateway.notify.reminders import JOB_NAME as REMINDERS_JOB
 from gateway.reports import routes as report_routes
 from gateway.routes import accounts, audit, clients, meta, tokens
 from gateway.service import accounts as account_service
@@ -89,6 +92,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         forgotten = await forget_outlived_revocations(session, outbox, retention_s=revocation_retention_s(settings))
         return f"forgot {forgotten} outlived revocations"
 
+    # Reminders and notices (gateway/notify): the reminder job runs on the scheduler, the worker beside it.
+    notifier = Notifier(settings, db)
     scheduler = Scheduler(
         service="gateway",
         db=db,
@@ -96,8 +101,14 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         jobs=[
             Job("gateway.audit_checkpoint", settings.audit_checkpoint_interval_s, audit_checkpoint),
             Job("gateway.revocations_prune", settings.revocations_prune_interval_s, revocations_prune),
+            Job(REMINDERS_JOB, settings.notify.reminders_interval_s, notifier.run_reminders),
         ],
-        tick_s=min(settings.scheduler_tick_s, settings.audit_checkpoint_interval_s, settings.revocations_prune_interval_s),
+        tick_s=min(
+            settings.scheduler_tick_s,
+            settings.audit_checkpoint_interval_s,
+            settings.revocations_prune_interval_s,
+            settings.notify.reminders_interval_s,
+        ),
         lease_s=settings.scheduler_lease_s,
         enabled=settings.run_scheduler,
     )
@@ -176,11 +187,12 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             meta.router,
             report_routes.router,
             event_routes.router,
+            notify_routes.router,
             # Revocations of access tokens, for the services (kit/revocation.py); not public API.
             feed_router(outbox, include_in_schema=False),
         ],
-        on_start=[start, late_start, scheduler.start],
-        on_stop=[early_stop, stop, scheduler.stop],  # run in reverse
+        on_start=[start, late_start, notifier.start, scheduler.start],
+        on_stop=[early_stop, notifier.stop, stop, scheduler.stop],  # run in reverse
         reported_checks={name: upstream_check(peer) for name, peer in peers.items()},
         middleware=[
             *cors,

@@ -44,6 +44,23 @@ class DeliveryStatus(Coded):
     parked = "parked", "已擱置·可重送", "已搁置·可重送"
 
 
+# What a reminder is about (gateway/notify): each a kind of item already due in a service.
+class NoticeKind(Coded):
+    term = "term", "換屆提醒", "换届提醒"
+    probation = "probation", "預備期滿應轉正", "预备期满应转正"
+    lost_contact = "lost_contact", "失聯黨員應作處置", "失联党员应作处置"
+    dues = "dues", "黨費欠繳", "党费欠缴"
+    study = "study", "學習時長不足", "学习时长不足"
+    task = "task", "任務逾期未報", "任务逾期未报"
+    rectification = "rectification", "整改逾期未報", "整改逾期未报"
+
+
+# A way a notice leaves the system besides the inbox.
+class NoticeChannel(Coded):
+    sms = "sms", "短信", "短信"
+    wechat = "wechat", "微信模板消息", "微信模板消息"
+
+
 # The actions the gateway names in the audit trail itself. A write's row names its HTTP method
 # instead (POST, PATCH …), so the column is open and these codes carry no labels.
 class AuditAction(StrEnum):
@@ -65,4 +82,6 @@ ENUM_LABELS: EnumLabels = {
     "account_status": AccountStatus.labels(),
     "client_scope": ClientScope.labels(),
     "delivery_status": DeliveryStatus.labels(),
+    "notice_kind": NoticeKind.labels(),
+    "notice_channel": NoticeChannel.labels(),
 }

@@ -44,7 +44,9 @@ INVALID_SCOPE = ProblemKind(
     400, "invalid-scope", "OAuth2 `invalid_scope`: a scope the client does not hold", "客戶端不具備所請求的權限範圍"
 )
 FORBIDDEN = ProblemKind(403, "forbidden", "the caller's role, account or scope does not allow this", "無權操作")
-NOT_FOUND = ProblemKind(404, "not-found", "no such account, client or subscription (or not the caller's)", "記錄不存在")
+NOT_FOUND = ProblemKind(
+    404, "not-found", "no such account, client, subscription or notification (or not the caller's)", "記錄不存在"
+)
 TOTP_ENROLLED = ProblemKind(409, "totp-enrolled", "a second factor is already enrolled for this account", "已綁定動態口令")
 USERNAME_TAKEN = ProblemKind(409, "username-taken", "another account has this username", "用戶名已被使用")
 CLIENT_ID_TAKEN = ProblemKind(
