@@ -46,13 +46,13 @@ class DeliveryStatus(Coded):
 
 # What a reminder is about (gateway/notify): each a kind of item already due in a service.
 class NoticeKind(Coded):
-    term = "term", "換屆提醒", "换届提醒"
-    probation = "probation", "預備期滿應轉正", "预备期满应转正"
-    lost_contact = "lost_contact", "失聯黨員應作處置", "失联党员应作处置"
-    dues = "dues", "黨費欠繳", "党费欠缴"
-    study = "study", "學習時長不足", "学习时长不足"
-    task = "task", "任務逾期未報", "任务逾期未报"
-    rectification = "rectification", "整改逾期未報", "整改逾期未报"
+    term = "term_due", "換屆提醒", "换届提醒"
+    probation = "probation_due", "預備期滿應轉正", "预备期满应转正"
+    lost_contact = "lost_contact_due", "失聯黨員應作處置", "失联党员应作处置"
+    dues = "dues_unpaid", "黨費欠繳", "党费欠缴"
+    study = "study_shortfall", "學習時長不足", "学习时长不足"
+    task = "task_overdue", "任務逾期未報", "任务逾期未报"
+    rectification = "rectification_overdue", "整改逾期未報", "整改逾期未报"
 
 
 # A way a notice leaves the system besides the inbox.

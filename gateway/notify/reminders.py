@@ -35,37 +35,58 @@ Parse = Callable[[date, Iterable[Mapping[str, Any]]], list[rules.DueItem]]
 
 @dataclass(frozen=True)
 class Source:
-    name: str  # for the job's outcome
+    kind: NoticeKind
     service: str
     path: str
     params: dict[str, str]
     parse: Parse
-    per_root: bool = False
+    per_root: bool = False  # asked once per root of the org tree (the list needs a level)
+    as_of: bool = True  # the list takes the run's day (the others take the service's own today)
 
 
 SOURCES = (
-    Source("terms", "orgs", "/api/v1/terms", {}, lambda _d, items: rules.term_items(items)),
-    Source("rectifications", "orgs", "/api/v1/rectifications", {"overdue": "true"}, lambda _d, i: rules.rectification_items(i)),
-    Source("tasks", "orgs", "/api/v1/tasks/overdue", {}, lambda _d, items: rules.task_items(items), per_root=True),
+    Source(NoticeKind.term, "orgs", "/api/v1/terms", {}, lambda _d, items: rules.term_items(items)),
     Source(
-        "probation",
+        NoticeKind.rectification,
+        "orgs",
+        "/api/v1/rectifications",
+        {"overdue": "true"},
+        lambda _d, items: rules.rectification_items(items),
+        as_of=False,
+    ),
+    Source(
+        NoticeKind.task,
+        "orgs",
+        "/api/v1/tasks/overdue",
+        {},
+        lambda _d, items: rules.task_items(items),
+        per_root=True,
+        as_of=False,
+    ),
+    Source(
+        NoticeKind.probation,
         "members",
         "/api/v1/members/due",
         {"kind": "full"},
-        lambda _d, i: rules.member_due_items(NoticeKind.probation, i),
+        lambda _d, items: rules.member_due_items(NoticeKind.probation, items),
     ),
     Source(
-        "lost_contact",
+        NoticeKind.lost_contact,
         "members",
         "/api/v1/members/due",
         {"kind": "suspension"},
         lambda _d, items: rules.member_due_items(NoticeKind.lost_contact, items),
     ),
-    Source("dues", "members", "/api/v1/dues/unpaid", {}, rules.dues_items),
-    Source("study", "activities", "/api/v1/study/below-requirement", {}, lambda _d, i: rules.study_items(i), per_root=True),
+    Source(NoticeKind.dues, "members", "/api/v1/dues/unpaid", {}, rules.dues_items),
+    Source(
+        NoticeKind.study,
+        "activities",
+        "/api/v1/study/below-requirement",
+        {},
+        lambda _d, items: rules.study_items(items),
+        per_root=True,
+    ),
 )
-# The lists whose "today" can be given (the others take the service's own today).
-_AS_OF = {"terms", "probation", "lost_contact", "dues", "study"}
 
 
 async def read_list(peer: PeerClient, path: str, params: dict[str, str]) -> list[dict[str, Any]]:
@@ -91,16 +112,16 @@ async def due_items(
     found: list[rules.DueItem] = []
     failed: list[str] = []
     for source in SOURCES:
-        params = source.params | ({"as_of": today.isoformat()} if source.name in _AS_OF else {})
+        params = source.params | ({"as_of": today.isoformat()} if source.as_of else {})
         askings = [params | {"within": str(root)} for root in root_ids] if source.per_root else [params]
         for asking in askings:
             try:
                 found += source.parse(today, await read_list(peers[source.service], source.path, asking))
             except Exception as error:  # a service away, an error status, an answer of another shape
                 # This list waits for the next run; the exception's type only (no personal data in logs).
-                logger.warning("reminder source unread", extra={"source": source.name, "error": type(error).__name__})
-                if source.name not in failed:
-                    failed.append(source.name)
+                logger.warning("reminder source unread", extra={"source": source.kind.value, "error": type(error).__name__})
+                if source.kind.value not in failed:
+                    failed.append(source.kind.value)
     return found, failed
 
 

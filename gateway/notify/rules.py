@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from gateway.enums import NoticeChannel, NoticeKind
 from gateway.events.rules import DeliveryPolicy
@@ -101,30 +101,76 @@ def dedupe_key(kind: NoticeKind, item_id: str, due_on: date) -> str:
     return f"{kind.value}:{item_id}:{due_on.isoformat()}"
 
 
-def _uuid(value: Any) -> uuid.UUID | None:
-    return uuid.UUID(str(value)) if value else None
+class _Read(BaseModel):
+    """An item of a service's list as read here: the fields used (others ignored)."""
+
+    model_config = ConfigDict(extra="ignore")
 
 
-def term_items(items: Iterable[Mapping[str, Any]]) -> list[DueItem]:
+class _TermRef(_Read):
+    id: str
+    ends_on: date
+
+
+class TermDueRead(_Read):
+    org_id: uuid.UUID
+    org_name: str
+    term: _TermRef
+
+
+class _MemberRef(_Read):
+    id: str
+    name: str = ""
+    org_id: uuid.UUID | None = None
+
+
+class MemberDueRead(_Read):
+    member: _MemberRef
+    due_on: date
+
+
+class DuesRead(_Read):
+    member_id: str
+    name: str
+    org_id: uuid.UUID | None
+    months_unpaid: int
+
+
+class StudyRead(_Read):
+    member_id: str
+    name: str
+    org_id: uuid.UUID | None
+    year: int
+
+
+class TaskRead(_Read):
+    task_id: str
+    org_id: uuid.UUID
+    title: str
+    deadline: date
+
+
+class RectificationRead(_Read):
+    id: str
+    org_id: uuid.UUID
+    issue: str
+    deadline: date
+    overdue: bool = True
+
+
+Items = Iterable[Mapping[str, Any]]
+
+
+def term_items(items: Items) -> list[DueItem]:
     """`GET /api/v1/terms` (orgs): a term ending or over, due on its `ends_on`."""
-    return [
-        DueItem(
-            NoticeKind.term, str(i["term"]["id"]), date.fromisoformat(i["term"]["ends_on"]), uuid.UUID(i["org_id"]), i["org_name"]
-        )
-        for i in items
-        if i.get("term", {}).get("ends_on")
-    ]
+    read = [TermDueRead.model_validate(i) for i in items]
+    return [DueItem(NoticeKind.term, r.term.id, r.term.ends_on, r.org_id, r.org_name) for r in read]
 
 
-def member_due_items(kind: NoticeKind, items: Iterable[Mapping[str, Any]]) -> list[DueItem]:
+def member_due_items(kind: NoticeKind, items: Items) -> list[DueItem]:
     """`GET /api/v1/members/due` (members): probation over (`full`), lost contact (`suspension`)."""
-    found = []
-    for i in items:
-        member = i["member"]
-        org_id = _uuid(member.get("org_id"))
-        if org_id is not None:
-            found.append(DueItem(kind, str(member["id"]), date.fromisoformat(i["due_on"]), org_id, str(member.get("name", ""))))
-    return found
+    read = [MemberDueRead.model_validate(i) for i in items]
+    return [DueItem(kind, r.member.id, r.due_on, r.member.org_id, r.member.name) for r in read if r.member.org_id]
 
 
 def first_unpaid_month(as_of: date, months_unpaid: int) -> date:
@@ -133,54 +179,32 @@ def first_unpaid_month(as_of: date, months_unpaid: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def dues_items(as_of: date, items: Iterable[Mapping[str, Any]]) -> list[DueItem]:
+def dues_items(as_of: date, items: Items) -> list[DueItem]:
     """`GET /api/v1/dues/unpaid` (members): months unpaid, due from the first month owed."""
+    read = [DuesRead.model_validate(i) for i in items]
     return [
-        DueItem(
-            NoticeKind.dues,
-            str(i["member_id"]),
-            first_unpaid_month(as_of, int(i["months_unpaid"])),
-            uuid.UUID(i["org_id"]),
-            i["name"],
-        )
-        for i in items
-        if int(i.get("months_unpaid") or 0) > 0 and i.get("org_id")
+        DueItem(NoticeKind.dues, r.member_id, first_unpaid_month(as_of, r.months_unpaid), r.org_id, r.name)
+        for r in read
+        if r.months_unpaid > 0 and r.org_id
     ]
 
 
-def study_items(items: Iterable[Mapping[str, Any]]) -> list[DueItem]:
+def study_items(items: Items) -> list[DueItem]:
     """`GET /api/v1/study/below-requirement` (activities): once a year per member, due at its end."""
-    found = []
-    for i in items:
-        org_id = _uuid(i.get("org_id"))
-        if org_id is not None:
-            found.append(DueItem(NoticeKind.study, str(i["member_id"]), date(int(i["year"]), 12, 31), org_id, i["name"]))
-    return found
+    read = [StudyRead.model_validate(i) for i in items]
+    return [DueItem(NoticeKind.study, r.member_id, date(r.year, 12, 31), r.org_id, r.name) for r in read if r.org_id]
 
 
-def task_items(items: Iterable[Mapping[str, Any]]) -> list[DueItem]:
+def task_items(items: Items) -> list[DueItem]:
     """`GET /api/v1/tasks/overdue` (orgs): a recipient owing a reply; the item is task and recipient."""
-    return [
-        DueItem(
-            NoticeKind.task,
-            f"{i['task_id']}/{i['org_id']}",
-            date.fromisoformat(i["deadline"]),
-            uuid.UUID(i["org_id"]),
-            i["title"],
-        )
-        for i in items
-    ]
+    read = [TaskRead.model_validate(i) for i in items]
+    return [DueItem(NoticeKind.task, f"{r.task_id}/{r.org_id}", r.deadline, r.org_id, r.title) for r in read]
 
 
-def rectification_items(items: Iterable[Mapping[str, Any]]) -> list[DueItem]:
+def rectification_items(items: Items) -> list[DueItem]:
     """`GET /api/v1/rectifications?overdue=true` (orgs): a report owed past the deadline."""
-    return [
-        DueItem(
-            NoticeKind.rectification, str(i["id"]), date.fromisoformat(i["deadline"]), uuid.UUID(i["org_id"]), i["issue"][:100]
-        )
-        for i in items
-        if i.get("overdue", True)
-    ]
+    read = [RectificationRead.model_validate(i) for i in items]
+    return [DueItem(NoticeKind.rectification, r.id, r.deadline, r.org_id, r.issue[:100]) for r in read if r.overdue]
 
 
 # ---------------------------------------------------------------- who is responsible
@@ -216,7 +240,7 @@ def parse_quiet_hours(text: str) -> tuple[time, time] | None:
     except ValueError:
         raise ValueError(f"quiet hours {text!r} are not HH:MM-HH:MM") from None
     if start == end:
-        raise ValueError("quiet hours must not start and end at the same time")
+        raise ValueError(f"quiet hours {text!r} start and end at the same time")
     return start, end
 
 

@@ -158,8 +158,9 @@ class TestReminders:
         for headers in east_admins:
             notices = [n for n in await stack.inbox(headers) if n["item_id"] == term["id"]]
             assert len(notices) == 1
-            assert (notices[0]["kind"], notices[0]["org_id"], notices[0]["due_on"]) == ("term", community["id"], term["ends_on"])
-            assert notices[0]["title"].startswith("换届提醒")
+            [notice] = notices
+            assert (notice["kind"], notice["org_id"], notice["due_on"]) == ("term_due", community["id"], term["ends_on"])
+            assert notice["title"].startswith("换届提醒")
         # The nearest administrators are responsible: not the county's, not another township's.
         assert await stack.inbox(west_admin) == []
         assert await stack.inbox(county_admin) == []
