@@ -8,7 +8,7 @@ port (`receiver`). Time is pinned by passing `now` to the job and the worker."""
 
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -31,7 +31,16 @@ from services.members.app import create_app as create_members
 from services.members.settings import MembersSettings
 from services.orgs.app import create_app as create_orgs
 from services.orgs.settings import OrgsSettings
-from tests.gateway.conftest import Receiver, bearer, business_account, feed_event, gateway_settings, token_of
+from tests.gateway.conftest import (
+    Receiver,
+    bearer,
+    create_account,
+    feed_event,
+    gateway_settings,
+    secadmin,
+    sysadmin,
+    token_of,
+)
 from tests.support import SuiteDatabase, Tokens, in_process
 
 CREDENTIAL = "sms-key-of-the-test"  # a made-up credential of the fake gateway
@@ -49,6 +58,8 @@ class Stack:
     activities_db: Database
     notifier: Notifier
     tokens: Tokens
+    security: dict[str, str] = field(default_factory=dict)  # a secadmin's headers, made once
+    sysadmin: dict[str, str] = field(default_factory=dict)
 
     async def org(self, parent: dict[str, Any] | None, tier: str, kind: str = "committee") -> dict[str, Any]:
         """An organization made in the orgs service and known to the gateway's replica."""
@@ -78,7 +89,16 @@ class Stack:
 
     async def admin(self, org: dict[str, Any], phone: str | None = None) -> dict[str, str]:
         """An org_admin of `org` logged in (with a phone for SMS when given)."""
-        account = await business_account(self.gateway, ["org_admin"], scope_org_id=org["id"])
+        if not self.security:
+            self.sysadmin = await sysadmin(self.gateway)
+            self.security = (await secadmin(self.gateway, self.sysadmin))[1]
+        account = await create_account(self.gateway, self.sysadmin)
+        assigned = await self.gateway.put(
+            f"/api/v1/users/{account['id']}/roles",
+            json={"roles": ["org_admin"], "scope_org_id": org["id"]},
+            headers=self.security | {"If-Match": "*"},
+        )
+        assert assigned.status_code == 200, assigned.text
         headers = bearer((await token_of(self.gateway, account["username"]))["access_token"])
         if phone:
             response = await self.gateway.put("/api/v1/notifications/contact", json={"phone": phone}, headers=headers)
