@@ -143,8 +143,8 @@ class GatewaySettings(ProcessSettings):
     @model_validator(mode="after")
     def _notify_keys_in_production(self) -> "GatewaySettings":
         if self.environment == "production":
-            if self.notify.contact_key in ("", PLACEHOLDER):
-                raise ValueError("GATEWAY_NOTIFY__CONTACT_KEY must be set in production")
+            if self.notify.contact_key.get_secret_value() == PLACEHOLDER:
+                raise ValueError("GATEWAY_NOTIFY__CONTACT_KEY is the placeholder: set a key or leave it empty")
             for channel in self.notify.channels():
                 if not self.notify.credential(channel):
                     raise ValueError(f"the {channel.value} channel needs its credential (file or variable) in production")

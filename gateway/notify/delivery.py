@@ -38,8 +38,9 @@ USER_AGENT = "dangjian-notify/1"
 
 
 def contact_cipher(settings: GatewaySettings) -> FieldCipher:
-    """AES-GCM of accounts' addresses: the configured key; in development a key made once."""
-    key = decode_key(settings.notify.contact_key or ensure_key_file(settings.data_dir / "keys" / "notify-contact.key"))
+    """AES-GCM of accounts' addresses: the configured key, else one made once in the data folder."""
+    configured = settings.notify.contact_key.get_secret_value()
+    key = decode_key(configured or ensure_key_file(settings.data_dir / "keys" / "notify-contact.key"))
     # No blind index of addresses is kept; the cipher wants an index key all the same, never used.
     return FieldCipher(key, hashlib.sha256(b"notify-contact-index" + key).digest())
 

@@ -43,7 +43,7 @@ class NotifySettings(BaseModel):
     wechat_template_id: str = Field("", description="the template id of the official account")
     wechat_credential: SecretStr = Field(SecretStr(""), description="the WeChat access credential (prefer the file)")
     wechat_credential_file: Path | None = None
-    contact_key: str = Field("", description="base64 of 32 bytes: AES-GCM of accounts' phones and openids")
+    contact_key: SecretStr = Field(SecretStr(""), description="base64 of 32 bytes: AES-GCM of accounts' phones and openids")
     retry_window_s: float = Field(24 * 3600, description="a delivery is retried this long after its first attempt")
     backoff_base_s: float = Field(60.0, description="pause after the first failed attempt; doubles after each")
     backoff_max_s: float = Field(3600.0, description="the longest pause between two attempts")

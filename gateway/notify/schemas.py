@@ -48,9 +48,9 @@ class MarkedRead(Schema):
 class ContactIn(InputSchema):
     model_config = ConfigDict(json_schema_extra={"examples": [{"phone": "13800138000", "wechat_openid": None}]})
 
-    phone: str | None = Field(default=None, pattern=r"^\+?[0-9]{6,20}$", description="for SMS; null: none")
+    phone: str | None = Field(default=None, max_length=21, pattern=r"^\+?[0-9]{6,20}$", description="for SMS; null: none")
     wechat_openid: str | None = Field(
-        default=None, pattern=r"^[A-Za-z0-9_-]{6,64}$", description="the official account's openid; null: none"
+        default=None, max_length=64, pattern=r"^[A-Za-z0-9_-]{6,64}$", description="the official account's openid; null: none"
     )
 
 

@@ -133,6 +133,8 @@ async def get_contact(session: AsyncSession, caller: Caller, cipher: FieldCipher
 async def set_contact(session: AsyncSession, caller: Caller, cipher: FieldCipher, data: ContactIn) -> dict[str, str | None]:
     """Replace the caller's addresses (null clears one); stored encrypted."""
     account_id = _owner(caller)
+    if await session.get(Account, account_id) is None:  # a token of an account removed since
+        raise NOT_FOUND(f"Account {account_id} was not found")
     contact = await session.get(NoticeContact, account_id)
     if contact is None:
         contact = NoticeContact(account_id=account_id)
