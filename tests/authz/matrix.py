@@ -46,8 +46,8 @@ HIDDEN = "hidden"
 DENY = "deny"
 
 ADMINISTRATIVE = ("sysadmin", "secadmin", "auditor")
-ROLES = (*ADMINISTRATIVE, "org_admin", "viewer", "member", "service", "client_read", "client_write")
-PEOPLE = (*ADMINISTRATIVE, "org_admin", "viewer", "member")
+PEOPLE = (*ADMINISTRATIVE, "org_admin", "viewer", "member")  # each has an own inbox (notifications)
+ROLES = (*PEOPLE, "service", "client_read", "client_write")
 
 
 @dataclass(frozen=True)
@@ -491,8 +491,6 @@ ROWS: list[Row] = [
     R("gateway", "DELETE", "/api/v1/subscriptions/{rand}", Only("org_admin", "client_read")),
     R("gateway", "GET", "/api/v1/subscriptions/{rand}/deliveries", Only("org_admin", "client_read")),
     R("gateway", "POST", "/api/v1/subscriptions/{rand}/replay", Only("org_admin", "client_read")),
-    # Notifications: every person's account has its own inbox (another's, here a random id, is
-    # 404); our services and other systems have none.
     R("gateway", "GET", "/api/v1/notifications", Only(*PEOPLE)),
     R("gateway", "POST", "/api/v1/notifications/read", Only(*PEOPLE), safe=True),
     R("gateway", "GET", "/api/v1/notifications/contact", Only(*PEOPLE)),
