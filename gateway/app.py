@@ -92,8 +92,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         forgotten = await forget_outlived_revocations(session, outbox, retention_s=revocation_retention_s(settings))
         return f"forgot {forgotten} outlived revocations"
 
-    # Reminders and notices (gateway/notify): the reminder job runs on the scheduler, the worker beside it.
-    notifier = Notifier(settings, db)
     scheduler = Scheduler(
         service="gateway",
         db=db,
@@ -101,7 +99,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         jobs=[
             Job("gateway.audit_checkpoint", settings.audit_checkpoint_interval_s, audit_checkpoint),
             Job("gateway.revocations_prune", settings.revocations_prune_interval_s, revocations_prune),
-            Job(REMINDERS_JOB, settings.notify.reminders_interval_s, notifier.run_reminders),
+            # Reminders and notices (gateway/notify): the reminder job here, the delivery worker beside it.
+            Job(REMINDERS_JOB, settings.notify.reminders_interval_s, (notifier := Notifier(settings, db)).run_reminders),
         ],
         tick_s=min(
             settings.scheduler_tick_s,
