@@ -6,9 +6,9 @@ person's account (a user token) has an inbox.
 """
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +24,9 @@ from services.kit.auth import USER_KIND, Caller
 from services.kit.crypto import FieldCipher
 from services.kit.pagination import keyset_page, page_of
 
+T = TypeVar("T")
+# Values per IN list: well under the bound parameters either database takes in one statement.
+IN_CHUNK = 500
 ADDRESS_FIELDS = {NoticeChannel.sms: "phone", NoticeChannel.wechat: "wechat_openid"}
 
 
@@ -160,11 +163,17 @@ async def organization_admins(session: AsyncSession) -> list[tuple[uuid.UUID, uu
     return [(account_id, scope) for account_id, roles, scope in rows if RoleCode.org_admin.value in (roles or [])]
 
 
+def _chunks(values: Iterable[T], size: int = IN_CHUNK) -> list[list[T]]:
+    listed = list(values)
+    return [listed[start : start + size] for start in range(0, len(listed), size)]
+
+
 async def org_paths(session: AsyncSession, org_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
-    if not org_ids:
-        return {}
-    rows = await session.execute(select(org_replica.c.id, org_replica.c.path).where(org_replica.c.id.in_(org_ids)))
-    return {org_id: str(path) for org_id, path in rows.all()}
+    paths: dict[uuid.UUID, str] = {}
+    for chunk in _chunks(org_ids):
+        rows = await session.execute(select(org_replica.c.id, org_replica.c.path).where(org_replica.c.id.in_(chunk)))
+        paths.update({org_id: str(path) for org_id, path in rows.all()})
+    return paths
 
 
 async def record_reminders(
@@ -189,14 +198,14 @@ async def record_reminders(
     if not wanted:
         return 0
     keys = {key for _, key in wanted}
-    rows = await session.execute(select(Notice.account_id, Notice.dedupe_key).where(Notice.dedupe_key.in_(keys)))
-    existing = {(account_id, key) for account_id, key in rows.all()}
-    contacts = {
-        c.account_id: c
-        for c in (
-            await session.execute(select(NoticeContact).where(NoticeContact.account_id.in_({a for a, _ in wanted})))
-        ).scalars()
-    }
+    existing: set[tuple[uuid.UUID, str]] = set()
+    for chunk in _chunks(keys):
+        rows = await session.execute(select(Notice.account_id, Notice.dedupe_key).where(Notice.dedupe_key.in_(chunk)))
+        existing.update((account_id, key) for account_id, key in rows.all())
+    contacts: dict[uuid.UUID, NoticeContact] = {}
+    for ids in _chunks({account_id for account_id, _ in wanted}):
+        found = (await session.execute(select(NoticeContact).where(NoticeContact.account_id.in_(ids)))).scalars()
+        contacts.update({contact.account_id: contact for contact in found})
     made = 0
     for (account_id, key), item in sorted(wanted.items(), key=lambda pair: (str(pair[0][0]), pair[0][1])):
         if (account_id, key) in existing:
