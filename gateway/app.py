@@ -15,7 +15,7 @@ from gateway.events.ingest import GATEWAY_SUBJECT, EventIngest
 from gateway.events.models import scheduler as scheduler_tables
 from gateway.models import idempotency_keys, outbox
 from gateway.reports import routes as report_routes
-from gateway.routes import accounts, audit, clients, meta, tokens
+from gateway.routes import accounts, audit, clients, jobs, meta, tokens
 from gateway.service import accounts as account_service
 from gateway.service import audit as audit_service
 from gateway.service.tokens import KnownSubjects
@@ -162,6 +162,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             accounts.router,
             clients.router,
             audit.router,
+            jobs.router,
             meta.router,
             report_routes.router,
             event_routes.router,
@@ -195,6 +196,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     if settings.verify_token_subjects:
         services = {f"service:{client_id}" for client_id in settings.service_clients} | {GATEWAY_SUBJECT}
         app.state.caller_checks.append(KnownSubjects(db, services).check)
+    app.state.scheduler = scheduler  # its jobs are shown at /api/v1/jobs
     app.mount(meta.DOCS_ASSETS_PATH, meta.docs_assets())
     return app
 

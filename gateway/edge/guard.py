@@ -27,6 +27,7 @@ import jwt
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.edge.limits import Buckets, retry_after_header
+from gateway.edge.problems import send_kind
 from gateway.edge.shedding import Admission
 from gateway.enums import AuditAction
 from gateway.errors import OVERLOADED, TOO_MANY_REQUESTS
@@ -35,7 +36,7 @@ from gateway.service import audit
 from services.kit.auth import TokenVerifier, Unauthorized
 from services.kit.db import Database
 from services.kit.observability import request_id_var
-from services.kit.problems import ProblemKind, send_kind
+from services.kit.problems import ProblemKind
 
 logger = logging.getLogger("gateway.guard")
 

@@ -19,11 +19,12 @@ import aiohttp
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.edge.problems import send_kind
 from gateway.errors import BAD_GATEWAY, GATEWAY_TIMEOUT, SERVICE_UNAVAILABLE
 from services.kit import messages
 from services.kit.observability import outgoing_headers
 from services.kit.peers import CLIENT_IDLE_S
-from services.kit.problems import ProblemKind, send_kind
+from services.kit.problems import ProblemKind
 
 logger = logging.getLogger("gateway.proxy")
 

@@ -488,34 +488,6 @@ async def send_problem(
     await send({"type": "http.response.body", "body": body})
 
 
-async def send_kind(
-    send: Any,
-    scope: Any,
-    kind: ProblemKind,
-    detail: str,
-    *,
-    zh: str | None = None,
-    retry_after: str | None = None,
-    headers: tuple[tuple[bytes, bytes], ...] = (),
-    **extensions: Any,
-) -> None:
-    """Send a declared kind of problem from ASGI middleware, as a route would raise it
-    (`kind(detail, zh=…)`): its Chinese title, the Chinese detail `zh`, in the request's script."""
-    await send_problem(
-        send,
-        kind.status,
-        detail,
-        slug=kind.slug,
-        retry_after=retry_after,
-        headers=headers,
-        scope=scope,
-        title_zh=kind.zh or None,
-        detail_zh=zh,
-        instance=scope.get("path"),
-        **extensions,
-    )
-
-
 def scope_script(scope: Any) -> Script:
     """The script of an ASGI request (`services.kit.script.request_script` for middleware)."""
     accept = next((value.decode("latin-1") for name, value in scope.get("headers", ()) if name == b"accept-language"), None)

@@ -11,7 +11,7 @@ from services.kit.outbox import feed_router
 from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
 from services.kit.revocation import following_the_gateway
-from services.kit.scheduler import Scheduler
+from services.kit.scheduler import Scheduler, jobs_router
 from services.members.enums import ENUM_LABELS
 from services.members.events import apply_org_event
 from services.members.jobs import jobs
@@ -37,7 +37,7 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
         service=SCHEMA,
         db=db,
         tables=scheduler,
-        jobs=jobs(settings.policy, lambda: app.state.cipher),
+        jobs=jobs(settings.policy, lambda: app.state.cipher, settings.job_intervals),
         tick_s=settings.scheduler_tick_s,
         lease_s=settings.scheduler_lease_s,
         enabled=settings.run_scheduler,
@@ -68,6 +68,7 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
             policy_router(settings.policy),
             labels_router(ENUM_LABELS),
             event_types_router(EVENT_TYPES),
+            jobs_router(),
         ],
         on_start=[load_cipher, feeds.start, scheduled.start],
         on_stop=[scheduled.stop, feeds.stop, peers.stop],

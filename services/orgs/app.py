@@ -10,7 +10,7 @@ from services.kit.outbox import feed_router
 from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
 from services.kit.revocation import following_the_gateway
-from services.kit.scheduler import Scheduler
+from services.kit.scheduler import Scheduler, jobs_router
 from services.orgs.enums import ENUM_LABELS
 from services.orgs.jobs import jobs
 from services.orgs.models import idempotency_keys, outbox, scheduler
@@ -41,7 +41,7 @@ def create_app(settings: OrgsSettings | None = None, *, peers: ServicePeers | No
         service=SCHEMA,
         db=db,
         tables=scheduler,
-        jobs=jobs(settings.policy),
+        jobs=jobs(settings.policy, settings.job_intervals),
         tick_s=settings.scheduler_tick_s,
         lease_s=settings.scheduler_lease_s,
         enabled=settings.run_scheduler,
@@ -68,6 +68,7 @@ def create_app(settings: OrgsSettings | None = None, *, peers: ServicePeers | No
             policy_router(settings.policy),
             labels_router(ENUM_LABELS),
             event_types_router(EVENT_TYPES),
+            jobs_router(),
         ],
         on_start=[scheduled.start],
         on_stop=[scheduled.stop, peers.stop],

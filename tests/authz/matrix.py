@@ -239,6 +239,7 @@ ROWS: list[Row] = [
     R("orgs", "POST", "/api/v1/posts", WRITE, "org", body=lambda w: {"org_id": w["org"], "name": "p"}, safe=True, hidden=422),
     R("orgs", "GET", "/api/v1/posts?org_id={org}", READ, "post", listing=True),
     R("orgs", "GET", "/internal/events", SERVICE),
+    R("orgs", "GET", "/jobs", Only("sysadmin")),  # its scheduled jobs, for the gateway's /api/v1/jobs
     # ---- members ----------------------------------------------------------------------------
     R("members", "POST", "/api/v1/members/import", WRITE),
     R("members", "GET", "/api/v1/members/import/template", READ),
@@ -331,6 +332,7 @@ ROWS: list[Row] = [
     ),
     R("members", "POST", "/internal/member-counts", SERVICE),
     R("members", "GET", "/internal/events", SERVICE),
+    R("members", "GET", "/jobs", Only("sysadmin")),  # its scheduled jobs, for the gateway's /api/v1/jobs
     # ---- activities -------------------------------------------------------------------------
     R("activities", "POST", "/api/v1/activities", WRITE, "org", body=_activity_create, safe=True, hidden=422),
     R("activities", "GET", "/api/v1/activities?within={org}", READ, "activity", listing=True),
@@ -413,6 +415,7 @@ ROWS: list[Row] = [
     # Out of scope: an empty list (restricted in the query), like a filter that matches nothing.
     R("activities", "GET", "/api/v1/reviews?org_id={org}&year=2026", READ, "org", hidden=200),
     R("activities", "GET", "/internal/events", SERVICE),
+    R("activities", "GET", "/jobs", Only("sysadmin")),  # its scheduled jobs, for the gateway's /api/v1/jobs
     # Study hours: the member's record is the target; the other rows are checked for admission.
     # The lists below (here and in members) are restricted inside the query: a `within` outside
     # the caller's scope answers an empty list (hidden=200), like the reviews above.
@@ -471,6 +474,7 @@ ROWS: list[Row] = [
     R("gateway", "GET", "/api/v1/clients/{rand}", Only("sysadmin", "secadmin")),
     R("gateway", "PATCH", "/api/v1/clients/{rand}", Only("sysadmin", "secadmin")),
     R("gateway", "POST", "/api/v1/clients/{rand}/rotate", Only("sysadmin", "secadmin")),
+    R("gateway", "GET", "/api/v1/jobs", Only("sysadmin")),
     R("gateway", "GET", "/api/v1/audit", Only("auditor")),
     R("gateway", "GET", "/api/v1/audit/verify", Only("auditor")),
     R("gateway", "GET", "/api/v1/audit/checkpoints", Only("auditor")),
