@@ -22,11 +22,13 @@ from gateway.service.tokens import KnownSubjects
 from gateway.settings import SCHEMA, GatewaySettings
 from services.kit.app import create_app as create_process_app
 from services.kit.db import Database
+from services.kit.docs import install_docs
 from services.kit.health import Check
 from services.kit.keys import TokenSigner, ensure_keypair
 from services.kit.outbox import feed_router
 from services.kit.peers import PeerClient, breaker_for
-from services.kit.revocation import from_own_outbox
+from services.kit.revocation import forget_outlived_revocations, from_own_outbox
+from services.kit.revocation import retention_s as revocation_retention_s
 from services.kit.scheduler import Job, Scheduler
 
 
@@ -41,6 +43,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         connect_timeout_s=settings.upstream_connect_timeout_s,
         timeout_s=settings.upstream_timeout_s,
         max_connections=settings.upstream_max_connections,
+        long_paths=settings.long_upstream_paths,
+        long_timeout_s=settings.long_upstream_timeout_s,
     )
     peers = {
         name: PeerClient(
@@ -81,12 +85,19 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             return f"trail broken at row {broken.finding.row_id}: no checkpoint"
         return f"checkpoint at row {made['seq']}" if made else "no new rows"
 
+    async def revocations_prune(session: AsyncSession) -> str:
+        forgotten = await forget_outlived_revocations(session, outbox, retention_s=revocation_retention_s(settings))
+        return f"forgot {forgotten} outlived revocations"
+
     scheduler = Scheduler(
         service="gateway",
         db=db,
         tables=scheduler_tables,
-        jobs=[Job("gateway.audit_checkpoint", settings.audit_checkpoint_interval_s, audit_checkpoint)],
-        tick_s=min(settings.scheduler_tick_s, settings.audit_checkpoint_interval_s),
+        jobs=[
+            Job("gateway.audit_checkpoint", settings.audit_checkpoint_interval_s, audit_checkpoint),
+            Job("gateway.revocations_prune", settings.revocations_prune_interval_s, revocations_prune),
+        ],
+        tick_s=min(settings.scheduler_tick_s, settings.audit_checkpoint_interval_s, settings.revocations_prune_interval_s),
         lease_s=settings.scheduler_lease_s,
         enabled=settings.run_scheduler,
     )
@@ -100,7 +111,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             audience=settings.jwt_audience,
             lifetime_s=settings.access_token_lifetime_s,
         )
-        app.state.peers = peers
+        app.state.peers, app.state.scheduler = peers, scheduler  # the scheduler's jobs: /api/v1/jobs
         app.state.report_peers = report_peers
         app.state.login_limits = LoginLimits(settings.policy)
         audit_trail.load()
@@ -196,8 +207,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     if settings.verify_token_subjects:
         services = {f"service:{client_id}" for client_id in settings.service_clients} | {GATEWAY_SUBJECT}
         app.state.caller_checks.append(KnownSubjects(db, services).check)
-    app.state.scheduler = scheduler  # its jobs are shown at /api/v1/jobs
-    app.mount(meta.DOCS_ASSETS_PATH, meta.docs_assets())
+    install_docs(app, title=meta.DOCS_TITLE, openapi_url=meta.OPENAPI_PATH, assets_path=meta.DOCS_ASSETS_PATH)
     return app
 
 

@@ -36,6 +36,8 @@ class GatewaySettings(ProcessSettings):
     # adds up to scheduler_tick_s): rows deleted from the end of the trail since the last
     # checkpoint are the one thing the check cannot see.
     audit_checkpoint_interval_s: float = Field(default=60.0, gt=0)
+    # Revocations that every token they ended has outlived leave the feed this often.
+    revocations_prune_interval_s: float = Field(default=3600.0, gt=0)
 
     # The first administrator (role sysadmin: accounts only, no business data), made on first start.
     admin_username: str = Field(default="admin", validation_alias=AliasChoices("ADMIN_USERNAME", "GATEWAY_ADMIN_USERNAME"))
@@ -61,6 +63,10 @@ class GatewaySettings(ProcessSettings):
     activities_url: str = "http://127.0.0.1:8003"
     upstream_connect_timeout_s: float = 1.0
     upstream_timeout_s: float = 10.0
+    # Routes that work longer than that before they answer (a member import reads and checks up to
+    # 100,000 rows, bounded by the members' import_read_seconds): their own, still bounded, wait.
+    long_upstream_paths: list[str] = Field(default_factory=lambda: ["/api/v1/members/import"])
+    long_upstream_timeout_s: float = Field(default=300.0, gt=0)
     upstream_max_connections: int = 200
     # Load shedding (gateway/edge/shedding.py): API requests inside one gateway process at once; one more
     # gets a 503 problem with Retry-After at once. At most upstream_max_connections, so that an

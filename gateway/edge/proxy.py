@@ -13,7 +13,7 @@ bodies are not decoded), hop-by-hop headers are dropped, and the request id and 
 """
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 import aiohttp
 from starlette.exceptions import HTTPException
@@ -89,11 +89,22 @@ def service_for(path: str) -> str | None:
 class Upstreams:
     """The services' base URLs and one pooled aiohttp session to reach them (made in the loop)."""
 
-    def __init__(self, urls: dict[str, str], *, connect_timeout_s: float, timeout_s: float, max_connections: int) -> None:
+    def __init__(
+        self,
+        urls: dict[str, str],
+        *,
+        connect_timeout_s: float,
+        timeout_s: float,
+        max_connections: int,
+        long_paths: Sequence[str] = (),
+        long_timeout_s: float = 0.0,
+    ) -> None:
         self.urls = urls
         # A read timeout, not a total one: a slow service is cut off after `timeout_s` of
         # silence, while a large body that keeps flowing may take longer.
         self._timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout_s, sock_read=timeout_s)
+        self._long_paths = tuple(long_paths)
+        self._long_timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout_s, sock_read=long_timeout_s)
         self._max_connections = max_connections
         self._session: aiohttp.ClientSession | None = None
 
@@ -112,6 +123,10 @@ class Upstreams:
                 skip_auto_headers=("User-Agent", "Accept-Encoding", "Accept", "Content-Type"),
             )
         return self._session
+
+    def timeout_for(self, path: str) -> aiohttp.ClientTimeout:
+        """The wait for an answer on `path`: the long one for the routes that work long."""
+        return self._long_timeout if path.startswith(self._long_paths) else self._timeout
 
     async def aclose(self) -> None:
         if self._session is not None:
@@ -152,7 +167,13 @@ class ServiceProxy:
         started = False
         try:
             async with self.upstreams.session().request(
-                scope["method"], url, headers=headers, data=body, allow_redirects=False, compress=None
+                scope["method"],
+                url,
+                headers=headers,
+                data=body,
+                allow_redirects=False,
+                compress=None,
+                timeout=self.upstreams.timeout_for(scope["path"]),
             ) as upstream:
                 response_headers = [(k.lower(), v) for k, v in upstream.raw_headers if k.lower() not in _RESPONSE_DROPPED]
                 upstream_length = upstream.content_length

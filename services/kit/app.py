@@ -18,6 +18,7 @@ from services.kit.audit import PersonalDataMiddleware
 from services.kit.auth import TokenVerifier
 from services.kit.db import Database
 from services.kit.deadline import RequestDeadline
+from services.kit.docs import install_docs
 from services.kit.headers import SecurityHeaders
 from services.kit.health import Check, health_router
 from services.kit.idempotency import AnswerCipher, install_idempotency
@@ -84,7 +85,7 @@ def create_app(
         version="1.0.0",
         lifespan=lifespan,
         max_body_size=max_body_bytes,
-        docs_url="/docs" if serve_own_docs else None,
+        docs_url=None,
         redoc_url=None,
     )
     app.state.db = db
@@ -94,6 +95,8 @@ def create_app(
     install_problem_handlers(app)
     app.include_router(health_router(required={"database": db.ping}, reported=reported_checks))
     app.include_router(metrics_router(settings.metrics_allowed_networks))
+    if serve_own_docs:
+        install_docs(app, title=title, openapi_url="/openapi.json", assets_path="/docs-assets")
     watch_pool(name, db.engine.pool)
     for router in routers:
         app.include_router(router)

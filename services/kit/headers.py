@@ -8,40 +8,24 @@ workbooks and attachments load nothing. An answer that sets its own CSP (the pri
 the API documentation pages) keeps it, and a header already present (a service's answer the
 gateway forwards) is not repeated.
 
-The documentation pages (`/docs`, `/redoc`) load Swagger UI / ReDoc: their policy allows scripts
-and styles from this origin (and the CDN FastAPI's pages take them from), and their one inline
-initializing script by its hash, computed from the page itself.
+The documentation pages (`/docs`, `/redoc`, services.kit.docs) load Swagger UI / ReDoc from this
+origin and have no inline script: their policy allows scripts and styles from this origin alone.
 """
-
-import base64
-import hashlib
-import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 STRICT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 DOCS_PATHS = frozenset({"/docs", "/redoc"})
-DOCS_SOURCES = "'self' https://cdn.jsdelivr.net"
-_INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
 
 FIXED = (
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
 )
-
-
-def docs_csp(page: bytes) -> str:
-    """The policy of a documentation page: its assets from this origin (or the CDN), its inline
-    scripts by hash, nothing else."""
-    hashes = " ".join(
-        f"'sha256-{base64.b64encode(hashlib.sha256(script).digest()).decode()}'" for script in _INLINE_SCRIPT.findall(page)
-    )
-    return (
-        f"default-src 'none'; script-src {DOCS_SOURCES} {hashes}; style-src {DOCS_SOURCES} 'unsafe-inline'; "
-        "img-src 'self' data: https://fastapi.tiangolo.com; connect-src 'self'; worker-src 'self' blob:; "
-        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-    )
 
 
 def _with_defaults(headers: list[tuple[bytes, bytes]], csp: bytes) -> list[tuple[bytes, bytes]]:
@@ -62,36 +46,11 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if scope["path"] in DOCS_PATHS:
-            await self._docs_page(scope, receive, send)
-            return
+        csp = (DOCS_CSP if scope["path"] in DOCS_PATHS else STRICT_CSP).encode()
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message = {**message, "headers": _with_defaults(list(message.get("headers", [])), STRICT_CSP.encode())}
+                message = {**message, "headers": _with_defaults(list(message.get("headers", [])), csp)}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-    async def _docs_page(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # A small HTML page: held until its body is complete, so that its policy names its scripts.
-        start: Message | None = None
-        body = b""
-
-        async def hold(message: Message) -> None:
-            nonlocal start, body
-            if message["type"] == "http.response.start":
-                start = message
-                return
-            if message["type"] == "http.response.body" and start is not None:
-                body += message.get("body", b"")
-                if message.get("more_body", False):
-                    return
-                headers = [(n, v) for n, v in start.get("headers", []) if n.lower() != b"content-length"]
-                headers.append((b"content-length", str(len(body)).encode()))
-                await send({**start, "headers": _with_defaults(headers, docs_csp(body).encode())})
-                await send({"type": "http.response.body", "body": body})
-                return
-            await send(message)
-
-        await self.app(scope, receive, hold)

@@ -19,6 +19,8 @@ clients (the services' own tokens are not revocable and still pass) until it has
 An ended login is needed only as long as one of its tokens could still be valid: every token's
 lifetime is capped (`kit.auth.lifetime_refusal`), so it is forgotten after that cap and twice the
 clock skew. The lowest good version of each subject is kept (one number per account or client).
+For the same reason the gateway's scheduled `gateway.revocations_prune` deletes the feed's
+revocations once they are that old, so the feed a starting process reads stays short.
 """
 
 import asyncio
@@ -26,11 +28,11 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Table
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.auth import SERVICE_KIND, Caller, Unauthorized
@@ -69,6 +71,19 @@ async def publish_session_revoked(session: AsyncSession, outbox: Table, *, sessi
     """End every token of one login (`sid`), in the caller's transaction."""
     payload = TokenRevoked(session=str(session_id), revoked_at=datetime.now(UTC))
     await record_event(session, outbox, type=TOKEN_REVOKED, aggregate_id=session_id, payload=payload.model_dump(mode="json"))
+
+
+async def forget_outlived_revocations(session: AsyncSession, outbox: Table, *, retention_s: float) -> int:
+    """Delete the revocations older than `retention_s` (`retention_s(settings)`): every token they
+    ended has expired by then, so a process reading the feed from its start needs them no more.
+
+    The newest event always stays: SQLite gives an emptied table's next row the sequence number 1
+    again, which would hide later revocations from readers whose cursor is further on."""
+    cutoff = datetime.now(UTC) - timedelta(seconds=retention_s)
+    newest = select(func.max(outbox.c.seq)).scalar_subquery()
+    outlived = delete(outbox).where(outbox.c.type == TOKEN_REVOKED, outbox.c.occurred_at < cutoff, outbox.c.seq < newest)
+    result = await session.execute(outlived)
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 # --- the pure rules --------------------------------------------------------------------------

@@ -20,10 +20,9 @@ from services.kit.scheduler import Job, JobFunction, first_notice
 from services.members.enums import DueKind
 from services.members.models import Member, outbox, scheduler
 from services.members.rules import MembersPolicy
-from services.members.rules.common import months_after
 from services.members.service import dues
 from services.members.service.common import MembersContext, snapshot
-from services.members.service.records import due_condition
+from services.members.service.records import due_clock, due_statement
 from services.members.settings import MembersJobIntervals
 
 SCHEDULER = Caller(subject="service:members-scheduler", kind="service", roles=frozenset({"service"}))
@@ -36,17 +35,19 @@ def clock_job(name: str, kind: DueKind, event_type: str, policy: MembersPolicy) 
         as_of = today_in(policy.timezone)
         # The condition reads only the policy and the date; no cipher is needed for it.
         ctx = MembersContext(caller=SCHEDULER, cipher=None, policy=policy, today=as_of)  # type: ignore[arg-type]
-        condition, since_column, months = due_condition(kind, ctx, as_of)
-        due = (await session.execute(select(Member).where(condition).order_by(Member.id))).scalars().all()
+        clock = due_clock(kind, ctx, as_of)
+        due = (await session.execute(due_statement(clock, select(Member)).order_by(Member.id))).all()
         announced = 0
-        for member in due:
-            since = getattr(member, since_column.key)
-            if not await first_notice(session, scheduler, name, f"{member.id}:{since.isoformat()}"):
+        for member, extra_months in due:
+            since = getattr(member, clock.since.key)
+            # An extension makes a new due day, announced afresh; without one the key stays as before.
+            spell = f"{member.id}:{since.isoformat()}" + (f"+{extra_months}" if extra_months else "")
+            if not await first_notice(session, scheduler, name, spell):
                 continue
             payload = snapshot(member) | {
                 "clock": kind.value,
                 "since": since.isoformat(),
-                "due_on": months_after(since, months).isoformat(),
+                "due_on": clock.due_on(since, extra_months).isoformat(),
             }
             await record_event(session, outbox, type=event_type, aggregate_id=member.id, payload=payload)
             announced += 1

@@ -28,10 +28,8 @@ PUBLIC = {
     *((app, "GET", "/labels") for app in SERVICES),
     ("gateway", "GET", "/api/v1/meta/enums"),
     # The API description and its browser page.
-    *((app, "GET", path) for app in APPS for path in ("/openapi.json", "/docs", "/docs/oauth2-redirect")),
+    *((app, "GET", path) for app in APPS for path in ("/openapi.json", "/docs", "/docs/init.js", "/redoc")),
     ("gateway", "GET", "/api/v1/openapi.json"),
-    ("gateway", "GET", "/docs/init.js"),
-    ("gateway", "GET", "/redoc"),
     # Where a token is obtained: it checks credentials itself.
     ("gateway", "POST", "/api/v1/auth/token"),
     # They take a refresh token (checked by the route), not a bearer token.

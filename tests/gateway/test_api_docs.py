@@ -129,15 +129,17 @@ def test_writes_document_the_headers_they_enforce(document: dict[str, Any]) -> N
     assert wrong == []
 
 
-def test_the_docs_page_renders_the_operations_with_every_outside_host_blocked(live: LiveStack, tmp_path: Path) -> None:
+def _rendered_offline(url: str, tmp_path: Path) -> str:
+    """The page at `url` as headless Chromium renders it when no host but 127.0.0.1 resolves."""
     if not shutil.which(CHROMIUM):
         message = "chromium is not installed: `apt-get install -y chromium` (CI sets SURVEY_REQUIRE_CHROMIUM=1)"
         if REQUIRE_CHROMIUM:
             pytest.fail(message)
         pytest.skip(message)
-    page = httpx.get(live.url() + "/docs")
+    page = httpx.get(url)
     assert page.status_code == 200
-    assert "http" not in page.text.replace(live.url(), "")  # no outside URL at all
+    origin = url.removesuffix("/docs")
+    assert "http" not in page.text.replace(origin, "")  # no outside URL at all
     assert "<script>" not in page.text  # no inline script: a CSP of 'self' lets it run
     flags = [
         CHROMIUM,
@@ -148,16 +150,28 @@ def test_the_docs_page_renders_the_operations_with_every_outside_host_blocked(li
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
-        # An intranet: no name resolves but the gateway's own address.
+        # An intranet: no name resolves but the process's own address.
         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
         f"--user-data-dir={tmp_path / 'profile'}",
         "--virtual-time-budget=20000",
         "--run-all-compositor-stages-before-draw",
     ]
-    dom = subprocess.run([*flags, "--dump-dom", live.url() + "/docs"], capture_output=True, timeout=180, check=False)
-
-    text = dom.stdout.decode()
+    dom = subprocess.run([*flags, "--dump-dom", url], capture_output=True, timeout=180, check=False)
     assert dom.returncode == 0, dom.stderr.decode()[-2000:]
+    return dom.stdout.decode()
+
+
+def test_the_docs_page_renders_the_operations_with_every_outside_host_blocked(live: LiveStack, tmp_path: Path) -> None:
+    text = _rendered_offline(live.url() + "/docs", tmp_path)
+
     assert text.count('class="opblock ') > 100, text[-2000:]  # the operation list, rendered
     assert "/api/v1/members" in text
     assert "btn authorize" in text  # the Authorize button: the document has security schemes
+
+
+def test_a_services_own_docs_page_renders_offline_too(live: LiveStack, tmp_path: Path) -> None:
+    # Operators on the intranet open a service's page directly (behind the gateway, for one service).
+    text = _rendered_offline(live.url("activities") + "/docs", tmp_path)
+
+    assert text.count('class="opblock ') > 20, text[-2000:]
+    assert "/api/v1/activities" in text

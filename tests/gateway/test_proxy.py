@@ -108,6 +108,29 @@ async def test_a_silent_service_is_a_504_problem_within_the_timeout(
     assert elapsed < 1.5
 
 
+async def test_a_long_working_route_gets_its_own_longer_wait(test_db: SuiteDatabase, upstream: tuple[int, list[Handler]]) -> None:
+    # A 100,000-row import answers after tens of seconds: the ordinary wait would cut it off (504)
+    # while the members service goes on writing it.
+    port, handlers = upstream
+
+    async def slow(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        await asyncio.sleep(1.0)
+        writer.write(b'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 13\r\n\r\n{"created":1}')
+        await writer.drain()
+
+    handlers.append(slow)
+    settings = (await _gateway(test_db, port, timeout_s=0.3)).model_copy(
+        update={"members_url": f"http://127.0.0.1:{port}", "long_upstream_timeout_s": 5.0}
+    )
+    async with in_process(create_app(settings)) as gateway:
+        imported = await gateway.post("/api/v1/members/import", content=b"name\n", headers={"content-type": "text/csv"})
+        ordinary = await gateway.get("/api/v1/members")
+
+    assert (imported.status_code, imported.json()) == (200, {"created": 1})
+    assert ordinary.status_code == 504
+
+
 async def test_a_broken_answer_is_a_502_problem(test_db: SuiteDatabase, upstream: tuple[int, list[Handler]]) -> None:
     port, handlers = upstream
 

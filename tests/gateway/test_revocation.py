@@ -4,11 +4,17 @@ its feed for the services (the real processes: tests/e2e/test_revocation_live.py
 import asyncio
 import time
 import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from sqlalchemy import select, update
 
 from gateway.enums import AccountStatus
+from gateway.models import SCHEMA, outbox
+from services.kit.db import Database
+from services.kit.revocation import TOKEN_REVOKED
 from tests.gateway.conftest import (
     PASSWORD,
     GatewayFactory,
@@ -19,7 +25,7 @@ from tests.gateway.conftest import (
     sysadmin,
     token_of,
 )
-from tests.support import Tokens
+from tests.support import SuiteDatabase, Tokens
 
 ME = "/api/v1/me"
 
@@ -157,3 +163,62 @@ class TestLifetimeCap:
                 subject=str(uuid.uuid4()), kind="user", roles=["org_admin"], iat=int(time.time()) + 86400
             )
             assert (await client.get(ME, headers=bearer(future))).status_code == 401
+
+
+class TestOutlivedRevocations:
+    async def test_revocations_leave_the_feed_once_every_token_they_ended_has_expired(
+        self, test_db: SuiteDatabase, gateway_with: GatewayFactory
+    ) -> None:
+        async with gateway_with(run_scheduler=True, revocations_prune_interval_s=0.2, scheduler_tick_s=0.1) as client:
+            for _ in range(2):
+                await logged_out(client)
+            before = await revocation_seqs(test_db)
+            # Made longer ago than a token lives (15 minutes, plus twice the clock skew): the
+            # first outlived, the second just within the time one of its tokens could be valid.
+            await age(test_db, before[0], seconds=900 + 120 + 5)
+            await age(test_db, before[1], seconds=900 + 120 - 30)
+            after_one = await settled(test_db, lambda seqs: seqs != before)  # the job runs every 0.2 s
+            for seq in before:
+                await age(test_db, seq, seconds=10_000)
+            after_all = await settled(test_db, lambda seqs: len(seqs) == 1)
+            await logged_out(client)
+            latest = await revocation_seqs(test_db)
+
+        assert after_one == before[1:]
+        assert after_all == before[-1:]  # the newest stays, however old, so its number is never reused
+        assert latest[-1] > before[-1]
+
+
+async def logged_out(client: httpx.AsyncClient) -> None:
+    _, tokens = await business_login(client)
+    assert (await client.post("/api/v1/auth/logout", data={"refresh_token": tokens["refresh_token"]})).status_code == 204
+
+
+async def settled(test_db: SuiteDatabase, done: Callable[[list[int]], bool], within_s: float = 10.0) -> list[int]:
+    """The revocations once `done` holds of them, or as they are after `within_s`."""
+    deadline = time.monotonic() + within_s
+    while not done(seqs := await revocation_seqs(test_db)) and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    return seqs
+
+
+def _gateway_db(test_db: SuiteDatabase) -> Database:
+    return Database(test_db.urls["gateway"], SCHEMA)
+
+
+async def revocation_seqs(test_db: SuiteDatabase) -> list[int]:
+    db = _gateway_db(test_db)
+    async with db.read_sessions() as session:
+        rows = await session.execute(select(outbox.c.seq).where(outbox.c.type == TOKEN_REVOKED).order_by(outbox.c.seq))
+        seqs = [int(row.seq) for row in rows]
+    await db.dispose()
+    return seqs
+
+
+async def age(test_db: SuiteDatabase, seq: int, *, seconds: float) -> None:
+    db = _gateway_db(test_db)
+    async with db.write_sessions() as session:
+        occurred_at = datetime.now(UTC) - timedelta(seconds=seconds)
+        await session.execute(update(outbox).where(outbox.c.seq == seq).values(occurred_at=occurred_at))
+        await session.commit()
+    await db.dispose()

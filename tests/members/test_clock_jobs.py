@@ -2,7 +2,7 @@
 spell, with the member's state and without the ID number or phone."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -13,6 +13,7 @@ from services.kit.scheduler import Job, Scheduler
 from services.members.jobs import jobs
 from services.members.models import outbox, scheduler
 from services.members.rules import MembersPolicy
+from services.members.rules.common import months_after
 from tests.builders import member_body
 from tests.members.conftest import OrgReplica
 from tests.support import Tokens
@@ -135,6 +136,46 @@ async def test_probation_over_is_announced_once(
     assert len(announced) == 1
     assert announced[0]["clock"] == "full"
     assert await events_of(members_db, running["id"], "member.probation_due") == []
+
+
+async def test_an_extended_probation_is_announced_at_the_end_of_its_extension(
+    members_client: httpx.AsyncClient, members_db: Database, tokens: Tokens, replica: OrgReplica
+) -> None:
+    tree = await replica.tree()
+    today = datetime.now(UTC).date()
+    members = {}
+    # Joined ~13 and ~20 months ago, both extended by six months at their year: the first is still
+    # on probation, the second's extension ran out about two months ago.
+    for name, days in (("running", 400), ("over", 600)):
+        joined_on = today - timedelta(days=days)
+        member = await create(
+            members_client,
+            tokens,
+            org_id=tree["branch"]["id"],
+            party_status="probationary",
+            full_on=None,
+            joined_on=joined_on.isoformat(),
+        )
+        decided_on = (joined_on + timedelta(days=366)).isoformat()
+        response = await members_client.post(
+            f"/api/v1/members/{member['id']}/probation-extension",
+            json={"months": 6, "decided_on": decided_on},
+            headers=tokens.headers("org_admin"),
+        )
+        assert response.status_code == 200, response.text
+        members[name] = member
+    runner = Scheduler(service="members", db=members_db, tables=scheduler, jobs=[])
+    job = job_named("members.probation")
+
+    assert await runner.run_job(job) == "ok"
+    assert await runner.run_job(job) == "ok"
+
+    over = members["over"]
+    announced = await events_of(members_db, over["id"], "member.probation_due")
+    assert [(event["since"], event["due_on"]) for event in announced] == [
+        (over["joined_on"], months_after(date.fromisoformat(over["joined_on"]), 18).isoformat())
+    ]
+    assert await events_of(members_db, members["running"]["id"], "member.probation_due") == []
 
 
 async def test_dues_in_arrears_are_announced_once_per_paid_through_month(

@@ -163,3 +163,33 @@ class TestCreatedAsFull:
         assert "2025-05-10" in problem["detail"]
         assert [e["field"] for e in problem["errors"]] == ["full_on"]
         assert at_one_year.status_code == 201, at_one_year.text
+
+
+class TestWorkListWithExtension:
+    """The `full` work list (`/members/due?kind=full`) counts a recorded extension: the member is due
+    at its end, not at the year."""
+
+    async def test_an_extended_probation_is_due_at_the_end_of_its_extension(
+        self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica
+    ) -> None:
+        tree = await replica.tree()
+        within = tree["branch"]["id"]
+        plain = await probationary(members_client, tokens, within, "2024-09-01")
+        extended = await probationary(members_client, tokens, within, "2024-09-01")
+        path = f"/api/v1/members/{extended['id']}/probation-extension"
+        assert (await post(members_client, tokens, path, {"months": 6, "decided_on": "2025-09-01"})).status_code == 200
+
+        async def due(as_of: str) -> dict[str, tuple[str, str]]:
+            params = {"kind": "full", "as_of": as_of, "within": within}
+            response = await members_client.get("/api/v1/members/due", params=params, headers=tokens.headers())
+            assert response.status_code == 200, response.text
+            return {item["member"]["id"]: (item["since"], item["due_on"]) for item in response.json()["items"]}
+
+        at_the_year = await due("2025-09-01")
+        before_the_end = await due("2026-02-28")
+        at_the_end = await due("2026-03-01")
+
+        assert at_the_year == {plain["id"]: ("2024-09-01", "2025-09-01")}
+        assert extended["id"] not in before_the_end
+        assert at_the_end[extended["id"]] == ("2024-09-01", "2026-03-01")
+        assert at_the_end[plain["id"]] == ("2024-09-01", "2025-09-01")

@@ -8,7 +8,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.problems import field_error
@@ -28,6 +28,17 @@ async def extension_months(session: AsyncSession, member_id: uuid.UUID) -> int:
         MemberEventRow.member_id == member_id, MemberEventRow.kind == MemberEventKind.probation_extended
     )
     return sum(int(details.get("months", 0)) for details in (await session.scalars(stmt)).all())
+
+
+def extension_months_column() -> ScalarSelect[Any]:
+    """`extension_months` of the member in the enclosing query, for work lists read in one query."""
+    months = MemberEventRow.details["months"].as_integer()
+    return (
+        select(func.sum(months))
+        .where(MemberEventRow.member_id == Member.id, MemberEventRow.kind == MemberEventKind.probation_extended)
+        .correlate(Member)
+        .scalar_subquery()
+    )
 
 
 async def earliest_full_on(session: AsyncSession, ctx: MembersContext, member: Member) -> date:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -382,27 +382,57 @@ async def flows(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID
     return [event for event in await history(session, ctx, member_id) if event.kind == MemberEventKind.whereabouts_changed]
 
 
-def due_condition(kind: DueKind, ctx: MembersContext, as_of: date) -> tuple[ColumnElement[bool], Any, int]:
-    """The SQL condition of a clock's list, the column its clock starts from, and its length in months."""
+@dataclass(frozen=True)
+class Clock:
+    """A work-list clock: whose clock ran out, the column it starts from, and its length."""
+
+    condition: ColumnElement[bool]
+    since: Any
+    months: int
+    # Months that lengthen one member's clock (a recorded probation extension), selected beside
+    # the member; None for the clocks that nothing lengthens.
+    extra_months: ColumnElement[Any] | None = None
+
+    def due_on(self, since: date, extra_months: int | None) -> date:
+        return months_after(since, self.months + (extra_months or 0))
+
+
+# The constitution caps a probation's extension at a year, so these are all the lengths a recorded
+# one can have; the policy's narrower range only governs what may be recorded from now on.
+_EXTENSION_LENGTHS = range(0, 13)
+
+
+def due_clock(kind: DueKind, ctx: MembersContext, as_of: date) -> Clock:
+    """The clock of a work list as it stands on `as_of`."""
     policy = ctx.policy
     open_record = Member.state.not_in(CLOSED_STATES)
     if kind == DueKind.suspension:
         months = policy.lost_contact_months_to_suspension
         cutoff = months_before(as_of, months)
-        return and_(Member.state == MemberState.lost_contact, Member.state_since <= cutoff), Member.state_since, months
+        return Clock(and_(Member.state == MemberState.lost_contact, Member.state_since <= cutoff), Member.state_since, months)
     if kind == DueKind.full:
         months = policy.probation_months
-        cutoff = months_before(as_of, months)
-        return (
-            and_(open_record, Member.party_status == PartyStatus.probationary, Member.joined_on <= cutoff),
-            Member.joined_on,
-            months,
+        extension = func.coalesce(probation.extension_months_column(), 0)
+        # A probation runs out at its year plus its recorded extension, so the cut-off depends on
+        # the extension: one bounded disjunction over its possible lengths keeps it one query (SQLite has no month
+        # arithmetic to compute it in SQL).
+        ran_out = or_(
+            *(and_(extension == extra, Member.joined_on <= months_before(as_of, months + extra)) for extra in _EXTENSION_LENGTHS)
         )
+        condition = and_(open_record, Member.party_status == PartyStatus.probationary, ran_out)
+        return Clock(condition, Member.joined_on, months, extension)
     months = policy.floating_months_to_transfer
     cutoff = months_before(as_of, months)
     settled = Member.whereabouts_details["fixed_place"].as_boolean().is_(True)
     condition = and_(open_record, Member.whereabouts == Whereabouts.floating_out, settled, Member.whereabouts_since <= cutoff)
-    return condition, Member.whereabouts_since, months
+    return Clock(condition, Member.whereabouts_since, months)
+
+
+def due_statement(clock: Clock, stmt: Select[Any]) -> Select[Any]:
+    """`stmt` (members) narrowed to those the clock lists, with their extra months beside them."""
+    stmt = stmt.where(clock.condition)
+    extra = clock.extra_months if clock.extra_months is not None else literal(0)
+    return stmt.add_columns(extra.label("extra_months"))
 
 
 async def due_members(
@@ -416,15 +446,14 @@ async def due_members(
     limit: int,
 ) -> tuple[list[DueMember], str | None]:
     """Work lists of the three clocks: whose clock ran out by `as_of`, since when, due on which day."""
-    condition, since_column, months = due_condition(kind, ctx, as_of)
-    stmt = filtered(visible(ctx.caller), ctx, MemberFilter(within=within)).where(condition)
-    rows = (await session.execute(keyset_page(stmt, [Member.id], cursor, limit))).scalars().all()
-    members, next_cursor = page_of(rows, limit, lambda member: [member.id])
-    column_name = since_column.key
+    clock = due_clock(kind, ctx, as_of)
+    stmt = due_statement(clock, filtered(visible(ctx.caller), ctx, MemberFilter(within=within)))
+    rows = (await session.execute(keyset_page(stmt, [Member.id], cursor, limit))).all()
+    page, next_cursor = page_of(rows, limit, lambda row: [row.Member.id])
     result = []
-    for member in members:
-        since: date = getattr(member, column_name)
-        result.append(DueMember(member=present(member, ctx), kind=kind, since=since, due_on=months_after(since, months)))
+    for member, extra_months in page:
+        since: date = getattr(member, clock.since.key)
+        result.append(DueMember(member=present(member, ctx), kind=kind, since=since, due_on=clock.due_on(since, extra_months)))
     return result, next_cursor
 
 
