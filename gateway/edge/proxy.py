@@ -39,6 +39,7 @@ ROUTES: dict[str, str] = {
     "posts": "orgs",
     "terms": "orgs",
     "tasks": "orgs",
+    "assessments": "orgs",
     "inspections": "orgs",
     "rectifications": "orgs",
     "members": "members",
