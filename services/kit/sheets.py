@@ -27,7 +27,6 @@ from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
-
 from openpyxl import Workbook
 
 from services.kit.script import Script, in_script

@@ -9,8 +9,8 @@ Not an area: the operations of several areas ask through it, each handed the cli
 """
 
 import uuid
-from datetime import date
 from collections.abc import Callable
+from datetime import date
 from typing import Any, NamedTuple
 
 from services.kit.peers import PeerClient, PeerUnavailable

@@ -143,10 +143,14 @@ async def test_a_countys_scheme_scores_ranks_and_traces_its_communities(
     assert (scheme["starts_on"], scheme["ends_on"]) == ("2026-01-01", "2026-12-31")
     assert [i["name"] for i in scheme["indicators"]][:2] == ["三會一課落實率", "班子配備齊全率"]
 
-    peer_stubs.compliance = [{"org_id": o, "met": met} for o, met in ((c1, True), (inner, False), (c2, True), (c3, False), (c4, True))]
+    peer_stubs.compliance = [
+        {"org_id": o, "met": met} for o, met in ((c1, True), (inner, False), (c2, True), (c3, False), (c4, True))
+    ]
     peer_stubs.study = [{"org_id": c1, "members": 10, "below": 2}, {"org_id": c2, "members": 5, "below": 5}]
-    peer_stubs.dues = {"2026-03": [{"org_id": c1, "members": 10, "unpaid_members": 1}, {"org_id": c4, "members": 4, "unpaid_members": 0}],
-                       "2026-04": [{"org_id": c1, "members": 10, "unpaid_members": 0}]}  # fmt: skip
+    peer_stubs.dues = {
+        "2026-03": [{"org_id": c1, "members": 10, "unpaid_members": 1}, {"org_id": c4, "members": 4, "unpaid_members": 0}],
+        "2026-04": [{"org_id": c1, "members": 10, "unpaid_members": 0}],
+    }
     path = f"/api/v1/assessments/{scheme['id']}"
     score = await api.put(f"{path}/scores/{c2}/service", json={"score": 90, "note": "台賬齊全"}, headers=admin)
     assert score.status_code == 200, score.text
@@ -161,8 +165,10 @@ async def test_a_countys_scheme_scores_ranks_and_traces_its_communities(
     body = found.json()
     assert body["as_of"] == "2026-12-31"
     # A constant number of calls: one compliance, one study, one dues total per month, one lookup.
-    assert sorted(peer_stubs.calls) == sorted(["compliance 2026", "study 2026-12-31", *[f"dues 2026-{m:02d}" for m in range(1, 13)]])
-    assert members_stub.calls.count("lookup") == 1 and members_stub.calls.count("member-counts") == 1
+    assert sorted(peer_stubs.calls) == sorted(
+        ["compliance 2026", "study 2026-12-31", *[f"dues 2026-{m:02d}" for m in range(1, 13)]]
+    )
+    assert (members_stub.calls.count("lookup"), members_stub.calls.count("member-counts")) == (1, 1)
 
     by_org = {t["org_id"]: t for t in body["targets"]}
     assert set(by_org) == {c1, c2, c3, c4}
@@ -178,28 +184,29 @@ async def test_a_countys_scheme_scores_ranks_and_traces_its_communities(
                           "setup": 50.0, "service": 0.0}  # fmt: skip
     assert scores(c2) == {"meetings": 100.0, "team": 0.0, "terms": 100.0, "rectify": 0.0, "study": 0.0, "dues": 100.0,
                           "setup": 0.0, "service": 80.0}  # fmt: skip
-    assert scores(c3)["team"] == 0.0 and scores(c3)["meetings"] == 0.0 and scores(c3)["rectify"] == 100.0
+    assert (scores(c3)["team"], scores(c3)["meetings"], scores(c3)["rectify"]) == (0.0, 0.0, 100.0)
     expected = {org: round(sum(i["weight"] * scores(org)[i["key"]] for i in INDICATORS) / 100, 2) for org in by_org}
     assert {org: t["score"] for org, t in by_org.items()} == expected
     assert [t["org_id"] for t in body["targets"]] == sorted(by_org, key=lambda o: -expected[o])
     assert body["targets"][0]["rank"] == 1
-    assert by_org[c2]["complete"] and not by_org[c1]["complete"]
+    assert (by_org[c2]["complete"], by_org[c1]["complete"]) == (True, False)
 
     # The trace: the records counted against each target and the query behind them.
     c1_meetings = next(i for i in by_org[c1]["indicators"] if i["key"] == "meetings")
     assert (c1_meetings["counted"], c1_meetings["of"], c1_meetings["trace"]["against"]) == (1, 2, [inner])
     assert "/api/v1/compliance?within=" in c1_meetings["trace"]["source"]
     c2_rectify = next(i for i in by_org[c2]["indicators"] if i["key"] == "rectify")
-    assert c2_rectify["trace"]["against"] == [still_open] and later not in str(body)
+    assert c2_rectify["trace"]["against"] == [still_open]
+    assert later not in str(body)
     one = await api.get(f"{path}/results/{c1}", headers=admin)
-    assert one.status_code == 200 and one.json() == by_org[c1]
+    assert one.status_code == 200
+    assert one.json() == by_org[c1]
 
     # Secretaries ranked as their organizations (c3 has none).
     secretaries = body["secretaries"]
     assert [s["org_id"] for s in secretaries] == [t["org_id"] for t in body["targets"] if t["org_id"] != c3]
     assert secretaries[0]["member_id"] == w["people"][f"{secretaries[0]['org_id']} secretary"]
     assert secretaries[0]["name"].endswith("secretary")
-
 
     sheet = await api.get(f"{path}/results.xlsx", headers=admin | {"Accept-Language": "zh-TW"})
     assert sheet.status_code == 200
@@ -231,12 +238,13 @@ async def test_another_townships_scheme_is_not_found_and_bad_input_writes_nothin
     county_scheme = await api.post("/api/v1/assessments", json=scheme_body(w["county"]["id"]), headers=admin)
     assert (await api.get(f"/api/v1/assessments/{county_scheme.json()['id']}", headers=a)).status_code == 404
 
+    unnamed = {"key": "x", "indicator": "manual", "weight": 1}
     refused = [
         await api.post("/api/v1/assessments", json=scheme_body(w["b"]["id"]), headers=a),  # out of scope
         await api.post("/api/v1/assessments", json=scheme_body(w["a"]["id"], target_level="township"), headers=a),
         await api.post("/api/v1/assessments", json=scheme_body(w["a"]["id"], period="2026-H3"), headers=a),
         await api.post("/api/v1/assessments", json=scheme_body(w["a"]["id"], indicators=INDICATORS * 2), headers=a),
-        await api.post("/api/v1/assessments", json=scheme_body(w["a"]["id"], indicators=[{"key": "x", "indicator": "manual", "weight": 1}]), headers=a),
+        await api.post("/api/v1/assessments", json=scheme_body(w["a"]["id"], indicators=[unnamed]), headers=a),
     ]  # fmt: skip
     assert [r.status_code for r in refused] == [422] * 5
     assert [r.json()["type"].rsplit("/", 1)[-1] for r in refused[:2]] == ["unknown-reference", "rule-violation"]

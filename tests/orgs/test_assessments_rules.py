@@ -45,7 +45,9 @@ class TestScores:
         ("counted", "of", "score"),
         [(3, 4, 75.0), (0, 5, 0.0), (5, 5, 100.0), (0, 0, 100.0), (1, 3, 33.33), (2, 3, 66.67)],
     )
-    def test_a_share_of_the_records_counted_is_0_to_100_and_nothing_owed_is_100(self, counted: int, of: int, score: float) -> None:
+    def test_a_share_of_the_records_counted_is_0_to_100_and_nothing_owed_is_100(
+        self, counted: int, of: int, score: float
+    ) -> None:
         assert rules.share_score(counted, of) == score
 
     def test_the_total_is_the_weighted_mean_so_points_and_shares_agree(self) -> None:

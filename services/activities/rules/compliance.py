@@ -39,8 +39,8 @@ def parse_period(text: str) -> Period:
         half = int(match["half"])
         if not 1 <= half <= 2:
             raise ValueError("a half year is H1 or H2")
-        first = date(year, 6 * (half - 1) + 1, 1)
-        return Period(text, first, add_months(first, 6))
+        half_start = date(year, 6 * (half - 1) + 1, 1)
+        return Period(text, half_start, add_months(half_start, 6))
     if match["quarter"]:
         quarter = int(match["quarter"])
         if not 1 <= quarter <= 4:

@@ -10,7 +10,15 @@ from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from services.kit.problems import answers
 from services.kit.script import ScriptDep
-from services.orgs.errors import INACTIVE_REFERENCE, INVALID_CURSOR, INVALID_REQUEST, NOT_FOUND, PEER_UNAVAILABLE, RULE_VIOLATION, UNKNOWN_REFERENCE
+from services.orgs.errors import (
+    INACTIVE_REFERENCE,
+    INVALID_CURSOR,
+    INVALID_REQUEST,
+    NOT_FOUND,
+    PEER_UNAVAILABLE,
+    RULE_VIOLATION,
+    UNKNOWN_REFERENCE,
+)
 from services.orgs.routes.deps import ActivitiesDep, MembersDep, Reader, Writer
 from services.orgs.schemas.assessments import KEY_PATTERN, ManualScore, ManualScoreIn, Results, Scheme, SchemeCreate, TargetResult
 from services.orgs.service import assessments as service
@@ -59,7 +67,7 @@ async def get_scheme(scheme_id: uuid.UUID, session: ReadSessionDep, ctx: Reader)
 @router.put(
     "/{scheme_id}/scores/{org_id}/{indicator_key}",
     response_model=ManualScore,
-    description="The owner's score (0–100) of a target organization on a manual indicator; given again, it replaces "
+    description="The owner's score (0-100) of a target organization on a manual indicator; given again, it replaces "
     "the last one. 404 for an organization that is not a target or a key that is not a manual indicator.",
     responses=answers(INVALID_REQUEST, NOT_FOUND),
 )
@@ -71,13 +79,13 @@ async def set_score(
     session: WriteSessionDep,
     ctx: Writer,
 ) -> ManualScore:
-    return await service.set_score(session, ctx, scheme_id, org_id, indicator_key, data)
+    return await service.set_score(session, ctx, scheme_id, org_id=org_id, key=indicator_key, data=data)
 
 
 @router.get(
     "/{scheme_id}/results",
     response_model=Results,
-    description="Every target's score (the weighted mean of its indicators, each 0–100), ranked; the targets' "
+    description="Every target's score (the weighted mean of its indicators, each 0-100), ranked; the targets' "
     "secretaries ranked by their organization's score. Each indicator carries its figures and records.",
     responses=OF_RESULTS,
 )

@@ -1,9 +1,9 @@
 """The rules of a target-based assessment (目標管理考核): its period, how each computed indicator is
-normalised to 0–100, the weighted total and the ranking.
+normalised to 0-100, the weighted total and the ranking.
 
 Every computed indicator is a share: the records that meet the indicator's standard among those it
-counts, as a score `100 × counted / of` (rounded to 2 decimals; nothing to count is 100: nothing
-was owed). The total is the weighted mean of the indicator scores, `Σ weight × score / Σ weight`
+counts, as a score `100 * counted / of` (rounded to 2 decimals; nothing to count is 100: nothing
+was owed). The total is the weighted mean of the indicator scores, `Σ weight * score / Σ weight`
 (2 decimals), so that weights may be given as points (20, 30 …) or as shares. A manual indicator
 not yet scored counts 0 and leaves the target's result incomplete. Equal totals share a rank
 (1, 1, 3 …: "competition" ranking), listed by name.
@@ -88,14 +88,14 @@ def months_through(period: Period, day: date) -> list[str]:
 
 
 def share_score(counted: int, of: int) -> float:
-    """An indicator's score: the share meeting the standard, 0–100; nothing to count is 100."""
+    """An indicator's score: the share meeting the standard, 0-100; nothing to count is 100."""
     if of <= 0:
         return 100.0
     return round(100 * min(max(counted, 0), of) / of, 2)
 
 
 def weighted_total(parts: Iterable[tuple[float, float]]) -> float:
-    """`Σ weight × score / Σ weight` of (weight, score) pairs, 2 decimals (0 without weights)."""
+    """`Σ weight * score / Σ weight` of (weight, score) pairs, 2 decimals (0 without weights)."""
     pairs = list(parts)
     weights = sum(w for w, _ in pairs)
     if weights <= 0:

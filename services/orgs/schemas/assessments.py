@@ -17,7 +17,9 @@ KEY_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 
 
 class IndicatorIn(InputSchema):
-    key: str = Field(pattern=KEY_PATTERN, max_length=40, description="The indicator's name in the scheme (a manual score names it)")
+    key: str = Field(
+        pattern=KEY_PATTERN, max_length=40, description="The indicator's name in the scheme (a manual score names it)"
+    )
     indicator: AssessmentIndicator
     name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX, description="Default: the indicator's label")
     weight: float = Field(gt=0, le=1000, description="Points or share: the total is the weighted mean")
@@ -106,9 +108,9 @@ class IndicatorResult(Schema):
     indicator: AssessmentIndicator
     name: str
     weight: float
-    score: float = Field(description="0–100")
+    score: float = Field(description="0-100")
     counted: int | None = Field(description="Computed: the records meeting the standard")
-    of: int | None = Field(description="Computed: the records counted (score = 100 × counted / of; none → 100)")
+    of: int | None = Field(description="Computed: the records counted (score = 100 * counted / of; none → 100)")
     figures: dict[str, Any] = Field(description="The raw figures behind the score")
     trace: Trace
 

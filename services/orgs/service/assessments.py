@@ -15,7 +15,7 @@ else is 404, the same as no scheme at all.
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, or_, select
@@ -27,7 +27,15 @@ from services.kit.script import Script
 from services.kit.sheets import write_xlsx
 from services.kit.tree import subtree_of
 from services.orgs import peers
-from services.orgs.enums import AssessmentIndicator, AssessmentLevel, DiagnosticRule, OrgStatus, OrgTier, RectificationStatus, Role
+from services.orgs.enums import (
+    AssessmentIndicator,
+    AssessmentLevel,
+    DiagnosticRule,
+    OrgStatus,
+    OrgTier,
+    RectificationStatus,
+    Role,
+)
 from services.orgs.errors import RULE_VIOLATION
 from services.orgs.models import AssessmentScheme, AssessmentScore, Organization, Position, Rectification
 from services.orgs.rules import assessments as rules
@@ -51,7 +59,7 @@ LEVEL_TIER = {AssessmentLevel.township: OrgTier.township, AssessmentLevel.commun
 OWNER_TIERS = {AssessmentLevel.township: {OrgTier.county}, AssessmentLevel.community: {OrgTier.county, OrgTier.township}}
 
 
-def visible_schemes(ctx: OrgsContext) -> Select[tuple[AssessmentScheme]]:
+def visible_schemes(ctx: OrgsContext) -> Select[AssessmentScheme]:
     stmt = select(AssessmentScheme)
     if ctx.scope is None:
         return stmt
@@ -86,7 +94,9 @@ async def create_scheme(session: AsyncSession, ctx: OrgsContext, data: SchemeCre
     owner = await referenced_org(session, ctx, data.owner_org_id, "owner_org_id")
     if OrgTier(owner.tier) not in OWNER_TIERS[data.target_level]:
         raise RULE_VIOLATION.on(
-            "target_level", "not below the owner", detail=f"A {owner.tier} organization does not assess {data.target_level.value}s"
+            "target_level",
+            "not below the owner",
+            detail=f"A {owner.tier} organization does not assess {data.target_level.value}s",
         )
     error = rules.indicators_error([i.key for i in data.indicators])
     if error:
@@ -146,7 +156,7 @@ async def _owner_and_targets(session: AsyncSession, scheme: AssessmentScheme) ->
 
 
 async def set_score(
-    session: AsyncSession, ctx: OrgsContext, scheme_id: uuid.UUID, org_id: uuid.UUID, key: str, data: ManualScoreIn
+    session: AsyncSession, ctx: OrgsContext, scheme_id: uuid.UUID, *, org_id: uuid.UUID, key: str, data: ManualScoreIn
 ) -> ManualScore:
     """The owner's score of one target on one manual indicator (given again: replaced)."""
     scheme = await _scheme(session, ctx, scheme_id)
@@ -213,9 +223,16 @@ class Targets:
 
 
 async def _own_figures(
-    session: AsyncSession, ctx: OrgsContext, owner: Organization, where: Targets, wanted: set[AssessmentIndicator], figures: Figures,
-    *, members: PeerClient, as_of: Any,
-) -> None:  # fmt: skip
+    session: AsyncSession,
+    ctx: OrgsContext,
+    owner: Organization,
+    *,
+    where: Targets,
+    wanted: set[AssessmentIndicator],
+    figures: Figures,
+    members: PeerClient,
+    as_of: date,
+) -> None:
     setup = {AssessmentIndicator.team_completeness, AssessmentIndicator.terms_on_time, AssessmentIndicator.diagnostics}
     if wanted & setup:
         found = await diagnostics.diagnose(session, ctx, owner.id, members=members, as_of=as_of)
@@ -249,17 +266,24 @@ async def _own_figures(
             .order_by(Rectification.id)
         )
         for rectification_id, org_id, status in rows:
-            target = where.of.get(org_id)
-            if target is not None:
-                tally = figures.tally(AssessmentIndicator.rectifications, target)
+            owning = where.of.get(org_id)
+            if owning is not None:
+                tally = figures.tally(AssessmentIndicator.rectifications, owning)
                 tally.count(rectification_id, short=int(status != RectificationStatus.closed.value))
                 tally.figures[status] += 1
 
 
 async def _peer_figures(
-    owner: Organization, where: Targets, wanted: set[AssessmentIndicator], figures: Figures, period: rules.Period,
-    *, members: PeerClient, activities: PeerClient, as_of: Any,
-) -> None:  # fmt: skip
+    owner: Organization,
+    *,
+    where: Targets,
+    wanted: set[AssessmentIndicator],
+    figures: Figures,
+    period: rules.Period,
+    members: PeerClient,
+    activities: PeerClient,
+    as_of: date,
+) -> None:
     asked: list[tuple[AssessmentIndicator, str, dict[uuid.UUID, peers.OrgFigures]]] = []
     if AssessmentIndicator.meeting_compliance in wanted:
         source = f"activities GET /api/v1/compliance?within={owner.id}&period={period.label}"
@@ -271,7 +295,9 @@ async def _peer_figures(
         months = rules.months_through(period, as_of)
         figures.sources[AssessmentIndicator.dues] = f"members GET /api/v1/dues/totals?within={owner.id}&month=" + ",".join(months)
         for month in months:
-            asked.append((AssessmentIndicator.dues, figures.sources[AssessmentIndicator.dues], await peers.dues(members, owner.id, month)))
+            asked.append(
+                (AssessmentIndicator.dues, figures.sources[AssessmentIndicator.dues], await peers.dues(members, owner.id, month))
+            )
     for indicator, source, per_org in asked:
         figures.sources[indicator] = source
         for org_id, counts in per_org.items():
@@ -286,7 +312,7 @@ async def _peer_figures(
 
 
 async def _secretaries(
-    session: AsyncSession, targets: list[Organization], as_of: Any, members: PeerClient
+    session: AsyncSession, targets: list[Organization], as_of: date, members: PeerClient
 ) -> dict[uuid.UUID, SecretaryRef]:
     """The secretary of each target's team on the day (the first responsible person), by name."""
     current = and_(Position.since <= as_of, or_(Position.until.is_(None), Position.until >= as_of))
@@ -297,7 +323,7 @@ async def _secretaries(
             .order_by(Position.since)
         )
     ).all()
-    held = {org_id: member_id for org_id, member_id in rows}
+    held: dict[uuid.UUID, uuid.UUID] = dict(rows)
     names = await peers.lookup_members(members, list(held.values())) if held else {}
     return {
         org_id: SecretaryRef(member_id=member_id, name=(names.get(member_id) or {}).get("name"))
@@ -339,8 +365,11 @@ async def results(
     wanted = {AssessmentIndicator(i["indicator"]) for i in scheme.indicators}
     figures = Figures()
     if targets:
-        await _own_figures(session, ctx, owner, where, wanted & rules.OWN, figures, members=members, as_of=as_of)
-        await _peer_figures(owner, where, wanted - rules.OWN, figures, period, members=members, activities=activities, as_of=as_of)
+        own, asked = wanted & rules.OWN, wanted - rules.OWN
+        await _own_figures(session, ctx, owner, where=where, wanted=own, figures=figures, members=members, as_of=as_of)
+        await _peer_figures(
+            owner, where=where, wanted=asked, figures=figures, period=period, members=members, activities=activities, as_of=as_of
+        )
     manual = {
         (row.indicator_key, row.org_id): row
         for row in (await session.execute(select(AssessmentScore).where(AssessmentScore.scheme_id == scheme.id))).scalars()
@@ -358,18 +387,19 @@ async def results(
             for item in scheme.indicators
         ]
         unranked.append(
-            {
-                "org_id": target.id,
-                "org_name": target.name,
-                "score": rules.weighted_total((i.weight, i.score) for i in indicators),
-                "complete": all(i.figures.get("scored", True) for i in indicators),
-                "secretary": secretaries.get(target.id),
-                "indicators": indicators,
-            }
+            TargetResult(
+                org_id=target.id,
+                org_name=target.name,
+                score=rules.weighted_total((i.weight, i.score) for i in indicators),
+                rank=0,
+                complete=all(i.figures.get("scored", True) for i in indicators),
+                secretary=secretaries.get(target.id),
+                indicators=indicators,
+            )
         )
-    for item, rank in zip(unranked, rules.ranks([u["score"] for u in unranked]), strict=True):
-        item["rank"] = rank
-    ranked = [TargetResult(**u) for u in sorted(unranked, key=lambda u: (u["rank"], u["org_name"]))]
+    for result, rank in zip(unranked, rules.ranks([u.score for u in unranked]), strict=True):
+        result.rank = rank
+    ranked = sorted(unranked, key=lambda u: (u.rank, u.org_name))
     led = [t for t in ranked if t.secretary is not None]
     return Results(
         scheme=shape(scheme),
@@ -391,7 +421,13 @@ async def results(
 
 
 async def target_result(
-    session: AsyncSession, ctx: OrgsContext, scheme_id: uuid.UUID, org_id: uuid.UUID, *, members: PeerClient, activities: PeerClient
+    session: AsyncSession,
+    ctx: OrgsContext,
+    scheme_id: uuid.UUID,
+    org_id: uuid.UUID,
+    *,
+    members: PeerClient,
+    activities: PeerClient,
 ) -> TargetResult:
     """One target's result with, per indicator, the raw figures and the records behind them."""
     found = await results(session, ctx, scheme_id, members=members, activities=activities)
@@ -412,18 +448,32 @@ def workbook(found: Results, script: Script) -> bytes:
     for t in found.targets:
         scores = {i.key: i.score for i in t.indicators}
         secretary = t.secretary.name if t.secretary else None
-        ranking.append([t.rank, t.org_name, secretary, t.score, "是" if t.complete else "否", *[scores[i.key] for i in indicators]])
+        ranking.append(
+            [t.rank, t.org_name, secretary, t.score, "是" if t.complete else "否", *[scores[i.key] for i in indicators]]
+        )
     secretaries: list[list[object]] = [["名次", "書記", "黨組織", "總分"]]
     secretaries += [[s.rank, s.name, s.org_name, s.score] for s in found.secretaries]
     details: list[list[object]] = [["黨組織", "指標", "類別", "權重", "達標數", "總數", "得分", "來源", "不達標記錄"]]
     for t in found.targets:
         for i in t.indicators:
             against = ", ".join(str(x) for x in i.trace.against)
-            details.append([t.org_name, i.name, AssessmentIndicator(i.indicator).zh_hant, i.weight, i.counted, i.of, i.score, i.trace.source, against])
+            details.append(
+                [
+                    t.org_name,
+                    i.name,
+                    AssessmentIndicator(i.indicator).zh_hant,
+                    i.weight,
+                    i.counted,
+                    i.of,
+                    i.score,
+                    i.trace.source,
+                    against,
+                ]
+            )
     about: list[list[object]] = [
         ["方案", scheme.title],
         ["考核期", scheme.period],
         ["統計日期", found.as_of.isoformat()],
-        ["計分方法", "各指標得分 = 100 × 達標數 ÷ 總數(無可計數者為100);總分 = Σ權重×得分 ÷ Σ權重"],
+        ["計分方法", "各指標得分 = 100 * 達標數 / 總數(無可計數者為100);總分 = Σ權重*得分 / Σ權重"],
     ]
     return write_xlsx([("考核結果", ranking), ("書記排名", secretaries), ("指標明細", details), ("說明", about)], script)
