@@ -213,6 +213,7 @@ class AssessmentIndicator(Coded):
     team_completeness = "team_completeness", "班子配備齊全率", "班子配备齐全率"
     terms_on_time = "terms_on_time", "按期換屆率", "按期换届率"
     study_hours = "study_hours", "學習學時達標率", "学习学时达标率"
+    floating_contacts = "floating_contacts", "流動黨員聯繫率", "流动党员联系率"
     dues = "dues", "黨費足額交納率", "党费足额交纳率"
     rectifications = "rectifications", "整改按期銷號率", "整改按期销号率"
     diagnostics = "diagnostics", "組織設置無問題率", "组织设置无问题率"

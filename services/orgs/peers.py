@@ -1,7 +1,7 @@
 """What orgs asks its peers (contracts.md). The members service: member counts per organization
 and per community, the records of member ids (where each is: a reference is checked in the
 caller's scope on orgs' own tree), and the dues totals of a month. The activities service: the
-compliance report of a period and the study summary (for assessments). Each is one aggregate
+compliance report of a period, the study summary and the contacts summary (for assessments). Each is one aggregate
 answer per subtree, never a call per organization. An unreachable or misbehaving peer is a 503
 problem (`errors.PEER_UNAVAILABLE`), never a guess.
 
@@ -147,6 +147,14 @@ async def study(peer: PeerClient, within: uuid.UUID, as_of: date) -> dict[uuid.U
     body = await _get(peer, "/api/v1/study/summary", {"within": str(within), "as_of": as_of.isoformat()})
     rows = body.get("organizations") if isinstance(body, dict) else None
     return _figures(peer, rows, lambda row: row["members"], lambda row: row["below"])
+
+
+async def contacts(peer: PeerClient, within: uuid.UUID, as_of: date) -> dict[uuid.UUID, OrgFigures]:
+    """Activities' contacts summary of the subtree as of a day: followed (floating, displaced …)
+    members per organization, and those not contacted within the policy's window."""
+    body = await _get(peer, "/api/v1/contacts/summary", {"within": str(within), "as_of": as_of.isoformat()})
+    rows = body.get("organizations") if isinstance(body, dict) else None
+    return _figures(peer, rows, lambda row: row["followed"], lambda row: int(row["followed"]) - int(row["contacted"]))
 
 
 async def dues(peer: PeerClient, within: uuid.UUID, month: str) -> dict[uuid.UUID, OrgFigures]:

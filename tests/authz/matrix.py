@@ -405,6 +405,7 @@ ROWS: list[Row] = [
         hidden=422,
     ),
     R("activities", "GET", "/api/v1/contacts?member_id={member}", READ, "member", listing=True),
+    R("activities", "GET", "/api/v1/contacts/summary?within={org}", READ, "org"),
     R("activities", "GET", "/api/v1/compliance?within={org}&period=2026", READ, "org"),
     R("activities", "POST", "/api/v1/compliance/exemptions", WRITE),
     R("activities", "GET", "/api/v1/compliance/exemptions?within={org}", READ, "org"),

@@ -1,7 +1,7 @@
 """A target-based assessment of the demo district's communities through the gateway, as real
 processes: every computed indicator of every community equals the computation in this test from
 the records each service answers for (the diagnostics, the compliance report, the study summary,
-the dues totals, the rectifications, the tree); the total, the ranking, the secretaries' ranking
+the contacts summary, the dues totals, the rectifications, the tree); the total, the ranking, the secretaries' ranking
 and the xlsx follow; another township's scheme is not found."""
 
 import io
@@ -21,13 +21,14 @@ TEAM_TIERS = {"community", "inner", "unit"}
 TEAM_PROBLEMS = {"team_too_small", "no_secretary"}
 NOT_PROBLEMS = {"term_ending_soon", "representatives_congress"}
 INDICATORS = [
-    {"key": "meetings", "indicator": "meeting_compliance", "weight": 25},
+    {"key": "meetings", "indicator": "meeting_compliance", "weight": 20},
     {"key": "team", "indicator": "team_completeness", "weight": 15},
     {"key": "terms", "indicator": "terms_on_time", "weight": 15},
     {"key": "setup", "indicator": "diagnostics", "weight": 10},
     {"key": "rectify", "indicator": "rectifications", "weight": 10},
     {"key": "study", "indicator": "study_hours", "weight": 10},
     {"key": "dues", "indicator": "dues", "weight": 5},
+    {"key": "contacts", "indicator": "floating_contacts", "weight": 5},
     {"key": "service", "indicator": "manual", "name": "為民服務", "weight": 10},
 ]
 
@@ -97,6 +98,11 @@ def expected_figures(
         if owner is not None:
             tally[owner]["study"][0] += row["members"]
             tally[owner]["study"][1] += row["members"] - row["below"]
+    for row in api.call("GET", "/contacts/summary", within=county, as_of=as_of)["organizations"]:
+        owner = target(row["org_id"])
+        if owner is not None:
+            tally[owner]["contacts"][0] += row["followed"]
+            tally[owner]["contacts"][1] += row["contacted"]
     for month in range(1, int(as_of[5:7]) + 1):
         for row in api.call("GET", "/dues/totals", within=county, month=f"{period}-{month:02d}"):
             owner = target(row["org_id"])
@@ -140,7 +146,7 @@ def test_an_assessment_of_the_demo_communities_equals_the_computation_from_the_r
     assert results["as_of"] == as_of
     expected = expected_figures(api, county, orgs, as_of, period)
     assert {t["org_id"] for t in results["targets"]} == set(expected)
-    for key in ("meetings", "team", "terms", "setup", "study"):  # each computed from records that exist
+    for key in ("meetings", "team", "terms", "setup", "study", "contacts"):  # each computed from records that exist
         assert sum(figures.get(key, [0, 0])[0] for figures in expected.values()) > 0, key
     assert {key for figures in expected.values() for key in figures if figures[key][0] != figures[key][1]} >= {"team", "meetings"}
     mismatches = []

@@ -30,6 +30,7 @@ class Peers:
     def __init__(self, members: MembersStub) -> None:
         self.compliance: list[dict[str, Any]] = []
         self.study: list[dict[str, Any]] = []
+        self.contacts: list[dict[str, Any]] = []
         self.dues: dict[str, list[dict[str, Any]]] = {}
         self.calls: list[str] = []
         self.activities = FastAPI()
@@ -43,6 +44,11 @@ class Peers:
         async def study(within: str, as_of: str) -> dict[str, Any]:
             self.calls.append(f"study {as_of}")
             return {"within": within, "organizations": self.study}
+
+        @self.activities.get("/api/v1/contacts/summary")
+        async def contacts(within: str, as_of: str) -> dict[str, Any]:
+            self.calls.append(f"contacts {as_of}")
+            return {"within": within, "as_of": as_of, "days": 90, "organizations": self.contacts}
 
         @members.app.get("/api/v1/dues/totals")
         async def dues(within: str, month: str) -> list[dict[str, Any]]:
@@ -105,7 +111,8 @@ INDICATORS = [
     {"key": "terms", "indicator": "terms_on_time", "weight": 10},
     {"key": "rectify", "indicator": "rectifications", "weight": 10},
     {"key": "study", "indicator": "study_hours", "weight": 10},
-    {"key": "dues", "indicator": "dues", "weight": 10},
+    {"key": "dues", "indicator": "dues", "weight": 5},
+    {"key": "contacts", "indicator": "floating_contacts", "weight": 5},
     {"key": "setup", "indicator": "diagnostics", "weight": 5},
     {"key": "service", "indicator": "manual", "name": "為民服務", "weight": 5},
 ]
@@ -147,6 +154,7 @@ async def test_a_countys_scheme_scores_ranks_and_traces_its_communities(
         {"org_id": o, "met": met} for o, met in ((c1, True), (inner, False), (c2, True), (c3, False), (c4, True))
     ]
     peer_stubs.study = [{"org_id": c1, "members": 10, "below": 2}, {"org_id": c2, "members": 5, "below": 5}]
+    peer_stubs.contacts = [{"org_id": inner, "followed": 4, "contacted": 3}]
     peer_stubs.dues = {
         "2026-03": [{"org_id": c1, "members": 10, "unpaid_members": 1}, {"org_id": c4, "members": 4, "unpaid_members": 0}],
         "2026-04": [{"org_id": c1, "members": 10, "unpaid_members": 0}],
@@ -166,7 +174,7 @@ async def test_a_countys_scheme_scores_ranks_and_traces_its_communities(
     assert body["as_of"] == "2026-12-31"
     # A constant number of calls: one compliance, one study, one dues total per month, one lookup.
     assert sorted(peer_stubs.calls) == sorted(
-        ["compliance 2026", "study 2026-12-31", *[f"dues 2026-{m:02d}" for m in range(1, 13)]]
+        ["compliance 2026", "study 2026-12-31", "contacts 2026-12-31", *[f"dues 2026-{m:02d}" for m in range(1, 13)]]
     )
     assert (members_stub.calls.count("lookup"), members_stub.calls.count("member-counts")) == (1, 1)
 
@@ -178,12 +186,12 @@ async def test_a_countys_scheme_scores_ranks_and_traces_its_communities(
 
     # c1: meetings 1 of 2 (its inner branch did not meet); team: c1 and the inner branch complete;
     # terms: c1's is overdue, the inner branch has none; rectification closed; study 8 of 10;
-    # dues 19 of 20 member-months; setup: c1 has problems (term overdue, secretary not director),
-    # its inner branch none.
+    # dues 19 of 20 member-months; contacts 3 of the inner branch's 4 floating members; setup: c1
+    # has problems (term overdue, secretary not director), its inner branch none.
     assert scores(c1) == {"meetings": 50.0, "team": 100.0, "terms": 50.0, "rectify": 100.0, "study": 80.0, "dues": 95.0,
-                          "setup": 50.0, "service": 0.0}  # fmt: skip
+                          "contacts": 75.0, "setup": 50.0, "service": 0.0}  # fmt: skip
     assert scores(c2) == {"meetings": 100.0, "team": 0.0, "terms": 100.0, "rectify": 0.0, "study": 0.0, "dues": 100.0,
-                          "setup": 0.0, "service": 80.0}  # fmt: skip
+                          "contacts": 100.0, "setup": 0.0, "service": 80.0}  # fmt: skip
     assert (scores(c3)["team"], scores(c3)["meetings"], scores(c3)["rectify"]) == (0.0, 0.0, 100.0)
     expected = {org: round(sum(i["weight"] * scores(org)[i["key"]] for i in INDICATORS) / 100, 2) for org in by_org}
     assert {org: t["score"] for org, t in by_org.items()} == expected

@@ -1,7 +1,7 @@
 """Target-based assessment (目標管理考核): an organization's scheme for a period scores the
 townships or communities of its subtree on weighted indicators — computed from the records of the
 system (this service's teams, terms, rectifications and diagnostics; the activities service's
-compliance report and study summary; the members service's dues totals) or scored by hand by the
+compliance report, study summary and contacts summary; the members service's dues totals) or scored by hand by the
 scheme's owner — and ranks them, and their secretaries as first responsible persons.
 
 Every peer figure is one aggregate answer for the owner's whole subtree (the dues: one per month
@@ -291,6 +291,9 @@ async def _peer_figures(
     if AssessmentIndicator.study_hours in wanted:
         source = f"activities GET /api/v1/study/summary?within={owner.id}&as_of={as_of.isoformat()}"
         asked.append((AssessmentIndicator.study_hours, source, await peers.study(activities, owner.id, as_of)))
+    if AssessmentIndicator.floating_contacts in wanted:
+        source = f"activities GET /api/v1/contacts/summary?within={owner.id}&as_of={as_of.isoformat()}"
+        asked.append((AssessmentIndicator.floating_contacts, source, await peers.contacts(activities, owner.id, as_of)))
     if AssessmentIndicator.dues in wanted:
         months = rules.months_through(period, as_of)
         figures.sources[AssessmentIndicator.dues] = f"members GET /api/v1/dues/totals?within={owner.id}&month=" + ",".join(months)
