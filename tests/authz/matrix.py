@@ -225,11 +225,8 @@ ROWS: list[Row] = [
     R("orgs", "POST", "/api/v1/rectifications/{rand}/reopen", WRITE, body=lambda w: {"note": "x"}),
     # Assessments: schemes are checked for scope in tests/orgs/test_assessments.py.
     R("orgs", "POST", "/api/v1/assessments", WRITE),
-    R("orgs", "GET", "/api/v1/assessments", READ),
-    R("orgs", "GET", "/api/v1/assessments/{rand}", READ),
     R("orgs", "PUT", "/api/v1/assessments/{rand}/scores/{org}/{rand}", WRITE, body=lambda w: {"score": 50}),
-    R("orgs", "GET", "/api/v1/assessments/{rand}/results", READ),
-    R("orgs", "GET", "/api/v1/assessments/{rand}/results.xlsx", READ),
+    *(R("orgs", "GET", "/api/v1/assessments" + end, READ) for end in ("", "/{rand}", "/{rand}/results", "/{rand}/results.xlsx")),
     R("orgs", "GET", "/api/v1/assessments/{rand}/results/{org}", READ),
     R("orgs", "POST", "/api/v1/co-building", WRITE),
     R("orgs", "GET", "/api/v1/co-building", READ),
