@@ -262,3 +262,7 @@ async def test_another_townships_scheme_is_not_found_and_bad_input_writes_nothin
     not_manual = await api.put(f"{path}/scores/{c1}/meetings", json={"score": 50}, headers=a)
     too_high = await api.put(f"{path}/scores/{c1}/service", json={"score": 101}, headers=a)
     assert [not_target.status_code, not_manual.status_code, too_high.status_code] == [404, 404, 422]
+
+    members_stub.down = True  # the diagnostics' member counts cannot be asked: 503, never a guess
+    unavailable = await api.get(f"{path}/results", headers=a)
+    assert (unavailable.status_code, unavailable.json()["type"]) == (503, "/problems/peer-unavailable")
