@@ -41,6 +41,7 @@ ROUTES: dict[str, str] = {
     "posts": "orgs",
     "terms": "orgs",
     "tasks": "orgs",
+    "assessments": "orgs",
     "inspections": "orgs",
     "rectifications": "orgs",
     "members": "members",

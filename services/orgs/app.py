@@ -15,6 +15,7 @@ from services.orgs.enums import ENUM_LABELS
 from services.orgs.jobs import jobs
 from services.orgs.models import idempotency_keys, outbox, scheduler
 from services.orgs.routes import (
+    assessments,
     communities,
     diagnostics,
     inspections,
@@ -64,6 +65,7 @@ def create_app(settings: OrgsSettings | None = None, *, peers: ServicePeers | No
             tasks.router,
             inspections.router,
             rectifications.router,
+            assessments.router,
             feed_router(outbox),
             policy_router(settings.policy),
             labels_router(ENUM_LABELS),

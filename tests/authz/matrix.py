@@ -223,6 +223,11 @@ ROWS: list[Row] = [
     R("orgs", "POST", "/api/v1/rectifications/{rand}/report", WRITE, body=lambda w: {"text": "x"}),
     R("orgs", "POST", "/api/v1/rectifications/{rand}/close", WRITE, body=lambda w: {}),
     R("orgs", "POST", "/api/v1/rectifications/{rand}/reopen", WRITE, body=lambda w: {"note": "x"}),
+    # Assessments: schemes are checked for scope in tests/orgs/test_assessments.py.
+    R("orgs", "POST", "/api/v1/assessments", WRITE),
+    R("orgs", "PUT", "/api/v1/assessments/{rand}/scores/{org}/{rand}", WRITE, body=lambda w: {"score": 50}),
+    *(R("orgs", "GET", "/api/v1/assessments" + end, READ) for end in ("", "/{rand}", "/{rand}/results", "/{rand}/results.xlsx")),
+    R("orgs", "GET", "/api/v1/assessments/{rand}/results/{org}", READ),
     R("orgs", "POST", "/api/v1/co-building", WRITE),
     R("orgs", "GET", "/api/v1/co-building", READ),
     R(
@@ -399,6 +404,7 @@ ROWS: list[Row] = [
         hidden=422,
     ),
     R("activities", "GET", "/api/v1/contacts?member_id={member}", READ, "member", listing=True),
+    R("activities", "GET", "/api/v1/contacts/summary?within={org}", READ, "org"),
     R("activities", "GET", "/api/v1/compliance?within={org}&period=2026", READ, "org"),
     R("activities", "POST", "/api/v1/compliance/exemptions", WRITE),
     R("activities", "GET", "/api/v1/compliance/exemptions?within={org}", READ, "org"),
