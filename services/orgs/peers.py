@@ -1,6 +1,7 @@
-"""What orgs asks its one peer, the members service (contracts.md): member counts per organization
+"""What orgs asks its peers: the members service (contracts.md) for member counts per organization
 and per community, and the records of member ids (where each is: a reference is checked in the
-caller's scope on orgs' own tree). An unreachable or misbehaving members service is a 503 problem
+caller's scope on orgs' own tree); the activities service for where the activities and files named
+as evidence belong (checked the same way). An unreachable or misbehaving peer is a 503 problem
 (`errors.PEER_UNAVAILABLE`), never a guess.
 
 Not an area: the operations of several areas ask through it, each handed the client by its route.
@@ -103,3 +104,25 @@ def subtree_totals(paths: dict[uuid.UUID, str], counts: dict[uuid.UUID, Counts])
                 total[1] += own.full
                 total[2] += own.probationary
     return {org_id: Counts(*values) for org_id, values in totals.items()}
+
+
+async def evidence_orgs(
+    peer: PeerClient, activity_ids: list[uuid.UUID], attachment_ids: list[uuid.UUID]
+) -> tuple[dict[uuid.UUID, uuid.UUID], dict[uuid.UUID, uuid.UUID]]:
+    """The activities service's organization of each of `activity_ids` and `attachment_ids` it
+    knows (an attachment's: its activity's), by id."""
+    body = await _post(
+        peer,
+        "/internal/evidence-orgs",
+        {
+            "activity_ids": [str(i) for i in dict.fromkeys(activity_ids)],
+            "attachment_ids": [str(i) for i in dict.fromkeys(attachment_ids)],
+        },
+    )
+    try:
+        return tuple(  # type: ignore[return-value]
+            {uuid.UUID(str(key)): uuid.UUID(str(value)) for key, value in body[part].items()}
+            for part in ("activities", "attachments")
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise PeerUnavailable(peer.name, "unexpected answer") from None

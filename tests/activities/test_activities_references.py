@@ -212,3 +212,21 @@ async def test_a_contact_with_another_townships_member_is_as_unknown_as_none(
 
     assert foreign.status_code == 422, foreign.text
     assert foreign.json() == unknown.json()
+
+
+async def test_the_orgs_service_learns_whose_the_activities_named_as_evidence_are(
+    activities_client: httpx.AsyncClient, tokens: Tokens, two_townships: dict[str, str]
+) -> None:
+    """`/internal/evidence-orgs`: for our services only; each known activity with its organization,
+    unknown ones left out (orgs decides on its own tree whether they are its caller's)."""
+    b_admin = tokens.headers("org_admin", scope_org_id=two_townships["b"])
+    created = await activities_client.post("/api/v1/activities", json=_activity(two_townships), headers=b_admin)
+    unknown = str(uuid.uuid4())
+    body = {"activity_ids": [created.json()["id"], unknown], "attachment_ids": [unknown]}
+
+    answered = await activities_client.post("/internal/evidence-orgs", json=body, headers=tokens.headers("service"))
+    by_a_person = await activities_client.post("/internal/evidence-orgs", json=body, headers=tokens.headers("org_admin"))
+
+    assert answered.status_code == 200, answered.text
+    assert answered.json() == {"activities": {created.json()["id"]: two_townships["b_branch"]}, "attachments": {}}
+    assert by_a_person.status_code == 403

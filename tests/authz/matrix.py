@@ -413,6 +413,7 @@ ROWS: list[Row] = [
     # Out of scope: an empty list (restricted in the query), like a filter that matches nothing.
     R("activities", "GET", "/api/v1/reviews?org_id={org}&year=2026", READ, "org", hidden=200),
     R("activities", "GET", "/internal/events", SERVICE),
+    R("activities", "POST", "/internal/evidence-orgs", SERVICE),
     # Study hours: the member's record is the target; the other rows are checked for admission.
     # The lists below (here and in members) are restricted inside the query: a `within` outside
     # the caller's scope answers an empty list (hidden=200), like the reviews above.
