@@ -14,7 +14,7 @@ from services.kit.outbox import record_event
 from services.kit.peers import PeerClient
 from services.kit.problems import Problem, field_error
 from services.kit.tree import subtree_of, within_node
-from services.orgs.enums import HistoryChange, OrgStatus
+from services.orgs.enums import Evidence, HistoryChange, OrgStatus
 from services.orgs.errors import INACTIVE_REFERENCE, NOT_FOUND, UNKNOWN_REFERENCE
 from services.orgs.models import Community, Organization, OrgHistory, outbox
 from services.orgs.peers import evidence_orgs, lookup_members
@@ -114,8 +114,8 @@ async def check_evidence(
     unknown = [
         field_error(f"{field}.{index}", f"no such {what}")
         for field, what, ids, orgs in (
-            ("activity_ids", "activity", activity_ids, activity_orgs),
-            ("attachment_ids", "attachment", attachment_ids, attachment_orgs),
+            ("activity_ids", Evidence.activity.value, activity_ids, activity_orgs),
+            ("attachment_ids", Evidence.attachment.value, attachment_ids, attachment_orgs),
         )
         for index, named in enumerate(ids)
         if orgs.get(named) not in held
