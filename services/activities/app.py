@@ -65,6 +65,7 @@ def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
             activities.router,
             attendance.router,
             attachments.router,
+            attachments.internal,
             catalog.router,
             contacts.router,
             compliance.router,

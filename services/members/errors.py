@@ -16,6 +16,9 @@ NOT_FOUND = ProblemKind(
     "記錄不存在或不在權限範圍內",
 )
 RULE_VIOLATION = ProblemKind(422, "rule-violation", "the request breaks a rule of the domain", "違反業務規則")
+UNKNOWN_MEMBER = ProblemKind(
+    422, "unknown-member", "a member the body names does not exist or is outside the scope", "黨員不存在或不在權限範圍內"
+)
 
 # Member records.
 INVALID_MEMBER = ProblemKind(422, "invalid-member", "the record's ID number, dates or whereabouts are not valid", "黨員信息有誤")

@@ -1,9 +1,10 @@
 """What orgs asks its peers (contracts.md). The members service: member counts per organization
 and per community, the records of member ids (where each is: a reference is checked in the
 caller's scope on orgs' own tree), and the dues totals of a month. The activities service: the
-compliance report of a period, the study summary and the contacts summary (for assessments). Each is one aggregate
-answer per subtree, never a call per organization. An unreachable or misbehaving peer is a 503
-problem (`errors.PEER_UNAVAILABLE`), never a guess.
+compliance report of a period, the study and contacts summaries (for assessments), and where the
+activities and files named as evidence belong (checked like member ids). Each is one aggregate
+answer per subtree or per request, never a call per organization. An unreachable or misbehaving
+peer is a 503 problem (`errors.PEER_UNAVAILABLE`), never a guess.
 
 Not an area: the operations of several areas ask through it, each handed the client by its route.
 """
@@ -162,3 +163,25 @@ async def dues(peer: PeerClient, within: uuid.UUID, month: str) -> dict[uuid.UUI
     not settled."""
     body = await _get(peer, "/api/v1/dues/totals", {"within": str(within), "month": month})
     return _figures(peer, body, lambda row: row["members"], lambda row: row["unpaid_members"])
+
+
+async def evidence_orgs(
+    peer: PeerClient, activity_ids: list[uuid.UUID], attachment_ids: list[uuid.UUID]
+) -> tuple[dict[uuid.UUID, uuid.UUID], dict[uuid.UUID, uuid.UUID]]:
+    """The activities service's organization of each of `activity_ids` and `attachment_ids` it
+    knows (an attachment's: its activity's), by id."""
+    body = await _post(
+        peer,
+        "/internal/evidence-orgs",
+        {
+            "activity_ids": [str(i) for i in dict.fromkeys(activity_ids)],
+            "attachment_ids": [str(i) for i in dict.fromkeys(attachment_ids)],
+        },
+    )
+    try:
+        return tuple(  # type: ignore[return-value]
+            {uuid.UUID(str(key)): uuid.UUID(str(value)) for key, value in body[part].items()}
+            for part in ("activities", "attachments")
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise PeerUnavailable(peer.name, "unexpected answer") from None

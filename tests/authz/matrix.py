@@ -422,6 +422,7 @@ ROWS: list[Row] = [
     R("activities", "GET", "/api/v1/reviews?org_id={org}&year=2026", READ, "org", hidden=200),
     R("activities", "GET", "/internal/events", SERVICE),
     R("activities", "GET", "/jobs", Only("sysadmin")),  # its scheduled jobs, for the gateway's /api/v1/jobs
+    R("activities", "POST", "/internal/evidence-orgs", SERVICE),
     # Study hours: the member's record is the target; the other rows are checked for admission.
     # The lists below (here and in members) are restricted inside the query: a `within` outside
     # the caller's scope answers an empty list (hidden=200), like the reviews above.
