@@ -15,7 +15,7 @@ from gateway.events.ingest import GATEWAY_SUBJECT, EventIngest
 from gateway.events.models import scheduler as scheduler_tables
 from gateway.models import idempotency_keys, outbox
 from gateway.reports import routes as report_routes
-from gateway.routes import accounts, audit, clients, meta, tokens
+from gateway.routes import accounts, audit, clients, documents, meta, tokens
 from gateway.service import accounts as account_service
 from gateway.service import audit as audit_service
 from gateway.service.tokens import KnownSubjects
@@ -164,6 +164,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             audit.router,
             meta.router,
             report_routes.router,
+            documents.router,
             event_routes.router,
             # Revocations of access tokens, for the services (kit/revocation.py); not public API.
             feed_router(outbox, include_in_schema=False),
