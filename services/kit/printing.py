@@ -92,7 +92,8 @@ async def _run(command: list[str], timeout_s: float, *, cwd: Path) -> None:
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
         start_new_session=True,  # its own process group: the browser's helpers go with it
-        env={"HOME": str(cwd), "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+        # Not the process's environment (it holds the keys): a home of its own and the system's PATH.
+        env={"HOME": str(cwd), "PATH": "/usr/local/bin:/usr/bin:/bin"},
     )
     try:
         code = await asyncio.wait_for(process.wait(), timeout_s)

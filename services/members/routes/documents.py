@@ -1,5 +1,6 @@
 """Printed documents: `GET /api/v1/transfers/{id}/letter` (the introduction letter with its
-counterfoil and return slip), `GET /api/v1/members/{id}/certificate` (黨員證明), as PDF (default)
+counterfoil and return slip), `GET /api/v1/members/{id}/certificate` (黨員證明),
+`GET /api/v1/recruitment/applications/{id}/dossier` (發展黨員檔案), as PDF (default)
 or as the HTML they are printed from; and `GET /documents/verify`, which the gateway's public
 verification asks (no token: it answers only the kind, number, organization and date)."""
 
@@ -82,6 +83,25 @@ async def membership_certificate(
     member and day."""
     printed = await documents.membership_certificate(session, ctx, _registry(request), member_id, script)
     return await _answer(request, printed, format, "certificate", chinese(script).value)
+
+
+@router.get(
+    "/api/v1/recruitment/applications/{application_id}/dossier",
+    responses=PRINTED | answers(NOT_FOUND, RENDERER_UNAVAILABLE, RENDERING_FAILED),
+    response_class=Response,
+)
+async def recruitment_dossier(
+    request: Request,
+    application_id: uuid.UUID,
+    session: WriteSessionDep,
+    ctx: WriterContext,
+    script: ScriptDep,
+    format: FormatQuery = DocumentFormat.pdf,
+) -> Response:
+    """The recruitment dossier (發展黨員檔案) of an applicant: every step with its date, deciding
+    body and documents, dated today (one number per application and day)."""
+    printed = await documents.recruitment_dossier(session, ctx, _registry(request), application_id, script)
+    return await _answer(request, printed, format, "dossier", chinese(script).value)
 
 
 @internal.get("/documents/verify", response_model=DocumentVerification, responses=answers(DOCUMENT_NOT_FOUND))

@@ -19,15 +19,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.documents import DocumentRegistry, IssuedDocument
 from services.kit.script import Script, in_script
-from services.members.enums import DocumentKind, PartyStatus, Sex, TransferKind, TransferStatus
+from services.members.enums import (
+    DocumentKind,
+    Education,
+    Occupation,
+    PartyStatus,
+    RecruitmentStage,
+    RecruitmentStepKind,
+    Sex,
+    TransferKind,
+    TransferStatus,
+)
 from services.members.errors import DOCUMENT_NOT_FOUND, NO_CERTIFICATE, NO_LETTER_YET, NOT_FOUND
-from services.members.models import Member, org_replica
+from services.members.models import Member, RecruitmentStep, org_replica
 from services.members.rules.common import age_on
 from services.members.rules.documents import PREFIXES, has_letter, letter_issuer_is_sender, validity_months
 from services.members.rules.records import CLOSED_STATES
 from services.members.schemas.documents import DocumentVerification
 from services.members.service import documents_pages as pages
 from services.members.service.common import MembersContext, get_visible, present
+from services.members.service.recruitment import application_for
 from services.members.service.transfers import effective_status, visible_transfer
 
 
@@ -126,6 +137,48 @@ async def membership_certificate(
         org_name=org_name,
     )
     return Printed(issued, pages.certificate_page(facts, issued, script))
+
+
+async def recruitment_dossier(
+    session: AsyncSession, ctx: MembersContext, registry: DocumentRegistry, application_id: uuid.UUID, script: Script
+) -> Printed:
+    """The applicant and every step with its date, deciding body and documents, dated today."""
+    application = await application_for(session, ctx, application_id)
+    org_name = await _org_name(session, application.org_id) or "—"
+    issued = await registry.issue(
+        session,
+        kind=DocumentKind.recruitment_dossier.value,
+        prefix=PREFIXES[DocumentKind.recruitment_dossier],
+        subject=f"application:{application.id}",
+        org_id=application.org_id,
+        org_name=org_name,
+        issued_on=ctx.today,
+        issued_by=ctx.actor,
+    )
+    stmt = select(RecruitmentStep).where(RecruitmentStep.application_id == application.id).order_by(RecruitmentStep.seq)
+    steps = tuple(
+        pages.DossierStep(
+            seq=step.seq,
+            kind=RecruitmentStepKind(step.kind).zh_hant,
+            effective_on=step.effective_on,
+            deciding_body=step.deciding_body or "—",
+            documents=tuple(step.documents or ()),
+        )
+        for step in (await session.execute(stmt)).scalars().all()
+    )
+    facts = pages.DossierFacts(
+        name=application.name,
+        sex=Sex(application.sex).zh_hant,
+        ethnicity=application.ethnicity or "—",
+        birth_year_month=f"{application.birth_date.year}年{application.birth_date.month}月",
+        education=Education(application.education).zh_hant,
+        occupation=Occupation(application.occupation).zh_hant,
+        org_name=org_name,
+        stage=RecruitmentStage(application.stage).zh_hant,
+        applied_on=application.applied_on,
+        steps=steps,
+    )
+    return Printed(issued, pages.dossier_page(facts, issued, script))
 
 
 async def verify(

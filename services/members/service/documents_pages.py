@@ -64,6 +64,29 @@ class CertificateFacts:
     org_name: str
 
 
+@dataclass(frozen=True)
+class DossierStep:
+    seq: int
+    kind: str
+    effective_on: date
+    deciding_body: str
+    documents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DossierFacts:
+    name: str
+    sex: str
+    ethnicity: str
+    birth_year_month: str
+    education: str
+    occupation: str
+    org_name: str
+    stage: str
+    applied_on: date
+    steps: tuple[DossierStep, ...]
+
+
 def _page(title: str, body: str, script: Script) -> str:
     head = (
         f"<!DOCTYPE html><html lang='{chinese(script).value}'><head><meta charset='utf-8'>"
@@ -126,3 +149,31 @@ def certificate_page(facts: CertificateFacts, issued: IssuedDocument, script: Sc
         f"{foot(issued)}"
     )
     return _page("黨員證明", body, script)
+
+
+def dossier_page(facts: DossierFacts, issued: IssuedDocument, script: Script) -> str:
+    """The recruitment dossier (發展黨員檔案): the applicant, then every step with its date, deciding
+    body and documents, in order."""
+    f = {k: escape(str(v)) for k, v in facts.__dict__.items() if k != "steps"}
+    person = (
+        "<table class='person'>"
+        f"<tr><th>姓名</th><td>{f['name']}</td><th>性別</th><td>{f['sex']}</td><th>民族</th><td>{f['ethnicity']}</td></tr>"
+        f"<tr><th>出生年月</th><td>{f['birth_year_month']}</td><th>學歷</th><td>{f['education']}</td>"
+        f"<th>職業</th><td>{f['occupation']}</td></tr>"
+        f"<tr><th>所在黨組織</th><td colspan='3'>{f['org_name']}</td><th>目前階段</th><td>{f['stage']}</td></tr>"
+        "</table>"
+    )
+    rows = "".join(
+        f"<tr><td>{step.seq}</td><td>{escape(step.kind)}</td><td>{chinese_date(step.effective_on)}</td>"
+        f"<td>{escape(step.deciding_body)}</td><td>{'、'.join(escape(d) for d in step.documents) or '—'}</td></tr>"
+        for step in facts.steps
+    )
+    steps = (
+        "<h2>發展程序</h2><table class='steps'><tr><th>序號</th><th>步驟</th><th>日期</th><th>決定機關</th><th>材料</th></tr>"
+        f"{rows or '<tr><td colspan=5>尚無記錄</td></tr>'}</table>"
+    )
+    body = (
+        f"<h1>發展黨員檔案</h1><p class='no'>第 {escape(issued.number)} 號</p>"
+        f"<p>入黨申請日期：{chinese_date(facts.applied_on)}</p>{person}{steps}{foot(issued)}"
+    )
+    return _page("發展黨員檔案", body, script)
