@@ -13,15 +13,17 @@ from gateway.events import routes as event_routes
 from gateway.events.delivery import DeliveryWorker
 from gateway.events.ingest import GATEWAY_SUBJECT, EventIngest
 from gateway.events.models import scheduler as scheduler_tables
-from gateway.models import idempotency_keys, outbox
+from gateway.models import document_counters, documents, idempotency_keys, outbox
 from gateway.reports import routes as report_routes
-from gateway.routes import accounts, audit, clients, documents, meta, tokens
+from gateway.routes import accounts, audit, clients, meta, tokens
+from gateway.routes import documents as document_routes
 from gateway.service import accounts as account_service
 from gateway.service import audit as audit_service
 from gateway.service.tokens import KnownSubjects
 from gateway.settings import SCHEMA, GatewaySettings
 from services.kit.app import create_app as create_process_app
 from services.kit.db import Database
+from services.kit.documents import DocumentRegistry
 from services.kit.health import Check
 from services.kit.keys import TokenSigner, ensure_keypair
 from services.kit.outbox import feed_router
@@ -100,6 +102,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             audience=settings.jwt_audience,
             lifetime_s=settings.access_token_lifetime_s,
         )
+        app.state.documents = DocumentRegistry(documents, document_counters, settings.document_key_bytes("gateway"))
         app.state.peers = peers
         app.state.report_peers = report_peers
         app.state.login_limits = LoginLimits(settings.policy)
@@ -164,7 +167,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             audit.router,
             meta.router,
             report_routes.router,
-            documents.router,
+            document_routes.router,
             event_routes.router,
             # Revocations of access tokens, for the services (kit/revocation.py); not public API.
             feed_router(outbox, include_in_schema=False),
