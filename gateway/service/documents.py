@@ -22,6 +22,7 @@ ISSUERS: dict[str, str] = {
     "JS": "members",  # 黨員組織關係介紹信
     "ZM": "members",  # 黨員證明
     "FZ": "members",  # 發展黨員檔案
+    "TB": "orgs",  # 督查情況通報
     "DC": GATEWAY,  # 調查報告 (gateway/reports)
     "ZD": GATEWAY,  # 組織診斷報告
 }

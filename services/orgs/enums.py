@@ -199,6 +199,15 @@ class RectificationSource(Coded):
     diagnostic = "diagnostic", "診斷問題", "诊断问题"
 
 
+class OrgDocumentKind(Coded):
+    inspection_notice = "inspection_notice", "督查情況通報", "督查情况通报"
+
+
+class NoticeFormat(Coded):
+    html = "html", "網頁", "网页"
+    pdf = "pdf", "PDF文件", "PDF文件"
+
+
 ENUM_LABELS: EnumLabels = {
     "OrgKind": OrgKind.labels(),
     "OrgTier": OrgTier.labels(),
@@ -223,6 +232,8 @@ ENUM_LABELS: EnumLabels = {
     "AssignmentStatus": AssignmentStatus.labels(),
     "ReplyDecision": ReplyDecision.labels(),
     "RectificationStatus": RectificationStatus.labels(),
+    "OrgDocumentKind": OrgDocumentKind.labels(),
+    "NoticeFormat": NoticeFormat.labels(),
     "RectificationStep": RectificationStep.labels(),
     "RectificationSource": RectificationSource.labels(),
 }

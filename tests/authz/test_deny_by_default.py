@@ -47,6 +47,7 @@ PUBLIC = {
     # the service's is what the gateway asks.
     ("gateway", "GET", "/api/v1/documents/verify"),
     ("members", "GET", "/documents/verify"),
+    ("orgs", "GET", "/documents/verify"),
 }
 
 AUTHENTICATED_ONLY = {

@@ -2,8 +2,6 @@
 and documents; its number and check code verify; another township's applicant is not found; and a
 host without a PDF renderer answers 503 `renderer-unavailable`, not 500."""
 
-
-
 import re
 from pathlib import Path
 
