@@ -98,7 +98,9 @@ def test_the_survey_and_diagnostics_print_as_pdf(live: LiveStack, township: dict
         assert response.headers["content-type"] == "application/pdf"
         path = tmp_path / f"{stem}.pdf"
         path.write_bytes(response.content)
-        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, timeout=60).stdout.decode()
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, timeout=60
+        ).stdout.decode()
         flat = re.sub(r"\s+", "", text)
         assert label in flat
         assert response.headers["x-document-number"] in flat
