@@ -109,3 +109,20 @@ DUES_PAID = ProblemKind(409, "dues-paid", "the month is paid and no longer chang
 BACK_PAYMENT_TOO_OLD = ProblemKind(
     422, "back-payment-too-old", "a back payment reaches further back than the policy allows", "補繳月份超出規定範圍"
 )
+
+# Documents.
+NO_LETTER_YET = ProblemKind(
+    409,
+    "no-letter-yet",
+    "the transfer has no introduction letter (not approved, or refused or withdrawn)",
+    "該轉接尚未開具介紹信",
+)
+NO_CERTIFICATE = ProblemKind(
+    409,
+    "no-certificate",
+    "the record is closed (left, deceased, transferred out): no membership certificate",
+    "非在冊黨員，不能出具黨員證明",
+)
+DOCUMENT_NOT_FOUND = ProblemKind(
+    404, "document-not-found", "no document with this number and check code was issued here", "查無此文件或校驗碼不符"
+)

@@ -220,6 +220,15 @@ class AssessmentIndicator(Coded):
     manual = "manual", "人工評分", "人工评分"
 
 
+class OrgDocumentKind(Coded):
+    inspection_notice = "inspection_notice", "督查情況通報", "督查情况通报"
+
+
+class NoticeFormat(Coded):
+    html = "html", "網頁", "网页"
+    pdf = "pdf", "PDF文件", "PDF文件"
+
+
 ENUM_LABELS: EnumLabels = {
     "OrgKind": OrgKind.labels(),
     "OrgTier": OrgTier.labels(),
@@ -244,6 +253,8 @@ ENUM_LABELS: EnumLabels = {
     "AssignmentStatus": AssignmentStatus.labels(),
     "ReplyDecision": ReplyDecision.labels(),
     "RectificationStatus": RectificationStatus.labels(),
+    "OrgDocumentKind": OrgDocumentKind.labels(),
+    "NoticeFormat": NoticeFormat.labels(),
     "RectificationStep": RectificationStep.labels(),
     "RectificationSource": RectificationSource.labels(),
     "AssessmentLevel": AssessmentLevel.labels(),

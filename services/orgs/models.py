@@ -8,6 +8,7 @@ from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, Inde
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.kit.db import make_metadata
+from services.kit.documents import document_counters_table, documents_table
 from services.kit.idempotency import idempotency_table
 from services.kit.outbox import outbox_table
 from services.kit.scheduler import scheduler_tables
@@ -382,4 +383,7 @@ class AssessmentScore(Versioned, Base):
 
 outbox = outbox_table(Base.metadata)
 scheduler = scheduler_tables(Base.metadata)
+# Issued documents (督查通報 as PDF): numbers and what the check codes sign (kit.documents).
+documents = documents_table(Base.metadata)
+document_counters = document_counters_table(Base.metadata)
 idempotency_keys = idempotency_table(Base.metadata)

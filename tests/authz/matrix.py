@@ -316,6 +316,9 @@ ROWS: list[Row] = [
     R("members", "POST", "/api/v1/transfers/{transfer}/receive", WRITE, "transfer", body=lambda w: {"received_on": _today()}),
     R("members", "POST", "/api/v1/transfers/{transfer}/reject", WRITE, "transfer", body=lambda w: {"decided_on": _today()}),
     R("members", "POST", "/api/v1/transfers/{transfer}/cancel", WRITE, "transfer", body=lambda w: {"decided_on": _today()}),
+    # Printed documents: issuing one registers it (a write); html, so that no renderer is needed here.
+    R("members", "GET", "/api/v1/transfers/{transfer}/letter?format=html", WRITE, "transfer"),
+    R("members", "GET", "/api/v1/members/{member}/certificate?format=html", WRITE, "member"),
     R("members", "GET", "/api/v1/members/{member}/care", READ, "member"),
     R(
         "members",
@@ -439,6 +442,7 @@ ROWS: list[Row] = [
     R("members", "GET", "/api/v1/recruitment/applications/{rand}", READ),
     R("members", "GET", "/api/v1/recruitment/applications/{rand}/steps", READ),
     R("members", "POST", "/api/v1/recruitment/applications/{rand}/steps", WRITE),
+    R("members", "GET", "/api/v1/recruitment/applications/{rand}/dossier?format=html", WRITE),
     R("members", "GET", "/api/v1/recruitment/due?kind=talk&within={org}", READ, "org", hidden=200),
     R("members", "GET", "/api/v1/recruitment/stats?group_by=sex&within={org}", READ, "org", hidden=200),
     R("members", "GET", "/api/v1/dues/unpaid?within={org}", READ, "org", hidden=200),
