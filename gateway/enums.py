@@ -44,6 +44,12 @@ class DeliveryStatus(Coded):
     parked = "parked", "已擱置·可重送", "已搁置·可重送"
 
 
+# The documents the gateway prints itself (its composed reports), verified like the services'.
+class ReportDocumentKind(Coded):
+    survey_report = "survey_report", "農村社區黨建工作調查報告", "农村社区党建工作调查报告"
+    diagnostics_report = "diagnostics_report", "組織診斷報告", "组织诊断报告"
+
+
 # What a reminder is about (gateway/notify): each a kind of item already due in a service.
 class NoticeKind(Coded):
     term = "term_due", "換屆提醒", "换届提醒"
@@ -82,6 +88,7 @@ ENUM_LABELS: EnumLabels = {
     "account_status": AccountStatus.labels(),
     "client_scope": ClientScope.labels(),
     "delivery_status": DeliveryStatus.labels(),
+    "report_document_kind": ReportDocumentKind.labels(),
     "notice_kind": NoticeKind.labels(),
     "notice_channel": NoticeChannel.labels(),
 }

@@ -70,3 +70,8 @@ INVALID_SUBSCRIPTION = ProblemKind(
 SUBTREE_REQUIRED = ProblemKind(
     422, "rule-violation", "the caller has no scope: `within` must name the subtree", "請指定統計範圍（within）"
 )
+
+# --- printed documents ---------------------------------------------------------------------------
+DOCUMENT_NOT_FOUND = ProblemKind(
+    404, "document-not-found", "no document with this number and check code was issued", "查無此文件或校驗碼不符"
+)

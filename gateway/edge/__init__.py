@@ -11,6 +11,8 @@ guard.py               `Guard`: first load shedding (shedding.py, `Admission`: o
 proxy.py               `ServiceProxy`: `/api/v1/<segment>/…` of a service goes upstream as it
                        is; everything else falls through to the gateway's own routes
 limits.py              the token buckets of the guard and of the login route
+problems.py            `send_kind`: a declared kind sent from a layer, in the reader's script
 
-Problems sent from here are the gateway's declared kinds (`gateway/errors.py`).
+Problems sent from here are the gateway's declared kinds (`gateway/errors.py`), with their Chinese
+titles and details like a route's (Simplified by default, Traditional on request, `detail_en`).
 """

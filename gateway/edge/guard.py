@@ -27,6 +27,7 @@ import jwt
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.edge.limits import Buckets, retry_after_header
+from gateway.edge.problems import send_kind
 from gateway.edge.shedding import Admission
 from gateway.enums import AuditAction
 from gateway.errors import OVERLOADED, TOO_MANY_REQUESTS
@@ -35,7 +36,7 @@ from gateway.service import audit
 from services.kit.auth import TokenVerifier, Unauthorized
 from services.kit.db import Database
 from services.kit.observability import request_id_var
-from services.kit.problems import ProblemKind, send_problem
+from services.kit.problems import ProblemKind
 
 logger = logging.getLogger("gateway.guard")
 
@@ -108,7 +109,7 @@ class Guard:
             return
         started = time.monotonic()
         if not self.admission.admit(started):
-            await _refuse(send, OVERLOADED, "The gateway is at capacity; retry later", self.shed_retry_after_s)
+            await _refuse(send, scope, OVERLOADED, "The gateway is at capacity; retry later", wait_s=self.shed_retry_after_s)
             return
         try:
             await self._guarded(scope, receive, send)
@@ -126,7 +127,7 @@ class Guard:
         address = client[0] if client else None
         wait = self.buckets.wait_for(f"sub:{caller.sub}" if caller else f"ip:{address}")
         if wait > 0:
-            await _refuse(send, TOO_MANY_REQUESTS, "Too many requests; retry later", wait)
+            await _refuse(send, scope, TOO_MANY_REQUESTS, "Too many requests; retry later", wait_s=wait)
             return
         status = 500
         unmasked: str | None = None
@@ -191,13 +192,22 @@ class Guard:
             logger.exception("audit row not written", extra={"path": scope["path"], "status": status})
 
 
-async def _refuse(send: Send, kind: ProblemKind, detail: str, wait_s: float) -> None:
-    """A problem with `Retry-After`, sent straight from the guard (429 over the rate, 503 over capacity)."""
-    await send_problem(
+# The refusals' details in Chinese (Traditional, like the kinds' titles).
+_REFUSALS_ZH = {
+    OVERLOADED.slug: "網關同時處理的請求已達上限，請稍後重試。",  # noqa: RUF001
+    TOO_MANY_REQUESTS.slug: "請求過於頻繁，請稍後重試。",  # noqa: RUF001
+}
+
+
+async def _refuse(send: Send, scope: Scope, kind: ProblemKind, detail: str, *, wait_s: float) -> None:
+    """A problem with `Retry-After`, sent straight from the guard (429 over the rate, 503 over
+    capacity), in the reader's script like a route's."""
+    await send_kind(
         send,
-        kind.status,
+        scope,
+        kind,
         detail,
-        slug=kind.slug,
+        zh=_REFUSALS_ZH[kind.slug],
         retry_after=retry_after_header(wait_s),
         headers=((b"cache-control", b"no-store"),),
     )

@@ -19,10 +19,12 @@ import aiohttp
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.edge.problems import send_kind
 from gateway.errors import BAD_GATEWAY, GATEWAY_TIMEOUT, SERVICE_UNAVAILABLE
+from services.kit import messages
 from services.kit.observability import outgoing_headers
 from services.kit.peers import CLIENT_IDLE_S
-from services.kit.problems import ProblemKind, send_problem
+from services.kit.problems import ProblemKind
 
 logger = logging.getLogger("gateway.proxy")
 
@@ -39,6 +41,7 @@ ROUTES: dict[str, str] = {
     "posts": "orgs",
     "terms": "orgs",
     "tasks": "orgs",
+    "assessments": "orgs",
     "inspections": "orgs",
     "rectifications": "orgs",
     "members": "members",
@@ -189,17 +192,21 @@ class ServiceProxy:
         except aiohttp.ClientConnectorError as error:
             if started:
                 raise
-            await _problem(send, SERVICE_UNAVAILABLE, f"The {service} service is unavailable", service=service, error=error)
+            await _problem(
+                send, scope, SERVICE_UNAVAILABLE, f"The {service} service is unavailable", service=service, error=error
+            )
         except TimeoutError as error:
             if started:
                 raise
-            await _problem(send, GATEWAY_TIMEOUT, f"The {service} service did not answer in time", service=service, error=error)
+            await _problem(
+                send, scope, GATEWAY_TIMEOUT, f"The {service} service did not answer in time", service=service, error=error
+            )
         except aiohttp.ClientError as error:
             if started:
                 raise
             if refused:  # not the service's fault: the body limit answers (413)
                 raise refused[0] from error
-            await _problem(send, BAD_GATEWAY, f"The {service} service gave no valid answer", service=service, error=error)
+            await _problem(send, scope, BAD_GATEWAY, f"The {service} service gave no valid answer", service=service, error=error)
 
 
 async def _request_body(
@@ -244,7 +251,16 @@ async def _request_body(
     return stream(), declared
 
 
-async def _problem(send: Send, kind: ProblemKind, detail: str, *, service: str, error: BaseException) -> None:
+# The Chinese detail of each failure, naming the service (Traditional, as the kinds' titles).
+_DETAILS_ZH = {
+    SERVICE_UNAVAILABLE.slug: "{service}暫不可用，請稍後重試。",  # noqa: RUF001
+    GATEWAY_TIMEOUT.slug: "{service}未能及時響應。",
+    BAD_GATEWAY.slug: "{service}未返回有效應答。",
+}
+
+
+async def _problem(send: Send, scope: Scope, kind: ProblemKind, detail: str, *, service: str, error: BaseException) -> None:
     logger.warning("upstream failed", extra={"service": service, "status": kind.status, "error": type(error).__name__})
     retry_after = "1" if kind is SERVICE_UNAVAILABLE else None
-    await send_problem(send, kind.status, detail, slug=kind.slug, retry_after=retry_after, service=service)
+    zh = _DETAILS_ZH[kind.slug].format(service=messages.process_name(service))
+    await send_kind(send, scope, kind, detail, zh=zh, retry_after=retry_after, service=service)

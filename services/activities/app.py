@@ -27,7 +27,7 @@ from services.kit.outbox import feed_router
 from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
 from services.kit.revocation import following_the_gateway
-from services.kit.scheduler import Scheduler
+from services.kit.scheduler import Scheduler, jobs_router
 
 
 def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
@@ -47,7 +47,7 @@ def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
         service=SCHEMA,
         db=db,
         tables=scheduler,
-        jobs=jobs(settings.policy),
+        jobs=jobs(settings.policy, settings.job_intervals),
         tick_s=settings.scheduler_tick_s,
         lease_s=settings.scheduler_lease_s,
         enabled=settings.run_scheduler,
@@ -65,6 +65,7 @@ def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
             activities.router,
             attendance.router,
             attachments.router,
+            attachments.internal,
             catalog.router,
             contacts.router,
             compliance.router,
@@ -74,6 +75,7 @@ def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
             policy_router(settings.policy),
             labels_router(ENUM_LABELS),
             event_types_router(EVENT_TYPES),
+            jobs_router(),
         ],
         on_start=[feeds.start, scheduled.start],
         on_stop=[scheduled.stop, feeds.stop, peers.stop],

@@ -1,7 +1,8 @@
 """Scheduled jobs of the activities service: the study-hours clock, announced once a month per member.
 
 To add a job: write `async def my_job(session) -> str` (idempotent; return a short detail with
-counts, no personal data) and add `Job("activities.my_job", <every seconds>, my_job)` to `jobs()`.
+counts, no personal data) and add `Job("activities.my_job", intervals.my_job_s, my_job)` to `jobs()`,
+its interval a setting (`ActivitiesJobIntervals` in settings.py).
 The scheduler (services.kit.scheduler) runs it on one replica and records each run in `job_runs`.
 """
 
@@ -10,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.activities.models import outbox, scheduler
 from services.activities.rules import ActivitiesPolicy
 from services.activities.service import study
+from services.activities.settings import ActivitiesJobIntervals
 from services.kit.context import today_in
 from services.kit.outbox import record_event
 from services.kit.scheduler import Job, JobFunction, first_notice
 
-HOUR_S = 3600.0
 STUDY_JOB = "activities.study_hours"
 STUDY_EVENT = "study.below_requirement"
 _BATCH = 500
@@ -43,5 +44,5 @@ def study_hours_job(policy: ActivitiesPolicy) -> JobFunction:
     return run
 
 
-def jobs(policy: ActivitiesPolicy) -> list[Job]:
-    return [Job(STUDY_JOB, HOUR_S, study_hours_job(policy))]
+def jobs(policy: ActivitiesPolicy, intervals: ActivitiesJobIntervals | None = None) -> list[Job]:
+    return [Job(STUDY_JOB, (intervals or ActivitiesJobIntervals()).study_hours_s, study_hours_job(policy))]

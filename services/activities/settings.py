@@ -1,6 +1,6 @@
 """Settings of the activities service (environment prefix `ACTIVITIES_`)."""
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.activities.rules import ActivitiesPolicy
@@ -8,12 +8,22 @@ from services.kit.settings import ServiceSettings
 
 SCHEMA = "activities"
 CLIENT_ID = "svc-activities"
+HOUR_S = 3600.0
+
+
+class ActivitiesJobIntervals(BaseModel):
+    """How often each scheduled job runs (`jobs.py`), in seconds: `ACTIVITIES_JOB_INTERVALS__STUDY_HOURS_S=600`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    study_hours_s: float = Field(default=HOUR_S, gt=0)
 
 
 class ActivitiesSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="ACTIVITIES_", env_nested_delimiter="__", extra="ignore")
 
     policy: ActivitiesPolicy = Field(default_factory=ActivitiesPolicy)
+    job_intervals: ActivitiesJobIntervals = Field(default_factory=ActivitiesJobIntervals)
 
     @model_validator(mode="after")
     def _default_database(self) -> "ActivitiesSettings":

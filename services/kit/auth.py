@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from services.kit import messages
 from services.kit.problems import Problem
 
 ALGORITHM = "EdDSA"
@@ -90,14 +91,20 @@ def lifetime_refusal(*, issued_at: float, expires_at: float, now: float, max_lif
     return None
 
 
+_MISSING_BEARER = "A valid bearer token is required"
+
+
 class Unauthorized(Problem):
-    def __init__(self, detail: str = "A valid bearer token is required") -> None:
+    def __init__(self, detail: str = _MISSING_BEARER) -> None:
         super().__init__(401, detail, slug="unauthorized", headers={"WWW-Authenticate": 'Bearer realm="dangjian"'})
+        # In Chinese: no token, or one that is not valid (the English says which check failed).
+        self.detail_zh = messages.LOGIN_REQUIRED if detail == _MISSING_BEARER else messages.LOGIN_NOT_VALID
 
 
 class Forbidden(Problem):
-    def __init__(self, detail: str = "The caller may not do this") -> None:
+    def __init__(self, detail: str = "The caller may not do this", *, zh: str = messages.NOT_ALLOWED) -> None:
         super().__init__(403, detail, slug="forbidden")
+        self.detail_zh = zh
 
 
 class TokenVerifier:
@@ -255,7 +262,7 @@ def require_roles(*roles: str) -> Any:
 
     async def dependency(caller: CallerDep) -> Caller:
         if not caller.has_role(*roles):
-            raise Forbidden(f"This needs one of the roles: {', '.join(roles)}")
+            raise Forbidden(f"This needs one of the roles: {', '.join(roles)}", zh=messages.needs_roles(", ".join(roles)))
         return caller
 
     AUTHORIZATION_DEPENDENCIES.add(dependency)

@@ -12,6 +12,7 @@ import logging
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.kit import messages
 from services.kit.problems import send_problem
 
 logger = logging.getLogger("kit.deadline")
@@ -52,7 +53,9 @@ class RequestDeadline:
         handler.cancel()
         logger.warning("request deadline passed", extra={"path": scope["path"], "deadline_s": self.seconds})
         detail = "The request did not finish within its deadline; try again shortly."
-        await send_problem(send, 503, detail, slug="deadline-exceeded", retry_after="1")
+        await send_problem(
+            send, 503, detail, slug="deadline-exceeded", retry_after="1", scope=scope, detail_zh=messages.DEADLINE_PASSED
+        )
         # Let the handler unwind (roll back, close its session) before the connection moves on.
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await handler

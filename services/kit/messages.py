@@ -33,6 +33,31 @@ GENERIC_TITLE = "出錯了"
 UNEXPECTED = "發生了意外錯誤，已記錄在日誌中。"
 DATABASE_UNAVAILABLE = "數據庫未能及時響應，請稍後重試。"
 NUL_IN_ADDRESS = "地址中不允許出現 NUL 字符（U+0000）"
+# The problems answered outside the routes (middleware, the token check): ASGI layers send them
+# through `problems.send_problem` with the request's scope, so they are in the reader's script too.
+LOGIN_REQUIRED = "需要有效的訪問令牌（Authorization: Bearer …）"
+LOGIN_NOT_VALID = "訪問令牌無效或已過期，請重新登錄"
+NOT_ALLOWED = "當前賬號無權進行此操作"
+DEADLINE_PASSED = "請求未能在時限內完成，請稍後重試。"
+BODY_TOO_LARGE = "請求內容過大"
+# The processes by name, as a problem about one of them names it.
+PROCESS_NAMES = {"orgs": "組織服務", "members": "黨員服務", "activities": "活動服務", "gateway": "網關"}
+
+
+def process_name(name: str) -> str:
+    return PROCESS_NAMES.get(name, name)
+
+
+def peer_unavailable(name: str) -> str:
+    return f"{process_name(name)}暫不可用，請稍後重試。"
+
+
+def body_larger_than(limit: int) -> str:
+    return f"請求內容超過 {limit} 字節的上限"
+
+
+def needs_roles(roles: str) -> str:
+    return f"需要以下角色之一：{roles}"
 
 
 def request_not_valid(fields: str) -> str:

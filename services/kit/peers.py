@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from services.kit import messages
 from services.kit.metrics import PEER_BREAKER_OPEN, PEER_ERRORS
 from services.kit.observability import outgoing_headers
 from services.kit.problems import Problem
@@ -36,6 +37,7 @@ _RETRYABLE_STATUS = {502, 503, 504}
 class PeerUnavailable(Problem):
     def __init__(self, peer: str, reason: str) -> None:
         super().__init__(503, f"The {peer} service is unavailable ({reason})", slug="peer-unavailable", peer=peer)
+        self.detail_zh = messages.peer_unavailable(peer)
         self.reason = reason
 
 

@@ -305,7 +305,7 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
 async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 413:  # Starlette's body limit, met inside a route
-        return problem_response(413, **_body_limit(request.scope), instance=request.url.path)
+        return problem_response(413, **_body_limit(request.scope), instance=request.url.path, script=request_script(request))
     detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
     return problem_response(
         exc.status_code, detail, instance=request.url.path, headers=dict(exc.headers or {}), script=request_script(request)
@@ -316,8 +316,12 @@ def _body_limit(scope: Any) -> dict[str, Any]:
     """The detail and extension of a 413 from the body limit in force for the request."""
     limit = scope.get(MAX_BODY_SIZE_SCOPE_KEY)
     if not isinstance(limit, int):
-        return {"detail": "The request body is too large"}
-    return {"detail": f"The request body is larger than {limit} bytes", "max_bytes": limit}
+        return {"detail": "The request body is too large", "detail_zh": messages.BODY_TOO_LARGE}
+    return {
+        "detail": f"The request body is larger than {limit} bytes",
+        "detail_zh": messages.body_larger_than(limit),
+        "max_bytes": limit,
+    }
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -438,7 +442,7 @@ class BodyLimitProblems:
             nonlocal replaced
             if message["type"] == "http.response.start" and message["status"] == 413 and _plain_text(message):
                 replaced = True
-                await send_problem(send, 413, **_body_limit(scope), instance=scope["path"])
+                await send_problem(send, 413, **_body_limit(scope), instance=scope["path"], scope=scope)
             elif not replaced:  # the plain text's body is dropped
                 await send(message)
 
@@ -459,13 +463,20 @@ async def send_problem(
     retry_after: str | None = None,
     headers: tuple[tuple[bytes, bytes], ...] = (),
     scope: Any = None,
+    title_zh: str | None = None,
+    detail_zh: str | None = None,
     **extensions: Any,
 ) -> None:
     """Send a whole problem answer from ASGI middleware, where no route and no handler is in play
     (the proxy, the guard, the deadline, the address check); in the script of the request whose
-    ASGI `scope` is given, else in English."""
+    ASGI `scope` is given (`title_zh` and `detail_zh` in Traditional, as a `ProblemKind` has
+    them), else in English."""
     script = Script.en if scope is None else scope_script(scope)
-    body = orjson.dumps(problem_body(status, detail, slug=slug, instance=instance, script=script, **extensions))
+    body = orjson.dumps(
+        problem_body(
+            status, detail, slug=slug, instance=instance, script=script, title_zh=title_zh, detail_zh=detail_zh, **extensions
+        )
+    )
     sent = [
         (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
         (b"content-length", str(len(body)).encode()),

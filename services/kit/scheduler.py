@@ -16,6 +16,11 @@ The job's work and its events commit in one transaction; the run is recorded (`j
 started, duration, outcome, detail, runner) after it, failed runs too. Jobs must be idempotent:
 `first_notice` remembers what a job already announced, so a clock that stays due is announced
 once, not on every run.
+
+`GET /jobs` (`jobs_router`, administrators only) shows a process's jobs from these tables: each
+with its interval (a setting of the process), whether a runner holds it now, its last run (start,
+end, ok or failed, the detail — for a failed run the error's type, never its message) and when it
+is next due. The gateway composes every process's at `GET /api/v1/jobs`.
 """
 
 import asyncio
@@ -27,14 +32,19 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Annotated, Literal
 
-from sqlalchemy import BigInteger, Column, DateTime, Integer, MetaData, String, Table, insert, select, update
+from fastapi import APIRouter, Request
+from pydantic import Field
+from sqlalchemy import BigInteger, Column, DateTime, Integer, MetaData, String, Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.kit.db import Database
+from services.kit.auth import Caller, require_roles
+from services.kit.db import Database, ReadSessionDep
 from services.kit.loops import BackgroundLoop
 from services.kit.metrics import JOB_DURATION, JOB_RUNS
+from services.kit.schemas import Schema
 
 logger = logging.getLogger("kit.scheduler")
 
@@ -99,6 +109,43 @@ async def first_notice(session: AsyncSession, tables: SchedulerTables, job: str,
     return True
 
 
+# --- what `GET /jobs` shows ------------------------------------------------------------------------
+JOBS_ROLE = "sysadmin"  # the system administrator runs the processes (no business data is shown)
+# A run's outcome as recorded (`job_runs.outcome`, the metrics' label) → as shown.
+_SHOWN_OUTCOME: dict[str, Literal["ok", "failed"]] = {"ok": "ok", "error": "failed"}
+
+
+class JobRunOut(Schema):
+    started_at: datetime
+    finished_at: datetime
+    duration_ms: int
+    outcome: Literal["ok", "failed"]
+    detail: str = Field(description="What the run did (counts); for a failed run the error's type, never its message")
+    error: str | None = Field(description="A failed run's error type; null when it ran through")
+
+
+class JobOut(Schema):
+    name: str
+    interval_s: float = Field(description="How often it runs (a setting of its process)")
+    running: bool = Field(description="A runner holds the job's lease now")
+    last_run: JobRunOut | None
+    next_run_at: datetime = Field(
+        description="When it is next due: its last start plus its interval (now, if it never ran); it runs at the first "
+        "scheduler tick from then, on one replica"
+    )
+
+
+class ProcessJobs(Schema):
+    process: str
+    available: bool = Field(default=True, description="False: the process did not answer (its jobs are not listed)")
+    scheduler_running: bool | None = Field(
+        default=None, description="This process runs a scheduler (`<P>_RUN_SCHEDULER`); null when unavailable"
+    )
+    tick_s: float | None = Field(default=None, description="How often its scheduler looks for due jobs")
+    reason: str | None = Field(default=None, description="Why an unavailable process is (`status 503`, `ConnectError` …)")
+    jobs: list[JobOut] = Field(default_factory=list)
+
+
 class Scheduler:
     """Runs a process's jobs when due; `start`/`stop` are lifespan hooks, `run_due` one tick."""
 
@@ -116,6 +163,7 @@ class Scheduler:
         self.service = service
         self.jobs = list(jobs)
         self.enabled = enabled
+        self.tick_s = tick_s
         self.runner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._db = db
         self._tables = tables
@@ -208,6 +256,15 @@ class Scheduler:
                 ran.append(job.name)
         return ran
 
+    async def overview(self, session: AsyncSession) -> ProcessJobs:
+        """The process's jobs as `GET /jobs` shows them."""
+        return ProcessJobs(
+            process=self.service,
+            scheduler_running=self.enabled and bool(self.jobs),
+            tick_s=self.tick_s,
+            jobs=await job_statuses(session, self._tables, self.jobs),
+        )
+
     async def _tick(self) -> bool:
         await self.run_due()
         return False  # the next tick is a tick_s away, whatever ran
@@ -218,3 +275,55 @@ class Scheduler:
 
     async def stop(self, _app: object = None) -> None:
         await self._loop.stop()
+
+
+async def job_statuses(session: AsyncSession, tables: SchedulerTables, jobs: Sequence[Job]) -> list[JobOut]:
+    """Each job with its lease and its last recorded run, as `GET /jobs` shows them."""
+    names = [job.name for job in jobs]
+    leases = {row.job: row for row in await session.execute(select(tables.leases).where(tables.leases.c.job.in_(names)))}
+    runs = tables.runs
+    latest = select(func.max(runs.c.id)).where(runs.c.job.in_(names)).group_by(runs.c.job)
+    last_runs = {row.job: row for row in await session.execute(select(runs).where(runs.c.id.in_(latest)))}
+    now = datetime.now(UTC)
+    shown = []
+    for job in jobs:
+        lease, run = leases.get(job.name), last_runs.get(job.name)
+        lease_until = _aware(lease.lease_until) if lease is not None else None
+        last_started = _aware(lease.last_started_at) if lease is not None else None
+        last_run = None
+        if run is not None:
+            started = _aware(run.started_at) or now
+            outcome = _SHOWN_OUTCOME.get(run.outcome, "failed")
+            last_run = JobRunOut(
+                started_at=started,
+                finished_at=started + timedelta(milliseconds=run.duration_ms),
+                duration_ms=run.duration_ms,
+                outcome=outcome,
+                detail=run.detail,
+                error=run.detail if outcome == "failed" else None,
+            )
+        shown.append(
+            JobOut(
+                name=job.name,
+                interval_s=job.every_s,
+                running=lease_until is not None and lease_until > now,
+                last_run=last_run,
+                next_run_at=last_started + timedelta(seconds=job.every_s) if last_started is not None else now,
+            )
+        )
+    return shown
+
+
+def jobs_router() -> APIRouter:
+    """`GET /jobs`: the process's scheduled jobs (`app.state.scheduler`), for administrators. Not
+    under /api/v1: the gateway's `GET /api/v1/jobs` asks each service for it."""
+    router = APIRouter(tags=["jobs"])
+
+    @router.get("/jobs", response_model=ProcessJobs)
+    async def read_jobs(
+        request: Request, session: ReadSessionDep, _caller: Annotated[Caller, require_roles(JOBS_ROLE)]
+    ) -> ProcessJobs:
+        scheduler: Scheduler = request.app.state.scheduler
+        return await scheduler.overview(session)
+
+    return router

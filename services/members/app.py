@@ -5,18 +5,32 @@ from fastapi import FastAPI
 from services.kit.app import create_app as create_process_app
 from services.kit.consumer import FeedSubscriptions
 from services.kit.db import Database
+from services.kit.documents import DocumentRegistry
 from services.kit.event_types import event_types_router
 from services.kit.labels import labels_router
 from services.kit.outbox import feed_router
 from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
 from services.kit.revocation import following_the_gateway
-from services.kit.scheduler import Scheduler
+from services.kit.scheduler import Scheduler, jobs_router
 from services.members.enums import ENUM_LABELS
 from services.members.events import apply_org_event
 from services.members.jobs import jobs
-from services.members.models import consumer_cursors, idempotency_keys, outbox, scheduler
-from services.members.routes import care, dues, probation, records, recruitment, stats, survey, tabular, transfers, worklists
+from services.members.models import consumer_cursors, document_counters, idempotency_keys, outbox, scheduler
+from services.members.models import documents as document_table
+from services.members.routes import (
+    care,
+    documents,
+    dues,
+    probation,
+    records,
+    recruitment,
+    stats,
+    survey,
+    tabular,
+    transfers,
+    worklists,
+)
 from services.members.schemas.records import EVENT_TYPES
 from services.members.settings import CLIENT_ID, SCHEMA, MembersSettings
 
@@ -31,13 +45,14 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
     async def load_cipher(app: FastAPI) -> None:
         # At start, not at import: in development the keys are made in the data folder.
         app.state.cipher = settings.field_cipher()
+        app.state.documents = DocumentRegistry(document_table, document_counters, settings.document_key_bytes(SCHEMA))
 
     feeds = FeedSubscriptions(settings=settings, peers=peers, db=db, cursors=consumer_cursors, feeds={"orgs": apply_org_event})
     scheduled = Scheduler(
         service=SCHEMA,
         db=db,
         tables=scheduler,
-        jobs=jobs(settings.policy, lambda: app.state.cipher),
+        jobs=jobs(settings.policy, lambda: app.state.cipher, settings.job_intervals),
         tick_s=settings.scheduler_tick_s,
         lease_s=settings.scheduler_lease_s,
         enabled=settings.run_scheduler,
@@ -58,16 +73,19 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
             stats.router,
             records.router,
             probation.router,
+            documents.router,
             transfers.router,
             care.router,
             recruitment.router,
             dues.router,
             records.internal,
             survey.internal,
+            documents.internal,
             feed_router(outbox),
             policy_router(settings.policy),
             labels_router(ENUM_LABELS),
             event_types_router(EVENT_TYPES),
+            jobs_router(),
         ],
         on_start=[load_cipher, feeds.start, scheduled.start],
         on_stop=[scheduled.stop, feeds.stop, peers.stop],

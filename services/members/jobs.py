@@ -1,7 +1,8 @@
 """Scheduled jobs of the members service: the clocks, announced as events once per spell.
 
 To add a job: write `async def my_job(session) -> str` (idempotent; return a short detail with
-counts, no personal data) and add `Job("members.my_job", <every seconds>, my_job)` to `jobs()`.
+counts, no personal data) and add `Job("members.my_job", intervals.my_job_s, my_job)` to `jobs()`, its
+interval a setting (`MembersJobIntervals` in settings.py).
 The scheduler (services.kit.scheduler) runs it on one replica, records each run in `job_runs`.
 """
 
@@ -22,8 +23,8 @@ from services.members.rules import MembersPolicy
 from services.members.service import dues
 from services.members.service.common import MembersContext, snapshot
 from services.members.service.records import due_clock, due_statement
+from services.members.settings import MembersJobIntervals
 
-HOUR_S = 3600.0
 SCHEDULER = Caller(subject="service:members-scheduler", kind="service", roles=frozenset({"service"}))
 
 
@@ -128,15 +129,24 @@ def reencrypt_job(cipher: Callable[[], FieldCipher]) -> JobFunction:
     return run
 
 
-def jobs(policy: MembersPolicy, cipher: Callable[[], FieldCipher]) -> list[Job]:
+def jobs(policy: MembersPolicy, cipher: Callable[[], FieldCipher], intervals: MembersJobIntervals | None = None) -> list[Job]:
+    every = intervals or MembersJobIntervals()
     return [
-        Job("members.reencrypt", HOUR_S, reencrypt_job(cipher)),
+        Job("members.reencrypt", every.reencrypt_s, reencrypt_job(cipher)),
         Job(
             "members.lost_contact",
-            HOUR_S,
+            every.lost_contact_s,
             clock_job("members.lost_contact", DueKind.suspension, "member.lost_contact_due", policy),
         ),
-        Job("members.floating", HOUR_S, clock_job("members.floating", DueKind.transfer, "member.floating_due", policy)),
-        Job("members.probation", HOUR_S, clock_job("members.probation", DueKind.full, "member.probation_due", policy)),
-        Job("members.dues_arrears", HOUR_S, dues_arrears_job(policy)),
+        Job(
+            "members.floating",
+            every.floating_s,
+            clock_job("members.floating", DueKind.transfer, "member.floating_due", policy),
+        ),
+        Job(
+            "members.probation",
+            every.probation_s,
+            clock_job("members.probation", DueKind.full, "member.probation_due", policy),
+        ),
+        Job("members.dues_arrears", every.dues_arrears_s, dues_arrears_job(policy)),
     ]

@@ -25,6 +25,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.kit.consumer import cursor_table
 from services.kit.db import make_metadata
+from services.kit.documents import document_counters_table, documents_table
 from services.kit.idempotency import idempotency_table
 from services.kit.outbox import outbox_table
 from services.kit.replica import tree_replica_table
@@ -184,6 +185,9 @@ position_replica = Table(
 )
 outbox = outbox_table(Base.metadata)
 scheduler = scheduler_tables(Base.metadata)
+# Issued documents (介紹信, 黨員證明, 發展檔案): numbers and what the check codes sign (kit.documents).
+documents = documents_table(Base.metadata)
+document_counters = document_counters_table(Base.metadata)
 idempotency_keys = idempotency_table(Base.metadata)
 consumer_cursors = cursor_table(Base.metadata)
 

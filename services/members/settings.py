@@ -1,6 +1,6 @@
 """Settings of the members service (environment prefix `MEMBERS_`)."""
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.kit.crypto import FieldCipher, decode_key, ensure_key_file
@@ -9,12 +9,26 @@ from services.members.rules import MembersPolicy
 
 SCHEMA = "members"
 CLIENT_ID = "svc-members"
+HOUR_S = 3600.0
+
+
+class MembersJobIntervals(BaseModel):
+    """How often each scheduled job runs (`jobs.py`), in seconds: `MEMBERS_JOB_INTERVALS__PROBATION_S=600`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reencrypt_s: float = Field(default=HOUR_S, gt=0)
+    lost_contact_s: float = Field(default=HOUR_S, gt=0)
+    floating_s: float = Field(default=HOUR_S, gt=0)
+    probation_s: float = Field(default=HOUR_S, gt=0)
+    dues_arrears_s: float = Field(default=HOUR_S, gt=0)
 
 
 class MembersSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="MEMBERS_", env_nested_delimiter="__", extra="ignore")
 
     policy: MembersPolicy = Field(default_factory=MembersPolicy)
+    job_intervals: MembersJobIntervals = Field(default_factory=MembersJobIntervals)
     # base64 of 32 random bytes each: AES-GCM for ID numbers and phones, HMAC for their blind index.
     data_key: str = ""
     index_key: str = ""

@@ -4,19 +4,23 @@ from fastapi import FastAPI
 
 from services.kit.app import create_app as create_process_app
 from services.kit.db import Database
+from services.kit.documents import DocumentRegistry
 from services.kit.event_types import event_types_router
 from services.kit.labels import labels_router
 from services.kit.outbox import feed_router
 from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
 from services.kit.revocation import following_the_gateway
-from services.kit.scheduler import Scheduler
+from services.kit.scheduler import Scheduler, jobs_router
 from services.orgs.enums import ENUM_LABELS
 from services.orgs.jobs import jobs
-from services.orgs.models import idempotency_keys, outbox, scheduler
+from services.orgs.models import document_counters, idempotency_keys, outbox, scheduler
+from services.orgs.models import documents as document_table
 from services.orgs.routes import (
+    assessments,
     communities,
     diagnostics,
+    documents,
     inspections,
     rectifications,
     survey,
@@ -41,11 +45,16 @@ def create_app(settings: OrgsSettings | None = None, *, peers: ServicePeers | No
         service=SCHEMA,
         db=db,
         tables=scheduler,
-        jobs=jobs(settings.policy),
+        jobs=jobs(settings.policy, settings.job_intervals),
         tick_s=settings.scheduler_tick_s,
         lease_s=settings.scheduler_lease_s,
         enabled=settings.run_scheduler,
     )
+
+    async def load_registry(app: FastAPI) -> None:
+        # At start, not at import: in development the key is made in the data folder.
+        app.state.documents = DocumentRegistry(document_table, document_counters, settings.document_key_bytes(SCHEMA))
+
     app = create_process_app(
         idempotency_keys=idempotency_keys,
         revocations=following_the_gateway(settings, peers),
@@ -64,12 +73,15 @@ def create_app(settings: OrgsSettings | None = None, *, peers: ServicePeers | No
             tasks.router,
             inspections.router,
             rectifications.router,
+            assessments.router,
+            documents.internal,
             feed_router(outbox),
             policy_router(settings.policy),
             labels_router(ENUM_LABELS),
             event_types_router(EVENT_TYPES),
+            jobs_router(),
         ],
-        on_start=[scheduled.start],
+        on_start=[load_registry, scheduled.start],
         on_stop=[scheduled.stop, peers.stop],
     )
     app.state.peers = peers

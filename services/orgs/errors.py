@@ -92,3 +92,6 @@ NO_SUCH_DIAGNOSTIC = ProblemKind(
 ALREADY_RECTIFYING = ProblemKind(
     409, "already-rectifying", "an unclosed rectification of that diagnostic exists already", "該問題已有未關閉的整改"
 )
+DOCUMENT_NOT_FOUND = ProblemKind(
+    404, "document-not-found", "no document with this number and check code was issued here", "查無此文件或校驗碼不符"
+)

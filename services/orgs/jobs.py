@@ -1,7 +1,8 @@
 """Scheduled jobs of the orgs service: the term clock (ending soon, overdue), announced once per term.
 
 To add a job: write `async def my_job(session) -> str` (idempotent; return a short detail with
-counts) and add `Job("orgs.my_job", <every seconds>, my_job)` to `jobs()`. The scheduler
+counts) and add `Job("orgs.my_job", intervals.my_job_s, my_job)` to `jobs()` (its interval a setting,
+`OrgsJobIntervals` in settings.py). The scheduler
 (services.kit.scheduler) runs it on one replica and records each run in `job_runs`.
 """
 
@@ -17,8 +18,8 @@ from services.orgs.rules import OrgsPolicy
 from services.orgs.schemas.teams import TermClockEvent
 from services.orgs.service.common import OrgsContext
 from services.orgs.service.teams import terms_due
+from services.orgs.settings import OrgsJobIntervals
 
-HOUR_S = 3600.0
 TERMS_JOB = "orgs.terms"
 SCHEDULER = Caller(subject="service:orgs-scheduler", kind="service", roles=frozenset({"service"}))
 _PAGE = 200
@@ -52,5 +53,5 @@ def terms_job(policy: OrgsPolicy) -> JobFunction:
     return run
 
 
-def jobs(policy: OrgsPolicy) -> list[Job]:
-    return [Job(TERMS_JOB, HOUR_S, terms_job(policy))]
+def jobs(policy: OrgsPolicy, intervals: OrgsJobIntervals | None = None) -> list[Job]:
+    return [Job(TERMS_JOB, (intervals or OrgsJobIntervals()).terms_s, terms_job(policy))]

@@ -4,10 +4,11 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.kit.db import make_metadata
+from services.kit.documents import document_counters_table, documents_table
 from services.kit.idempotency import idempotency_table
 from services.kit.outbox import outbox_table
 from services.kit.scheduler import scheduler_tables
@@ -349,6 +350,40 @@ class RectificationLog(Base):
     actor: Mapped[str] = mapped_column(String(200))
 
 
+class AssessmentScheme(Versioned, Base):
+    """A target-based assessment scheme (目標管理考核方案) of an organization for a period: the
+    level of its subtree it scores and the weighted indicators (`[{key, indicator, name, weight}]`)."""
+
+    __tablename__ = "assessment_schemes"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    owner_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    period: Mapped[str] = mapped_column(String(16))
+    target_level: Mapped[str] = mapped_column(String(16))
+    indicators: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_by: Mapped[str] = mapped_column(String(200))
+
+
+class AssessmentScore(Versioned, Base):
+    """A score given by hand to one target organization on one manual indicator of a scheme."""
+
+    __tablename__ = "assessment_scores"
+    __table_args__ = (UniqueConstraint("scheme_id", "indicator_key", "org_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    scheme_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("assessment_schemes.id"), index=True)
+    indicator_key: Mapped[str] = mapped_column(String(40))
+    org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    note: Mapped[str | None] = mapped_column(Text)
+    scored_on: Mapped[date] = mapped_column(Date)
+    scored_by: Mapped[str] = mapped_column(String(200))
+
+
 outbox = outbox_table(Base.metadata)
 scheduler = scheduler_tables(Base.metadata)
+# Issued documents (督查通報 as PDF): numbers and what the check codes sign (kit.documents).
+documents = documents_table(Base.metadata)
+document_counters = document_counters_table(Base.metadata)
 idempotency_keys = idempotency_table(Base.metadata)

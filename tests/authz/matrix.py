@@ -224,6 +224,11 @@ ROWS: list[Row] = [
     R("orgs", "POST", "/api/v1/rectifications/{rand}/report", WRITE, body=lambda w: {"text": "x"}),
     R("orgs", "POST", "/api/v1/rectifications/{rand}/close", WRITE, body=lambda w: {}),
     R("orgs", "POST", "/api/v1/rectifications/{rand}/reopen", WRITE, body=lambda w: {"note": "x"}),
+    # Assessments: schemes are checked for scope in tests/orgs/test_assessments.py.
+    R("orgs", "POST", "/api/v1/assessments", WRITE),
+    R("orgs", "PUT", "/api/v1/assessments/{rand}/scores/{org}/{rand}", WRITE, body=lambda w: {"score": 50}),
+    *(R("orgs", "GET", "/api/v1/assessments" + end, READ) for end in ("", "/{rand}", "/{rand}/results", "/{rand}/results.xlsx")),
+    R("orgs", "GET", "/api/v1/assessments/{rand}/results/{org}", READ),
     R("orgs", "POST", "/api/v1/co-building", WRITE),
     R("orgs", "GET", "/api/v1/co-building", READ),
     R(
@@ -240,6 +245,7 @@ ROWS: list[Row] = [
     R("orgs", "POST", "/api/v1/posts", WRITE, "org", body=lambda w: {"org_id": w["org"], "name": "p"}, safe=True, hidden=422),
     R("orgs", "GET", "/api/v1/posts?org_id={org}", READ, "post", listing=True),
     R("orgs", "GET", "/internal/events", SERVICE),
+    R("orgs", "GET", "/jobs", Only("sysadmin")),  # its scheduled jobs, for the gateway's /api/v1/jobs
     # ---- members ----------------------------------------------------------------------------
     R("members", "POST", "/api/v1/members/import", WRITE),
     R("members", "GET", "/api/v1/members/import/template", READ),
@@ -311,6 +317,9 @@ ROWS: list[Row] = [
     R("members", "POST", "/api/v1/transfers/{transfer}/receive", WRITE, "transfer", body=lambda w: {"received_on": _today()}),
     R("members", "POST", "/api/v1/transfers/{transfer}/reject", WRITE, "transfer", body=lambda w: {"decided_on": _today()}),
     R("members", "POST", "/api/v1/transfers/{transfer}/cancel", WRITE, "transfer", body=lambda w: {"decided_on": _today()}),
+    # Printed documents: issuing one registers it (a write); html, so that no renderer is needed here.
+    R("members", "GET", "/api/v1/transfers/{transfer}/letter?format=html", WRITE, "transfer"),
+    R("members", "GET", "/api/v1/members/{member}/certificate?format=html", WRITE, "member"),
     R("members", "GET", "/api/v1/members/{member}/care", READ, "member"),
     R(
         "members",
@@ -332,6 +341,7 @@ ROWS: list[Row] = [
     ),
     R("members", "POST", "/internal/member-counts", SERVICE),
     R("members", "GET", "/internal/events", SERVICE),
+    R("members", "GET", "/jobs", Only("sysadmin")),  # its scheduled jobs, for the gateway's /api/v1/jobs
     # ---- activities -------------------------------------------------------------------------
     R("activities", "POST", "/api/v1/activities", WRITE, "org", body=_activity_create, safe=True, hidden=422),
     R("activities", "GET", "/api/v1/activities?within={org}", READ, "activity", listing=True),
@@ -398,6 +408,7 @@ ROWS: list[Row] = [
         hidden=422,
     ),
     R("activities", "GET", "/api/v1/contacts?member_id={member}", READ, "member", listing=True),
+    R("activities", "GET", "/api/v1/contacts/summary?within={org}", READ, "org"),
     R("activities", "GET", "/api/v1/compliance?within={org}&period=2026", READ, "org"),
     R("activities", "POST", "/api/v1/compliance/exemptions", WRITE),
     R("activities", "GET", "/api/v1/compliance/exemptions?within={org}", READ, "org"),
@@ -414,6 +425,8 @@ ROWS: list[Row] = [
     # Out of scope: an empty list (restricted in the query), like a filter that matches nothing.
     R("activities", "GET", "/api/v1/reviews?org_id={org}&year=2026", READ, "org", hidden=200),
     R("activities", "GET", "/internal/events", SERVICE),
+    R("activities", "GET", "/jobs", Only("sysadmin")),  # its scheduled jobs, for the gateway's /api/v1/jobs
+    R("activities", "POST", "/internal/evidence-orgs", SERVICE),
     # Study hours: the member's record is the target; the other rows are checked for admission.
     # The lists below (here and in members) are restricted inside the query: a `within` outside
     # the caller's scope answers an empty list (hidden=200), like the reviews above.
@@ -430,6 +443,7 @@ ROWS: list[Row] = [
     R("members", "GET", "/api/v1/recruitment/applications/{rand}", READ),
     R("members", "GET", "/api/v1/recruitment/applications/{rand}/steps", READ),
     R("members", "POST", "/api/v1/recruitment/applications/{rand}/steps", WRITE),
+    R("members", "GET", "/api/v1/recruitment/applications/{rand}/dossier?format=html", WRITE),
     R("members", "GET", "/api/v1/recruitment/due?kind=talk&within={org}", READ, "org", hidden=200),
     R("members", "GET", "/api/v1/recruitment/stats?group_by=sex&within={org}", READ, "org", hidden=200),
     R("members", "GET", "/api/v1/dues/unpaid?within={org}", READ, "org", hidden=200),
@@ -472,6 +486,7 @@ ROWS: list[Row] = [
     R("gateway", "GET", "/api/v1/clients/{rand}", Only("sysadmin", "secadmin")),
     R("gateway", "PATCH", "/api/v1/clients/{rand}", Only("sysadmin", "secadmin")),
     R("gateway", "POST", "/api/v1/clients/{rand}/rotate", Only("sysadmin", "secadmin")),
+    R("gateway", "GET", "/api/v1/jobs", Only("sysadmin")),
     R("gateway", "GET", "/api/v1/audit", Only("auditor")),
     R("gateway", "GET", "/api/v1/audit/verify", Only("auditor")),
     R("gateway", "GET", "/api/v1/audit/checkpoints", Only("auditor")),

@@ -1,8 +1,10 @@
 """The scheduler: one run per due time however many runners tick at once, every run recorded."""
 
 import asyncio
+import importlib
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -103,3 +105,46 @@ async def test_first_notice_is_true_once(databases: tuple[Database, Database]) -
         assert not await first_notice(session, tables, name, "k")
         assert await first_notice(session, tables, name, "other")
         await session.commit()
+
+
+async def test_the_status_shows_a_failed_run_by_its_error_type_and_when_it_is_due(databases: tuple[Database, Database]) -> None:
+    name = f"test.{uuid.uuid4().hex[:8]}"
+
+    async def failing(_session: AsyncSession) -> str:
+        raise ValueError("a message that could quote personal data 110105194001010015")
+
+    job, never = Job(name, 600, failing), Job(f"{name}.never", 60, failing)
+    runner = Scheduler(service="orgs", db=databases[0], tables=tables, jobs=[job, never])
+    await runner.run_due()
+    async with databases[0].read_sessions() as session:
+        shown = await runner.overview(session)
+
+    failed, waiting = shown.jobs
+    assert (failed.name, failed.interval_s, failed.running) == (name, 600, False)
+    assert failed.last_run is not None
+    assert (failed.last_run.outcome, failed.last_run.error, failed.last_run.detail) == ("failed", "ValueError", "ValueError")
+    assert failed.last_run.finished_at >= failed.last_run.started_at
+    # Due again an interval after its claim (a moment before the run's own start is taken).
+    assert abs(failed.next_run_at - (failed.last_run.started_at + timedelta(seconds=600))) < timedelta(seconds=5)
+    assert "110105" not in shown.model_dump_json()
+    assert waiting.last_run is not None  # it was due too: it ran in the same tick
+
+
+@pytest.mark.parametrize(
+    ("prefix", "create", "variable", "job"),
+    [
+        ("ORGS", "services.orgs.app", "TERMS_S", "orgs.terms"),
+        ("MEMBERS", "services.members.app", "DUES_ARREARS_S", "members.dues_arrears"),
+        ("ACTIVITIES", "services.activities.app", "STUDY_HOURS_S", "activities.study_hours"),
+    ],
+)
+def test_each_jobs_interval_is_a_setting_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, test_db: SuiteDatabase, prefix: str, create: str, variable: str, job: str
+) -> None:
+    monkeypatch.setenv(f"{prefix}_JOB_INTERVALS__{variable}", "42.5")
+    monkeypatch.setenv(f"{prefix}_DATA_DIR", str(test_db.data_dir))
+    app = importlib.import_module(create).create_app()
+
+    jobs = {scheduled.name: scheduled.every_s for scheduled in app.state.scheduler.jobs}
+    assert jobs[job] == 42.5
+    assert {every for name, every in jobs.items() if name != job} <= {3600.0}  # the others keep their default

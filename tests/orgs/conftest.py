@@ -63,10 +63,38 @@ class MembersStub:
         return member_id
 
 
+class ActivitiesStub:
+    """`POST /internal/evidence-orgs` answered from a dict: the activities and attachments it knows,
+    with the organization of each."""
+
+    def __init__(self) -> None:
+        self.activities: dict[str, str] = {}
+        self.attachments: dict[str, str] = {}
+        self.down = False
+        self.app = FastAPI()
+
+        @self.app.post("/internal/evidence-orgs")
+        async def evidence_orgs(body: dict[str, Any]) -> dict[str, Any]:
+            return {
+                "activities": {i: self.activities[i] for i in body["activity_ids"] if i in self.activities},
+                "attachments": {i: self.attachments[i] for i in body["attachment_ids"] if i in self.attachments},
+            }
+
+    def new_activity(self, org_id: str) -> str:
+        activity_id = str(uuid.uuid4())
+        self.activities[activity_id] = org_id
+        return activity_id
+
+    def new_attachment(self, org_id: str) -> str:
+        attachment_id = str(uuid.uuid4())
+        self.attachments[attachment_id] = org_id
+        return attachment_id
+
+
 class SwitchableTransport(httpx.AsyncBaseTransport):
     """The stub in process, or a refused connection while `stub.down` is set."""
 
-    def __init__(self, stub: MembersStub) -> None:
+    def __init__(self, stub: MembersStub | ActivitiesStub) -> None:
         self.stub = stub
         self.inner = httpx.ASGITransport(app=stub.app)
 
@@ -85,8 +113,14 @@ def orgs_settings(test_db: SuiteDatabase, **overrides: Any) -> OrgsSettings:
     return OrgsSettings(data_dir=test_db.data_dir, database_url=test_db.urls["orgs"], json_logs=False, **overrides)
 
 
-def stubbed_peers(settings: OrgsSettings, stub: MembersStub) -> ServicePeers:
-    peers = ServicePeers(settings, CLIENT_ID, transports={"members": SwitchableTransport(stub)})
+@pytest.fixture
+def activities_stub() -> ActivitiesStub:
+    return ActivitiesStub()
+
+
+def stubbed_peers(settings: OrgsSettings, stub: MembersStub, activities: ActivitiesStub | None = None) -> ServicePeers:
+    transports = {"members": SwitchableTransport(stub), "activities": SwitchableTransport(activities or ActivitiesStub())}
+    peers = ServicePeers(settings, CLIENT_ID, transports=transports)
     # The stub does not check tokens; skip asking a gateway for one.
     peers.tokens._token = "stub-token"
     peers.tokens._renew_at = float("inf")
@@ -94,8 +128,11 @@ def stubbed_peers(settings: OrgsSettings, stub: MembersStub) -> ServicePeers:
 
 
 @pytest.fixture
-async def orgs_api(test_db: SuiteDatabase, members_stub: MembersStub) -> AsyncIterator[httpx.AsyncClient]:
-    """The orgs service in process, asking `members_stub` whatever it asks the members service."""
+async def orgs_api(
+    test_db: SuiteDatabase, members_stub: MembersStub, activities_stub: ActivitiesStub
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The orgs service in process, asking `members_stub` whatever it asks the members service and
+    `activities_stub` whatever it asks the activities service."""
     settings = orgs_settings(test_db)
-    async with in_process(create_app(settings, peers=stubbed_peers(settings, members_stub))) as client:
+    async with in_process(create_app(settings, peers=stubbed_peers(settings, members_stub, activities_stub))) as client:
         yield client

@@ -1,7 +1,7 @@
 """notices: inbox, contact addresses, deliveries and attempts
 
 Revision ID: notify_0001
-Revises: 7d41c0a9e2b5
+Revises: docs_0001
 Create Date: 2026-12-06 01:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "notify_0001"
-down_revision: str | None = "7d41c0a9e2b5"
+down_revision: str | None = "docs_0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

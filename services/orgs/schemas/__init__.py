@@ -6,6 +6,7 @@ from services.orgs.enums import HistoryChange
 from services.orgs.schemas.communities import CommunitySnapshot
 from services.orgs.schemas.teams import Position, Term, TermClockEvent
 from services.orgs.schemas.tree import OrgSnapshot
+from services.orgs.schemas.units import Unit
 
 EVENT_TYPES: dict[str, EventType] = {
     **{
@@ -20,6 +21,8 @@ EVENT_TYPES: dict[str, EventType] = {
     },
     "community.created": EventType("a community was set up", CommunitySnapshot),
     "community.updated": EventType("a community changed", CommunitySnapshot),
+    "unit.created": EventType("a community unit was registered", Unit),
+    "unit.updated": EventType("a community unit changed (name, category, party organization)", Unit),
     "position.created": EventType("a team position was filled", Position),
     "position.updated": EventType("a team position changed (ended, posts)", Position),
     "term.created": EventType("a new term of an organization began", Term),
