@@ -37,9 +37,7 @@ from services.kit.revocation import retention_s as revocation_retention_s
 from services.kit.scheduler import Job, Scheduler
 
 
-def _scheduler(
-    settings: GatewaySettings, db: Database, audit_trail: audit_service.AuditTrail, notifier: Notifier
-) -> Scheduler:
+def _scheduler(settings: GatewaySettings, db: Database, audit_trail: audit_service.AuditTrail, notifier: Notifier) -> Scheduler:
     """The gateway's scheduled jobs: the audit trail's checkpoints, the pruning of revocations, reminders."""
 
     async def audit_checkpoint(session: AsyncSession) -> str:
