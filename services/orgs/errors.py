@@ -92,3 +92,10 @@ NO_SUCH_DIAGNOSTIC = ProblemKind(
 ALREADY_RECTIFYING = ProblemKind(
     409, "already-rectifying", "an unclosed rectification of that diagnostic exists already", "該問題已有未關閉的整改"
 )
+# Lifecycles: reserve cadres, post holdings, posts and co-building agreements end once.
+ALREADY_ENDED = ProblemKind(
+    409,
+    "already-ended",
+    "the reserve cadre, post or co-building agreement has ended already: it is history and does not change",
+    "已結束，不能再變更",
+)
