@@ -258,7 +258,7 @@ async def post_holdings(
     ctx: Reader,
     member_id: uuid.UUID,
     current: Annotated[bool, Query(description="Held on `as_of` (true) or not (false)")] = True,
-    all: Annotated[bool, Query(description="Every holding, past and present (`current` ignored)")] = False,
+    history: Annotated[bool, Query(description="Every holding, past and present (`current` ignored)")] = False,
     as_of: AsOfQuery = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = DEFAULT_LIMIT,
