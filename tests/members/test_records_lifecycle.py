@@ -147,7 +147,8 @@ class TestHistory:
             headers=tokens.headers("org_admin") | {"Accept-Language": "zh-CN"},
         )
         assert refused.status_code == 422
-        assert "失联" in refused.json()["detail"] and "2026-09-01" in refused.json()["detail"]
+        assert "失联" in refused.json()["detail"]
+        assert "2026-09-01" in refused.json()["detail"]
 
     async def test_whereabouts_floating_out_and_back_are_flows(
         self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica

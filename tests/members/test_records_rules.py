@@ -121,12 +121,14 @@ class TestSuspension:
         refusal = self.refusal("lost_contact", date(2026, 1, 15), date(2026, 7, 14))
         assert refusal is not None
         assert (refusal.field, refusal.earliest_on) == ("effective_on", date(2026, 7, 15))
-        assert "2026-07-15" in refusal.message and "6 months" in refusal.message
+        assert "2026-07-15" in refusal.message
+        assert "6 months" in refusal.message
         assert "2026-07-15" in refusal.zh
 
     def test_month_ends_count_to_the_last_day_of_a_shorter_month(self) -> None:
         refusal = self.refusal("lost_contact", date(2025, 8, 31), date(2026, 2, 27))
-        assert refusal is not None and refusal.earliest_on == date(2026, 2, 28)
+        assert refusal is not None
+        assert refusal.earliest_on == date(2026, 2, 28)
         assert self.refusal("lost_contact", date(2025, 8, 31), date(2026, 2, 28)) is None
 
     def test_never_straight_from_normal(self) -> None:
