@@ -244,6 +244,10 @@ class TestCoBuildingLifecycle:
         assert [a["id"] for a in earlier.json()["items"]] == [agreement["id"]]
         revisions = (await orgs_api.get(url + "/revisions", headers=admin)).json()
         assert [r["change"] for r in revisions] == ["ended"]
+        worklists = f"/api/v1/orgs/{tree['county']['id']}/worklists"
+        lists = await orgs_api.get(worklists, params={"as_of": "2026-06-01"}, headers=admin)  # within the planned term
+        gaps = lists.json()["units_without_co_building"]
+        assert [g["community_id"] for g in gaps] == [tree["community"]["id"]]  # the unit has no agreement in force now
 
 
 class TestScope:
