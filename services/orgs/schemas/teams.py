@@ -143,8 +143,11 @@ class Position(Schema):
 
 
 class TermClockEvent(Term):
-    """What `term.ending` and `term.overdue` (the scheduled term clock) carry."""
+    """What `term.ending` and `term.overdue` (the scheduled term clock) carry: an organization's
+    term, or a community body's (`body`, `community_id`; `id` the body term's)."""
 
     org_name: str
     due: TermDue
     days_left: int
+    body: BodyKind = BodyKind.party_organization
+    community_id: uuid.UUID | None = None
