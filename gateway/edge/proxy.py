@@ -35,6 +35,7 @@ API_PREFIX = "/api/v1/"
 ROUTES: dict[str, str] = {
     "orgs": "orgs",
     "communities": "orgs",
+    "reserve-cadres": "orgs",
     "units": "orgs",
     "co-building": "orgs",
     "zones": "orgs",

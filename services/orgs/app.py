@@ -67,6 +67,7 @@ def create_app(settings: OrgsSettings | None = None, *, peers: ServicePeers | No
             diagnostics.router,
             survey.router,
             communities.router,
+            communities.reserve_router,
             teams.router,
             units.router,
             worklists.router,

@@ -51,6 +51,21 @@ class BodyKind(Coded):
     residents_committee = "residents_committee", "社區居民委員會", "社区居民委员会"
     representatives_congress = "representatives_congress", "社區居民代表大會", "社区居民代表大会"
     deliberation_committee = "deliberation_committee", "社區議事協商委員會", "社区议事协商委员会"
+    supervisory_committee = "supervisory_committee", "村(居)務監督委員會", "村(居)务监督委员会"
+    collective_economic_organization = "collective_economic_organization", "集體經濟組織", "集体经济组织"
+
+
+class ReserveEndReason(Coded):
+    """Why a reserve cadre left the pool."""
+
+    promoted = "promoted", "已提拔任用", "已提拔任用"
+    removed = "removed", "調出後備庫", "调出后备库"
+    left = "left", "本人離開", "本人离开"
+
+
+class CoBuildingChange(Coded):
+    amended = "amended", "修訂", "修订"
+    ended = "ended", "終止", "终止"
 
 
 class ElectionMethod(Coded):
@@ -238,6 +253,8 @@ ENUM_LABELS: EnumLabels = {
     "GuidanceCategory": GuidanceCategory.labels(),
     "BodyKind": BodyKind.labels(),
     "ElectionMethod": ElectionMethod.labels(),
+    "ReserveEndReason": ReserveEndReason.labels(),
+    "CoBuildingChange": CoBuildingChange.labels(),
     "Role": Role.labels(),
     "PositionSource": PositionSource.labels(),
     "ConcurrentPost": ConcurrentPost.labels(),

@@ -119,10 +119,11 @@ class Community(Versioned, Base):
 
 
 class CommunityBody(Versioned, Base):
-    """One term of one of a community's four bodies, with its people."""
+    """One term of one of a community's bodies (residents' committee, supervisory committee,
+    collective economic organization …), with its people and, when recorded, its election."""
 
     __tablename__ = "community_bodies"
-    __table_args__ = (UniqueConstraint("community_id", "kind", "term_number"),)
+    __table_args__ = (UniqueConstraint("community_id", "kind", "term_number"), Index("ix_community_bodies_ends_on", "ends_on"))
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     community_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("communities.id"), index=True)
@@ -131,6 +132,10 @@ class CommunityBody(Versioned, Base):
     started_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     people: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    elected_on: Mapped[date | None] = mapped_column(Date)
+    eligible_voters: Mapped[int | None] = mapped_column(Integer)
+    voters_present: Mapped[int | None] = mapped_column(Integer)
+    lowest_votes_elected: Mapped[int | None] = mapped_column(Integer)
 
 
 class ReserveCadre(Versioned, Base):
@@ -144,6 +149,9 @@ class ReserveCadre(Versioned, Base):
     education: Mapped[str] = mapped_column(String(32))
     since: Mapped[date] = mapped_column(Date)
     until: Mapped[date | None] = mapped_column(Date)
+    # Why the cadre left the pool on `until` (ReserveEndReason) and a note.
+    end_reason: Mapped[str | None] = mapped_column(String(16))
+    end_note: Mapped[str | None] = mapped_column(Text)
 
 
 class Term(Versioned, Base):
@@ -198,6 +206,25 @@ class CoBuilding(Versioned, Base):
     started_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     content: Mapped[str] = mapped_column(Text)
+    # Ended before (or at) its planned end: on which day and why.
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CoBuildingRevision(Base):
+    """An agreement as it stood before each amendment or its end (version by version)."""
+
+    __tablename__ = "co_building_revisions"
+    __table_args__ = (UniqueConstraint("agreement_id", "version"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    agreement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("co_building_agreements.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    change: Mapped[str] = mapped_column(String(16))
+    before: Mapped[dict[str, Any]] = mapped_column(JSON)
+    after: Mapped[dict[str, Any]] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    actor: Mapped[str] = mapped_column(String(200))
 
 
 class Zone(Versioned, Base):
@@ -223,6 +250,9 @@ class Post(Versioned, Base):
     zone_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("zones.id"))
     name: Mapped[str] = mapped_column(String(200))
     duties: Mapped[str | None] = mapped_column(Text)
+    # A closed post is kept with its holders' history; its holdings end on `closed_on`.
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    close_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class PostHolder(Base):

@@ -35,6 +35,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.authz.matrix_lifecycle import LIFECYCLE_ROWS
+
 READ = "read"
 WRITE = "write"
 OWN = "own"
@@ -513,3 +515,4 @@ ROWS: list[Row] = [
     R("gateway", "GET", "/api/v1/notifications/{rand}", Only(*PEOPLE)),
     R("gateway", "POST", "/api/v1/notifications/{rand}/read", Only(*PEOPLE), safe=True),
 ]
+ROWS += [Row(**row) for row in LIFECYCLE_ROWS]

@@ -3,7 +3,7 @@
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -29,10 +29,13 @@ from services.members.rules.common import born_on_or_before_for_age, months_afte
 from services.members.rules.probation import full_on_errors, probation_ends_on, too_early_message
 from services.members.rules.records import (
     CLOSED_STATES,
+    SUSPENSION_RULE,
+    SuspensionRefusal,
     id_number_errors,
     normalize_id_number,
     record_errors,
     state_change_error,
+    suspension_error,
     whereabouts_errors,
 )
 from services.members.schemas.records import (
@@ -292,6 +295,13 @@ async def change_state(session: AsyncSession, ctx: MembersContext, member_id: uu
 async def set_state(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID, data: StateChange) -> Member:
     """The state change itself (cancelling a probationary member's application closes the record so)."""
     member = await get_visible(session, ctx, member_id, for_update=True)
+    suspension = (
+        suspension_error(member.state, state_since=member.state_since, effective_on=data.effective_on, policy=ctx.policy)
+        if data.state == MemberState.suspended
+        else None
+    )
+    if suspension is not None and member.state == MemberState.normal:
+        _refuse_suspension(suspension, ctx)
     error = (
         "transferred_out comes only from a received transfer"
         if data.state == MemberState.transferred_out
@@ -303,6 +313,8 @@ async def set_state(session: AsyncSession, ctx: MembersContext, member_id: uuid.
         error = "the effective date is before the current state began"
     if error:
         raise INVALID_STATE_CHANGE.on("state", error, detail=error)
+    if suspension is not None:
+        _refuse_suspension(suspension, ctx)
     details: dict[str, Any] = {"from": member.state, "to": data.state.value}
     if data.reason:
         details["reason"] = data.reason
@@ -317,6 +329,18 @@ async def set_state(session: AsyncSession, ctx: MembersContext, member_id: uuid.
     await session.flush()
     await publish(session, "member.state_changed", member)
     return member
+
+
+def _refuse_suspension(refusal: SuspensionRefusal, ctx: MembersContext) -> NoReturn:
+    """The suspension rule's 422: which rule, the earliest day, and the months it counts."""
+    raise INVALID_STATE_CHANGE(
+        refusal.message,
+        zh=refusal.zh,
+        errors=[field_error(refusal.field, refusal.message, zh=refusal.zh)],
+        rule=SUSPENSION_RULE,
+        earliest_on=refusal.earliest_on.isoformat(),
+        lost_contact_months=ctx.policy.lost_contact_months_to_suspension,
+    )
 
 
 async def become_full(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID, data: BecomeFull) -> MemberOut:
