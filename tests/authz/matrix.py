@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.authz.matrix_lifecycle import LIFECYCLE_ROWS
+from tests.authz.matrix_notify import NOTIFY_ROWS
 
 READ = "read"
 WRITE = "write"
@@ -508,11 +509,6 @@ ROWS: list[Row] = [
     R("gateway", "DELETE", "/api/v1/subscriptions/{rand}", Only("org_admin", "client_read")),
     R("gateway", "GET", "/api/v1/subscriptions/{rand}/deliveries", Only("org_admin", "client_read")),
     R("gateway", "POST", "/api/v1/subscriptions/{rand}/replay", Only("org_admin", "client_read")),
-    R("gateway", "GET", "/api/v1/notifications", Only(*PEOPLE)),
-    R("gateway", "POST", "/api/v1/notifications/read", Only(*PEOPLE), safe=True),
-    R("gateway", "GET", "/api/v1/notifications/contact", Only(*PEOPLE)),
-    R("gateway", "PUT", "/api/v1/notifications/contact", Only(*PEOPLE), body=lambda w: {"phone": "13800138000"}),
-    R("gateway", "GET", "/api/v1/notifications/{rand}", Only(*PEOPLE)),
-    R("gateway", "POST", "/api/v1/notifications/{rand}/read", Only(*PEOPLE), safe=True),
 ]
 ROWS += [Row(**row) for row in LIFECYCLE_ROWS]
+ROWS += [Row(**row, access=Only(*PEOPLE)) for row in NOTIFY_ROWS]
