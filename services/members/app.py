@@ -16,7 +16,21 @@ from services.members.enums import ENUM_LABELS
 from services.members.events import apply_org_event
 from services.members.jobs import jobs
 from services.members.models import consumer_cursors, idempotency_keys, outbox, scheduler
-from services.members.routes import care, dues, probation, records, recruitment, stats, survey, tabular, transfers, worklists
+from services.members.routes import (
+    care,
+    change_requests,
+    dues,
+    floating_reports,
+    own,
+    probation,
+    records,
+    recruitment,
+    stats,
+    survey,
+    tabular,
+    transfers,
+    worklists,
+)
 from services.members.schemas.records import EVENT_TYPES
 from services.members.settings import CLIENT_ID, SCHEMA, MembersSettings
 
@@ -62,6 +76,11 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
             care.router,
             recruitment.router,
             dues.router,
+            own.router,
+            change_requests.own,
+            change_requests.router,
+            floating_reports.own,
+            floating_reports.router,
             records.internal,
             survey.internal,
             feed_router(outbox),

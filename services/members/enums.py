@@ -194,6 +194,25 @@ class DuesReduction(Coded):
     exempt = "exempt", "免交", "免交"
 
 
+class ChangeRequestStatus(Coded):
+    pending = "pending", "待審核", "待审核"
+    approved = "approved", "已核准", "已核准"
+    rejected = "rejected", "已駁回", "已驳回"
+
+
+class ChangeDecision(Coded):
+    approve = "approve", "核准", "核准"
+    reject = "reject", "駁回", "驳回"
+
+
+class ChangeField(Coded):
+    """What a member may ask to change in their own record."""
+
+    phone = "phone", "聯繫電話", "联系电话"
+    address = "address", "住址", "住址"
+    education = "education", "學歷", "学历"
+
+
 # What `GET /labels` answers: enum name → code → labels, in this order.
 LABELLED: dict[str, type[Coded]] = {
     "sex": Sex,
@@ -216,5 +235,8 @@ LABELLED: dict[str, type[Coded]] = {
     "dues_category": DuesCategory,
     "dues_reduction": DuesReduction,
     "due_kind": DueKind,
+    "change_request_status": ChangeRequestStatus,
+    "change_decision": ChangeDecision,
+    "change_field": ChangeField,
 }
 ENUM_LABELS: dict[str, dict[str, dict[str, str]]] = {name: enum.labels() for name, enum in LABELLED.items()}

@@ -106,3 +106,23 @@ DUES_PAID = ProblemKind(409, "dues-paid", "the month is paid and no longer chang
 BACK_PAYMENT_TOO_OLD = ProblemKind(
     422, "back-payment-too-old", "a back payment reaches further back than the policy allows", "補繳月份超出規定範圍"
 )
+
+# A member's own view and what a member submits.
+INVALID_CHANGE_REQUEST = ProblemKind(
+    422,
+    "invalid-change-request",
+    "the change request names nothing to change, the same value, or education without evidence",
+    "變更申請有誤",
+)
+CHANGE_REQUEST_DECIDED = ProblemKind(
+    409, "change-request-decided", "the change request was already approved or rejected", "該變更申請已經審核"
+)
+CHANGE_REQUEST_OPEN = ProblemKind(
+    409, "change-request-open", "the member already has a change request waiting for review", "已有待審核的變更申請"
+)
+NOT_FLOATING = ProblemKind(
+    409, "not-floating", "only a member floating out (外出流動) reports where they are", "只有外出流動黨員需要定期匯報"
+)
+INVALID_FLOATING_REPORT = ProblemKind(
+    422, "invalid-floating-report", "the report's date is in the future or before the member floated out", "定期匯報信息有誤"
+)
