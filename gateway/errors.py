@@ -68,3 +68,14 @@ INVALID_SUBSCRIPTION = ProblemKind(
 SUBTREE_REQUIRED = ProblemKind(
     422, "rule-violation", "the caller has no scope: `within` must name the subtree", "請指定統計範圍（within）"
 )
+
+# --- a member's account linked to their record ---------------------------------------------------
+LINK_REFUSED = ProblemKind(
+    422,
+    "link-refused",
+    "the ID number and the one-time code do not match an open code (one answer whatever the reason)",
+    "身份證號碼或一次性驗證碼不正確",
+)
+MEMBER_LINKED = ProblemKind(
+    409, "member-linked", "the account, or another account, is already linked to a member record", "帳號已關聯黨員記錄"
+)

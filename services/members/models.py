@@ -397,3 +397,21 @@ class FloatingReport(Base):
     organizational_life: Mapped[str | None] = mapped_column(String(1000))
     reported_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class LinkCode(Base):
+    """A one-time code the community gives a member to link their own account to their record
+    (`POST /api/v1/auth/link-member` at the gateway): only its keyed hash is kept, it expires soon,
+    is good once, and dies after the policy's number of wrong tries."""
+
+    __tablename__ = "link_codes"
+    __table_args__ = (Index("ix_members_link_codes_member_id", "member_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    code_index: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    issued_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)

@@ -1,8 +1,8 @@
-"""A member's change requests and floating reports; the member's address
+"""A member's own view: change requests, floating reports, link codes; the member's address
 
 Revision ID: me_0001
 Revises: 3c8e2d4f6a10
-Create Date: 2026-12-06 00:43:24.102314
+Create Date: 2026-12-06 00:48:29.386974
 """
 
 from collections.abc import Sequence
@@ -64,6 +64,22 @@ def upgrade() -> None:
         batch_op.create_index("ix_members_floating_reports_member_reported_on", ["member_id", "reported_on"], unique=False)
         batch_op.create_index(batch_op.f("ix_members_floating_reports_org_id"), ["org_id"], unique=False)
 
+    op.create_table(
+        "link_codes",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("member_id", sa.Uuid(), nullable=False),
+        sa.Column("code_index", sa.String(length=64), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("failed_attempts", sa.Integer(), nullable=False),
+        sa.Column("issued_by", sa.String(length=100), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_link_codes")),
+        schema="members",
+    )
+    with op.batch_alter_table("link_codes", schema="members") as batch_op:
+        batch_op.create_index("ix_members_link_codes_member_id", ["member_id"], unique=False)
+
     with op.batch_alter_table("members", schema="members") as batch_op:
         batch_op.add_column(sa.Column("address", sa.String(length=300), nullable=True))
 
@@ -73,6 +89,10 @@ def downgrade() -> None:
     with op.batch_alter_table("members", schema="members") as batch_op:
         batch_op.drop_column("address")
 
+    with op.batch_alter_table("link_codes", schema="members") as batch_op:
+        batch_op.drop_index("ix_members_link_codes_member_id")
+
+    op.drop_table("link_codes", schema="members")
     with op.batch_alter_table("floating_reports", schema="members") as batch_op:
         batch_op.drop_index(batch_op.f("ix_members_floating_reports_org_id"))
         batch_op.drop_index("ix_members_floating_reports_member_reported_on")
