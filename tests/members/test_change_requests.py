@@ -56,7 +56,7 @@ class TestFiling:
 
     async def test_an_education_change_needs_its_evidence(self, members_client: httpx.AsyncClient, world: dict[str, Any]) -> None:
         bare = await ask(members_client, world, education="college")
-        with_note = await ask(members_client, world, education="college", evidence_note="2025年畢業，證書編號 123")
+        with_note = await ask(members_client, world, education="college", evidence_note="2025年畢業, 證書編號 123")
 
         assert bare.status_code == 422
         assert bare.json()["type"].endswith("/invalid-change-request")

@@ -87,4 +87,5 @@ async def test_the_code_is_kept_only_as_a_keyed_hash(
     code = await issue(members_client, world)
     async with members_db.read_sessions() as session:
         stored = (await session.execute(text("SELECT code_index FROM members.link_codes"))).scalars().all()
-    assert stored and all(code not in value for value in stored)
+    assert stored
+    assert all(code not in value for value in stored)
