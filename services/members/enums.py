@@ -205,14 +205,6 @@ class ChangeDecision(Coded):
     reject = "reject", "駁回", "驳回"
 
 
-class ChangeField(Coded):
-    """What a member may ask to change in their own record."""
-
-    phone = "phone", "聯繫電話", "联系电话"
-    address = "address", "住址", "住址"
-    education = "education", "學歷", "学历"
-
-
 # What `GET /labels` answers: enum name → code → labels, in this order.
 LABELLED: dict[str, type[Coded]] = {
     "sex": Sex,
@@ -237,6 +229,5 @@ LABELLED: dict[str, type[Coded]] = {
     "due_kind": DueKind,
     "change_request_status": ChangeRequestStatus,
     "change_decision": ChangeDecision,
-    "change_field": ChangeField,
 }
 ENUM_LABELS: dict[str, dict[str, dict[str, str]]] = {name: enum.labels() for name, enum in LABELLED.items()}

@@ -479,16 +479,6 @@ ROWS: list[Row] = [
     # the matrix (the others' tokens name none, and are refused like a client's or a service's).
     R("gateway", "POST", "/api/v1/auth/totp", Only(*ADMINISTRATIVE), safe=True),
     R("gateway", "POST", "/api/v1/auth/totp/confirm", Only(*ADMINISTRATIVE), body=lambda w: {"code": "000000"}),
-    # Linking one's own account to a member record: the administrators' accounts are never linked,
-    # and the others' tokens name no account (a real account links in tests/e2e/test_own_view.py).
-    R(
-        "gateway",
-        "POST",
-        "/api/v1/auth/link-member",
-        Only(),
-        body=lambda w: {"id_number": w["member_id_number"], "code": "12345678"},
-        safe=True,
-    ),
     # The event feed: readers, our services, clients with a read scope (the matrix's gateway
     # clients hold orgs:read or orgs:write; a write scope alone reads no events).
     R("gateway", "GET", "/api/v1/events", READ, overrides={"client_write": DENY}),
@@ -500,36 +490,9 @@ ROWS: list[Row] = [
     R("gateway", "DELETE", "/api/v1/subscriptions/{rand}", Only("org_admin", "client_read")),
     R("gateway", "GET", "/api/v1/subscriptions/{rand}/deliveries", Only("org_admin", "client_read")),
     R("gateway", "POST", "/api/v1/subscriptions/{rand}/replay", Only("org_admin", "client_read")),
-    # ---- a member's own view (`/api/v1/me/...`): a `member` account linked to a record, its own
-    # (`own`: the world's member; `other`: a record that does not exist, 404); everyone else 403.
-    *(
-        R(app, "GET", f"/api/v1/me/{part}", Only("member"))
-        for app, part in (
-            ("members", "record"),
-            ("members", "history"),
-            ("members", "dues"),
-            ("members", "transfers"),
-            ("members", "change-requests"),
-            ("members", "floating-reports"),
-            ("orgs", "posts"),
-            ("orgs", "zones"),
-            ("orgs", "positions"),
-            ("activities", "activities"),
-            ("activities", "study"),
-            ("activities", "study-records"),
-        )
-    ),
-    R("members", "POST", "/api/v1/me/change-requests", Only("member")),
-    R("members", "POST", "/api/v1/me/floating-reports", Only("member")),
-    R("activities", "POST", "/api/v1/me/study-records", Only("member")),
-    # What members submit, reviewed by the organization (objects' scope: tests/members/test_change_requests.py,
-    # test_floating_reports.py, test_link_codes.py).
-    R("members", "GET", "/api/v1/change-requests", READ),
-    R("members", "GET", "/api/v1/change-requests/{rand}", READ),
-    R("members", "GET", "/api/v1/change-requests/{rand}/evidence", READ),
-    R("members", "POST", "/api/v1/change-requests/{rand}/decision", WRITE, body=lambda w: {"decision": "approve"}),
-    R("members", "GET", "/api/v1/floating-reports", READ),
-    R("members", "GET", "/api/v1/members/worklists/floating-reports", READ),
-    R("members", "POST", "/api/v1/members/{member}/link-code", WRITE, "member"),
-    R("members", "POST", "/internal/link-codes/redeem", SERVICE),
 ]
+
+# A member's own view and what members submit (tests/authz/matrix_own.py).
+from tests.authz.matrix_own import OWN_ROWS  # noqa: E402 - it builds its rows with the names above
+
+ROWS += OWN_ROWS

@@ -3,21 +3,24 @@ reason of a rejection, what an evidence file may be."""
 
 import base64
 
-from services.members.enums import ChangeDecision, ChangeField
+from services.members.enums import ChangeDecision
 from services.members.rules.change_requests import (
+    ADDRESS,
+    EDUCATION,
     EVIDENCE_MAX_BYTES,
+    PHONE,
     asked_fields,
     decision_errors,
     evidence_file,
     request_errors,
 )
 
-CURRENT = {ChangeField.phone: "13800001111", ChangeField.address: None, ChangeField.education: "secondary"}
+CURRENT = {PHONE: "13800001111", ADDRESS: None, EDUCATION: "secondary"}
 
 
 def test_only_values_that_differ_are_asked() -> None:
-    asked = {ChangeField.phone: "13800001111", ChangeField.address: "3組", ChangeField.education: None}
-    assert asked_fields(asked, CURRENT) == [ChangeField.address]
+    asked = {PHONE: "13800001111", ADDRESS: "3組", EDUCATION: None}
+    assert asked_fields(asked, CURRENT) == [ADDRESS]
 
 
 def test_nothing_asked_is_an_error() -> None:
@@ -25,14 +28,14 @@ def test_nothing_asked_is_an_error() -> None:
 
 
 def test_the_same_value_is_an_error() -> None:
-    errors = request_errors({ChangeField.phone: "13800001111"}, CURRENT, has_evidence=False)
+    errors = request_errors({PHONE: "13800001111"}, CURRENT, has_evidence=False)
     assert errors == [("phone", "the record already says so")]
 
 
 def test_education_needs_evidence() -> None:
-    assert request_errors({ChangeField.education: "college"}, CURRENT, has_evidence=False)[0][0] == "evidence_note"
-    assert request_errors({ChangeField.education: "college"}, CURRENT, has_evidence=True) == []
-    assert request_errors({ChangeField.phone: "13912345678"}, CURRENT, has_evidence=False) == []
+    assert request_errors({EDUCATION: "college"}, CURRENT, has_evidence=False)[0][0] == "evidence_note"
+    assert request_errors({EDUCATION: "college"}, CURRENT, has_evidence=True) == []
+    assert request_errors({PHONE: "13912345678"}, CURRENT, has_evidence=False) == []
 
 
 def test_a_rejection_gives_its_reason() -> None:

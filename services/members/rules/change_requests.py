@@ -5,7 +5,7 @@ import base64
 import binascii
 from typing import Any
 
-from services.members.enums import ChangeDecision, ChangeField
+from services.members.enums import ChangeDecision
 
 # The evidence files accepted, by their first bytes (the name and the declared type prove nothing).
 EVIDENCE_SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -15,20 +15,24 @@ EVIDENCE_SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 EVIDENCE_MAX_BYTES = 2 * 1024 * 1024
 
+# The fields of the record a member may ask to change (names of the record's fields, not codes).
+PHONE, ADDRESS, EDUCATION = "phone", "address", "education"
+CHANGEABLE = (PHONE, ADDRESS, EDUCATION)
 
-def asked_fields(asked: dict[str, Any], current: dict[str, Any]) -> list[ChangeField]:
+
+def asked_fields(asked: dict[str, Any], current: dict[str, Any]) -> list[str]:
     """The fields whose asked value differs from the record's (`asked`: field → value or None
     where nothing is asked)."""
-    return [field for field in ChangeField if asked.get(field) is not None and asked[field] != current.get(field)]
+    return [field for field in CHANGEABLE if asked.get(field) is not None and asked[field] != current.get(field)]
 
 
 def request_errors(asked: dict[str, Any], current: dict[str, Any], *, has_evidence: bool) -> list[tuple[str, str]]:
     """(field, message) for each thing wrong with a change request (empty: it may be filed)."""
-    named = [field for field in ChangeField if asked.get(field) is not None]
+    named = [field for field in CHANGEABLE if asked.get(field) is not None]
     if not named:
         return [("phone", "name at least one of phone, address, education")]
-    errors = [(str(field), "the record already says so") for field in named if asked[field] == current.get(field)]
-    if ChangeField.education in named and not has_evidence:
+    errors = [(field, "the record already says so") for field in named if asked[field] == current.get(field)]
+    if EDUCATION in named and not has_evidence:
         errors.append(("evidence_note", "a change of education needs its evidence (a note or a file)"))
     return errors
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pydantic import ConfigDict, Field
 
 from services.kit.schemas import InputSchema, Schema
-from services.members.enums import ChangeDecision, ChangeField, ChangeRequestStatus, Education
+from services.members.enums import ChangeDecision, ChangeRequestStatus, Education
 from services.members.schemas.records import PHONE_PATTERN
 
 
@@ -42,7 +42,9 @@ class ChangeRequestCreate(InputSchema):
 
 class ChangeRequestDecision(InputSchema):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"decision": ChangeDecision.approve}, {"decision": "reject", "note": "證書與學歷不符"}]}
+        json_schema_extra={
+            "examples": [{"decision": ChangeDecision.approve}, {"decision": ChangeDecision.reject, "note": "證書與學歷不符"}]
+        }
     )
 
     decision: ChangeDecision
@@ -55,7 +57,7 @@ class ChangeRequest(Schema):
     member_name: str
     org_id: uuid.UUID
     status: ChangeRequestStatus
-    fields: list[ChangeField]
+    fields: list[str] = Field(description="the record's fields asked to change, of: phone, address, education")
     phone: str | None = Field(description="the asked phone; masked unless the caller may see phones")
     address: str | None = Field(description="the asked address; null when masked")
     education: Education | None

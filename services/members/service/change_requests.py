@@ -13,10 +13,18 @@ from services.kit.audit import note_unmasked
 from services.kit.pagination import keyset_page, page_of
 from services.kit.problems import field_error
 from services.kit.tree import within_node
-from services.members.enums import ChangeDecision, ChangeField, ChangeRequestStatus, MemberEventKind
+from services.members.enums import ChangeDecision, ChangeRequestStatus, MemberEventKind
 from services.members.errors import CHANGE_REQUEST_DECIDED, CHANGE_REQUEST_OPEN, INVALID_CHANGE_REQUEST, NOT_FOUND
 from services.members.models import ChangeRequest, Member, org_replica
-from services.members.rules.change_requests import decision_errors, evidence_file, request_errors
+from services.members.rules.change_requests import (
+    ADDRESS,
+    CHANGEABLE,
+    EDUCATION,
+    PHONE,
+    decision_errors,
+    evidence_file,
+    request_errors,
+)
 from services.members.rules.records import mask_phone
 from services.members.schemas.change_requests import ChangeRequest as ChangeRequestOut
 from services.members.schemas.change_requests import ChangeRequestCreate, ChangeRequestDecision
@@ -26,7 +34,7 @@ from services.members.service.own import own_member
 
 def _current(member: Member, ctx: MembersContext) -> dict[str, Any]:
     phone = ctx.cipher.decrypt("phone", member.phone_cipher) if member.phone_cipher else None
-    return {ChangeField.phone: phone, ChangeField.address: member.address, ChangeField.education: member.education}
+    return {PHONE: phone, ADDRESS: member.address, EDUCATION: member.education}
 
 
 def _refused(errors: list[tuple[str, str]], detail: str) -> Exception:
@@ -43,7 +51,7 @@ def present(request: ChangeRequest, member_name: str, ctx: MembersContext) -> Ch
         member_name=member_name,
         org_id=request.org_id,
         status=ChangeRequestStatus(request.status),
-        fields=[ChangeField(field) for field in request.fields],
+        fields=list(request.fields),
         phone=phone if phone is None or ctx.unmasked else mask_phone(phone),
         address=request.address if ctx.unmasked else None,
         education=request.education,
@@ -76,9 +84,9 @@ async def submit(session: AsyncSession, ctx: MembersContext, data: ChangeRequest
             if not data.evidence_filename:
                 errors.append(("evidence_filename", "a file needs its name"))
     asked: dict[str, Any] = {
-        ChangeField.phone: data.phone,
-        ChangeField.address: data.address,
-        ChangeField.education: data.education,
+        PHONE: data.phone,
+        ADDRESS: data.address,
+        EDUCATION: data.education,
     }
     errors += request_errors(asked, _current(member, ctx), has_evidence=bool(data.evidence_note or data.evidence_base64))
     if errors:
@@ -95,7 +103,7 @@ async def submit(session: AsyncSession, ctx: MembersContext, data: ChangeRequest
         member_id=member.id,
         org_id=member.org_id,
         status=ChangeRequestStatus.pending.value,
-        fields=[str(field) for field in ChangeField if asked[field] is not None],
+        fields=[field for field in CHANGEABLE if asked[field] is not None],
         phone_cipher=ctx.cipher.encrypt("phone", data.phone) if data.phone else None,
         address=data.address,
         education=data.education.value if data.education else None,
@@ -200,13 +208,13 @@ async def decide(
     if member is None:  # the request's join found it a moment ago
         raise NOT_FOUND(f"Change request {request_id} was not found")
     for field in request.fields:
-        if field == ChangeField.phone:
+        if field == PHONE:
             member.phone_cipher = request.phone_cipher
             phone = ctx.cipher.decrypt("phone", request.phone_cipher) if request.phone_cipher else None
             member.phone_index = ctx.cipher.blind_index("phone", phone) if phone else None
-        elif field == ChangeField.address:
+        elif field == ADDRESS:
             member.address = request.address
-        elif field == ChangeField.education and request.education:
+        elif field == EDUCATION and request.education:
             member.education = request.education
     member.version += 1
     # Which fields changed, never their values (the history is read more widely than the record),
