@@ -110,7 +110,7 @@ async def due_list(
     )
     interval = ctx.policy.floating_report_interval_days
     stmt = (
-        select(Member.id, Member.name, Member.org_id, Member.whereabouts_since, last.label("last"), this_year.label("count"))
+        select(Member.id, Member.name, Member.org_id, Member.whereabouts_since, last.label("last"), this_year.label("reports"))
         .join(org_replica, org_replica.c.id == Member.org_id)
         .where(
             _scoped(ctx, within),
@@ -138,7 +138,7 @@ async def due_list(
                     org_id=r.org_id,
                     floating_since=r.whereabouts_since,
                     last_report_on=r.last,
-                    reports_this_year=r.count,
+                    reports_this_year=r.reports,
                     due_on=due,
                     missing=missing,
                 )
