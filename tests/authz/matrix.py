@@ -509,3 +509,8 @@ ROWS: list[Row] = [
     R("gateway", "POST", "/api/v1/subscriptions/{rand}/replay", Only("org_admin", "client_read")),
 ]
 ROWS += [Row(**row) for row in LIFECYCLE_ROWS]
+
+# A member's own view and what members submit (tests/authz/matrix_own.py).
+from tests.authz.matrix_own import OWN_ROWS  # noqa: E402 - it builds its rows with the names above
+
+ROWS += OWN_ROWS
