@@ -17,7 +17,6 @@ from services.kit.versioning import Preconditions
 from services.members.enums import DueKind, MemberEventKind, MemberState, PartyStatus, Whereabouts
 from services.members.errors import (
     DUPLICATE_ID_NUMBER,
-    INVALID_FULL_DATE,
     INVALID_MEMBER,
     INVALID_STATE_CHANGE,
     INVALID_WHEREABOUTS,
@@ -26,7 +25,7 @@ from services.members.errors import (
 )
 from services.members.models import Member, MemberEventRow, org_replica
 from services.members.rules.common import born_on_or_before_for_age, months_after, months_before
-from services.members.rules.probation import full_on_errors, probation_ends_on, too_early_message
+from services.members.rules.probation import probation_ends_on, too_early_message
 from services.members.rules.records import (
     CLOSED_STATES,
     SUSPENSION_RULE,
@@ -39,7 +38,6 @@ from services.members.rules.records import (
     whereabouts_errors,
 )
 from services.members.schemas.records import (
-    BecomeFull,
     DueMember,
     MemberCreate,
     MemberEvent,
@@ -341,32 +339,6 @@ def _refuse_suspension(refusal: SuspensionRefusal, ctx: MembersContext) -> NoRet
         earliest_on=refusal.earliest_on.isoformat(),
         lost_contact_months=ctx.policy.lost_contact_months_to_suspension,
     )
-
-
-async def become_full(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID, data: BecomeFull) -> MemberOut:
-    return present(await make_full(session, ctx, member_id, data), ctx)
-
-
-async def make_full(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID, data: BecomeFull) -> Member:
-    """The probationary member becomes full (the recruitment pipeline's last step does it so)."""
-    member = await get_visible(session, ctx, member_id, for_update=True)
-    earliest = await probation.earliest_full_on(session, ctx, member)
-    errors = full_on_errors(data.full_on, joined_on=member.joined_on, earliest=earliest, today=ctx.today)
-    if member.party_status == PartyStatus.full:
-        errors = [field_error("full_on", "the member is already full")]
-    elif member.state in CLOSED_STATES:
-        errors = [field_error("full_on", f"the member is {member.state}")]
-    if errors:
-        # The probation's end, as a member of its own: a client offers it as the date to pick.
-        extra = {"earliest_full_on": earliest.isoformat()} if member.party_status == PartyStatus.probationary else {}
-        raise INVALID_FULL_DATE(errors[0]["message"], errors=errors, **extra)
-    member.party_status = PartyStatus.full.value
-    member.full_on = data.full_on
-    member.version += 1
-    await add_history(session, member.id, MemberEventKind.became_full, effective_on=data.full_on, details={}, actor=ctx.actor)
-    await session.flush()
-    await publish(session, "member.updated", member)
-    return member
 
 
 async def change_whereabouts(
