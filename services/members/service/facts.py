@@ -105,13 +105,12 @@ SEQ_DIGITS = 10  # a member's events are numbered 1, 2, … : far fewer than 10*
 
 def _value(fact: str, e: Any) -> ColumnElement[Any]:
     """The value the event `e` gives `fact`, as text."""
-    if fact == "state":
-        return e.details["to"].as_string()
     if fact == "party_status":
         return literal(PartyStatus.full.value)
     if fact == "whereabouts":
         return case((_is_transfer_in(e), Whereabouts.resident.value), else_=e.details["whereabouts"].as_string())
-    return e.details["to_org_id"].as_string()
+    value: ColumnElement[Any] = e.details["to" if fact == "state" else "to_org_id"].as_string()
+    return value
 
 
 def _last(condition: ColumnElement[bool], e: Any, value: ColumnElement[Any], dialect: str, *, first: bool = False) -> Any:
