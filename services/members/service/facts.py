@@ -24,7 +24,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import (
-    CTE,
     ColumnElement,
     Select,
     String,
@@ -47,9 +46,6 @@ from services.members.enums import MemberEventKind, MemberState, PartyStatus, Tr
 from services.members.models import Member, MemberEventRow
 from services.members.rules.facts import FACT_KINDS
 
-# What a count reads: the plain records (a subquery) or the correction (a CTE, so that one
-# statement may count it twice and PostgreSQL computes it once).
-Tallied = Subquery | CTE
 # A condition on an alias of `member_events`.
 Condition = Callable[[Any], ColumnElement[bool]]
 # The record's undated columns the reports use, beside the four dated facts.
@@ -206,13 +202,13 @@ def _current(*extra: ColumnElement[Any]) -> Select[Any]:
     return select(*undated, Member.org_id.label("org_id"), Member.state, Member.party_status, Member.whereabouts, *extra)
 
 
-async def tallies_as_of(session: AsyncSession, as_of: date) -> list[Tallied]:
+async def tallies_as_of(session: AsyncSession, as_of: date) -> list[Subquery]:
     """What counts of members on `as_of` sum over, each with the columns of `facts_as_of`: the
     records as they are (the plain table) and, when a fact changed after `as_of`, a correction
     with a `weight` column: -1 for each changed member as the record holds them, +1 for the same
     member as they were on `as_of` (both rows from one lookup of the member). Count with
     `tally(subquery)` over each and add the results (a group may net to zero: drop those)."""
-    tallies: list[Tallied] = [_current().subquery("facts")]
+    tallies: list[Subquery] = [_current().subquery("facts")]
     if await session.scalar(select(_changes_after(as_of).exists())):
         dialect = session.get_bind().dialect.name
         changed = changed_after(as_of).scalar_subquery()
@@ -227,11 +223,11 @@ async def tallies_as_of(session: AsyncSession, as_of: date) -> list[Tallied]:
         undated = [getattr(Member, name).label(name) for name in UNDATED]
         correction = _changed_with_marks(select(*undated, *facts, signs.c.weight).select_from(Member), marks, changed)
         correction = correction.join(signs, true())
-        tallies.append(correction.cte("correction"))
+        tallies.append(correction.subquery("correction"))
     return tallies
 
 
-def tally(facts: Tallied, *conditions: ColumnElement[bool]) -> ColumnElement[Any]:
+def tally(facts: Subquery, *conditions: ColumnElement[bool]) -> ColumnElement[Any]:
     """The number of members of `facts` (a subquery of `tallies_as_of`) meeting `conditions`."""
     counted: FunctionElement[Any] = func.sum(facts.c.weight) if "weight" in facts.c else func.count()
     return counted.filter(and_(*conditions)) if conditions else counted

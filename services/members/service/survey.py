@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import CTE, ColumnElement, Executable, Select, and_, case, false, func, literal, or_, select, text, union_all
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, false, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.tree import subtree_of
@@ -26,7 +26,7 @@ from services.members.rules.records import CLOSED_STATES
 from services.members.rules.survey import COLLEGE_OR_ABOVE, JUNIOR_HIGH_OR_BELOW, TEAM_ROLES
 from services.members.schemas.survey import MembersSurvey, MembersSurveyCounts, SurveyParameters
 from services.members.service.common import MembersContext
-from services.members.service.facts import Tallied, tallies_as_of, tally
+from services.members.service.facts import tallies_as_of, tally
 
 SIDES = (Setting.rural, Setting.urban)
 
@@ -117,7 +117,7 @@ def _teams_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
     )
 
 
-def _members_stmt(q: SurveyQuery, paths: list[str], facts: Tallied) -> Select[Any]:
+def _members_stmt(q: SurveyQuery, paths: list[str], facts: Subquery) -> Select[Any]:
     aged = facts.c.birth_date <= q.born_by(q.member_age_min)
     stmt = (
         select(
@@ -137,7 +137,7 @@ def _members_stmt(q: SurveyQuery, paths: list[str], facts: Tallied) -> Select[An
     return _scoped(stmt, org_replica.c.path, paths)
 
 
-def _not_transferred_stmt(q: SurveyQuery, paths: list[str], facts: Tallied) -> Select[Any]:
+def _not_transferred_stmt(q: SurveyQuery, paths: list[str], facts: Subquery) -> Select[Any]:
     # Counted where they live: the residence community's top organization decides scope and side
     # (without a residence, the community of the organization that keeps their record). Grouped
     # by community first, so the community's top organization is looked up once per community.
@@ -162,17 +162,7 @@ def _not_transferred_stmt(q: SurveyQuery, paths: list[str], facts: Tallied) -> S
     return _scoped(stmt, top.c.path, paths)
 
 
-def _both_stmt(q: SurveyQuery, paths: list[str], facts: Tallied) -> Executable:
-    """The members' and the not transferred rows in one statement (setting, the six member
-    figures, the not transferred), so that the correction they both read is computed once."""
-    people = _members_stmt(q, paths, facts).subquery("people")
-    away = _not_transferred_stmt(q, paths, facts).subquery("away")
-    setting, *figures = people.c
-    none = [literal(0)] * len(figures)
-    return union_all(select(setting, *figures, literal(0)), select(*away.c[:1], *none, *away.c[1:]))
-
-
-def _open_on(as_of: date, facts: Tallied) -> list[ColumnElement[bool]]:
+def _open_on(as_of: date, facts: Subquery) -> list[ColumnElement[bool]]:
     # The same population as the statistics: joined by then, record not closed on that day.
     return [facts.c.joined_on <= as_of, facts.c.state.not_in(CLOSED_STATES)]
 
@@ -235,13 +225,13 @@ async def members_survey(session: AsyncSession, ctx: MembersContext, q: SurveyQu
         Whereabouts.floating_out.value,
         Whereabouts.displaced.value,
     ]
-    queries: list[tuple[Executable, list[str]]] = [(_teams_stmt(q, paths), teams)]
+    queries: list[tuple[Select[Any], list[str]]] = [(_teams_stmt(q, paths), teams)]
+    # The records as they are, and the correction for the members changed since (`tallies_as_of`).
+    # Counted twice, not shared in a CTE: materialized, it was no faster for 30 June at full size,
+    # and a large correction (a day years back) spilled to disk (measured, benchmarks/README.md).
     for facts in await tallies_as_of(session, q.as_of):
-        if isinstance(facts, CTE):  # the correction for the members changed since: computed once
-            queries.append((_both_stmt(q, paths, facts), [*members, Whereabouts.not_transferred.value]))
-        else:
-            queries.append((_members_stmt(q, paths, facts), members))
-            queries.append((_not_transferred_stmt(q, paths, facts), [Whereabouts.not_transferred.value]))
+        queries.append((_members_stmt(q, paths, facts), members))
+        queries.append((_not_transferred_stmt(q, paths, facts), [Whereabouts.not_transferred.value]))
     for stmt, names in queries:
         _counts(list((await session.execute(stmt)).all()), names, sides)
     return MembersSurvey(
