@@ -3,20 +3,21 @@ counts orgs asks for and the work lists read instead of the current record.
 
 The rule is `rules/facts.py`. For a day D, members with no fact-changing event effective after D
 are exactly their current columns; only those with one (few, for any recent D) have their facts
-rebuilt from the history. The subquery is their UNION ALL: the first arm reads the record (so the
-covering indexes, which hold the id, still serve it); the second marks, in one grouped pass over
-the changed members' events, the seq of the last event of each fact by D, and joins those events
-by (member_id, seq) for their values. "Events after D" is a range read of
-`ix_members_member_events_effective_on`.
+rebuilt from the history. "Events after D" is a range read of
+`ix_members_member_events_effective_on`. A changed member's facts come from one aggregate over
+its own events (`_marks`: for each fact, the value of its last event by D, carried in the
+aggregate as the greatest zero-padded seq followed by the value), read through the
+`(member_id, seq)` index on PostgreSQL.
 
-Counts (the survey, the statistics, the member counts) do not read that union: they read
-`tallies_as_of`, the record as it is plus a small signed correction. Every count is a sum over
-members, so the count on D is the count over the current columns, minus the changed members as
-their columns hold them, plus the same members as they were on D. The first term is the plain
-table (the statement of a report for today, with its parallel scan and covering indexes); the
-correction touches only the changed members. Measured on the survey benchmark (249 k members,
-3.5 % changed since 30 June): the union cost 2-4 times the plain statement, the correction adds a
-few tens of milliseconds (benchmarks/README.md).
+`facts_as_of` is every member with its facts on D, the UNION ALL of the unchanged records and
+the rebuilt ones: what the work lists, which list members, read. Counts (the survey, the
+statistics, the member counts) read `tallies_as_of` instead, the records as they are plus a
+signed correction. Every count is a sum over members, so the count on D is the count over the
+current columns, minus the changed members as their columns hold them, plus the same members as
+they were on D. The first term is the plain table (the statement of a report for today, with
+its parallel scan and covering indexes); the correction touches only the changed members.
+Measured on the survey benchmark (249 k members, 3.5 % changed since 30 June): the as-of
+statements cost 40-60 % of what the union cost them (benchmarks/README.md).
 """
 
 from collections.abc import Callable
@@ -122,9 +123,10 @@ def _last(condition: ColumnElement[bool], e: Any, value: ColumnElement[Any], dia
 
 
 def _marks(as_of: date, dialect: str, changed: Any) -> Any:
-    """Per changed member, in one grouped pass over their events: for each fact, the value of
-    its last event by the day (`<fact>_by`) and whether it has one at all (`<fact>_any`); and the
-    organization the record was opened in (`opened_in`)."""
+    """Per changed member, one aggregate over their events: for each fact, the value of its last
+    event by the day (`<fact>_by`) and whether it has one at all (`<fact>_any`); and the
+    organization the record was opened in (`opened_in`). On PostgreSQL a LATERAL subquery of the
+    record (join it with `_changed_with_marks`), elsewhere grouped over the changed members."""
     e = MemberEventRow
 
     def by_day(fact: str) -> ColumnElement[bool]:
