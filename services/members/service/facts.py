@@ -41,6 +41,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Executable
 from sqlalchemy.sql.functions import FunctionElement
 
 from services.members.enums import MemberEventKind, MemberState, PartyStatus, TransferKind, Whereabouts
@@ -209,7 +210,8 @@ async def tallies_as_of(session: AsyncSession, as_of: date) -> list[Subquery]:
     records as they are (the plain table) and, when a fact changed after `as_of`, a correction
     with a `weight` column: -1 for each changed member as the record holds them, +1 for the same
     member as they were on `as_of` (both rows from one lookup of the member). Count with
-    `tally(subquery)` over each and add the results (a group may net to zero: drop those)."""
+    `tally(subquery)` over each, read them `in_one_statement` and add the results (a group may
+    net to zero: drop those)."""
     tallies: list[Subquery] = [_current().subquery("facts")]
     if await session.scalar(select(_changes_after(as_of).exists())):
         dialect = session.get_bind().dialect.name
@@ -227,6 +229,13 @@ async def tallies_as_of(session: AsyncSession, as_of: date) -> list[Subquery]:
         correction = correction.join(signs, true())
         tallies.append(correction.subquery("correction"))
     return tallies
+
+
+def in_one_statement(statements: list[Select[Any]]) -> Executable:
+    """The statements counting over each of `tallies_as_of` as one UNION ALL: read in one
+    snapshot, so that a write committed between the two reads cannot make their sum wrong
+    (PostgreSQL's READ COMMITTED gives each statement its own). Their rows are to be added up."""
+    return statements[0] if len(statements) == 1 else union_all(*statements)
 
 
 def tally(facts: Subquery, *conditions: ColumnElement[bool]) -> ColumnElement[Any]:

@@ -19,7 +19,7 @@ from services.members.rules.common import age_band_labels, born_on_or_before_for
 from services.members.rules.records import CLOSED_STATES
 from services.members.schemas.stats import MemberStats, StatsGroup
 from services.members.service.common import MembersContext
-from services.members.service.facts import tallies_as_of, tally
+from services.members.service.facts import in_one_statement, tallies_as_of, tally
 
 
 @dataclass(frozen=True)
@@ -108,12 +108,14 @@ async def member_stats(session: AsyncSession, ctx: MembersContext, q: StatsQuery
         await session.execute(text("SET LOCAL jit = off"))
     # Summed over the records as they are and the correction for the members changed since (`tallies_as_of`).
     summed: dict[tuple[tuple[Any, ...], int], int] = {}
+    statements = []
     for facts in await tallies_as_of(session, q.as_of):
         cells = list(itertools.product(*[_pivot(d, q, facts) for d in pivots]))
-        for row in (await session.execute(await _stats_stmt(session, ctx, q, plain, cells=cells, facts=facts))).all():
-            values = tuple(_plain(getattr(row, d.value)) for d in plain)
-            for index in range(len(cells)):
-                summed[values, index] = summed.get((values, index), 0) + int(row[len(plain) + index] or 0)
+        statements.append(await _stats_stmt(session, ctx, q, plain, cells=cells, facts=facts))
+    for row in (await session.execute(in_one_statement(statements))).all():
+        values = tuple(_plain(row[i]) for i in range(len(plain)))
+        for index in range(len(cells)):
+            summed[values, index] = summed.get((values, index), 0) + int(row[len(plain) + index] or 0)
     found: list[tuple[dict[str, str | bool | None], int]] = []
     for (values, index), count in summed.items():
         if count:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, case, false, func, or_, select, text
+from sqlalchemy import ColumnElement, Executable, Select, Subquery, and_, case, false, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.tree import subtree_of
@@ -26,7 +26,7 @@ from services.members.rules.records import CLOSED_STATES
 from services.members.rules.survey import COLLEGE_OR_ABOVE, JUNIOR_HIGH_OR_BELOW, TEAM_ROLES
 from services.members.schemas.survey import MembersSurvey, MembersSurveyCounts, SurveyParameters
 from services.members.service.common import MembersContext
-from services.members.service.facts import tallies_as_of, tally
+from services.members.service.facts import in_one_statement, tallies_as_of, tally
 
 SIDES = (Setting.rural, Setting.urban)
 
@@ -179,9 +179,8 @@ async def community_member_counts(session: AsyncSession, within: uuid.UUID | Non
     if within is not None:
         path = await session.scalar(select(org_replica.c.path).where(org_replica.c.id == within))
         paths.append(str(path or ""))
-    counts: dict[str, dict[str, int]] = {}
-    for facts in await tallies_as_of(session, as_of):
-        stmt = _scoped(
+    statements = [
+        _scoped(
             select(org_replica.c.community_id, facts.c.party_status, tally(facts))
             .select_from(facts)
             .join(org_replica, org_replica.c.id == facts.c.org_id)
@@ -194,10 +193,13 @@ async def community_member_counts(session: AsyncSession, within: uuid.UUID | Non
             org_replica.c.path,
             paths,
         )
-        for community_id, party_status, count in (await session.execute(stmt)).all():
-            held = counts.setdefault(str(community_id), {"members": 0, PartyStatus.full: 0, PartyStatus.probationary: 0})
-            held[party_status] += int(count)
-            held["members"] += int(count)
+        for facts in await tallies_as_of(session, as_of)
+    ]
+    counts: dict[str, dict[str, int]] = {}
+    for community_id, party_status, count in (await session.execute(in_one_statement(statements))).all():
+        held = counts.setdefault(str(community_id), {"members": 0, PartyStatus.full: 0, PartyStatus.probationary: 0})
+        held[party_status] += int(count)
+        held["members"] += int(count)
     # A community whose members all changed after `as_of` nets to none (the correction took them back).
     return {community_id: held for community_id, held in counts.items() if held["members"]}
 
@@ -225,13 +227,15 @@ async def members_survey(session: AsyncSession, ctx: MembersContext, q: SurveyQu
         Whereabouts.floating_out.value,
         Whereabouts.displaced.value,
     ]
-    queries: list[tuple[Select[Any], list[str]]] = [(_teams_stmt(q, paths), teams)]
     # The records as they are, and the correction for the members changed since (`tallies_as_of`).
     # Counted twice, not shared in a CTE: materialized, it was no faster for 30 June at full size,
     # and a large correction (a day years back) spilled to disk (measured, benchmarks/README.md).
-    for facts in await tallies_as_of(session, q.as_of):
-        queries.append((_members_stmt(q, paths, facts), members))
-        queries.append((_not_transferred_stmt(q, paths, facts), [Whereabouts.not_transferred.value]))
+    tallies = await tallies_as_of(session, q.as_of)
+    queries: list[tuple[Executable, list[str]]] = [
+        (_teams_stmt(q, paths), teams),
+        (in_one_statement([_members_stmt(q, paths, facts) for facts in tallies]), members),
+        (in_one_statement([_not_transferred_stmt(q, paths, facts) for facts in tallies]), [Whereabouts.not_transferred.value]),
+    ]
     for stmt, names in queries:
         _counts(list((await session.execute(stmt)).all()), names, sides)
     return MembersSurvey(
