@@ -48,7 +48,7 @@ from services.members.schemas.records import (
 from services.members.schemas.records import Member as MemberOut
 from services.members.service import probation
 from services.members.service.common import MembersContext, add_history, get_visible, org_holding_error, present, publish, visible
-from services.members.service.facts import facts_as_of
+from services.members.service.facts import in_one_statement, tallies_as_of, tally
 
 
 @dataclass(frozen=True)
@@ -466,9 +466,8 @@ async def member_counts(session: AsyncSession, org_ids: list[uuid.UUID], as_of: 
     counts = {str(org_id): {"members": 0, PartyStatus.full: 0, PartyStatus.probationary: 0} for org_id in org_ids}
     if not org_ids:
         return counts
-    held_facts = await facts_as_of(session, as_of)
-    stmt = (
-        select(held_facts.c.org_id, held_facts.c.party_status, func.count())
+    statements = [
+        select(held_facts.c.org_id, held_facts.c.party_status, tally(held_facts))
         .where(
             held_facts.c.org_id.in_(set(org_ids)),
             held_facts.c.joined_on <= as_of,
@@ -476,9 +475,10 @@ async def member_counts(session: AsyncSession, org_ids: list[uuid.UUID], as_of: 
             held_facts.c.whereabouts != Whereabouts.not_transferred.value,
         )
         .group_by(held_facts.c.org_id, held_facts.c.party_status)
-    )
-    for org_id, party_status, count in (await session.execute(stmt)).all():
+        for held_facts in await tallies_as_of(session, as_of)  # the records, and the correction for the changed since
+    ]
+    for org_id, party_status, count in (await session.execute(in_one_statement(statements))).all():
         held = counts[str(org_id)]
-        held[party_status] += count
-        held["members"] += count
+        held[party_status] += int(count)
+        held["members"] += int(count)
     return counts
