@@ -75,3 +75,13 @@ SUBTREE_REQUIRED = ProblemKind(
 DOCUMENT_NOT_FOUND = ProblemKind(
     404, "document-not-found", "no document with this number and check code was issued", "查無此文件或校驗碼不符"
 )
+# --- a member's account linked to their record ---------------------------------------------------
+LINK_REFUSED = ProblemKind(
+    422,
+    "link-refused",
+    "the ID number and the one-time code do not match an open code (one answer whatever the reason)",
+    "身份證號碼或一次性驗證碼不正確",
+)
+MEMBER_LINKED = ProblemKind(
+    409, "member-linked", "the account, or another account, is already linked to a member record", "帳號已關聯黨員記錄"
+)

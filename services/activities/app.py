@@ -14,6 +14,7 @@ from services.activities.routes import (
     compliance,
     contacts,
     evaluations,
+    own,
     stats,
     study,
 )
@@ -71,6 +72,7 @@ def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
             compliance.router,
             evaluations.router,
             study.router,
+            own.router,
             feed_router(outbox),
             policy_router(settings.policy),
             labels_router(ENUM_LABELS),

@@ -207,6 +207,17 @@ class DocumentFormat(Coded):
     html = "html", "網頁", "网页"
 
 
+class ChangeRequestStatus(Coded):
+    pending = "pending", "待審核", "待审核"
+    approved = "approved", "已核准", "已核准"
+    rejected = "rejected", "已駁回", "已驳回"
+
+
+class ChangeDecision(Coded):
+    approve = "approve", "核准", "核准"
+    reject = "reject", "駁回", "驳回"
+
+
 # What `GET /labels` answers: enum name → code → labels, in this order.
 LABELLED: dict[str, type[Coded]] = {
     "sex": Sex,
@@ -231,5 +242,7 @@ LABELLED: dict[str, type[Coded]] = {
     "due_kind": DueKind,
     "document_kind": DocumentKind,
     "document_format": DocumentFormat,
+    "change_request_status": ChangeRequestStatus,
+    "change_decision": ChangeDecision,
 }
 ENUM_LABELS: dict[str, dict[str, dict[str, str]]] = {name: enum.labels() for name, enum in LABELLED.items()}

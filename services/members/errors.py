@@ -126,3 +126,22 @@ NO_CERTIFICATE = ProblemKind(
 DOCUMENT_NOT_FOUND = ProblemKind(
     404, "document-not-found", "no document with this number and check code was issued here", "查無此文件或校驗碼不符"
 )
+# A member's own view and what a member submits.
+INVALID_CHANGE_REQUEST = ProblemKind(
+    422,
+    "invalid-change-request",
+    "the change request names nothing to change, the same value, or education without evidence",
+    "變更申請有誤",
+)
+CHANGE_REQUEST_DECIDED = ProblemKind(
+    409, "change-request-decided", "the change request was already approved or rejected", "該變更申請已經審核"
+)
+CHANGE_REQUEST_OPEN = ProblemKind(
+    409, "change-request-open", "the member already has a change request waiting for review", "已有待審核的變更申請"
+)
+NOT_FLOATING = ProblemKind(
+    409, "not-floating", "only a member floating out (外出流動) reports where they are", "只有外出流動黨員需要定期匯報"
+)
+INVALID_FLOATING_REPORT = ProblemKind(
+    422, "invalid-floating-report", "the report's date is in the future or before the member floated out", "定期匯報信息有誤"
+)

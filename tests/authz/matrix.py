@@ -1,6 +1,8 @@
 """The authorization matrix as data: one row per (app, method, route), the expected answer of
 every role derived from the row's access class, checked for every role against objects in the
-caller's own subtree, a child, the parent and a sibling subtree (test_matrix.py runs it).
+caller's own subtree, a child, the parent and a sibling subtree (test_matrix.py runs it). This
+module holds the machinery and the services' core rows; matrix_gateway.py, matrix_lifecycle.py and
+matrix_own.py hold more rows, and `ROWS` in matrix_rows.py is all of them.
 
 How to add a row for a new route (data only):
 
@@ -35,9 +37,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.authz.matrix_lifecycle import LIFECYCLE_ROWS
-from tests.authz.matrix_notify import NOTIFY_ROWS
-
 READ = "read"
 WRITE = "write"
 OWN = "own"
@@ -49,8 +48,7 @@ HIDDEN = "hidden"
 DENY = "deny"
 
 ADMINISTRATIVE = ("sysadmin", "secadmin", "auditor")
-PEOPLE = (*ADMINISTRATIVE, "org_admin", "viewer", "member")  # each has an own inbox (notifications)
-ROLES = (*PEOPLE, "service", "client_read", "client_write")
+ROLES = (*ADMINISTRATIVE, "org_admin", "viewer", "member", "service", "client_read", "client_write")
 
 
 @dataclass(frozen=True)
@@ -130,7 +128,7 @@ def _rand(_w: dict[str, Any]) -> str:
 
 
 R = Row
-ROWS: list[Row] = [
+CORE_ROWS: list[Row] = [
     # ---- orgs -------------------------------------------------------------------------------
     R(
         "orgs",
@@ -477,38 +475,4 @@ ROWS: list[Row] = [
     R("orgs", "GET", "/api/v1/communities/survey?within={township}", READ, "community"),
     R("orgs", "GET", "/api/v1/orgs/{org}/worklists", READ, "org"),
     R("orgs", "POST", "/api/v1/orgs/{org}/positions/batch", WRITE, "org", body=_positions_batch),
-    # ---- the gateway's own routes (the administrative roles log in to real accounts) ---------
-    R("gateway", "GET", "/api/v1/users", Only("sysadmin", "secadmin")),
-    R("gateway", "POST", "/api/v1/users", Only("sysadmin")),
-    R("gateway", "GET", "/api/v1/users/{rand}", Only("sysadmin", "secadmin")),
-    R("gateway", "PATCH", "/api/v1/users/{rand}", Only("sysadmin")),
-    R("gateway", "PUT", "/api/v1/users/{rand}/roles", Only("secadmin")),
-    R("gateway", "GET", "/internal/events", SERVICE),
-    R("gateway", "GET", "/api/v1/clients", Only("sysadmin", "secadmin")),
-    R("gateway", "POST", "/api/v1/clients", Only("sysadmin", "secadmin")),
-    R("gateway", "GET", "/api/v1/clients/{rand}", Only("sysadmin", "secadmin")),
-    R("gateway", "PATCH", "/api/v1/clients/{rand}", Only("sysadmin", "secadmin")),
-    R("gateway", "POST", "/api/v1/clients/{rand}/rotate", Only("sysadmin", "secadmin")),
-    R("gateway", "GET", "/api/v1/jobs", Only("sysadmin")),
-    R("gateway", "GET", "/api/v1/audit", Only("auditor")),
-    R("gateway", "GET", "/api/v1/audit/verify", Only("auditor")),
-    R("gateway", "GET", "/api/v1/audit/checkpoints", Only("auditor")),
-    R("gateway", "POST", "/api/v1/audit/checkpoints", Only("auditor")),
-    # A second factor for a person's own account: only the administrators have real accounts in
-    # the matrix (the others' tokens name none, and are refused like a client's or a service's).
-    R("gateway", "POST", "/api/v1/auth/totp", Only(*ADMINISTRATIVE), safe=True),
-    R("gateway", "POST", "/api/v1/auth/totp/confirm", Only(*ADMINISTRATIVE), body=lambda w: {"code": "000000"}),
-    # The event feed: readers, our services, clients with a read scope (the matrix's gateway
-    # clients hold orgs:read or orgs:write; a write scope alone reads no events).
-    R("gateway", "GET", "/api/v1/events", READ, overrides={"client_write": DENY}),
-    # Subscriptions belong to organization administrators and clients with a read scope; another
-    # owner's (here a random id) is 404.
-    R("gateway", "POST", "/api/v1/subscriptions", Only("org_admin", "client_read")),
-    R("gateway", "GET", "/api/v1/subscriptions", Only("org_admin", "client_read")),
-    R("gateway", "GET", "/api/v1/subscriptions/{rand}", Only("org_admin", "client_read")),
-    R("gateway", "DELETE", "/api/v1/subscriptions/{rand}", Only("org_admin", "client_read")),
-    R("gateway", "GET", "/api/v1/subscriptions/{rand}/deliveries", Only("org_admin", "client_read")),
-    R("gateway", "POST", "/api/v1/subscriptions/{rand}/replay", Only("org_admin", "client_read")),
 ]
-ROWS += [Row(**row) for row in LIFECYCLE_ROWS]
-ROWS += [Row(**row, access=Only(*PEOPLE)) for row in NOTIFY_ROWS]

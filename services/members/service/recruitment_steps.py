@@ -289,7 +289,7 @@ async def _full(session: AsyncSession, ctx: MembersContext, application: Applica
     if step.effective_on < application.probation_ends_on:
         message = f"the probation ends on {application.probation_ends_on.isoformat()}"
         raise _refuse([field_error("effective_on", message)], STAGE_TOO_EARLY)
-    await records.make_full(session, ctx, application.member_id, BecomeFull(full_on=step.effective_on))
+    await probation.make_full(session, ctx, application.member_id, BecomeFull(full_on=step.effective_on))
     application.stage = RecruitmentStage.full.value
     application.full_on = step.effective_on
     return {"member_id": str(application.member_id)}

@@ -1,7 +1,7 @@
 """documents registry
 
 Revision ID: docs_0001
-Revises: 3c8e2d4f6a10
+Revises: me_0001
 Create Date: 2026-12-06 01:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "docs_0001"
-down_revision: str | None = "3c8e2d4f6a10"
+down_revision: str | None = "me_0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
