@@ -44,6 +44,7 @@ ROUTES: dict[str, str] = {
     "assessments": "orgs",
     "inspections": "orgs",
     "rectifications": "orgs",
+    "elections": "orgs",
     "members": "members",
     "transfers": "members",
     "recruitment": "members",

@@ -92,3 +92,16 @@ NO_SUCH_DIAGNOSTIC = ProblemKind(
 ALREADY_RECTIFYING = ProblemKind(
     409, "already-rectifying", "an unclosed rectification of that diagnostic exists already", "該問題已有未關閉的整改"
 )
+# Elections (`/elections`).
+ELECTION_RULE = ProblemKind(
+    422,
+    "election-rule",
+    "the election breaks a rule: candidates for the seats (差額), quorum of 4/5, majority of those entitled",
+    "選舉不符合規定",
+)
+NOT_HIGHER_ORGANIZATION = ProblemKind(
+    403,
+    "not-the-higher-organization",
+    "only a caller whose scope holds the higher organization may approve a secretary's election",
+    "書記選舉須由上級黨組織批准",
+)

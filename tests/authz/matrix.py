@@ -35,6 +35,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.authz.matrix_elections import election_rows
+
 READ = "read"
 WRITE = "write"
 OWN = "own"
@@ -502,3 +504,4 @@ ROWS: list[Row] = [
     R("gateway", "GET", "/api/v1/subscriptions/{rand}/deliveries", Only("org_admin", "client_read")),
     R("gateway", "POST", "/api/v1/subscriptions/{rand}/replay", Only("org_admin", "client_read")),
 ]
+ROWS += election_rows(R, READ, WRITE)
