@@ -16,7 +16,19 @@ from services.members.enums import ENUM_LABELS
 from services.members.events import apply_org_event
 from services.members.jobs import jobs
 from services.members.models import consumer_cursors, idempotency_keys, outbox, scheduler
-from services.members.routes import care, dues, probation, records, recruitment, stats, survey, tabular, transfers, worklists
+from services.members.routes import (
+    care,
+    discipline,
+    dues,
+    probation,
+    records,
+    recruitment,
+    stats,
+    survey,
+    tabular,
+    transfers,
+    worklists,
+)
 from services.members.schemas.records import EVENT_TYPES
 from services.members.settings import CLIENT_ID, SCHEMA, MembersSettings
 
@@ -60,6 +72,7 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
             probation.router,
             transfers.router,
             care.router,
+            discipline.router,
             recruitment.router,
             dues.router,
             records.internal,

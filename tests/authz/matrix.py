@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.authz.matrix_elections import election_rows
+from tests.authz.matrix_more import more_rows
 
 READ = "read"
 WRITE = "write"
@@ -504,4 +504,4 @@ ROWS: list[Row] = [
     R("gateway", "GET", "/api/v1/subscriptions/{rand}/deliveries", Only("org_admin", "client_read")),
     R("gateway", "POST", "/api/v1/subscriptions/{rand}/replay", Only("org_admin", "client_read")),
 ]
-ROWS += election_rows(R, READ, WRITE)
+ROWS += more_rows(R, READ, WRITE)

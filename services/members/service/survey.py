@@ -25,6 +25,7 @@ from services.members.rules.records import CLOSED_STATES
 from services.members.rules.survey import COLLEGE_OR_ABOVE, JUNIOR_HIGH_OR_BELOW, TEAM_ROLES
 from services.members.schemas.survey import MembersSurvey, MembersSurveyCounts, SurveyParameters
 from services.members.service.common import MembersContext
+from services.members.service.discipline import on_probation_on
 from services.members.service.facts import facts_as_of
 
 SIDES = (Setting.rural, Setting.urban)
@@ -127,6 +128,7 @@ def _members_stmt(q: SurveyQuery, paths: list[str], facts: Subquery) -> Select[A
             func.count().filter(facts.c.joined_on < q.reform_date),
             func.count().filter(facts.c.whereabouts == Whereabouts.floating_out),
             func.count().filter(facts.c.whereabouts == Whereabouts.displaced),
+            func.count().filter(on_probation_on(facts.c.id, q.as_of)),
         )
         .select_from(facts)
         .join(org_replica, org_replica.c.id == facts.c.org_id)
@@ -222,6 +224,7 @@ async def members_survey(session: AsyncSession, ctx: MembersContext, q: SurveyQu
         # the figures of the members away are named by their whereabouts
         Whereabouts.floating_out.value,
         Whereabouts.displaced.value,
+        "members_on_party_probation",
     ]
     facts = await facts_as_of(session, q.as_of)
     queries: list[tuple[Select[Any], list[str]]] = [

@@ -1,5 +1,6 @@
-"""The authorization matrix's rows of the election routes (kept here so that matrix.py stays under
-500 lines); their scope (another township's election is 404) is in tests/orgs/test_elections.py."""
+"""More rows of the authorization matrix (kept here so that matrix.py stays short): the election
+routes (their scope, another township's election 404, is in tests/orgs/test_elections.py) and
+rewards and discipline on the member record."""
 
 import uuid
 from collections.abc import Callable
@@ -25,7 +26,15 @@ STEPS: list[tuple[str, str, dict[str, Any] | None]] = [
 ]
 
 
-def election_rows(row: Callable[..., Any], read: str, write: str) -> list[Any]:
+def _commendation(w: dict[str, Any]) -> dict[str, Any]:
+    return {"kind": "excellent_member", "awarded_on": "2026-07-01", "awarded_by": "街道黨工委"}
+
+
+def _warning(w: dict[str, Any]) -> dict[str, Any]:
+    return {"measure": "warning", "decided_on": "2026-06-01", "decided_by": "紀工委"}
+
+
+def more_rows(row: Callable[..., Any], read: str, write: str) -> list[Any]:
     """`row` is matrix.Row, `read` and `write` its access classes."""
     return [
         row("orgs", "POST", "/api/v1/orgs/{org}/elections", write, "org", body=_election),
@@ -40,4 +49,8 @@ def election_rows(row: Callable[..., Any], read: str, write: str) -> list[Any]:
             )
             for method, end, body in STEPS
         ),
+        row("members", "GET", "/api/v1/members/{member}/commendations", read, "member"),
+        row("members", "POST", "/api/v1/members/{member}/commendations", write, "member", body=_commendation),
+        row("members", "GET", "/api/v1/members/{member}/discipline", read, "member"),
+        row("members", "POST", "/api/v1/members/{member}/discipline", write, "member", body=_warning),
     ]
