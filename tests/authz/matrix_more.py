@@ -45,7 +45,7 @@ def more_rows(row: Callable[..., Any], read: str, write: str) -> list[Any]:
                 method,
                 "/api/v1/elections/{rand}" + end,
                 read if method == "GET" else write,
-                body=body and _constant(body),
+                body=None if body is None else _constant(body),
             )
             for method, end, body in STEPS
         ),

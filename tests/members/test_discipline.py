@@ -2,6 +2,8 @@
 and bodies; expulsion ends the membership and 留黨察看 is counted, both as of their dates, by the
 statistics and the survey; another township's member is not found."""
 
+import csv
+import io
 from typing import Any
 
 import httpx
@@ -76,6 +78,13 @@ async def test_expulsion_and_probation_change_the_figures_from_their_dates(
     assert left["effective_on"] == "2026-06-01"
     assert left["details"]["to"] == "left"
     assert "开除党籍" in left["details"]["reason"]
+    exported = await members_client.get("/api/v1/members/export", params={"org_id": org_id, "format": "csv"}, headers=admin)
+    assert exported.status_code == 200, exported.text
+    rows = {row[-4]: row[-2:] for row in csv.reader(io.StringIO(exported.content.decode("utf-8-sig")))}
+    assert rows[watched][0].startswith("留")
+    assert rows[watched][0].endswith("2026-05-10~2027-05-10")
+    assert rows[expelled][0].endswith("2026-06-01")
+    assert rows[kept][1].endswith("2026-07-01")
     listed = (await members_client.get(f"/api/v1/members/{kept}/commendations", headers=admin)).json()
     assert [(c["kind"], c["awarded_by"]) for c in listed] == [("excellent_member", "街道黨工委")]
 

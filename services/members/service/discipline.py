@@ -10,7 +10,8 @@ from datetime import date
 from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.members.enums import DisciplineMeasure, MemberState
+from services.kit.script import Script, label
+from services.members.enums import ENUM_LABELS, DisciplineMeasure, MemberState
 from services.members.errors import RULE_VIOLATION
 from services.members.models import Commendation, Discipline
 from services.members.rules import discipline as rules
@@ -87,3 +88,21 @@ async def discipline(session: AsyncSession, ctx: MembersContext, member_id: uuid
     session.add(row)
     await session.flush()
     return DisciplineOut.model_validate(row)
+
+
+async def export_cells(session: AsyncSession, member_ids: list[uuid.UUID], script: Script) -> dict[uuid.UUID, tuple[str, str]]:
+    """The export's two cells of each member: the measures (with their days, 留黨察看 with its end)
+    and the commendations, in the reader's script; members with neither are left out."""
+    measures: dict[uuid.UUID, list[str]] = {}
+    honours: dict[uuid.UUID, list[str]] = {}
+    stmt = select(Discipline).where(Discipline.member_id.in_(member_ids)).order_by(Discipline.decided_on, Discipline.id)
+    for d in (await session.execute(stmt)).scalars():
+        text = f"{label(ENUM_LABELS['discipline_measure'][d.measure], script)} {d.decided_on}"
+        measures.setdefault(d.member_id, []).append(text + (f"~{d.ends_on}" if d.ends_on else ""))
+    stmt_c = select(Commendation).where(Commendation.member_id.in_(member_ids)).order_by(Commendation.awarded_on, Commendation.id)
+    for c in (await session.execute(stmt_c)).scalars():
+        honours.setdefault(c.member_id, []).append(f"{label(ENUM_LABELS['commendation_kind'][c.kind], script)} {c.awarded_on}")
+    return {
+        member_id: ("; ".join(measures.get(member_id, [])), "; ".join(honours.get(member_id, [])))
+        for member_id in set(measures) | set(honours)
+    }
