@@ -57,6 +57,7 @@ ROUTES: dict[str, str] = {
     "reviews": "activities",
     "compliance": "activities",
     "study": "activities",
+    "training": "activities",
 }
 
 _HOP_BY_HOP = frozenset(

@@ -16,6 +16,7 @@ from services.activities.routes import (
     evaluations,
     stats,
     study,
+    training,
 )
 from services.activities.settings import CLIENT_ID, SCHEMA, ActivitiesSettings
 from services.kit.app import create_app as create_process_app
@@ -71,6 +72,7 @@ def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
             compliance.router,
             evaluations.router,
             study.router,
+            training.router,
             feed_router(outbox),
             policy_router(settings.policy),
             labels_router(ENUM_LABELS),

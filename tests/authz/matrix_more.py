@@ -1,6 +1,6 @@
 """More rows of the authorization matrix (kept here so that matrix.py stays short): the election
 routes (their scope, another township's election 404, is in tests/orgs/test_elections.py) and
-rewards and discipline on the member record."""
+rewards and discipline on the member record, and the training register."""
 
 import uuid
 from collections.abc import Callable
@@ -34,6 +34,17 @@ def _warning(w: dict[str, Any]) -> dict[str, Any]:
     return {"measure": "warning", "decided_on": "2026-06-01", "decided_by": "紀工委"}
 
 
+def _course(w: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "org_id": w["org"],
+        "kind": "party_school",
+        "title": "t",
+        "started_on": "2026-03-02",
+        "ended_on": "2026-03-06",
+        "hours": "8",
+    }
+
+
 def more_rows(row: Callable[..., Any], read: str, write: str) -> list[Any]:
     """`row` is matrix.Row, `read` and `write` its access classes."""
     return [
@@ -53,4 +64,15 @@ def more_rows(row: Callable[..., Any], read: str, write: str) -> list[Any]:
         row("members", "POST", "/api/v1/members/{member}/commendations", write, "member", body=_commendation),
         row("members", "GET", "/api/v1/members/{member}/discipline", read, "member"),
         row("members", "POST", "/api/v1/members/{member}/discipline", write, "member", body=_warning),
+        row("activities", "POST", "/api/v1/training/courses", write, "org", body=_course, hidden=422),
+        row("activities", "GET", "/api/v1/training/courses?within={org}", read, "org"),
+        row("activities", "GET", "/api/v1/training/courses/{rand}", read),
+        row(
+            "activities",
+            "POST",
+            "/api/v1/training/courses/{rand}/attendees",
+            write,
+            body=_constant({"attendees": [{"member_id": str(uuid.UUID(int=1))}]}),
+        ),
+        row("activities", "GET", "/api/v1/training/members/{member}", read, "member"),
     ]
