@@ -13,7 +13,7 @@ from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.idempotency import Idempotent
 from services.kit.problems import answers
 
-router = APIRouter(prefix="/api/v1/training", tags=["training"])
+router = APIRouter(prefix="/api/v1/training", tags=["training register"])
 
 
 @router.post(
