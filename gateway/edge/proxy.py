@@ -45,6 +45,7 @@ ROUTES: dict[str, str] = {
     "assessments": "orgs",
     "inspections": "orgs",
     "rectifications": "orgs",
+    "elections": "orgs",
     "members": "members",
     "transfers": "members",
     "recruitment": "members",
@@ -57,6 +58,7 @@ ROUTES: dict[str, str] = {
     "reviews": "activities",
     "compliance": "activities",
     "study": "activities",
+    "training": "activities",
     "change-requests": "members",
     "floating-reports": "members",
 }

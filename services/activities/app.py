@@ -17,6 +17,7 @@ from services.activities.routes import (
     own,
     stats,
     study,
+    training,
 )
 from services.activities.settings import CLIENT_ID, SCHEMA, ActivitiesSettings
 from services.kit.app import create_app as create_process_app
@@ -73,6 +74,7 @@ def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
             evaluations.router,
             study.router,
             own.router,
+            training.router,
             feed_router(outbox),
             policy_router(settings.policy),
             labels_router(ENUM_LABELS),

@@ -121,6 +121,14 @@ class FiveGood(Coded):
     role_played = "role_played", "作用發揮好", "作用发挥好"
 
 
+class TrainingKind(Coded):
+    """Courses of the training register (黨員幹部培訓)."""
+
+    party_school = "party_school", "黨校培訓", "党校培训"
+    community_school = "community_school", "社區黨校", "社区党校"
+    advanced_class = "advanced_class", "進修班", "进修班"
+
+
 ENUM_LABELS: EnumLabels = {
     "activity_type": ActivityType.labels(),
     "activity_status": ActivityStatus.labels(),
@@ -133,6 +141,7 @@ ENUM_LABELS: EnumLabels = {
     "evaluation_grade": EvaluationGrade.labels(),
     "study_record_status": StudyRecordStatus.labels(),
     "campaign": Campaign.labels(),
+    "training_kind": TrainingKind.labels(),
 }
 
 

@@ -293,3 +293,35 @@ outbox = outbox_table(Base.metadata)
 consumer_cursors = cursor_table(Base.metadata)
 scheduler = scheduler_tables(Base.metadata)
 idempotency_keys = idempotency_table(Base.metadata)
+
+
+class TrainingCourse(Base):
+    """A course of the training register (黨校, 社區黨校, 進修班) run by an organization: its days and
+    hours; its attendees' hours count toward their study hours in the year it ends."""
+
+    __tablename__ = "training_courses"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    org_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    organizer: Mapped[str | None] = mapped_column(String(200))
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date] = mapped_column(Date)
+    hours: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class TrainingAttendee(Base):
+    """A member who completed a course, with the hours credited (at most the course's)."""
+
+    __tablename__ = "training_attendees"
+    __table_args__ = (UniqueConstraint("course_id", "member_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    course_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    hours: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+    # The course's last day, kept here so the yearly tallies read one table.
+    ended_on: Mapped[date] = mapped_column(Date)

@@ -21,6 +21,7 @@ from services.members.models import documents as document_table
 from services.members.routes import (
     care,
     change_requests,
+    discipline,
     documents,
     dues,
     floating_reports,
@@ -80,6 +81,7 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
             documents.router,
             transfers.router,
             care.router,
+            discipline.router,
             recruitment.router,
             dues.router,
             own.router,

@@ -93,6 +93,7 @@ class StatsDimension(StrEnum):
     sex = "sex"
     joined_before = "joined_before"
     setting = "setting"
+    party_probation = "party_probation"
 
 
 # A community's setting, as the orgs service publishes it.
@@ -218,6 +219,25 @@ class ChangeDecision(Coded):
     reject = "reject", "駁回", "驳回"
 
 
+class CommendationKind(Coded):
+    """Commendations on the record (黨內表彰)."""
+
+    excellent_member = "excellent_member", "優秀共產黨員", "优秀共产党员"
+    excellent_party_worker = "excellent_party_worker", "優秀黨務工作者", "优秀党务工作者"
+    model_member = "model_member", "黨員先鋒模範", "党员先锋模范"
+    other = "other", "其他表彰", "其他表彰"
+
+
+class DisciplineMeasure(Coded):
+    """The five party disciplinary measures (中國共產黨紀律處分條例 第八條)."""
+
+    warning = "warning", "警告", "警告"
+    serious_warning = "serious_warning", "嚴重警告", "严重警告"
+    removal_from_post = "removal_from_post", "撤銷黨內職務", "撤销党内职务"
+    probation = "probation", "留黨察看", "留党察看"
+    expulsion = "expulsion", "開除黨籍", "开除党籍"
+
+
 # What `GET /labels` answers: enum name → code → labels, in this order.
 LABELLED: dict[str, type[Coded]] = {
     "sex": Sex,
@@ -244,5 +264,7 @@ LABELLED: dict[str, type[Coded]] = {
     "document_format": DocumentFormat,
     "change_request_status": ChangeRequestStatus,
     "change_decision": ChangeDecision,
+    "commendation_kind": CommendationKind,
+    "discipline_measure": DisciplineMeasure,
 }
 ENUM_LABELS: dict[str, dict[str, dict[str, str]]] = {name: enum.labels() for name, enum in LABELLED.items()}

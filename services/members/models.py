@@ -418,4 +418,34 @@ class LinkCode(Base):
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     issued_by: Mapped[str] = mapped_column(String(100))
+
+
+class Commendation(Base):
+    """A commendation on a member's record (優秀共產黨員 …), with the day and the awarding body."""
+
+    __tablename__ = "member_commendations"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str | None] = mapped_column(String(200))
+    awarded_on: Mapped[date] = mapped_column(Date)
+    awarded_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Discipline(Base):
+    """A party disciplinary measure on a member's record: the day, the deciding body, the reason;
+    留黨察看 with its period (1 or 2 years) and its end (`ends_on`, the first day after it)."""
+
+    __tablename__ = "member_discipline"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    measure: Mapped[str] = mapped_column(String(32))
+    decided_on: Mapped[date] = mapped_column(Date)
+    decided_by: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(String(2000))
+    probation_years: Mapped[int | None] = mapped_column(Integer)
+    ends_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)

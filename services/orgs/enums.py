@@ -244,6 +244,31 @@ class NoticeFormat(Coded):
     pdf = "pdf", "PDF文件", "PDF文件"
 
 
+class ElectionKind(Coded):
+    """An election for a new term (換屆選舉) or to fill seats within the current one (補選)."""
+
+    term_change = "term_change", "換屆選舉", "换届选举"
+    by_election = "by_election", "補選", "补选"
+
+
+class ElectionCounting(Coded):
+    system = "system", "系統計票", "系统计票"
+    paper = "paper", "紙質計票錄入", "纸质计票录入"
+
+
+class ElectionStatus(Coded):
+    nominating = "nominating", "提名審查", "提名审查"
+    balloting = "balloting", "投票", "投票"
+    awaiting_approval = "awaiting_approval", "待上級黨組織批准", "待上级党组织批准"
+    effective = "effective", "已生效", "已生效"
+
+
+class CandidateStatus(Coded):
+    nominated = "nominated", "已提名", "已提名"
+    approved = "approved", "審查通過", "审查通过"
+    rejected = "rejected", "審查未通過", "审查未通过"
+
+
 ENUM_LABELS: EnumLabels = {
     "OrgKind": OrgKind.labels(),
     "OrgTier": OrgTier.labels(),
@@ -276,4 +301,8 @@ ENUM_LABELS: EnumLabels = {
     "RectificationSource": RectificationSource.labels(),
     "AssessmentLevel": AssessmentLevel.labels(),
     "AssessmentIndicator": AssessmentIndicator.labels(),
+    "ElectionKind": ElectionKind.labels(),
+    "ElectionCounting": ElectionCounting.labels(),
+    "ElectionStatus": ElectionStatus.labels(),
+    "CandidateStatus": CandidateStatus.labels(),
 }

@@ -102,3 +102,16 @@ ALREADY_ENDED = ProblemKind(
     "the reserve cadre, post or co-building agreement has ended already: it is history and does not change",
     "已結束，不能再變更",
 )
+# Elections (`/elections`).
+ELECTION_RULE = ProblemKind(
+    422,
+    "election-rule",
+    "the election breaks a rule: candidates for the seats (差額), quorum of 4/5, majority of those entitled",
+    "選舉不符合規定",
+)
+NOT_HIGHER_ORGANIZATION = ProblemKind(
+    403,
+    "not-the-higher-organization",
+    "only a caller whose scope holds the higher organization may approve a secretary's election",
+    "書記選舉須由上級黨組織批准",
+)

@@ -4,7 +4,21 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.kit.db import make_metadata
@@ -417,3 +431,44 @@ scheduler = scheduler_tables(Base.metadata)
 documents = documents_table(Base.metadata)
 document_counters = document_counters_table(Base.metadata)
 idempotency_keys = idempotency_table(Base.metadata)
+
+
+class Election(Versioned, Base):
+    """An election of an organization's team: for a new term (換屆) or a by-election (補選) within
+    the current one. `seats`: `{role: number}`; `term_id`: the term it created or filled, once it
+    took effect."""
+
+    __tablename__ = "elections"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    held_on: Mapped[date] = mapped_column(Date)
+    method: Mapped[str] = mapped_column(String(40))
+    counting: Mapped[str] = mapped_column(String(16))
+    seats: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    eligible_voters: Mapped[int] = mapped_column(Integer)
+    voters_present: Mapped[int | None] = mapped_column(Integer)
+    ballots_cast: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20))
+    term_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("terms.id"))
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_on: Mapped[date | None] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(200))
+
+
+class Candidate(Versioned, Base):
+    """A member nominated for a role in an election, vetted (審查), and the votes counted."""
+
+    __tablename__ = "election_candidates"
+    __table_args__ = (UniqueConstraint("election_id", "member_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    election_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("elections.id"), index=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    role: Mapped[str] = mapped_column(String(32))
+    nominated_by: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))
+    vetting_note: Mapped[str | None] = mapped_column(Text)
+    votes: Mapped[int | None] = mapped_column(Integer)
+    elected: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -70,6 +70,9 @@ class MemberStudy(Schema):
     activity_hours: Decimal = Field(description="present at study activities (training, lectures, study days)")
     home_study_hours: Decimal = Field(description="home-delivered study (elderly and needy members only)")
     self_study_hours: Decimal = Field(description="approved self-study")
+    training_hours: Decimal = Field(
+        default=Decimal("0.00"), description="courses of the training register (黨校, 社區黨校, 進修班) ending in the year"
+    )
     hours: Decimal
     required: Decimal
     shortfall: Decimal

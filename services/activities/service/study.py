@@ -1,9 +1,10 @@
 """Study hours (黨員教育): self-study records and their approval, the hours-in-a-day limit, and each
 member's hours of the year so far against the requirement (per member, per organization, work list).
 
-Hours come from three places: the attendance hours of present attendees of held study activities
-(the policy's study types), home-delivered study (counted only for elderly and needy members) and
-approved self-study. Tallies are aggregate queries inside this schema; the requirement of each
+Hours come from four places: the attendance hours of present attendees of held study activities
+(the policy's study types), home-delivered study (counted only for elderly and needy members),
+approved self-study, and the courses of the training register (`service/training.py`, in the year
+a course ends). Tallies are aggregate queries inside this schema; the requirement of each
 member (months owed, months on a community team) is worked out by the pure rules.
 """
 
@@ -20,7 +21,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.activities import errors
 from services.activities.enums import ActivityStatus, AttendanceStatus, StudyRecordStatus
-from services.activities.models import Activity, Attendance, StudyRecord, member_replica, org_replica, position_replica
+from services.activities.models import (
+    Activity,
+    Attendance,
+    StudyRecord,
+    TrainingAttendee,
+    member_replica,
+    org_replica,
+    position_replica,
+)
 from services.activities.rules import ActivitiesPolicy
 from services.activities.rules import study as rules
 from services.activities.schemas.study import MemberStudy, OrgStudy, StudyDecision, StudyRecordCreate, StudySummary
@@ -246,6 +255,12 @@ async def _standings(session: AsyncSession, members: Select[Any], as_of: date, p
         )
         .group_by(StudyRecord.member_id)
     )
+    trained = (
+        select(TrainingAttendee.member_id, func.sum(TrainingAttendee.hours))
+        .where(TrainingAttendee.member_id.in_(ids), TrainingAttendee.ended_on >= year_start, TrainingAttendee.ended_on <= as_of)
+        .group_by(TrainingAttendee.member_id)
+    )
+    training_hours = await _sums(session, trained)
     activity_hours = await _sums(session, attended(policy.study_types))
     home_hours = await _sums(session, attended(policy.home_study_types))
     self_hours = await _sums(session, studied)
@@ -273,7 +288,8 @@ async def _standings(session: AsyncSession, members: Select[Any], as_of: date, p
         activity = activity_hours.get(row.id, ZERO)
         home = home_hours.get(row.id, ZERO) if home_counts else ZERO
         own = self_hours.get(row.id, ZERO)
-        hours = (activity + home + own).quantize(rules.HOURS)
+        course = training_hours.get(row.id, ZERO)
+        hours = (activity + home + own + course).quantize(rules.HOURS)
         required = rules.required_hours(months, team, policy)
         out.append(
             MemberStudy(
@@ -287,6 +303,7 @@ async def _standings(session: AsyncSession, members: Select[Any], as_of: date, p
                 activity_hours=activity.quantize(rules.HOURS),
                 home_study_hours=home.quantize(rules.HOURS),
                 self_study_hours=own.quantize(rules.HOURS),
+                training_hours=course.quantize(rules.HOURS),
                 hours=hours,
                 required=required,
                 shortfall=rules.shortfall(hours, required),

@@ -31,6 +31,7 @@ class MembersSurveyCounts(BaseModel):
     not_transferred: int = 0
     floating_out: int = 0
     displaced: int = 0
+    members_on_party_probation: int = 0
 
 
 class MembersSurvey(BaseModel):

@@ -19,6 +19,7 @@ from services.members.rules.common import age_band_labels, born_on_or_before_for
 from services.members.rules.records import CLOSED_STATES
 from services.members.schemas.stats import MemberStats, StatsGroup
 from services.members.service.common import MembersContext
+from services.members.service.discipline import on_probation_on
 from services.members.service.facts import in_one_statement, tallies_as_of, tally
 
 
@@ -58,10 +59,12 @@ def age_bands(
 def _pivot(dimension: StatsDimension, q: StatsQuery, facts: Subquery) -> list[tuple[str | bool, ColumnElement[bool]]]:
     if dimension == StatsDimension.age_band:
         return list(age_bands(q.as_of, q.age_edges, facts.c.birth_date, by_month=q.by_month))
+    if dimension == StatsDimension.party_probation:  # under 留黨察看 on the day
+        return [(True, on_probation_on(facts.c.id, q.as_of)), (False, ~on_probation_on(facts.c.id, q.as_of))]
     return [(True, facts.c.joined_on < q.joined_before), (False, facts.c.joined_on >= q.joined_before)]
 
 
-PIVOTS = (StatsDimension.age_band, StatsDimension.joined_before)
+PIVOTS = (StatsDimension.age_band, StatsDimension.joined_before, StatsDimension.party_probation)
 
 
 def _column(dimension: StatsDimension, facts: Subquery) -> ColumnElement[Any]:

@@ -26,6 +26,7 @@ from services.members.rules.records import CLOSED_STATES
 from services.members.rules.survey import COLLEGE_OR_ABOVE, JUNIOR_HIGH_OR_BELOW, TEAM_ROLES
 from services.members.schemas.survey import MembersSurvey, MembersSurveyCounts, SurveyParameters
 from services.members.service.common import MembersContext
+from services.members.service.discipline import on_probation_on
 from services.members.service.facts import in_one_statement, tallies_as_of, tally
 
 SIDES = (Setting.rural, Setting.urban)
@@ -128,6 +129,7 @@ def _members_stmt(q: SurveyQuery, paths: list[str], facts: Subquery) -> Select[A
             tally(facts, facts.c.joined_on < q.reform_date),
             tally(facts, facts.c.whereabouts == Whereabouts.floating_out),
             tally(facts, facts.c.whereabouts == Whereabouts.displaced),
+            tally(facts, on_probation_on(facts.c.id, q.as_of)),
         )
         .select_from(facts)
         .join(org_replica, org_replica.c.id == facts.c.org_id)
@@ -226,6 +228,7 @@ async def members_survey(session: AsyncSession, ctx: MembersContext, q: SurveyQu
         # the figures of the members away are named by their whereabouts
         Whereabouts.floating_out.value,
         Whereabouts.displaced.value,
+        "members_on_party_probation",
     ]
     # The records as they are, and the correction for the members changed since (`tallies_as_of`).
     # Counted twice, not shared in a CTE: materialized, it was no faster for 30 June at full size,

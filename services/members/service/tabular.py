@@ -40,6 +40,7 @@ from services.members.rules.records import CLOSED_STATES, id_number_warnings
 from services.members.rules.tabular import escape_cell
 from services.members.schemas.records import MEMBER_EXAMPLE
 from services.members.schemas.tabular import ImportReport as ImportReportOut
+from services.members.service import discipline
 from services.members.service.common import SNAPSHOT_FIELDS, MembersContext, org_holding_errors, present, visible
 from services.members.service.records import (
     MEMBER_VALUE_COLUMNS,
@@ -67,7 +68,12 @@ from services.members.service.tabular_template import is_example
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
-EXPORT_EXTRA: tuple[tuple[str, str], ...] = (("id", "記錄ID"), ("state", "黨籍狀態"))
+EXPORT_EXTRA: tuple[tuple[str, str], ...] = (
+    ("id", "記錄ID"),
+    ("state", "黨籍狀態"),
+    ("discipline", "黨紀處分"),
+    ("commendations", "表彰"),
+)
 
 
 @dataclass
@@ -433,6 +439,7 @@ async def export_members(
         batch = (await session.execute(stmt)).scalars().all()
         if not batch:
             break
+        honours = await discipline.export_cells(session, [member.id for member in batch], script)
         for member in batch:
             shown = present(member, ctx).model_dump(mode="json")
             details = shown["whereabouts_details"]
@@ -441,7 +448,8 @@ async def export_members(
                 _shown(name, details.get(name) if name in DETAIL_FIELDS else shown.get(name), script, orgs)
                 for name, _h, _s, _e in COLUMNS
             ]
-            rows.append([*row, shown["id"], label(ENUM_LABELS["member_state"][shown["state"]], script)])
+            state = label(ENUM_LABELS["member_state"][shown["state"]], script)
+            rows.append([*row, shown["id"], state, *honours.get(member.id, ("", ""))])
         after = batch[-1].id
     if ctx.unmasked:
         note_export(len(rows))

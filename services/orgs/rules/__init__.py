@@ -9,6 +9,7 @@ national regulations named in DOMAIN.md); the rules take the policy as an argume
 from pydantic import Field
 
 from services.kit.policy import Policy
+from services.orgs.enums import Role
 
 
 class OrgsPolicy(Policy):
@@ -43,6 +44,14 @@ class OrgsPolicy(Policy):
         0.5, description="A body's election: more than this share of registered voters must vote"
     )
     body_election_majority_share: float = Field(0.5, description="A body's election: elected with more than this share")
+    # Elections (`/elections`, 基層組織選舉工作條例): 差額 for committee seats, 等額 allowed for these roles.
+    election_contest_share: float = Field(
+        0.2, description="Committee candidates exceed the seats by at least this share (差額選舉), rounded up"
+    )
+    election_equal_roles: list[Role] = Field(
+        default_factory=lambda: [Role.secretary, Role.deputy_secretary],
+        description="Roles whose candidates may equal the seats (等額選舉)",
+    )
     # 領頭雁 "三個60%" (seed 對策(三)1).
     leading_goose_college_share: float = Field(0.6, description="Share of the team with college education or above")
     leading_goose_young_share: float = Field(0.6, description="Share of the team under the age limit")
