@@ -16,6 +16,7 @@ from services.orgs.jobs import jobs
 from services.orgs.models import idempotency_keys, outbox, scheduler
 from services.orgs.routes import (
     communities,
+    community_records,
     diagnostics,
     inspections,
     rectifications,
@@ -58,6 +59,7 @@ def create_app(settings: OrgsSettings | None = None, *, peers: ServicePeers | No
             diagnostics.router,
             survey.router,
             communities.router,
+            community_records.router,
             teams.router,
             units.router,
             worklists.router,

@@ -1,8 +1,12 @@
 """The form an organization should have for its membership, and the other figures the
 diagnostics (and the survey's form mismatches) judge a subtree by."""
 
+from dataclasses import dataclass
+from datetime import date
+
 from services.orgs.enums import OrgKind
 from services.orgs.rules import OrgsPolicy
+from services.orgs.rules.communities import COLLEGE_OR_ABOVE, age_on
 
 BRANCH_KINDS = frozenset({OrgKind.branch, OrgKind.joint_branch})
 
@@ -35,3 +39,48 @@ def form_matches(kind: OrgKind, members: int, full_members: int, policy: OrgsPol
 def needs_representatives_congress(members: int, policy: OrgsPolicy) -> bool:
     """From this many members a village committee may hold a members' representative congress."""
     return members >= policy.representatives_congress_members
+
+
+# The seed's remaining problems (section 2 "社區黨組織機構設置…" and 4).
+
+
+def cooperative_merged(cooperative_party_org_id: object | None, community_party_org_id: object | None) -> bool:
+    """村股份經濟合作社黨組織與社區黨組織合二為一: the cooperative's party organization is the
+    community's own party organization (one body doing both jobs). A cooperative without a party
+    organization, or with one of its own, is not this problem."""
+    return cooperative_party_org_id is not None and cooperative_party_org_id == community_party_org_id
+
+
+@dataclass(frozen=True)
+class Workforce:
+    workers: int
+    old: int
+    old_share: float
+    college_or_above: int
+    college_share: float
+    ageing: bool
+    under_educated: bool
+
+
+def workforce(workers: list[tuple[date, str]], as_of: date, policy: OrgsPolicy) -> Workforce | None:
+    """社區工作者年齡老化、文化偏低, over the community's workers (birth date, education code) on
+    `as_of`: ageing when more than `worker_max_old_share` are `worker_old_age` or older,
+    under-educated when fewer than `worker_min_college_share` have college or above. None when
+    the community has no workers on record (nothing to judge) or neither holds."""
+    if not workers:
+        return None
+    old = sum(1 for birth_date, _ in workers if age_on(birth_date, as_of) >= policy.worker_old_age)
+    college = sum(1 for _, education in workers if education in COLLEGE_OR_ABOVE)
+    old_share, college_share = old / len(workers), college / len(workers)
+    ageing = old_share > policy.worker_max_old_share
+    under_educated = college_share < policy.worker_min_college_share
+    if not (ageing or under_educated):
+        return None
+    return Workforce(len(workers), old, round(old_share, 4), college, round(college_share, 4), ageing, under_educated)
+
+
+def missing_facilities(venues: list[list[str]], policy: OrgsPolicy) -> list[str]:
+    """社區基礎設施較差: the codes of the basic set (policy `basic_facilities`) that none of the
+    community's open venues offers (all of them when none is open)."""
+    offered = {code for facilities in venues for code in facilities}
+    return [facility.value for facility in policy.basic_facilities if facility.value not in offered]

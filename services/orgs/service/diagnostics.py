@@ -15,7 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.kit.peers import PeerClient
 from services.kit.tree import subtree_of
 from services.orgs.enums import ConcurrentPost, DiagnosticRule, OrgKind, OrgStatus, OrgTier, Role, TermDue
-from services.orgs.models import Community, Organization, Position, ReserveCadre, Term, Unit
+from services.orgs.models import (
+    Community,
+    CommunityWorker,
+    Cooperative,
+    Organization,
+    Position,
+    ReserveCadre,
+    Term,
+    Unit,
+    Venue,
+)
 from services.orgs.peers import member_counts, subtree_totals
 from services.orgs.rules import OrgsPolicy, teams, units
 from services.orgs.rules import diagnostics as rules
@@ -85,6 +95,7 @@ async def diagnose(
             policy=ctx.policy,
         )
     items += await _communities_without_cadres(session, orgs, select(Organization.id).where(in_subtree), as_of)
+    items += await _community_records_problems(session, orgs, select(Organization.id).where(in_subtree), as_of, ctx.policy)
     return Diagnostics(org_id=root.id, as_of=as_of, items=items)
 
 
@@ -251,4 +262,79 @@ async def _communities_without_cadres(
                 "Build a pool of reserve cadres for the community",
             )
         )
+    return found
+
+
+async def _community_records_problems(
+    session: AsyncSession, orgs: list[Organization], subtree_ids: Select[uuid.UUID], as_of: date, policy: OrgsPolicy
+) -> list[Diagnostic]:
+    """The problems judged on a community's small records: a cooperative merged with the
+    community's party organization, an ageing or under-educated workforce, venues without the
+    basic facilities. Each is listed under the community's top organization (its township's
+    while it has none)."""
+    by_id = {org.id: org for org in orgs}
+    in_subtree = or_(
+        Community.party_org_id.in_(subtree_ids),
+        and_(Community.party_org_id.is_(None), Community.township_org_id.in_(subtree_ids)),
+    )
+    communities = {c.id: c for c in (await session.execute(select(Community).where(in_subtree))).scalars()}
+    if not communities:
+        return []
+    cooperatives = (await session.execute(select(Cooperative).join(Community).where(in_subtree))).scalars().all()
+    workers: dict[uuid.UUID, list[tuple[date, str]]] = {}
+    employed = and_(CommunityWorker.since <= as_of, or_(CommunityWorker.until.is_(None), CommunityWorker.until >= as_of))
+    for worker in (await session.execute(select(CommunityWorker).join(Community).where(in_subtree, employed))).scalars():
+        workers.setdefault(worker.community_id, []).append((worker.birth_date, worker.education))
+    # Judged only where venues are on record (one closed since counts: its community had one):
+    # a community nobody has recorded venues for is unknown, not bare.
+    venues: dict[uuid.UUID, list[list[str]]] = {}
+    for venue in (await session.execute(select(Venue).join(Community).where(in_subtree))).scalars():
+        open_facilities = venues.setdefault(venue.community_id, [])
+        if venue.closed_on is None or venue.closed_on > as_of:
+            open_facilities.append(list(venue.facilities))
+
+    found: list[Diagnostic] = []
+
+    def add(community: Community, rule: DiagnosticRule, figures: dict[str, Any], action: str) -> None:
+        org = by_id[community.party_org_id or community.township_org_id]
+        if org.status == OrgStatus.active:
+            found.append(
+                _item(org, rule, {"community_id": str(community.id), "community_name": community.name, **figures}, action)
+            )
+
+    for cooperative in sorted(cooperatives, key=lambda c: str(c.id)):
+        community = communities[cooperative.community_id]
+        if rules.cooperative_merged(cooperative.party_org_id, community.party_org_id):
+            add(
+                community,
+                DiagnosticRule.cooperative_merged,
+                {"cooperative_id": str(cooperative.id), "cooperative_name": cooperative.name},
+                "Separate the cooperative's party organization from the community's party organization",
+            )
+    for community in communities.values():
+        workforce = rules.workforce(workers.get(community.id, []), as_of, policy)
+        if workforce is not None:
+            add(
+                community,
+                DiagnosticRule.workers_ageing,
+                {
+                    "workers": workforce.workers,
+                    "old": workforce.old,
+                    "old_share": workforce.old_share,
+                    "old_age": policy.worker_old_age,
+                    "college_or_above": workforce.college_or_above,
+                    "college_share": workforce.college_share,
+                    "ageing": workforce.ageing,
+                    "under_educated": workforce.under_educated,
+                },
+                "Recruit younger and better-educated community workers and train those in post",
+            )
+        missing = rules.missing_facilities(venues[community.id], policy) if community.id in venues else []
+        if missing:
+            add(
+                community,
+                DiagnosticRule.venue_facilities_missing,
+                {"venues": len(venues[community.id]), "missing": missing},
+                "Provide the community's venues with the basic facilities and equipment",
+            )
     return found

@@ -1,0 +1,115 @@
+"""`GET /orgs/{id}/diagnostics` finds the problems judged on a community's small records (a
+cooperative merged with the community's party organization, an ageing or under-educated
+workforce, venues without the basic facilities) where they are, and only in the caller's scope."""
+
+from typing import Any
+
+import httpx
+
+from tests.orgs.conftest import MembersStub
+from tests.orgs.test_community_records import WORKER, post, two_townships
+from tests.support import Tokens
+
+AS_OF = "2026-11-26"
+
+
+def records_found(body: dict[str, Any]) -> dict[str, set[str]]:
+    rules: dict[str, set[str]] = {}
+    for item in body["items"]:
+        if item["rule"] in ("cooperative_merged", "workers_ageing", "venue_facilities_missing"):
+            rules.setdefault(item["rule"], set()).add(item["figures"]["community_id"])
+    return rules
+
+
+async def build(client: httpx.AsyncClient, admin: dict[str, str]) -> dict[str, Any]:
+    """甲 (first township): its cooperative's party organization is the community's own; three
+    workers, two 50 or over and one with college; one venue without a service hall, one closed
+    before the day that had it. 乙 (second township): a cooperative with its own organization,
+    young college-educated workers, a venue with the basic set."""
+    tree = await two_townships(client, admin)
+    ours, theirs = tree["community"]["id"], tree["other"]["id"]
+    await post(
+        client, admin, "/api/v1/cooperatives", {"community_id": ours, "name": "甲社", "party_org_id": tree["party_org"]["id"]}
+    )
+    for birth_date, education in (("1970-01-01", "secondary"), ("1976-11-26", "college"), ("1995-05-05", "junior_high")):
+        worker = {"community_id": ours, **WORKER, "birth_date": birth_date, "education": education}
+        await post(client, admin, "/api/v1/community-workers", worker)
+    # A worker who left before the day is not counted.
+    await post(client, admin, "/api/v1/community-workers", {"community_id": ours, **WORKER, "until": "2020-01-01"})
+    await post(
+        client,
+        admin,
+        "/api/v1/community-venues",
+        {"community_id": ours, "name": "活動室", "facilities": ["meeting_room", "activity_room"]},
+    )
+    await post(
+        client,
+        admin,
+        "/api/v1/community-venues",
+        {"community_id": ours, "name": "舊大廳", "facilities": ["service_hall"], "closed_on": "2026-01-01"},
+    )
+
+    cooperative_org = await post(
+        client,
+        admin,
+        "/api/v1/orgs",
+        {"name": "乙社黨支部", "tier": "inner", "kind": "branch", "parent_id": tree["other_org"]["id"]},
+    )
+    await post(
+        client, admin, "/api/v1/cooperatives", {"community_id": theirs, "name": "乙社", "party_org_id": cooperative_org["id"]}
+    )
+    for name in ("乙一", "乙二"):
+        worker = {"community_id": theirs, **WORKER, "name": name, "birth_date": "1990-01-01", "education": "bachelor"}
+        await post(client, admin, "/api/v1/community-workers", worker)
+    basic = ["meeting_room", "activity_room", "service_hall"]
+    await post(client, admin, "/api/v1/community-venues", {"community_id": theirs, "name": "乙中心", "facilities": basic})
+    return tree
+
+
+class TestRecordDiagnostics:
+    async def test_each_is_found_where_it_is_with_its_figures(
+        self, orgs_api: httpx.AsyncClient, tokens: Tokens, members_stub: MembersStub
+    ) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await build(orgs_api, admin)
+        ours = tree["community"]["id"]
+
+        response = await orgs_api.get(f"/api/v1/orgs/{tree['county']['id']}/diagnostics", params={"as_of": AS_OF}, headers=admin)
+
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert records_found(body) == {"cooperative_merged": {ours}, "workers_ageing": {ours}, "venue_facilities_missing": {ours}}
+        items = {i["rule"]: i for i in body["items"] if i["rule"] in records_found(body)}
+        assert {i["org_id"] for i in items.values()} == {tree["party_org"]["id"]}
+        assert items["workers_ageing"]["figures"] | {"community_id": None} == {
+            "community_id": None,
+            "community_name": "測試社區",
+            "workers": 3,
+            "old": 2,
+            "old_share": round(2 / 3, 4),
+            "old_age": 50,
+            "college_or_above": 1,
+            "college_share": round(1 / 3, 4),
+            "ageing": True,
+            "under_educated": True,
+        }
+        assert items["venue_facilities_missing"]["figures"]["missing"] == ["service_hall"]
+        assert items["venue_facilities_missing"]["figures"]["venues"] == 1
+        assert items["cooperative_merged"]["figures"]["cooperative_name"] == "甲社"
+        assert all(i["action"] for i in items.values())
+
+    async def test_a_township_sees_only_its_own_and_another_townships_tree_is_not_found(
+        self, orgs_api: httpx.AsyncClient, tokens: Tokens, members_stub: MembersStub
+    ) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await build(orgs_api, admin)
+        theirs = tokens.headers("org_admin", scope_org_id=tree["other_township"]["id"])
+
+        own = await orgs_api.get(
+            f"/api/v1/orgs/{tree['other_township']['id']}/diagnostics", params={"as_of": AS_OF}, headers=theirs
+        )
+        other = await orgs_api.get(f"/api/v1/orgs/{tree['township']['id']}/diagnostics", params={"as_of": AS_OF}, headers=theirs)
+
+        assert own.status_code == 200
+        assert records_found(own.json()) == {}
+        assert other.status_code == 404
