@@ -6,7 +6,7 @@ from datetime import date
 from services.orgs.enums import Facility
 from services.orgs.rules import OrgsPolicy
 from services.orgs.rules.community_records import facilities_set, worker_dates_error
-from services.orgs.rules.diagnostics import cooperative_merged, missing_facilities, workforce
+from services.orgs.rules.diagnostics import cooperative_merged, missing_facilities, simply_combined, workforce
 
 POLICY = OrgsPolicy()
 AS_OF = date(2026, 11, 26)
@@ -75,3 +75,16 @@ def test_a_workers_dates_are_a_range() -> None:
     assert worker_dates_error(born, date(2010, 1, 1), None) is None
     assert worker_dates_error(born, date(1979, 1, 1), None) == ("since", "since is before the birth date")
     assert worker_dates_error(born, date(2010, 1, 1), date(2009, 1, 1)) == ("until", "until is before since")
+
+
+def test_a_simply_combined_team_is_only_old_team_members_unchanged_since_the_merger() -> None:
+    merged_on = date(2024, 1, 1)
+    old = {"a", "b", "c"}
+
+    assert simply_combined({"a", "b"}, old, merged_on, date(2024, 1, 1), date(2022, 1, 1))
+    assert simply_combined({"a"}, old, merged_on, date(2023, 6, 1), None)
+    # Someone from outside the old teams, a post begun after the merger, an election since: changed.
+    assert not simply_combined({"a", "x"}, old, merged_on, date(2024, 1, 1), None)
+    assert not simply_combined({"a", "b"}, old, merged_on, date(2024, 1, 2), None)
+    assert not simply_combined({"a", "b"}, old, merged_on, date(2024, 1, 1), date(2024, 3, 1))
+    assert not simply_combined(set(), old, merged_on, None, None)

@@ -6,6 +6,8 @@ from typing import Any
 
 import httpx
 
+from tests.builders import create_org
+from tests.orgs.builders import add_position, create_community
 from tests.orgs.conftest import MembersStub
 from tests.orgs.test_community_records import WORKER, post, two_townships
 from tests.support import Tokens
@@ -113,3 +115,59 @@ class TestRecordDiagnostics:
         assert own.status_code == 200
         assert records_found(own.json()) == {}
         assert other.status_code == 404
+
+
+class TestSimplyCombinedTeam:
+    async def test_a_team_of_the_old_villages_teams_unchanged_since_the_merger_is_found(
+        self, orgs_api: httpx.AsyncClient, tokens: Tokens, members_stub: MembersStub
+    ) -> None:
+        """Two villages' organizations merge into each of two new community organizations on
+        2024-01-01. 新甲's team is the two old secretaries, since the merger day; 新乙's has also a
+        newcomer, chosen later."""
+        admin = tokens.headers("org_admin")
+        county = await create_org(orgs_api, admin, tier="county")
+        township = await create_org(orgs_api, admin, tier="township", parent_id=county["id"])
+        survivors = {}
+        for name in ("新甲", "新乙"):
+            survivor = await create_org(
+                orgs_api, admin, tier="community", kind="general_branch", parent_id=township["id"], name=name
+            )
+            await create_community(orgs_api, admin, township_org_id=township["id"], party_org_id=survivor["id"], name=name)
+            members_stub.set_count(survivor["id"], members=60, full=60)
+            secretaries = []
+            for village in ("東村", "西村"):
+                old = await create_org(orgs_api, admin, tier="community", kind="branch", parent_id=township["id"], name=village)
+                secretary = members_stub.new_member()
+                await add_position(orgs_api, admin, org_id=old["id"], member_id=secretary, since="2019-01-01")
+                secretaries.append(secretary)
+                merge = await orgs_api.post(
+                    f"/api/v1/orgs/{old['id']}/merge",
+                    params={"as_of": "2024-01-01"},
+                    json={"into_id": survivor["id"]},
+                    headers=admin,
+                )
+                assert merge.status_code == 200, merge.text
+            await add_position(orgs_api, admin, org_id=survivor["id"], member_id=secretaries[0], since="2024-01-01")
+            await add_position(
+                orgs_api, admin, org_id=survivor["id"], member_id=secretaries[1], role="deputy_secretary", since="2024-01-01"
+            )
+            survivors[name] = survivor
+        newcomer = members_stub.new_member()
+        await add_position(
+            orgs_api, admin, org_id=survivors["新乙"]["id"], member_id=newcomer, role="organization_member", since="2025-03-01"
+        )
+
+        body = (await orgs_api.get(f"/api/v1/orgs/{county['id']}/diagnostics", params={"as_of": AS_OF}, headers=admin)).json()
+        before = (
+            await orgs_api.get(f"/api/v1/orgs/{county['id']}/diagnostics", params={"as_of": "2023-12-31"}, headers=admin)
+        ).json()
+        other = tokens.headers(
+            "org_admin", scope_org_id=(await create_org(orgs_api, admin, tier="township", parent_id=county["id"]))["id"]
+        )
+        hidden = await orgs_api.get(f"/api/v1/orgs/{township['id']}/diagnostics", params={"as_of": AS_OF}, headers=other)
+
+        combined = [i for i in body["items"] if i["rule"] == "simply_combined_team"]
+        assert [i["org_id"] for i in combined] == [survivors["新甲"]["id"]]
+        assert combined[0]["figures"] == {"merged_organizations": 2, "merged_on": "2024-01-01", "team_size": 2}
+        assert not [i for i in before["items"] if i["rule"] == "simply_combined_team"]
+        assert hidden.status_code == 404

@@ -1,6 +1,7 @@
 """The form an organization should have for its membership, and the other figures the
 diagnostics (and the survey's form mismatches) judge a subtree by."""
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 
@@ -84,3 +85,26 @@ def missing_facilities(venues: list[list[str]], policy: OrgsPolicy) -> list[str]
     community's open venues offers (all of them when none is open)."""
     offered = {code for facilities in venues for code in facilities}
     return [facility.value for facility in policy.basic_facilities if facility.value not in offered]
+
+
+def simply_combined(
+    team: AbstractSet[object],
+    predecessor_team: AbstractSet[object],
+    merged_on: date,
+    latest_team_since: date | None,
+    latest_term_start: date | None,
+) -> bool:
+    """班子成員由原班子簡單組合而成: a community organization that villages' organizations were
+    merged into (the tree's merge history: their `merged_into_id`, the last merger on `merged_on`)
+    whose team on the day
+
+    - is not empty and consists only of people who held a team post (secretary, deputy, committee
+      member) in one of the merged organizations before its merger (`predecessor_team`), and
+    - has not changed since the merger: no one's current team post began after `merged_on`, and no
+      term of the organization began after it (no election since).
+    """
+    if not team or not team <= predecessor_team:
+        return False
+    if latest_team_since is not None and latest_team_since > merged_on:
+        return False
+    return latest_term_start is None or latest_term_start <= merged_on

@@ -34,6 +34,7 @@ from services.orgs.service.common import OrgsContext, get_visible
 
 FORM_TIERS = frozenset({OrgTier.community.value, OrgTier.unit.value})
 TEAM_ROLE_CODES = frozenset(r.value for r in teams.TEAM_ROLES)
+ID_BATCH = 1000
 
 
 def _item(org: Organization, rule: DiagnosticRule, figures: dict[str, Any], action: str) -> Diagnostic:
@@ -95,6 +96,7 @@ async def diagnose(
             policy=ctx.policy,
         )
     items += await _communities_without_cadres(session, orgs, select(Organization.id).where(in_subtree), as_of)
+    items += await _simply_combined_teams(session, orgs, positions, terms, as_of)
     items += await _community_records_problems(session, orgs, select(Organization.id).where(in_subtree), as_of, ctx.policy)
     return Diagnostics(org_id=root.id, as_of=as_of, items=items)
 
@@ -336,5 +338,78 @@ async def _community_records_problems(
                 DiagnosticRule.venue_facilities_missing,
                 {"venues": len(venues[community.id]), "missing": missing},
                 "Provide the community's venues with the basic facilities and equipment",
+            )
+    return found
+
+
+async def _simply_combined_teams(
+    session: AsyncSession,
+    orgs: list[Organization],
+    positions: dict[uuid.UUID, list[Position]],
+    terms: dict[uuid.UUID, Term],
+    as_of: date,
+) -> list[Diagnostic]:
+    """Community organizations that villages' organizations were merged into (on or before the
+    day) whose team is still the old teams put together (`rules.simply_combined`)."""
+    survivors = {
+        org.id: org
+        for org in orgs
+        if org.tier == OrgTier.community.value and org.status == OrgStatus.active and positions.get(org.id)
+    }
+    if not survivors:
+        return []
+    # In batches of ids, never one list: a province has more communities than a statement may
+    # carry parameters.
+    survivor_ids = list(survivors)
+    predecessors: dict[uuid.UUID, dict[uuid.UUID, date]] = {}
+    for start in range(0, len(survivor_ids), ID_BATCH):
+        rows = await session.execute(
+            select(Organization.id, Organization.merged_into_id, Organization.dissolved_on).where(
+                Organization.status == OrgStatus.merged.value,
+                Organization.merged_into_id.in_(survivor_ids[start : start + ID_BATCH]),
+                Organization.dissolved_on <= as_of,
+            )
+        )
+        for org_id, into_id, merged_on in rows:
+            if into_id is not None and merged_on is not None:
+                predecessors.setdefault(into_id, {})[org_id] = merged_on
+    if not predecessors:
+        return []
+    merged_on_of = {org_id: on for by_org in predecessors.values() for org_id, on in by_org.items()}
+    merged_ids = list(merged_on_of)
+    held: dict[uuid.UUID, set[uuid.UUID]] = {}
+    for start in range(0, len(merged_ids), ID_BATCH):
+        posts = await session.execute(
+            select(Position.org_id, Position.member_id, Position.since).where(
+                Position.org_id.in_(merged_ids[start : start + ID_BATCH]), Position.role.in_(TEAM_ROLE_CODES)
+            )
+        )
+        for post_org_id, member_id, since in posts:
+            if since <= merged_on_of[post_org_id]:
+                held.setdefault(post_org_id, set()).add(member_id)
+    found = []
+    for survivor_id, by_org in predecessors.items():
+        team_posts = [p for p in positions[survivor_id] if p.role in TEAM_ROLE_CODES]
+        merged_on = max(by_org.values())
+        predecessor_team = {member for org_id in by_org for member in held.get(org_id, set())}
+        term = terms.get(survivor_id)
+        if rules.simply_combined(
+            {p.member_id for p in team_posts},
+            predecessor_team,
+            merged_on,
+            max((p.since for p in team_posts), default=None),
+            term.started_on if term else None,
+        ):
+            found.append(
+                _item(
+                    survivors[survivor_id],
+                    DiagnosticRule.simply_combined_team,
+                    {
+                        "merged_organizations": len(by_org),
+                        "merged_on": merged_on.isoformat(),
+                        "team_size": len({p.member_id for p in team_posts}),
+                    },
+                    "Adjust the team: choose the new community's team by election and vetting, not by adding up the old teams",
+                )
             )
     return found
