@@ -144,6 +144,7 @@ class DiagnosticRule(Coded):
     simply_combined_team = "simply_combined_team", "班子成員由原班子簡單組合而成", "班子成员由原班子简单组合而成"
     workers_ageing = "workers_ageing", "社區工作者年齡老化、文化偏低", "社区工作者年龄老化、文化偏低"
     venue_facilities_missing = "venue_facilities_missing", "活動場地缺少基本設施設備", "活动场地缺少基本设施设备"
+    no_admissions = "no_admissions", "多年未發展黨員(入黨無門)", "多年未发展党员(入党无门)"
 
 
 class Facility(Coded):

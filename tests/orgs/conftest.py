@@ -23,6 +23,7 @@ class MembersStub:
         self.counts_on: dict[str, dict[str, dict[str, int]]] = {}
         self.days_asked: list[tuple[str, str | None]] = []
         self.community_counts: dict[str, dict[str, int]] = {}
+        self.latest_joined: dict[str, str] = {}  # community id → the latest joined_on among its members
         self.known: dict[str, dict[str, Any]] = {}
         self.down = False
         self.calls: list[str] = []
@@ -41,6 +42,11 @@ class MembersStub:
             self.calls.append("community-member-counts")
             self.days_asked.append(("community-member-counts", as_of))
             return {"counts": self.community_counts}
+
+        @self.app.get("/internal/community-latest-joined")
+        async def community_latest_joined(within: str | None = None, as_of: str | None = None) -> dict[str, Any]:
+            self.calls.append("community-latest-joined")
+            return {"latest": self.latest_joined}
 
         @self.app.post("/api/v1/members/lookup")
         async def lookup(body: dict[str, Any]) -> dict[str, Any]:

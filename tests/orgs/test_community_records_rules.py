@@ -6,7 +6,14 @@ from datetime import date
 from services.orgs.enums import Facility
 from services.orgs.rules import OrgsPolicy
 from services.orgs.rules.community_records import facilities_set, worker_dates_error
-from services.orgs.rules.diagnostics import cooperative_merged, missing_facilities, simply_combined, workforce
+from services.orgs.rules.diagnostics import (
+    cooperative_merged,
+    missing_facilities,
+    no_admissions,
+    simply_combined,
+    workforce,
+    years_before,
+)
 
 POLICY = OrgsPolicy()
 AS_OF = date(2026, 11, 26)
@@ -88,3 +95,11 @@ def test_a_simply_combined_team_is_only_old_team_members_unchanged_since_the_mer
     assert not simply_combined({"a", "b"}, old, merged_on, date(2024, 1, 2), None)
     assert not simply_combined({"a", "b"}, old, merged_on, date(2024, 1, 1), date(2024, 3, 1))
     assert not simply_combined(set(), old, merged_on, None, None)
+
+
+def test_no_admissions_is_no_one_joined_for_the_policys_years() -> None:
+    assert no_admissions(date(2023, 11, 26), AS_OF, POLICY)
+    assert not no_admissions(date(2023, 11, 27), AS_OF, POLICY)
+    assert not no_admissions(None, AS_OF, POLICY)
+    assert not no_admissions(date(2023, 11, 26), AS_OF, OrgsPolicy(admission_gap_years=4))
+    assert years_before(date(2028, 2, 29), 3) == date(2025, 2, 28)

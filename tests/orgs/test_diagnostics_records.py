@@ -171,3 +171,31 @@ class TestSimplyCombinedTeam:
         assert combined[0]["figures"] == {"merged_organizations": 2, "merged_on": "2024-01-01", "team_size": 2}
         assert not [i for i in before["items"] if i["rule"] == "simply_combined_team"]
         assert hidden.status_code == 404
+
+
+class TestNoAdmissions:
+    async def test_a_community_where_no_one_joined_for_three_years_is_found(
+        self, orgs_api: httpx.AsyncClient, tokens: Tokens, members_stub: MembersStub
+    ) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await two_townships(orgs_api, admin)
+        ours, theirs = tree["community"]["id"], tree["other"]["id"]
+        members_stub.latest_joined = {ours: "2023-11-26", theirs: "2023-11-27"}
+
+        body = (
+            await orgs_api.get(f"/api/v1/orgs/{tree['county']['id']}/diagnostics", params={"as_of": AS_OF}, headers=admin)
+        ).json()
+        township_admin = tokens.headers("org_admin", scope_org_id=tree["other_township"]["id"])
+        hidden = await orgs_api.get(
+            f"/api/v1/orgs/{tree['township']['id']}/diagnostics", params={"as_of": AS_OF}, headers=township_admin
+        )
+
+        found = [i for i in body["items"] if i["rule"] == "no_admissions"]
+        assert [i["org_id"] for i in found] == [tree["party_org"]["id"]]
+        assert found[0]["figures"] == {
+            "community_id": ours,
+            "community_name": "測試社區",
+            "latest_joined_on": "2023-11-26",
+            "years": 3,
+        }
+        assert hidden.status_code == 404

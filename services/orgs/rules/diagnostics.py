@@ -108,3 +108,18 @@ def simply_combined(
     if latest_team_since is not None and latest_team_since > merged_on:
         return False
     return latest_term_start is None or latest_term_start <= merged_on
+
+
+def years_before(day: date, years: int) -> date:
+    """The same day `years` earlier (28 February for a 29 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def no_admissions(latest_joined_on: date | None, as_of: date, policy: OrgsPolicy) -> bool:
+    """入黨無門: among the community's members no one joined the party in the last
+    `admission_gap_years` years up to `as_of` (the latest `joined_on` is that long ago or longer).
+    A community without members on record is not judged (None)."""
+    return latest_joined_on is not None and latest_joined_on <= years_before(as_of, policy.admission_gap_years)

@@ -26,7 +26,7 @@ from services.orgs.models import (
     Unit,
     Venue,
 )
-from services.orgs.peers import member_counts, subtree_totals
+from services.orgs.peers import community_latest_joined, member_counts, subtree_totals
 from services.orgs.rules import OrgsPolicy, teams, units
 from services.orgs.rules import diagnostics as rules
 from services.orgs.schemas.diagnostics import Diagnostic, Diagnostics
@@ -97,7 +97,10 @@ async def diagnose(
         )
     items += await _communities_without_cadres(session, orgs, select(Organization.id).where(in_subtree), as_of)
     items += await _simply_combined_teams(session, orgs, positions, terms, as_of)
-    items += await _community_records_problems(session, orgs, select(Organization.id).where(in_subtree), as_of, ctx.policy)
+    latest_joined = await community_latest_joined(members, root.id, as_of)
+    items += await _community_records_problems(
+        session, orgs, select(Organization.id).where(in_subtree), as_of=as_of, policy=ctx.policy, latest_joined=latest_joined
+    )
     return Diagnostics(org_id=root.id, as_of=as_of, items=items)
 
 
@@ -268,11 +271,18 @@ async def _communities_without_cadres(
 
 
 async def _community_records_problems(
-    session: AsyncSession, orgs: list[Organization], subtree_ids: Select[uuid.UUID], as_of: date, policy: OrgsPolicy
+    session: AsyncSession,
+    orgs: list[Organization],
+    subtree_ids: Select[uuid.UUID],
+    *,
+    as_of: date,
+    policy: OrgsPolicy,
+    latest_joined: dict[uuid.UUID, date],
 ) -> list[Diagnostic]:
     """The problems judged on a community's small records: a cooperative merged with the
     community's party organization, an ageing or under-educated workforce, venues without the
-    basic facilities. Each is listed under the community's top organization (its township's
+    basic facilities; and on its members' latest admission (`latest_joined`, from the members
+    service): no one admitted for years. Each is listed under the community's top organization (its township's
     while it has none)."""
     by_id = {org.id: org for org in orgs}
     in_subtree = or_(
@@ -314,6 +324,14 @@ async def _community_records_problems(
                 "Separate the cooperative's party organization from the community's party organization",
             )
     for community in communities.values():
+        latest = latest_joined.get(community.id)
+        if rules.no_admissions(latest, as_of, policy):
+            add(
+                community,
+                DiagnosticRule.no_admissions,
+                {"latest_joined_on": latest.isoformat() if latest else None, "years": policy.admission_gap_years},
+                "Develop members in the community: identify, train and admit young people with education",
+            )
         workforce = rules.workforce(workers.get(community.id, []), as_of, policy)
         if workforce is not None:
             add(
