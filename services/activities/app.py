@@ -68,6 +68,7 @@ def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
             catalog.router,
             contacts.router,
             compliance.router,
+            compliance.internal,
             evaluations.router,
             study.router,
             feed_router(outbox),
