@@ -99,6 +99,11 @@ LISTS = (
         "注重在有知識、有文化的優秀青年中發展黨員, 防止家族化、利益化、小團體化和權位化的影響",
     ),
     WorkList(
+        "few_service_activities",
+        "社區服務活動較少",
+        "豐富活動內容和載體, 開展志願服務、走訪、上門送學等服務活動, 發揮黨員的先鋒模範作用",
+    ),
+    WorkList(
         "workers_ageing",
         "社區工作者年齡老化、文化偏低",
         "選聘年輕、有文化的社區工作者, 加強在職社區工作者的培訓",
@@ -123,6 +128,7 @@ ORG_RULES = {
     "cooperative_merged": "cooperative_merged",
     "simply_combined_team": "simply_combined_team",
     "no_admissions": "no_admissions",
+    "few_service_activities": "few_service_activities",
     "workers_ageing": "workers_ageing",
     "venue_facilities_missing": "venue_facilities_missing",
 }
@@ -235,6 +241,8 @@ async def diagnostics(composer: Composer, within: uuid.UUID, as_of: date) -> dic
     return {
         "within": scope,
         "as_of": day,
+        # The orgs rules that could not be judged (a service orgs asks did not answer).
+        "not_evaluated": list(setup.get("not_evaluated", [])),
         "lists": [
             {"key": w.key, "label": w.label, "measure": w.measure, "count": len(found[w.key]), "items": found[w.key]}
             for w in LISTS

@@ -145,6 +145,7 @@ class DiagnosticRule(Coded):
     workers_ageing = "workers_ageing", "社區工作者年齡老化、文化偏低", "社区工作者年龄老化、文化偏低"
     venue_facilities_missing = "venue_facilities_missing", "活動場地缺少基本設施設備", "活动场地缺少基本设施设备"
     no_admissions = "no_admissions", "多年未發展黨員(入黨無門)", "多年未发展党员(入党无门)"
+    few_service_activities = "few_service_activities", "服務活動較少", "服务活动较少"
 
 
 class Facility(Coded):

@@ -24,6 +24,10 @@ class MembersStub:
         self.days_asked: list[tuple[str, str | None]] = []
         self.community_counts: dict[str, dict[str, int]] = {}
         self.latest_joined: dict[str, str] = {}  # community id → the latest joined_on among its members
+        # What the activities service answers for service activities per community; None: it is
+        # down (the default, so that the diagnostics of other tests judge nothing by it).
+        self.service_activities: dict[str, int] | None = None
+        self.service_windows: list[tuple[str, str]] = []
         self.known: dict[str, dict[str, Any]] = {}
         self.down = False
         self.calls: list[str] = []
@@ -47,6 +51,12 @@ class MembersStub:
         async def community_latest_joined(within: str | None = None, as_of: str | None = None) -> dict[str, Any]:
             self.calls.append("community-latest-joined")
             return {"latest": self.latest_joined}
+
+        @self.app.get("/internal/community-service-activities")
+        async def community_service_activities(within: str, start: str, end: str) -> dict[str, Any]:
+            self.calls.append("community-service-activities")
+            self.service_windows.append((start, end))
+            return {"counts": self.service_activities or {}}
 
         @self.app.post("/api/v1/members/lookup")
         async def lookup(body: dict[str, Any]) -> dict[str, Any]:
@@ -82,6 +92,15 @@ class SwitchableTransport(httpx.AsyncBaseTransport):
         return await self.inner.handle_async_request(request)
 
 
+class ActivitiesTransport(SwitchableTransport):
+    """The stub's activities answers, or a refused connection while it has none to give."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.stub.service_activities is None:
+            raise httpx.ConnectError("refused", request=request)
+        return await self.inner.handle_async_request(request)
+
+
 @pytest.fixture
 def members_stub() -> MembersStub:
     return MembersStub()
@@ -92,7 +111,9 @@ def orgs_settings(test_db: SuiteDatabase, **overrides: Any) -> OrgsSettings:
 
 
 def stubbed_peers(settings: OrgsSettings, stub: MembersStub) -> ServicePeers:
-    peers = ServicePeers(settings, CLIENT_ID, transports={"members": SwitchableTransport(stub)})
+    peers = ServicePeers(
+        settings, CLIENT_ID, transports={"members": SwitchableTransport(stub), "activities": ActivitiesTransport(stub)}
+    )
     # The stub does not check tokens; skip asking a gateway for one.
     peers.tokens._token = "stub-token"
     peers.tokens._renew_at = float("inf")

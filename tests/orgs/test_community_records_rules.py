@@ -8,8 +8,10 @@ from services.orgs.rules import OrgsPolicy
 from services.orgs.rules.community_records import facilities_set, worker_dates_error
 from services.orgs.rules.diagnostics import (
     cooperative_merged,
+    few_service_activities,
     missing_facilities,
     no_admissions,
+    service_window,
     simply_combined,
     workforce,
     years_before,
@@ -36,7 +38,7 @@ def test_an_ageing_workforce_is_more_than_half_aged_50_or_over_on_the_day() -> N
 
     assert found is not None
     assert (found.workers, found.old, found.ageing, found.under_educated) == (3, 2, True, False)
-    assert found.old_share == round(2 / 3, 4)
+    assert found.old_share == 2 / 3
     # A day earlier the first is 49: one of three is old, which is no problem.
     assert workforce(workers, date(2026, 11, 25), POLICY) is None
 
@@ -103,3 +105,10 @@ def test_no_admissions_is_no_one_joined_for_the_policys_years() -> None:
     assert not no_admissions(None, AS_OF, POLICY)
     assert not no_admissions(date(2023, 11, 26), AS_OF, OrgsPolicy(admission_gap_years=4))
     assert years_before(date(2028, 2, 29), 3) == date(2025, 2, 28)
+
+
+def test_few_service_activities_is_fewer_than_the_policys_minimum_in_the_last_12_months() -> None:
+    assert few_service_activities(3, POLICY)
+    assert not few_service_activities(4, POLICY)
+    assert not few_service_activities(0, OrgsPolicy(service_activities_min=0))
+    assert service_window(AS_OF) == (date(2025, 11, 27), AS_OF)

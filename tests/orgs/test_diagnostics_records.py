@@ -88,10 +88,10 @@ class TestRecordDiagnostics:
             "community_name": "測試社區",
             "workers": 3,
             "old": 2,
-            "old_share": round(2 / 3, 4),
+            "old_share": 2 / 3,
             "old_age": 50,
             "college_or_above": 1,
-            "college_share": round(1 / 3, 4),
+            "college_share": 1 / 3,
             "ageing": True,
             "under_educated": True,
         }
@@ -199,3 +199,48 @@ class TestNoAdmissions:
             "years": 3,
         }
         assert hidden.status_code == 404
+
+
+class TestFewServiceActivities:
+    async def test_a_community_with_fewer_than_four_in_twelve_months_is_found(
+        self, orgs_api: httpx.AsyncClient, tokens: Tokens, members_stub: MembersStub
+    ) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await two_townships(orgs_api, admin)
+        ours, theirs = tree["community"]["id"], tree["other"]["id"]
+        members_stub.service_activities = {theirs: 4}
+
+        body = (
+            await orgs_api.get(f"/api/v1/orgs/{tree['county']['id']}/diagnostics", params={"as_of": AS_OF}, headers=admin)
+        ).json()
+        township_admin = tokens.headers("org_admin", scope_org_id=tree["other_township"]["id"])
+        hidden = await orgs_api.get(
+            f"/api/v1/orgs/{tree['township']['id']}/diagnostics", params={"as_of": AS_OF}, headers=township_admin
+        )
+
+        found = [i for i in body["items"] if i["rule"] == "few_service_activities"]
+        assert [(i["org_id"], i["figures"]) for i in found] == [
+            (
+                tree["party_org"]["id"],
+                {"community_id": ours, "community_name": "測試社區", "held": 0, "minimum": 4, "months": 12},
+            )
+        ]
+        assert body["not_evaluated"] == []
+        assert members_stub.service_windows[-1] == ("2025-11-27", AS_OF)
+        assert hidden.status_code == 404
+
+    async def test_without_the_activities_service_the_rest_still_answers_and_says_what_was_not_judged(
+        self, orgs_api: httpx.AsyncClient, tokens: Tokens, members_stub: MembersStub
+    ) -> None:
+        admin = tokens.headers("org_admin")
+        tree = await two_townships(orgs_api, admin)
+        members_stub.latest_joined = {tree["community"]["id"]: "2020-01-01"}
+        members_stub.service_activities = None  # refused
+
+        response = await orgs_api.get(f"/api/v1/orgs/{tree['county']['id']}/diagnostics", params={"as_of": AS_OF}, headers=admin)
+
+        assert response.status_code == 200, response.text
+        assert response.json()["not_evaluated"] == ["few_service_activities"]
+        rules = {i["rule"] for i in response.json()["items"]}
+        assert "no_admissions" in rules
+        assert "few_service_activities" not in rules

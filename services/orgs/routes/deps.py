@@ -22,4 +22,11 @@ def _members(request: Request) -> PeerClient:
 
 
 MembersDep = Annotated[PeerClient, Depends(_members)]
+
+
+def _activities(request: Request) -> PeerClient:
+    return request.app.state.peers["activities"]  # type: ignore[no-any-return]
+
+
+ActivitiesDep = Annotated[PeerClient, Depends(_activities)]
 AsOfQuery = Annotated[date | None, Query(description="The date the rules are applied on (default: today)")]

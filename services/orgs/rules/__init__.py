@@ -55,6 +55,9 @@ class OrgsPolicy(Policy):
         0.5, description="A smaller share of community workers with college or above is under-educated"
     )
     admission_gap_years: int = Field(3, ge=1, description="No one admitted in a community for this many years: 入黨無門")
+    service_activities_min: int = Field(
+        4, ge=0, description="Fewer held service activities in a community's last 12 months: few (activities service's types)"
+    )
     basic_facilities: list[Facility] = Field(
         default_factory=lambda: [Facility.meeting_room, Facility.activity_room, Facility.service_hall],
         description="What a community's venues must offer between them",

@@ -3,7 +3,7 @@ diagnostics (and the survey's form mismatches) judge a subtree by."""
 
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from services.orgs.enums import OrgKind
 from services.orgs.rules import OrgsPolicy
@@ -77,7 +77,7 @@ def workforce(workers: list[tuple[date, str]], as_of: date, policy: OrgsPolicy) 
     under_educated = college_share < policy.worker_min_college_share
     if not (ageing or under_educated):
         return None
-    return Workforce(len(workers), old, round(old_share, 4), college, round(college_share, 4), ageing, under_educated)
+    return Workforce(len(workers), old, old_share, college, college_share, ageing, under_educated)
 
 
 def missing_facilities(venues: list[list[str]], policy: OrgsPolicy) -> list[str]:
@@ -123,3 +123,14 @@ def no_admissions(latest_joined_on: date | None, as_of: date, policy: OrgsPolicy
     `admission_gap_years` years up to `as_of` (the latest `joined_on` is that long ago or longer).
     A community without members on record is not judged (None)."""
     return latest_joined_on is not None and latest_joined_on <= years_before(as_of, policy.admission_gap_years)
+
+
+def service_window(as_of: date) -> tuple[date, date]:
+    """The 12 months up to `as_of`: from the day after the same day a year earlier, to `as_of`."""
+    return years_before(as_of, 1) + timedelta(days=1), as_of
+
+
+def few_service_activities(held: int, policy: OrgsPolicy) -> bool:
+    """活動較少: a community's organizations held fewer than `service_activities_min` service
+    activities (the activities service's service types) in the 12 months up to the day."""
+    return held < policy.service_activities_min

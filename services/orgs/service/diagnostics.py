@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.kit.peers import PeerClient
+from services.kit.peers import PeerClient, PeerUnavailable
 from services.kit.tree import subtree_of
 from services.orgs.enums import ConcurrentPost, DiagnosticRule, OrgKind, OrgStatus, OrgTier, Role, TermDue
 from services.orgs.models import (
@@ -26,7 +26,7 @@ from services.orgs.models import (
     Unit,
     Venue,
 )
-from services.orgs.peers import community_latest_joined, member_counts, subtree_totals
+from services.orgs.peers import community_latest_joined, community_service_activities, member_counts, subtree_totals
 from services.orgs.rules import OrgsPolicy, teams, units
 from services.orgs.rules import diagnostics as rules
 from services.orgs.schemas.diagnostics import Diagnostic, Diagnostics
@@ -42,7 +42,13 @@ def _item(org: Organization, rule: DiagnosticRule, figures: dict[str, Any], acti
 
 
 async def diagnose(
-    session: AsyncSession, ctx: OrgsContext, org_id: uuid.UUID, *, members: PeerClient, as_of: date | None
+    session: AsyncSession,
+    ctx: OrgsContext,
+    org_id: uuid.UUID,
+    *,
+    members: PeerClient,
+    activities: PeerClient | None = None,
+    as_of: date | None,
 ) -> Diagnostics:
     as_of = as_of or ctx.today
     root = await get_visible(session, ctx, org_id)
@@ -98,10 +104,25 @@ async def diagnose(
     items += await _communities_without_cadres(session, orgs, select(Organization.id).where(in_subtree), as_of)
     items += await _simply_combined_teams(session, orgs, positions, terms, as_of)
     latest_joined = await community_latest_joined(members, root.id, as_of)
+    # Without the activities service the other rules still answer, and say which one could not.
+    not_evaluated: list[DiagnosticRule] = []
+    service_held: dict[uuid.UUID, int] | None = None
+    try:
+        if activities is None:
+            raise PeerUnavailable("activities", "not configured")
+        service_held = await community_service_activities(activities, root.id, *rules.service_window(as_of))
+    except PeerUnavailable:
+        not_evaluated.append(DiagnosticRule.few_service_activities)
     items += await _community_records_problems(
-        session, orgs, select(Organization.id).where(in_subtree), as_of=as_of, policy=ctx.policy, latest_joined=latest_joined
+        session,
+        orgs,
+        select(Organization.id).where(in_subtree),
+        as_of=as_of,
+        policy=ctx.policy,
+        latest_joined=latest_joined,
+        service_held=service_held,
     )
-    return Diagnostics(org_id=root.id, as_of=as_of, items=items)
+    return Diagnostics(org_id=root.id, as_of=as_of, items=items, not_evaluated=not_evaluated)
 
 
 def _org_problems(
@@ -278,6 +299,7 @@ async def _community_records_problems(
     as_of: date,
     policy: OrgsPolicy,
     latest_joined: dict[uuid.UUID, date],
+    service_held: dict[uuid.UUID, int] | None,
 ) -> list[Diagnostic]:
     """The problems judged on a community's small records: a cooperative merged with the
     community's party organization, an ageing or under-educated workforce, venues without the
@@ -324,6 +346,14 @@ async def _community_records_problems(
                 "Separate the cooperative's party organization from the community's party organization",
             )
     for community in communities.values():
+        held = service_held.get(community.id, 0) if service_held is not None else None
+        if held is not None and rules.few_service_activities(held, policy):
+            add(
+                community,
+                DiagnosticRule.few_service_activities,
+                {"held": held, "minimum": policy.service_activities_min, "months": 12},
+                "Hold more service activities: volunteer service, home visits, study delivered at home",
+            )
         latest = latest_joined.get(community.id)
         if rules.no_admissions(latest, as_of, policy):
             add(
