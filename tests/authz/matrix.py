@@ -226,18 +226,11 @@ ROWS: list[Row] = [
     R("orgs", "POST", "/api/v1/co-building", WRITE),
     R("orgs", "GET", "/api/v1/co-building", READ),
     # A community's small records: scope is checked in tests/orgs/test_community_records.py.
-    R("orgs", "POST", "/api/v1/cooperatives", WRITE),
-    R("orgs", "GET", "/api/v1/cooperatives", READ),
-    R("orgs", "GET", "/api/v1/cooperatives/{rand}", READ),
-    R("orgs", "PATCH", "/api/v1/cooperatives/{rand}", WRITE, body=lambda w: {"name": "x"}),
-    R("orgs", "POST", "/api/v1/community-workers", WRITE),
-    R("orgs", "GET", "/api/v1/community-workers", READ),
-    R("orgs", "GET", "/api/v1/community-workers/{rand}", READ),
-    R("orgs", "PATCH", "/api/v1/community-workers/{rand}", WRITE, body=lambda w: {"name": "x"}),
-    R("orgs", "POST", "/api/v1/community-venues", WRITE),
-    R("orgs", "GET", "/api/v1/community-venues", READ),
-    R("orgs", "GET", "/api/v1/community-venues/{rand}", READ),
-    R("orgs", "PATCH", "/api/v1/community-venues/{rand}", WRITE, body=lambda w: {"name": "x"}),
+    *(
+        R("orgs", method, f"/api/v1/{area}{tail}", access, body=(lambda w: {"name": "x"}) if method == "PATCH" else None)
+        for area in ("cooperatives", "community-workers", "community-venues")
+        for method, tail, access in (("POST", "", WRITE), ("GET", "", READ), ("GET", "/{rand}", READ), ("PATCH", "/{rand}", WRITE))
+    ),
     R(
         "orgs",
         "POST",
