@@ -13,9 +13,13 @@ from gateway.events import routes as event_routes
 from gateway.events.delivery import DeliveryWorker
 from gateway.events.ingest import GATEWAY_SUBJECT, EventIngest
 from gateway.events.models import scheduler as scheduler_tables
-from gateway.models import idempotency_keys, outbox
+from gateway.models import document_counters, documents, idempotency_keys, outbox
+from gateway.notify import routes as notify_routes
+from gateway.notify.delivery import Notifier
+from gateway.notify.reminders import JOB_NAME as REMINDERS_JOB
 from gateway.reports import routes as report_routes
 from gateway.routes import accounts, audit, clients, jobs, meta, tokens
+from gateway.routes import documents as document_routes
 from gateway.service import accounts as account_service
 from gateway.service import audit as audit_service
 from gateway.service.tokens import KnownSubjects
@@ -23,6 +27,7 @@ from gateway.settings import SCHEMA, GatewaySettings
 from services.kit.app import create_app as create_process_app
 from services.kit.db import Database
 from services.kit.docs import install_docs
+from services.kit.documents import DocumentRegistry
 from services.kit.health import Check
 from services.kit.keys import TokenSigner, ensure_keypair
 from services.kit.outbox import feed_router
@@ -30,6 +35,40 @@ from services.kit.peers import PeerClient, breaker_for
 from services.kit.revocation import forget_outlived_revocations, from_own_outbox
 from services.kit.revocation import retention_s as revocation_retention_s
 from services.kit.scheduler import Job, Scheduler
+
+
+def _scheduler(settings: GatewaySettings, db: Database, audit_trail: audit_service.AuditTrail, notifier: Notifier) -> Scheduler:
+    """The gateway's scheduled jobs: the audit trail's checkpoints, the pruning of revocations, reminders."""
+
+    async def audit_checkpoint(session: AsyncSession) -> str:
+        try:
+            made = await audit_service.checkpoint_when_new(session, audit_trail)
+        except audit_service.TrailBroken as broken:
+            return f"trail broken at row {broken.finding.row_id}: no checkpoint"
+        return f"checkpoint at row {made['seq']}" if made else "no new rows"
+
+    async def revocations_prune(session: AsyncSession) -> str:
+        forgotten = await forget_outlived_revocations(session, outbox, retention_s=revocation_retention_s(settings))
+        return f"forgot {forgotten} outlived revocations"
+
+    return Scheduler(
+        service="gateway",
+        db=db,
+        tables=scheduler_tables,
+        jobs=[
+            Job("gateway.audit_checkpoint", settings.audit_checkpoint_interval_s, audit_checkpoint),
+            Job("gateway.revocations_prune", settings.revocations_prune_interval_s, revocations_prune),
+            Job(REMINDERS_JOB, settings.notify.reminders_interval_s, notifier.run_reminders),
+        ],
+        tick_s=min(
+            settings.scheduler_tick_s,
+            settings.audit_checkpoint_interval_s,
+            settings.revocations_prune_interval_s,
+            settings.notify.reminders_interval_s,
+        ),
+        lease_s=settings.scheduler_lease_s,
+        enabled=settings.run_scheduler,
+    )
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
@@ -78,29 +117,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         checkpoints_file=settings.audit_checkpoints_path,
     )
 
-    async def audit_checkpoint(session: AsyncSession) -> str:
-        try:
-            made = await audit_service.checkpoint_when_new(session, audit_trail)
-        except audit_service.TrailBroken as broken:
-            return f"trail broken at row {broken.finding.row_id}: no checkpoint"
-        return f"checkpoint at row {made['seq']}" if made else "no new rows"
-
-    async def revocations_prune(session: AsyncSession) -> str:
-        forgotten = await forget_outlived_revocations(session, outbox, retention_s=revocation_retention_s(settings))
-        return f"forgot {forgotten} outlived revocations"
-
-    scheduler = Scheduler(
-        service="gateway",
-        db=db,
-        tables=scheduler_tables,
-        jobs=[
-            Job("gateway.audit_checkpoint", settings.audit_checkpoint_interval_s, audit_checkpoint),
-            Job("gateway.revocations_prune", settings.revocations_prune_interval_s, revocations_prune),
-        ],
-        tick_s=min(settings.scheduler_tick_s, settings.audit_checkpoint_interval_s, settings.revocations_prune_interval_s),
-        lease_s=settings.scheduler_lease_s,
-        enabled=settings.run_scheduler,
-    )
+    # Reminders and notices (gateway/notify): the reminder job on the scheduler, the delivery worker beside it.
+    notifier = Notifier(settings, db)
+    scheduler = _scheduler(settings, db, audit_trail, notifier)
 
     async def start(app: FastAPI) -> None:
         if settings.environment == "development":
@@ -111,6 +130,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             audience=settings.jwt_audience,
             lifetime_s=settings.access_token_lifetime_s,
         )
+        app.state.documents = DocumentRegistry(documents, document_counters, settings.document_key_bytes("gateway"))
         app.state.peers, app.state.scheduler = peers, scheduler  # the scheduler's jobs: /api/v1/jobs
         app.state.report_peers = report_peers
         app.state.login_limits = LoginLimits(settings.policy)
@@ -176,12 +196,14 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             jobs.router,
             meta.router,
             report_routes.router,
+            document_routes.router,
             event_routes.router,
+            notify_routes.router,
             # Revocations of access tokens, for the services (kit/revocation.py); not public API.
             feed_router(outbox, include_in_schema=False),
         ],
-        on_start=[start, late_start, scheduler.start],
-        on_stop=[early_stop, stop, scheduler.stop],  # run in reverse
+        on_start=[start, late_start, notifier.start, scheduler.start],
+        on_stop=[early_stop, notifier.stop, stop, scheduler.stop],  # run in reverse
         reported_checks={name: upstream_check(peer) for name, peer in peers.items()},
         middleware=[
             *cors,

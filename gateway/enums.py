@@ -44,6 +44,29 @@ class DeliveryStatus(Coded):
     parked = "parked", "已擱置·可重送", "已搁置·可重送"
 
 
+# The documents the gateway prints itself (its composed reports), verified like the services'.
+class ReportDocumentKind(Coded):
+    survey_report = "survey_report", "農村社區黨建工作調查報告", "农村社区党建工作调查报告"
+    diagnostics_report = "diagnostics_report", "組織診斷報告", "组织诊断报告"
+
+
+# What a reminder is about (gateway/notify): each a kind of item already due in a service.
+class NoticeKind(Coded):
+    term = "term_due", "換屆提醒", "换届提醒"
+    probation = "probation_due", "預備期滿應轉正", "预备期满应转正"
+    lost_contact = "lost_contact_due", "失聯黨員應作處置", "失联党员应作处置"
+    dues = "dues_unpaid", "黨費欠繳", "党费欠缴"
+    study = "study_shortfall", "學習時長不足", "学习时长不足"
+    task = "task_overdue", "任務逾期未報", "任务逾期未报"
+    rectification = "rectification_overdue", "整改逾期未報", "整改逾期未报"
+
+
+# A way a notice leaves the system besides the inbox.
+class NoticeChannel(Coded):
+    sms = "sms", "短信", "短信"
+    wechat = "wechat", "微信模板消息", "微信模板消息"
+
+
 # The actions the gateway names in the audit trail itself. A write's row names its HTTP method
 # instead (POST, PATCH …), so the column is open and these codes carry no labels.
 class AuditAction(StrEnum):
@@ -65,4 +88,7 @@ ENUM_LABELS: EnumLabels = {
     "account_status": AccountStatus.labels(),
     "client_scope": ClientScope.labels(),
     "delivery_status": DeliveryStatus.labels(),
+    "report_document_kind": ReportDocumentKind.labels(),
+    "notice_kind": NoticeKind.labels(),
+    "notice_channel": NoticeChannel.labels(),
 }

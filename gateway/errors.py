@@ -44,7 +44,9 @@ INVALID_SCOPE = ProblemKind(
     400, "invalid-scope", "OAuth2 `invalid_scope`: a scope the client does not hold", "客戶端不具備所請求的權限範圍"
 )
 FORBIDDEN = ProblemKind(403, "forbidden", "the caller's role, account or scope does not allow this", "無權操作")
-NOT_FOUND = ProblemKind(404, "not-found", "no such account, client or subscription (or not the caller's)", "記錄不存在")
+NOT_FOUND = ProblemKind(
+    404, "not-found", "no such account, client, subscription or notification (or not the caller's)", "記錄不存在"
+)
 TOTP_ENROLLED = ProblemKind(409, "totp-enrolled", "a second factor is already enrolled for this account", "已綁定動態口令")
 USERNAME_TAKEN = ProblemKind(409, "username-taken", "another account has this username", "用戶名已被使用")
 CLIENT_ID_TAKEN = ProblemKind(
@@ -67,4 +69,19 @@ INVALID_SUBSCRIPTION = ProblemKind(
 )
 SUBTREE_REQUIRED = ProblemKind(
     422, "rule-violation", "the caller has no scope: `within` must name the subtree", "請指定統計範圍（within）"
+)
+
+# --- printed documents ---------------------------------------------------------------------------
+DOCUMENT_NOT_FOUND = ProblemKind(
+    404, "document-not-found", "no document with this number and check code was issued", "查無此文件或校驗碼不符"
+)
+# --- a member's account linked to their record ---------------------------------------------------
+LINK_REFUSED = ProblemKind(
+    422,
+    "link-refused",
+    "the ID number and the one-time code do not match an open code (one answer whatever the reason)",
+    "身份證號碼或一次性驗證碼不正確",
+)
+MEMBER_LINKED = ProblemKind(
+    409, "member-linked", "the account, or another account, is already linked to a member record", "帳號已關聯黨員記錄"
 )

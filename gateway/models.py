@@ -9,6 +9,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from gateway.enums import AccountStatus
 from gateway.settings import SCHEMA
 from services.kit.db import make_metadata
+from services.kit.documents import document_counters_table, documents_table
 from services.kit.idempotency import idempotency_table
 from services.kit.outbox import outbox_table
 
@@ -111,3 +112,8 @@ class AuditEvent(Base):
 idempotency_keys = idempotency_table(Base.metadata)
 # The gateway's own feed (`GET /internal/events`): revocations of access tokens (kit/revocation.py).
 outbox = outbox_table(Base.metadata)
+
+
+# The reports the gateway printed (format=pdf): their numbers and what their check codes sign.
+documents = documents_table(Base.metadata)
+document_counters = document_counters_table(Base.metadata)

@@ -6,6 +6,7 @@ from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from gateway.events.rules import DeliveryPolicy
+from gateway.notify.rules import NotifySettings
 from gateway.rules import GatewayPolicy
 from services.kit.settings import PLACEHOLDER, ProcessSettings
 
@@ -95,6 +96,8 @@ class GatewaySettings(ProcessSettings):
     # Hosts (or host:port) a webhook may reach over http and at private addresses: development only.
     webhook_development_hosts: list[str] = Field(default_factory=list)
     webhook_policy: DeliveryPolicy = Field(default_factory=DeliveryPolicy)
+    # Reminders and notices (gateway/notify): the reminder job, the SMS and WeChat gateways, retries.
+    notify: NotifySettings = Field(default_factory=NotifySettings)
 
     @property
     def private_key_path(self) -> Path:
@@ -135,6 +138,16 @@ class GatewaySettings(ProcessSettings):
     def _admitted_requests_fit_the_upstream_pool(self) -> "GatewaySettings":
         if self.max_in_flight_requests > self.upstream_max_connections:
             raise ValueError("max_in_flight_requests must not exceed upstream_max_connections")
+        return self
+
+    @model_validator(mode="after")
+    def _notify_keys_in_production(self) -> "GatewaySettings":
+        if self.environment == "production":
+            if self.notify.contact_key.get_secret_value() == PLACEHOLDER:
+                raise ValueError("GATEWAY_NOTIFY__CONTACT_KEY is the placeholder: set a key or leave it empty")
+            for channel in self.notify.channels():
+                if not self.notify.credential(channel):
+                    raise ValueError(f"the {channel.value} channel needs its credential (file or variable) in production")
         return self
 
     @model_validator(mode="after")

@@ -35,6 +35,7 @@ API_PREFIX = "/api/v1/"
 ROUTES: dict[str, str] = {
     "orgs": "orgs",
     "communities": "orgs",
+    "reserve-cadres": "orgs",
     "units": "orgs",
     "co-building": "orgs",
     "cooperatives": "orgs",
@@ -44,6 +45,7 @@ ROUTES: dict[str, str] = {
     "posts": "orgs",
     "terms": "orgs",
     "tasks": "orgs",
+    "assessments": "orgs",
     "inspections": "orgs",
     "rectifications": "orgs",
     "members": "members",
@@ -58,6 +60,24 @@ ROUTES: dict[str, str] = {
     "reviews": "activities",
     "compliance": "activities",
     "study": "activities",
+    "change-requests": "members",
+    "floating-reports": "members",
+}
+# A member's own view, `/api/v1/me/<part>/...`: each service answers its own part (`/api/v1/me`
+# alone is the gateway's: the caller's identity).
+ME_ROUTES: dict[str, str] = {
+    "record": "members",
+    "history": "members",
+    "dues": "members",
+    "transfers": "members",
+    "change-requests": "members",
+    "floating-reports": "members",
+    "posts": "orgs",
+    "zones": "orgs",
+    "positions": "orgs",
+    "activities": "activities",
+    "study": "activities",
+    "study-records": "activities",
 }
 
 _HOP_BY_HOP = frozenset(
@@ -85,7 +105,9 @@ _BODYLESS_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
 def service_for(path: str) -> str | None:
     if not path.startswith(API_PREFIX):
         return None
-    segment = path[len(API_PREFIX) :].split("/", 1)[0]
+    segment, _, rest = path[len(API_PREFIX) :].partition("/")
+    if segment == "me":
+        return ME_ROUTES.get(rest.split("/", 1)[0])
     return ROUTES.get(segment)
 
 

@@ -16,15 +16,19 @@ import httpx
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from gateway.enums import ReportDocumentKind
 from gateway.errors import SUBTREE_REQUIRED
-from gateway.reports import html, xlsx
+from gateway.reports import html, printed, xlsx
 from gateway.reports.composition import SurveyReport, compose
 from gateway.reports.diagnostics import Composer, diagnostics
 from gateway.reports.structure import Labels
 from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES, GatewaySettings
-from services.kit.auth import CallerDep
+from services.kit.auth import Caller, CallerDep
 from services.kit.context import today_in
+from services.kit.db import Database
+from services.kit.documents import DocumentRegistry, IssuedDocument
 from services.kit.peers import PeerClient, PeerUnavailable
+from services.kit.printing import PDF_MEDIA_TYPE, RENDERER_UNAVAILABLE, RENDERING_FAILED, html_to_pdf
 from services.kit.problems import answers
 from services.kit.script import ScriptDep, chinese
 
@@ -38,6 +42,21 @@ class ReportFormat(StrEnum):
     json = "json"
     xlsx = "xlsx"
     html = "html"
+    pdf = "pdf"
+
+
+class DiagnosticsFormat(StrEnum):
+    json = "json"
+    html = "html"
+    pdf = "pdf"
+
+
+# The number prefix of each report printed as a document (gateway/service/documents.py ISSUERS).
+PREFIXES = {ReportDocumentKind.survey_report: "DC", ReportDocumentKind.diagnostics_report: "ZD"}
+
+
+def _content(*media_types: str) -> dict[int | str, dict[str, Any]]:
+    return {200: {"content": {media_type: {} for media_type in media_types}}}
 
 
 class ServiceRefused(Exception):
@@ -69,11 +88,11 @@ def _passed_through(response: httpx.Response) -> Response:
 @router.get(
     "/survey",
     response_model=SurveyReport,
-    responses={200: {"content": {XLSX_MEDIA_TYPE: {}, "text/html": {}}}},
+    responses=_content(XLSX_MEDIA_TYPE, "text/html", PDF_MEDIA_TYPE) | answers(RENDERER_UNAVAILABLE, RENDERING_FAILED),
 )
 async def survey_report(
     request: Request,
-    _caller: CallerDep,
+    caller: CallerDep,
     script: ScriptDep,
     within: Annotated[uuid.UUID | None, Query(description="The scope: this organization's subtree")] = None,
     as_of: Annotated[date | None, Query(description="Ages, membership and teams as of this day (default today)")] = None,
@@ -84,7 +103,8 @@ async def survey_report(
     format: ReportFormat = ReportFormat.json,
 ) -> Any:
     """The seed report's figures, rural and urban side by side with the difference in points;
-    `format=xlsx` for a workbook with charts, `format=html` for the printable page — both in the
+    `format=xlsx` for a workbook with charts, `format=html` for the printable page, `format=pdf`
+    for that page printed as a registered document (number, date, check code) — each in the
     reader's script (`Accept-Language`: zh-CN Simplified, zh-TW Traditional), naming the scope,
     its county and the organizations, codes by their labels."""
     settings: GatewaySettings = request.app.state.settings
@@ -122,7 +142,49 @@ async def survey_report(
             headers={"content-disposition": f'attachment; filename="{filename}"'} | shown,
         )
     problems = await _diagnostics(peers["orgs"], within, as_of, authorization, labels)
-    return HTMLResponse(html.page(report, problems, labels, script), headers={"Content-Security-Policy": html.CSP} | shown)
+    page = html.page(report, problems, labels, script)
+    if format is ReportFormat.pdf:
+        org_name = report.scope_name or "全部"
+        subject = f"survey:{within or 'all'}:{as_of.isoformat()}"
+        issued = await _issue(request, caller, ReportDocumentKind.survey_report, subject, within, org_name)
+        return await _pdf(request, printed.with_foot(page, issued, script), "survey", issued, shown)
+    return HTMLResponse(page, headers={"Content-Security-Policy": html.CSP} | shown)
+
+
+async def _issue(
+    request: Request, caller: Caller, kind: ReportDocumentKind, subject: str, org_id: uuid.UUID | None, org_name: str
+) -> IssuedDocument:
+    """The report's registration (kit.documents): one number per scope, date and day printed."""
+    settings: GatewaySettings = request.app.state.settings
+    registry: DocumentRegistry = request.app.state.documents
+    db: Database = request.app.state.db
+    async with db.write_sessions() as session:
+        issued = await registry.issue(
+            session,
+            kind=kind.value,
+            prefix=PREFIXES[kind],
+            subject=subject,
+            org_id=org_id,
+            org_name=org_name,
+            issued_on=today_in(settings.policy.timezone),
+            issued_by=caller.name or caller.subject,
+        )
+        await session.commit()
+    return issued
+
+
+async def _pdf(request: Request, page: str, stem: str, issued: IssuedDocument, headers: dict[str, str]) -> Response:
+    settings: GatewaySettings = request.app.state.settings
+    pdf = await html_to_pdf(page, renderer=settings.pdf_renderer, timeout_s=settings.pdf_timeout_s)
+    return Response(
+        pdf,
+        media_type=PDF_MEDIA_TYPE,
+        headers={
+            "content-disposition": f'inline; filename="{stem}-{issued.number}.pdf"',
+            "x-document-number": issued.number,
+        }
+        | headers,
+    )
 
 
 async def _labels(orgs: PeerClient) -> Labels:
@@ -160,13 +222,18 @@ async def _diagnostics(
     ]
 
 
-@router.get("/diagnostics", responses=answers(SUBTREE_REQUIRED))
+@router.get(
+    "/diagnostics",
+    responses=_content("text/html", PDF_MEDIA_TYPE) | answers(SUBTREE_REQUIRED, RENDERER_UNAVAILABLE, RENDERING_FAILED),
+)
 async def diagnostics_report(
     request: Request,
     caller: CallerDep,
+    script: ScriptDep,
     within: Annotated[uuid.UUID | None, Query(description="The subtree (default: the caller's scope)")] = None,
     as_of: Annotated[date | None, Query(description="The day the lists are for (default today)")] = None,
-) -> dict[str, Any]:
+    format: DiagnosticsFormat = DiagnosticsFormat.json,
+) -> Any:
     """Work lists with the organization or member, the figures and the seed's suggested measure:
     form mismatches (those over the policy's alarm without a committee called out), small or
     incomplete teams, no cross-appointment, teams below 三個60%, terms overdue, thin or poorly
@@ -176,10 +243,23 @@ async def diagnostics_report(
     seed's remaining problems (merged cooperative, simply combined teams, 入黨無門, few service
     activities, ageing community workers, venues without basic facilities), with `not_evaluated`
     naming any of orgs' rules that could not be judged. Each
-    service answers with the caller's own token, so roles and scope are the services' own."""
+    service answers with the caller's own token, so roles and scope are the services' own.
+    `format=pdf` (or `html`, the page it is printed from): the lists as a registered document
+    (number, date, check code) in the reader's script."""
     root = within or caller.scope_org_id
     if root is None:
         raise SUBTREE_REQUIRED.on("within", "required", detail="Name the subtree with `within`", location="query")
     settings: GatewaySettings = request.app.state.settings
     composer = Composer(request.app.state.peers, request.headers["authorization"], settings.diagnostics_timeout_s)
-    return await diagnostics(composer, root, as_of or today_in(settings.policy.timezone))
+    day = as_of or today_in(settings.policy.timezone)
+    result = await diagnostics(composer, root, day)
+    if format is DiagnosticsFormat.json:
+        return result
+    org = await composer.get("orgs", f"/api/v1/orgs/{root}", {})
+    org_name = str(org.get("name") or root)
+    issued = await _issue(request, caller, ReportDocumentKind.diagnostics_report, f"diagnostics:{root}:{day}", root, org_name)
+    page = printed.diagnostics_page(result, org_name, issued, script)
+    shown = {"content-language": chinese(script).value}
+    if format is DiagnosticsFormat.html:
+        return HTMLResponse(page, headers={"Content-Security-Policy": html.CSP, "x-document-number": issued.number} | shown)
+    return await _pdf(request, page, "diagnostics", issued, shown)

@@ -4,19 +4,43 @@ person's own second factor (`/api/v1/auth/totp`) and `/api/v1/me`."""
 
 import uuid
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
-from gateway.errors import CODE_MISMATCH, FORBIDDEN, NOT_FOUND, ROLE_CONFLICT, TOTP_ENROLLED, USERNAME_TAKEN, WEAK_PASSWORD
+from gateway.errors import (
+    CODE_MISMATCH,
+    FORBIDDEN,
+    LINK_REFUSED,
+    MEMBER_LINKED,
+    NOT_FOUND,
+    ROLE_CONFLICT,
+    SERVICE_UNAVAILABLE,
+    TOTP_ENROLLED,
+    USERNAME_TAKEN,
+    WEAK_PASSWORD,
+)
 from gateway.routes.deps import AccountAdmin, Person, PolicyDep, SecAdmin, SysAdmin
-from gateway.schemas.accounts import Me, RoleAssignment, TotpConfirm, TotpEnrollment, User, UserCreate, UserUpdate
+from gateway.schemas.accounts import (
+    Me,
+    MemberLink,
+    MemberLinked,
+    RoleAssignment,
+    TotpConfirm,
+    TotpEnrollment,
+    User,
+    UserCreate,
+    UserUpdate,
+)
 from gateway.service import accounts
 from gateway.settings import OWN_ROUTE_MAX_BODY_BYTES
-from services.kit.auth import CallerDep
+from services.kit.auth import SERVICE_KIND, SERVICE_ROLE, CallerDep
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from services.kit.problems import answers
 from services.kit.versioning import PreconditionsDep, set_etag
+
+# The subject of the gateway's own token when it asks the members service to redeem a code.
+LINK_SUBJECT = "service:gateway"
 
 router = APIRouter(prefix="/api/v1", tags=["identity"], max_body_size=OWN_ROUTE_MAX_BODY_BYTES)
 
@@ -35,9 +59,30 @@ async def confirm_totp(caller: Person, session: WriteSessionDep, body: TotpConfi
     return Response(status_code=204)
 
 
+@router.post(
+    "/auth/link-member",
+    response_model=MemberLinked,
+    responses=answers(FORBIDDEN, LINK_REFUSED, MEMBER_LINKED, SERVICE_UNAVAILABLE),
+)
+async def link_member(caller: Person, session: WriteSessionDep, body: MemberLink, request: Request) -> MemberLinked:
+    """Link the caller's own account to their member record with their ID number and the
+    one-time code the community issued (audited like every write). The tokens issued before end:
+    log in again for a token carrying the member id, which opens `/api/v1/me/...`."""
+    token = request.app.state.signer.access_token(subject=LINK_SUBJECT, kind=SERVICE_KIND, roles=[SERVICE_ROLE])
+    account = await accounts.link_member(session, caller, body, members=request.app.state.peers["members"], service_token=token)
+    assert account.member_id is not None
+    return MemberLinked(member_id=account.member_id, roles=account.roles)
+
+
 @router.get("/me", response_model=Me)
 async def me(caller: CallerDep) -> Me:
-    return Me(id=caller.subject, username=caller.name, roles=sorted(caller.roles), scope_org_id=caller.scope_org_id)
+    return Me(
+        id=caller.subject,
+        username=caller.name,
+        roles=sorted(caller.roles),
+        scope_org_id=caller.scope_org_id,
+        member_id=caller.member_id,
+    )
 
 
 @router.get("/users", response_model=Page[User], responses=answers(FORBIDDEN))

@@ -18,6 +18,7 @@ class Me(Schema):
     username: str | None
     roles: list[str]
     scope_org_id: uuid.UUID | None
+    member_id: uuid.UUID | None = None  # the member record a `member` account is linked to
 
 
 class User(Schema):
@@ -69,3 +70,21 @@ class TotpConfirm(InputSchema):
     model_config = ConfigDict(json_schema_extra={"examples": [{"code": "492039"}]})
 
     code: Annotated[str, StringConstraints(max_length=6, pattern=r"^[0-9]{6}$")]
+
+
+class MemberLink(InputSchema):
+    """The member's ID number and the one-time code their community issued
+    (`POST /api/v1/members/{id}/link-code`)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id_number": "11010519491231002X", "code": "40392817"}]})
+
+    id_number: Annotated[str, StringConstraints(min_length=15, max_length=24)]
+    code: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+
+
+class MemberLinked(Schema):
+    """The account now holds the role `member` for this record; its tokens issued before end: log
+    in again (or refresh) for a token that carries the member id."""
+
+    member_id: uuid.UUID
+    roles: list[str]

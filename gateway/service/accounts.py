@@ -18,7 +18,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.enums import AccountStatus, AuditAction, RoleCode
-from gateway.errors import CODE_MISMATCH, FORBIDDEN, NOT_FOUND, ROLE_CONFLICT, TOTP_ENROLLED, USERNAME_TAKEN, WEAK_PASSWORD
+from gateway.errors import (
+    CODE_MISMATCH,
+    FORBIDDEN,
+    LINK_REFUSED,
+    MEMBER_LINKED,
+    NOT_FOUND,
+    ROLE_CONFLICT,
+    TOTP_ENROLLED,
+    USERNAME_TAKEN,
+    WEAK_PASSWORD,
+)
 from gateway.models import Account, RefreshToken
 from gateway.rules import GatewayPolicy
 from gateway.rules.accounts import (
@@ -30,11 +40,12 @@ from gateway.rules.accounts import (
     password_errors,
     role_errors,
 )
-from gateway.schemas.accounts import RoleAssignment, UserCreate, UserUpdate
+from gateway.schemas.accounts import MemberLink, RoleAssignment, UserCreate, UserUpdate
 from gateway.service.tokens import revoke_account_tokens
 from gateway.settings import GatewaySettings
 from services.kit.auth import USER_KIND, Caller
 from services.kit.pagination import keyset_page, page_of
+from services.kit.peers import PeerClient, PeerUnavailable
 from services.kit.problems import field_error
 from services.kit.versioning import Preconditions
 
@@ -321,3 +332,44 @@ async def revoke_all_refresh_tokens(session: AsyncSession, account_id: uuid.UUID
         .where(RefreshToken.account_id == account_id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=_now())
     )
+
+
+# --- a member linking their own account ------------------------------------------------------
+
+
+async def link_member(
+    session: AsyncSession, caller: Caller, body: MemberLink, *, members: PeerClient, service_token: str
+) -> Account:
+    """Link the caller's own account to the member record whose ID number and one-time code the
+    members service confirms (the code is used up there); the account gets the role `member`,
+    and its earlier tokens end. An administration account is never linked; a record is linked to
+    one account."""
+    account = await _account_of(session, caller)
+    if account is None:
+        raise FORBIDDEN("Only a person's active account can be linked to a member record")
+    if set(account.roles) & ADMIN_ROLES:
+        raise FORBIDDEN("An administration account has no business data: it is not linked to a member record")
+    if account.member_id is not None:
+        raise MEMBER_LINKED("This account is already linked to a member record")
+    response = await members.request(
+        "POST",
+        "/internal/link-codes/redeem",
+        json={"id_number": body.id_number, "code": body.code},
+        headers={"authorization": f"Bearer {service_token}"},
+    )
+    if response.status_code != 200:
+        raise PeerUnavailable("members", f"status {response.status_code}")
+    member = response.json().get("member_id")
+    if not member:
+        raise LINK_REFUSED("The ID number and the code do not match an open code")
+    member_id = uuid.UUID(member)
+    if await session.scalar(select(Account.id).where(Account.member_id == member_id)):
+        raise MEMBER_LINKED("Another account is already linked to this member record")
+    locked = await session.get(Account, account.id, with_for_update=True)
+    assert locked is not None
+    locked.member_id = member_id
+    locked.roles = sorted({*locked.roles, RoleCode.member.value})
+    locked.version += 1
+    await session.flush()
+    await revoke_account_tokens(session, locked)
+    return locked

@@ -25,6 +25,9 @@ UNKNOWN_ORGANIZATION = ProblemKind(
 UNKNOWN_MEMBER = ProblemKind(
     422, "unknown-member", "the member does not exist or is outside the scope", "黨員不存在或不在權限範圍內"
 )
+UNKNOWN_UNIT = ProblemKind(
+    422, "unknown-unit", "the community unit does not exist or is outside the scope", "社區單位不存在或不在權限範圍內"
+)
 
 # ---------------------------------------------------------------- activities
 UNKNOWN_ACTIVITY_TYPE = ProblemKind(

@@ -1,10 +1,11 @@
 """The events of this service: those it publishes (`EVENT_TYPES`, served at `GET /event-types`) and
-what it does with other services' events (replicas of the org tree, the teams and the members)."""
+what it does with other services' events (replicas of the org tree, the teams, the communities'
+units and the members)."""
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.activities.enums import CareProgram
-from services.activities.models import member_replica, org_replica, position_replica
+from services.activities.models import community_replica, member_replica, org_replica, position_replica, unit_replica
 from services.activities.schemas.activities import ActivitySnapshot
 from services.activities.schemas.study import StudyClockEvent
 from services.kit.consumer import Apply
@@ -28,11 +29,15 @@ _hold_org = snapshot_applier(org_replica, "org.")
 # `position.*` events on the same feed carry a position's whole state (id, version, org_id,
 # member_id, role, since, until, ...): the teams, for the study hours team members owe.
 _hold_position = snapshot_applier(position_replica, "position.")
+# `community.*` and `unit.*` carry a community's and a unit's whole state: the units an activity
+# names are checked in the caller's scope through their community's organizations.
+_hold_community = snapshot_applier(community_replica, "community.")
+_hold_unit = snapshot_applier(unit_replica, "unit.")
 
 
 async def _apply_orgs_feed_event(session: AsyncSession, event: FeedEvent) -> None:
-    await _hold_org(session, event)
-    await _hold_position(session, event)
+    for hold in (_hold_org, _hold_position, _hold_community, _hold_unit):
+        await hold(session, event)
 
 
 apply_org_event: Apply = _apply_orgs_feed_event

@@ -271,6 +271,24 @@ position_replica = Table(
     Column("since", Date, nullable=False),
     Column("until", Date, nullable=True),
 )
+# The communities and their units (社區單位) as the orgs service publishes them (`community.*`,
+# `unit.*`): a unit an activity names is in the caller's scope when its community's township or
+# party organization is, as in the orgs service.
+community_replica = Table(
+    "community_replica",
+    Base.metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("township_org_id", Uuid, nullable=False, index=True),
+    Column("party_org_id", Uuid, nullable=True, index=True),
+)
+unit_replica = Table(
+    "unit_replica",
+    Base.metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("community_id", Uuid, nullable=False, index=True),
+)
 outbox = outbox_table(Base.metadata)
 consumer_cursors = cursor_table(Base.metadata)
 scheduler = scheduler_tables(Base.metadata)

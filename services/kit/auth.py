@@ -257,6 +257,32 @@ def require_access(resource: str, *roles: str, write: bool = False, own_record: 
     return Depends(dependency)
 
 
+def admits_self(caller: Caller) -> str | None:
+    """Why `caller` may not use a route of its own view (`/api/v1/me/...`), or None if it may: a
+    person's account holding the role `member` and linked to a member record (`member_id`).
+    Such a route answers for exactly `caller.member_id`, whatever the caller's scope."""
+    if caller.kind != USER_KIND:
+        return "Only a person's account has an own view"
+    if caller.roles & ADMINISTRATIVE_ROLES:
+        return "Administrative roles have no access to business data"
+    if MEMBER_ROLE not in caller.roles or caller.member_id is None:
+        return "This account is not linked to a member record"
+    return None
+
+
+def require_self() -> Any:
+    """A dependency for a route of the caller's own view (deny by default; see `admits_self`)."""
+
+    async def dependency(caller: CallerDep) -> Caller:
+        reason = admits_self(caller)
+        if reason is not None:
+            raise Forbidden(reason)
+        return caller
+
+    AUTHORIZATION_DEPENDENCIES.add(dependency)
+    return Depends(dependency)
+
+
 def require_roles(*roles: str) -> Any:
     """A dependency that admits callers holding any of `roles` (deny by default)."""
 

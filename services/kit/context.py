@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import Depends, Request
 
-from services.kit.auth import Caller, require_access
+from services.kit.auth import Caller, require_access, require_self
 from services.kit.observability import request_id_var
 
 # One time zone for the whole deployment (every service and the gateway): the day a rule calls
@@ -89,6 +89,17 @@ def operation_context(
     """A route dependency: admit the caller as `kit.auth.require_access` does, then hand the
     handler its `OperationContext` (declare it as `Annotated[Ctx, operation_context(...)]`)."""
     access = require_access(resource, *roles, write=write, own_record=own_record)
+
+    async def dependency(request: Request, caller: Annotated[Caller, access]) -> ContextT:
+        return context_class.from_request(request, caller)
+
+    return Depends(dependency)
+
+
+def self_context(context_class: type[ContextT]) -> Any:
+    """A route dependency of the caller's own view (`kit.auth.require_self`): the handler gets its
+    `OperationContext`, and answers for `ctx.caller.member_id` alone."""
+    access = require_self()
 
     async def dependency(request: Request, caller: Annotated[Caller, access]) -> ContextT:
         return context_class.from_request(request, caller)

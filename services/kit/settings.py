@@ -6,6 +6,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.kit.crypto import decode_key, ensure_key_file
+
 DEFAULT_DATA_DIR = Path("data")
 PLACEHOLDER = "change-me"
 
@@ -60,6 +62,18 @@ class ProcessSettings(BaseSettings):
     # how long it stays open before one trial call may go through.
     peer_breaker_failures: int = 5
     peer_breaker_reset_s: float = 10.0
+
+    # Printed documents (kit.documents, kit.printing): the key of their check codes (base64 of 32
+    # random bytes; empty: a key file made once in the data folder, for development), the PDF
+    # renderer (a headless Chromium, by command name or path) and its time limit per document.
+    document_key: str = ""
+    pdf_renderer: str = "chromium"
+    pdf_timeout_s: float = Field(default=30.0, gt=0)
+
+    def document_key_bytes(self, process: str) -> bytes:
+        """The check-code key: the configured one, else `keys/<process>-documents.key` made once."""
+        text = self.document_key or ensure_key_file(self.data_dir / "keys" / f"{process}-documents.key")
+        return decode_key(text)
 
     @property
     def public_key_path(self) -> Path:

@@ -11,20 +11,25 @@ directory's sizes bound the work.
 Cells come as openpyxl gives them to a reader that keeps formulas (`data_only=False`): a formula
 as its text, a date-formatted number as an ISO date, whole numbers without a decimal point; then
 stripped, an empty cell None. Only the parse runs in the worker of `kit.tables`.
+
+`write_xlsx` is the other way: named sheets of rows as a workbook, every text cell escaped so
+that it cannot run as a formula and written in the reader's script.
 """
 
 import io
 import posixpath
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import IO
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
+from openpyxl import Workbook
 
+from services.kit.script import Script, in_script
 from services.kit.tables import RATIO_FLOOR, Counter, Row, TableLimits, TableTooLarge, TableUnreadable
 
 # What a damaged or disguised workbook raises while it is read (zipfile's RuntimeError: an
@@ -41,6 +46,26 @@ _DAMAGED = (
     RuntimeError,
     NotImplementedError,
 )
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(value: str) -> str:
+    """A cell that cannot run as a formula: text starting with = + - @ (or a tab, a return) gets a quote."""
+    return "'" + value if value[:1] in _FORMULA_STARTS else value
+
+
+def write_xlsx(sheets: Sequence[tuple[str, Sequence[Sequence[object]]]], script: Script) -> bytes:
+    """A workbook of `(title, rows)` sheets; titles and text cells written in Traditional are
+    given in `script`, and every text cell escaped (`escape_cell`)."""
+    book = Workbook(write_only=True)
+    for title, rows in sheets:
+        sheet = book.create_sheet(in_script(title, script)[:31])
+        for row in rows:
+            sheet.append([escape_cell(in_script(c, script)) if isinstance(c, str) else c for c in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def read_xlsx(data: bytes, limits: TableLimits) -> list[Row]:

@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from services.kit.app import create_app as create_process_app
 from services.kit.consumer import FeedSubscriptions
 from services.kit.db import Database
+from services.kit.documents import DocumentRegistry
 from services.kit.event_types import event_types_router
 from services.kit.labels import labels_router
 from services.kit.outbox import feed_router
@@ -15,8 +16,25 @@ from services.kit.scheduler import Scheduler, jobs_router
 from services.members.enums import ENUM_LABELS
 from services.members.events import apply_org_event
 from services.members.jobs import jobs
-from services.members.models import consumer_cursors, idempotency_keys, outbox, scheduler
-from services.members.routes import care, dues, probation, records, recruitment, stats, survey, tabular, transfers, worklists
+from services.members.models import consumer_cursors, document_counters, idempotency_keys, outbox, scheduler
+from services.members.models import documents as document_table
+from services.members.routes import (
+    care,
+    change_requests,
+    documents,
+    dues,
+    floating_reports,
+    link_codes,
+    own,
+    probation,
+    records,
+    recruitment,
+    stats,
+    survey,
+    tabular,
+    transfers,
+    worklists,
+)
 from services.members.schemas.records import EVENT_TYPES
 from services.members.settings import CLIENT_ID, SCHEMA, MembersSettings
 
@@ -31,6 +49,7 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
     async def load_cipher(app: FastAPI) -> None:
         # At start, not at import: in development the keys are made in the data folder.
         app.state.cipher = settings.field_cipher()
+        app.state.documents = DocumentRegistry(document_table, document_counters, settings.document_key_bytes(SCHEMA))
 
     feeds = FeedSubscriptions(settings=settings, peers=peers, db=db, cursors=consumer_cursors, feeds={"orgs": apply_org_event})
     scheduled = Scheduler(
@@ -58,12 +77,21 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
             stats.router,
             records.router,
             probation.router,
+            documents.router,
             transfers.router,
             care.router,
             recruitment.router,
             dues.router,
+            own.router,
+            change_requests.own,
+            change_requests.router,
+            floating_reports.own,
+            floating_reports.router,
+            link_codes.router,
             records.internal,
+            link_codes.internal,
             survey.internal,
+            documents.internal,
             feed_router(outbox),
             policy_router(settings.policy),
             labels_router(ENUM_LABELS),

@@ -194,6 +194,30 @@ class DuesReduction(Coded):
     exempt = "exempt", "免交", "免交"
 
 
+class DocumentKind(Coded):
+    """The documents the members service prints, each with its number prefix (rules.documents)."""
+
+    transfer_letter = "transfer_letter", "黨員組織關係介紹信", "党员组织关系介绍信"
+    membership_certificate = "membership_certificate", "黨員證明", "党员证明"
+    recruitment_dossier = "recruitment_dossier", "發展黨員檔案", "发展党员档案"
+
+
+class DocumentFormat(Coded):
+    pdf = "pdf", "PDF文件", "PDF文件"
+    html = "html", "網頁", "网页"
+
+
+class ChangeRequestStatus(Coded):
+    pending = "pending", "待審核", "待审核"
+    approved = "approved", "已核准", "已核准"
+    rejected = "rejected", "已駁回", "已驳回"
+
+
+class ChangeDecision(Coded):
+    approve = "approve", "核准", "核准"
+    reject = "reject", "駁回", "驳回"
+
+
 # What `GET /labels` answers: enum name → code → labels, in this order.
 LABELLED: dict[str, type[Coded]] = {
     "sex": Sex,
@@ -216,5 +240,9 @@ LABELLED: dict[str, type[Coded]] = {
     "dues_category": DuesCategory,
     "dues_reduction": DuesReduction,
     "due_kind": DueKind,
+    "document_kind": DocumentKind,
+    "document_format": DocumentFormat,
+    "change_request_status": ChangeRequestStatus,
+    "change_decision": ChangeDecision,
 }
 ENUM_LABELS: dict[str, dict[str, dict[str, str]]] = {name: enum.labels() for name, enum in LABELLED.items()}

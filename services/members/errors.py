@@ -16,6 +16,9 @@ NOT_FOUND = ProblemKind(
     "記錄不存在或不在權限範圍內",
 )
 RULE_VIOLATION = ProblemKind(422, "rule-violation", "the request breaks a rule of the domain", "違反業務規則")
+UNKNOWN_MEMBER = ProblemKind(
+    422, "unknown-member", "a member the body names does not exist or is outside the scope", "黨員不存在或不在權限範圍內"
+)
 
 # Member records.
 INVALID_MEMBER = ProblemKind(422, "invalid-member", "the record's ID number, dates or whereabouts are not valid", "黨員信息有誤")
@@ -105,4 +108,40 @@ DUES_RULE = ProblemKind(422, "dues-rule", "the assessment, payment or reduction 
 DUES_PAID = ProblemKind(409, "dues-paid", "the month is paid and no longer changes", "該月黨費已繳納，不能再改")
 BACK_PAYMENT_TOO_OLD = ProblemKind(
     422, "back-payment-too-old", "a back payment reaches further back than the policy allows", "補繳月份超出規定範圍"
+)
+
+# Documents.
+NO_LETTER_YET = ProblemKind(
+    409,
+    "no-letter-yet",
+    "the transfer has no introduction letter (not approved, or refused or withdrawn)",
+    "該轉接尚未開具介紹信",
+)
+NO_CERTIFICATE = ProblemKind(
+    409,
+    "no-certificate",
+    "the record is closed (left, deceased, transferred out): no membership certificate",
+    "非在冊黨員，不能出具黨員證明",
+)
+DOCUMENT_NOT_FOUND = ProblemKind(
+    404, "document-not-found", "no document with this number and check code was issued here", "查無此文件或校驗碼不符"
+)
+# A member's own view and what a member submits.
+INVALID_CHANGE_REQUEST = ProblemKind(
+    422,
+    "invalid-change-request",
+    "the change request names nothing to change, the same value, or education without evidence",
+    "變更申請有誤",
+)
+CHANGE_REQUEST_DECIDED = ProblemKind(
+    409, "change-request-decided", "the change request was already approved or rejected", "該變更申請已經審核"
+)
+CHANGE_REQUEST_OPEN = ProblemKind(
+    409, "change-request-open", "the member already has a change request waiting for review", "已有待審核的變更申請"
+)
+NOT_FLOATING = ProblemKind(
+    409, "not-floating", "only a member floating out (外出流動) reports where they are", "只有外出流動黨員需要定期匯報"
+)
+INVALID_FLOATING_REPORT = ProblemKind(
+    422, "invalid-floating-report", "the report's date is in the future or before the member floated out", "定期匯報信息有誤"
 )

@@ -25,6 +25,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.kit.consumer import cursor_table
 from services.kit.db import make_metadata
+from services.kit.documents import document_counters_table, documents_table
 from services.kit.idempotency import idempotency_table
 from services.kit.outbox import outbox_table
 from services.kit.replica import tree_replica_table
@@ -130,6 +131,8 @@ class Member(Base):
     care_programs: Mapped[list[str]] = mapped_column(JSON, default=list)
     # The first day of the last month of the unbroken run of settled dues (service/dues.py keeps it).
     dues_paid_through: Mapped[date | None] = mapped_column(Date)
+    # Where the member lives (a change request of the member's own may set it).
+    address: Mapped[str | None] = mapped_column(String(300))
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
 
@@ -184,6 +187,9 @@ position_replica = Table(
 )
 outbox = outbox_table(Base.metadata)
 scheduler = scheduler_tables(Base.metadata)
+# Issued documents (介紹信, 黨員證明, 發展檔案): numbers and what the check codes sign (kit.documents).
+documents = documents_table(Base.metadata)
+document_counters = document_counters_table(Base.metadata)
 idempotency_keys = idempotency_table(Base.metadata)
 consumer_cursors = cursor_table(Base.metadata)
 
@@ -345,4 +351,71 @@ class DuesMonth(Base):
     paid_on: Mapped[date | None] = mapped_column(Date)
     paid_by_member_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class ChangeRequest(Base):
+    """A member's request to change their own record (phone, address, education with its
+    evidence), reviewed by an administrator whose scope holds the member's organization. The
+    asked phone is encrypted like the record's."""
+
+    __tablename__ = "change_requests"
+    __table_args__ = (Index("ix_members_change_requests_member_status", "member_id", "status"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    # The member's organization when asked: whose administrators review it.
+    org_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    phone_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
+    address: Mapped[str | None] = mapped_column(String(300))
+    education: Mapped[str | None] = mapped_column(String(32))
+    evidence_note: Mapped[str | None] = mapped_column(String(1000))
+    evidence_filename: Mapped[str | None] = mapped_column(String(200))
+    evidence_media_type: Mapped[str | None] = mapped_column(String(100))
+    evidence: Mapped[bytes | None] = mapped_column(LargeBinary)
+    reason: Mapped[str | None] = mapped_column(String(500))
+    requested_by: Mapped[str] = mapped_column(String(100))
+    requested_on: Mapped[date] = mapped_column(Date)
+    reviewed_by: Mapped[str | None] = mapped_column(String(100))
+    reviewed_on: Mapped[date | None] = mapped_column(Date)
+    review_note: Mapped[str | None] = mapped_column(String(500))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class FloatingReport(Base):
+    """A floating member's periodic report (定期匯報): where they are, what work they do, which
+    organizational life they attended there."""
+
+    __tablename__ = "floating_reports"
+    __table_args__ = (Index("ix_members_floating_reports_member_reported_on", "member_id", "reported_on"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    org_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    reported_on: Mapped[date] = mapped_column(Date)
+    location: Mapped[str] = mapped_column(String(200))
+    work: Mapped[str] = mapped_column(String(500))
+    organizational_life: Mapped[str | None] = mapped_column(String(1000))
+    reported_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class LinkCode(Base):
+    """A one-time code the community gives a member to link their own account to their record
+    (`POST /api/v1/auth/link-member` at the gateway): only its keyed hash is kept, it expires soon,
+    is good once, and dies after the policy's number of wrong tries."""
+
+    __tablename__ = "link_codes"
+    __table_args__ = (Index("ix_members_link_codes_member_id", "member_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    code_index: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    issued_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)

@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from services.kit.app import create_app as create_process_app
 from services.kit.db import Database
+from services.kit.documents import DocumentRegistry
 from services.kit.event_types import event_types_router
 from services.kit.labels import labels_router
 from services.kit.outbox import feed_router
@@ -13,12 +14,16 @@ from services.kit.revocation import following_the_gateway
 from services.kit.scheduler import Scheduler, jobs_router
 from services.orgs.enums import ENUM_LABELS
 from services.orgs.jobs import jobs
-from services.orgs.models import idempotency_keys, outbox, scheduler
+from services.orgs.models import document_counters, idempotency_keys, outbox, scheduler
+from services.orgs.models import documents as document_table
 from services.orgs.routes import (
+    assessments,
     communities,
     community_records,
     diagnostics,
+    documents,
     inspections,
+    own,
     rectifications,
     survey,
     tasks,
@@ -47,6 +52,11 @@ def create_app(settings: OrgsSettings | None = None, *, peers: ServicePeers | No
         lease_s=settings.scheduler_lease_s,
         enabled=settings.run_scheduler,
     )
+
+    async def load_registry(app: FastAPI) -> None:
+        # At start, not at import: in development the key is made in the data folder.
+        app.state.documents = DocumentRegistry(document_table, document_counters, settings.document_key_bytes(SCHEMA))
+
     app = create_process_app(
         idempotency_keys=idempotency_keys,
         revocations=following_the_gateway(settings, peers),
@@ -60,19 +70,23 @@ def create_app(settings: OrgsSettings | None = None, *, peers: ServicePeers | No
             survey.router,
             communities.router,
             community_records.router,
+            communities.reserve_router,
             teams.router,
             units.router,
             worklists.router,
             tasks.router,
             inspections.router,
             rectifications.router,
+            assessments.router,
+            documents.internal,
+            own.router,
             feed_router(outbox),
             policy_router(settings.policy),
             labels_router(ENUM_LABELS),
             event_types_router(EVENT_TYPES),
             jobs_router(),
         ],
-        on_start=[scheduled.start],
+        on_start=[load_registry, scheduled.start],
         on_stop=[scheduled.stop, peers.stop],
     )
     app.state.peers = peers

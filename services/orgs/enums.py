@@ -51,6 +51,21 @@ class BodyKind(Coded):
     residents_committee = "residents_committee", "社區居民委員會", "社区居民委员会"
     representatives_congress = "representatives_congress", "社區居民代表大會", "社区居民代表大会"
     deliberation_committee = "deliberation_committee", "社區議事協商委員會", "社区议事协商委员会"
+    supervisory_committee = "supervisory_committee", "村(居)務監督委員會", "村(居)务监督委员会"
+    collective_economic_organization = "collective_economic_organization", "集體經濟組織", "集体经济组织"
+
+
+class ReserveEndReason(Coded):
+    """Why a reserve cadre left the pool."""
+
+    promoted = "promoted", "已提拔任用", "已提拔任用"
+    removed = "removed", "調出後備庫", "调出后备库"
+    left = "left", "本人離開", "本人离开"
+
+
+class CoBuildingChange(Coded):
+    amended = "amended", "修訂", "修订"
+    ended = "ended", "終止", "终止"
 
 
 class ElectionMethod(Coded):
@@ -222,6 +237,36 @@ class RectificationSource(Coded):
     diagnostic = "diagnostic", "診斷問題", "诊断问题"
 
 
+class AssessmentLevel(Coded):
+    """The level of the owner's subtree an assessment scheme scores (目標管理考核的考核對象)."""
+
+    township = "township", "鄉鎮(街道)", "乡镇(街道)"
+    community = "community", "社區(村)", "社区(村)"
+
+
+class AssessmentIndicator(Coded):
+    """An indicator of an assessment scheme: computed from the system's records, or `manual`."""
+
+    meeting_compliance = "meeting_compliance", "三會一課落實率", "三会一课落实率"
+    team_completeness = "team_completeness", "班子配備齊全率", "班子配备齐全率"
+    terms_on_time = "terms_on_time", "按期換屆率", "按期换届率"
+    study_hours = "study_hours", "學習學時達標率", "学习学时达标率"
+    floating_contacts = "floating_contacts", "流動黨員聯繫率", "流动党员联系率"
+    dues = "dues", "黨費足額交納率", "党费足额交纳率"
+    rectifications = "rectifications", "整改按期銷號率", "整改按期销号率"
+    diagnostics = "diagnostics", "組織設置無問題率", "组织设置无问题率"
+    manual = "manual", "人工評分", "人工评分"
+
+
+class OrgDocumentKind(Coded):
+    inspection_notice = "inspection_notice", "督查情況通報", "督查情况通报"
+
+
+class NoticeFormat(Coded):
+    html = "html", "網頁", "网页"
+    pdf = "pdf", "PDF文件", "PDF文件"
+
+
 ENUM_LABELS: EnumLabels = {
     "OrgKind": OrgKind.labels(),
     "OrgTier": OrgTier.labels(),
@@ -231,6 +276,8 @@ ENUM_LABELS: EnumLabels = {
     "GuidanceCategory": GuidanceCategory.labels(),
     "BodyKind": BodyKind.labels(),
     "ElectionMethod": ElectionMethod.labels(),
+    "ReserveEndReason": ReserveEndReason.labels(),
+    "CoBuildingChange": CoBuildingChange.labels(),
     "Role": Role.labels(),
     "PositionSource": PositionSource.labels(),
     "ConcurrentPost": ConcurrentPost.labels(),
@@ -247,6 +294,10 @@ ENUM_LABELS: EnumLabels = {
     "AssignmentStatus": AssignmentStatus.labels(),
     "ReplyDecision": ReplyDecision.labels(),
     "RectificationStatus": RectificationStatus.labels(),
+    "OrgDocumentKind": OrgDocumentKind.labels(),
+    "NoticeFormat": NoticeFormat.labels(),
     "RectificationStep": RectificationStep.labels(),
     "RectificationSource": RectificationSource.labels(),
+    "AssessmentLevel": AssessmentLevel.labels(),
+    "AssessmentIndicator": AssessmentIndicator.labels(),
 }

@@ -92,3 +92,13 @@ NO_SUCH_DIAGNOSTIC = ProblemKind(
 ALREADY_RECTIFYING = ProblemKind(
     409, "already-rectifying", "an unclosed rectification of that diagnostic exists already", "該問題已有未關閉的整改"
 )
+DOCUMENT_NOT_FOUND = ProblemKind(
+    404, "document-not-found", "no document with this number and check code was issued here", "查無此文件或校驗碼不符"
+)
+# Lifecycles: reserve cadres, post holdings, posts and co-building agreements end once.
+ALREADY_ENDED = ProblemKind(
+    409,
+    "already-ended",
+    "the reserve cadre, post or co-building agreement has ended already: it is history and does not change",
+    "已結束，不能再變更",
+)

@@ -1,4 +1,5 @@
-"""Scheduled jobs of the orgs service: the term clock (ending soon, overdue), announced once per term.
+"""Scheduled jobs of the orgs service: the term clock (ending soon, overdue), announced once per term
+(an organization's, or a community body's: residents' committee, 監委會, 經濟組織 …).
 
 To add a job: write `async def my_job(session) -> str` (idempotent; return a short detail with
 counts) and add `Job("orgs.my_job", intervals.my_job_s, my_job)` to `jobs()` (its interval a setting,
@@ -42,7 +43,12 @@ def terms_job(policy: OrgsPolicy) -> JobFunction:
                 if not await first_notice(session, scheduler, TERMS_JOB, f"{item.term.id}:{item.due.value}"):
                     continue
                 payload = TermClockEvent(
-                    **item.term.model_dump(), org_name=item.org_name, due=item.due, days_left=item.days_left
+                    **item.term.model_dump(),
+                    org_name=item.org_name,
+                    due=item.due,
+                    days_left=item.days_left,
+                    body=item.body,
+                    community_id=item.community_id,
                 ).model_dump(mode="json")
                 event_type = "term.overdue" if item.due is TermDue.overdue else "term.ending"
                 await record_event(session, outbox, type=event_type, aggregate_id=item.term.id, payload=payload)

@@ -4,10 +4,11 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.kit.db import make_metadata
+from services.kit.documents import document_counters_table, documents_table
 from services.kit.idempotency import idempotency_table
 from services.kit.outbox import outbox_table
 from services.kit.scheduler import scheduler_tables
@@ -118,10 +119,11 @@ class Community(Versioned, Base):
 
 
 class CommunityBody(Versioned, Base):
-    """One term of one of a community's four bodies, with its people."""
+    """One term of one of a community's bodies (residents' committee, supervisory committee,
+    collective economic organization …), with its people and, when recorded, its election."""
 
     __tablename__ = "community_bodies"
-    __table_args__ = (UniqueConstraint("community_id", "kind", "term_number"),)
+    __table_args__ = (UniqueConstraint("community_id", "kind", "term_number"), Index("ix_community_bodies_ends_on", "ends_on"))
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     community_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("communities.id"), index=True)
@@ -130,6 +132,10 @@ class CommunityBody(Versioned, Base):
     started_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     people: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    elected_on: Mapped[date | None] = mapped_column(Date)
+    eligible_voters: Mapped[int | None] = mapped_column(Integer)
+    voters_present: Mapped[int | None] = mapped_column(Integer)
+    lowest_votes_elected: Mapped[int | None] = mapped_column(Integer)
 
 
 class ReserveCadre(Versioned, Base):
@@ -143,6 +149,9 @@ class ReserveCadre(Versioned, Base):
     education: Mapped[str] = mapped_column(String(32))
     since: Mapped[date] = mapped_column(Date)
     until: Mapped[date | None] = mapped_column(Date)
+    # Why the cadre left the pool on `until` (ReserveEndReason) and a note.
+    end_reason: Mapped[str | None] = mapped_column(String(16))
+    end_note: Mapped[str | None] = mapped_column(Text)
 
 
 class Term(Versioned, Base):
@@ -197,6 +206,25 @@ class CoBuilding(Versioned, Base):
     started_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     content: Mapped[str] = mapped_column(Text)
+    # Ended before (or at) its planned end: on which day and why.
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CoBuildingRevision(Base):
+    """An agreement as it stood before each amendment or its end (version by version)."""
+
+    __tablename__ = "co_building_revisions"
+    __table_args__ = (UniqueConstraint("agreement_id", "version"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    agreement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("co_building_agreements.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    change: Mapped[str] = mapped_column(String(16))
+    before: Mapped[dict[str, Any]] = mapped_column(JSON)
+    after: Mapped[dict[str, Any]] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    actor: Mapped[str] = mapped_column(String(200))
 
 
 class Zone(Versioned, Base):
@@ -222,6 +250,9 @@ class Post(Versioned, Base):
     zone_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("zones.id"))
     name: Mapped[str] = mapped_column(String(200))
     duties: Mapped[str | None] = mapped_column(Text)
+    # A closed post is kept with its holders' history; its holdings end on `closed_on`.
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    close_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class PostHolder(Base):
@@ -389,6 +420,40 @@ class RectificationLog(Base):
     actor: Mapped[str] = mapped_column(String(200))
 
 
+class AssessmentScheme(Versioned, Base):
+    """A target-based assessment scheme (目標管理考核方案) of an organization for a period: the
+    level of its subtree it scores and the weighted indicators (`[{key, indicator, name, weight}]`)."""
+
+    __tablename__ = "assessment_schemes"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    owner_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    period: Mapped[str] = mapped_column(String(16))
+    target_level: Mapped[str] = mapped_column(String(16))
+    indicators: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_by: Mapped[str] = mapped_column(String(200))
+
+
+class AssessmentScore(Versioned, Base):
+    """A score given by hand to one target organization on one manual indicator of a scheme."""
+
+    __tablename__ = "assessment_scores"
+    __table_args__ = (UniqueConstraint("scheme_id", "indicator_key", "org_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    scheme_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("assessment_schemes.id"), index=True)
+    indicator_key: Mapped[str] = mapped_column(String(40))
+    org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    note: Mapped[str | None] = mapped_column(Text)
+    scored_on: Mapped[date] = mapped_column(Date)
+    scored_by: Mapped[str] = mapped_column(String(200))
+
+
 outbox = outbox_table(Base.metadata)
 scheduler = scheduler_tables(Base.metadata)
+# Issued documents (督查通報 as PDF): numbers and what the check codes sign (kit.documents).
+documents = documents_table(Base.metadata)
+document_counters = document_counters_table(Base.metadata)
 idempotency_keys = idempotency_table(Base.metadata)

@@ -1,12 +1,16 @@
-"""What orgs asks its one peer, the members service (contracts.md): member counts per organization
-and per community, and the records of member ids (where each is: a reference is checked in the
-caller's scope on orgs' own tree). An unreachable or misbehaving members service is a 503 problem
-(`errors.PEER_UNAVAILABLE`), never a guess.
+"""What orgs asks its peers (contracts.md). The members service: member counts per organization
+and per community, the records of member ids (where each is: a reference is checked in the
+caller's scope on orgs' own tree), and the dues totals of a month. The activities service: the
+compliance report of a period, the study and contacts summaries (for assessments), and where the
+activities and files named as evidence belong (checked like member ids). Each is one aggregate
+answer per subtree or per request, never a call per organization. An unreachable or misbehaving
+peer is a 503 problem (`errors.PEER_UNAVAILABLE`), never a guess.
 
 Not an area: the operations of several areas ask through it, each handed the client by its route.
 """
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -129,3 +133,81 @@ def subtree_totals(paths: dict[uuid.UUID, str], counts: dict[uuid.UUID, Counts])
                 total[1] += own.full
                 total[2] += own.probationary
     return {org_id: Counts(*values) for org_id, values in totals.items()}
+
+
+class OrgFigures(NamedTuple):
+    """One organization's figures in a peer's aggregate answer: how many it counts, how many of
+    those fall short."""
+
+    of: int
+    short: int
+
+
+async def _get(peer: PeerClient, path: str, params: dict[str, str]) -> Any:
+    response = await peer.request("GET", path, params=params)
+    if response.status_code != 200:
+        raise PeerUnavailable(peer.name, f"status {response.status_code}")
+    try:
+        return response.json()
+    except ValueError:
+        raise PeerUnavailable(peer.name, "not JSON") from None
+
+
+def _figures(peer: PeerClient, rows: Any, of: Callable[[Any], Any], short: Callable[[Any], Any]) -> dict[uuid.UUID, OrgFigures]:
+    try:
+        return {uuid.UUID(str(row["org_id"])): OrgFigures(int(of(row)), int(short(row))) for row in rows}
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise PeerUnavailable(peer.name, "unexpected answer") from None
+
+
+async def compliance(peer: PeerClient, within: uuid.UUID, period: str) -> dict[uuid.UUID, OrgFigures]:
+    """Activities' compliance report of the subtree for the period: each organization counted once,
+    short when it has not met every expected meeting (`met` false)."""
+    body = await _get(peer, "/api/v1/compliance", {"within": str(within), "period": period})
+    rows = body.get("organizations") if isinstance(body, dict) else None
+    return _figures(peer, rows, lambda _row: 1, lambda row: not row["met"])
+
+
+async def study(peer: PeerClient, within: uuid.UUID, as_of: date) -> dict[uuid.UUID, OrgFigures]:
+    """Activities' study summary of the subtree as of a day: members per organization, and those
+    below their study hours so far."""
+    body = await _get(peer, "/api/v1/study/summary", {"within": str(within), "as_of": as_of.isoformat()})
+    rows = body.get("organizations") if isinstance(body, dict) else None
+    return _figures(peer, rows, lambda row: row["members"], lambda row: row["below"])
+
+
+async def contacts(peer: PeerClient, within: uuid.UUID, as_of: date) -> dict[uuid.UUID, OrgFigures]:
+    """Activities' contacts summary of the subtree as of a day: followed (floating, displaced …)
+    members per organization, and those not contacted within the policy's window."""
+    body = await _get(peer, "/api/v1/contacts/summary", {"within": str(within), "as_of": as_of.isoformat()})
+    rows = body.get("organizations") if isinstance(body, dict) else None
+    return _figures(peer, rows, lambda row: row["followed"], lambda row: int(row["followed"]) - int(row["contacted"]))
+
+
+async def dues(peer: PeerClient, within: uuid.UUID, month: str) -> dict[uuid.UUID, OrgFigures]:
+    """The members service's dues totals of a month: members assessed per organization, and those
+    not settled."""
+    body = await _get(peer, "/api/v1/dues/totals", {"within": str(within), "month": month})
+    return _figures(peer, body, lambda row: row["members"], lambda row: row["unpaid_members"])
+
+
+async def evidence_orgs(
+    peer: PeerClient, activity_ids: list[uuid.UUID], attachment_ids: list[uuid.UUID]
+) -> tuple[dict[uuid.UUID, uuid.UUID], dict[uuid.UUID, uuid.UUID]]:
+    """The activities service's organization of each of `activity_ids` and `attachment_ids` it
+    knows (an attachment's: its activity's), by id."""
+    body = await _post(
+        peer,
+        "/internal/evidence-orgs",
+        {
+            "activity_ids": [str(i) for i in dict.fromkeys(activity_ids)],
+            "attachment_ids": [str(i) for i in dict.fromkeys(attachment_ids)],
+        },
+    )
+    try:
+        return tuple(  # type: ignore[return-value]
+            {uuid.UUID(str(key)): uuid.UUID(str(value)) for key, value in body[part].items()}
+            for part in ("activities", "attachments")
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise PeerUnavailable(peer.name, "unexpected answer") from None

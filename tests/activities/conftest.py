@@ -110,6 +110,27 @@ class Replicas:
         await self._apply(apply_member_event, "member.updated" if version > 1 else "member.created", payload)
         return member_id
 
+    async def community(self, *, township: str, party_org_id: str | None = None, community_id: str | None = None) -> str:
+        """A community as orgs publishes it (`community.created`): its township and party organization."""
+        community_id = community_id or str(uuid.uuid4())
+        payload = {
+            "id": community_id,
+            "version": 1,
+            "name": f"社區{community_id[:4]}",
+            "township_org_id": township,
+            "party_org_id": party_org_id,
+            "setting": "rural",
+        }
+        await self._apply(apply_org_event, "community.created", payload)
+        return community_id
+
+    async def unit(self, *, community_id: str) -> str:
+        """A community unit as orgs publishes it (`unit.created`)."""
+        unit_id = str(uuid.uuid4())
+        payload = {"id": unit_id, "version": 1, "community_id": community_id, "name": "柳河小學", "category": "school"}
+        await self._apply(apply_org_event, "unit.created", payload)
+        return unit_id
+
     async def tree(self) -> dict[str, str]:
         """county → township → community (general branch) → branch with two party groups."""
         county = await self.org(tier="county", kind="committee")

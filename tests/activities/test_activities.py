@@ -40,7 +40,10 @@ class TestCreateActivity:
             "/api/v1/venues", json={"org_id": tree["community"], "name": "黨群服務中心", "capacity": 80}, headers=admin
         )
         assert venue.status_code == 201, venue.text
-        unit = str(uuid.uuid4())
+        community = await replicas.community(
+            township=tree["township"], party_org_id=tree["community"], community_id=tree["community_id"]
+        )
+        unit = await replicas.unit(community_id=community)
 
         created = await create_activity(
             activities_client,

@@ -12,6 +12,8 @@ class TestParsePeriod:
         ("text", "start", "end", "months"),
         [
             ("2026", date(2026, 1, 1), date(2027, 1, 1), 12),
+            ("2026-H1", date(2026, 1, 1), date(2026, 7, 1), 6),
+            ("2026-H2", date(2026, 7, 1), date(2027, 1, 1), 6),
             ("2026-Q1", date(2026, 1, 1), date(2026, 4, 1), 3),
             ("2026-Q4", date(2026, 10, 1), date(2027, 1, 1), 3),
             ("2026-07", date(2026, 7, 1), date(2026, 8, 1), 1),
@@ -22,7 +24,9 @@ class TestParsePeriod:
         period = rules.parse_period(text)
         assert (period.start, period.end, period.months) == (start, end, months)
 
-    @pytest.mark.parametrize("text", ["2026-Q5", "2026-Q0", "2026-13", "2026-00", "26", "2026-7", "2026Q1", "", "abcd"])
+    @pytest.mark.parametrize(
+        "text", ["2026-H3", "2026-H0", "2026-Q5", "2026-Q0", "2026-13", "2026-00", "26", "2026-7", "2026Q1", "", "abcd"]
+    )
     def test_an_invalid_period_is_refused(self, text: str) -> None:
         with pytest.raises(ValueError, match=r"\w"):
             rules.parse_period(text)

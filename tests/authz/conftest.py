@@ -1,7 +1,7 @@
-"""Fixtures borrowed from the service test packages: the orgs app with its members stub (the
-matrix's world) and the members' org replica (personal data tests)."""
+"""Fixtures borrowed from the service test packages: the orgs app with its members and activities
+stubs (the matrix's world) and the members' org replica (personal data tests)."""
 
 from tests.members.conftest import members_db, replica
-from tests.orgs.conftest import members_stub, orgs_api
+from tests.orgs.conftest import activities_stub, members_stub, orgs_api
 
-__all__ = ["members_db", "members_stub", "orgs_api", "replica"]
+__all__ = ["activities_stub", "members_db", "members_stub", "orgs_api", "replica"]

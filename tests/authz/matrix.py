@@ -1,6 +1,8 @@
 """The authorization matrix as data: one row per (app, method, route), the expected answer of
 every role derived from the row's access class, checked for every role against objects in the
-caller's own subtree, a child, the parent and a sibling subtree (test_matrix.py runs it).
+caller's own subtree, a child, the parent and a sibling subtree (test_matrix.py runs it). This
+module holds the machinery and the services' core rows; matrix_gateway.py, matrix_lifecycle.py and
+matrix_own.py hold more rows, and `ROWS` in matrix_rows.py is all of them.
 
 How to add a row for a new route (data only):
 
@@ -126,7 +128,7 @@ def _rand(_w: dict[str, Any]) -> str:
 
 
 R = Row
-ROWS: list[Row] = [
+CORE_ROWS: list[Row] = [
     # ---- orgs -------------------------------------------------------------------------------
     R(
         "orgs",
@@ -223,13 +225,23 @@ ROWS: list[Row] = [
     R("orgs", "POST", "/api/v1/rectifications/{rand}/report", WRITE, body=lambda w: {"text": "x"}),
     R("orgs", "POST", "/api/v1/rectifications/{rand}/close", WRITE, body=lambda w: {}),
     R("orgs", "POST", "/api/v1/rectifications/{rand}/reopen", WRITE, body=lambda w: {"note": "x"}),
+    # Assessments: schemes are checked for scope in tests/orgs/test_assessments.py.
+    R("orgs", "POST", "/api/v1/assessments", WRITE),
+    R("orgs", "PUT", "/api/v1/assessments/{rand}/scores/{org}/{rand}", WRITE, body=lambda w: {"score": 50}),
+    *(R("orgs", "GET", "/api/v1/assessments" + end, READ) for end in ("", "/{rand}", "/{rand}/results", "/{rand}/results.xlsx")),
+    R("orgs", "GET", "/api/v1/assessments/{rand}/results/{org}", READ),
     R("orgs", "POST", "/api/v1/co-building", WRITE),
     R("orgs", "GET", "/api/v1/co-building", READ),
     # A community's small records: scope is checked in tests/orgs/test_community_records.py.
     *(
         R("orgs", method, f"/api/v1/{area}{tail}", access, body=(lambda w: {"name": "x"}) if method == "PATCH" else None)
         for area in ("cooperatives", "community-workers", "community-venues")
-        for method, tail, access in (("POST", "", WRITE), ("GET", "", READ), ("GET", "/{rand}", READ), ("PATCH", "/{rand}", WRITE))
+        for method, tail, access in (
+            ("POST", "", WRITE),
+            ("GET", "", READ),
+            ("GET", "/{rand}", READ),
+            ("PATCH", "/{rand}", WRITE),
+        )
     ),
     R(
         "orgs",
@@ -317,6 +329,9 @@ ROWS: list[Row] = [
     R("members", "POST", "/api/v1/transfers/{transfer}/receive", WRITE, "transfer", body=lambda w: {"received_on": _today()}),
     R("members", "POST", "/api/v1/transfers/{transfer}/reject", WRITE, "transfer", body=lambda w: {"decided_on": _today()}),
     R("members", "POST", "/api/v1/transfers/{transfer}/cancel", WRITE, "transfer", body=lambda w: {"decided_on": _today()}),
+    # Printed documents: issuing one registers it (a write); html, so that no renderer is needed here.
+    R("members", "GET", "/api/v1/transfers/{transfer}/letter?format=html", WRITE, "transfer"),
+    R("members", "GET", "/api/v1/members/{member}/certificate?format=html", WRITE, "member"),
     R("members", "GET", "/api/v1/members/{member}/care", READ, "member"),
     R(
         "members",
@@ -405,6 +420,7 @@ ROWS: list[Row] = [
         hidden=422,
     ),
     R("activities", "GET", "/api/v1/contacts?member_id={member}", READ, "member", listing=True),
+    R("activities", "GET", "/api/v1/contacts/summary?within={org}", READ, "org"),
     R("activities", "GET", "/api/v1/compliance?within={org}&period=2026", READ, "org"),
     R("activities", "POST", "/api/v1/compliance/exemptions", WRITE),
     R("activities", "GET", "/api/v1/compliance/exemptions?within={org}", READ, "org"),
@@ -422,6 +438,7 @@ ROWS: list[Row] = [
     R("activities", "GET", "/api/v1/reviews?org_id={org}&year=2026", READ, "org", hidden=200),
     R("activities", "GET", "/internal/events", SERVICE),
     R("activities", "GET", "/jobs", Only("sysadmin")),  # its scheduled jobs, for the gateway's /api/v1/jobs
+    R("activities", "POST", "/internal/evidence-orgs", SERVICE),
     # Study hours: the member's record is the target; the other rows are checked for admission.
     # The lists below (here and in members) are restricted inside the query: a `within` outside
     # the caller's scope answers an empty list (hidden=200), like the reviews above.
@@ -438,6 +455,7 @@ ROWS: list[Row] = [
     R("members", "GET", "/api/v1/recruitment/applications/{rand}", READ),
     R("members", "GET", "/api/v1/recruitment/applications/{rand}/steps", READ),
     R("members", "POST", "/api/v1/recruitment/applications/{rand}/steps", WRITE),
+    R("members", "GET", "/api/v1/recruitment/applications/{rand}/dossier?format=html", WRITE),
     R("members", "GET", "/api/v1/recruitment/due?kind=talk&within={org}", READ, "org", hidden=200),
     R("members", "GET", "/api/v1/recruitment/stats?group_by=sex&within={org}", READ, "org", hidden=200),
     R("members", "GET", "/api/v1/dues/unpaid?within={org}", READ, "org", hidden=200),
@@ -470,36 +488,4 @@ ROWS: list[Row] = [
     R("orgs", "GET", "/api/v1/communities/survey?within={township}", READ, "community"),
     R("orgs", "GET", "/api/v1/orgs/{org}/worklists", READ, "org"),
     R("orgs", "POST", "/api/v1/orgs/{org}/positions/batch", WRITE, "org", body=_positions_batch),
-    # ---- the gateway's own routes (the administrative roles log in to real accounts) ---------
-    R("gateway", "GET", "/api/v1/users", Only("sysadmin", "secadmin")),
-    R("gateway", "POST", "/api/v1/users", Only("sysadmin")),
-    R("gateway", "GET", "/api/v1/users/{rand}", Only("sysadmin", "secadmin")),
-    R("gateway", "PATCH", "/api/v1/users/{rand}", Only("sysadmin")),
-    R("gateway", "PUT", "/api/v1/users/{rand}/roles", Only("secadmin")),
-    R("gateway", "GET", "/internal/events", SERVICE),
-    R("gateway", "GET", "/api/v1/clients", Only("sysadmin", "secadmin")),
-    R("gateway", "POST", "/api/v1/clients", Only("sysadmin", "secadmin")),
-    R("gateway", "GET", "/api/v1/clients/{rand}", Only("sysadmin", "secadmin")),
-    R("gateway", "PATCH", "/api/v1/clients/{rand}", Only("sysadmin", "secadmin")),
-    R("gateway", "POST", "/api/v1/clients/{rand}/rotate", Only("sysadmin", "secadmin")),
-    R("gateway", "GET", "/api/v1/jobs", Only("sysadmin")),
-    R("gateway", "GET", "/api/v1/audit", Only("auditor")),
-    R("gateway", "GET", "/api/v1/audit/verify", Only("auditor")),
-    R("gateway", "GET", "/api/v1/audit/checkpoints", Only("auditor")),
-    R("gateway", "POST", "/api/v1/audit/checkpoints", Only("auditor")),
-    # A second factor for a person's own account: only the administrators have real accounts in
-    # the matrix (the others' tokens name none, and are refused like a client's or a service's).
-    R("gateway", "POST", "/api/v1/auth/totp", Only(*ADMINISTRATIVE), safe=True),
-    R("gateway", "POST", "/api/v1/auth/totp/confirm", Only(*ADMINISTRATIVE), body=lambda w: {"code": "000000"}),
-    # The event feed: readers, our services, clients with a read scope (the matrix's gateway
-    # clients hold orgs:read or orgs:write; a write scope alone reads no events).
-    R("gateway", "GET", "/api/v1/events", READ, overrides={"client_write": DENY}),
-    # Subscriptions belong to organization administrators and clients with a read scope; another
-    # owner's (here a random id) is 404.
-    R("gateway", "POST", "/api/v1/subscriptions", Only("org_admin", "client_read")),
-    R("gateway", "GET", "/api/v1/subscriptions", Only("org_admin", "client_read")),
-    R("gateway", "GET", "/api/v1/subscriptions/{rand}", Only("org_admin", "client_read")),
-    R("gateway", "DELETE", "/api/v1/subscriptions/{rand}", Only("org_admin", "client_read")),
-    R("gateway", "GET", "/api/v1/subscriptions/{rand}/deliveries", Only("org_admin", "client_read")),
-    R("gateway", "POST", "/api/v1/subscriptions/{rand}/replay", Only("org_admin", "client_read")),
 ]

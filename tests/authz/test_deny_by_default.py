@@ -39,6 +39,13 @@ PUBLIC = {
     *((app, "GET", "/metrics") for app in APPS),
     # Each service's event types with their payload schemas: no records, public like /labels.
     *((app, "GET", "/event-types") for app in SERVICES),
+    # Verification of a printed document by its number and check code (kit.documents): anyone
+    # holding the paper may check it; the answer names the kind, number, issuing organization and
+    # date, nothing about a person. The gateway's route is rate limited like any tokenless call;
+    # the service's is what the gateway asks.
+    ("gateway", "GET", "/api/v1/documents/verify"),
+    ("members", "GET", "/documents/verify"),
+    ("orgs", "GET", "/documents/verify"),
 }
 
 AUTHENTICATED_ONLY = {

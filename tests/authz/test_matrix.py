@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from tests.authz.apps import build_apps, endpoints
-from tests.authz.matrix import ALLOW, DENY, HIDDEN, READ, ROLES, ROWS, SERVICE, Row, expected
+from tests.authz.matrix import ALLOW, DENY, HIDDEN, READ, ROLES, SERVICE, Row, expected
+from tests.authz.matrix_rows import ROWS
 from tests.authz.test_deny_by_default import AUTHENTICATED_ONLY, PUBLIC
 from tests.authz.world import build_world
 from tests.gateway.conftest import bearer, create_account, sysadmin, token_of

@@ -29,10 +29,10 @@ from tests.authz.world import build_world
 from tests.conftest import ADMIN_PASSWORD
 from tests.fuzz.scope import PATH_PARAMETER_KINDS, Caller, Scope, callers
 from tests.gateway.conftest import bearer, create_account, settings_for, sysadmin, token_of
-from tests.orgs.conftest import MembersStub, members_stub, orgs_api, orgs_settings, stubbed_peers
+from tests.orgs.conftest import MembersStub, activities_stub, members_stub, orgs_api, orgs_settings, stubbed_peers
 from tests.support import SuiteDatabase, Tokens
 
-__all__ = ["members_stub", "orgs_api"]  # fixtures borrowed from the orgs tests (the world needs them)
+__all__ = ["activities_stub", "members_stub", "orgs_api"]  # fixtures borrowed from the orgs tests (the world needs them)
 
 # Both: data that fits the schema (the answers must be documented 2xx/4xx with matching bodies) and
 # data that does not (always a documented 4xx, never a 5xx).

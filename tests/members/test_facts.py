@@ -3,6 +3,7 @@ building block (service/facts.py) against the rule on random histories, on the s
 
 import random
 import uuid
+from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from services.kit.db import Database
 from services.members.models import Member, MemberEventRow
 from services.members.rules.facts import DatedEvent, Facts, changes_a_fact_after, facts_as_of
 from services.members.service.facts import facts_as_of as facts_in_sql
+from services.members.service.facts import tallies_as_of, tally
 
 A, B, C = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 JOINED = date(2020, 5, 1)
@@ -170,3 +172,12 @@ async def test_the_sql_building_block_agrees_with_the_rule_on_random_histories(m
                 if joined <= day
             }
             assert got == want, day
+            # The counts the reports read: the records plus the signed correction, summed.
+            counted: Counter[tuple[Any, ...]] = Counter()
+            for facts in await tallies_as_of(session, day):
+                keys = (facts.c.org_id, facts.c.state, facts.c.party_status, facts.c.whereabouts)
+                grouped = select(*keys, tally(facts)).where(facts.c.joined_on <= day, facts.c.id.in_(list(histories)))
+                for *key, count in (await session.execute(grouped.group_by(*keys))).all():
+                    counted[tuple(key)] += int(count)
+            expected = Counter((f.org_id, f.state, f.party_status, f.whereabouts) for f in want.values() if f is not None)
+            assert {key: count for key, count in counted.items() if count} == expected, day

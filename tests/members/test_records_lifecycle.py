@@ -104,6 +104,52 @@ class TestHistory:
         assert again.status_code == 422
         assert transferred.status_code == 422
 
+    async def test_suspension_only_after_six_months_of_lost_contact(
+        self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica
+    ) -> None:
+        tree = await replica.tree()
+        member = await create(members_client, tokens, org_id=tree["branch"]["id"])
+        path = f"/api/v1/members/{member['id']}/state"
+
+        straight = await act(members_client, tokens, "POST", path, {"state": "suspended", "effective_on": "2026-03-01"})
+        lost = await act(members_client, tokens, "POST", path, {"state": "lost_contact", "effective_on": "2026-03-01"})
+        early = await act(members_client, tokens, "POST", path, {"state": "suspended", "effective_on": "2026-08-31"})
+        history_before = (
+            await members_client.get(f"/api/v1/members/{member['id']}/history", headers=tokens.headers("viewer"))
+        ).json()
+        suspended = await act(members_client, tokens, "POST", path, {"state": "suspended", "effective_on": "2026-09-01"})
+
+        assert straight.status_code == 422
+        problem = straight.json()
+        assert problem["type"].endswith("invalid-state-change")
+        assert (problem["rule"], problem["earliest_on"], problem["lost_contact_months"]) == (
+            "suspension_after_lost_contact",
+            "2026-09-01",
+            6,
+        )
+        assert [e["field"] for e in problem["errors"]] == ["state"]
+        assert lost.status_code == 200, lost.text
+        assert early.status_code == 422
+        assert (early.json()["rule"], early.json()["earliest_on"]) == ("suspension_after_lost_contact", "2026-09-01")
+        assert [e["field"] for e in early.json()["errors"]] == ["effective_on"]
+        assert [e["kind"] for e in history_before][-1:] == ["state_changed"]  # the lost contact only
+        assert suspended.status_code == 200, suspended.text
+        assert (suspended.json()["state"], suspended.json()["state_since"]) == ("suspended", "2026-09-01")
+
+    async def test_the_refusal_reads_in_chinese(
+        self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica
+    ) -> None:
+        tree = await replica.tree()
+        member = await create(members_client, tokens, org_id=tree["branch"]["id"])
+        refused = await members_client.post(
+            f"/api/v1/members/{member['id']}/state",
+            json={"state": "suspended", "effective_on": "2026-03-01"},
+            headers=tokens.headers("org_admin") | {"Accept-Language": "zh-CN"},
+        )
+        assert refused.status_code == 422
+        assert "失联" in refused.json()["detail"]
+        assert "2026-09-01" in refused.json()["detail"]
+
     async def test_whereabouts_floating_out_and_back_are_flows(
         self, members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica
     ) -> None:

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from services.kit.crypto import FieldCipher, RandomPool
+from services.members.rules import MembersPolicy
 from services.members.rules import records as rules
 from services.members.rules.common import age_on, born_on_or_before_for_age, month_end
 from tests.builders import resident_id
@@ -89,6 +90,59 @@ class TestStatesAndHolding:
     def test_lost_contact_can_be_suspended_and_restored(self) -> None:
         assert rules.state_change_error("lost_contact", "suspended") is None
         assert rules.state_change_error("suspended", "normal") is None
+
+    def test_the_table_follows_the_domain(self) -> None:
+        # DOMAIN.md: lost contact, after 6 months → suspended; never straight from normal.
+        table = {state: sorted(targets) for state, targets in rules.STATE_TRANSITIONS.items()}
+        assert table == {
+            "normal": ["deceased", "left", "lost_contact", "retained"],
+            "lost_contact": ["deceased", "left", "normal", "suspended"],
+            "suspended": ["deceased", "left", "normal"],
+            "retained": ["deceased", "left", "normal"],
+            "left": [],
+            "deceased": [],
+            "transferred_out": [],
+        }
+        assert "lost contact" in (rules.state_change_error("normal", "suspended") or "")
+        assert rules.state_change_error("retained", "suspended") is not None
+
+
+class TestSuspension:
+    POLICY = MembersPolicy()
+
+    def refusal(self, current: str, since: date, on: date) -> rules.SuspensionRefusal | None:
+        return rules.suspension_error(current, state_since=since, effective_on=on, policy=self.POLICY)
+
+    def test_six_months_of_lost_contact_to_the_day_allow_it(self) -> None:
+        assert self.refusal("lost_contact", date(2026, 1, 15), date(2026, 7, 15)) is None
+        assert self.refusal("lost_contact", date(2026, 1, 15), date(2026, 11, 26)) is None
+
+    def test_a_day_short_is_refused_with_the_earliest_day(self) -> None:
+        refusal = self.refusal("lost_contact", date(2026, 1, 15), date(2026, 7, 14))
+        assert refusal is not None
+        assert (refusal.field, refusal.earliest_on) == ("effective_on", date(2026, 7, 15))
+        assert "2026-07-15" in refusal.message
+        assert "6 months" in refusal.message
+        assert "2026-07-15" in refusal.zh
+
+    def test_month_ends_count_to_the_last_day_of_a_shorter_month(self) -> None:
+        refusal = self.refusal("lost_contact", date(2025, 8, 31), date(2026, 2, 27))
+        assert refusal is not None
+        assert refusal.earliest_on == date(2026, 2, 28)
+        assert self.refusal("lost_contact", date(2025, 8, 31), date(2026, 2, 28)) is None
+
+    def test_never_straight_from_normal(self) -> None:
+        refusal = self.refusal("normal", date(2020, 1, 1), date(2026, 3, 1))
+        assert refusal is not None
+        assert (refusal.field, refusal.earliest_on) == ("state", date(2026, 9, 1))
+        assert "never straight from normal" in refusal.message
+
+    def test_the_months_are_policy(self) -> None:
+        policy = MembersPolicy(lost_contact_months_to_suspension=3)
+        assert (
+            rules.suspension_error("lost_contact", state_since=date(2026, 1, 15), effective_on=date(2026, 4, 15), policy=policy)
+            is None
+        )
 
     def test_which_organizations_hold_members(self) -> None:
         def hold(**kw: object) -> bool:

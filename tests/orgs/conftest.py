@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException
 
 from services.kit.peers import ServicePeers
 from services.orgs.app import create_app
@@ -24,10 +24,6 @@ class MembersStub:
         self.days_asked: list[tuple[str, str | None]] = []
         self.community_counts: dict[str, dict[str, int]] = {}
         self.latest_joined: dict[str, str] = {}  # community id → the latest joined_on among its members
-        # What the activities service answers for service activities per community; None: it is
-        # down (the default, so that the diagnostics of other tests judge nothing by it).
-        self.service_activities: dict[str, int] | None = None
-        self.service_windows: list[tuple[str, str]] = []
         self.known: dict[str, dict[str, Any]] = {}
         self.down = False
         self.calls: list[str] = []
@@ -52,12 +48,6 @@ class MembersStub:
             self.calls.append("community-latest-joined")
             return {"latest": self.latest_joined}
 
-        @self.app.get("/internal/community-service-activities")
-        async def community_service_activities(within: str, start: str, end: str) -> dict[str, Any]:
-            self.calls.append("community-service-activities")
-            self.service_windows.append((start, end))
-            return {"counts": self.service_activities or {}}
-
         @self.app.post("/api/v1/members/lookup")
         async def lookup(body: dict[str, Any]) -> dict[str, Any]:
             self.calls.append("lookup")
@@ -79,24 +69,54 @@ class MembersStub:
         return member_id
 
 
+class ActivitiesStub:
+    """`POST /internal/evidence-orgs` answered from a dict: the activities and attachments it knows,
+    with the organization of each."""
+
+    def __init__(self) -> None:
+        self.activities: dict[str, str] = {}
+        self.attachments: dict[str, str] = {}
+        # Held service activities per community; None: not answered (404, so that the diagnostics
+        # of other tests judge nothing by it and the peer's breaker stays closed).
+        self.service_activities: dict[str, int] | None = None
+        self.service_windows: list[tuple[str, str]] = []
+        self.down = False
+        self.app = FastAPI()
+
+        @self.app.get("/internal/community-service-activities")
+        async def community_service_activities(within: str, start: str, end: str) -> dict[str, Any]:
+            if self.service_activities is None:
+                raise HTTPException(status_code=404)
+            self.service_windows.append((start, end))
+            return {"counts": self.service_activities}
+
+        @self.app.post("/internal/evidence-orgs")
+        async def evidence_orgs(body: dict[str, Any]) -> dict[str, Any]:
+            return {
+                "activities": {i: self.activities[i] for i in body["activity_ids"] if i in self.activities},
+                "attachments": {i: self.attachments[i] for i in body["attachment_ids"] if i in self.attachments},
+            }
+
+    def new_activity(self, org_id: str) -> str:
+        activity_id = str(uuid.uuid4())
+        self.activities[activity_id] = org_id
+        return activity_id
+
+    def new_attachment(self, org_id: str) -> str:
+        attachment_id = str(uuid.uuid4())
+        self.attachments[attachment_id] = org_id
+        return attachment_id
+
+
 class SwitchableTransport(httpx.AsyncBaseTransport):
     """The stub in process, or a refused connection while `stub.down` is set."""
 
-    def __init__(self, stub: MembersStub) -> None:
+    def __init__(self, stub: MembersStub | ActivitiesStub) -> None:
         self.stub = stub
         self.inner = httpx.ASGITransport(app=stub.app)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self.stub.down:
-            raise httpx.ConnectError("refused", request=request)
-        return await self.inner.handle_async_request(request)
-
-
-class ActivitiesTransport(SwitchableTransport):
-    """The stub's activities answers, or a refused connection while it has none to give."""
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self.stub.service_activities is None:
             raise httpx.ConnectError("refused", request=request)
         return await self.inner.handle_async_request(request)
 
@@ -110,10 +130,14 @@ def orgs_settings(test_db: SuiteDatabase, **overrides: Any) -> OrgsSettings:
     return OrgsSettings(data_dir=test_db.data_dir, database_url=test_db.urls["orgs"], json_logs=False, **overrides)
 
 
-def stubbed_peers(settings: OrgsSettings, stub: MembersStub) -> ServicePeers:
-    peers = ServicePeers(
-        settings, CLIENT_ID, transports={"members": SwitchableTransport(stub), "activities": ActivitiesTransport(stub)}
-    )
+@pytest.fixture
+def activities_stub() -> ActivitiesStub:
+    return ActivitiesStub()
+
+
+def stubbed_peers(settings: OrgsSettings, stub: MembersStub, activities: ActivitiesStub | None = None) -> ServicePeers:
+    transports = {"members": SwitchableTransport(stub), "activities": SwitchableTransport(activities or ActivitiesStub())}
+    peers = ServicePeers(settings, CLIENT_ID, transports=transports)
     # The stub does not check tokens; skip asking a gateway for one.
     peers.tokens._token = "stub-token"
     peers.tokens._renew_at = float("inf")
@@ -121,8 +145,11 @@ def stubbed_peers(settings: OrgsSettings, stub: MembersStub) -> ServicePeers:
 
 
 @pytest.fixture
-async def orgs_api(test_db: SuiteDatabase, members_stub: MembersStub) -> AsyncIterator[httpx.AsyncClient]:
-    """The orgs service in process, asking `members_stub` whatever it asks the members service."""
+async def orgs_api(
+    test_db: SuiteDatabase, members_stub: MembersStub, activities_stub: ActivitiesStub
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The orgs service in process, asking `members_stub` whatever it asks the members service and
+    `activities_stub` whatever it asks the activities service."""
     settings = orgs_settings(test_db)
-    async with in_process(create_app(settings, peers=stubbed_peers(settings, members_stub))) as client:
+    async with in_process(create_app(settings, peers=stubbed_peers(settings, members_stub, activities_stub))) as client:
         yield client

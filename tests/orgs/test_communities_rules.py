@@ -1,4 +1,4 @@
-"""The 領頭雁 standard of a community team."""
+"""The 領頭雁 standard of a community team; reserve cadres' dates; an end as it happened."""
 
 from datetime import date
 
@@ -41,3 +41,21 @@ class TestLeadingGoose:
     def test_age_is_whole_years_on_the_day(self) -> None:
         assert rules.age_on(date(1981, 11, 27), date(2026, 11, 26)) == 44
         assert rules.age_on(date(1981, 11, 26), date(2026, 11, 26)) == 45
+
+
+class TestEndsAndReserveCadres:
+    def test_an_end_is_not_before_the_start_nor_in_the_future(self) -> None:
+        today = date(2026, 11, 26)
+        assert rules.end_errors(since=date(2025, 1, 1), until=date(2025, 1, 1), today=today) == []
+        assert [e["field"] for e in rules.end_errors(since=date(2025, 1, 1), until=date(2024, 12, 31), today=today)] == ["until"]
+        future = rules.end_errors(since=date(2025, 1, 1), until=date(2026, 11, 27), today=today, field="ended_on")
+        assert [(e["field"], e["message"]) for e in future] == [("ended_on", "is in the future")]
+
+    def test_a_cadre_is_born_before_joining_and_joins_before_leaving(self) -> None:
+        assert rules.reserve_cadre_errors(birth_date=date(1990, 1, 1), since=date(2025, 1, 1), until=None) == []
+        wrong = rules.reserve_cadre_errors(birth_date=date(2025, 1, 1), since=date(2025, 1, 1), until=date(2024, 1, 1))
+        assert [e["field"] for e in wrong] == ["birth_date", "since"]
+
+    def test_under_an_age_is_born_after_the_day(self) -> None:
+        assert rules.born_after_for_age_under(date(2026, 6, 1), 35) == date(1991, 6, 1)
+        assert rules.born_after_for_age_under(date(2028, 2, 29), 35) == date(1993, 2, 28)

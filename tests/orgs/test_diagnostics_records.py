@@ -8,7 +8,7 @@ import httpx
 
 from tests.builders import create_org
 from tests.orgs.builders import add_position, create_community
-from tests.orgs.conftest import MembersStub
+from tests.orgs.conftest import ActivitiesStub, MembersStub
 from tests.orgs.test_community_records import WORKER, post, two_townships
 from tests.support import Tokens
 
@@ -203,12 +203,12 @@ class TestNoAdmissions:
 
 class TestFewServiceActivities:
     async def test_a_community_with_fewer_than_four_in_twelve_months_is_found(
-        self, orgs_api: httpx.AsyncClient, tokens: Tokens, members_stub: MembersStub
+        self, orgs_api: httpx.AsyncClient, tokens: Tokens, activities_stub: ActivitiesStub
     ) -> None:
         admin = tokens.headers("org_admin")
         tree = await two_townships(orgs_api, admin)
         ours, theirs = tree["community"]["id"], tree["other"]["id"]
-        members_stub.service_activities = {theirs: 4}
+        activities_stub.service_activities = {theirs: 4}
 
         body = (
             await orgs_api.get(f"/api/v1/orgs/{tree['county']['id']}/diagnostics", params={"as_of": AS_OF}, headers=admin)
@@ -226,16 +226,16 @@ class TestFewServiceActivities:
             )
         ]
         assert body["not_evaluated"] == []
-        assert members_stub.service_windows[-1] == ("2025-11-27", AS_OF)
+        assert activities_stub.service_windows[-1] == ("2025-11-27", AS_OF)
         assert hidden.status_code == 404
 
     async def test_without_the_activities_service_the_rest_still_answers_and_says_what_was_not_judged(
-        self, orgs_api: httpx.AsyncClient, tokens: Tokens, members_stub: MembersStub
+        self, orgs_api: httpx.AsyncClient, tokens: Tokens, members_stub: MembersStub, activities_stub: ActivitiesStub
     ) -> None:
         admin = tokens.headers("org_admin")
         tree = await two_townships(orgs_api, admin)
         members_stub.latest_joined = {tree["community"]["id"]: "2020-01-01"}
-        members_stub.service_activities = None  # refused
+        activities_stub.down = True  # refused
 
         response = await orgs_api.get(f"/api/v1/orgs/{tree['county']['id']}/diagnostics", params={"as_of": AS_OF}, headers=admin)
 

@@ -2,6 +2,7 @@
 closed, reopened and closed; a diagnostic turned into one; the round's 通報; scope."""
 
 import datetime as dt
+import uuid
 from typing import Any
 
 import httpx
@@ -9,6 +10,7 @@ import pytest
 
 from services.kit import context
 from tests.builders import create_org
+from tests.orgs.conftest import ActivitiesStub
 from tests.support import Tokens
 
 
@@ -180,3 +182,30 @@ async def test_the_rounds_notice_is_a_static_printable_page(orgs_api: httpx.Asyn
     assert csp.startswith("default-src 'none'; style-src 'sha256-")
     assert "unsafe-inline" not in csp
     assert (other.status_code, unknown.status_code) == (404, 404)
+
+
+async def test_a_reports_evidence_of_another_township_is_as_unknown_as_none(
+    orgs_api: httpx.AsyncClient, tokens: Tokens, activities_stub: ActivitiesStub
+) -> None:
+    """A report's activities and files (references to the activities service) are checked in the
+    caller's scope: another township's answer as one that does not exist, and nothing is written."""
+    admin = tokens.headers()
+    w = await world(orgs_api, admin)
+    township, branch = tokens.headers(scope_org_id=w["a"]["id"]), tokens.headers(scope_org_id=w["branch"]["id"])
+    made = await orgs_api.post("/api/v1/inspections", json=inspection(w), headers=township)
+    path = f"/api/v1/rectifications/{made.json()['findings'][0]['rectification_id']}"
+    own, foreign = activities_stub.new_activity(w["branch"]["id"]), activities_stub.new_attachment(w["b"]["id"])
+
+    with_foreign = await orgs_api.post(f"{path}/report", json={"text": "已補齊", "attachment_ids": [foreign]}, headers=branch)
+    with_unknown = await orgs_api.post(
+        f"{path}/report", json={"text": "已補齊", "attachment_ids": [str(uuid.uuid4())]}, headers=branch
+    )
+    unchanged = await orgs_api.get(path, headers=branch)
+    with_own = await orgs_api.post(f"{path}/report", json={"text": "已補齊", "activity_ids": [own]}, headers=branch)
+
+    assert with_foreign.status_code == 422, with_foreign.text
+    assert with_foreign.json() == with_unknown.json()
+    assert [e["field"] for e in with_foreign.json()["errors"]] == ["attachment_ids.0"]
+    assert unchanged.json()["status"] == "open"
+    assert with_own.status_code == 200, with_own.text
+    assert with_own.json()["status"] == "reported"

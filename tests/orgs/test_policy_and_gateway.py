@@ -55,3 +55,35 @@ def test_orgs_routes_answer_through_the_gateway(live: LiveStack) -> None:
     assert [i["due"] for i in due.json()["items"]] == ["overdue"]
     assert policy.json()["orgs"]["branch_max_members"] == 50
     assert fetched.json()["name"] == "𠀀社區"
+
+
+def test_the_lifecycles_answer_through_the_gateway(live: LiveStack) -> None:
+    headers = live.business_headers()
+    url = live.url() + "/api/v1"
+
+    def post(path: str, body: dict[str, object], *, status: int = 201, extra: dict[str, str] | None = None) -> dict[str, object]:
+        response = httpx.post(url + path, json=body, headers=headers | (extra or {}))
+        assert response.status_code == status, response.text
+        return dict(response.json())
+
+    county = post("/orgs", {"name": "區委", "kind": "committee", "tier": "county"})
+    township = post("/orgs", {"name": "鎮黨委", "kind": "committee", "tier": "township", "parent_id": county["id"]})
+    community = post("/communities", {"name": "乙社區", "township_org_id": township["id"]})
+    cadre = post(
+        f"/communities/{community['id']}/reserve-cadres",
+        {"name": "張青年", "birth_date": "1995-05-01", "education": "bachelor", "since": "2025-01-01"},
+    )
+    pool = httpx.get(url + "/reserve-cadres", params={"within": county["id"]}, headers=headers)
+    etag = httpx.get(url + f"/reserve-cadres/{cadre['id']}", headers=headers).headers["etag"]
+    ended = post(
+        f"/reserve-cadres/{cadre['id']}/end", {"until": "2026-03-31", "reason": "promoted"}, status=200, extra={"If-Match": etag}
+    )
+    post(
+        f"/communities/{community['id']}/bodies", {"kind": "supervisory_committee", "term_number": 1, "started_on": "2021-03-20"}
+    )
+    due = httpx.get(url + "/terms", params={"within": county["id"], "as_of": "2026-11-26"}, headers=headers)
+
+    assert [c["id"] for c in pool.json()["items"]] == [cadre["id"]]
+    assert ended["end_reason"] == "promoted"
+    assert httpx.get(url + "/reserve-cadres", params={"within": county["id"]}, headers=headers).json()["items"] == []
+    assert [(i["body"], i["due"]) for i in due.json()["items"]] == [("supervisory_committee", "overdue")]

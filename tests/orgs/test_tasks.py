@@ -2,6 +2,7 @@
 diagnostic; replies, decisions, the overdue list per level; scope (another township's task is 404)."""
 
 import datetime as dt
+import uuid
 from typing import Any
 
 import httpx
@@ -10,6 +11,7 @@ import pytest
 from services.kit import context
 from tests.builders import create_org
 from tests.orgs.builders import create_community
+from tests.orgs.conftest import ActivitiesStub
 from tests.support import Tokens
 
 
@@ -94,7 +96,7 @@ async def test_a_recipient_outside_the_issuers_subtree_or_a_past_deadline_is_ref
 
 
 async def test_replies_are_accepted_or_returned_and_the_overdue_list_shows_who_still_owes_per_level(
-    orgs_api: httpx.AsyncClient, tokens: Tokens, clock: dict[str, dt.date]
+    orgs_api: httpx.AsyncClient, tokens: Tokens, clock: dict[str, dt.date], activities_stub: ActivitiesStub
 ) -> None:
     admin = tokens.headers()
     w = await world(orgs_api, admin)
@@ -103,7 +105,8 @@ async def test_replies_are_accepted_or_returned_and_the_overdue_list_shows_who_s
     base = f"/api/v1/tasks/{task['id']}/recipients"
     first, second = tokens.headers(scope_org_id=c[0]), tokens.headers(scope_org_id=c[1])
     township_a = tokens.headers(scope_org_id=a["id"])
-    evidence = {"text": "已完成", "attachment_ids": ["5d1c9b1e-1f0a-4a3b-8c67-0f4d7e2a9b11"]}
+    evidence = {"text": "已完成", "attachment_ids": [activities_stub.new_attachment(c[0])]}
+    evidence_of_second = {"text": "已完成", "attachment_ids": [activities_stub.new_attachment(c[1])]}
 
     text_only = await orgs_api.post(f"{base}/{c[0]}/replies", json={"text": "已完成"}, headers=first)
     replied = await orgs_api.post(f"{base}/{c[0]}/replies", json=evidence, headers=first)
@@ -111,7 +114,7 @@ async def test_replies_are_accepted_or_returned_and_the_overdue_list_shows_who_s
     for_another = await orgs_api.post(f"{base}/{c[1]}/replies", json=evidence, headers=first)
     by_township = await orgs_api.post(f"{base}/{c[0]}/decision", json={"decision": "accept"}, headers=township_a)
     accepted = await orgs_api.post(f"{base}/{c[0]}/decision", json={"decision": "accept"}, headers=admin)
-    assert (await orgs_api.post(f"{base}/{c[1]}/replies", json=evidence, headers=second)).status_code == 201
+    assert (await orgs_api.post(f"{base}/{c[1]}/replies", json=evidence_of_second, headers=second)).status_code == 201
     no_note = await orgs_api.post(f"{base}/{c[1]}/decision", json={"decision": "return"}, headers=admin)
     returned = await orgs_api.post(f"{base}/{c[1]}/decision", json={"decision": "return", "note": "缺名單"}, headers=admin)
 
@@ -138,7 +141,7 @@ async def test_replies_are_accepted_or_returned_and_the_overdue_list_shows_who_s
     assert await overdue(c[0], first) == []
     assert (await orgs_api.get("/api/v1/tasks/overdue", params={"within": b["id"]}, headers=township_a)).status_code == 404
 
-    assert (await orgs_api.post(f"{base}/{c[1]}/replies", json=evidence, headers=second)).status_code == 201
+    assert (await orgs_api.post(f"{base}/{c[1]}/replies", json=evidence_of_second, headers=second)).status_code == 201
     assert await overdue(county, admin) == sorted([c[2], c[3]])
     detail = (await orgs_api.get(f"/api/v1/tasks/{task['id']}", headers=admin)).json()
     assert detail["counts"] == {"pending": 2, "replied": 1, "returned": 0, "accepted": 1, "overdue": 2}
@@ -165,3 +168,34 @@ async def test_a_recipient_sees_its_own_part_and_another_townships_task_is_not_f
     assert own["counts"]["pending"] == 1
     assert [t["id"] for t in listed_b] == [from_county["id"]]
     assert listed_b[0]["counts"]["pending"] == 1
+
+
+@pytest.mark.parametrize("field", ["activity_ids", "attachment_ids"])
+async def test_evidence_of_another_township_is_as_unknown_as_none_and_nothing_is_written(
+    field: str, orgs_api: httpx.AsyncClient, tokens: Tokens, clock: dict[str, dt.date], activities_stub: ActivitiesStub
+) -> None:
+    """A reply's activities and files are references to the activities service, checked in the
+    caller's scope: township B's community naming township A's activity or file gets the very
+    answer of an id that does not exist (the field at its index, never the id)."""
+    admin = tokens.headers()
+    w = await world(orgs_api, admin)
+    (a_community, *_), b_community = w["communities"][:3], w["communities"][3]["id"]
+    task = await issue(orgs_api, admin, task_body(w["county"]["id"], {"mode": "all_communities"}))
+    path = f"/api/v1/tasks/{task['id']}/recipients/{b_community}/replies"
+    b_admin = tokens.headers(scope_org_id=w["townships"][1]["id"])
+    new = activities_stub.new_activity if field == "activity_ids" else activities_stub.new_attachment
+    own, foreign = new(b_community), new(a_community["id"])
+
+    with_foreign = await orgs_api.post(path, json={"text": "已完成", field: [own, foreign]}, headers=b_admin)
+    with_unknown = await orgs_api.post(path, json={"text": "已完成", field: [own, str(uuid.uuid4())]}, headers=b_admin)
+    unchanged = await orgs_api.get(f"/api/v1/tasks/{task['id']}", headers=b_admin)
+    with_own = await orgs_api.post(path, json={"text": "已完成", field: [own]}, headers=b_admin)
+
+    assert with_foreign.status_code == 422, with_foreign.text
+    assert with_foreign.json() == with_unknown.json()
+    assert with_foreign.json()["type"] == "/problems/unknown-reference"
+    assert [e["field"] for e in with_foreign.json()["errors"]] == [f"{field}.1"]
+    assert foreign not in with_foreign.text
+    assert [r["status"] for r in unchanged.json()["recipients"]] == ["pending"]
+    assert with_own.status_code == 201, with_own.text
+    assert with_own.json()["replies"][-1][field] == [own]

@@ -150,3 +150,52 @@ class TestCommitteeSize:
         assert rules.committee_above_usual_size(6, POLICY)
         assert rules.committee_above_usual_size(7, POLICY)
         assert not rules.committee_above_usual_size(8, POLICY)
+
+
+class TestTermSequence:
+    LATEST = rules.LatestTerm(number=3, started_on=date(2021, 3, 1), ends_on=date(2026, 3, 1))
+
+    def fields(self, **given: object) -> list[str]:
+        data = {"number": 4, "started_on": date(2026, 3, 1), "elected_on": None} | given
+        return [e["field"] for e in rules.term_sequence_errors(self.LATEST, policy=POLICY, **data)]  # type: ignore[arg-type]
+
+    def test_the_next_term_on_time_is_accepted(self) -> None:
+        assert self.fields() == []
+        assert rules.term_sequence_errors(None, number=1, started_on=date(2020, 1, 1), elected_on=None, policy=POLICY) == []
+
+    def test_a_lower_number_an_earlier_start_and_an_election_after_the_start(self) -> None:
+        assert self.fields(number=3) == ["number"]
+        assert self.fields(started_on=date(2021, 3, 1)) == ["started_on", "started_on"]  # not later, and years early
+        assert self.fields(elected_on=date(2026, 3, 2)) == ["elected_on"]
+
+    def test_more_than_a_year_off_the_planned_end(self) -> None:
+        assert self.fields(started_on=date(2027, 3, 2)) == ["started_on"]
+        assert self.fields(started_on=date(2027, 3, 1)) == []
+        assert self.fields(started_on=date(2025, 5, 1), elected_on=date(2025, 2, 28)) == ["elected_on"]
+
+    def test_a_body_names_its_number_field(self) -> None:
+        errors = rules.term_sequence_errors(
+            self.LATEST, number=2, started_on=date(2026, 3, 1), elected_on=None, policy=POLICY, number_field="term_number"
+        )
+        assert [e["field"] for e in errors] == ["term_number"]
+
+
+class TestBodyTerms:
+    def test_five_years_planned_and_at_most(self) -> None:
+        assert rules.planned_body_term_end(date(2021, 3, 20), POLICY) == date(2026, 3, 20)
+        assert rules.body_term_end_error(date(2021, 3, 20), date(2026, 3, 19), POLICY) is None
+        assert rules.body_term_end_error(date(2021, 3, 20), date(2026, 3, 20), POLICY) is None
+        assert "2026-03-20" in (rules.body_term_end_error(date(2021, 3, 20), date(2026, 3, 21), POLICY) or "")
+        assert rules.body_term_end_error(date(2021, 3, 20), date(2024, 3, 21), OrgsPolicy(body_term_years=3)) is not None
+
+    def test_a_body_election_needs_more_than_half_voting_and_more_than_half_of_the_votes(self) -> None:
+        assert rules.election_errors(ElectionFigures(1000, 501, 251), POLICY, body=True) == []
+        assert [e["field"] for e in rules.election_errors(ElectionFigures(1000, 500, 251), POLICY, body=True)] == [
+            "voters_present"
+        ]
+        assert [e["field"] for e in rules.election_errors(ElectionFigures(1000, 600, 300), POLICY, body=True)] == [
+            "lowest_votes_elected"
+        ]
+        # The party's 4/5 would refuse what a committee's election accepts.
+        assert rules.election_errors(ElectionFigures(1000, 700, 400), POLICY) != []
+        assert rules.election_errors(ElectionFigures(1000, 700, 400), POLICY, body=True) == []

@@ -58,6 +58,7 @@ NOT_IDEMPOTENT = {
     ("members", "/api/v1/members/search"): "a query in a body: nothing is written",
     ("members", "/api/v1/members/lookup"): "a query in a body: nothing is written",
     ("members", "/internal/member-counts"): "a query in a body: nothing is written",
+    ("activities", "/internal/evidence-orgs"): "a query in a body: nothing is written",
     ("gateway", "/api/v1/auth/token"): "a login: a token is never stored to be replayed",
     ("gateway", "/api/v1/auth/refresh"): "a refresh token is used once by design",
     ("gateway", "/api/v1/auth/logout"): "idempotent by nature",

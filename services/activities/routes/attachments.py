@@ -1,4 +1,5 @@
-"""`/api/v1/activities/{activity_id}/attachments`: an activity's files (photos, minutes)."""
+"""`/api/v1/activities/{activity_id}/attachments`: an activity's files (photos, minutes); and
+`/internal/evidence-orgs`, where the activities and files named as evidence elsewhere belong."""
 
 import uuid
 from typing import Annotated
@@ -9,14 +10,16 @@ from fastapi.responses import FileResponse
 from services.activities import errors
 from services.activities.enums import AttachmentKind
 from services.activities.routes.deps import Reader, Writer
-from services.activities.schemas.attachments import AttachmentOut
+from services.activities.schemas.attachments import AttachmentOut, EvidenceOrgs, EvidenceRequest
 from services.activities.service import attachments
+from services.kit.auth import Caller, require_roles
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.filenames import content_disposition
 from services.kit.idempotency import Idempotent
 from services.kit.problems import answers
 
 router = APIRouter(prefix="/api/v1/activities", tags=["activities"])
+internal = APIRouter(prefix="/internal", tags=["internal"])
 
 
 @router.post(
@@ -79,3 +82,12 @@ async def download_attachment(
     path = attachments.blob_path(ctx.data_dir, found.sha256)
     # Sanitized again: rows stored before names were sanitized at upload.
     return FileResponse(path, media_type=found.media_type, headers={"Content-Disposition": content_disposition(found.filename)})
+
+
+@internal.post("/evidence-orgs", response_model=EvidenceOrgs)
+async def evidence_orgs(
+    data: EvidenceRequest, session: ReadSessionDep, _caller: Annotated[Caller, require_roles("service")]
+) -> EvidenceOrgs:
+    """The organization of each activity and attachment named as evidence in another service (a
+    task's reply, a rectification's report), for that service to check them in its caller's scope."""
+    return await attachments.evidence_orgs(session, data)

@@ -30,7 +30,9 @@ CHECKED = (
     "/{activity_id}/attendance",
     response_model=AttendanceSheet,
     dependencies=[Idempotent],
-    responses=answers(CHECKED, errors.DUPLICATE_ATTENDANCE, errors.NOT_A_MEMBER, errors.ATTENDANCE_RECORDED),
+    responses=answers(
+        CHECKED, errors.DUPLICATE_ATTENDANCE, errors.NOT_A_MEMBER, errors.UNKNOWN_MEMBER, errors.ATTENDANCE_RECORDED
+    ),
 )
 async def record_attendance(
     activity_id: uuid.UUID, data: AttendanceCreate, session: WriteSessionDep, ctx: Writer

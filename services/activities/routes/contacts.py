@@ -6,8 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from services.activities import errors
-from services.activities.routes.deps import Reader, Writer
-from services.activities.schemas.contacts import ContactCreate, ContactOut
+from services.activities.routes.deps import AsOfDep, Reader, Writer
+from services.activities.schemas.contacts import ContactCreate, ContactOut, ContactSummary
 from services.activities.service import contacts
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.idempotency import Idempotent
@@ -39,3 +39,16 @@ async def list_contacts(
 ) -> Page[ContactOut]:
     rows, next_cursor = await contacts.list_contacts(session, ctx, within=within, member_id=member_id, cursor=cursor, limit=limit)
     return Page(items=[ContactOut.model_validate(c) for c in rows], next_cursor=next_cursor)
+
+
+@router.get("/summary", response_model=ContactSummary, responses=answers(errors.NOT_FOUND))
+async def contact_summary(
+    session: ReadSessionDep,
+    ctx: Reader,
+    within: uuid.UUID,
+    as_of: AsOfDep,
+    days: Annotated[int | None, Query(ge=1, le=3650, description="Default: the policy's")] = None,
+) -> ContactSummary:
+    """Per organization of the subtree: followed members (floating, displaced …) and those
+    contacted within `days` before `as_of` (the counterpart of `/compliance/uncontacted-members`)."""
+    return await contacts.summary(session, ctx, within, as_of=as_of, days=days)

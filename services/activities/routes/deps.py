@@ -18,7 +18,7 @@ Reader = Annotated[ActivitiesContext, operation_context(ActivitiesContext, "acti
 Writer = Annotated[ActivitiesContext, operation_context(ActivitiesContext, "activities", *WRITERS, write=True)]
 
 
-def _period(period: Annotated[str, Query(max_length=16, description="`2026`, `2026-Q3` or `2026-07`")]) -> Period:
+def _period(period: Annotated[str, Query(max_length=16, description="`2026`, `2026-H1`, `2026-Q3` or `2026-07`")]) -> Period:
     try:
         return parse_period(period)
     except ValueError as error:

@@ -23,17 +23,24 @@ class Period:
         return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month
 
 
-_PERIOD = re.compile(r"^(?P<year>\d{4})(?:-Q(?P<quarter>\d)|-(?P<month>\d{2}))?$")
+_PERIOD = re.compile(r"^(?P<year>\d{4})(?:-H(?P<half>\d)|-Q(?P<quarter>\d)|-(?P<month>\d{2}))?$")
 
 
 def parse_period(text: str) -> Period:
-    """`2026` (a year), `2026-Q3` (a quarter) or `2026-07` (a month); ValueError otherwise."""
+    """`2026` (a year), `2026-H1` (a half year), `2026-Q3` (a quarter) or `2026-07` (a month);
+    ValueError otherwise."""
     match = _PERIOD.match(text.strip())
     if not match:
-        raise ValueError("a period is YYYY, YYYY-Qn or YYYY-MM")
+        raise ValueError("a period is YYYY, YYYY-Hn, YYYY-Qn or YYYY-MM")
     year = int(match["year"])
     if year < 1900:
         raise ValueError("the year is out of range")
+    if match["half"]:
+        half = int(match["half"])
+        if not 1 <= half <= 2:
+            raise ValueError("a half year is H1 or H2")
+        half_start = date(year, 6 * (half - 1) + 1, 1)
+        return Period(text, half_start, add_months(half_start, 6))
     if match["quarter"]:
         quarter = int(match["quarter"])
         if not 1 <= quarter <= 4:

@@ -42,3 +42,16 @@ class ContactOut(Schema):
     channel: ContactChannel
     notes: str | None
     created_at: datetime
+
+
+class OrgContacts(Schema):
+    org_id: uuid.UUID
+    followed: int = Field(description="Living members of the organization away from it (floating, displaced …)")
+    contacted: int = Field(description="Of those, contacted within the window before the day")
+
+
+class ContactSummary(Schema):
+    within: uuid.UUID
+    as_of: date
+    days: int
+    organizations: list[OrgContacts] = Field(description="The organizations of the subtree with followed members")

@@ -18,6 +18,7 @@ from services.activities.service.common import (
     referenced_member,
     referenced_members,
     referenced_org,
+    referenced_units,
 )
 from services.activities.service.study import check_moved_attendance
 from services.kit.outbox import record_event
@@ -107,6 +108,10 @@ async def _check_references(session: AsyncSession, ctx: ActivitiesContext, value
     expected = values.get("expected_member_ids")
     if expected:
         await referenced_members(session, ctx, expected, field="expected_member_ids")
+    units = values.get("unit_ids")
+    if units:
+        # Checked when named, like the host: units named from above stay when the community edits.
+        await referenced_units(session, ctx, units, field="unit_ids")
     served = values.get("served_member_id")
     if values["type"] in ctx.policy.served_member_types and served is None:
         raise errors.SERVED_MEMBER_REQUIRED.on("served_member_id", "a home service names the member served")
@@ -155,7 +160,7 @@ async def update_activity(
     for key in ("type", "title", "starts_at", "status"):
         if key in changes and changes[key] is None:
             raise errors.RULE_VIOLATION.on(key, "cannot be null")
-    # The host is checked when it is named: one named from above stays when the community edits.
+    # The host and the units are checked when named: ones named from above stay when the community edits.
     current = {
         "type": activity.type,
         "starts_at": activity.starts_at,

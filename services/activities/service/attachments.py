@@ -18,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.activities import errors
 from services.activities.enums import AttachmentKind
-from services.activities.models import Attachment
+from services.activities.models import Activity, Attachment
 from services.activities.rules import attachments as rules
+from services.activities.schemas.attachments import EvidenceOrgs, EvidenceRequest
 from services.activities.service.activities import get_activity
 from services.activities.service.common import ActivitiesContext
 from services.kit.filenames import safe_filename
@@ -119,3 +120,21 @@ async def get_attachment(
     if attachment is None:
         raise NotFound("Attachment", attachment_id)
     return attachment
+
+
+async def evidence_orgs(session: AsyncSession, data: EvidenceRequest) -> EvidenceOrgs:
+    """The organization of each named activity and attachment that exists (the caller, one of our
+    services, decides with its own tree whether that is in its caller's scope)."""
+    activities: dict[uuid.UUID, uuid.UUID] = {}
+    attachments: dict[uuid.UUID, uuid.UUID] = {}
+    if data.activity_ids:
+        rows = await session.execute(select(Activity.id, Activity.org_id).where(Activity.id.in_(set(data.activity_ids))))
+        activities = {row.id: row.org_id for row in rows}
+    if data.attachment_ids:
+        rows = await session.execute(
+            select(Attachment.id, Activity.org_id)
+            .join(Activity, Activity.id == Attachment.activity_id)
+            .where(Attachment.id.in_(set(data.attachment_ids)))
+        )
+        attachments = {row.id: row.org_id for row in rows}
+    return EvidenceOrgs(activities=activities, attachments=attachments)

@@ -14,7 +14,7 @@ from services.activities.rules import attendance as rules
 from services.activities.rules.study import activity_study_hours
 from services.activities.schemas.attendance import AttendanceChange, AttendanceCreate, AttendanceSheet
 from services.activities.service.activities import get_activity
-from services.activities.service.common import ActivitiesContext
+from services.activities.service.common import ActivitiesContext, referenced_members_at
 from services.activities.service.study import DayHours, check_day_limit
 from services.kit.problems import NotFound
 from services.kit.versioning import Preconditions
@@ -52,6 +52,11 @@ async def record_attendance(
             raise errors.REASON_REQUIRED.on(f"{field}.reason", "an excused absence needs a reason")
         if record.hours is not None and record.hours > policy.max_hours_per_attendance:
             raise errors.TOO_MANY_HOURS.on(f"{field}.hours", f"at most {policy.max_hours_per_attendance} hours")
+    # A guest is not on the expected list: named by the caller, so in the caller's scope like every
+    # member a body names (one outside it answers as one that does not exist).
+    guests = [(f"records.{i}.member_id", r.member_id) for i, r in enumerate(data.records) if r.member_id not in expected]
+    if guests:
+        await referenced_members_at(session, ctx, guests)
     hours = [_hours_of(activity, r.status, r.hours, policy) for r in data.records]
     if activity.starts_on is not None:
         await check_day_limit(

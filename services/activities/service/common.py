@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import ColumnElement, Row, select
+from sqlalchemy import ColumnElement, Row, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.activities import errors
-from services.activities.models import member_replica, org_replica
+from services.activities.models import community_replica, member_replica, org_replica, unit_replica
 from services.activities.rules import ActivitiesPolicy
 from services.kit.context import OperationContext
 from services.kit.problems import NotFound, field_error
@@ -72,10 +72,41 @@ async def referenced_member(
 async def referenced_members(session: AsyncSession, ctx: ActivitiesContext, member_ids: list[uuid.UUID], *, field: str) -> None:
     """Members named in a list of a request body, checked as `referenced_member`: every one
     unknown or out of scope is an error at its index (`field.<i>`)."""
+    await referenced_members_at(session, ctx, [(f"{field}.{index}", m) for index, m in enumerate(member_ids)])
+
+
+async def referenced_members_at(session: AsyncSession, ctx: ActivitiesContext, named: list[tuple[str, uuid.UUID]]) -> None:
+    """Members named at several places of a request body (`(field, id)` pairs), checked as
+    `referenced_member`: every one unknown or out of scope is an error on its own field."""
+    wanted = list(dict.fromkeys(member_id for _, member_id in named))
     found: set[uuid.UUID] = set()
-    for start in range(0, len(member_ids), 1000):
-        chunk = member_ids[start : start + 1000]
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start : start + 1000]
         found.update(row.id for row in (await session.execute(_members_in_scope(ctx, chunk))).all())
-    unknown = [field_error(f"{field}.{index}", "unknown member") for index, m in enumerate(member_ids) if m not in found]
+    unknown = [field_error(field, "unknown member") for field, m in named if m not in found]
     if unknown:
         raise errors.UNKNOWN_MEMBER("The member does not exist", errors=unknown)
+
+
+def _units_in_scope(ctx: ActivitiesContext, unit_ids: list[uuid.UUID]) -> Any:
+    """The replica's units among `unit_ids` whose community's township or party organization is in
+    the caller's subtree (as the orgs service scopes units)."""
+    stmt = select(unit_replica.c.id).where(unit_replica.c.id.in_(unit_ids))
+    if ctx.scope is not None:
+        scoped_orgs = select(org_replica.c.id).where(in_scope(ctx))
+        stmt = stmt.where(
+            exists().where(
+                community_replica.c.id == unit_replica.c.community_id,
+                or_(community_replica.c.township_org_id.in_(scoped_orgs), community_replica.c.party_org_id.in_(scoped_orgs)),
+            )
+        )
+    return stmt
+
+
+async def referenced_units(session: AsyncSession, ctx: ActivitiesContext, unit_ids: list[uuid.UUID], *, field: str) -> None:
+    """Community units named in a list of a request body: one outside the caller's subtree is as
+    unknown as none (decided in the query); every such one is an error at its index (`field.<i>`)."""
+    found = set((await session.scalars(_units_in_scope(ctx, list(set(unit_ids))))).all())
+    unknown = [field_error(f"{field}.{index}", "unknown unit") for index, u in enumerate(unit_ids) if u not in found]
+    if unknown:
+        raise errors.UNKNOWN_UNIT("The community unit does not exist", errors=unknown)

@@ -1,15 +1,17 @@
 """Contacts with members (聯繫): the follow-up log of floating, displaced and not-transferred members."""
 
 import uuid
+from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.activities.models import Contact, org_replica
-from services.activities.schemas.contacts import ContactCreate
-from services.activities.service.common import ActivitiesContext, in_scope, referenced_member, referenced_org
+from services.activities.enums import MemberState
+from services.activities.models import Contact, member_replica, org_replica
+from services.activities.schemas.contacts import ContactCreate, ContactSummary, OrgContacts
+from services.activities.service.common import ActivitiesContext, in_scope, referenced_member, referenced_org, scope_root
 from services.kit.pagination import keyset_page, page_of
-from services.kit.tree import within_node
+from services.kit.tree import subtree_of, within_node
 
 
 async def create_contact(session: AsyncSession, ctx: ActivitiesContext, data: ContactCreate) -> Contact:
@@ -37,3 +39,37 @@ async def list_contacts(
         stmt = stmt.where(Contact.member_id == member_id)
     rows = (await session.execute(keyset_page(stmt, [Contact.contacted_on, Contact.id], cursor, limit))).scalars().all()
     return page_of(rows, limit, lambda c: [c.contacted_on, c.id])
+
+
+async def summary(
+    session: AsyncSession, ctx: ActivitiesContext, within: uuid.UUID, *, as_of: date, days: int | None
+) -> ContactSummary:
+    """Per organization of the subtree: its living members followed up (the policy's whereabouts:
+    floating, displaced …) and those with a contact in the `days` before `as_of` (default: the
+    policy's). The counterpart of the uncontacted work list, counted by the organization holding
+    each member (not-transferred residents, whose organization is elsewhere, count there)."""
+    root = await scope_root(session, ctx, within)
+    days = days or ctx.policy.contact_overdue_days
+    cutoff = as_of - timedelta(days=days)
+    last = (
+        select(func.max(Contact.contacted_on))
+        .where(Contact.member_id == member_replica.c.id, Contact.contacted_on <= as_of)
+        .scalar_subquery()
+    )
+    followed = (
+        select(member_replica.c.org_id, last.label("last"))
+        .join(org_replica, org_replica.c.id == member_replica.c.org_id)
+        .where(
+            subtree_of(org_replica.c.path, root.path),
+            member_replica.c.state == MemberState.normal,
+            member_replica.c.whereabouts.in_(ctx.policy.followed_whereabouts),
+        )
+        .subquery()
+    )
+    rows = await session.execute(
+        select(followed.c.org_id, func.count(), func.sum(case((followed.c.last >= cutoff, 1), else_=0)))
+        .group_by(followed.c.org_id)
+        .order_by(followed.c.org_id)
+    )
+    organizations = [OrgContacts(org_id=org_id, followed=int(n), contacted=int(seen or 0)) for org_id, n, seen in rows]
+    return ContactSummary(within=within, as_of=as_of, days=days, organizations=organizations)

@@ -123,21 +123,25 @@ async def _held_day_hours(
 
 
 async def _member_in_scope(
-    session: AsyncSession, ctx: ActivitiesContext, member_id: uuid.UUID, *, for_update: bool = False
+    session: AsyncSession, ctx: ActivitiesContext, member_id: uuid.UUID, *, for_update: bool = False, own: bool = False
 ) -> Any:
     stmt = (
         select(member_replica)
         .join(org_replica, org_replica.c.id == member_replica.c.org_id)
-        .where(member_replica.c.id == member_id, in_scope(ctx))
+        .where(member_replica.c.id == member_id)
     )
+    if not own:  # a member's own record (the own view) is theirs whatever their account's scope
+        stmt = stmt.where(in_scope(ctx))
     if for_update:
         # Serializes one member's writes, so two records of one day cannot both pass the day limit.
         stmt = stmt.with_for_update(of=member_replica)
     return (await session.execute(stmt)).first()
 
 
-async def create_record(session: AsyncSession, ctx: ActivitiesContext, data: StudyRecordCreate) -> StudyRecord:
-    member = await _member_in_scope(session, ctx, data.member_id, for_update=True)
+async def create_record(
+    session: AsyncSession, ctx: ActivitiesContext, data: StudyRecordCreate, *, own: bool = False
+) -> StudyRecord:
+    member = await _member_in_scope(session, ctx, data.member_id, for_update=True, own=own)
     if member is None:
         raise errors.UNKNOWN_MEMBER.on("member_id", "unknown member", detail="The member does not exist")
     if member.state not in ctx.policy.study_member_states:
@@ -294,6 +298,15 @@ async def _standings(session: AsyncSession, members: Select[Any], as_of: date, p
 async def _sums(session: AsyncSession, stmt: Any) -> dict[uuid.UUID, Decimal]:
     # SQLite sums NUMERIC as floats: through str, so 2.5 + 0.1 does not become 2.6000000000000001.
     return {member_id: Decimal(str(total or 0)) for member_id, total in (await session.execute(stmt)).all()}
+
+
+def own_members(policy: ActivitiesPolicy) -> Select[Any]:
+    """Every member with the columns `standings` reads (the own view narrows it to the caller)."""
+    return _members(policy, owing_only=False)
+
+
+async def standings(session: AsyncSession, members: Select[Any], as_of: date, policy: ActivitiesPolicy) -> list[MemberStudy]:
+    return await _standings(session, members, as_of, policy)
 
 
 def _members(policy: ActivitiesPolicy, *, owing_only: bool = True) -> Select[Any]:

@@ -8,7 +8,7 @@ account, whose queries `service.common.visible` then confines to their own recor
 
 from typing import Annotated
 
-from services.kit.context import operation_context
+from services.kit.context import operation_context, self_context
 from services.members.service.common import MembersContext
 
 RESOURCE = "members"
@@ -18,3 +18,6 @@ WRITERS = ("org_admin",)
 ReaderContext = Annotated[MembersContext, operation_context(MembersContext, RESOURCE, *READERS)]
 WriterContext = Annotated[MembersContext, operation_context(MembersContext, RESOURCE, *WRITERS, write=True)]
 OwnRecordContext = Annotated[MembersContext, operation_context(MembersContext, RESOURCE, *READERS, own_record=True)]
+# A member's own view (`/api/v1/me/...`): a `member` account linked to a member record, answered
+# for exactly that record (kit.auth.admits_self).
+SelfContext = Annotated[MembersContext, self_context(MembersContext)]

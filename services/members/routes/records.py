@@ -40,7 +40,7 @@ from services.members.schemas.records import (
     StateChange,
     WhereaboutsChange,
 )
-from services.members.service import records
+from services.members.service import probation, records
 from services.members.service.records import MemberFilter
 
 router = APIRouter(prefix="/api/v1/members", tags=["members"])
@@ -193,7 +193,7 @@ async def change_state(member_id: uuid.UUID, data: StateChange, session: WriteSe
 )
 async def become_full(member_id: uuid.UUID, data: BecomeFull, session: WriteSessionDep, ctx: WriterContext) -> Member:
     """The probationary member becomes full (轉正) on `full_on`."""
-    return await records.become_full(session, ctx, member_id, data)
+    return await probation.become_full(session, ctx, member_id, data)
 
 
 @router.put("/{member_id}/whereabouts", response_model=Member, responses=answers(NOT_FOUND, INVALID_WHEREABOUTS))

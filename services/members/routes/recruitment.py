@@ -26,6 +26,7 @@ from services.members.errors import (
     STAGE_OUT_OF_ORDER,
     STAGE_TOO_EARLY,
     STEP_REPEATED,
+    UNKNOWN_MEMBER,
 )
 from services.members.routes.deps import ReaderContext, WriterContext
 from services.members.schemas.recruitment import (
@@ -123,6 +124,7 @@ async def list_steps(application_id: uuid.UUID, session: ReadSessionDep, ctx: Re
     responses=answers(
         NOT_FOUND,
         RECRUITMENT_RULE,
+        UNKNOWN_MEMBER,
         STAGE_OUT_OF_ORDER,
         STAGE_TOO_EARLY,
         APPLICATION_CLOSED,

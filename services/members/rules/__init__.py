@@ -72,4 +72,11 @@ class MembersPolicy(Policy):
     dues_farmer_fen: int = Field(20, ge=20, le=100, description="農民: a month, in fen (the province sets 0.2-1 yuan)")
     dues_minimal_fen: int = Field(20, description="學生, 下崗失業, 低保: a month, in fen")
     dues_back_payment_months: int = Field(6, description="補繳: at most this many months back")
+    floating_report_interval_days: int = Field(
+        92, ge=1, description="定期匯報: a floating member reports at least this often (a quarter)"
+    )
+    link_code_valid_minutes: int = Field(
+        30, ge=1, le=7 * 24 * 60, description="a one-time code linking a member's account expires after this long"
+    )
+    link_code_max_attempts: int = Field(5, ge=1, description="wrong tries after which a one-time code is dead")
     dues_unpaid_months_listed: int = Field(6, description="listed when this many months are unpaid without a reason")

@@ -1,6 +1,9 @@
 """Rules of a member record: who may hold it, its ID number, dates, states and whereabouts, masking."""
 
+# ruff: noqa: RUF001 - Chinese messages take full-width punctuation
+
 import functools
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -10,6 +13,7 @@ from stdnum.cn import ric
 from services.kit.problems import field_error
 from services.members.enums import MemberState, PartyStatus, Sex, Whereabouts
 from services.members.rules import MembersPolicy
+from services.members.rules.common import months_after
 from services.members.rules.probation import full_on_errors, probation_ends_on
 
 # Organizations that hold members' relationships (組織關係) directly: branches and joint branches;
@@ -22,10 +26,14 @@ SUBDIVIDING_KINDS = frozenset({"general_branch", "branch", "joint_branch"})
 CLOSED_STATES = (MemberState.left, MemberState.deceased, MemberState.transferred_out)
 
 
-# Which state may follow which (transferred_out only through a received transfer).
+# Which state may follow which (transferred_out only through a received transfer). DOMAIN.md:
+# lost contact (失聯), after 6 months → suspended (停止黨籍); so a member is suspended only from lost
+# contact, never straight from normal (and only once the lost contact has lasted the policy's
+# months: `suspension_error`). Suspended, retained and lost contact are restored to normal; left
+# (出黨, 除名, 自行脫黨) and deceased may follow any open state.
 _ENDS = (MemberState.left, MemberState.deceased)
 STATE_TRANSITIONS: dict[str, frozenset[MemberState]] = {
-    MemberState.normal: frozenset({MemberState.lost_contact, MemberState.suspended, MemberState.retained, *_ENDS}),
+    MemberState.normal: frozenset({MemberState.lost_contact, MemberState.retained, *_ENDS}),
     MemberState.lost_contact: frozenset({MemberState.normal, MemberState.suspended, *_ENDS}),
     MemberState.suspended: frozenset({MemberState.normal, *_ENDS}),
     MemberState.retained: frozenset({MemberState.normal, *_ENDS}),
@@ -167,11 +175,63 @@ def id_number_errors(id_number: str, *, birth_date: date, sex: str, today: date)
     return errors
 
 
+# The rule a refused suspension names (`rule` of the problem).
+SUSPENSION_RULE = "suspension_after_lost_contact"
+
+
 def state_change_error(current: str, new: str) -> str | None:
     if new == current:
         return f"the member is already {current}"
+    if new == MemberState.suspended and current == MemberState.normal:
+        return "a member is suspended (停止黨籍) only after lost contact (失聯): record the lost contact first"
     if new not in STATE_TRANSITIONS[current]:
         return f"a member who is {current} cannot become {new}"
+    return None
+
+
+def earliest_suspension_on(lost_contact_since: date, policy: MembersPolicy) -> date:
+    """The first day a member who lost contact on `lost_contact_since` may be suspended."""
+    return months_after(lost_contact_since, policy.lost_contact_months_to_suspension)
+
+
+@dataclass(frozen=True)
+class SuspensionRefusal:
+    """Why a suspension is refused (English and Chinese, Traditional) and its earliest day."""
+
+    field: str
+    message: str
+    zh: str
+    earliest_on: date
+
+
+def suspension_error(current: str, *, state_since: date, effective_on: date, policy: MembersPolicy) -> SuspensionRefusal | None:
+    """Why the member may not be suspended on `effective_on`, with the earliest day they could be;
+    None when they may. Suspension follows lost contact of at least the policy's months
+    (`lost_contact_months_to_suspension`, 6) by the effective date. For a member not in lost
+    contact, the earliest day is counted from a lost contact recorded on `effective_on`."""
+    months = policy.lost_contact_months_to_suspension
+    if current == MemberState.lost_contact:
+        earliest = earliest_suspension_on(state_since, policy)
+        if effective_on >= earliest:
+            return None
+        return SuspensionRefusal(
+            "effective_on",
+            f"suspension (停止黨籍) follows lost contact of at least {months} months: lost contact since "
+            f"{state_since.isoformat()}, so {earliest.isoformat()} at the earliest",
+            f"失聯滿{months}個月方可停止黨籍：自{state_since.isoformat()}失聯，最早{earliest.isoformat()}",
+            earliest,
+        )
+    if current == MemberState.normal:
+        earliest = earliest_suspension_on(effective_on, policy)
+        return SuspensionRefusal(
+            "state",
+            f"suspension (停止黨籍) follows lost contact (失聯) of at least {months} months, never straight from normal: "
+            f"record the lost contact first; lost contact from {effective_on.isoformat()} allows {earliest.isoformat()} "
+            "at the earliest",
+            f"停止黨籍須先失聯滿{months}個月，不能由正常狀態直接停止：請先登記失聯；自{effective_on.isoformat()}失聯，"
+            f"最早{earliest.isoformat()}",
+            earliest,
+        )
     return None
 
 

@@ -83,6 +83,7 @@ class MemberUpdate(InputSchema):
     education: Education | None = None
     occupation: Occupation | None = None
     residence_community_id: uuid.UUID | None = None
+    address: str | None = Field(default=None, max_length=300)
 
 
 class StateChange(InputSchema):
@@ -155,6 +156,7 @@ class Member(Schema):
     dues_paid_through: MonthOut | None = Field(
         default=None, description="YYYY-MM: last month of the unbroken run of settled dues (transfer letters print it)"
     )
+    address: str | None = Field(default=None, description="where the member lives; null when masked")
 
 
 class MemberSnapshot(BaseModel):

@@ -117,6 +117,7 @@ def present(member: Member, ctx: MembersContext) -> MemberOut:
         created_at=member.created_at,
         masked=not ctx.unmasked,
         dues_paid_through=month_label(member.dues_paid_through) if member.dues_paid_through else None,
+        address=member.address if ctx.unmasked else None,
     )
 
 

@@ -3,7 +3,7 @@
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +17,6 @@ from services.kit.versioning import Preconditions
 from services.members.enums import DueKind, MemberEventKind, MemberState, PartyStatus, Whereabouts
 from services.members.errors import (
     DUPLICATE_ID_NUMBER,
-    INVALID_FULL_DATE,
     INVALID_MEMBER,
     INVALID_STATE_CHANGE,
     INVALID_WHEREABOUTS,
@@ -26,17 +25,19 @@ from services.members.errors import (
 )
 from services.members.models import Member, MemberEventRow, org_replica
 from services.members.rules.common import born_on_or_before_for_age, months_after, months_before
-from services.members.rules.probation import full_on_errors, probation_ends_on, too_early_message
+from services.members.rules.probation import probation_ends_on, too_early_message
 from services.members.rules.records import (
     CLOSED_STATES,
+    SUSPENSION_RULE,
+    SuspensionRefusal,
     id_number_errors,
     normalize_id_number,
     record_errors,
     state_change_error,
+    suspension_error,
     whereabouts_errors,
 )
 from services.members.schemas.records import (
-    BecomeFull,
     DueMember,
     MemberCreate,
     MemberEvent,
@@ -47,7 +48,7 @@ from services.members.schemas.records import (
 from services.members.schemas.records import Member as MemberOut
 from services.members.service import probation
 from services.members.service.common import MembersContext, add_history, get_visible, org_holding_error, present, publish, visible
-from services.members.service.facts import facts_as_of
+from services.members.service.facts import in_one_statement, tallies_as_of, tally
 
 
 @dataclass(frozen=True)
@@ -292,6 +293,13 @@ async def change_state(session: AsyncSession, ctx: MembersContext, member_id: uu
 async def set_state(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID, data: StateChange) -> Member:
     """The state change itself (cancelling a probationary member's application closes the record so)."""
     member = await get_visible(session, ctx, member_id, for_update=True)
+    suspension = (
+        suspension_error(member.state, state_since=member.state_since, effective_on=data.effective_on, policy=ctx.policy)
+        if data.state == MemberState.suspended
+        else None
+    )
+    if suspension is not None and member.state == MemberState.normal:
+        _refuse_suspension(suspension, ctx)
     error = (
         "transferred_out comes only from a received transfer"
         if data.state == MemberState.transferred_out
@@ -303,6 +311,8 @@ async def set_state(session: AsyncSession, ctx: MembersContext, member_id: uuid.
         error = "the effective date is before the current state began"
     if error:
         raise INVALID_STATE_CHANGE.on("state", error, detail=error)
+    if suspension is not None:
+        _refuse_suspension(suspension, ctx)
     details: dict[str, Any] = {"from": member.state, "to": data.state.value}
     if data.reason:
         details["reason"] = data.reason
@@ -319,30 +329,16 @@ async def set_state(session: AsyncSession, ctx: MembersContext, member_id: uuid.
     return member
 
 
-async def become_full(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID, data: BecomeFull) -> MemberOut:
-    return present(await make_full(session, ctx, member_id, data), ctx)
-
-
-async def make_full(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID, data: BecomeFull) -> Member:
-    """The probationary member becomes full (the recruitment pipeline's last step does it so)."""
-    member = await get_visible(session, ctx, member_id, for_update=True)
-    earliest = await probation.earliest_full_on(session, ctx, member)
-    errors = full_on_errors(data.full_on, joined_on=member.joined_on, earliest=earliest, today=ctx.today)
-    if member.party_status == PartyStatus.full:
-        errors = [field_error("full_on", "the member is already full")]
-    elif member.state in CLOSED_STATES:
-        errors = [field_error("full_on", f"the member is {member.state}")]
-    if errors:
-        # The probation's end, as a member of its own: a client offers it as the date to pick.
-        extra = {"earliest_full_on": earliest.isoformat()} if member.party_status == PartyStatus.probationary else {}
-        raise INVALID_FULL_DATE(errors[0]["message"], errors=errors, **extra)
-    member.party_status = PartyStatus.full.value
-    member.full_on = data.full_on
-    member.version += 1
-    await add_history(session, member.id, MemberEventKind.became_full, effective_on=data.full_on, details={}, actor=ctx.actor)
-    await session.flush()
-    await publish(session, "member.updated", member)
-    return member
+def _refuse_suspension(refusal: SuspensionRefusal, ctx: MembersContext) -> NoReturn:
+    """The suspension rule's 422: which rule, the earliest day, and the months it counts."""
+    raise INVALID_STATE_CHANGE(
+        refusal.message,
+        zh=refusal.zh,
+        errors=[field_error(refusal.field, refusal.message, zh=refusal.zh)],
+        rule=SUSPENSION_RULE,
+        earliest_on=refusal.earliest_on.isoformat(),
+        lost_contact_months=ctx.policy.lost_contact_months_to_suspension,
+    )
 
 
 async def change_whereabouts(
@@ -470,9 +466,8 @@ async def member_counts(session: AsyncSession, org_ids: list[uuid.UUID], as_of: 
     counts = {str(org_id): {"members": 0, PartyStatus.full: 0, PartyStatus.probationary: 0} for org_id in org_ids}
     if not org_ids:
         return counts
-    held_facts = await facts_as_of(session, as_of)
-    stmt = (
-        select(held_facts.c.org_id, held_facts.c.party_status, func.count())
+    statements = [
+        select(held_facts.c.org_id, held_facts.c.party_status, tally(held_facts))
         .where(
             held_facts.c.org_id.in_(set(org_ids)),
             held_facts.c.joined_on <= as_of,
@@ -480,9 +475,10 @@ async def member_counts(session: AsyncSession, org_ids: list[uuid.UUID], as_of: 
             held_facts.c.whereabouts != Whereabouts.not_transferred.value,
         )
         .group_by(held_facts.c.org_id, held_facts.c.party_status)
-    )
-    for org_id, party_status, count in (await session.execute(stmt)).all():
+        for held_facts in await tallies_as_of(session, as_of)  # the records, and the correction for the changed since
+    ]
+    for org_id, party_status, count in (await session.execute(in_one_statement(statements))).all():
         held = counts[str(org_id)]
-        held[party_status] += count
-        held["members"] += count
+        held[party_status] += int(count)
+        held["members"] += int(count)
     return counts

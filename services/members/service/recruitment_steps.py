@@ -29,6 +29,7 @@ from services.members.errors import (
     STAGE_OUT_OF_ORDER,
     STAGE_TOO_EARLY,
     STEP_REPEATED,
+    UNKNOWN_MEMBER,
 )
 from services.members.models import Application, Member, RecruitmentStep, outbox
 from services.members.rules.probation import extension_errors, probation_ends_on
@@ -167,15 +168,17 @@ async def _record_step(
 async def _full_member_errors(
     session: AsyncSession, ctx: MembersContext, ids: list[uuid.UUID], *, field: str, applicant_index: str
 ) -> list[dict[str, Any]]:
-    """Why each named person cannot act as a contact or introducer: unknown (in the caller's scope),
-    the applicant themself, probationary, or not in normal standing."""
+    """Why each named person cannot act as a contact or introducer: the applicant themself,
+    probationary, or not in normal standing. One unknown or outside the caller's scope is refused
+    first, as `unknown-member` at its index, the id not repeated: both answer alike (no oracle)."""
     found = {m.id: m for m in (await session.execute(visible(ctx.caller).where(Member.id.in_(set(ids))))).scalars().all()}
+    unknown = [field_error(f"{field}.{index}", "unknown member") for index, m in enumerate(ids) if m not in found]
+    if unknown:
+        raise UNKNOWN_MEMBER("The member does not exist", errors=unknown)
     errors = []
     for member_id in ids:
-        member = found.get(member_id)
-        if member is None:
-            errors.append(field_error(field, f"member {member_id} was not found"))
-        elif member.id_number_index == applicant_index:
+        member = found[member_id]
+        if member.id_number_index == applicant_index:
             errors.append(field_error(field, "the applicant cannot act for themself"))
         elif member.party_status != PartyStatus.full:
             errors.append(field_error(field, f"{member.name} is a probationary member; a full member is needed"))
@@ -286,7 +289,7 @@ async def _full(session: AsyncSession, ctx: MembersContext, application: Applica
     if step.effective_on < application.probation_ends_on:
         message = f"the probation ends on {application.probation_ends_on.isoformat()}"
         raise _refuse([field_error("effective_on", message)], STAGE_TOO_EARLY)
-    await records.make_full(session, ctx, application.member_id, BecomeFull(full_on=step.effective_on))
+    await probation.make_full(session, ctx, application.member_id, BecomeFull(full_on=step.effective_on))
     application.stage = RecruitmentStage.full.value
     application.full_on = step.effective_on
     return {"member_id": str(application.member_id)}

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, and_, false, func, select, text, true
+from sqlalchemy import ColumnElement, Select, Subquery, and_, false, select, text, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.problems import field_error
@@ -19,7 +19,7 @@ from services.members.rules.common import age_band_labels, born_on_or_before_for
 from services.members.rules.records import CLOSED_STATES
 from services.members.schemas.stats import MemberStats, StatsGroup
 from services.members.service.common import MembersContext
-from services.members.service.facts import facts_as_of
+from services.members.service.facts import in_one_statement, tallies_as_of, tally
 
 
 @dataclass(frozen=True)
@@ -103,11 +103,49 @@ async def member_stats(session: AsyncSession, ctx: MembersContext, q: StatsQuery
         raise RULE_VIOLATION("The statistics query is not valid", errors=errors)
     plain = [d for d in q.group_by if d not in PIVOTS]
     pivots = [d for d in q.group_by if d in PIVOTS]
-    facts = await facts_as_of(session, q.as_of)
-    cells = list(itertools.product(*[_pivot(d, q, facts) for d in pivots]))
-    counts = [
-        func.count().filter(and_(true(), *[condition for _, condition in cell])).label(f"c{i}") for i, cell in enumerate(cells)
-    ]
+    if session.get_bind().dialect.name == "postgresql":
+        # Compiling this query (JIT) costs more than running it.
+        await session.execute(text("SET LOCAL jit = off"))
+    # Summed over the records as they are and the correction for the members changed since (`tallies_as_of`).
+    summed: dict[tuple[tuple[Any, ...], int], int] = {}
+    statements = []
+    for facts in await tallies_as_of(session, q.as_of):
+        cells = list(itertools.product(*[_pivot(d, q, facts) for d in pivots]))
+        statements.append(await _stats_stmt(session, ctx, q, plain, cells=cells, facts=facts))
+    for row in (await session.execute(in_one_statement(statements))).all():
+        values = tuple(_plain(row[i]) for i in range(len(plain)))
+        for index in range(len(cells)):
+            summed[values, index] = summed.get((values, index), 0) + int(row[len(plain) + index] or 0)
+    found: list[tuple[dict[str, str | bool | None], int]] = []
+    for (values, index), count in summed.items():
+        if count:
+            key: dict[str, str | bool | None] = dict(zip([d.value for d in plain], values, strict=True))
+            key |= {d.value: label for d, (label, _) in zip(pivots, cells[index], strict=True)}
+            found.append(({d.value: key[d.value] for d in q.group_by}, count))
+    order = {label: i for d in pivots for i, (label, _) in enumerate(_pivot(d, q, facts))}
+    found.sort(key=lambda item: [_sort_key(order, item[0][d.value], d in PIVOTS) for d in q.group_by])
+    total = sum(count for _, count in found)
+    return MemberStats(
+        as_of=q.as_of,
+        population=q.population,
+        group_by=q.group_by,
+        age_bands=age_band_labels(q.age_edges) if StatsDimension.age_band in q.group_by else None,
+        joined_before=q.joined_before if StatsDimension.joined_before in q.group_by else None,
+        total=total,
+        groups=[StatsGroup(key=key, count=count, share=round(count / total, 6)) for key, count in found],
+    )
+
+
+async def _stats_stmt(
+    session: AsyncSession,
+    ctx: MembersContext,
+    q: StatsQuery,
+    plain: list[StatsDimension],
+    *,
+    cells: list[tuple[tuple[str | bool, ColumnElement[bool]], ...]],
+    facts: Subquery,
+) -> Select[Any]:
+    counts = [tally(facts, true(), *[condition for _, condition in cell]).label(f"c{i}") for i, cell in enumerate(cells)]
     stmt = (
         select(*[_column(d, facts).label(d.value) for d in plain], *counts)
         .select_from(facts)
@@ -125,29 +163,7 @@ async def member_stats(session: AsyncSession, ctx: MembersContext, q: StatsQuery
         stmt = stmt.where(org_replica.c.setting == q.setting)
     if plain:
         stmt = stmt.group_by(*[_column(d, facts) for d in plain])
-    if session.get_bind().dialect.name == "postgresql":
-        # Compiling this query (JIT) costs more than running it.
-        await session.execute(text("SET LOCAL jit = off"))
-    found: list[tuple[dict[str, str | bool | None], int]] = []
-    for row in (await session.execute(stmt)).all():
-        for index, cell in enumerate(cells):
-            count = row[len(plain) + index]
-            if count:
-                key = {d.value: _plain(getattr(row, d.value)) for d in plain}
-                key |= {d.value: label for d, (label, _) in zip(pivots, cell, strict=True)}
-                found.append(({d.value: key[d.value] for d in q.group_by}, count))
-    order = {label: i for d in pivots for i, (label, _) in enumerate(_pivot(d, q, facts))}
-    found.sort(key=lambda item: [_sort_key(order, item[0][d.value], d in PIVOTS) for d in q.group_by])
-    total = sum(count for _, count in found)
-    return MemberStats(
-        as_of=q.as_of,
-        population=q.population,
-        group_by=q.group_by,
-        age_bands=age_band_labels(q.age_edges) if StatsDimension.age_band in q.group_by else None,
-        joined_before=q.joined_before if StatsDimension.joined_before in q.group_by else None,
-        total=total,
-        groups=[StatsGroup(key=key, count=count, share=round(count / total, 6)) for key, count in found],
-    )
+    return stmt
 
 
 def _sort_key(order: dict[Any, int], value: Any, pivot: bool) -> tuple[int, str]:

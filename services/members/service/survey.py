@@ -4,7 +4,8 @@ counted in SQL per community setting (rural, urban) — a handful of grouped row
 Settings come from the org replica: a member's side is the setting of the community their
 organization belongs to; a team's side is that of the community whose top organization it is;
 a member whose relationship was never transferred in is counted by their residence community.
-Members are counted by their facts on the report's day (`service/facts.py`), team positions by
+Members are counted by their facts on the report's day (`service/facts.py`: the records as they
+are plus a correction for the members changed since, `tallies_as_of`), team positions by
 their dates: a report for a past day comes out the same whenever it is asked.
 """
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, case, false, func, or_, select, text
+from sqlalchemy import ColumnElement, Executable, Select, Subquery, and_, case, false, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.tree import subtree_of
@@ -25,7 +26,7 @@ from services.members.rules.records import CLOSED_STATES
 from services.members.rules.survey import COLLEGE_OR_ABOVE, JUNIOR_HIGH_OR_BELOW, TEAM_ROLES
 from services.members.schemas.survey import MembersSurvey, MembersSurveyCounts, SurveyParameters
 from services.members.service.common import MembersContext
-from services.members.service.facts import facts_as_of
+from services.members.service.facts import facts_as_of, in_one_statement, tallies_as_of, tally
 
 SIDES = (Setting.rural, Setting.urban)
 
@@ -121,12 +122,12 @@ def _members_stmt(q: SurveyQuery, paths: list[str], facts: Subquery) -> Select[A
     stmt = (
         select(
             org_replica.c.setting,
-            func.count(),
-            func.count().filter(aged),
-            func.count().filter(facts.c.education.in_(JUNIOR_HIGH_OR_BELOW)),
-            func.count().filter(facts.c.joined_on < q.reform_date),
-            func.count().filter(facts.c.whereabouts == Whereabouts.floating_out),
-            func.count().filter(facts.c.whereabouts == Whereabouts.displaced),
+            tally(facts),
+            tally(facts, aged),
+            tally(facts, facts.c.education.in_(JUNIOR_HIGH_OR_BELOW)),
+            tally(facts, facts.c.joined_on < q.reform_date),
+            tally(facts, facts.c.whereabouts == Whereabouts.floating_out),
+            tally(facts, facts.c.whereabouts == Whereabouts.displaced),
         )
         .select_from(facts)
         .join(org_replica, org_replica.c.id == facts.c.org_id)
@@ -144,7 +145,7 @@ def _not_transferred_stmt(q: SurveyQuery, paths: list[str], facts: Subquery) -> 
     top = org_replica.alias("residence")
     community_id = func.coalesce(facts.c.residence_community_id, own.c.community_id)
     by_community = (
-        select(community_id.label("community_id"), func.count().label("members"))
+        select(community_id.label("community_id"), tally(facts).label("members"))
         .select_from(facts)
         .join(own, own.c.id == facts.c.org_id)
         .where(*_open_on(q.as_of, facts), facts.c.whereabouts == Whereabouts.not_transferred)
@@ -178,26 +179,29 @@ async def community_member_counts(session: AsyncSession, within: uuid.UUID | Non
     if within is not None:
         path = await session.scalar(select(org_replica.c.path).where(org_replica.c.id == within))
         paths.append(str(path or ""))
-    facts = await facts_as_of(session, as_of)
-    stmt = _scoped(
-        select(org_replica.c.community_id, facts.c.party_status, func.count())
-        .select_from(facts)
-        .join(org_replica, org_replica.c.id == facts.c.org_id)
-        .where(
-            org_replica.c.community_id.is_not(None),
-            *_open_on(as_of, facts),
-            facts.c.whereabouts != Whereabouts.not_transferred,
+    statements = [
+        _scoped(
+            select(org_replica.c.community_id, facts.c.party_status, tally(facts))
+            .select_from(facts)
+            .join(org_replica, org_replica.c.id == facts.c.org_id)
+            .where(
+                org_replica.c.community_id.is_not(None),
+                *_open_on(as_of, facts),
+                facts.c.whereabouts != Whereabouts.not_transferred,
+            )
+            .group_by(org_replica.c.community_id, facts.c.party_status),
+            org_replica.c.path,
+            paths,
         )
-        .group_by(org_replica.c.community_id, facts.c.party_status),
-        org_replica.c.path,
-        paths,
-    )
+        for facts in await tallies_as_of(session, as_of)
+    ]
     counts: dict[str, dict[str, int]] = {}
-    for community_id, party_status, count in (await session.execute(stmt)).all():
+    for community_id, party_status, count in (await session.execute(in_one_statement(statements))).all():
         held = counts.setdefault(str(community_id), {"members": 0, PartyStatus.full: 0, PartyStatus.probationary: 0})
-        held[party_status] += count
-        held["members"] += count
-    return counts
+        held[party_status] += int(count)
+        held["members"] += int(count)
+    # A community whose members all changed after `as_of` nets to none (the correction took them back).
+    return {community_id: held for community_id, held in counts.items() if held["members"]}
 
 
 async def members_survey(session: AsyncSession, ctx: MembersContext, q: SurveyQuery) -> MembersSurvey:
@@ -223,11 +227,14 @@ async def members_survey(session: AsyncSession, ctx: MembersContext, q: SurveyQu
         Whereabouts.floating_out.value,
         Whereabouts.displaced.value,
     ]
-    facts = await facts_as_of(session, q.as_of)
-    queries: list[tuple[Select[Any], list[str]]] = [
+    # The records as they are, and the correction for the members changed since (`tallies_as_of`).
+    # Counted twice, not shared in a CTE: materialized, it was no faster for 30 June at full size,
+    # and a large correction (a day years back) spilled to disk (measured, benchmarks/README.md).
+    tallies = await tallies_as_of(session, q.as_of)
+    queries: list[tuple[Executable, list[str]]] = [
         (_teams_stmt(q, paths), teams),
-        (_members_stmt(q, paths, facts), members),
-        (_not_transferred_stmt(q, paths, facts), [Whereabouts.not_transferred.value]),
+        (in_one_statement([_members_stmt(q, paths, facts) for facts in tallies]), members),
+        (in_one_statement([_not_transferred_stmt(q, paths, facts) for facts in tallies]), [Whereabouts.not_transferred.value]),
     ]
     for stmt, names in queries:
         _counts(list((await session.execute(stmt)).all()), names, sides)

@@ -58,6 +58,11 @@ async def get_transfer(session: AsyncSession, ctx: MembersContext, transfer_id: 
     return present_transfer(await _get(session, ctx, transfer_id), ctx)
 
 
+async def visible_transfer(session: AsyncSession, ctx: MembersContext, transfer_id: uuid.UUID) -> Transfer:
+    """The transfer when either of its sides is in the caller's scope (else a 404)."""
+    return await _get(session, ctx, transfer_id)
+
+
 async def _get(session: AsyncSession, ctx: MembersContext, transfer_id: uuid.UUID, *, for_update: bool = False) -> Transfer:
     stmt = _visible_transfers(ctx).where(Transfer.id == transfer_id)
     if for_update:

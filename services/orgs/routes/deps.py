@@ -1,4 +1,4 @@
-"""What the orgs routes inject: the operation context (who may call), the members peer, the as-of date."""
+"""What the orgs routes inject: the operation context (who may call), the members and activities peers, the as-of date."""
 
 from datetime import date
 from typing import Annotated
@@ -21,12 +21,10 @@ def _members(request: Request) -> PeerClient:
     return request.app.state.peers["members"]  # type: ignore[no-any-return]
 
 
-MembersDep = Annotated[PeerClient, Depends(_members)]
-
-
 def _activities(request: Request) -> PeerClient:
     return request.app.state.peers["activities"]  # type: ignore[no-any-return]
 
 
+MembersDep = Annotated[PeerClient, Depends(_members)]
 ActivitiesDep = Annotated[PeerClient, Depends(_activities)]
 AsOfQuery = Annotated[date | None, Query(description="The date the rules are applied on (default: today)")]

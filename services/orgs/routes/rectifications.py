@@ -25,7 +25,7 @@ from services.orgs.errors import (
     UNKNOWN_REFERENCE,
     WRONG_STATE,
 )
-from services.orgs.routes.deps import MembersDep, Reader, Writer
+from services.orgs.routes.deps import ActivitiesDep, MembersDep, Reader, Writer
 from services.orgs.schemas.rectifications import (
     FromDiagnosticCreate,
     Rectification,
@@ -87,14 +87,15 @@ async def get_rectification(rectification_id: uuid.UUID, session: ReadSessionDep
     "/{rectification_id}/report",
     response_model=RectificationDetail,
     description="The organization reports what it did (open or reopened): text, attachment and activity ids "
-    "(references to the activities service, kept as given).",
+    "(references to the activities service, each in the caller's scope: 422 `unknown-reference` otherwise, 503 when "
+    "the activities service cannot be asked).",
     dependencies=[Idempotent],
-    responses=answers(INVALID_REQUEST, NOT_FOUND, WRONG_STATE, MISSING_EVIDENCE),
+    responses=answers(INVALID_REQUEST, NOT_FOUND, WRONG_STATE, MISSING_EVIDENCE, UNKNOWN_REFERENCE, PEER_UNAVAILABLE),
 )
 async def report_rectification(
-    rectification_id: uuid.UUID, data: ReportCreate, session: WriteSessionDep, ctx: Writer
+    rectification_id: uuid.UUID, data: ReportCreate, session: WriteSessionDep, ctx: Writer, activities: ActivitiesDep
 ) -> RectificationDetail:
-    return await service.report(session, ctx, rectification_id, data)
+    return await service.report(session, ctx, rectification_id, data, activities=activities)
 
 
 @router.post(

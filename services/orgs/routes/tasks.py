@@ -21,7 +21,7 @@ from services.orgs.errors import (
     UNKNOWN_REFERENCE,
     WRONG_STATE,
 )
-from services.orgs.routes.deps import MembersDep, Reader, Writer
+from services.orgs.routes.deps import ActivitiesDep, MembersDep, Reader, Writer
 from services.orgs.schemas.tasks import Assignment, DecisionCreate, OverdueItem, ReplyCreate, Task, TaskCreate, TaskDetail
 from services.orgs.service import tasks as service
 
@@ -87,14 +87,15 @@ async def get_task(task_id: uuid.UUID, session: ReadSessionDep, ctx: Reader) -> 
     status_code=status.HTTP_201_CREATED,
     response_model=Assignment,
     description="A recipient's reply: text, attachment ids and activity ids (references to the activities service, "
-    "kept as given). Allowed while nothing is awaiting a decision and the task is not accepted.",
+    "each in the caller's scope: 422 `unknown-reference` otherwise, 503 when the activities service cannot be asked). "
+    "Allowed while nothing is awaiting a decision and the task is not accepted.",
     dependencies=[Idempotent],
-    responses=answers(INVALID_REQUEST, NOT_FOUND, WRONG_STATE, MISSING_EVIDENCE),
+    responses=answers(INVALID_REQUEST, NOT_FOUND, WRONG_STATE, MISSING_EVIDENCE, UNKNOWN_REFERENCE, PEER_UNAVAILABLE),
 )
 async def reply_to_task(
-    task_id: uuid.UUID, org_id: uuid.UUID, data: ReplyCreate, session: WriteSessionDep, ctx: Writer
+    task_id: uuid.UUID, org_id: uuid.UUID, data: ReplyCreate, session: WriteSessionDep, ctx: Writer, activities: ActivitiesDep
 ) -> Assignment:
-    return await service.reply(session, ctx, task_id, org_id, data)
+    return await service.reply(session, ctx, task_id, org_id, data, activities=activities)
 
 
 @router.post(

@@ -10,7 +10,7 @@ from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from services.kit.problems import answers
 from services.kit.versioning import PreconditionsDep, set_etag
-from services.orgs.enums import TermDue
+from services.orgs.enums import BodyKind, TermDue
 from services.orgs.errors import (
     INACTIVE_REFERENCE,
     INVALID_CURSOR,
@@ -52,7 +52,10 @@ async def list_terms(org_id: uuid.UUID, session: ReadSessionDep, ctx: Reader) ->
     response_model=Page[TermDueItem],
     description="Terms due for election: the latest term of each active organization (in `within`, in the caller's "
     "scope) that is overdue (`ends_on` before `as_of`) or ends within `ending_within_days` days of `as_of` "
-    "(default: the policy's `term_reminder_months`). `due` narrows to one of the two. Ordered by `ends_on`.",
+    "(default: the policy's `term_reminder_months`). `due` narrows to one of the two. Ordered by `ends_on`. "
+    "With the organizations' terms, the latest term of each community body in scope (residents' committee, "
+    "supervisory committee 監委會, collective economic organization 集體經濟組織 …: `body`, `community_id`); "
+    "`body` narrows to one kind (`party_organization`: the organizations' terms alone).",
     responses=answers(INVALID_CURSOR),
 )
 async def terms_due(
@@ -62,11 +65,20 @@ async def terms_due(
     as_of: AsOfQuery = None,
     ending_within_days: Annotated[int | None, Query(ge=0, le=3660)] = None,
     due: TermDue | None = None,
+    body: Annotated[BodyKind | None, Query(description="Only this body's terms")] = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Page[TermDueItem]:
     items, next_cursor = await service.terms_due(
-        session, ctx, within=within, as_of=as_of, ending_within_days=ending_within_days, due=due, cursor=cursor, limit=limit
+        session,
+        ctx,
+        within=within,
+        as_of=as_of,
+        ending_within_days=ending_within_days,
+        due=due,
+        body=body,
+        cursor=cursor,
+        limit=limit,
     )
     return Page(items=items, next_cursor=next_cursor)
 

@@ -37,6 +37,13 @@ class OrgsPolicy(Policy):
     election_max_offset_years: int = Field(1, description="Early or late elections at most this far off")
     election_quorum_share: float = Field(0.8, description="More than this share of voters must be present")
     election_majority_share: float = Field(0.5, description="Elected with more than this share of those present")
+    # Community bodies' terms (村民委員會組織法: 5 years since 2018; the supervisory committee and the
+    # collective economic organization follow the committee's term).
+    body_term_years: int = Field(5, description="A term of a community body (residents' committee, 監委會, 經濟組織 …)")
+    body_election_quorum_share: float = Field(
+        0.5, description="A body's election: more than this share of registered voters must vote"
+    )
+    body_election_majority_share: float = Field(0.5, description="A body's election: elected with more than this share")
     # 領頭雁 "三個60%" (seed 對策(三)1).
     leading_goose_college_share: float = Field(0.6, description="Share of the team with college education or above")
     leading_goose_young_share: float = Field(0.6, description="Share of the team under the age limit")

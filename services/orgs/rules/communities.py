@@ -1,8 +1,10 @@
-"""A community team against the 領頭雁 standard "三個60%"."""
+"""A community team against the 領頭雁 standard "三個60%"; reserve cadres' dates; an end as it happened."""
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from services.kit.problems import field_error
 from services.orgs.enums import Education
 from services.orgs.rules import OrgsPolicy
 
@@ -48,3 +50,32 @@ def leading_goose(team: list[TeamPerson], as_of: date, policy: OrgsPolicy) -> di
         "under_age_limit": share(young, policy.leading_goose_young_share),
         "cross_appointed": share(crossed, policy.leading_goose_cross_appointed_share),
     }
+
+
+def end_errors(*, since: date, until: date, today: date, field: str = "until") -> list[dict[str, Any]]:
+    """An end is recorded as it happened: not before the start, not in the future. The same for a
+    reserve cadre leaving the pool, a post holding or a post closing, a co-building agreement."""
+    errors = []
+    if until < since:
+        errors.append(field_error(field, f"before the start ({since.isoformat()})"))
+    if until > today:
+        errors.append(field_error(field, "is in the future"))
+    return errors
+
+
+def reserve_cadre_errors(*, birth_date: date, since: date, until: date | None) -> list[dict[str, Any]]:
+    """A cadre's dates after a change: born before joining the pool, in it before leaving it."""
+    errors = []
+    if birth_date >= since:
+        errors.append(field_error("birth_date", "not before the day the cadre joined the pool"))
+    if until is not None and since > until:
+        errors.append(field_error("since", f"after the day the cadre left the pool ({until.isoformat()})"))
+    return errors
+
+
+def born_after_for_age_under(as_of: date, age: int) -> date:
+    """Younger than `age` whole years on `as_of` ⇔ born after this day."""
+    try:
+        return as_of.replace(year=as_of.year - age)
+    except ValueError:  # 29 February
+        return as_of.replace(year=as_of.year - age, day=28)

@@ -50,23 +50,74 @@ class ElectionFigures:
     lowest_votes_elected: int | None
 
 
-def election_errors(figures: ElectionFigures, policy: OrgsPolicy) -> list[dict[str, Any]]:
-    """An election is valid with more than 4/5 present and each elected by more than half of them."""
+def election_errors(figures: ElectionFigures, policy: OrgsPolicy, *, body: bool = False) -> list[dict[str, Any]]:
+    """A party election is valid with more than 4/5 present and each elected by more than half of
+    them; a community body's (`body`: 村民委員會組織法) with more than half of the registered voters
+    voting and each elected by more than half of the votes (both shares: policy)."""
+    quorum_share = policy.body_election_quorum_share if body else policy.election_quorum_share
+    majority_share = policy.body_election_majority_share if body else policy.election_majority_share
     errors: list[dict[str, Any]] = []
     eligible, present, lowest = figures.eligible_voters, figures.voters_present, figures.lowest_votes_elected
     if present is not None and eligible is not None:
         if present > eligible:
             errors.append(field_error("voters_present", "more voters present than eligible"))
-        elif Fraction(present) <= Fraction(eligible) * Fraction(str(policy.election_quorum_share)):
-            quorum = f"{present} of {eligible} present: more than {policy.election_quorum_share:.0%} must be"
+        elif Fraction(present) <= Fraction(eligible) * Fraction(str(quorum_share)):
+            quorum = f"{present} of {eligible} present: more than {quorum_share:.0%} must be"
             errors.append(field_error("voters_present", quorum))
     if lowest is not None and present is not None:
         if lowest > present:
             errors.append(field_error("lowest_votes_elected", "more votes than voters present"))
-        elif Fraction(lowest) <= Fraction(present) * Fraction(str(policy.election_majority_share)):
-            majority = f"{lowest} of {present} votes: more than {policy.election_majority_share:.0%} are needed"
+        elif Fraction(lowest) <= Fraction(present) * Fraction(str(majority_share)):
+            majority = f"{lowest} of {present} votes: more than {majority_share:.0%} are needed"
             errors.append(field_error("lowest_votes_elected", majority))
     return errors
+
+
+@dataclass(frozen=True)
+class LatestTerm:
+    number: int
+    started_on: date
+    ends_on: date
+
+
+def term_sequence_errors(
+    latest: LatestTerm | None,
+    *,
+    number: int,
+    started_on: date,
+    elected_on: date | None,
+    policy: OrgsPolicy,
+    number_field: str = "number",
+) -> list[dict[str, Any]]:
+    """A new term follows the latest recorded one: a higher number, a later start, an election no
+    later than the start, held at the previous term's planned end at most the policy's years off.
+    The same for an organization's terms and a community body's."""
+    errors: list[dict[str, Any]] = []
+    if latest is not None and number <= latest.number:
+        errors.append(field_error(number_field, f"the latest recorded term is number {latest.number}"))
+    if latest is not None and started_on <= latest.started_on:
+        errors.append(field_error("started_on", f"term {latest.number} started on {latest.started_on}"))
+    date_error = election_date_error(elected_on, started_on)
+    if date_error:
+        errors.append(field_error("elected_on", date_error))
+    if latest is not None:
+        # The election (or, unrecorded, the term's start) against the previous term's planned end.
+        timing_error = election_timing_error(elected_on or started_on, latest.ends_on, policy)
+        if timing_error:
+            errors.append(field_error("elected_on" if elected_on else "started_on", timing_error))
+    return errors
+
+
+def planned_body_term_end(started_on: date, policy: OrgsPolicy) -> date:
+    return add_years(started_on, policy.body_term_years)
+
+
+def body_term_end_error(started_on: date, ends_on: date, policy: OrgsPolicy) -> str | None:
+    """A community body's term lasts at most the policy's years (it may be recorded shorter)."""
+    planned = planned_body_term_end(started_on, policy)
+    if ends_on > planned:
+        return f"a term lasts at most {policy.body_term_years} years: {planned.isoformat()} at the latest"
+    return None
 
 
 def election_date_error(elected_on: date | None, started_on: date) -> str | None:

@@ -2,14 +2,16 @@
 the 領頭雁 standard."""
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, model_validator
 
 from services.kit.schemas import InputSchema, Schema
-from services.orgs.enums import BodyKind, Education, FormationMode, GuidanceCategory, Setting
-from services.orgs.schemas.common import MAX_TERM_NUMBER, NAME_MAX, Name, check_range
+from services.orgs.enums import BodyKind, Education, FormationMode, GuidanceCategory, ReserveEndReason, Setting
+from services.orgs.schemas.common import MAX_TERM_NUMBER, NAME_MAX, TEXT_MAX, Name, check_range
+from services.orgs.schemas.teams import MAX_VOTERS
 
 
 class CommunityCreate(InputSchema):
@@ -117,8 +119,16 @@ class BodyTermCreate(InputSchema):
     kind: BodyKind
     term_number: int = Field(ge=1, le=MAX_TERM_NUMBER)
     started_on: date
-    ends_on: date
+    ends_on: date | None = Field(
+        default=None, description="Planned from the policy (`body_term_years`, 5) when left out; never later than that"
+    )
     people: list[BodyPerson] = Field(default_factory=list, max_length=200)
+    elected_on: date | None = None
+    eligible_voters: int | None = Field(default=None, ge=1, le=MAX_VOTERS, description="Registered voters")
+    voters_present: int | None = Field(default=None, ge=0, le=MAX_VOTERS, description="Voters who voted")
+    lowest_votes_elected: int | None = Field(
+        default=None, ge=0, le=MAX_VOTERS, description="Votes of the elected candidate with the fewest"
+    )
 
     @model_validator(mode="after")
     def _range(self) -> "BodyTermCreate":
@@ -134,6 +144,10 @@ class BodyTerm(Schema):
     started_on: date
     ends_on: date
     people: list[dict[str, Any]]
+    elected_on: date | None = None
+    eligible_voters: int | None = None
+    voters_present: int | None = None
+    lowest_votes_elected: int | None = None
     version: int
 
 
@@ -157,6 +171,28 @@ class ReserveCadreCreate(InputSchema):
         return self
 
 
+class ReserveCadreUpdate(InputSchema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"education": Education.bachelor}]})
+
+    member_id: uuid.UUID | None = None
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    birth_date: date | None = None
+    education: Education | None = None
+    since: date | None = None
+
+
+class ReserveCadreEnd(InputSchema):
+    """A cadre leaves the pool on `until` (the last day in it), for a reason."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"until": "2026-03-31", "reason": ReserveEndReason.promoted, "note": "任社区党委副书记"}]}
+    )
+
+    until: date
+    reason: ReserveEndReason
+    note: str | None = Field(default=None, max_length=TEXT_MAX)
+
+
 class ReserveCadre(Schema):
     id: uuid.UUID
     community_id: uuid.UUID
@@ -166,7 +202,24 @@ class ReserveCadre(Schema):
     education: Education
     since: date
     until: date | None
+    end_reason: ReserveEndReason | None = None
+    end_note: str | None = None
     version: int
+
+
+@dataclass(frozen=True)
+class ReservePoolQuery:
+    """The filters of the district-wide reserve list (`GET /reserve-cadres`)."""
+
+    within: uuid.UUID | None = None
+    community_id: uuid.UUID | None = None
+    education: list[Education] = field(default_factory=list)
+    college_or_above: bool | None = None
+    age_under: int | None = None
+    current: bool | None = True
+    as_of: date | None = None
+    end_reason: ReserveEndReason | None = None
+    member_id: uuid.UUID | None = None
 
 
 class LeadingGooseShare(Schema):

@@ -7,7 +7,7 @@ from datetime import date
 from pydantic import ConfigDict, Field, model_validator
 
 from services.kit.schemas import InputSchema, Schema
-from services.orgs.enums import ConcurrentPost, ElectionMethod, PositionSource, Role, TermDue
+from services.orgs.enums import BodyKind, ConcurrentPost, ElectionMethod, PositionSource, Role, TermDue
 from services.orgs.schemas.common import MAX_TERM_NUMBER, check_range
 
 # Far above any real electorate, and inside the columns' 32-bit integers (a larger number was a
@@ -58,11 +58,18 @@ class Term(Schema):
 
 
 class TermDueItem(Schema):
+    """A term due for election: an organization's (`body` party_organization) or a community
+    body's (`term.id` the body term's id; `org_id` the community's top organization, or its
+    township while it has none)."""
+
     org_id: uuid.UUID
     org_name: str
     term: Term
     due: TermDue
     days_left: int
+    body: BodyKind = BodyKind.party_organization
+    community_id: uuid.UUID | None = None
+    community_name: str | None = None
 
 
 class PositionCreate(InputSchema):
@@ -136,8 +143,11 @@ class Position(Schema):
 
 
 class TermClockEvent(Term):
-    """What `term.ending` and `term.overdue` (the scheduled term clock) carry."""
+    """What `term.ending` and `term.overdue` (the scheduled term clock) carry: an organization's
+    term, or a community body's (`body`, `community_id`; `id` the body term's)."""
 
     org_name: str
     due: TermDue
     days_left: int
+    body: BodyKind = BodyKind.party_organization
+    community_id: uuid.UUID | None = None

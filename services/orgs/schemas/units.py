@@ -1,12 +1,13 @@
 """Shapes of community units, co-building agreements, responsibility zones and posts."""
 
 import uuid
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from pydantic import ConfigDict, Field, model_validator
 
 from services.kit.schemas import InputSchema, Schema
-from services.orgs.enums import UnitCategory, ZoneKind
+from services.orgs.enums import CoBuildingChange, UnitCategory, ZoneKind
 from services.orgs.schemas.common import NAME_MAX, TEXT_MAX, Name, check_range
 
 
@@ -81,7 +82,39 @@ class CoBuilding(Schema):
     started_on: date
     ends_on: date | None
     content: str
+    ended_on: date | None = None
+    end_reason: str | None = None
     version: int
+
+
+class CoBuildingAmend(InputSchema):
+    """An amendment: the fields given replace the agreement's (the version before is kept)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"ends_on": "2027-08-31", "content": "共建党员活动室; 结对帮扶困难党员"}]}
+    )
+
+    started_on: date | None = None
+    ends_on: date | None = None
+    content: str | None = Field(default=None, min_length=1, max_length=TEXT_MAX)
+
+
+class CoBuildingEnd(InputSchema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"ended_on": "2026-05-31", "reason": "单位搬迁出社区"}]})
+
+    ended_on: date = Field(description="The agreement's last day")
+    reason: str = Field(min_length=1, max_length=TEXT_MAX)
+
+
+class CoBuildingRevision(Schema):
+    """The agreement as it stood in `version`, before the `change` that made the next version."""
+
+    version: int
+    change: CoBuildingChange
+    before: dict[str, Any]
+    after: dict[str, Any]
+    at: datetime
+    actor: str
 
 
 class ZoneCreate(InputSchema):
@@ -165,4 +198,49 @@ class Post(Schema):
     name: str
     duties: str | None
     holders: list[PostHolder]
+    closed_on: date | None = None
+    close_reason: str | None = None
     version: int
+
+
+class PostHolderChange(InputSchema):
+    """A new holder from `since`; the holding of `replaces_member_id` (if named) ends the day before."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "member_id": "7b8c9d0e-1f2a-4b3c-9d4e-5f6a7b8c9d0e",
+                    "since": "2026-04-01",
+                    "replaces_member_id": "5d6e7f80-9a1b-4c2d-8e3f-4a5b6c7d8e9f",
+                }
+            ]
+        }
+    )
+
+    member_id: uuid.UUID
+    since: date
+    replaces_member_id: uuid.UUID | None = Field(
+        default=None, description="The holder whose holding ends the day before `since`; left out: held alongside"
+    )
+
+
+class PostClose(InputSchema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"closed_on": "2026-06-30", "reason": "责任区调整后合并"}]})
+
+    closed_on: date = Field(description="The post's last day: every holding still open ends on it")
+    reason: str | None = Field(default=None, max_length=TEXT_MAX)
+
+
+class PostHolding(Schema):
+    """A post a member holds or held (`GET /posts/holdings`)."""
+
+    post_id: uuid.UUID
+    org_id: uuid.UUID
+    zone_id: uuid.UUID | None
+    name: str
+    duties: str | None
+    post_closed_on: date | None
+    member_id: uuid.UUID
+    since: date
+    until: date | None

@@ -12,12 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.kit.context import OperationContext
 from services.kit.outbox import record_event
 from services.kit.peers import PeerClient
-from services.kit.problems import Problem
+from services.kit.problems import Problem, field_error
 from services.kit.tree import subtree_of, within_node
-from services.orgs.enums import HistoryChange, OrgStatus
+from services.orgs.enums import Evidence, HistoryChange, OrgStatus
 from services.orgs.errors import INACTIVE_REFERENCE, NOT_FOUND, UNKNOWN_REFERENCE
 from services.orgs.models import Community, Organization, OrgHistory, outbox
-from services.orgs.peers import lookup_members
+from services.orgs.peers import evidence_orgs, lookup_members
 from services.orgs.rules import OrgsPolicy
 from services.orgs.schemas.communities import CommunitySnapshot
 from services.orgs.schemas.tree import OrgSnapshot
@@ -85,6 +85,43 @@ async def members_in_scope(
         chunk = org_ids[start : start + 1000]
         held.update(await session.scalars(select(Organization.id).where(Organization.id.in_(chunk), in_scope(ctx))))
     return {member_id for member_id, org_id in where.items() if org_id in held}
+
+
+async def _orgs_in_scope(session: AsyncSession, ctx: OrgsContext, org_ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    ids = list(org_ids)
+    held: set[uuid.UUID] = set()
+    for start in range(0, len(ids), 1000):
+        held.update(
+            await session.scalars(select(Organization.id).where(Organization.id.in_(ids[start : start + 1000]), in_scope(ctx)))
+        )
+    return held
+
+
+async def check_evidence(
+    session: AsyncSession,
+    ctx: OrgsContext,
+    activities: PeerClient,
+    activity_ids: list[uuid.UUID],
+    attachment_ids: list[uuid.UUID],
+) -> None:
+    """Activities and files named as evidence (references to the activities service) are checked in
+    the caller's scope like every id a body names: the activities service says whose each is, this
+    service's tree whether that is the caller's. Unknown and out of scope answer alike, at the index."""
+    if not activity_ids and not attachment_ids:
+        return
+    activity_orgs, attachment_orgs = await evidence_orgs(activities, activity_ids, attachment_ids)
+    held = await _orgs_in_scope(session, ctx, set(activity_orgs.values()) | set(attachment_orgs.values()))
+    unknown = [
+        field_error(f"{field}.{index}", f"no such {what}")
+        for field, what, ids, orgs in (
+            ("activity_ids", Evidence.activity.value, activity_ids, activity_orgs),
+            ("attachment_ids", Evidence.attachment.value, attachment_ids, attachment_orgs),
+        )
+        for index, named in enumerate(ids)
+        if orgs.get(named) not in held
+    ]
+    if unknown:
+        raise UNKNOWN_REFERENCE("No activity or attachment of that id in the caller's scope", errors=unknown)
 
 
 async def referenced_org(

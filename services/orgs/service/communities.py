@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.pagination import keyset_page, page_of
@@ -15,11 +15,19 @@ from services.kit.peers import PeerClient
 from services.kit.problems import field_error
 from services.kit.tree import within_node
 from services.kit.versioning import Preconditions
-from services.orgs.enums import OrgTier
-from services.orgs.errors import COMMUNITY_TAKEN, DUPLICATE_TERM, NO_PARTY_ORGANIZATION, RULE_VIOLATION, UNKNOWN_REFERENCE
+from services.orgs.enums import BodyKind, OrgTier
+from services.orgs.errors import (
+    ALREADY_ENDED,
+    COMMUNITY_TAKEN,
+    DUPLICATE_TERM,
+    NO_PARTY_ORGANIZATION,
+    RULE_VIOLATION,
+    UNKNOWN_REFERENCE,
+)
 from services.orgs.models import Community, CommunityBody, Organization, Position, ReserveCadre
 from services.orgs.peers import lookup_members
 from services.orgs.rules import communities as rules
+from services.orgs.rules import teams as team_rules
 from services.orgs.rules.teams import TEAM_ROLES
 from services.orgs.schemas.communities import (
     BodyTerm,
@@ -29,6 +37,9 @@ from services.orgs.schemas.communities import (
     LeadingGoose,
     LeadingGooseShare,
     ReserveCadreCreate,
+    ReserveCadreEnd,
+    ReserveCadreUpdate,
+    ReservePoolQuery,
 )
 from services.orgs.schemas.communities import ReserveCadre as ReserveCadreShape
 from services.orgs.service.common import (
@@ -190,14 +201,52 @@ async def add_body_term(
     )
     if taken:
         raise DUPLICATE_TERM.on("term_number", "taken", detail=f"Term {data.term_number} of that body is already recorded")
+    ends_on = _check_body_term(
+        data,
+        await session.scalar(
+            select(CommunityBody)
+            .where(CommunityBody.community_id == community.id, CommunityBody.kind == data.kind)
+            .order_by(CommunityBody.term_number.desc())
+            .limit(1)
+        ),
+        ctx,
+    )
     people: list[dict[str, Any]] = [p.model_dump(mode="json") for p in data.people]
     body = CommunityBody(
-        id=uuid.uuid4(), community_id=community.id, version=1, **data.model_dump(exclude={"people"}), people=people
+        id=uuid.uuid4(),
+        community_id=community.id,
+        version=1,
+        **data.model_dump(exclude={"people", "ends_on"}),
+        ends_on=ends_on,
+        people=people,
     )
     session.add(body)
     await session.flush()
     await entity_event(session, "community_body.created", body.id, BodyTerm, body)
     return body
+
+
+def _check_body_term(data: BodyTermCreate, latest: CommunityBody | None, ctx: OrgsContext) -> date:
+    """A body's term is checked as an organization's is (sequence, election timing and validity),
+    with the body's term length and election shares; its planned end when none is given."""
+    policy = ctx.policy
+    errors = team_rules.term_sequence_errors(
+        team_rules.LatestTerm(latest.term_number, latest.started_on, latest.ends_on) if latest else None,
+        number=data.term_number,
+        started_on=data.started_on,
+        elected_on=data.elected_on,
+        policy=policy,
+        number_field="term_number",
+    )
+    if data.ends_on is not None:
+        end_error = team_rules.body_term_end_error(data.started_on, data.ends_on, policy)
+        if end_error:
+            errors.append(field_error("ends_on", end_error))
+    figures = team_rules.ElectionFigures(data.eligible_voters, data.voters_present, data.lowest_votes_elected)
+    errors += team_rules.election_errors(figures, policy, body=data.kind != BodyKind.party_organization)
+    if errors:
+        raise RULE_VIOLATION("The term cannot be recorded: " + "; ".join(e["message"] for e in errors), errors=errors)
+    return data.ends_on or team_rules.planned_body_term_end(data.started_on, policy)
 
 
 async def list_bodies(
@@ -229,6 +278,102 @@ async def list_reserve_cadres(session: AsyncSession, ctx: OrgsContext, community
     await get_community(session, ctx, community_id)
     stmt = select(ReserveCadre).where(ReserveCadre.community_id == community_id).order_by(ReserveCadre.since, ReserveCadre.id)
     return list((await session.execute(stmt)).scalars())
+
+
+def _visible_cadres(ctx: OrgsContext) -> Select[ReserveCadre]:
+    return select(ReserveCadre).join(Community, Community.id == ReserveCadre.community_id).where(community_in_scope(ctx))
+
+
+async def get_reserve_cadre(
+    session: AsyncSession, ctx: OrgsContext, cadre_id: uuid.UUID, *, for_update: bool = False
+) -> ReserveCadre:
+    stmt = _visible_cadres(ctx).where(ReserveCadre.id == cadre_id)
+    if for_update:
+        stmt = stmt.with_for_update(of=ReserveCadre)
+    cadre = (await session.execute(stmt)).scalar_one_or_none()
+    if cadre is None:
+        raise not_found("Reserve cadre", cadre_id)
+    return cadre
+
+
+async def update_reserve_cadre(
+    session: AsyncSession,
+    ctx: OrgsContext,
+    cadre_id: uuid.UUID,
+    data: ReserveCadreUpdate,
+    *,
+    members: PeerClient,
+    preconditions: Preconditions,
+) -> ReserveCadre:
+    """Corrects a cadre's record (an ended one too: its end stays as recorded)."""
+    changes = data.model_dump(exclude_unset=True)
+    known = await members_in_scope(session, ctx, members, [data.member_id]) if data.member_id else set()
+    cadre = await get_reserve_cadre(session, ctx, cadre_id, for_update=True)
+    preconditions.check(cadre.version)
+    if not changes:
+        return cadre
+    for required in ("name", "birth_date", "education", "since"):
+        if required in changes and changes[required] is None:
+            raise RULE_VIOLATION.on(required, "required", detail=f"{required} cannot be removed")
+    if data.member_id is not None and data.member_id not in known:
+        raise unknown_reference("member_id", "Member")
+    errors = rules.reserve_cadre_errors(
+        birth_date=changes.get("birth_date", cadre.birth_date), since=changes.get("since", cadre.since), until=cadre.until
+    )
+    if errors:
+        raise RULE_VIOLATION(errors[0]["message"], errors=errors)
+    for key, value in changes.items():
+        setattr(cadre, key, value)
+    cadre.version += 1
+    await session.flush()
+    await entity_event(session, "reserve_cadre.updated", cadre.id, ReserveCadreShape, cadre)
+    return cadre
+
+
+async def end_reserve_cadre(
+    session: AsyncSession, ctx: OrgsContext, cadre_id: uuid.UUID, data: ReserveCadreEnd, *, preconditions: Preconditions
+) -> ReserveCadre:
+    """The cadre leaves the pool: promoted to a post, removed from the pool, or left."""
+    cadre = await get_reserve_cadre(session, ctx, cadre_id, for_update=True)
+    preconditions.check(cadre.version)
+    if cadre.until is not None:
+        raise ALREADY_ENDED(f"The cadre left the pool on {cadre.until.isoformat()}")
+    errors = rules.end_errors(since=cadre.since, until=data.until, today=ctx.today)
+    if errors:
+        raise RULE_VIOLATION(errors[0]["message"], errors=errors)
+    cadre.until, cadre.end_reason, cadre.end_note = data.until, data.reason.value, data.note
+    cadre.version += 1
+    await session.flush()
+    await entity_event(session, "reserve_cadre.ended", cadre.id, ReserveCadreShape, cadre)
+    return cadre
+
+
+async def reserve_pool(
+    session: AsyncSession, ctx: OrgsContext, query: ReservePoolQuery, *, cursor: str | None, limit: int
+) -> tuple[list[ReserveCadre], str | None]:
+    """The reserve cadres of every community in the caller's scope (and `within`), filtered."""
+    as_of = query.as_of or ctx.today
+    stmt = _visible_cadres(ctx)
+    if query.within is not None:
+        stmt = stmt.where(communities_within(query.within))
+    if query.community_id is not None:
+        stmt = stmt.where(ReserveCadre.community_id == query.community_id)
+    if query.education:
+        stmt = stmt.where(ReserveCadre.education.in_([e.value for e in query.education]))
+    if query.college_or_above is not None:
+        college = ReserveCadre.education.in_(sorted(rules.COLLEGE_OR_ABOVE))
+        stmt = stmt.where(college if query.college_or_above else ~college)
+    if query.age_under is not None:
+        stmt = stmt.where(ReserveCadre.birth_date > rules.born_after_for_age_under(as_of, query.age_under))
+    if query.current is not None:
+        in_pool = and_(ReserveCadre.since <= as_of, or_(ReserveCadre.until.is_(None), ReserveCadre.until >= as_of))
+        stmt = stmt.where(in_pool if query.current else ~in_pool)
+    if query.end_reason is not None:
+        stmt = stmt.where(ReserveCadre.end_reason == query.end_reason)
+    if query.member_id is not None:
+        stmt = stmt.where(ReserveCadre.member_id == query.member_id)
+    rows = (await session.execute(keyset_page(stmt, [ReserveCadre.id], cursor, limit))).scalars().all()
+    return page_of(rows, limit, lambda c: [c.id])
 
 
 async def leading_goose(

@@ -6,6 +6,9 @@ Scope: a caller sees an inspection when its scope holds the inspector or the org
 inspected; another township's is 404.
 """
 
+# ruff: noqa: RUF001 - Chinese text takes full-width punctuation
+
+import hashlib
 import uuid
 from html import escape
 from typing import Any, cast
@@ -14,9 +17,11 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from services.kit.documents import DocumentRegistry, IssuedDocument
 from services.kit.pagination import keyset_page, page_of
+from services.kit.script import Script, chinese, in_script
 from services.kit.tree import subtree_of
-from services.orgs.enums import RectificationSource, RectificationStatus
+from services.orgs.enums import OrgDocumentKind, RectificationSource, RectificationStatus
 from services.orgs.errors import RULE_VIOLATION
 from services.orgs.models import Finding, Inspection, Organization, Rectification
 from services.orgs.rules import inspections as rules
@@ -171,3 +176,39 @@ async def notice(session: AsyncSession, ctx: OrgsContext, *, inspector_org_id: u
         f"<title>{escape(round)}通報</title><style>{NOTICE_STYLE}</style></head><body>"
         f"<h1>關於{escape(round)}情況的通報</h1><p>{escape(inspector.name)}</p>" + "".join(body) + "</body></html>"
     )
+
+
+NOTICE_PREFIX = "TB"  # 通報 (gateway/service/documents.py ISSUERS)
+
+
+async def printed_notice(
+    session: AsyncSession,
+    ctx: OrgsContext,
+    registry: DocumentRegistry,
+    *,
+    inspector_org_id: uuid.UUID,
+    round: str,
+    script: Script,
+) -> tuple[IssuedDocument, str]:
+    """The round's 通報 as a registered document of the inspecting organization, dated today (one
+    number per round and day), with its number and check code at its foot, in the reader's script."""
+    page = await notice(session, ctx, inspector_org_id=inspector_org_id, round=round)
+    inspector = await get_visible(session, ctx, inspector_org_id)
+    issued = await registry.issue(
+        session,
+        kind=OrgDocumentKind.inspection_notice.value,
+        prefix=NOTICE_PREFIX,
+        subject=f"notice:{inspector.id}:{hashlib.sha256(round.encode()).hexdigest()[:32]}",
+        org_id=inspector.id,
+        org_name=inspector.name,
+        issued_on=ctx.today,
+        issued_by=ctx.actor,
+    )
+    foot = (
+        f"<p class='foot'>簽發機關：{escape(issued.org_name)}　文件編號：<span class='number'>{escape(issued.number)}</span>"
+        f"　簽發日期：{issued.issued_on.year}年{issued.issued_on.month}月{issued.issued_on.day}日"
+        f"　校驗碼：<span class='code'>{escape(issued.code)}</span>　真偽查驗：GET /api/v1/documents/verify</p>"
+    )
+    head, _, _tail = page.rpartition("</body>")
+    printed = in_script(f"{head}{foot}</body></html>", script)
+    return issued, printed.replace("lang='zh-Hant'", f"lang='{chinese(script).value}'", 1)

@@ -30,7 +30,7 @@ from services.orgs.schemas.rectifications import (
 )
 from services.orgs.schemas.rectifications import Rectification as RectificationShape
 from services.orgs.service import diagnostics
-from services.orgs.service.common import OrgsContext, get_visible, not_found, referenced_org
+from services.orgs.service.common import OrgsContext, check_evidence, get_visible, not_found, referenced_org
 from services.orgs.service.tasks import in_scope_of, scoped_org_ids
 
 
@@ -210,7 +210,9 @@ def _move(row: Rectification, after: RectificationStatus) -> None:
     row.version += 1
 
 
-async def report(session: AsyncSession, ctx: OrgsContext, rectification_id: uuid.UUID, data: ReportCreate) -> RectificationDetail:
+async def report(
+    session: AsyncSession, ctx: OrgsContext, rectification_id: uuid.UUID, data: ReportCreate, *, activities: PeerClient
+) -> RectificationDetail:
     row = await _get(session, ctx, rectification_id, for_update=True)
     missing = task_rules.missing_evidence(
         row.evidence_required, text=data.text, attachment_ids=data.attachment_ids, activity_ids=data.activity_ids
@@ -218,6 +220,7 @@ async def report(session: AsyncSession, ctx: OrgsContext, rectification_id: uuid
     after = _after(row, RectificationStep.reported)
     if missing:
         raise MISSING_EVIDENCE(f"The rectification requires evidence the report lacks: {', '.join(missing)}")
+    await check_evidence(session, ctx, activities, data.activity_ids, data.attachment_ids)
     _move(row, after)
     session.add(_log(row, ctx, RectificationStep.reported, data.text, data))
     await session.flush()

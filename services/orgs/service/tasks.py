@@ -28,7 +28,15 @@ from services.orgs.schemas.tasks import Assignment, DecisionCreate, OverdueItem,
 from services.orgs.schemas.tasks import Reply as ReplyShape
 from services.orgs.schemas.tasks import Task as TaskShape
 from services.orgs.service import diagnostics, worklists
-from services.orgs.service.common import OrgsContext, get_visible, in_scope, not_found, referenced_org, unknown_reference
+from services.orgs.service.common import (
+    OrgsContext,
+    check_evidence,
+    get_visible,
+    in_scope,
+    not_found,
+    referenced_org,
+    unknown_reference,
+)
 
 
 def scoped_org_ids(ctx: OrgsContext) -> Select[uuid.UUID]:
@@ -225,7 +233,15 @@ async def _assignment_for_update(session: AsyncSession, ctx: OrgsContext, task: 
     return assignment
 
 
-async def reply(session: AsyncSession, ctx: OrgsContext, task_id: uuid.UUID, org_id: uuid.UUID, data: ReplyCreate) -> Assignment:
+async def reply(
+    session: AsyncSession,
+    ctx: OrgsContext,
+    task_id: uuid.UUID,
+    org_id: uuid.UUID,
+    data: ReplyCreate,
+    *,
+    activities: PeerClient,
+) -> Assignment:
     task = await _task(session, ctx, task_id)
     assignment = await _assignment_for_update(session, ctx, task, org_id)
     error = rules.reply_error(AssignmentStatus(assignment.status))
@@ -236,6 +252,7 @@ async def reply(session: AsyncSession, ctx: OrgsContext, task_id: uuid.UUID, org
     )
     if missing:
         raise MISSING_EVIDENCE(f"The task requires evidence the reply lacks: {', '.join(missing)}")
+    await check_evidence(session, ctx, activities, data.activity_ids, data.attachment_ids)
     number = int(await session.scalar(select(func.count()).where(TaskReply.assignment_id == assignment.id)) or 0) + 1
     session.add(
         TaskReply(

@@ -4,17 +4,16 @@ import uuid
 from datetime import date, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.pagination import keyset_page, page_of
 from services.kit.peers import PeerClient
-from services.kit.problems import field_error
 from services.kit.tree import subtree_of, within_node
 from services.kit.versioning import Preconditions
-from services.orgs.enums import OrgKind, OrgStatus, OrgTier, Role, TermDue
+from services.orgs.enums import BodyKind, OrgKind, OrgStatus, OrgTier, Role, TermDue
 from services.orgs.errors import INACTIVE_REFERENCE, RULE_VIOLATION, TEAM_RULE
-from services.orgs.models import Organization, Position, Term
+from services.orgs.models import Community, CommunityBody, Organization, Position, Term
 from services.orgs.peers import member_counts, subtree_totals
 from services.orgs.rules import teams as rules
 from services.orgs.schemas.teams import Position as PositionShape
@@ -29,6 +28,7 @@ from services.orgs.service.common import (
     not_found,
     unknown_reference,
 )
+from services.orgs.service.communities import communities_within, community_in_scope
 
 TEAM_ROLE_CODES = frozenset(r.value for r in rules.TEAM_ROLES)
 
@@ -47,20 +47,13 @@ async def add_term(session: AsyncSession, ctx: OrgsContext, org_id: uuid.UUID, d
     latest = (
         await session.execute(select(Term).where(Term.org_id == org.id).order_by(Term.number.desc()).limit(1))
     ).scalar_one_or_none()
-    errors: list[dict[str, Any]] = []
-    if latest is not None and data.number <= latest.number:
-        errors.append(field_error("number", f"the latest recorded term is number {latest.number}"))
-    if latest is not None and data.started_on <= latest.started_on:
-        errors.append(field_error("started_on", f"term {latest.number} started on {latest.started_on}"))
-    date_error = rules.election_date_error(data.elected_on, data.started_on)
-    if date_error:
-        errors.append(field_error("elected_on", date_error))
-    if latest is not None:
-        # The election (or, unrecorded, the term's start) against the previous term's planned end.
-        held_on = data.elected_on or data.started_on
-        timing_error = rules.election_timing_error(held_on, latest.ends_on, policy)
-        if timing_error:
-            errors.append(field_error("elected_on" if data.elected_on else "started_on", timing_error))
+    errors = rules.term_sequence_errors(
+        rules.LatestTerm(latest.number, latest.started_on, latest.ends_on) if latest else None,
+        number=data.number,
+        started_on=data.started_on,
+        elected_on=data.elected_on,
+        policy=policy,
+    )
     errors += rules.election_errors(
         rules.ElectionFigures(data.eligible_voters, data.voters_present, data.lowest_votes_elected), policy
     )
@@ -92,16 +85,44 @@ async def terms_due(
     as_of: date | None,
     ending_within_days: int | None,
     due: TermDue | None = None,
+    body: BodyKind | None = None,
     cursor: str | None,
     limit: int,
 ) -> tuple[list[TermDueItem], str | None]:
-    """The latest term of each active organization that is overdue or ends within the window."""
+    """The latest term of each active organization, and of each community body (residents'
+    committee, supervisory committee, collective economic organization …), that is overdue or ends
+    within the window: one list ordered by (`ends_on`, id), both walked with the same cursor."""
     as_of = as_of or ctx.today
     horizon = (
         as_of + timedelta(days=ending_within_days)
         if ending_within_days is not None
         else rules.add_months(as_of, ctx.policy.term_reminder_months)
     )
+    items: list[tuple[date, uuid.UUID, TermDueItem]] = []
+    if body in (None, BodyKind.party_organization):
+        items += await _org_terms_due(
+            session, ctx, within=within, as_of=as_of, horizon=horizon, due=due, cursor=cursor, limit=limit
+        )
+    if body is not BodyKind.party_organization:
+        items += await _body_terms_due(
+            session, ctx, within=within, as_of=as_of, horizon=horizon, due=due, body=body, cursor=cursor, limit=limit
+        )
+    items.sort(key=lambda item: (item[0], item[1]))
+    page, next_cursor = page_of(items[: limit + 1], limit, lambda item: [item[0], item[1]])
+    return [item for _, _, item in page], next_cursor
+
+
+async def _org_terms_due(
+    session: AsyncSession,
+    ctx: OrgsContext,
+    *,
+    within: uuid.UUID | None,
+    as_of: date,
+    horizon: date,
+    due: TermDue | None,
+    cursor: str | None,
+    limit: int,
+) -> list[tuple[date, uuid.UUID, TermDueItem]]:
     latest = select(Term.org_id, func.max(Term.number).label("number")).group_by(Term.org_id).subquery()
     stmt = (
         select(Term, Organization)
@@ -111,23 +132,107 @@ async def terms_due(
     )
     if within is not None:
         stmt = stmt.where(within_node(within, Organization.tree_key, Organization.id, Organization.tree_key))
+    stmt = stmt.where(_due_condition(Term.ends_on, as_of, due))
+    rows = (await session.execute(keyset_page(cast(Select[Any], stmt), [Term.ends_on, Term.id], cursor, limit))).all()
+    return [(term.ends_on, term.id, _due_item(term, org, as_of)) for term, org in rows]
+
+
+async def _body_terms_due(
+    session: AsyncSession,
+    ctx: OrgsContext,
+    *,
+    within: uuid.UUID | None,
+    as_of: date,
+    horizon: date,
+    due: TermDue | None,
+    body: BodyKind | None,
+    cursor: str | None,
+    limit: int,
+) -> list[tuple[date, uuid.UUID, TermDueItem]]:
+    """The latest term of each community body but the party organization's (its terms are the
+    organization's own)."""
+    latest = (
+        select(CommunityBody.community_id, CommunityBody.kind, func.max(CommunityBody.term_number).label("number"))
+        .group_by(CommunityBody.community_id, CommunityBody.kind)
+        .subquery()
+    )
+    stmt = (
+        select(CommunityBody, Community)
+        .join(
+            latest,
+            and_(
+                CommunityBody.community_id == latest.c.community_id,
+                CommunityBody.kind == latest.c.kind,
+                CommunityBody.term_number == latest.c.number,
+            ),
+        )
+        .join(Community, Community.id == CommunityBody.community_id)
+        .where(
+            community_in_scope(ctx),
+            CommunityBody.kind != BodyKind.party_organization,
+            CommunityBody.ends_on <= horizon,
+            _due_condition(CommunityBody.ends_on, as_of, due),
+        )
+    )
+    if body is not None:
+        stmt = stmt.where(CommunityBody.kind == body)
+    if within is not None:
+        stmt = stmt.where(communities_within(within))
+    page = keyset_page(cast(Select[Any], stmt), [CommunityBody.ends_on, CommunityBody.id], cursor, limit)
+    rows: list[tuple[CommunityBody, Community]] = [(row[0], row[1]) for row in (await session.execute(page)).all()]
+    org_ids = {community.party_org_id or community.township_org_id for _, community in rows}
+    names: dict[uuid.UUID, str] = {
+        row.id: row.name
+        for row in await session.execute(select(Organization.id, Organization.name).where(Organization.id.in_(org_ids)))
+    }
+    found = []
+    for term, community in rows:
+        org_id = community.party_org_id or community.township_org_id
+        shape = TermShape(
+            id=term.id,
+            org_id=org_id,
+            number=term.term_number,
+            started_on=term.started_on,
+            ends_on=term.ends_on,
+            elected_on=term.elected_on,
+            election_method=None,
+            eligible_voters=term.eligible_voters,
+            voters_present=term.voters_present,
+            lowest_votes_elected=term.lowest_votes_elected,
+            version=term.version,
+        )
+        item = TermDueItem(
+            org_id=org_id,
+            org_name=names.get(org_id, ""),
+            term=shape,
+            due=TermDue.overdue if term.ends_on < as_of else TermDue.ending_soon,
+            days_left=(term.ends_on - as_of).days,
+            body=BodyKind(term.kind),
+            community_id=community.id,
+            community_name=community.name,
+        )
+        found.append((term.ends_on, term.id, item))
+    return found
+
+
+def _due_condition(ends_on: Any, as_of: date, due: TermDue | None) -> ColumnElement[bool]:
     if due is TermDue.overdue:
-        stmt = stmt.where(Term.ends_on < as_of)
-    elif due is TermDue.ending_soon:
-        stmt = stmt.where(Term.ends_on >= as_of)
-    rows: list[tuple[Term, Organization]] = [
-        (row[0], row[1])
-        for row in (await session.execute(keyset_page(cast(Select[Any], stmt), [Term.ends_on, Term.id], cursor, limit))).all()
-    ]
-    page, next_cursor = page_of(rows, limit, lambda row: [row[0].ends_on, row[0].id])
-    return [_due_item(term, org, as_of) for term, org in page], next_cursor
+        return cast(ColumnElement[bool], ends_on < as_of)
+    if due is TermDue.ending_soon:
+        return cast(ColumnElement[bool], ends_on >= as_of)
+    return true()
 
 
 def _due_item(term: Term, org: Organization, as_of: date) -> TermDueItem:
     """Overdue once the term's planned end has passed, else ending soon (the query kept only those)."""
     due = TermDue.overdue if term.ends_on < as_of else TermDue.ending_soon
     return TermDueItem(
-        org_id=org.id, org_name=org.name, term=TermShape.model_validate(term), due=due, days_left=(term.ends_on - as_of).days
+        org_id=org.id,
+        org_name=org.name,
+        term=TermShape.model_validate(term),
+        due=due,
+        days_left=(term.ends_on - as_of).days,
+        community_id=org.community_id if org.tier == OrgTier.community else None,
     )
 
 

@@ -2,8 +2,10 @@
 member responsibility posts (黨員責任崗) with their holders."""
 
 import uuid
+from datetime import date, timedelta
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.pagination import keyset_page, page_of
@@ -11,13 +13,25 @@ from services.kit.peers import PeerClient
 from services.kit.problems import field_error
 from services.kit.tree import ColumnLike, within_node
 from services.kit.versioning import Preconditions
-from services.orgs.enums import OrgKind, OrgTier, ZoneKind
-from services.orgs.errors import JOINT_BRANCH_FULL, RULE_VIOLATION, UNKNOWN_REFERENCE
-from services.orgs.models import CoBuilding, Community, Organization, Post, PostHolder, Unit, Zone
+from services.orgs.enums import CoBuildingChange, OrgKind, OrgTier, ZoneKind
+from services.orgs.errors import ALREADY_ENDED, JOINT_BRANCH_FULL, RULE_VIOLATION, UNKNOWN_REFERENCE
+from services.orgs.models import CoBuilding, CoBuildingRevision, Community, Organization, Post, PostHolder, Unit, Zone
+from services.orgs.rules import communities as community_rules
 from services.orgs.rules import units as rules
 from services.orgs.schemas.units import CoBuilding as CoBuildingShape
-from services.orgs.schemas.units import CoBuildingCreate, PostCreate, UnitCreate, UnitUpdate, ZoneCreate
+from services.orgs.schemas.units import (
+    CoBuildingAmend,
+    CoBuildingCreate,
+    CoBuildingEnd,
+    PostClose,
+    PostCreate,
+    PostHolderChange,
+    UnitCreate,
+    UnitUpdate,
+    ZoneCreate,
+)
 from services.orgs.schemas.units import Post as PostShape
+from services.orgs.schemas.units import PostHolding as PostHoldingShape
 from services.orgs.schemas.units import Unit as UnitShape
 from services.orgs.schemas.units import Zone as ZoneShape
 from services.orgs.service.common import (
@@ -137,16 +151,105 @@ async def create_co_building(session: AsyncSession, ctx: OrgsContext, data: CoBu
     return agreement
 
 
+def _agreements_visible(ctx: OrgsContext) -> Select[CoBuilding]:
+    return select(CoBuilding).join(Community, Community.id == CoBuilding.community_id).where(community_in_scope(ctx))
+
+
+async def get_co_building(
+    session: AsyncSession, ctx: OrgsContext, agreement_id: uuid.UUID, *, for_update: bool = False
+) -> CoBuilding:
+    stmt = _agreements_visible(ctx).where(CoBuilding.id == agreement_id)
+    if for_update:
+        stmt = stmt.with_for_update(of=CoBuilding)
+    agreement = (await session.execute(stmt)).scalar_one_or_none()
+    if agreement is None:
+        raise not_found("Co-building agreement", agreement_id)
+    return agreement
+
+
+async def _revise(
+    session: AsyncSession, ctx: OrgsContext, agreement: CoBuilding, change: CoBuildingChange, changes: dict[str, Any]
+) -> None:
+    """Keep the version as it stood, apply the change, and announce the new version."""
+    before = CoBuildingShape.model_validate(agreement).model_dump(mode="json")
+    for key, value in changes.items():
+        setattr(agreement, key, value)
+    after = CoBuildingShape.model_validate(agreement).model_dump(mode="json")
+    session.add(
+        CoBuildingRevision(
+            id=uuid.uuid4(),
+            agreement_id=agreement.id,
+            version=agreement.version,
+            change=change.value,
+            before={k: v for k, v in before.items() if after[k] != v},
+            after={k: v for k, v in after.items() if before[k] != v},
+            actor=ctx.actor,
+        )
+    )
+    agreement.version += 1
+    await session.flush()
+    await entity_event(session, f"co_building.{change.value}", agreement.id, CoBuildingShape, agreement)
+
+
+async def amend_co_building(
+    session: AsyncSession, ctx: OrgsContext, agreement_id: uuid.UUID, data: CoBuildingAmend, *, preconditions: Preconditions
+) -> CoBuilding:
+    agreement = await get_co_building(session, ctx, agreement_id, for_update=True)
+    preconditions.check(agreement.version)
+    if agreement.ended_on is not None:
+        raise ALREADY_ENDED(f"The agreement ended on {agreement.ended_on.isoformat()}")
+    changes = data.model_dump(exclude_unset=True)
+    for required in ("started_on", "content"):
+        if required in changes and changes[required] is None:
+            raise RULE_VIOLATION.on(required, "required", detail=f"{required} cannot be removed")
+    started_on, ends_on = changes.get("started_on", agreement.started_on), changes.get("ends_on", agreement.ends_on)
+    if ends_on is not None and ends_on < started_on:
+        raise RULE_VIOLATION.on("ends_on", "before the start", detail="An agreement cannot end before it starts")
+    if changes:
+        await _revise(session, ctx, agreement, CoBuildingChange.amended, changes)
+    return agreement
+
+
+async def end_co_building(
+    session: AsyncSession, ctx: OrgsContext, agreement_id: uuid.UUID, data: CoBuildingEnd, *, preconditions: Preconditions
+) -> CoBuilding:
+    agreement = await get_co_building(session, ctx, agreement_id, for_update=True)
+    preconditions.check(agreement.version)
+    if agreement.ended_on is not None:
+        raise ALREADY_ENDED(f"The agreement ended on {agreement.ended_on.isoformat()}")
+    errors = community_rules.end_errors(since=agreement.started_on, until=data.ended_on, today=ctx.today, field="ended_on")
+    if errors:
+        raise RULE_VIOLATION(errors[0]["message"], errors=errors)
+    await _revise(session, ctx, agreement, CoBuildingChange.ended, {"ended_on": data.ended_on, "end_reason": data.reason})
+    return agreement
+
+
+async def co_building_revisions(session: AsyncSession, ctx: OrgsContext, agreement_id: uuid.UUID) -> list[CoBuildingRevision]:
+    await get_co_building(session, ctx, agreement_id)
+    stmt = select(CoBuildingRevision).where(CoBuildingRevision.agreement_id == agreement_id)
+    return list((await session.execute(stmt.order_by(CoBuildingRevision.version))).scalars())
+
+
 async def list_co_building(
     session: AsyncSession,
     ctx: OrgsContext,
     *,
     community_id: uuid.UUID | None,
     unit_id: uuid.UUID | None,
+    within: uuid.UUID | None = None,
+    active_on: date | None = None,
     cursor: str | None,
     limit: int,
 ) -> tuple[list[CoBuilding], str | None]:
-    stmt = select(CoBuilding).join(Community, Community.id == CoBuilding.community_id).where(community_in_scope(ctx))
+    stmt = _agreements_visible(ctx)
+    if within is not None:
+        stmt = stmt.where(communities_within(within))
+    if active_on is not None:
+        stmt = stmt.where(
+            CoBuilding.started_on <= active_on,
+            or_(CoBuilding.ends_on.is_(None), CoBuilding.ends_on >= active_on),
+            or_(CoBuilding.ended_on.is_(None), CoBuilding.ended_on >= active_on),
+        )
     if community_id is not None:
         stmt = stmt.where(CoBuilding.community_id == community_id)
     if unit_id is not None:
@@ -233,6 +336,8 @@ def _post_view(post: Post, holders: list[PostHolder] | None = None) -> dict[str,
         "name": post.name,
         "duties": post.duties,
         "version": post.version,
+        "closed_on": post.closed_on,
+        "close_reason": post.close_reason,
         "holders": [{"member_id": h.member_id, "since": h.since, "until": h.until} for h in holders or []],
     }
 
@@ -259,3 +364,122 @@ async def list_posts(
         stmt = stmt.where(Post.id.in_(select(PostHolder.post_id).where(PostHolder.member_id == member_id)))
     rows = (await session.execute(keyset_page(stmt, [Post.id], cursor, limit))).scalars().all()
     return page_of(rows, limit, lambda p: [p.id])
+
+
+async def get_post(session: AsyncSession, ctx: OrgsContext, post_id: uuid.UUID, *, for_update: bool = False) -> Post:
+    stmt = select(Post).where(Post.id == post_id, _org_rows_within(ctx, None, Post.org_id))
+    if for_update:
+        stmt = stmt.with_for_update()
+    post = (await session.execute(stmt)).scalar_one_or_none()
+    if post is None:
+        raise not_found("Post", post_id)
+    return post
+
+
+async def _post_changed(session: AsyncSession, post: Post, event: str) -> None:
+    post.version += 1
+    await session.flush()
+    (view,) = await post_views(session, [post])
+    await entity_event(session, event, post.id, PostShape, view)
+
+
+async def change_holder(
+    session: AsyncSession,
+    ctx: OrgsContext,
+    post_id: uuid.UUID,
+    data: PostHolderChange,
+    *,
+    members: PeerClient,
+    preconditions: Preconditions,
+) -> Post:
+    """A new holder from `since`; the replaced holder's holding ends the day before (kept as history)."""
+    named = [data.member_id] + ([data.replaces_member_id] if data.replaces_member_id else [])
+    known = await members_in_scope(session, ctx, members, named)
+    post = await get_post(session, ctx, post_id, for_update=True)
+    preconditions.check(post.version)
+    if post.closed_on is not None:
+        raise ALREADY_ENDED(f"The post was closed on {post.closed_on.isoformat()}")
+    if data.member_id not in known:
+        raise unknown_reference("member_id", "Member")
+    holders = (await holders_of(session, [post.id]))[post.id]
+    replaced = None
+    if data.replaces_member_id is not None:
+        replaced = rules.holding_to_end([(h.member_id, h.since, h.until) for h in holders], data.replaces_member_id, data.since)
+        if replaced is None:
+            raise RULE_VIOLATION.on(
+                "replaces_member_id",
+                "holds this post on no day before the change",
+                detail="The member replaced must hold the post the day before `since` (and since an earlier day)",
+            )
+    error = rules.holder_overlap_error([(h.member_id, h.since, h.until) for h in holders], data.member_id, data.since)
+    if error:
+        raise RULE_VIOLATION.on("member_id", error, detail=error)
+    if replaced is not None:
+        holding = next(h for h in holders if (h.member_id, h.since, h.until) == replaced)
+        holding.until = data.since - timedelta(days=1)
+    session.add(PostHolder(id=uuid.uuid4(), post_id=post.id, member_id=data.member_id, since=data.since, until=None))
+    await _post_changed(session, post, "post.holder_changed")
+    return post
+
+
+async def close_post(
+    session: AsyncSession, ctx: OrgsContext, post_id: uuid.UUID, data: PostClose, *, preconditions: Preconditions
+) -> Post:
+    """The post closes on `closed_on`: every holding still open ends on it; the history stays."""
+    post = await get_post(session, ctx, post_id, for_update=True)
+    preconditions.check(post.version)
+    if post.closed_on is not None:
+        raise ALREADY_ENDED(f"The post was closed on {post.closed_on.isoformat()}")
+    holders = (await holders_of(session, [post.id]))[post.id]
+    # Not in the future, and not before the latest holding began (every holding ends on it at the latest).
+    latest_start = max((h.since for h in holders), default=data.closed_on)
+    errors = community_rules.end_errors(since=latest_start, until=data.closed_on, today=ctx.today, field="closed_on")
+    if errors:
+        raise RULE_VIOLATION(errors[0]["message"], errors=errors)
+    for holding in holders:
+        if holding.until is None or holding.until > data.closed_on:
+            holding.until = data.closed_on
+    post.closed_on, post.close_reason = data.closed_on, data.reason
+    await _post_changed(session, post, "post.closed")
+    return post
+
+
+async def holdings(
+    session: AsyncSession,
+    ctx: OrgsContext,
+    *,
+    member_id: uuid.UUID,
+    current: bool | None,
+    as_of: date | None,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[PostHoldingShape], str | None]:
+    """The posts in the caller's scope that the member holds (on `as_of`) or held."""
+    as_of = as_of or ctx.today
+    stmt = (
+        select(PostHolder, Post)
+        .join(Post, Post.id == PostHolder.post_id)
+        .where(PostHolder.member_id == member_id, _org_rows_within(ctx, None, Post.org_id))
+    )
+    if current is not None:
+        held = and_(PostHolder.since <= as_of, or_(PostHolder.until.is_(None), PostHolder.until >= as_of))
+        stmt = stmt.where(held if current else ~held)
+    rows: list[tuple[PostHolder, Post]] = [
+        (row[0], row[1])
+        for row in (await session.execute(keyset_page(cast(Select[Any], stmt), [PostHolder.id], cursor, limit))).all()
+    ]
+    page, next_cursor = page_of(rows, limit, lambda row: [row[0].id])
+    return [
+        PostHoldingShape(
+            post_id=post.id,
+            org_id=post.org_id,
+            zone_id=post.zone_id,
+            name=post.name,
+            duties=post.duties,
+            post_closed_on=post.closed_on,
+            member_id=holder.member_id,
+            since=holder.since,
+            until=holder.until,
+        )
+        for holder, post in page
+    ], next_cursor

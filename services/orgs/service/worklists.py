@@ -140,7 +140,11 @@ async def work_lists(
         (
             await session.execute(
                 select(CoBuilding.community_id, func.count())
-                .where(CoBuilding.community_id.in_(ids), _current(CoBuilding.started_on, CoBuilding.ends_on, as_of))
+                .where(
+                    CoBuilding.community_id.in_(ids),
+                    _current(CoBuilding.started_on, CoBuilding.ends_on, as_of),
+                    or_(CoBuilding.ended_on.is_(None), CoBuilding.ended_on >= as_of),  # ended early: no longer in force
+                )
                 .group_by(CoBuilding.community_id)
             )
         ).all()

@@ -1,7 +1,7 @@
 """community records: cooperatives, community workers, venues
 
 Revision ID: diag_0001
-Revises: d49b3e77a958
+Revises: docs_0001
 Create Date: 2026-12-06 01:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "diag_0001"
-down_revision: str | None = "d49b3e77a958"
+down_revision: str | None = "docs_0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
