@@ -82,6 +82,37 @@ LISTS = (
         "社區有單位而無共建協議",
         "樹立社區共建典型, 鼓勵社區單位參與共建, 建立黨建共建機制和共建責任區",
     ),
+    # The rest of the seed's problems (二, 四), each judged by orgs on its own records.
+    WorkList(
+        "cooperative_merged",
+        "村股份經濟合作社黨組織與社區黨組織合二為一",
+        "理順社區黨組織與股份經濟合作社黨組織的關係, 分設組織, 明確職責, 充分發揮社區黨組織的職能",
+    ),
+    WorkList(
+        "simply_combined_team",
+        "新社區班子由原班子簡單組合而成",
+        "以換屆為契機調整優化整合後社區的黨組織班子, 形成新的組織機制",
+    ),
+    WorkList(
+        "no_admissions",
+        "社區多年未發展黨員 (入黨無門)",
+        "注重在有知識、有文化的優秀青年中發展黨員, 防止家族化、利益化、小團體化和權位化的影響",
+    ),
+    WorkList(
+        "few_service_activities",
+        "社區服務活動較少",
+        "豐富活動內容和載體, 開展志願服務、走訪、上門送學等服務活動, 發揮黨員的先鋒模範作用",
+    ),
+    WorkList(
+        "workers_ageing",
+        "社區工作者年齡老化、文化偏低",
+        "選聘年輕、有文化的社區工作者, 加強在職社區工作者的培訓",
+    ),
+    WorkList(
+        "venue_facilities_missing",
+        "社區基礎設施較差 (活動場地缺少基本設施設備)",
+        "加大社區基礎設施投入, 配齊黨員活動場地和設施設備",
+    ),
     WorkList("other_setup_problems", "其他組織設置問題", "按各項所列措施處理"),
 )
 
@@ -94,6 +125,12 @@ ORG_RULES = {
     "term_overdue": "terms_overdue",
     # An empty pool is in the reserve-pool list with its figures.
     "no_reserve_cadres": None,
+    "cooperative_merged": "cooperative_merged",
+    "simply_combined_team": "simply_combined_team",
+    "no_admissions": "no_admissions",
+    "few_service_activities": "few_service_activities",
+    "workers_ageing": "workers_ageing",
+    "venue_facilities_missing": "venue_facilities_missing",
 }
 
 
@@ -204,6 +241,8 @@ async def diagnostics(composer: Composer, within: uuid.UUID, as_of: date) -> dic
     return {
         "within": scope,
         "as_of": day,
+        # The orgs rules that could not be judged (a service orgs asks did not answer).
+        "not_evaluated": list(setup.get("not_evaluated", [])),
         "lists": [
             {"key": w.key, "label": w.label, "measure": w.measure, "count": len(found[w.key]), "items": found[w.key]}
             for w in LISTS

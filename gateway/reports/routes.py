@@ -239,7 +239,10 @@ async def diagnostics_report(
     incomplete teams, no cross-appointment, teams below 三個60%, terms overdue, thin or poorly
     educated reserve pools, followed members not contacted lately, organizations whose only activity
     is the study day, members with no attendance, green-channel members without home service,
-    young members below college not in the education upgrade, units without co-building. Each
+    young members below college not in the education upgrade, units without co-building; and the
+    seed's remaining problems (merged cooperative, simply combined teams, 入黨無門, few service
+    activities, ageing community workers, venues without basic facilities), with `not_evaluated`
+    naming any of orgs' rules that could not be judged. Each
     service answers with the caller's own token, so roles and scope are the services' own.
     `format=pdf` (or `html`, the page it is printed from): the lists as a registered document
     (number, date, check code) in the reader's script."""

@@ -71,6 +71,7 @@ def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
             catalog.router,
             contacts.router,
             compliance.router,
+            compliance.internal,
             evaluations.router,
             study.router,
             own.router,

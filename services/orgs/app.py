@@ -19,6 +19,7 @@ from services.orgs.models import documents as document_table
 from services.orgs.routes import (
     assessments,
     communities,
+    community_records,
     diagnostics,
     documents,
     elections,
@@ -69,6 +70,7 @@ def create_app(settings: OrgsSettings | None = None, *, peers: ServicePeers | No
             diagnostics.router,
             survey.router,
             communities.router,
+            community_records.router,
             communities.reserve_router,
             teams.router,
             units.router,

@@ -151,6 +151,29 @@ class DiagnosticRule(Coded):
     committee_above_usual_size = "committee_above_usual_size", "委員會超過一般人數", "委员会超过一般人数"
     representatives_congress = "representatives_congress", "可召開黨員代表大會", "可召开党员代表大会"
     joint_branch_too_many_units = "joint_branch_too_many_units", "聯合黨支部單位過多", "联合党支部单位过多"
+    cooperative_merged = (
+        "cooperative_merged",
+        "股份經濟合作社黨組織與社區黨組織合二為一",
+        "股份经济合作社党组织与社区党组织合二为一",
+    )
+    simply_combined_team = "simply_combined_team", "班子成員由原班子簡單組合而成", "班子成员由原班子简单组合而成"
+    workers_ageing = "workers_ageing", "社區工作者年齡老化、文化偏低", "社区工作者年龄老化、文化偏低"
+    venue_facilities_missing = "venue_facilities_missing", "活動場地缺少基本設施設備", "活动场地缺少基本设施设备"
+    no_admissions = "no_admissions", "多年未發展黨員(入黨無門)", "多年未发展党员(入党无门)"
+    few_service_activities = "few_service_activities", "服務活動較少", "服务活动较少"
+
+
+class Facility(Coded):
+    """What a community venue (活動場地) is equipped with; the basic set is a policy setting."""
+
+    meeting_room = "meeting_room", "會議室", "会议室"
+    activity_room = "activity_room", "黨員活動室", "党员活动室"
+    service_hall = "service_hall", "便民服務大廳", "便民服务大厅"
+    reading_room = "reading_room", "閱覽室", "阅览室"
+    remote_education = "remote_education", "遠程教育設備", "远程教育设备"
+    projector = "projector", "投影設備", "投影设备"
+    sports_ground = "sports_ground", "文體活動場地", "文体活动场地"
+    elderly_care = "elderly_care", "日間照料中心", "日间照料中心"
 
 
 class TaskRecipients(Coded):
@@ -290,6 +313,7 @@ ENUM_LABELS: EnumLabels = {
     "HistoryChange": HistoryChange.labels(),
     "DiagnosticRule": DiagnosticRule.labels(),
     "TaskRecipients": TaskRecipients.labels(),
+    "Facility": Facility.labels(),
     "WorkList": WorkList.labels(),
     "Evidence": Evidence.labels(),
     "AssignmentStatus": AssignmentStatus.labels(),

@@ -279,6 +279,46 @@ class PostHolder(Base):
     until: Mapped[date | None] = mapped_column(Date)
 
 
+class Cooperative(Versioned, Base):
+    """A community's (village) joint-stock economic cooperative (股份經濟合作社) and the party
+    organization it has, if any."""
+
+    __tablename__ = "cooperatives"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("communities.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    party_org_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organizations.id"))
+
+
+class CommunityWorker(Versioned, Base):
+    """A community worker (社區工作者) employed by a community for a time."""
+
+    __tablename__ = "community_workers"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("communities.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    birth_date: Mapped[date] = mapped_column(Date)
+    education: Mapped[str] = mapped_column(String(32))
+    pay_band: Mapped[str | None] = mapped_column(String(40))
+    since: Mapped[date] = mapped_column(Date)
+    until: Mapped[date | None] = mapped_column(Date)
+
+
+class Venue(Versioned, Base):
+    """A community's activity venue (活動場地) with the facilities it is equipped with."""
+
+    __tablename__ = "venues"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    community_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("communities.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    area_m2: Mapped[int | None] = mapped_column(Integer)
+    facilities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+
+
 class Task(Versioned, Base):
     """A task a higher organization sends down to organizations of its subtree (下發任務)."""
 

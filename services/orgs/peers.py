@@ -93,6 +93,32 @@ async def community_member_counts(
         raise PeerUnavailable(peer.name, "unexpected answer") from None
 
 
+async def community_latest_joined(peer: PeerClient, within: uuid.UUID, as_of: date) -> dict[uuid.UUID, date]:
+    """The latest `joined_on` among each community's members on `as_of`, from the members service
+    in one call for the subtree of `within` (communities without members are absent)."""
+    params = {"within": str(within), "as_of": as_of.isoformat()}
+    response = await peer.request("GET", "/internal/community-latest-joined", params=params)
+    if response.status_code != 200:
+        raise PeerUnavailable(peer.name, f"status {response.status_code}")
+    try:
+        return {uuid.UUID(key): date.fromisoformat(value) for key, value in response.json()["latest"].items()}
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise PeerUnavailable(peer.name, "unexpected answer") from None
+
+
+async def community_service_activities(peer: PeerClient, within: uuid.UUID, start: date, end: date) -> dict[uuid.UUID, int]:
+    """Held service activities of each community's organizations from `start` to `end`, from the
+    activities service in one call for the subtree of `within` (communities without any are absent)."""
+    params = {"within": str(within), "start": start.isoformat(), "end": end.isoformat()}
+    response = await peer.request("GET", "/internal/community-service-activities", params=params)
+    if response.status_code != 200:
+        raise PeerUnavailable(peer.name, f"status {response.status_code}")
+    try:
+        return {uuid.UUID(key): int(value) for key, value in response.json()["counts"].items()}
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise PeerUnavailable(peer.name, "unexpected answer") from None
+
+
 def subtree_totals(paths: dict[uuid.UUID, str], counts: dict[uuid.UUID, Counts]) -> dict[uuid.UUID, Counts]:
     """Each org's counts summed over its subtree, from the paths (every path's ancestors are in it)."""
     totals: dict[uuid.UUID, list[int]] = {org_id: [0, 0, 0] for org_id in paths}

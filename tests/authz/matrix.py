@@ -232,6 +232,17 @@ CORE_ROWS: list[Row] = [
     R("orgs", "GET", "/api/v1/assessments/{rand}/results/{org}", READ),
     R("orgs", "POST", "/api/v1/co-building", WRITE),
     R("orgs", "GET", "/api/v1/co-building", READ),
+    # A community's small records: scope is checked in tests/orgs/test_community_records.py.
+    *(
+        R("orgs", method, f"/api/v1/{area}{tail}", access, body=(lambda w: {"name": "x"}) if method == "PATCH" else None)
+        for area in ("cooperatives", "community-workers", "community-venues")
+        for method, tail, access in (
+            ("POST", "", WRITE),
+            ("GET", "", READ),
+            ("GET", "/{rand}", READ),
+            ("PATCH", "/{rand}", WRITE),
+        )
+    ),
     R(
         "orgs",
         "POST",
@@ -472,6 +483,8 @@ CORE_ROWS: list[Row] = [
     R("members", "GET", "/api/v1/members/survey?within={org}", READ, "org"),
     R("members", "GET", "/api/v1/members/worklists/education-upgrade?within={org}", READ, "org", hidden=200),
     R("members", "GET", "/internal/community-member-counts", SERVICE),
+    R("members", "GET", "/internal/community-latest-joined", SERVICE),
+    R("activities", "GET", "/internal/community-service-activities?within={org}&start=2026-01-01&end=2026-12-31", SERVICE),
     R("orgs", "GET", "/api/v1/communities/survey?within={township}", READ, "community"),
     R("orgs", "GET", "/api/v1/orgs/{org}/worklists", READ, "org"),
     R("orgs", "POST", "/api/v1/orgs/{org}/positions/batch", WRITE, "org", body=_positions_batch),

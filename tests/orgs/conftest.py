@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException
 
 from services.kit.peers import ServicePeers
 from services.orgs.app import create_app
@@ -23,6 +23,7 @@ class MembersStub:
         self.counts_on: dict[str, dict[str, dict[str, int]]] = {}
         self.days_asked: list[tuple[str, str | None]] = []
         self.community_counts: dict[str, dict[str, int]] = {}
+        self.latest_joined: dict[str, str] = {}  # community id → the latest joined_on among its members
         self.known: dict[str, dict[str, Any]] = {}
         self.down = False
         self.calls: list[str] = []
@@ -41,6 +42,11 @@ class MembersStub:
             self.calls.append("community-member-counts")
             self.days_asked.append(("community-member-counts", as_of))
             return {"counts": self.community_counts}
+
+        @self.app.get("/internal/community-latest-joined")
+        async def community_latest_joined(within: str | None = None, as_of: str | None = None) -> dict[str, Any]:
+            self.calls.append("community-latest-joined")
+            return {"latest": self.latest_joined}
 
         @self.app.post("/api/v1/members/lookup")
         async def lookup(body: dict[str, Any]) -> dict[str, Any]:
@@ -70,8 +76,19 @@ class ActivitiesStub:
     def __init__(self) -> None:
         self.activities: dict[str, str] = {}
         self.attachments: dict[str, str] = {}
+        # Held service activities per community; None: not answered (404, so that the diagnostics
+        # of other tests judge nothing by it and the peer's breaker stays closed).
+        self.service_activities: dict[str, int] | None = None
+        self.service_windows: list[tuple[str, str]] = []
         self.down = False
         self.app = FastAPI()
+
+        @self.app.get("/internal/community-service-activities")
+        async def community_service_activities(within: str, start: str, end: str) -> dict[str, Any]:
+            if self.service_activities is None:
+                raise HTTPException(status_code=404)
+            self.service_windows.append((start, end))
+            return {"counts": self.service_activities}
 
         @self.app.post("/internal/evidence-orgs")
         async def evidence_orgs(body: dict[str, Any]) -> dict[str, Any]:

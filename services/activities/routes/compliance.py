@@ -1,22 +1,32 @@
 """`/api/v1/compliance`: expected against held meetings, exemptions, and the work lists."""
 
 import uuid
+from datetime import date
 from typing import Annotated
 
 import orjson
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from services.activities import errors
 from services.activities.routes.deps import AsOfDep, PeriodDep, Reader, Writer
 from services.activities.schemas.common import WorkList
-from services.activities.schemas.compliance import ComplianceReport, ExemptionCreate, ExemptionOut, MemberRef, OrgRef
+from services.activities.schemas.compliance import (
+    ComplianceReport,
+    ExemptionCreate,
+    ExemptionOut,
+    MemberRef,
+    OrgRef,
+    ServiceActivityCounts,
+)
 from services.activities.service import compliance
+from services.kit.auth import Caller, require_roles
 from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from services.kit.problems import answers
 
 router = APIRouter(prefix="/api/v1/compliance", tags=["compliance"])
+internal = APIRouter(prefix="/internal", tags=["internal"])
 # A report or a work list of a subtree (`within`) for a period.
 OF_PERIOD = answers(errors.NOT_FOUND, errors.VALIDATION_ERROR)
 
@@ -94,3 +104,18 @@ async def green_channel_unserved(
 ) -> WorkList[MemberRef]:
     items, next_cursor = await compliance.green_channel_unserved(session, ctx, within, period=period, cursor=cursor, limit=limit)
     return WorkList[MemberRef](as_of=period.end, items=items, next_cursor=next_cursor)
+
+
+@internal.get("/community-service-activities", response_model=ServiceActivityCounts)
+async def community_service_activities(
+    session: ReadSessionDep,
+    _caller: Annotated[Caller, require_roles("service")],
+    request: Request,
+    within: Annotated[uuid.UUID, Query(description="Only communities under this organization")],
+    start: Annotated[date, Query(description="From this day")],
+    end: Annotated[date, Query(description="To this day, included")],
+) -> ServiceActivityCounts:
+    """Held service activities (policy `service_activity_types`) of each community's organizations
+    in the days given, keyed by community id; communities without any are absent."""
+    policy = request.app.state.settings.policy
+    return ServiceActivityCounts(counts=await compliance.community_service_activities(session, policy, within, start, end))

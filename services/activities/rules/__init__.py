@@ -69,6 +69,8 @@ class ActivitiesPolicy(Policy):
     served_member_types: tuple[str, ...] = _HOME_SERVICES
     home_service_types: tuple[str, ...] = _HOME_SERVICES
     volunteer_type: str = ActivityType.volunteer_service
+    # The service activities (服務活動) the orgs diagnostics count per community (seed 四.三).
+    service_activity_types: tuple[str, ...] = (ActivityType.volunteer_service, *_HOME_SERVICES)
     max_hours_per_attendance: Decimal = Decimal(24)
     # Work lists: members with no attendance for N months; followed members not contacted for N days.
     inactive_member_months: int = 6

@@ -79,3 +79,9 @@ class MemberRef(Schema):
     org_id: uuid.UUID | None
     whereabouts: str | None = None
     last: date | None = None
+
+
+class ServiceActivityCounts(Schema):
+    """Held service activities per community, keyed by community id (for the orgs diagnostics)."""
+
+    counts: dict[str, int]

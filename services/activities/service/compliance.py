@@ -274,3 +274,29 @@ async def green_channel_unserved(
     rows = (await session.execute(keyset_page(stmt, [member_replica.c.id], cursor, limit))).all()
     items, next_cursor = page_of(rows, limit, lambda r: [r.id])
     return [MemberRef(member_id=r.id, name=r.name, org_id=r.org_id, whereabouts=r.whereabouts) for r in items], next_cursor
+
+
+async def community_service_activities(
+    session: AsyncSession, policy: ActivitiesPolicy, within: uuid.UUID, start: date, end: date
+) -> dict[str, int]:
+    """Held service activities (the policy's `service_activity_types`) of each community's
+    organizations from `start` to `end` (both included), for the communities under `within`, keyed
+    by community id: one scan for the orgs service's diagnostics. An unknown `within` has none."""
+    path = await session.scalar(select(org_replica.c.path).where(org_replica.c.id == within))
+    if path is None:
+        return {}
+    rows = await session.execute(
+        select(org_replica.c.community_id, func.count())
+        .select_from(Activity)
+        .join(org_replica, org_replica.c.id == Activity.org_id)
+        .where(
+            subtree_of(org_replica.c.path, path),
+            org_replica.c.community_id.is_not(None),
+            Activity.type.in_(policy.service_activity_types),
+            Activity.status == ActivityStatus.held,
+            Activity.starts_on >= start,
+            Activity.starts_on <= end,
+        )
+        .group_by(org_replica.c.community_id)
+    )
+    return {str(community_id): int(count) for community_id, count in rows}

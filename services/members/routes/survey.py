@@ -13,7 +13,7 @@ from services.kit.problems import answers
 from services.members.errors import NOT_FOUND
 from services.members.routes.deps import ReaderContext
 from services.members.schemas.records import CountsResult
-from services.members.schemas.survey import MembersSurvey
+from services.members.schemas.survey import LatestJoinedResult, MembersSurvey
 from services.members.service import survey
 from services.members.service.survey import SurveyQuery
 
@@ -60,3 +60,17 @@ async def community_member_counts(
     community id (joined by then; not left, deceased or transferred out; not 'not transferred')."""
     day = as_of or today_in(request.app.state.settings.policy.timezone)
     return CountsResult.model_validate({"counts": await survey.community_member_counts(session, within, day)})
+
+
+@internal.get("/community-latest-joined", response_model=LatestJoinedResult)
+async def community_latest_joined(
+    session: ReadSessionDep,
+    _caller: Annotated[Caller, require_roles("service")],
+    request: Request,
+    within: Annotated[uuid.UUID | None, Query(description="Only communities under this organization")] = None,
+    as_of: Annotated[date | None, Query(description="Joined by this day, members where they were on it (default today)")] = None,
+) -> LatestJoinedResult:
+    """The latest day anyone among each community's members joined the party (every record,
+    closed ones too), keyed by community id; communities without members are absent."""
+    day = as_of or today_in(request.app.state.settings.policy.timezone)
+    return LatestJoinedResult(latest=await survey.community_latest_joined(session, within, day))

@@ -41,3 +41,9 @@ class MembersSurvey(BaseModel):
     rural: MembersSurveyCounts
     urban: MembersSurveyCounts
     total: MembersSurveyCounts = Field(description="Everything in scope, incl. organizations outside any community")
+
+
+class LatestJoinedResult(BaseModel):
+    """The latest `joined_on` among each community's members, keyed by community id."""
+
+    latest: dict[str, date]

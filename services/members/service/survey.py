@@ -27,7 +27,7 @@ from services.members.rules.survey import COLLEGE_OR_ABOVE, JUNIOR_HIGH_OR_BELOW
 from services.members.schemas.survey import MembersSurvey, MembersSurveyCounts, SurveyParameters
 from services.members.service.common import MembersContext
 from services.members.service.discipline import on_probation_on
-from services.members.service.facts import in_one_statement, tallies_as_of, tally
+from services.members.service.facts import facts_as_of, in_one_statement, tallies_as_of, tally
 
 SIDES = (Setting.rural, Setting.urban)
 
@@ -254,3 +254,26 @@ async def members_survey(session: AsyncSession, ctx: MembersContext, q: SurveyQu
         ),
         **sides,
     )
+
+
+async def community_latest_joined(session: AsyncSession, within: uuid.UUID | None, as_of: date) -> dict[str, date]:
+    """The latest day anyone joined the party (`joined_on`, up to `as_of`) among the members of
+    each community's organizations on `as_of`, for the communities under `within`, keyed by
+    community id: one scan for the orgs service's 入黨無門 diagnostic. Every record counts, closed
+    ones too (someone admitted here who has since died was admitted). A community with no member
+    records is absent."""
+    paths = []
+    if within is not None:
+        path = await session.scalar(select(org_replica.c.path).where(org_replica.c.id == within))
+        paths.append(str(path or ""))
+    facts = await facts_as_of(session, as_of)
+    stmt = _scoped(
+        select(org_replica.c.community_id, func.max(facts.c.joined_on))
+        .select_from(facts)
+        .join(org_replica, org_replica.c.id == facts.c.org_id)
+        .where(org_replica.c.community_id.is_not(None), facts.c.joined_on <= as_of)
+        .group_by(org_replica.c.community_id),
+        org_replica.c.path,
+        paths,
+    )
+    return {str(community_id): latest for community_id, latest in (await session.execute(stmt)).all() if latest is not None}

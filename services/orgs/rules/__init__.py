@@ -9,7 +9,7 @@ national regulations named in DOMAIN.md); the rules take the policy as an argume
 from pydantic import Field
 
 from services.kit.policy import Policy
-from services.orgs.enums import Role
+from services.orgs.enums import Facility, Role
 
 
 class OrgsPolicy(Policy):
@@ -62,4 +62,18 @@ class OrgsPolicy(Policy):
     reserve_pool_min_size: int = Field(2, description="A reserve-cadre pool smaller than this is thin")
     reserve_pool_min_college_share: float = Field(
         0.5, description="A pool with a smaller share of college or above is poorly educated"
+    )
+    # The seed's remaining problems (section 2 and 4), judged by the diagnostics.
+    worker_old_age: int = Field(50, description="A community worker of this age or older counts as old")
+    worker_max_old_share: float = Field(0.5, description="A larger share of old community workers is an ageing workforce")
+    worker_min_college_share: float = Field(
+        0.5, description="A smaller share of community workers with college or above is under-educated"
+    )
+    admission_gap_years: int = Field(3, ge=1, description="No one admitted in a community for this many years: 入黨無門")
+    service_activities_min: int = Field(
+        4, ge=0, description="Fewer held service activities in a community's last 12 months: few (activities service's types)"
+    )
+    basic_facilities: list[Facility] = Field(
+        default_factory=lambda: [Facility.meeting_room, Facility.activity_room, Facility.service_hall],
+        description="What a community's venues must offer between them",
     )

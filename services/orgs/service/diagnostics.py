@@ -12,11 +12,21 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.kit.peers import PeerClient
+from services.kit.peers import PeerClient, PeerUnavailable
 from services.kit.tree import subtree_of
 from services.orgs.enums import ConcurrentPost, DiagnosticRule, OrgKind, OrgStatus, OrgTier, Role, TermDue
-from services.orgs.models import Community, Organization, Position, ReserveCadre, Term, Unit
-from services.orgs.peers import member_counts, subtree_totals
+from services.orgs.models import (
+    Community,
+    CommunityWorker,
+    Cooperative,
+    Organization,
+    Position,
+    ReserveCadre,
+    Term,
+    Unit,
+    Venue,
+)
+from services.orgs.peers import community_latest_joined, community_service_activities, member_counts, subtree_totals
 from services.orgs.rules import OrgsPolicy, teams, units
 from services.orgs.rules import diagnostics as rules
 from services.orgs.schemas.diagnostics import Diagnostic, Diagnostics
@@ -24,6 +34,7 @@ from services.orgs.service.common import OrgsContext, get_visible
 
 FORM_TIERS = frozenset({OrgTier.community.value, OrgTier.unit.value})
 TEAM_ROLE_CODES = frozenset(r.value for r in teams.TEAM_ROLES)
+ID_BATCH = 1000
 
 
 def _item(org: Organization, rule: DiagnosticRule, figures: dict[str, Any], action: str) -> Diagnostic:
@@ -31,7 +42,13 @@ def _item(org: Organization, rule: DiagnosticRule, figures: dict[str, Any], acti
 
 
 async def diagnose(
-    session: AsyncSession, ctx: OrgsContext, org_id: uuid.UUID, *, members: PeerClient, as_of: date | None
+    session: AsyncSession,
+    ctx: OrgsContext,
+    org_id: uuid.UUID,
+    *,
+    members: PeerClient,
+    activities: PeerClient | None = None,
+    as_of: date | None,
 ) -> Diagnostics:
     as_of = as_of or ctx.today
     root = await get_visible(session, ctx, org_id)
@@ -85,7 +102,27 @@ async def diagnose(
             policy=ctx.policy,
         )
     items += await _communities_without_cadres(session, orgs, select(Organization.id).where(in_subtree), as_of)
-    return Diagnostics(org_id=root.id, as_of=as_of, items=items)
+    items += await _simply_combined_teams(session, orgs, positions, terms, as_of)
+    latest_joined = await community_latest_joined(members, root.id, as_of)
+    # Without the activities service the other rules still answer, and say which one could not.
+    not_evaluated: list[DiagnosticRule] = []
+    service_held: dict[uuid.UUID, int] | None = None
+    try:
+        if activities is None:
+            raise PeerUnavailable("activities", "not configured")
+        service_held = await community_service_activities(activities, root.id, *rules.service_window(as_of))
+    except PeerUnavailable:
+        not_evaluated.append(DiagnosticRule.few_service_activities)
+    items += await _community_records_problems(
+        session,
+        orgs,
+        select(Organization.id).where(in_subtree),
+        as_of=as_of,
+        policy=ctx.policy,
+        latest_joined=latest_joined,
+        service_held=service_held,
+    )
+    return Diagnostics(org_id=root.id, as_of=as_of, items=items, not_evaluated=not_evaluated)
 
 
 def _org_problems(
@@ -251,4 +288,176 @@ async def _communities_without_cadres(
                 "Build a pool of reserve cadres for the community",
             )
         )
+    return found
+
+
+async def _community_records_problems(
+    session: AsyncSession,
+    orgs: list[Organization],
+    subtree_ids: Select[uuid.UUID],
+    *,
+    as_of: date,
+    policy: OrgsPolicy,
+    latest_joined: dict[uuid.UUID, date],
+    service_held: dict[uuid.UUID, int] | None,
+) -> list[Diagnostic]:
+    """The problems judged on a community's small records: a cooperative merged with the
+    community's party organization, an ageing or under-educated workforce, venues without the
+    basic facilities; and on its members' latest admission (`latest_joined`, from the members
+    service): no one admitted for years. Each is listed under the community's top organization (its township's
+    while it has none)."""
+    by_id = {org.id: org for org in orgs}
+    in_subtree = or_(
+        Community.party_org_id.in_(subtree_ids),
+        and_(Community.party_org_id.is_(None), Community.township_org_id.in_(subtree_ids)),
+    )
+    communities = {c.id: c for c in (await session.execute(select(Community).where(in_subtree))).scalars()}
+    if not communities:
+        return []
+    cooperatives = (await session.execute(select(Cooperative).join(Community).where(in_subtree))).scalars().all()
+    workers: dict[uuid.UUID, list[tuple[date, str]]] = {}
+    employed = and_(CommunityWorker.since <= as_of, or_(CommunityWorker.until.is_(None), CommunityWorker.until >= as_of))
+    for worker in (await session.execute(select(CommunityWorker).join(Community).where(in_subtree, employed))).scalars():
+        workers.setdefault(worker.community_id, []).append((worker.birth_date, worker.education))
+    # Judged only where venues are on record (one closed since counts: its community had one):
+    # a community nobody has recorded venues for is unknown, not bare.
+    venues: dict[uuid.UUID, list[list[str]]] = {}
+    for venue in (await session.execute(select(Venue).join(Community).where(in_subtree))).scalars():
+        open_facilities = venues.setdefault(venue.community_id, [])
+        if venue.closed_on is None or venue.closed_on > as_of:
+            open_facilities.append(list(venue.facilities))
+
+    found: list[Diagnostic] = []
+
+    def add(community: Community, rule: DiagnosticRule, figures: dict[str, Any], action: str) -> None:
+        org = by_id[community.party_org_id or community.township_org_id]
+        if org.status == OrgStatus.active:
+            found.append(
+                _item(org, rule, {"community_id": str(community.id), "community_name": community.name, **figures}, action)
+            )
+
+    for cooperative in sorted(cooperatives, key=lambda c: str(c.id)):
+        community = communities[cooperative.community_id]
+        if rules.cooperative_merged(cooperative.party_org_id, community.party_org_id):
+            add(
+                community,
+                DiagnosticRule.cooperative_merged,
+                {"cooperative_id": str(cooperative.id), "cooperative_name": cooperative.name},
+                "Separate the cooperative's party organization from the community's party organization",
+            )
+    for community in communities.values():
+        held = service_held.get(community.id, 0) if service_held is not None else None
+        if held is not None and rules.few_service_activities(held, policy):
+            add(
+                community,
+                DiagnosticRule.few_service_activities,
+                {"held": held, "minimum": policy.service_activities_min, "months": 12},
+                "Hold more service activities: volunteer service, home visits, study delivered at home",
+            )
+        latest = latest_joined.get(community.id)
+        if rules.no_admissions(latest, as_of, policy):
+            add(
+                community,
+                DiagnosticRule.no_admissions,
+                {"latest_joined_on": latest.isoformat() if latest else None, "years": policy.admission_gap_years},
+                "Develop members in the community: identify, train and admit young people with education",
+            )
+        workforce = rules.workforce(workers.get(community.id, []), as_of, policy)
+        if workforce is not None:
+            add(
+                community,
+                DiagnosticRule.workers_ageing,
+                {
+                    "workers": workforce.workers,
+                    "old": workforce.old,
+                    "old_share": workforce.old_share,
+                    "old_age": policy.worker_old_age,
+                    "college_or_above": workforce.college_or_above,
+                    "college_share": workforce.college_share,
+                    "ageing": workforce.ageing,
+                    "under_educated": workforce.under_educated,
+                },
+                "Recruit younger and better-educated community workers and train those in post",
+            )
+        missing = rules.missing_facilities(venues[community.id], policy) if community.id in venues else []
+        if missing:
+            add(
+                community,
+                DiagnosticRule.venue_facilities_missing,
+                {"venues": len(venues[community.id]), "missing": missing},
+                "Provide the community's venues with the basic facilities and equipment",
+            )
+    return found
+
+
+async def _simply_combined_teams(
+    session: AsyncSession,
+    orgs: list[Organization],
+    positions: dict[uuid.UUID, list[Position]],
+    terms: dict[uuid.UUID, Term],
+    as_of: date,
+) -> list[Diagnostic]:
+    """Community organizations that villages' organizations were merged into (on or before the
+    day) whose team is still the old teams put together (`rules.simply_combined`)."""
+    survivors = {
+        org.id: org
+        for org in orgs
+        if org.tier == OrgTier.community.value and org.status == OrgStatus.active and positions.get(org.id)
+    }
+    if not survivors:
+        return []
+    # In batches of ids, never one list: a province has more communities than a statement may
+    # carry parameters.
+    survivor_ids = list(survivors)
+    predecessors: dict[uuid.UUID, dict[uuid.UUID, date]] = {}
+    for start in range(0, len(survivor_ids), ID_BATCH):
+        rows = await session.execute(
+            select(Organization.id, Organization.merged_into_id, Organization.dissolved_on).where(
+                Organization.status == OrgStatus.merged.value,
+                Organization.merged_into_id.in_(survivor_ids[start : start + ID_BATCH]),
+                Organization.dissolved_on <= as_of,
+            )
+        )
+        for org_id, into_id, merged_on in rows:
+            if into_id is not None and merged_on is not None:
+                predecessors.setdefault(into_id, {})[org_id] = merged_on
+    if not predecessors:
+        return []
+    merged_on_of = {org_id: on for by_org in predecessors.values() for org_id, on in by_org.items()}
+    merged_ids = list(merged_on_of)
+    held: dict[uuid.UUID, set[uuid.UUID]] = {}
+    for start in range(0, len(merged_ids), ID_BATCH):
+        posts = await session.execute(
+            select(Position.org_id, Position.member_id, Position.since).where(
+                Position.org_id.in_(merged_ids[start : start + ID_BATCH]), Position.role.in_(TEAM_ROLE_CODES)
+            )
+        )
+        for post_org_id, member_id, since in posts:
+            if since <= merged_on_of[post_org_id]:
+                held.setdefault(post_org_id, set()).add(member_id)
+    found = []
+    for survivor_id, by_org in predecessors.items():
+        team_posts = [p for p in positions[survivor_id] if p.role in TEAM_ROLE_CODES]
+        merged_on = max(by_org.values())
+        predecessor_team = {member for org_id in by_org for member in held.get(org_id, set())}
+        term = terms.get(survivor_id)
+        if rules.simply_combined(
+            {p.member_id for p in team_posts},
+            predecessor_team,
+            merged_on,
+            max((p.since for p in team_posts), default=None),
+            term.started_on if term else None,
+        ):
+            found.append(
+                _item(
+                    survivors[survivor_id],
+                    DiagnosticRule.simply_combined_team,
+                    {
+                        "merged_organizations": len(by_org),
+                        "merged_on": merged_on.isoformat(),
+                        "team_size": len({p.member_id for p in team_posts}),
+                    },
+                    "Adjust the team: choose the new community's team by election and vetting, not by adding up the old teams",
+                )
+            )
     return found
