@@ -349,7 +349,9 @@ async def _secretaries(
     }
 
 
-def _indicator(item: dict[str, Any], tally: Tally | None, source: str, manual: AssessmentScore | None) -> IndicatorResult:
+def _indicator(
+    item: dict[str, Any], tally: Tally | None, source: str, manual: AssessmentScore | None, *, full: float
+) -> IndicatorResult:
     indicator = AssessmentIndicator(item["indicator"])
     base = {"key": item["key"], "indicator": indicator, "name": item["name"], "weight": item["weight"]}
     if indicator is AssessmentIndicator.manual:
@@ -362,7 +364,7 @@ def _indicator(item: dict[str, Any], tally: Tally | None, source: str, manual: A
     counted = tally.of - tally.short
     return IndicatorResult(
         **base,
-        score=rules.share_score(counted, tally.of),
+        score=rules.share_score(counted, tally.of, full=full),
         counted=counted,
         of=tally.of,
         figures=dict(tally.figures),
@@ -401,6 +403,7 @@ async def results(
                 figures.tallies.get(AssessmentIndicator(item["indicator"]), {}).get(target.id),
                 figures.sources.get(AssessmentIndicator(item["indicator"]), ""),
                 manual.get((item["key"], target.id)),
+                full=ctx.policy.assessment_full_score,
             )
             for item in scheme.indicators
         ]
