@@ -71,7 +71,7 @@ async def get_scheme(scheme_id: uuid.UUID, session: ReadSessionDep, ctx: Reader)
     description="The owner's score (0-100) of a target organization on a manual indicator (201 when new); given again, "
     "it replaces the last one. 404 for an organization that is not a target or a key that is not a manual indicator. "
     "A first score needs no `If-Match` (`If-None-Match: *` makes sure it is new: 412 if it exists); replacing one "
-    "needs `If-Match` with its ETag (`\"<version>\"`, as the last answer gave it): 428 without, 412 if stale.",
+    'needs `If-Match` with its ETag (`"<version>"`, as the last answer gave it): 428 without, 412 if stale.',
     responses={201: {"model": ManualScore}, **answers(INVALID_REQUEST, NOT_FOUND)},
 )
 async def set_score(

@@ -84,9 +84,7 @@ def shape(scheme: AssessmentScheme) -> Scheme:
     )
 
 
-async def _scheme(
-    session: AsyncSession, ctx: OrgsContext, scheme_id: uuid.UUID, *, for_update: bool = False
-) -> AssessmentScheme:
+async def _scheme(session: AsyncSession, ctx: OrgsContext, scheme_id: uuid.UUID, *, for_update: bool = False) -> AssessmentScheme:
     stmt = visible_schemes(ctx).where(AssessmentScheme.id == scheme_id)
     scheme = (await session.execute(stmt.with_for_update() if for_update else stmt)).scalar_one_or_none()
     if scheme is None:
