@@ -36,6 +36,8 @@ class NoticeContact(Base):
     phone: Mapped[bytes | None] = mapped_column(LargeBinary)
     wechat_openid: Mapped[bytes | None] = mapped_column(LargeBinary)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # +1 on each change (its ETag): a change is made against the version read last.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Notice(Base):

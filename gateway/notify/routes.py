@@ -4,7 +4,7 @@ deliveries, marking read) and `/api/v1/notifications/contact` (where the caller'
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from gateway.errors import FORBIDDEN, NOT_FOUND
 from gateway.notify import service
@@ -16,6 +16,7 @@ from services.kit.db import ReadSessionDep, WriteSessionDep
 from services.kit.idempotency import Idempotent
 from services.kit.pagination import CursorQuery, LimitQuery, Page
 from services.kit.problems import answers
+from services.kit.versioning import UpsertPreconditionsDep, set_etag
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"], max_body_size=OWN_ROUTE_MAX_BODY_BYTES)
 
@@ -51,15 +52,30 @@ async def inbox(
 
 
 @router.get("/contact", response_model=Contact, responses=answers(FORBIDDEN))
-async def get_contact(session: ReadSessionDep, caller: Person, cipher: CipherDep) -> dict[str, Any]:
-    """Where the caller's notices go besides the inbox (masked)."""
-    return await service.get_contact(session, caller, cipher)
+async def get_contact(session: ReadSessionDep, caller: Person, cipher: CipherDep, response: Response) -> dict[str, Any]:
+    """Where the caller's notices go besides the inbox (masked); with its ETag once it was set."""
+    contact, version = await service.get_contact(session, caller, cipher)
+    if version is not None:
+        set_etag(response, version)
+    return contact
 
 
 @router.put("/contact", response_model=Contact, dependencies=[Idempotent], responses=answers(FORBIDDEN))
-async def put_contact(session: WriteSessionDep, caller: Person, cipher: CipherDep, data: ContactIn) -> dict[str, Any]:
-    """Set the caller's phone (SMS) and WeChat openid; stored encrypted, shown back masked."""
-    return await service.set_contact(session, caller, cipher, data)
+async def put_contact(
+    session: WriteSessionDep,
+    caller: Person,
+    cipher: CipherDep,
+    data: ContactIn,
+    response: Response,
+    preconditions: UpsertPreconditionsDep,
+) -> dict[str, Any]:
+    """Set the caller's phone (SMS) and WeChat openid; stored encrypted, shown back masked.
+
+    The first time needs no `If-Match` (`If-None-Match: *` makes sure of it: 412 once set); changing
+    them needs `If-Match` with the ETag read last (the GET's or the last answer's): 428 without, 412 if stale."""
+    contact, version = await service.set_contact(session, caller, cipher, data, preconditions=preconditions)
+    set_etag(response, version)
+    return contact
 
 
 @router.post("/read", response_model=MarkedRead, dependencies=[Idempotent], responses=answers(FORBIDDEN))

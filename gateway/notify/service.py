@@ -23,6 +23,7 @@ from gateway.notify.schemas import ContactIn
 from services.kit.auth import USER_KIND, Caller
 from services.kit.crypto import FieldCipher
 from services.kit.pagination import keyset_page, page_of
+from services.kit.versioning import Preconditions
 
 T = TypeVar("T")
 # Values per IN list: well under the bound parameters either database takes in one statement.
@@ -128,26 +129,33 @@ def _shown(cipher: FieldCipher, contact: NoticeContact | None) -> dict[str, str 
     return {field: rules.mask(plain(field)) for field in ADDRESS_FIELDS.values()}
 
 
-async def get_contact(session: AsyncSession, caller: Caller, cipher: FieldCipher) -> dict[str, str | None]:
-    """The caller's addresses, masked (the last four characters)."""
-    return _shown(cipher, await session.get(NoticeContact, _owner(caller)))
+async def get_contact(session: AsyncSession, caller: Caller, cipher: FieldCipher) -> tuple[dict[str, str | None], int | None]:
+    """The caller's addresses, masked (the last four characters), and their version (None: never set)."""
+    contact = await session.get(NoticeContact, _owner(caller))
+    return _shown(cipher, contact), contact.version if contact else None
 
 
-async def set_contact(session: AsyncSession, caller: Caller, cipher: FieldCipher, data: ContactIn) -> dict[str, str | None]:
-    """Replace the caller's addresses (null clears one); stored encrypted."""
+async def set_contact(
+    session: AsyncSession, caller: Caller, cipher: FieldCipher, data: ContactIn, *, preconditions: Preconditions
+) -> tuple[dict[str, str | None], int]:
+    """Replace the caller's addresses (null clears one), against the version read last (the first
+    time: none); stored encrypted. With the new version."""
     account_id = _owner(caller)
-    if await session.get(Account, account_id) is None:  # a token of an account removed since
+    # The account's row lock serializes two first settings of the same contact too.
+    if await session.get(Account, account_id, with_for_update=True) is None:  # a token of an account removed since
         raise NOT_FOUND(f"Account {account_id} was not found")
-    contact = await session.get(NoticeContact, account_id)
+    contact = await session.get(NoticeContact, account_id, with_for_update=True)
+    preconditions.check(contact.version if contact else None)
     if contact is None:
-        contact = NoticeContact(account_id=account_id)
+        contact = NoticeContact(account_id=account_id, version=0)
         session.add(contact)
     for field in ADDRESS_FIELDS.values():
         value = getattr(data, field)
         setattr(contact, field, cipher.encrypt(field, value) if value else None)
     contact.updated_at = datetime.now(UTC)
+    contact.version += 1
     await session.flush()
-    return _shown(cipher, contact)
+    return _shown(cipher, contact), contact.version
 
 
 # ---------------------------------------------------------------- recording reminders

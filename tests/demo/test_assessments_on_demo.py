@@ -140,7 +140,7 @@ def test_an_assessment_of_the_demo_communities_equals_the_computation_from_the_r
             rectification = made["findings"][0]["rectification_id"]
             api.call("POST", f"/rectifications/{rectification}/report", {"text": "已補齊"})
             api.call("POST", f"/rectifications/{rectification}/close", {})
-    api.call("PUT", f"{path}/scores/{three}/service", {"score": 88.5, "note": "群眾評價好"})
+    api.call("PUT", f"{path}/scores/{three}/service", {"score": 88.5, "note": "群眾評價好"}, 201)  # new: no If-Match
 
     results = api.call("GET", f"{path}/results")
     assert results["as_of"] == as_of

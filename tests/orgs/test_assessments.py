@@ -161,8 +161,16 @@ async def test_a_countys_scheme_scores_ranks_and_traces_its_communities(
     }
     path = f"/api/v1/assessments/{scheme['id']}"
     score = await api.put(f"{path}/scores/{c2}/service", json={"score": 90, "note": "台賬齊全"}, headers=admin)
-    assert score.status_code == 200, score.text
-    again = await api.put(f"{path}/scores/{c2}/service", json={"score": 80}, headers=admin)
+    assert (score.status_code, score.headers["etag"]) == (201, '"1"'), score.text
+    # Replacing it needs the version read last: 428 without, 412 when it is not the current one or
+    # when If-None-Match: * says the score is new.
+    without = await api.put(f"{path}/scores/{c2}/service", json={"score": 80}, headers=admin)
+    stale = await api.put(f"{path}/scores/{c2}/service", json={"score": 80}, headers=admin | {"If-Match": '"7"'})
+    not_new = await api.put(f"{path}/scores/{c2}/service", json={"score": 80}, headers=admin | {"If-None-Match": "*"})
+    unborn = await api.put(f"{path}/scores/{c1}/service", json={"score": 80}, headers=admin | {"If-Match": '"1"'})
+    assert [r.status_code for r in (without, stale, not_new, unborn)] == [428, 412, 412, 412]
+    again = await api.put(f"{path}/scores/{c2}/service", json={"score": 80}, headers=admin | {"If-Match": score.headers["etag"]})
+    assert (again.status_code, again.headers["etag"]) == (200, '"2"'), again.text
     assert (again.json()["score"], again.json()["version"]) == (80, 2)
 
     clock["today"] = dt.date(2027, 1, 5)  # the period is over: judged on 2026-12-31

@@ -48,7 +48,7 @@ class TestScores:
     def test_a_share_of_the_records_counted_is_0_to_100_and_nothing_owed_is_100(
         self, counted: int, of: int, score: float
     ) -> None:
-        assert rules.share_score(counted, of) == score
+        assert rules.share_score(counted, of, full=100) == score
 
     def test_the_total_is_the_weighted_mean_so_points_and_shares_agree(self) -> None:
         assert rules.weighted_total([(30, 100.0), (20, 50.0), (50, 0.0)]) == 40.0

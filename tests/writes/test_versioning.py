@@ -26,6 +26,17 @@ UPDATES: dict[tuple[str, str, str], tuple[str, dict[str, Any], str]] = {
         "org_admin",
     ),
     ("orgs", "PATCH", "/api/v1/units/{unit_id}"): ("/api/v1/units/{unit}", {"name": "renamed"}, "org_admin"),
+    ("orgs", "PATCH", "/api/v1/co-building/{agreement_id}"): (
+        "/api/v1/co-building/{agreement}",
+        {"content": "amended"},
+        "org_admin",
+    ),
+    ("orgs", "PATCH", "/api/v1/reserve-cadres/{cadre_id}"): ("/api/v1/reserve-cadres/{cadre}", {"name": "renamed"}, "org_admin"),
+    ("orgs", "PUT", "/api/v1/assessments/{scheme_id}/scores/{org_id}/{indicator_key}"): (
+        "/api/v1/assessments/{scheme}/scores/{target}/service",
+        {"score": 80},
+        "org_admin",
+    ),
     ("members", "PATCH", "/api/v1/members/{member_id}"): ("/api/v1/members/{member}", {"occupation": "farmer"}, "org_admin"),
     ("members", "PUT", "/api/v1/members/{member_id}/whereabouts"): (
         "/api/v1/members/{member}/whereabouts",
@@ -51,6 +62,7 @@ UPDATES: dict[tuple[str, str, str], tuple[str, dict[str, Any], str]] = {
     ("gateway", "PATCH", "/api/v1/users/{user_id}"): ("/api/v1/users/{user}", {"status": "active"}, "sysadmin"),
     ("gateway", "PUT", "/api/v1/users/{user_id}/roles"): ("/api/v1/users/{user}/roles", {"roles": ["auditor"]}, "secadmin"),
     ("gateway", "PATCH", "/api/v1/clients/{client_key}"): ("/api/v1/clients/{client}", {"name": "renamed"}, "sysadmin"),
+    ("gateway", "PUT", "/api/v1/notifications/contact"): ("/api/v1/notifications/contact", {"phone": "13800138000"}, "sysadmin"),
 }
 
 # POSTs that take no Idempotency-Key, and why.
@@ -67,6 +79,9 @@ NOT_IDEMPOTENT = {
     ("gateway", "/api/v1/clients"): "the answer holds a secret shown once, which is never stored",
     ("gateway", "/api/v1/clients/{client_key}/rotate"): "the answer holds a secret shown once, which is never stored",
     ("gateway", "/api/v1/audit/checkpoints"): "a checkpoint of the trail as it stands: a repeat signs the same head again",
+    ("gateway", "/api/v1/auth/link-member"): "a one-time code is good once by design",
+    ("members", "/api/v1/members/{member_id}/link-code"): "the answer holds a one-time code shown once, which is never stored",
+    ("members", "/internal/link-codes/redeem"): "a one-time code is good once by design",
 }
 
 
@@ -132,6 +147,36 @@ async def test_every_update_answers_428_without_if_match_412_when_stale_and_2xx_
         f"/api/v1/dues/{world['member']}/{world['month']}", json={"category": "farmer"}, headers=admin
     )
     assert (position.status_code, attendance.status_code, assessed.status_code) == (201, 200, 201), position.text
+    agreement = await orgs_api.post(
+        "/api/v1/co-building",
+        json={"unit_id": world["unit"], "community_id": world["community"], "started_on": "2025-09-01", "content": "c"},
+        headers=admin,
+    )
+    cadre = await orgs_api.post(
+        f"/api/v1/communities/{world['community']}/reserve-cadres",
+        json={"name": "n", "birth_date": "1992-08-17", "education": "college", "since": "2024-01-10"},
+        headers=admin,
+    )
+    assert (agreement.status_code, cadre.status_code) == (201, 201), agreement.text + cadre.text
+    # A scheme of the township over its communities: the world's community organization (the one
+    # above its parent) is the target scored by hand.
+    target = (await orgs_api.get(f"/api/v1/orgs/{world['parent']}", headers=admin)).json()["parent_id"]
+    scheme = await orgs_api.post(
+        "/api/v1/assessments",
+        json={
+            "owner_org_id": world["township"],
+            "title": "t",
+            "period": "2026",
+            "target_level": "community",
+            "indicators": [{"key": "service", "indicator": "manual", "name": "s", "weight": 100}],
+        },
+        headers=admin,
+    )
+    assert scheme.status_code == 201, scheme.text
+    scored = await orgs_api.put(
+        f"/api/v1/assessments/{scheme.json()['id']}/scores/{target}/service", json={"score": 50}, headers=admin
+    )
+    assert (scored.status_code, scored.headers["etag"]) == (201, '"1"'), scored.text
     system = await sysadmin(gateway_client)
     _, security = await secadmin(gateway_client, system)
     user = await create_account(gateway_client, system)
@@ -141,8 +186,14 @@ async def test_every_update_answers_428_without_if_match_412_when_stale_and_2xx_
         headers=system,
     )
     assert client.status_code == 201, client.text
+    contact = await gateway_client.put("/api/v1/notifications/contact", json={"phone": "13700000000"}, headers=system)
+    assert (contact.status_code, contact.headers["etag"]) == (200, '"1"'), contact.text
     ids = world | {
         "position": position.json()["id"],
+        "agreement": agreement.json()["id"],
+        "cadre": cadre.json()["id"],
+        "scheme": scheme.json()["id"],
+        "target": target,
         "user": user["id"],
         "client": client.json()["id"],
         "today": date.today().isoformat(),

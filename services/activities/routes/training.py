@@ -48,6 +48,7 @@ async def get_course(course_id: uuid.UUID, session: ReadSessionDep, ctx: Reader)
     response_model=Course,
     description="Adds the members who completed the course (or corrects their hours), all or none: each credited the "
     "course's hours unless fewer are given; the hours count toward their study hours in the year the course ends.",
+    dependencies=[Idempotent],
     responses=answers(errors.NOT_FOUND, errors.UNKNOWN_MEMBER, errors.DUPLICATE_ATTENDANCE, errors.TOO_MANY_HOURS),
 )
 async def add_attendees(course_id: uuid.UUID, data: AttendeesAdd, session: WriteSessionDep, ctx: Writer) -> Course:

@@ -75,6 +75,7 @@ async def evidence(request_id: uuid.UUID, session: ReadSessionDep, ctx: ReaderCo
 @router.post(
     "/{request_id}/decision",
     response_model=ChangeRequest,
+    dependencies=[Idempotent],
     responses=answers(NOT_FOUND, INVALID_CHANGE_REQUEST, CHANGE_REQUEST_DECIDED),
 )
 async def decide(

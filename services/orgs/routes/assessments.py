@@ -10,6 +10,7 @@ from services.kit.idempotency import Idempotent
 from services.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from services.kit.problems import answers
 from services.kit.script import ScriptDep
+from services.kit.versioning import UpsertPreconditionsDep, set_etag
 from services.orgs.errors import (
     INACTIVE_REFERENCE,
     INVALID_CURSOR,
@@ -67,9 +68,11 @@ async def get_scheme(scheme_id: uuid.UUID, session: ReadSessionDep, ctx: Reader)
 @router.put(
     "/{scheme_id}/scores/{org_id}/{indicator_key}",
     response_model=ManualScore,
-    description="The owner's score (0-100) of a target organization on a manual indicator; given again, it replaces "
-    "the last one. 404 for an organization that is not a target or a key that is not a manual indicator.",
-    responses=answers(INVALID_REQUEST, NOT_FOUND),
+    description="The owner's score (0-100) of a target organization on a manual indicator (201 when new); given again, "
+    "it replaces the last one. 404 for an organization that is not a target or a key that is not a manual indicator. "
+    "A first score needs no `If-Match` (`If-None-Match: *` makes sure it is new: 412 if it exists); replacing one "
+    'needs `If-Match` with its ETag (`"<version>"`, as the last answer gave it): 428 without, 412 if stale.',
+    responses={201: {"model": ManualScore}, **answers(INVALID_REQUEST, NOT_FOUND)},
 )
 async def set_score(
     scheme_id: uuid.UUID,
@@ -78,8 +81,16 @@ async def set_score(
     data: ManualScoreIn,
     session: WriteSessionDep,
     ctx: Writer,
+    response: Response,
+    preconditions: UpsertPreconditionsDep,
 ) -> ManualScore:
-    return await service.set_score(session, ctx, scheme_id, org_id=org_id, key=indicator_key, data=data)
+    score, created = await service.set_score(
+        session, ctx, scheme_id, org_id=org_id, key=indicator_key, data=data, preconditions=preconditions
+    )
+    if created:
+        response.status_code = status.HTTP_201_CREATED
+    set_etag(response, score.version)
+    return score
 
 
 @router.get(

@@ -235,6 +235,7 @@ async def update_reserve_cadre(
     description="The cadre leaves the pool on `until` (not before `since`, not in the future): `promoted` to a post, "
     "`removed` from the pool, or `left`; kept in the list with `current=false`. Once only (409 after). "
     "`If-Match` with the ETag read last: 428 without, 412 if stale.",
+    dependencies=[Idempotent],
     responses=answers(INVALID_REQUEST, NOT_FOUND, RULE_VIOLATION, ALREADY_ENDED),
 )
 async def end_reserve_cadre(

@@ -80,6 +80,7 @@ async def nominate(
     "/elections/{election_id}/candidates/{candidate_id}/vetting",
     response_model=Candidate,
     description="Vets (審查) a candidate: approved candidates go on the ballot.",
+    dependencies=[Idempotent],
     responses=answers(INVALID_REQUEST, NOT_FOUND, WRONG_STATE),
 )
 async def vet(election_id: uuid.UUID, candidate_id: uuid.UUID, data: Vetting, session: WriteSessionDep, ctx: Writer) -> Candidate:
@@ -93,6 +94,7 @@ async def vet(election_id: uuid.UUID, candidate_id: uuid.UUID, data: Vetting, se
     "candidates — 差額: more than the seats by at least the policy's `election_contest_share` (20%, rounded up, at "
     "least one more); 等額 allowed for the policy's `election_equal_roles` (secretary, deputy). 422 `election-rule` "
     "names the role, the candidates and the number needed.",
+    dependencies=[Idempotent],
     responses=answers(NOT_FOUND, ELECTION_RULE, WRONG_STATE),
 )
 async def fix_ballot(election_id: uuid.UUID, session: WriteSessionDep, ctx: Writer) -> Election:
@@ -104,6 +106,7 @@ async def fix_ballot(election_id: uuid.UUID, session: WriteSessionDep, ctx: Writ
     response_model=Election,
     description="Enters ballots for the system's count (`counting: system`): each lists the candidates it marks, at "
     "most the seats of each role; all or none.",
+    dependencies=[Idempotent],
     responses=answers(INVALID_REQUEST, NOT_FOUND, UNKNOWN_REFERENCE, ELECTION_RULE, WRONG_STATE),
 )
 async def enter_ballots(election_id: uuid.UUID, data: BallotBatch, session: WriteSessionDep, ctx: Writer) -> Election:
@@ -119,6 +122,7 @@ async def enter_ballots(election_id: uuid.UUID, data: BallotBatch, session: Writ
     "naming the rule and the figures, and nothing is written. A valid count takes effect: a term change records the "
     "new term (the previous team leaves office the day before) and the elected positions, a by-election the "
     "positions; with a secretary elected it waits for the higher organization's approval.",
+    dependencies=[Idempotent],
     responses=answers(INVALID_REQUEST, NOT_FOUND, ELECTION_RULE, WRONG_STATE, *EFFECT),
 )
 async def count(
@@ -132,6 +136,7 @@ async def count(
     response_model=Election,
     description="The higher organization (a caller whose scope holds the parent organization) approves a secretary's "
     "election; the result takes effect on `approved_on` (default today): the term starts and the positions run from it.",
+    dependencies=[Idempotent],
     responses=answers(INVALID_REQUEST, NOT_FOUND, NOT_HIGHER_ORGANIZATION, ELECTION_RULE, WRONG_STATE, *EFFECT),
 )
 async def approve(

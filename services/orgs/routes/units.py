@@ -168,6 +168,7 @@ async def amend_co_building(
     response_model=CoBuilding,
     description="Ends an agreement on `ended_on` (its last day: not before its start, not in the future) for a `reason`; "
     "once (409 after). `If-Match` with the ETag read last: 428 without, 412 if stale.",
+    dependencies=[Idempotent],
     responses=answers(INVALID_REQUEST, NOT_FOUND, RULE_VIOLATION, ALREADY_ENDED),
 )
 async def end_co_building(
@@ -284,6 +285,7 @@ async def get_post(post_id: uuid.UUID, session: ReadSessionDep, ctx: Reader, res
     "day before) ends the day before, and stays in `holders` as history. Members are named by ids in the caller's scope "
     "(unknown and out of scope: the same 422). A closed post takes no holder (409). "
     "`If-Match` with the post's ETag: 428 without, 412 if stale.",
+    dependencies=[Idempotent],
     responses=answers(INVALID_REQUEST, NOT_FOUND, RULE_VIOLATION, UNKNOWN_REFERENCE, ALREADY_ENDED, PEER_UNAVAILABLE),
 )
 async def change_holder(
@@ -307,6 +309,7 @@ async def change_holder(
     description="Closes the post on `closed_on` (its last day: not in the future, not before the latest holding began); "
     "every holding still open ends on it, the history stays. Once (409 after). "
     "`If-Match` with the post's ETag: 428 without, 412 if stale.",
+    dependencies=[Idempotent],
     responses=answers(INVALID_REQUEST, NOT_FOUND, RULE_VIOLATION, ALREADY_ENDED),
 )
 async def close_post(

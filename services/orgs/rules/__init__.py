@@ -57,6 +57,10 @@ class OrgsPolicy(Policy):
     leading_goose_young_share: float = Field(0.6, description="Share of the team under the age limit")
     leading_goose_age_limit: int = Field(45, description="The age limit of the above")
     leading_goose_cross_appointed_share: float = Field(0.6, description="Share of the team cross-appointed")
+    # Target-based assessment (目標管理考核, `/assessments`).
+    assessment_full_score: float = Field(
+        100.0, gt=0, description="An assessment indicator's full score: a share met in full, or nothing to count"
+    )
     # Work lists (seed 問題2, 問題3).
     form_alarm_members: int = Field(150, description="Communities over this many members and no committee are called out")
     reserve_pool_min_size: int = Field(2, description="A reserve-cadre pool smaller than this is thin")

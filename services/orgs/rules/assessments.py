@@ -1,10 +1,11 @@
 """The rules of a target-based assessment (目標管理考核): its period, how each computed indicator is
-normalised to 0-100, the weighted total and the ranking.
+normalised to 0 to the policy's full score (100), the weighted total and the ranking.
 
 Every computed indicator is a share: the records that meet the indicator's standard among those it
-counts, as a score `100 * counted / of` (rounded to 2 decimals; nothing to count is 100: nothing
-was owed). The total is the weighted mean of the indicator scores, `Σ weight * score / Σ weight`
-(2 decimals), so that weights may be given as points (20, 30 …) or as shares. A manual indicator
+counts, as a score `full * counted / of` (`full`: the policy's `assessment_full_score`, 100; rounded
+to 2 decimals; nothing to count is `full`: nothing was owed). The total is the weighted mean of the
+indicator scores, `Σ weight * score / Σ weight` (2 decimals), so that weights may be given as points
+(20, 30 …) or as shares. A manual indicator
 not yet scored counts 0 and leaves the target's result incomplete. Equal totals share a rank
 (1, 1, 3 …: "competition" ranking), listed by name.
 """
@@ -17,6 +18,10 @@ from datetime import date, timedelta
 from services.orgs.enums import AssessmentIndicator, DiagnosticRule, OrgKind, OrgTier
 
 PERIOD_PATTERN = r"^\d{4}(-H[12]|-Q[1-4]|-(0[1-9]|1[0-2]))?$"
+# The calendar's parts of a year (H1-H2, Q1-Q4), each the same number of months.
+MONTHS_IN_YEAR = 12
+HALVES = ("H1", "H2")
+QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 _PERIOD = re.compile(r"^(?P<year>\d{4})(?:-H(?P<half>[12])|-Q(?P<quarter>[1-4])|-(?P<month>\d{2}))?$")
 
 # The indicators the orgs service counts from its own records, and those asked of a peer.
@@ -57,12 +62,11 @@ def parse_period(text: str) -> Period:
     if not match:
         raise ValueError("a period is YYYY, YYYY-Hn, YYYY-Qn or YYYY-MM")
     year = int(match["year"])
-    if match["half"]:
-        first = date(year, 6 * (int(match["half"]) - 1) + 1, 1)
-        return Period(text, first, _add_months(first, 6))
-    if match["quarter"]:
-        first = date(year, 3 * (int(match["quarter"]) - 1) + 1, 1)
-        return Period(text, first, _add_months(first, 3))
+    for part, parts in (("half", HALVES), ("quarter", QUARTERS)):
+        if match[part]:
+            months = MONTHS_IN_YEAR // len(parts)  # a year divides into equal halves and quarters
+            first = date(year, months * (int(match[part]) - 1) + 1, 1)
+            return Period(text, first, _add_months(first, months))
     if match["month"]:
         month = int(match["month"])
         if not 1 <= month <= 12:
@@ -87,11 +91,12 @@ def months_through(period: Period, day: date) -> list[str]:
     return months
 
 
-def share_score(counted: int, of: int) -> float:
-    """An indicator's score: the share meeting the standard, 0-100; nothing to count is 100."""
+def share_score(counted: int, of: int, *, full: float) -> float:
+    """An indicator's score: the share meeting the standard, 0 to `full` (the policy's full score,
+    100); nothing to count is `full`."""
     if of <= 0:
-        return 100.0
-    return round(100 * min(max(counted, 0), of) / of, 2)
+        return float(full)
+    return round(full * min(max(counted, 0), of) / of, 2)
 
 
 def weighted_total(parts: Iterable[tuple[float, float]]) -> float:

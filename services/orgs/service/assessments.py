@@ -26,6 +26,7 @@ from services.kit.peers import PeerClient
 from services.kit.script import Script
 from services.kit.sheets import write_xlsx
 from services.kit.tree import subtree_of
+from services.kit.versioning import Preconditions
 from services.orgs import peers
 from services.orgs.enums import (
     AssessmentIndicator,
@@ -83,8 +84,9 @@ def shape(scheme: AssessmentScheme) -> Scheme:
     )
 
 
-async def _scheme(session: AsyncSession, ctx: OrgsContext, scheme_id: uuid.UUID) -> AssessmentScheme:
-    scheme = (await session.execute(visible_schemes(ctx).where(AssessmentScheme.id == scheme_id))).scalar_one_or_none()
+async def _scheme(session: AsyncSession, ctx: OrgsContext, scheme_id: uuid.UUID, *, for_update: bool = False) -> AssessmentScheme:
+    stmt = visible_schemes(ctx).where(AssessmentScheme.id == scheme_id)
+    scheme = (await session.execute(stmt.with_for_update() if for_update else stmt)).scalar_one_or_none()
     if scheme is None:
         raise not_found("Assessment scheme", scheme_id)
     return scheme
@@ -156,10 +158,19 @@ async def _owner_and_targets(session: AsyncSession, scheme: AssessmentScheme) ->
 
 
 async def set_score(
-    session: AsyncSession, ctx: OrgsContext, scheme_id: uuid.UUID, *, org_id: uuid.UUID, key: str, data: ManualScoreIn
-) -> ManualScore:
-    """The owner's score of one target on one manual indicator (given again: replaced)."""
-    scheme = await _scheme(session, ctx, scheme_id)
+    session: AsyncSession,
+    ctx: OrgsContext,
+    scheme_id: uuid.UUID,
+    *,
+    org_id: uuid.UUID,
+    key: str,
+    data: ManualScoreIn,
+    preconditions: Preconditions,
+) -> tuple[ManualScore, bool]:
+    """The owner's score of one target on one manual indicator (given again: replaced, against the
+    version read last); with whether it is new."""
+    # The scheme's row lock serializes two first scores of the same target and indicator too.
+    scheme = await _scheme(session, ctx, scheme_id, for_update=True)
     if not any(i["key"] == key and i["indicator"] == AssessmentIndicator.manual.value for i in scheme.indicators):
         raise not_found("Manual indicator", key)
     _owner, targets = await _owner_and_targets(session, scheme)
@@ -169,6 +180,8 @@ async def set_score(
         AssessmentScore.scheme_id == scheme.id, AssessmentScore.indicator_key == key, AssessmentScore.org_id == org_id
     )
     row = (await session.execute(stmt.with_for_update())).scalar_one_or_none()
+    preconditions.check(row.version if row is not None else None)
+    created = row is None
     if row is None:
         row = AssessmentScore(id=uuid.uuid4(), version=0, scheme_id=scheme.id, indicator_key=key, org_id=org_id)
         session.add(row)
@@ -178,7 +191,7 @@ async def set_score(
     row.scored_by = ctx.caller.subject
     row.version += 1
     await session.flush()
-    return ManualScore.model_validate(row)
+    return ManualScore.model_validate(row), created
 
 
 @dataclass
@@ -334,7 +347,9 @@ async def _secretaries(
     }
 
 
-def _indicator(item: dict[str, Any], tally: Tally | None, source: str, manual: AssessmentScore | None) -> IndicatorResult:
+def _indicator(
+    item: dict[str, Any], tally: Tally | None, source: str, manual: AssessmentScore | None, *, full: float
+) -> IndicatorResult:
     indicator = AssessmentIndicator(item["indicator"])
     base = {"key": item["key"], "indicator": indicator, "name": item["name"], "weight": item["weight"]}
     if indicator is AssessmentIndicator.manual:
@@ -347,7 +362,7 @@ def _indicator(item: dict[str, Any], tally: Tally | None, source: str, manual: A
     counted = tally.of - tally.short
     return IndicatorResult(
         **base,
-        score=rules.share_score(counted, tally.of),
+        score=rules.share_score(counted, tally.of, full=full),
         counted=counted,
         of=tally.of,
         figures=dict(tally.figures),
@@ -386,6 +401,7 @@ async def results(
                 figures.tallies.get(AssessmentIndicator(item["indicator"]), {}).get(target.id),
                 figures.sources.get(AssessmentIndicator(item["indicator"]), ""),
                 manual.get((item["key"], target.id)),
+                full=ctx.policy.assessment_full_score,
             )
             for item in scheme.indicators
         ]

@@ -198,7 +198,7 @@ async def printed_notice(
         session,
         kind=OrgDocumentKind.inspection_notice.value,
         prefix=NOTICE_PREFIX,
-        subject=f"notice:{inspector.id}:{hashlib.sha256(round.encode()).hexdigest()[:32]}",
+        subject=f"notice:{inspector.id}:{hashlib.sha256(round.encode()).hexdigest()}",  # 108 of 200 characters
         org_id=inspector.id,
         org_name=inspector.name,
         issued_on=ctx.today,
