@@ -9,16 +9,19 @@ roll-up with an organization or county column) is picked up without a change her
   feed cursors (each service's feed is one sequence numbered under an advisory lock, see
   docs/scaling.md), the job runner's and idempotency tables, and any table Citus cannot
   distribute (below);
+- the database gets `citus.enable_repartition_joins = on` (joins on other columns than the
+  distribution column);
 - **reference** (copied to every node): the replicas of other services' data (`*_replica`) and
   small lookup tables (`activity_types`);
 - **distributed**: every other table, by the first of `county_id`, `org_id`, `member_id`,
   `activity_id`, `application_id`, `id` that is a column of every unique index and of the primary
-  key (Citus requires the distribution column in each). Tables distributed by a uuid column share
-  one colocation group, so a member's rows (`members.id`, `member_events.member_id`, ...) and an
-  activity's rows (`activities.id`, `attendance.activity_id`) sit on the same shard.
+  key (Citus requires the distribution column in each); by `id` only the root of a group (a table
+  whose `<name>_id` another table is distributed by). Tables distributed by a uuid column share
+  one colocation group, so an activity (`activities.id`) and its attendance
+  (`attendance.activity_id`) sit on the same shard.
   A table with no such column stays local and is reported with the index that prevents it; so
-  does a member's row (a `member_id` column) that could only go by its own `id`, since it would
-  sit apart from its member.
+  does a table that could only go by its own `id` and is no root: it would sit apart from the
+  rows it is read with (its member, its organization's other rows).
 
 Idempotent: tables already known to Citus are left as they are.
 """
@@ -53,8 +56,12 @@ class Placement:
         return f"{self.schema}.{self.table}: {self.kind}{where}{why}"
 
 
-def choose(schema: str, table: str, columns: Iterable[str], unique_indexes: dict[str, set[str]]) -> Placement:
-    """Where one table goes (pure: the rule above)."""
+def choose(
+    schema: str, table: str, columns: Iterable[str], unique_indexes: dict[str, set[str]], roots: Iterable[str] = ()
+) -> Placement:
+    """Where one table goes (pure: the rule above). `roots`: the distribution columns chosen for the
+    schema's other tables (`activity_id`, ...); a table may go by its own `id` only when others go by
+    `<its name>_id`, i.e. when it is the root of a colocation group (activities ← attendance)."""
     columns = set(columns)
     if table in LOCAL_TABLES or table.startswith(LOCAL_PREFIXES):
         return Placement(schema, table, "local", reason="the service's own bookkeeping, kept on the coordinator")
@@ -62,14 +69,18 @@ def choose(schema: str, table: str, columns: Iterable[str], unique_indexes: dict
         return Placement(schema, table, "reference")
     for candidate in DISTRIBUTION_CANDIDATES:
         if candidate in columns and all(candidate in cols for cols in unique_indexes.values()):
-            if candidate == "id" and "member_id" in columns:
-                # A member's row spread by its own id would sit apart from the member, and the
-                # queries that test it against the member (EXISTS ... member_id = members.id)
-                # cannot be planned while members.members itself is not distributed.
-                return Placement(schema, table, "local", reason="a member's row, kept with members.members")
+            if candidate == "id" and _singular(table) + "_id" not in set(roots):
+                # Spread by its own id, a row would sit apart from everything it is read with
+                # (its member, its activity): each such join or correlated subquery would fan out
+                # or fail to plan. It stays with the rest until it carries a county column.
+                return Placement(schema, table, "local", reason="only its own id to go by: kept with the rows it is read with")
             return Placement(schema, table, "distributed", column=candidate)
     shown = "; ".join(f"{name} ({', '.join(sorted(cols))})" for name, cols in sorted(unique_indexes.items()))
     return Placement(schema, table, "local", reason="no candidate column in every unique index: " + shown)
+
+
+def _singular(table: str) -> str:
+    return table[:-3] + "y" if table.endswith("ies") else table.removesuffix("s")
 
 
 async def _catalogue(db: asyncpg.Connection, schema: str) -> list[tuple[str, set[str], dict[str, set[str]]]]:
@@ -103,8 +114,10 @@ async def _catalogue(db: asyncpg.Connection, schema: str) -> list[tuple[str, set
 async def plan(db: asyncpg.Connection, schemas: Iterable[str] = DISTRIBUTED_SCHEMAS) -> list[Placement]:
     placements = []
     for schema in schemas:
-        for table, columns, unique_indexes in await _catalogue(db, schema):
-            placements.append(choose(schema, table, columns, unique_indexes))
+        catalogue = await _catalogue(db, schema)
+        first = [choose(schema, table, columns, unique) for table, columns, unique in catalogue]
+        roots = {p.column for p in first if p.column and p.column != "id"}
+        placements += [choose(schema, table, columns, unique, roots) for table, columns, unique in catalogue]
     return placements
 
 
@@ -119,6 +132,10 @@ async def distribute(dsn: str, schemas: Iterable[str] = DISTRIBUTED_SCHEMAS) -> 
                 "JOIN pg_class c ON c.oid = p.logicalrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
             )
         }
+        # Joins between distributed tables on other columns than the distribution column (a
+        # member's attendance with the member replica's rows, ...) are planned by repartitioning.
+        database = await db.fetchval("SELECT current_database()")
+        await db.execute(f'ALTER DATABASE "{database}" SET citus.enable_repartition_joins = on')
         placements = await plan(db, schemas)
         # Reference tables first: a distributed table may refer to them, never the other way round.
         for placement in sorted(placements, key=lambda p: p.kind != "reference"):

@@ -16,6 +16,7 @@ project itself never needs that folder; real deployments install Citus from its 
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -112,7 +113,12 @@ class Cluster:
         }
 
 
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds through main's finally: the cluster is removed
+
+
 def main(argv: list[str]) -> int:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     ensure_citus()
     started = time.monotonic()
     cluster = Cluster()

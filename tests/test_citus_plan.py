@@ -15,7 +15,8 @@ def test_a_roll_up_by_organization_is_distributed_by_org_id_without_a_code_chang
 
 
 def test_an_activity_and_its_attendance_are_colocated() -> None:
-    assert choose("activities", "activities", {"id", "org_id"}, {"pk": {"id"}}).column == "id"
+    roots = {"activity_id"}
+    assert choose("activities", "activities", {"id", "org_id"}, {"pk": {"id"}}, roots).column == "id"
     attendance = choose("activities", "attendance", {"activity_id", "member_id"}, {"pk": {"activity_id", "member_id"}})
     assert attendance.column == "activity_id"
 
@@ -36,6 +37,7 @@ def test_a_unique_index_without_a_candidate_keeps_the_table_local_and_says_which
     assert "uq_open (id_number_index)" in placement.reason
 
 
-def test_a_members_row_is_not_spread_by_its_own_id() -> None:
-    placement = choose("members", "care_enrolments", {"id", "member_id", "program"}, {"pk": {"id"}})
-    assert placement.kind == "local"
+def test_a_row_is_not_spread_by_its_own_id_unless_it_is_a_root() -> None:
+    care = choose("members", "care_enrolments", {"id", "member_id", "program"}, {"pk": {"id"}}, {"activity_id"})
+    assert care.kind == "local"
+    assert choose("activities", "activities", {"id", "org_id"}, {"pk": {"id"}}).kind == "local"
