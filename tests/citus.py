@@ -9,7 +9,8 @@ citus-distribute`). The cluster is stopped and its data directories deleted afte
 success and on failure. When the extension is missing it is built from ../shared/citus (the
 project itself never needs that folder; real deployments install Citus from its packages).
 
-    python -m tests.citus [pytest arguments]     (default: the suites in CITUS_SUITE below)
+    python -m tests.citus [pytest arguments]     (no test named: CITUS_SUITE below, less
+                                                  KNOWN_UNPLANNABLE)
     python -m tests.citus --command CMD ARGS...  (any command with the cluster's variables set,
                                                   e.g. the benchmark: -m benchmarks.members_10m)
 """
@@ -31,6 +32,10 @@ BUILD_SCRIPT = PROJECT_ROOT.parent / "shared" / "citus" / "build-install.sh"
 # What runs on Citus (docs/scaling.md, "Citus: what is distributed by what"): the two services
 # whose schemas are distributed, and the cross-service tests that go through them.
 CITUS_SUITE = ["tests/members", "tests/activities"]
+# Tests whose queries Citus cannot plan with the tables placed as they are today (stack/citus.py,
+# docs/scaling.md): deselected by default, each with Citus' own words. They pass on PostgreSQL and
+# SQLite; `python -m tests.citus <the test>` runs one anyway.
+KNOWN_UNPLANNABLE: dict[str, str] = {}
 NODES = ("coordinator", "worker1", "worker2")
 SETTINGS = """
 listen_addresses = '{host}'
@@ -124,7 +129,9 @@ def main(argv: list[str]) -> int:
     cluster = Cluster()
     try:
         cluster.start()
-        pytest = [sys.executable, "-m", "pytest", *(argv or CITUS_SUITE)]
+        deselect = [f"--deselect={test}" for test in KNOWN_UNPLANNABLE]
+        chosen = [arg for arg in argv if not arg.startswith("-")]  # options alone: the default suite
+        pytest = [sys.executable, "-m", "pytest", *argv, *([] if chosen else [*CITUS_SUITE, *deselect])]
         command = argv[1:] if argv[:1] == ["--command"] else pytest
         result = subprocess.run(command, env={**os.environ, **cluster.env()}, cwd=PROJECT_ROOT, check=False)
         return result.returncode
