@@ -130,7 +130,7 @@ def main(argv: list[str]) -> int:
     try:
         cluster.start()
         deselect = [f"--deselect={test}" for test in KNOWN_UNPLANNABLE]
-        chosen = [arg for arg in argv if not arg.startswith("-")]  # options alone: the default suite
+        chosen = [arg for arg in argv if (PROJECT_ROOT / arg.split("::")[0]).exists()]  # none named: the default
         pytest = [sys.executable, "-m", "pytest", *argv, *([] if chosen else [*CITUS_SUITE, *deselect])]
         command = argv[1:] if argv[:1] == ["--command"] else pytest
         result = subprocess.run(command, env={**os.environ, **cluster.env()}, cwd=PROJECT_ROOT, check=False)
