@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: run test test-postgres test-compose lint lock install clean
+.PHONY: run test test-postgres test-citus test-compose lint lock install clean
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -34,6 +34,11 @@ test: $(DEV)
 ## The whole suite against PostgreSQL (TEST_POSTGRES_ADMIN_URL, default postgres@127.0.0.1:5432).
 test-postgres: $(DEV)
 	TEST_DATABASE=postgres $(BIN)/pytest
+
+## The members and activities tests on a Citus coordinator and two workers (local PostgreSQL 15
+## instances, made and removed by tests/citus.py; Citus built from ../shared/citus when missing).
+test-citus: $(DEV)
+	$(BIN)/python -m tests.citus $(PYTEST_ARGS)
 
 ## The container deployment for real (Docker, as root): build, up, a scenario through the gateway,
 ## restarts, down/up, the backup and restore drill of docs/operations.md, then down -v. Where no

@@ -23,13 +23,20 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
-from stack.processes import ALEMBIC_INI, GATEWAY, PROCESSES, SERVICE_CLIENT_IDS, SERVICES, Process
+from stack.processes import ALEMBIC_INI, GATEWAY, PROCESSES, SERVICE_CLIENT_IDS, SERVICES
 
 
 def _alembic_config(name: str) -> "object":
     from alembic.config import Config
 
     return Config(str(ALEMBIC_INI), ini_section=name)
+
+
+def citus_distribute(url: str) -> int:
+    """After `migrate`, on a Citus coordinator: reference and distributed tables (stack/citus.py)."""
+    from stack.citus import distribute_command
+
+    return distribute_command(url)
 
 
 def migrate(names: Sequence[str]) -> None:
@@ -349,6 +356,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--admin-url", default=os.environ.get("POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     )
     provision_parser.add_argument("--database", default=os.environ.get("POSTGRES_DB", "dangjian"))
+    commands.add_parser(
+        "citus-distribute", help="after migrate: distribute the members and activities schemas on a Citus coordinator"
+    ).add_argument(
+        "--url",
+        default=os.environ.get("CITUS_COORDINATOR_URL", "postgresql://postgres@127.0.0.1:5432/dangjian"),
+        help="a superuser's URL of the service database on the coordinator",
+    )
     demo_parser = commands.add_parser("demo", help="load the demo district into a running system through its API")
     demo_parser.add_argument("--url", default=os.environ.get("DEMO_URL", f"http://127.0.0.1:{GATEWAY.default_port}"))
     demo_parser.add_argument("--scale", type=float, default=1.0, help="1 = the seed's district; 10, 100 for benchmarks")
@@ -382,9 +396,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     elif args.command == "check":
         check(args.names)
     elif args.command == "serve":
-        process: Process = PROCESSES[args.name]
-        serve(args.name, args.host, args.port or int(os.environ.get("PORT", process.default_port)))
+        serve(args.name, args.host, args.port or int(os.environ.get("PORT", PROCESSES[args.name].default_port)))
     elif args.command == "provision":
         provision(args.admin_url, args.database)
+    elif args.command == "citus-distribute":
+        sys.exit(citus_distribute(args.url))
     elif args.command == "keys":
         sys.exit(keys(args.dir, args.owner, args.fill_env))

@@ -79,6 +79,8 @@ def create_test_database(data_dir: Path, admin_url: str = POSTGRES_ADMIN_URL) ->
         db.postgres_database = f"dangjian_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
         asyncio.run(provision(admin_url, db.postgres_database, {}))
         host, port = _postgres_host_port(admin_url)
+        if CITUS_WORKERS:
+            asyncio.run(_citus_join(admin_url, db.postgres_database, (host, port)))
         db.urls = {name: service_url(host, port, db.postgres_database, name) for name in PROCESSES}
     else:
         db.urls = {name: f"sqlite+aiosqlite:///{data_dir / (name + '.db')}" for name in PROCESSES}
@@ -91,7 +93,32 @@ def create_test_database(data_dir: Path, admin_url: str = POSTGRES_ADMIN_URL) ->
         check=False,
     )
     assert migrate.returncode == 0, migrate.stderr
+    if CITUS_WORKERS and db.postgres_database:
+        from stack.citus import distribute
+
+        asyncio.run(distribute(_database_dsn(admin_url, db.postgres_database)))
     return db
+
+
+# A Citus cluster under test (`make test-citus`, tests/citus.py): the workers' "host:port,..."; the
+# admin URL is then the coordinator's. Each test database is made on every node and distributed.
+CITUS_WORKERS = [
+    (part.rsplit(":", 1)[0], int(part.rsplit(":", 1)[1]))
+    for part in os.environ.get("TEST_CITUS_WORKERS", "").split(",")
+    if part.strip()
+]
+
+
+def _database_dsn(admin_url: str, database: str) -> str:
+    from stack.citus import database_dsn
+
+    return database_dsn(admin_url, database)
+
+
+async def _citus_join(admin_url: str, database: str, coordinator: tuple[str, int]) -> None:
+    from stack.citus import prepare_database
+
+    await prepare_database(admin_url, database, coordinator, CITUS_WORKERS)
 
 
 def drop_test_database(db: SuiteDatabase) -> None:
