@@ -7,7 +7,7 @@ the statistics and the survey see it from its date. 留黨察看 is counted as o
 import uuid
 from datetime import date
 
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.script import Script, label
@@ -25,9 +25,10 @@ from services.members.service.records import set_state
 
 def on_probation_on(member_id: ColumnElement[uuid.UUID], as_of: date) -> ColumnElement[bool]:
     """Whether the member is under 留黨察看 on `as_of` (decided by then, not yet ended)."""
-    return exists(
-        select(Discipline.id).where(
-            Discipline.member_id == member_id,
+    # An uncorrelated IN: the few members on probation are hashed once, where a correlated EXISTS
+    # inside a count's FILTER ran once per member (+40% on the survey's members half at 249 k).
+    return member_id.in_(
+        select(Discipline.member_id).where(
             Discipline.measure == DisciplineMeasure.probation.value,
             Discipline.decided_on <= as_of,
             or_(Discipline.ends_on.is_(None), Discipline.ends_on > as_of),
