@@ -244,11 +244,13 @@ async def _own_figures(
     wanted: set[AssessmentIndicator],
     figures: Figures,
     members: PeerClient,
+    activities: PeerClient,
     as_of: date,
 ) -> None:
     setup = {AssessmentIndicator.team_completeness, AssessmentIndicator.terms_on_time, AssessmentIndicator.diagnostics}
     if wanted & setup:
-        found = await diagnostics.diagnose(session, ctx, owner.id, members=members, as_of=as_of)
+        # With the activities client, so that the rules that ask it count as on the diagnostics page.
+        found = await diagnostics.diagnose(session, ctx, owner.id, members=members, activities=activities, as_of=as_of)
         problems: dict[uuid.UUID, set[DiagnosticRule]] = {}
         for item in found.items:
             if rules.is_problem(item.rule):
@@ -384,7 +386,9 @@ async def results(
     figures = Figures()
     if targets:
         own, asked = wanted & rules.OWN, wanted - rules.OWN
-        await _own_figures(session, ctx, owner, where=where, wanted=own, figures=figures, members=members, as_of=as_of)
+        await _own_figures(
+            session, ctx, owner, where=where, wanted=own, figures=figures, members=members, activities=activities, as_of=as_of
+        )
         await _peer_figures(
             owner, where=where, wanted=asked, figures=figures, period=period, members=members, activities=activities, as_of=as_of
         )
