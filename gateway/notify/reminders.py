@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -117,6 +118,14 @@ async def due_items(
         for asking in askings:
             try:
                 found += source.parse(today, await read_list(peers[source.service], source.path, asking))
+            except httpx.HTTPStatusError as error:
+                # A root of the gateway's copy of the tree that this service does not know (dissolved,
+                # or never its): nothing is due under it, and the other roots are read all the same.
+                if source.per_root and error.response.status_code == 404:
+                    continue
+                logger.warning("reminder source unread", extra={"source": source.kind.value, "error": type(error).__name__})
+                if source.kind.value not in failed:
+                    failed.append(source.kind.value)
             except Exception as error:  # a service away, an error status, an answer of another shape
                 # This list waits for the next run; the exception's type only (no personal data in logs).
                 logger.warning("reminder source unread", extra={"source": source.kind.value, "error": type(error).__name__})

@@ -185,6 +185,21 @@ class TestReminders:
         assert await stack.inbox(west_admin) == []
         assert await stack.inbox(county_admin) == []
 
+    async def test_a_root_only_the_gateway_knows_leaves_every_list_readable(self, stack: Stack) -> None:
+        # The gateway's copy of the tree may hold a root the services never had (or dissolved): the
+        # lists asked once per root answer 404 for it, which means nothing is due there.
+        _, _, _, community = await district(stack)
+        await stack.overdue_term(community)
+        stranger = uuid.uuid4()
+        snapshot = {"id": str(stranger), "parent_id": None, "path": child_path(None, stranger), "version": 1}
+        async with stack.db.write_sessions() as session:
+            await apply_orgs_event(session, feed_event("org.created", stranger, snapshot))
+            await session.commit()
+
+        outcome = await stack.run_reminders(DAY)
+
+        assert "unread" not in outcome, outcome
+
     async def test_another_townships_account_cannot_read_or_mark_a_notice(self, stack: Stack) -> None:
         _, east, west, community = await district(stack)
         await stack.overdue_term(community)
