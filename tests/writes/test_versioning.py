@@ -32,6 +32,17 @@ UPDATES: dict[tuple[str, str, str], tuple[str, dict[str, Any], str]] = {
         "org_admin",
     ),
     ("orgs", "PATCH", "/api/v1/reserve-cadres/{cadre_id}"): ("/api/v1/reserve-cadres/{cadre}", {"name": "renamed"}, "org_admin"),
+    ("orgs", "PATCH", "/api/v1/cooperatives/{cooperative_id}"): (
+        "/api/v1/cooperatives/{cooperative}",
+        {"name": "r"},
+        "org_admin",
+    ),
+    ("orgs", "PATCH", "/api/v1/community-workers/{worker_id}"): (
+        "/api/v1/community-workers/{worker}",
+        {"name": "r"},
+        "org_admin",
+    ),
+    ("orgs", "PATCH", "/api/v1/community-venues/{venue_id}"): ("/api/v1/community-venues/{venue}", {"name": "r"}, "org_admin"),
     ("orgs", "PUT", "/api/v1/assessments/{scheme_id}/scores/{org_id}/{indicator_key}"): (
         "/api/v1/assessments/{scheme}/scores/{target}/service",
         {"score": 80},
@@ -158,6 +169,20 @@ async def test_every_update_answers_428_without_if_match_412_when_stale_and_2xx_
         headers=admin,
     )
     assert (agreement.status_code, cadre.status_code) == (201, 201), agreement.text + cadre.text
+    # The communities' small records (cooperatives, community workers, venues).
+    records = {}
+    for name, path, body in (
+        ("cooperative", "/api/v1/cooperatives", {"name": "c"}),
+        (
+            "worker",
+            "/api/v1/community-workers",
+            {"name": "w", "birth_date": "1968-04-02", "education": "secondary", "since": "2015-03-01"},
+        ),
+        ("venue", "/api/v1/community-venues", {"name": "v", "facilities": []}),
+    ):
+        made = await orgs_api.post(path, json={"community_id": world["community"], **body}, headers=admin)
+        assert made.status_code == 201, made.text
+        records[name] = made.json()["id"]
     # A scheme of the township over its communities: the world's community organization (the one
     # above its parent) is the target scored by hand.
     target = (await orgs_api.get(f"/api/v1/orgs/{world['parent']}", headers=admin)).json()["parent_id"]
@@ -188,16 +213,20 @@ async def test_every_update_answers_428_without_if_match_412_when_stale_and_2xx_
     assert client.status_code == 201, client.text
     contact = await gateway_client.put("/api/v1/notifications/contact", json={"phone": "13700000000"}, headers=system)
     assert (contact.status_code, contact.headers["etag"]) == (200, '"1"'), contact.text
-    ids = world | {
-        "position": position.json()["id"],
-        "agreement": agreement.json()["id"],
-        "cadre": cadre.json()["id"],
-        "scheme": scheme.json()["id"],
-        "target": target,
-        "user": user["id"],
-        "client": client.json()["id"],
-        "today": date.today().isoformat(),
-    }
+    ids = (
+        world
+        | records
+        | {
+            "position": position.json()["id"],
+            "agreement": agreement.json()["id"],
+            "cadre": cadre.json()["id"],
+            "scheme": scheme.json()["id"],
+            "target": target,
+            "user": user["id"],
+            "client": client.json()["id"],
+            "today": date.today().isoformat(),
+        }
+    )
     senders = {"org_admin": admin, "sysadmin": system, "secadmin": security}
     clients = {"orgs": orgs_api, "members": members_client, "activities": activities_client, "gateway": gateway_client}
 
