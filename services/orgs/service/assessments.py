@@ -249,7 +249,6 @@ async def _own_figures(
 ) -> None:
     setup = {AssessmentIndicator.team_completeness, AssessmentIndicator.terms_on_time, AssessmentIndicator.diagnostics}
     if wanted & setup:
-        # With the activities client, so that the rules that ask it count as on the diagnostics page.
         found = await diagnostics.diagnose(session, ctx, owner.id, members=members, activities=activities, as_of=as_of)
         problems: dict[uuid.UUID, set[DiagnosticRule]] = {}
         for item in found.items:
@@ -461,8 +460,7 @@ async def target_result(
 
 
 def workbook(found: Results, script: Script) -> bytes:
-    """The results as xlsx: the ranking, the secretaries' ranking, and every indicator's figures
-    with the query and the records behind it (labels in the reader's script)."""
+    """The results as xlsx: both rankings, every indicator's figures with its query and records (in the reader's script)."""
     scheme = found.scheme
     indicators = scheme.indicators
     ranking: list[list[object]] = [
