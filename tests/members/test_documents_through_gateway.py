@@ -23,11 +23,13 @@ def test_a_letter_is_printed_and_verified_publicly_and_a_forged_one_refused(live
     created = wait_until(lambda: httpx.post(api + "/members", json=body, headers=headers).status_code == 201, 10, 0.05)
     assert created, "the members' replica never received the organization"
     member_id = httpx.get(api + "/members", params={"q": "李四"}, headers=headers).json()["items"][0]["id"]
-    transfer = httpx.post(
-        api + "/transfers",
-        json={"member_id": member_id, "kind": "within", "to_org_id": receiver["id"], "requested_on": "2026-11-01"},
-        headers=headers,
-    ).json()
+    request = {"member_id": member_id, "kind": "within", "to_org_id": receiver["id"], "requested_on": "2026-11-01"}
+    # The receiving branch reaches the members' replica by the event feed, possibly a poll after the sender.
+    answer = wait_until(
+        lambda: (r := httpx.post(api + "/transfers", json=request, headers=headers)).status_code == 201 and r, 10, 0.05
+    )
+    assert answer, "the members' replica never received the receiving branch"
+    transfer = answer.json()
     approved = httpx.post(
         f"{api}/transfers/{transfer['id']}/approve", json={"decided_on": "2026-11-02", "letter_number": "L-9"}, headers=headers
     )
