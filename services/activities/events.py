@@ -1,11 +1,18 @@
 """The events of this service: those it publishes (`EVENT_TYPES`, served at `GET /event-types`) and
 what it does with other services' events (replicas of the org tree, the teams, the communities'
-units and the members)."""
+units, the members and the floating members' periodic reports)."""
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.activities.enums import CareProgram
-from services.activities.models import community_replica, member_replica, org_replica, position_replica, unit_replica
+from services.activities.models import (
+    community_replica,
+    floating_report_replica,
+    member_replica,
+    org_replica,
+    position_replica,
+    unit_replica,
+)
 from services.activities.schemas.activities import ActivitySnapshot
 from services.activities.schemas.study import StudyClockEvent
 from services.kit.consumer import Apply
@@ -43,6 +50,8 @@ async def _apply_orgs_feed_event(session: AsyncSession, event: FeedEvent) -> Non
 apply_org_event: Apply = _apply_orgs_feed_event
 
 _hold_member = snapshot_applier(member_replica, "member.")
+# `floating_report.submitted` carries a report's id, member and day (version 1: never changed).
+_hold_floating_report = snapshot_applier(floating_report_replica, "floating_report.")
 
 
 def _with_green_channel(event: FeedEvent) -> FeedEvent:
@@ -55,8 +64,10 @@ def _with_green_channel(event: FeedEvent) -> FeedEvent:
 async def _apply_member_event(session: AsyncSession, event: FeedEvent) -> None:
     if event.type.startswith("member."):
         await _hold_member(session, _with_green_channel(event))
+    await _hold_floating_report(session, event)
 
 
 # The members service's `member.*` events (contracts.md): the member snapshot without ID number
 # or phone, with birth_date and joined_on); `green_channel` is derived here so the work list is a plain filter.
+# Its `floating_report.submitted` events: the contact work lists count a member's own report.
 apply_member_event: Apply = _apply_member_event

@@ -271,6 +271,18 @@ position_replica = Table(
     Column("since", Date, nullable=False),
     Column("until", Date, nullable=True),
 )
+# Floating members' periodic reports (定期匯報) as the members service announces them
+# (`floating_report.submitted`): which member reported on which day. A report counts as a contact
+# with the member in the uncontacted work list and the contacts summary.
+floating_report_replica = Table(
+    "floating_report_replica",
+    Base.metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("member_id", Uuid, nullable=False),
+    Column("reported_on", Date, nullable=False),
+    Index("ix_floating_report_replica_member_id_reported_on", "member_id", "reported_on"),
+)
 # The communities and their units (社區單位) as the orgs service publishes them (`community.*`,
 # `unit.*`): a unit an activity names is in the caller's scope when its community's township or
 # party organization is, as in the orgs service.

@@ -110,6 +110,13 @@ class Replicas:
         await self._apply(apply_member_event, "member.updated" if version > 1 else "member.created", payload)
         return member_id
 
+    async def floating_report(self, *, member_id: str, reported_on: str) -> str:
+        """A floating member's periodic report as members announces it (`floating_report.submitted`)."""
+        report_id = str(uuid.uuid4())
+        payload = {"id": report_id, "version": 1, "member_id": member_id, "org_id": None, "reported_on": reported_on}
+        await self._apply(apply_member_event, "floating_report.submitted", payload)
+        return report_id
+
     async def community(self, *, township: str, party_org_id: str | None = None, community_id: str | None = None) -> str:
         """A community as orgs publishes it (`community.created`): its township and party organization."""
         community_id = community_id or str(uuid.uuid4())

@@ -14,12 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.activities import errors
 from services.activities.enums import ActivityStatus, AttendanceStatus, MemberState, OrgKind, OrgStatus
-from services.activities.models import Activity, ActivityType, Attendance, Contact, Exemption, member_replica, org_replica
+from services.activities.models import Activity, ActivityType, Attendance, Exemption, member_replica, org_replica
 from services.activities.rules import ActivitiesPolicy
 from services.activities.rules import compliance as rules
 from services.activities.rules.compliance import Period
+from services.activities.rules.contacts import last_contact
 from services.activities.schemas.compliance import ExemptionCreate, MemberRef, OrgRef
 from services.activities.service.common import ActivitiesContext, referenced_org, scope_root
+from services.activities.service.contacts import last_contacted, last_reported
 from services.kit.pagination import keyset_page, page_of
 from services.kit.tree import subtree_of
 
@@ -218,7 +220,8 @@ async def uncontacted_members(
     limit: int,
 ) -> tuple[list[MemberRef], str | None]:
     """Floating, displaced or not-transferred members with no contact in the `days` before `as_of`
-    (default: the policy's).
+    (default: the policy's); a floating member's own periodic report counts as a contact, and
+    `last` is the later of the last contact and the last report.
 
     Not-transferred members hold their relationship elsewhere: they are found by the community
     they live in, which is the `community_id` of organizations in the scope.
@@ -227,18 +230,14 @@ async def uncontacted_members(
     under = subtree_of(org_replica.c.path, root.path)
     org_ids = select(org_replica.c.id).where(under)
     community_ids = select(org_replica.c.community_id).where(under, org_replica.c.community_id.is_not(None))
-    last = (
-        select(func.max(Contact.contacted_on))
-        .where(Contact.member_id == member_replica.c.id, Contact.contacted_on <= as_of)
-        .scalar_subquery()
-    )
     sub = (
         select(
             member_replica.c.id,
             member_replica.c.name,
             member_replica.c.org_id,
             member_replica.c.whereabouts,
-            last.label("last"),
+            last_contacted(as_of).label("contacted"),
+            last_reported(as_of).label("reported"),
         )
         .where(
             member_replica.c.state == MemberState.normal,
@@ -248,10 +247,18 @@ async def uncontacted_members(
         .subquery()
     )
     cutoff = as_of - timedelta(days=days or ctx.policy.contact_overdue_days)
-    stmt = select(sub).where(or_(sub.c.last.is_(None), sub.c.last < cutoff))
+    # The later of the two (`rules.contacts.last_contact`) before the cutoff: each is, or is none.
+    stmt = select(sub).where(
+        or_(sub.c.contacted.is_(None), sub.c.contacted < cutoff), or_(sub.c.reported.is_(None), sub.c.reported < cutoff)
+    )
     rows = (await session.execute(keyset_page(stmt, [sub.c.id], cursor, limit))).all()
     items, next_cursor = page_of(rows, limit, lambda r: [r.id])
-    refs = [MemberRef(member_id=r.id, name=r.name, org_id=r.org_id, whereabouts=r.whereabouts, last=r.last) for r in items]
+    refs = [
+        MemberRef(
+            member_id=r.id, name=r.name, org_id=r.org_id, whereabouts=r.whereabouts, last=last_contact(r.contacted, r.reported)
+        )
+        for r in items
+    ]
     return refs, next_cursor
 
 

@@ -1,17 +1,38 @@
-"""Contacts with members (聯繫): the follow-up log of floating, displaced and not-transferred members."""
+"""Contacts with members (聯繫): the follow-up log of floating, displaced and not-transferred members.
+A floating member's own periodic report (held from the members service's feed) counts as a
+contact too (`rules.contacts`)."""
 
 import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.activities.enums import MemberState
-from services.activities.models import Contact, member_replica, org_replica
+from services.activities.models import Contact, floating_report_replica, member_replica, org_replica
 from services.activities.schemas.contacts import ContactCreate, ContactSummary, OrgContacts
 from services.activities.service.common import ActivitiesContext, in_scope, referenced_member, referenced_org, scope_root
 from services.kit.pagination import keyset_page, page_of
 from services.kit.tree import subtree_of, within_node
+
+
+def last_contacted(as_of: date) -> ColumnElement[date]:
+    """Per member row of `member_replica`: the day of the last logged contact by `as_of`."""
+    return (
+        select(func.max(Contact.contacted_on))
+        .where(Contact.member_id == member_replica.c.id, Contact.contacted_on <= as_of)
+        .scalar_subquery()
+    )
+
+
+def last_reported(as_of: date) -> ColumnElement[date]:
+    """Per member row of `member_replica`: the day of the member's last own report by `as_of`."""
+    reports = floating_report_replica.c
+    return (
+        select(func.max(reports.reported_on))
+        .where(reports.member_id == member_replica.c.id, reports.reported_on <= as_of)
+        .scalar_subquery()
+    )
 
 
 async def create_contact(session: AsyncSession, ctx: ActivitiesContext, data: ContactCreate) -> Contact:
@@ -46,18 +67,14 @@ async def summary(
 ) -> ContactSummary:
     """Per organization of the subtree: its living members followed up (the policy's whereabouts:
     floating, displaced …) and those with a contact in the `days` before `as_of` (default: the
-    policy's). The counterpart of the uncontacted work list, counted by the organization holding
-    each member (not-transferred residents, whose organization is elsewhere, count there)."""
+    policy's), a member's own report counting as a contact (`rules.contacts.last_contact`). The
+    counterpart of the uncontacted work list, counted by the organization holding each member
+    (not-transferred residents, whose organization is elsewhere, count there)."""
     root = await scope_root(session, ctx, within)
     days = days or ctx.policy.contact_overdue_days
     cutoff = as_of - timedelta(days=days)
-    last = (
-        select(func.max(Contact.contacted_on))
-        .where(Contact.member_id == member_replica.c.id, Contact.contacted_on <= as_of)
-        .scalar_subquery()
-    )
     followed = (
-        select(member_replica.c.org_id, last.label("last"))
+        select(member_replica.c.org_id, last_contacted(as_of).label("contacted"), last_reported(as_of).label("reported"))
         .join(org_replica, org_replica.c.id == member_replica.c.org_id)
         .where(
             subtree_of(org_replica.c.path, root.path),
@@ -67,7 +84,12 @@ async def summary(
         .subquery()
     )
     rows = await session.execute(
-        select(followed.c.org_id, func.count(), func.sum(case((followed.c.last >= cutoff, 1), else_=0)))
+        select(
+            followed.c.org_id,
+            func.count(),
+            # The later of the two on or after the cutoff: either is (a null day compares to nothing).
+            func.sum(case((or_(followed.c.contacted >= cutoff, followed.c.reported >= cutoff), 1), else_=0)),
+        )
         .group_by(followed.c.org_id)
         .order_by(followed.c.org_id)
     )

@@ -40,6 +40,17 @@ class FloatingReport(Schema):
     created_at: datetime
 
 
+class FloatingReportEvent(Schema):
+    """What `floating_report.submitted` carries: which member reported on which day (not what they
+    wrote); the activities service counts it as a contact with the member."""
+
+    id: uuid.UUID
+    version: int = Field(description="always 1: a report is not changed once filed")
+    member_id: uuid.UUID
+    org_id: uuid.UUID
+    reported_on: date
+
+
 class FloatingReportDue(Schema):
     """A floating member with their reports: the last one, how many this year, when the next is due."""
 

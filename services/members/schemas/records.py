@@ -11,6 +11,7 @@ from services.kit.event_types import EventType
 from services.kit.schemas import InputSchema, Schema
 from services.members.enums import DueKind, Education, MemberEventKind, MemberState, Occupation, PartyStatus, Sex, Whereabouts
 from services.members.schemas.common import MonthOut
+from services.members.schemas.floating_reports import FloatingReportEvent
 
 PHONE_PATTERN = r"^\+?[0-9][0-9 -]{4,19}$"
 
@@ -266,4 +267,5 @@ EVENT_TYPES: dict[str, EventType] = {
         "scheduled: the probation year is over, the member is due to become full", MemberClockEvent
     ),
     "member.dues_arrears": EventType("scheduled: dues unpaid for the policy's months without a reason", MemberDuesArrearsEvent),
+    "floating_report.submitted": EventType("a floating member filed a periodic report (定期匯報)", FloatingReportEvent),
 }

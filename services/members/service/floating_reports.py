@@ -9,14 +9,15 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.kit.outbox import record_event
 from services.kit.pagination import keyset_page, page_of
 from services.kit.tree import within_node
 from services.members.enums import MemberState, Whereabouts
 from services.members.errors import INVALID_FLOATING_REPORT, NOT_FLOATING
-from services.members.models import FloatingReport, Member, org_replica
+from services.members.models import FloatingReport, Member, org_replica, outbox
 from services.members.rules.floating_reports import report_date_error, report_due_on, report_missing
 from services.members.schemas.floating_reports import FloatingReport as FloatingReportOut
-from services.members.schemas.floating_reports import FloatingReportCreate, FloatingReportDue
+from services.members.schemas.floating_reports import FloatingReportCreate, FloatingReportDue, FloatingReportEvent
 from services.members.service.common import MembersContext, in_scope
 from services.members.service.own import own_member
 
@@ -42,6 +43,11 @@ async def submit(session: AsyncSession, ctx: MembersContext, data: FloatingRepor
     )
     session.add(report)
     await session.flush()
+    # Activities counts a report as a contact with the member (its uncontacted work list).
+    payload = FloatingReportEvent(
+        id=report.id, version=1, member_id=member.id, org_id=member.org_id, reported_on=reported_on
+    ).model_dump(mode="json")
+    await record_event(session, outbox, type="floating_report.submitted", aggregate_id=member.id, payload=payload)
     return FloatingReportOut.model_validate(report)
 
 
