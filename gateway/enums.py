@@ -59,6 +59,7 @@ class NoticeKind(Coded):
     study = "study_shortfall", "學習時長不足", "学习时长不足"
     task = "task_overdue", "任務逾期未報", "任务逾期未报"
     rectification = "rectification_overdue", "整改逾期未報", "整改逾期未报"
+    floating_report = "floating_report_missing", "流動黨員定期匯報缺失", "流动党员定期汇报缺失"
 
 
 # A way a notice leaves the system besides the inbox.

@@ -1,6 +1,7 @@
 """The reminder job: what is due, read from the services' own lists over HTTP (as the gateway's
 service identity, which reads the whole deployment), recorded once per due item and responsible
-account (`service.record_reminders`).
+account (`service.record_reminders`); an item a member owes themselves (a floating member's
+periodic report) goes to that member's linked account too.
 
 Each list is read to its end, page by page; a list that cannot be read (its service away) is
 skipped for this run and named in the job's outcome — the next run reads it again, and what was
@@ -86,6 +87,13 @@ SOURCES = (
         {},
         lambda _d, items: rules.study_items(items),
         per_root=True,
+    ),
+    Source(
+        NoticeKind.floating_report,
+        "members",
+        "/api/v1/members/worklists/floating-reports",
+        {"missing_only": "true"},
+        lambda _d, items: rules.floating_report_items(items),
     ),
 )
 

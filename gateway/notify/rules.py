@@ -3,7 +3,7 @@
 key, who is responsible for it, quiet hours, the texts sent. No I/O here.
 
 A due item comes from one of the services' lists of what is due (terms, probation, lost contact,
-dues, study, overdue tasks and rectifications); the parsers below turn one list's items into
+dues, study, overdue tasks and rectifications, floating members' missing reports); the parsers below turn one list's items into
 `DueItem`s. The key `kind:item:due date` makes a reminder once per due item: the same item
 listed again (the next run, another replica) is the same key; a new due date (a term renewed
 and due again) is a new key.
@@ -91,6 +91,9 @@ class DueItem:
     due_on: date
     org_id: uuid.UUID
     subject: str  # what is due: an organization's, a member's name, a task's title
+    # The member who owes it themselves (a floating member's report): their own linked account
+    # is told too, besides the organization's responsible people.
+    member_id: uuid.UUID | None = None
 
     @property
     def dedupe_key(self) -> str:
@@ -158,6 +161,14 @@ class RectificationRead(_Read):
     overdue: bool = True
 
 
+class FloatingReportRead(_Read):
+    member_id: uuid.UUID
+    name: str
+    org_id: uuid.UUID
+    due_on: date
+    missing: bool
+
+
 Items = Iterable[Mapping[str, Any]]
 
 
@@ -207,6 +218,18 @@ def rectification_items(items: Items) -> list[DueItem]:
     return [DueItem(NoticeKind.rectification, r.id, r.deadline, r.org_id, r.issue[:100]) for r in read if r.overdue]
 
 
+def floating_report_items(items: Items) -> list[DueItem]:
+    """`GET /api/v1/members/worklists/floating-reports?missing_only=true` (members): a floating
+    member's periodic report (定期匯報) not made by its due day. The due day moves with each report,
+    so a report clears the item and the next missing period is a new one."""
+    read = [FloatingReportRead.model_validate(i) for i in items]
+    return [
+        DueItem(NoticeKind.floating_report, str(r.member_id), r.due_on, r.org_id, r.name, member_id=r.member_id)
+        for r in read
+        if r.missing
+    ]
+
+
 # ---------------------------------------------------------------- who is responsible
 
 
@@ -226,6 +249,14 @@ def responsible(org_path: str, admins: Sequence[tuple[uuid.UUID, uuid.UUID | Non
         if org_id in by_scope:
             return sorted(by_scope[org_id])
     return sorted(by_scope.get(None, []))
+
+
+def recipients(
+    org_path: str, admins: Sequence[tuple[uuid.UUID, uuid.UUID | None]], own: Sequence[uuid.UUID] = ()
+) -> list[uuid.UUID]:
+    """The responsible administrators (`responsible`) and the accounts of the member who owes the
+    item themselves (`own`: accounts linked to that member), each once."""
+    return sorted(set(responsible(org_path, admins)) | set(own))
 
 
 # ---------------------------------------------------------------- quiet hours

@@ -171,6 +171,19 @@ async def organization_admins(session: AsyncSession) -> list[tuple[uuid.UUID, uu
     return [(account_id, scope) for account_id, roles, scope in rows if RoleCode.org_admin.value in (roles or [])]
 
 
+async def member_accounts(session: AsyncSession, member_ids: set[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """Active accounts linked to each of these members (the own view's link): member id → account ids."""
+    found: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for chunk in _chunks(member_ids):
+        rows = await session.execute(
+            select(Account.id, Account.member_id).where(Account.member_id.in_(chunk), Account.status == AccountStatus.active)
+        )
+        for account_id, member_id in rows.all():
+            if member_id is not None:  # the IN list has none; for the type checker
+                found.setdefault(member_id, []).append(account_id)
+    return found
+
+
 def _chunks(values: Iterable[T], size: int = IN_CHUNK) -> list[list[T]]:
     listed = list(values)
     return [listed[start : start + size] for start in range(0, len(listed), size)]
@@ -192,16 +205,18 @@ async def record_reminders(
     channels: Sequence[NoticeChannel],
     send_at: datetime,
 ) -> int:
-    """An inbox entry for each responsible account that has none for the item yet, and a delivery
-    per configured channel the account has an address for (due at `send_at`). The new count."""
+    """An inbox entry for each responsible account (and the owing member's own, when linked) that
+    has none for the item yet, and a delivery per configured channel the account has an address
+    for (due at `send_at`). The new count."""
     admins = await organization_admins(session)
     paths = await org_paths(session, {item.org_id for item in items})
+    own = await member_accounts(session, {item.member_id for item in items if item.member_id is not None})
     wanted: dict[tuple[uuid.UUID, str], rules.DueItem] = {}
     for item in items:
         path = paths.get(item.org_id)
         if path is None:  # the replica does not know it yet: the next run will
             continue
-        for account_id in rules.responsible(path, admins):
+        for account_id in rules.recipients(path, admins, own.get(item.member_id, []) if item.member_id else []):
             wanted.setdefault((account_id, item.dedupe_key), item)
     if not wanted:
         return 0

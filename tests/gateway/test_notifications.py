@@ -28,9 +28,11 @@ from services.kit.db import Database
 from services.kit.peers import PeerClient
 from services.kit.tree import child_path
 from services.members.app import create_app as create_members
+from services.members.events import apply_org_event as apply_members_org_event
 from services.members.settings import MembersSettings
 from services.orgs.app import create_app as create_orgs
 from services.orgs.settings import OrgsSettings
+from tests.builders import member_body
 from tests.gateway.conftest import (
     Receiver,
     bearer,
@@ -58,6 +60,8 @@ class Stack:
     activities_db: Database
     notifier: Notifier
     tokens: Tokens
+    members: httpx.AsyncClient
+    members_db: Database
     security: dict[str, str] = field(default_factory=dict)  # a secadmin's headers, made once
     sysadmin: dict[str, str] = field(default_factory=dict)
 
@@ -78,6 +82,9 @@ class Stack:
         full = snapshot | {key: made[key] for key in ("name", "code", "kind", "tier", "status", "community_id", "setting")}
         async with self.activities_db.write_sessions() as session:
             await apply_org_event(session, feed_event("org.created", uuid.UUID(made["id"]), full))
+            await session.commit()
+        async with self.members_db.write_sessions() as session:  # members file and list members under it
+            await apply_members_org_event(session, feed_event("org.created", uuid.UUID(made["id"]), full))
             await session.commit()
         return made
 
@@ -104,6 +111,31 @@ class Stack:
             response = await self.gateway.put("/api/v1/notifications/contact", json={"phone": phone}, headers=headers)
             assert response.status_code == 200, response.text
         return headers
+
+    async def floating_member(self, org: dict[str, Any], since: str) -> dict[str, Any]:
+        """A member of `org` floating out since `since` (no fixed place), filed in the members service."""
+        filed = await self.members.post("/api/v1/members", json=member_body(org_id=org["id"]), headers=self.tokens.headers())
+        assert filed.status_code == 201, filed.text
+        body = {"whereabouts": "floating_out", "since": since, "details": {"destination": "東莞", "fixed_place": False}}
+        moved = await self.members.put(
+            f"/api/v1/members/{filed.json()['id']}/whereabouts", json=body, headers=self.tokens.headers() | {"If-Match": "*"}
+        )
+        assert moved.status_code == 200, moved.text
+        return dict(filed.json())
+
+    async def member_account(self, member_id: str) -> dict[str, str]:
+        """A member's own account, linked to their record, logged in."""
+        if not self.security:
+            self.sysadmin = await sysadmin(self.gateway)
+            self.security = (await secadmin(self.gateway, self.sysadmin))[1]
+        account = await create_account(self.gateway, self.sysadmin)
+        assigned = await self.gateway.put(
+            f"/api/v1/users/{account['id']}/roles",
+            json={"roles": ["member"], "member_id": member_id},
+            headers=self.security | {"If-Match": "*"},
+        )
+        assert assigned.status_code == 200, assigned.text
+        return bearer((await token_of(self.gateway, account["username"]))["access_token"])
 
     async def run_reminders(self, now: datetime) -> str:
         async with self.db.write_sessions() as session:
@@ -132,7 +164,7 @@ async def stack(test_db: SuiteDatabase, tokens: Tokens, receiver: Receiver) -> A
     gateway_app = create_gateway(gateway_settings(test_db, notify=notify))
     async with (
         in_process(services["orgs"]) as orgs,
-        in_process(services["members"]),
+        in_process(services["members"]) as members,
         in_process(services["activities"]),
         in_process(gateway_app) as gateway,
     ):
@@ -150,6 +182,8 @@ async def stack(test_db: SuiteDatabase, tokens: Tokens, receiver: Receiver) -> A
             activities_db=services["activities"].state.db,
             notifier=notifier,
             tokens=tokens,
+            members=members,
+            members_db=services["members"].state.db,
         )
         for peer in notifier.peers.values():
             await peer.aclose()
@@ -226,6 +260,57 @@ class TestReminders:
         assert marked.json()["read_at"] is not None
         assert await stack.inbox(owner, unread="true") == []
         assert [n["id"] for n in await stack.inbox(owner, unread="false")] == [notice["id"]]
+
+
+class TestFloatingReports:
+    """A floating member's missing periodic report (定期匯報): to the member's own account and the
+    responsible administrators, once per missing period; a report clears it."""
+
+    async def test_once_per_account_cleared_by_a_report_and_due_again_after_the_next_interval(self, stack: Stack) -> None:
+        _, east, west, community = await district(stack)
+        admins, west_admin = [await stack.admin(east), await stack.admin(east)], await stack.admin(west)
+        member = await stack.floating_member(community, since="2026-01-05")
+        own = await stack.member_account(member["id"])
+
+        async def missing(headers: dict[str, str]) -> list[tuple[str, str]]:
+            notices = await stack.inbox(headers)
+            return [(n["item_id"], n["due_on"]) for n in notices if n["kind"] == "floating_report_missing"]
+
+        async def listed_missing() -> list[str]:
+            params = {"within": east["id"], "as_of": DAY.date().isoformat(), "missing_only": "true"}
+            response = await stack.members.get(
+                "/api/v1/members/worklists/floating-reports", params=params, headers=stack.tokens.headers()
+            )
+            assert response.status_code == 200, response.text
+            return [row["member_id"] for row in response.json()["items"]]
+
+        first = await stack.run_reminders(DAY)
+        await stack.run_reminders(DAY + timedelta(hours=1))
+
+        assert "unread" not in first, first
+        assert await listed_missing() == [member["id"]]
+        for headers in [*admins, own]:  # 92 days after floating out (the policy's interval)
+            assert await missing(headers) == [(member["id"], "2026-04-07")]
+        assert await missing(west_admin) == []
+
+        # The gateway's proxy has no port to reach the in-process service: the member files it there.
+        filed = await stack.members.post(
+            "/api/v1/me/floating-reports",
+            json={"reported_on": "2026-11-01", "location": "東莞", "work": "裝配工"},
+            headers=stack.tokens.headers("member", member_id=member["id"]),
+        )
+        assert filed.status_code == 201, filed.text
+        assert await listed_missing() == []  # the due item is gone
+        await stack.run_reminders(DAY + timedelta(days=1))
+        for headers in [*admins, own]:
+            assert await missing(headers) == [(member["id"], "2026-04-07")]  # nothing new: the report is in
+
+        # 92 days after the report (2027-02-01) passed with no other: the next missing period.
+        await stack.run_reminders(datetime(2027, 3, 1, 3, 0, tzinfo=UTC))
+        await stack.run_reminders(datetime(2027, 3, 2, 3, 0, tzinfo=UTC))
+        for headers in [*admins, own]:
+            assert sorted(await missing(headers)) == [(member["id"], "2026-04-07"), (member["id"], "2027-02-01")]
+        assert await missing(west_admin) == []
 
 
 class TestDelivery:

@@ -48,6 +48,13 @@ class TestResponsible:
         assert rules.responsible(self.community, [(wide, None), (elsewhere, uuid.uuid4())]) == [wide]
         assert rules.responsible(self.community, [(elsewhere, uuid.uuid4())]) == []
 
+    def test_the_owing_members_own_accounts_join_the_responsible_ones_each_once(self) -> None:
+        admin, own = uuid.uuid4(), uuid.uuid4()
+        assert rules.recipients(self.community, [(admin, B)], [own]) == sorted([admin, own])
+        assert rules.recipients(self.community, [(admin, B)], [admin]) == [admin]  # an admin who is the member too
+        assert rules.recipients(self.community, [(admin, B)]) == [admin]
+        assert rules.recipients(self.community, [], [own]) == [own]
+
 
 class TestQuietHours:
     def test_parse(self) -> None:
@@ -107,6 +114,27 @@ class TestLists:
             {"member_id": "m2", "name": "李四", "org_id": None, "year": 2026},
         ]
         assert rules.study_items(items) == [DueItem(NoticeKind.study, "m1", date(2026, 12, 31), C, "张三")]
+
+    def test_floating_reports_missing_are_due_on_their_due_day_for_the_member_too(self) -> None:
+        m1, m2 = uuid.uuid4(), uuid.uuid4()
+        items = [
+            {
+                "member_id": str(m1),
+                "name": "张三",
+                "org_id": str(C),
+                "due_on": "2026-04-07",
+                "missing": True,
+                "last_report_on": None,
+            },
+            {"member_id": str(m2), "name": "李四", "org_id": str(C), "due_on": "2027-01-01", "missing": False},
+        ]
+        [item] = rules.floating_report_items(items)
+        assert item == DueItem(NoticeKind.floating_report, str(m1), date(2026, 4, 7), C, "张三", member_id=m1)
+        assert item.dedupe_key == f"floating_report_missing:{m1}:2026-04-07"
+        # A report moves the due day: the next missing period is another item.
+        later = {**items[0], "due_on": "2026-07-08", "last_report_on": "2026-04-07"}
+        assert rules.floating_report_items([later])[0].dedupe_key != item.dedupe_key
+        assert rules.title(item) == "流动党员定期汇报缺失：张三"
 
     def test_tasks_per_recipient(self) -> None:
         items = [{"task_id": "k1", "title": "报送名单", "deadline": "2026-11-01", "org_id": str(C), "status": "pending"}]

@@ -8,7 +8,9 @@ from typing import Any
 import httpx
 import pytest
 
+from services.kit.db import Database
 from tests.members.conftest import OrgReplica
+from tests.members.test_clock_jobs import events_of
 from tests.members.test_own import as_member, file_member
 from tests.support import Tokens
 
@@ -111,3 +113,32 @@ class TestWorkList:
         assert silent["due_on"] == "2026-04-07"
         assert [row["member_id"] for row in missing.json()["items"]] == [world["silent"]["id"]]
         assert hidden.json()["items"] == []
+
+
+class TestAnnounced:
+    async def test_a_report_is_announced_with_its_day_not_its_text(
+        self, members_client: httpx.AsyncClient, members_db: Database, tokens: Tokens, world: dict[str, Any]
+    ) -> None:
+        member = as_member(tokens, world["reporting"]["id"])
+        filed = await members_client.post(
+            "/api/v1/me/floating-reports", json=REPORT | {"reported_on": "2026-03-31"}, headers=member
+        )
+        refused = await members_client.post(
+            "/api/v1/me/floating-reports", json=REPORT, headers=as_member(tokens, world["at_home"]["id"])
+        )
+        types = await members_client.get("/event-types", headers=tokens.headers())
+
+        assert filed.status_code == 201, filed.text
+        assert refused.status_code == 409
+        assert await events_of(members_db, world["reporting"]["id"], "floating_report.submitted") == [
+            {
+                "id": filed.json()["id"],
+                "version": 1,
+                "member_id": world["reporting"]["id"],
+                "org_id": world["tree"]["small"]["id"],
+                "reported_on": "2026-03-31",
+            }
+        ]
+        assert await events_of(members_db, world["at_home"]["id"], "floating_report.submitted") == []
+        assert types.status_code == 200, types.text
+        assert "floating_report.submitted" in types.text
