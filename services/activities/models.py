@@ -72,7 +72,8 @@ class Activity(Base):
     ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The local calendar day it starts on (policy time zone): periods and months are days, so
     # compliance and statistics filter and group on an indexed date, the same on both databases.
-    starts_on: Mapped[date | None] = mapped_column(Date)
+    # The partition key on PostgreSQL (monthly, see kit.partitions and PARTITIONED below).
+    starts_on: Mapped[date] = mapped_column(Date)
     location: Mapped[str | None] = mapped_column(String(300))
     venue_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     host_member_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
@@ -104,8 +105,9 @@ class Attendance(Base):
     reason: Mapped[str | None] = mapped_column(String(300))
     hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     guest: Mapped[bool] = mapped_column(Boolean, default=False)
-    # The activity's local day, copied (and kept in step when the activity moves).
-    starts_on: Mapped[date | None] = mapped_column(Date)
+    # The activity's local day, copied (and kept in step when the activity moves): the partition
+    # key on PostgreSQL, so that an activity and its attendance share their month's partitions.
+    starts_on: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
