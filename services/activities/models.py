@@ -14,6 +14,7 @@ from services.kit.consumer import cursor_table
 from services.kit.db import make_metadata
 from services.kit.idempotency import idempotency_table
 from services.kit.outbox import outbox_table
+from services.kit.partitions import Partitioning
 from services.kit.replica import tree_replica_table
 from services.kit.scheduler import scheduler_tables
 
@@ -292,6 +293,12 @@ unit_replica = Table(
     Column("community_id", Uuid, nullable=False, index=True),
 )
 outbox = outbox_table(Base.metadata)
+# Partitioned on PostgreSQL (the migration partition_0001 and the partition job; SQLite keeps plain
+# tables): by month of the activity's day, made a year ahead since activities are planned ahead.
+PARTITIONED = (
+    Partitioning("activities", "starts_on", "month", ahead=12),
+    Partitioning("attendance", "starts_on", "month", ahead=12),
+)
 consumer_cursors = cursor_table(Base.metadata)
 scheduler = scheduler_tables(Base.metadata)
 idempotency_keys = idempotency_table(Base.metadata)

@@ -18,15 +18,19 @@ partition; the job's next run splits such rows out into their own partition.
 """
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
+
+from services.kit.context import today_in
+from services.kit.scheduler import Job
+from services.kit.settings import ProcessSettings
 
 PARTITION_NAME = re.compile(r"_(archived_)?(y\d{4}m\d{2}|s\d{6}|default)(_\d+)?$")
 _MONTH = re.compile(r"_y(\d{4})m(\d{2})$")
@@ -339,3 +343,29 @@ async def maintain(
         return f"made {len(made)}, archived {len(archived)}, outbox blocks dropped {len(dropped)}"
 
     return await session.run_sync(work)
+
+
+def partitions_job(
+    schema: str,
+    specs: Sequence[Partitioning] = (),
+    *,
+    every_s: float,
+    outbox_retention_days: int = 0,
+    archive_before: Callable[[date], date] | None = None,
+    timezone: str = "UTC",
+) -> Job:
+    """`<schema>.partitions`: `maintain` on a schedule; `archive_before(today)` is where the
+    retention of `specs` starts (None: they are kept whole)."""
+
+    async def run(session: AsyncSession) -> str:
+        today = today_in(timezone)
+        older = datetime.now(UTC) - timedelta(days=outbox_retention_days) if outbox_retention_days else None
+        before = archive_before(today) if archive_before else None
+        return await maintain(session, schema, specs, today=today, archive_before=before, outbox_older_than=older)
+
+    return Job(f"{schema}.partitions", every_s, run)
+
+
+def outbox_partitions_job(schema: str, settings: ProcessSettings) -> Job:
+    """The partition job of a process whose only partitioned table is its outbox."""
+    return partitions_job(schema, every_s=settings.partitions_interval_s, outbox_retention_days=settings.outbox_retention_days)
