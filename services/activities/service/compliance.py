@@ -192,16 +192,22 @@ async def inactive_members(
     root = await scope_root(session, ctx, within)
     months = months or ctx.policy.inactive_member_months
     cutoff = rules.months_before(as_of, months)
-    # The scope's members first (materialized), then one backward index probe each for the last
-    # attendance: left to itself the planner ran the probe for every member of the replica.
+    # The scope's members first (materialized): left to itself the planner ran the probes for
+    # every member of the replica. A member is inactive when nothing is found in the window —
+    # probes of the window's months only, where attendance is partitioned by month — and only the
+    # page's members are then searched through all their history for their last attendance.
     members = _members_under(root.path).cte("scoped_members").prefix_with("MATERIALIZED")
+    present = Attendance.status == AttendanceStatus.present
+    recent = select(Attendance.member_id).where(
+        Attendance.member_id == members.c.id, present, Attendance.starts_on >= cutoff, Attendance.starts_on <= as_of
+    )
+    sub = select(members).where(~recent.exists()).subquery()
     last = (
         select(func.max(Attendance.starts_on))
-        .where(Attendance.member_id == members.c.id, Attendance.status == AttendanceStatus.present, Attendance.starts_on <= as_of)
+        .where(Attendance.member_id == sub.c.id, present, Attendance.starts_on <= as_of)
         .scalar_subquery()
     )
-    sub = select(members, last.label("last")).subquery()
-    stmt = select(sub).where(or_(sub.c.last.is_(None), sub.c.last < cutoff))
+    stmt = select(sub, last.label("last"))
     rows = (await session.execute(keyset_page(stmt, [sub.c.id], cursor, limit))).all()
     items, next_cursor = page_of(rows, limit, lambda r: [r.id])
     return [MemberRef(member_id=r.id, name=r.name, org_id=r.org_id, last=r.last) for r in items], next_cursor
