@@ -414,7 +414,9 @@ async def archive_months(session: AsyncSession, trail: AuditTrail, *, before: da
     if last is None:
         return []
     later = await session.scalar(select(func.min(AuditEvent.id)).where(AuditEvent.at >= before))
-    if later is not None and later < last[0]:
+    if later is None:
+        return []  # the head row stays in the table: the next row is chained to it
+    if later < last[0]:
         logger.error("audit months not archived: row order and time disagree", extra={"row": later})
         return []
     await checkpoint(session, trail, retained_seq=last[0], retained_hash=last[1])
