@@ -29,6 +29,11 @@ from tests.support import SuiteDatabase, create_test_database, drop_test_databas
 pytestmark = pytest.mark.skipif(not on_postgres(), reason="partitioning is PostgreSQL's; SQLite keeps plain tables")
 
 
+def month_name(months_ago: int) -> str:
+    start = month_start(months_ago)
+    return f"y{start.year:04d}m{start.month:02d}"
+
+
 def month_start(months_ago: int) -> datetime:
     now = datetime.now(UTC)
     index = now.year * 12 + now.month - 1 - months_ago
