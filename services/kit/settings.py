@@ -52,7 +52,7 @@ class ProcessSettings(BaseSettings):
     # The partition job (kit.partitions, PostgreSQL): how often it makes the partitions ahead, and
     # how many days of the outbox it keeps — 0 keeps every event, since a consumer that starts
     # from nothing (a new replica's feed) reads the feed from its first event.
-    partitions_interval_s: float = Field(default=6 * 3600.0, gt=0)
+    partitions_interval_s: float = Field(default=3600.0, gt=0)
     outbox_retention_days: int = Field(default=0, ge=0)
 
     # Idempotency-Key (services.kit.idempotency): how long a key is kept, and how long a request
