@@ -214,8 +214,11 @@ async def inactive_members(
     stmt = select(sub, last.label("last"))
     if session.get_bind().dialect.name == "postgresql":
         # One probe per member and partition is cheap to run, but priced high enough to be JIT-
-        # compiled, which costs more than running it (as in the members' statistics).
+        # compiled, which costs more than running it (as in the members' statistics). And planned
+        # with its dates, not as a generic prepared plan: only then are the window's months known
+        # to be all there (no default partition to read), and read newest first.
         await session.execute(text("SET LOCAL jit = off"))
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     rows = (await session.execute(keyset_page(stmt, [sub.c.id], cursor, limit))).all()
     items, next_cursor = page_of(rows, limit, lambda r: [r.id])
     return [MemberRef(member_id=r.id, name=r.name, org_id=r.org_id, last=r.last) for r in items], next_cursor
