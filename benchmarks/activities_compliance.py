@@ -36,11 +36,15 @@ import time
 import uuid
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
 
+from services.activities.models import PARTITIONED
+from services.kit.db import make_engine
 from services.kit.keys import TokenSigner, ensure_keypair
+from services.kit.partitions import ensure_partitions, partitions
 from stack.postgres import drop_database, provision, service_url
 
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -132,6 +136,32 @@ FROM activities.org_replica o CROSS JOIN generate_series(1, 4) n
 WHERE o.tier IN ('community', 'inner') AND o.kind <> 'group'
 """
 
+PRIMARY_KEY_SQL = "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'"
+
+
+async def make_months(url: str, years: int) -> list[str]:
+    """The loaded years' monthly partitions (where the tables are partitioned), made before the
+    load as a deployment's partition job or its converting migration would have: otherwise the
+    rows would all land in the default partition."""
+    engine = make_engine(url, "activities", pool_size=1)
+    try:
+        async with engine.begin() as connection:
+
+            def make(sync: Any) -> list[str]:
+                if not partitions(sync, "activities", "activities"):
+                    return []  # plain tables (before partitioning)
+                since = date(2027 - years, 1, 1)
+                return [
+                    name
+                    for spec in PARTITIONED
+                    for name in ensure_partitions(sync, "activities", spec, date.today(), since=since)
+                ]
+
+            return await connection.run_sync(make)
+    finally:
+        await engine.dispose()
+
+
 ATTENDANCE_INDEXES = [("ix_attendance_member_id_status_starts_on", "attendance (member_id, status, starts_on)")]
 
 
@@ -146,6 +176,10 @@ async def load(dsn: str, districts: int, years: int) -> tuple[dict[str, float], 
         timings["tree_s"] = time.perf_counter() - started
         for name, _ in ACTIVITY_INDEXES + ATTENDANCE_INDEXES:
             await connection.execute(f"DROP INDEX activities.{name}")
+        # The keys as the migrations made them: on partitioned tables they hold the partition key.
+        keys = {
+            table: await connection.fetchval(PRIMARY_KEY_SQL, f"activities.{table}") for table in ("activities", "attendance")
+        }
         await connection.execute("ALTER TABLE activities.activities DROP CONSTRAINT pk_activities")
         await connection.execute("ALTER TABLE activities.attendance DROP CONSTRAINT pk_attendance")
         started = time.perf_counter()
@@ -157,10 +191,8 @@ async def load(dsn: str, districts: int, years: int) -> tuple[dict[str, float], 
         await connection.execute(MEMBERS_SQL)
         started = time.perf_counter()
         await connection.execute("SET maintenance_work_mem = '512MB'")
-        await connection.execute("ALTER TABLE activities.activities ADD CONSTRAINT pk_activities PRIMARY KEY (id)")
-        await connection.execute(
-            "ALTER TABLE activities.attendance ADD CONSTRAINT pk_attendance PRIMARY KEY (activity_id, member_id)"
-        )
+        await connection.execute(f"ALTER TABLE activities.activities ADD CONSTRAINT pk_activities {keys['activities']}")
+        await connection.execute(f"ALTER TABLE activities.attendance ADD CONSTRAINT pk_attendance {keys['attendance']}")
         for name, definition in ACTIVITY_INDEXES + ATTENDANCE_INDEXES:
             await connection.execute(f"CREATE INDEX {name} ON activities.{definition}")
         await connection.execute("ANALYZE activities.org_replica")
@@ -275,6 +307,7 @@ def main() -> int:
             subprocess.run(
                 [sys.executable, "-m", "alembic", "-n", "activities", "upgrade", "head"], env=env, cwd=ROOT, check=True
             )
+            asyncio.run(make_months(url, args.years))
             loaded, picks = asyncio.run(
                 load(str(admin.set(database=database, drivername="postgresql")), args.districts, args.years)
             )

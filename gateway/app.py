@@ -1,5 +1,7 @@
 """The gateway process: `create_app(settings)`, and `app` for uvicorn."""
 
+from datetime import UTC, datetime, timedelta
+
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.middleware import Middleware
@@ -31,6 +33,7 @@ from services.kit.documents import DocumentRegistry
 from services.kit.health import Check
 from services.kit.keys import TokenSigner, ensure_keypair
 from services.kit.outbox import feed_router
+from services.kit.partitions import maintain
 from services.kit.peers import PeerClient, breaker_for
 from services.kit.revocation import forget_outlived_revocations, from_own_outbox
 from services.kit.revocation import retention_s as revocation_retention_s
@@ -38,7 +41,8 @@ from services.kit.scheduler import Job, Scheduler
 
 
 def _scheduler(settings: GatewaySettings, db: Database, audit_trail: audit_service.AuditTrail, notifier: Notifier) -> Scheduler:
-    """The gateway's scheduled jobs: the audit trail's checkpoints, the pruning of revocations, reminders."""
+    """The gateway's scheduled jobs: the audit trail's checkpoints and its monthly partitions (made
+    ahead, archived after the retention), the pruning of revocations, reminders."""
 
     async def audit_checkpoint(session: AsyncSession) -> str:
         try:
@@ -46,6 +50,20 @@ def _scheduler(settings: GatewaySettings, db: Database, audit_trail: audit_servi
         except audit_service.TrailBroken as broken:
             return f"trail broken at row {broken.finding.row_id}: no checkpoint"
         return f"checkpoint at row {made['seq']}" if made else "no new rows"
+
+    async def partitions(session: AsyncSession) -> str:
+        # Whole months older than the audit retention go to the archive (maintain made any month
+        # a stray row needs first, so none of them is left in the default partition).
+        today = datetime.now(UTC).date()
+        older = datetime.now(UTC) - timedelta(days=settings.outbox_retention_days) if settings.outbox_retention_days else None
+        done = await maintain(session, "gateway", [audit_service.AUDIT_PARTITIONING], today=today, outbox_older_than=older)
+        cutoff = today - timedelta(days=settings.policy.audit_retention_days)
+        before = datetime(cutoff.year, cutoff.month, 1, tzinfo=UTC)
+        try:
+            archived = await audit_service.archive_months(session, audit_trail, before=before)
+        except audit_service.TrailBroken as broken:
+            return f"{done}; trail broken at row {broken.finding.row_id}: no audit month archived"
+        return f"{done}; audit months archived {len(archived)}"
 
     async def revocations_prune(session: AsyncSession) -> str:
         forgotten = await forget_outlived_revocations(session, outbox, retention_s=revocation_retention_s(settings))
@@ -58,6 +76,7 @@ def _scheduler(settings: GatewaySettings, db: Database, audit_trail: audit_servi
         jobs=[
             Job("gateway.audit_checkpoint", settings.audit_checkpoint_interval_s, audit_checkpoint),
             Job("gateway.revocations_prune", settings.revocations_prune_interval_s, revocations_prune),
+            Job("gateway.partitions", settings.partitions_interval_s, partitions),
             Job(REMINDERS_JOB, settings.notify.reminders_interval_s, notifier.run_reminders),
         ],
         tick_s=min(

@@ -37,6 +37,10 @@ CHAINED_FIELDS = (
 )
 # The signed fields of a checkpoint, besides its signature.
 CHECKPOINT_FIELDS = ("seq", "hash", "count", "at", "keyed_from")
+# A checkpoint written as months are detached to the archive names the last row detached (its id
+# and hash): verification walks on from there. Signed only when present, so that the checkpoints
+# written before them keep their signatures.
+RETENTION_FIELDS = ("retained_seq", "retained_hash")
 
 
 def canonical_audit_content(row: dict[str, Any]) -> bytes:
@@ -73,7 +77,16 @@ def expected_hash(row: dict[str, Any], key: bytes, keyed_from: int) -> str:
 
 def checkpoint_content(checkpoint: dict[str, Any]) -> bytes:
     """The bytes a checkpoint's signature covers."""
-    return orjson.dumps({name: checkpoint.get(name) for name in CHECKPOINT_FIELDS}, option=orjson.OPT_SORT_KEYS)
+    content = {name: checkpoint.get(name) for name in CHECKPOINT_FIELDS}
+    content.update({name: checkpoint[name] for name in RETENTION_FIELDS if name in checkpoint})
+    return orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
+
+
+def retained_start(checkpoints: list[dict[str, Any]]) -> tuple[int, str]:
+    """Where the rows still in the table start: the last row detached to the archive by the
+    latest retention (its id and hash), or before the first row when none was."""
+    marks = [(int(kept["retained_seq"]), str(kept["retained_hash"])) for kept in checkpoints if "retained_seq" in kept]
+    return max(marks) if marks else (0, GENESIS_HASH)
 
 
 @dataclass(frozen=True)

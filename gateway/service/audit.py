@@ -34,10 +34,12 @@ from gateway.rules.audit import (
     checkpoint_content,
     checkpoint_finding,
     expected_hash,
+    retained_start,
 )
 from services.kit.crypto import decode_key, ensure_key_file
 from services.kit.keys import ensure_keypair
 from services.kit.pagination import keyset_page, page_of
+from services.kit.partitions import Partitioning, detach_partitions
 
 logger = logging.getLogger("gateway.audit")
 
@@ -310,11 +312,11 @@ async def anchor(session: AsyncSession, trail: AuditTrail) -> None:
 
 
 async def _write_checkpoint(
-    session: AsyncSession, trail: AuditTrail, seq: int, head_hash: str, *, keyed_from: int
+    session: AsyncSession, trail: AuditTrail, seq: int, head_hash: str, *, keyed_from: int, **retained: Any
 ) -> dict[str, Any]:
     count = int(await session.scalar(select(func.count()).select_from(AuditEvent)) or 0)
     at = datetime.now(UTC).isoformat(timespec="microseconds")
-    checkpoint = trail.sign({"seq": seq, "hash": head_hash, "count": count, "at": at, "keyed_from": keyed_from})
+    checkpoint = trail.sign({"seq": seq, "hash": head_hash, "count": count, "at": at, "keyed_from": keyed_from, **retained})
     trail.append(checkpoint)
     # The log stream is the second copy outside the database (shipped off the host).
     logger.info("audit checkpoint", extra={"audit_checkpoint": checkpoint})
@@ -329,9 +331,10 @@ class TrailBroken(Exception):
         self.finding = finding
 
 
-async def checkpoint(session: AsyncSession, trail: AuditTrail) -> dict[str, Any]:
+async def checkpoint(session: AsyncSession, trail: AuditTrail, **retained: Any) -> dict[str, Any]:
     """Sign the current head and keep it outside the database, after checking the rows since
-    the last checkpoint (a broken or shortened trail is never signed: `TrailBroken`)."""
+    the last checkpoint (a broken or shortened trail is never signed: `TrailBroken`). `retained`:
+    the retention fields (`archive_months`)."""
     checkpoints = trail.checkpoints()
     keyed_from = _keyed_from(checkpoints)
     if keyed_from is None:
@@ -348,7 +351,7 @@ async def checkpoint(session: AsyncSession, trail: AuditTrail) -> dict[str, Any]
             "audit trail broken; no checkpoint written", extra={"row": walk.finding.row_id, "reason": walk.finding.reason}
         )
         raise TrailBroken(walk.finding)
-    return await _write_checkpoint(session, trail, walk.last_id, walk.last_hash, keyed_from=keyed_from)
+    return await _write_checkpoint(session, trail, walk.last_id, walk.last_hash, keyed_from=keyed_from, **retained)
 
 
 async def checkpoint_when_new(session: AsyncSession, trail: AuditTrail) -> dict[str, Any] | None:
@@ -373,10 +376,53 @@ async def verify_chain(session: AsyncSession, trail: AuditTrail, *, batch: int =
     if any(int(kept.get("keyed_from", -1)) != keyed_from for kept in checkpoints):
         return ChainReport(False, 0, None, "the checkpoints disagree on where the keyed chain starts")
     seqs = frozenset(int(kept["seq"]) for kept in checkpoints)
-    walk = await _walk(session, trail.chain_key, keyed_from, _Walk(), note=seqs, batch=batch)
+    # Rows detached to the archive are not walked: the walk starts after the last of them.
+    retained_seq, retained_hash = retained_start(checkpoints)
+    start = _Walk(last_id=retained_seq, last_hash=retained_hash)
+    walk = await _walk(session, trail.chain_key, keyed_from, start, note=seqs, batch=batch)
     report = ChainReport(True, walk.rows, keyed_from=keyed_from, checkpoints=len(checkpoints), last_checkpoint=checkpoints[-1])
-    findings = (checkpoint_finding(kept, walk.noted.get(int(kept["seq"])), walk.rows) for kept in checkpoints)
+    findings = (
+        checkpoint_finding(kept, walk.noted.get(int(kept["seq"])), retained_seq + walk.rows)
+        for kept in checkpoints
+        if int(kept["seq"]) > retained_seq
+    )
     finding = walk.finding or next((found for found in findings if found is not None), None)
     if finding is not None:
         return replace(report, intact=False, first_broken_id=finding.row_id, reason=finding.reason)
     return report
+
+
+# Monthly partitions on PostgreSQL (migration partition_0001; the gateway's partition job).
+AUDIT_PARTITIONING = Partitioning("audit_events", "at", "month", ahead=3, timestamp=True)
+
+
+async def archive_months(session: AsyncSession, trail: AuditTrail, *, before: datetime) -> list[str]:
+    """Detach the trail's months that end by `before` (a month's first instant, UTC) to the
+    archive, keeping the rest verifiable: first a checkpoint is signed that names the last row
+    detached (`retained_seq`, `retained_hash`), from which `verify_chain` walks on. Nothing is
+    detached when the rows since the last checkpoint do not hold (`TrailBroken`), or when an
+    earlier row was written after a later one's month (a clock set back across a month's end):
+    the chain would then not continue from the archive's last row. PostgreSQL only."""
+    if session.get_bind().dialect.name != "postgresql":
+        return []
+    await _lock_chain(session)
+    last = (
+        await session.execute(
+            select(AuditEvent.id, AuditEvent.hash).where(AuditEvent.at < before).order_by(AuditEvent.id.desc()).limit(1)
+        )
+    ).first()
+    if last is None:
+        return []
+    later = await session.scalar(select(func.min(AuditEvent.id)).where(AuditEvent.at >= before))
+    if later is None:
+        return []  # the head row stays in the table: the next row is chained to it
+    if later < last[0]:
+        logger.error("audit months not archived: row order and time disagree", extra={"row": later})
+        return []
+    await checkpoint(session, trail, retained_seq=last[0], retained_hash=last[1])
+    month = before.date()
+
+    def detach(sync_session: Any) -> list[str]:
+        return detach_partitions(sync_session.connection(), "gateway", AUDIT_PARTITIONING, before=month, drop=False)
+
+    return await session.run_sync(detach)

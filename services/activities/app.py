@@ -4,7 +4,7 @@ from fastapi import FastAPI
 
 from services.activities.enums import ENUM_LABELS
 from services.activities.events import EVENT_TYPES, apply_member_event, apply_org_event
-from services.activities.jobs import jobs
+from services.activities.jobs import jobs, partitions
 from services.activities.models import consumer_cursors, idempotency_keys, outbox, scheduler
 from services.activities.routes import (
     activities,
@@ -49,7 +49,7 @@ def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
         service=SCHEMA,
         db=db,
         tables=scheduler,
-        jobs=jobs(settings.policy, settings.job_intervals),
+        jobs=[*jobs(settings.policy, settings.job_intervals), partitions(settings)],
         tick_s=settings.scheduler_tick_s,
         lease_s=settings.scheduler_lease_s,
         enabled=settings.run_scheduler,

@@ -14,6 +14,7 @@ from services.kit.consumer import cursor_table
 from services.kit.db import make_metadata
 from services.kit.idempotency import idempotency_table
 from services.kit.outbox import outbox_table
+from services.kit.partitions import Partitioning
 from services.kit.replica import tree_replica_table
 from services.kit.scheduler import scheduler_tables
 
@@ -72,7 +73,8 @@ class Activity(Base):
     ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The local calendar day it starts on (policy time zone): periods and months are days, so
     # compliance and statistics filter and group on an indexed date, the same on both databases.
-    starts_on: Mapped[date | None] = mapped_column(Date)
+    # The partition key on PostgreSQL (monthly, see kit.partitions and PARTITIONED below).
+    starts_on: Mapped[date] = mapped_column(Date)
     location: Mapped[str | None] = mapped_column(String(300))
     venue_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     host_member_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
@@ -104,8 +106,9 @@ class Attendance(Base):
     reason: Mapped[str | None] = mapped_column(String(300))
     hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     guest: Mapped[bool] = mapped_column(Boolean, default=False)
-    # The activity's local day, copied (and kept in step when the activity moves).
-    starts_on: Mapped[date | None] = mapped_column(Date)
+    # The activity's local day, copied (and kept in step when the activity moves): the partition
+    # key on PostgreSQL, so that an activity and its attendance share their month's partitions.
+    starts_on: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
@@ -302,6 +305,12 @@ unit_replica = Table(
     Column("community_id", Uuid, nullable=False, index=True),
 )
 outbox = outbox_table(Base.metadata)
+# Partitioned on PostgreSQL (the migration partition_0001 and the partition job; SQLite keeps plain
+# tables): by month of the activity's day, made a year ahead since activities are planned ahead.
+PARTITIONED = (
+    Partitioning("activities", "starts_on", "month", ahead=12),
+    Partitioning("attendance", "starts_on", "month", ahead=12),
+)
 consumer_cursors = cursor_table(Base.metadata)
 scheduler = scheduler_tables(Base.metadata)
 idempotency_keys = idempotency_table(Base.metadata)

@@ -24,6 +24,9 @@ class ActivitiesSettings(ServiceSettings):
 
     policy: ActivitiesPolicy = Field(default_factory=ActivitiesPolicy)
     job_intervals: ActivitiesJobIntervals = Field(default_factory=ActivitiesJobIntervals)
+    # Whole years of activities kept online besides the current one (the compliance look-back);
+    # older months are detached to the archive by the partition job (PostgreSQL).
+    retention_years: int = Field(default=5, ge=1)
 
     @model_validator(mode="after")
     def _default_database(self) -> "ActivitiesSettings":

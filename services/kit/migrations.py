@@ -4,6 +4,10 @@ The include filter admits only the service's schema, so autogenerate never propo
 another service's tables that share the PostgreSQL database. The schema is created before
 Alembic configures itself (Alembic does not create `version_table_schema`); on SQLite the
 service file is attached under the schema name by `kit.db.make_engine`, and batch mode is on.
+
+On PostgreSQL some tables are partitioned (`kit.partitions`): their partitions are not models,
+and a unique constraint there must also hold the partition key, so the database's has one column
+more than the model's. The comparison leaves out exactly those two differences.
 """
 
 import asyncio
@@ -14,6 +18,33 @@ from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
 
 from services.kit.db import make_engine
+from services.kit.partitions import is_partition_name
+
+
+def _partition_keys(connection: Connection, schema: str) -> dict[str, set[str]]:
+    """The schema's partitioned tables and their partition key columns (PostgreSQL)."""
+    if connection.dialect.name != "postgresql":
+        return {}
+    rows = connection.execute(
+        text(
+            "SELECT c.relname, a.attname FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY(p.partattrs) WHERE n.nspname = :schema"
+        ),
+        {"schema": schema},
+    )
+    keys: dict[str, set[str]] = {}
+    for table, column in rows:
+        keys.setdefault(table, set()).add(column)
+    return keys
+
+
+def _widened_for_partitioning(model: Any, reflected: Any, keys: dict[str, set[str]]) -> bool:
+    """A unique constraint the database holds with the partition key added."""
+    key = keys.get(model.table.name)
+    if not key or reflected is None:
+        return False
+    return {c.name for c in reflected.columns} == {c.name for c in model.columns} | key
 
 
 def run_migrations(metadata: MetaData, url: str) -> None:
@@ -26,6 +57,14 @@ def run_migrations(metadata: MetaData, url: str) -> None:
         return name == schema if type_ == "schema" else True
 
     def configure_and_run(connection: Connection) -> None:
+        keys = _partition_keys(connection, str(schema))
+
+        def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+            if type_ == "table" and reflected and compare_to is None and name and is_partition_name(name):
+                return False
+            widened = type_ == "unique_constraint" and not reflected and _widened_for_partitioning(obj, compare_to, keys)
+            return not widened
+
         if connection.dialect.name == "postgresql":
             # Provisioned deployments hand each role its schema and no CREATE on the database,
             # so look before creating (IF NOT EXISTS still needs the privilege).
@@ -39,6 +78,7 @@ def run_migrations(metadata: MetaData, url: str) -> None:
             version_table_schema=schema,
             include_schemas=True,
             include_name=include_name,
+            include_object=include_object,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
         )

@@ -49,6 +49,11 @@ class ProcessSettings(BaseSettings):
     run_scheduler: bool = True
     scheduler_tick_s: float = 30.0
     scheduler_lease_s: float = 600.0
+    # The partition job (kit.partitions, PostgreSQL): how often it makes the partitions ahead, and
+    # how many days of the outbox it keeps — 0 keeps every event, since a consumer that starts
+    # from nothing (a new replica's feed) reads the feed from its first event.
+    partitions_interval_s: float = Field(default=3600.0, gt=0)
+    outbox_retention_days: int = Field(default=0, ge=0)
 
     # Idempotency-Key (services.kit.idempotency): how long a key is kept, and how long a request
     # that holds one may run before a retry may take the key over (its process presumed dead).

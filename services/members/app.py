@@ -9,6 +9,7 @@ from services.kit.documents import DocumentRegistry
 from services.kit.event_types import event_types_router
 from services.kit.labels import labels_router
 from services.kit.outbox import feed_router
+from services.kit.partitions import outbox_partitions_job
 from services.kit.peers import ServicePeers
 from services.kit.policy import policy_router
 from services.kit.revocation import following_the_gateway
@@ -57,7 +58,7 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
         service=SCHEMA,
         db=db,
         tables=scheduler,
-        jobs=jobs(settings.policy, lambda: app.state.cipher, settings.job_intervals),
+        jobs=[*jobs(settings.policy, lambda: app.state.cipher, settings.job_intervals), outbox_partitions_job(SCHEMA, settings)],
         tick_s=settings.scheduler_tick_s,
         lease_s=settings.scheduler_lease_s,
         enabled=settings.run_scheduler,

@@ -22,7 +22,14 @@ from services.orgs.settings import OrgsSettings
 from tests.gateway.conftest import GatewayFactory, settings_for, sysadmin
 from tests.support import SuiteDatabase, Tokens, free_port_block, in_process
 
-MEMBERS_JOBS = ["members.reencrypt", "members.lost_contact", "members.floating", "members.probation", "members.dues_arrears"]
+MEMBERS_JOBS = [
+    "members.reencrypt",
+    "members.lost_contact",
+    "members.floating",
+    "members.probation",
+    "members.dues_arrears",
+    "members.partitions",
+]
 FAST = {"run_scheduler": True, "scheduler_tick_s": 0.05}
 
 
@@ -99,7 +106,7 @@ async def test_every_process_lists_its_jobs_with_their_last_runs(test_db: SuiteD
     assert _job(members, "members.probation")["interval_s"] == 120
     assert _job(members, "members.floating")["interval_s"] == 3600
     assert members["scheduler_running"] is False
-    assert [job["name"] for job in processes["activities"]["jobs"]] == ["activities.study_hours"]
+    assert [job["name"] for job in processes["activities"]["jobs"]] == ["activities.study_hours", "activities.partitions"]
 
 
 async def test_only_the_system_administrator_sees_the_jobs(gateway_with: GatewayFactory, tokens: Tokens) -> None:
@@ -123,7 +130,7 @@ async def test_a_service_asked_directly_admits_only_the_system_administrator(
     assert refused.status_code == 403
     assert admitted.status_code == 200
     assert admitted.json()["process"] == "orgs"
-    assert [job["name"] for job in admitted.json()["jobs"]] == ["orgs.terms"]
+    assert [job["name"] for job in admitted.json()["jobs"]] == ["orgs.terms", "orgs.partitions"]
 
 
 async def test_a_service_that_is_down_is_listed_unavailable(gateway_with: GatewayFactory) -> None:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.activities import errors
@@ -194,16 +194,33 @@ async def inactive_members(
     root = await scope_root(session, ctx, within)
     months = months or ctx.policy.inactive_member_months
     cutoff = rules.months_before(as_of, months)
-    # The scope's members first (materialized), then one backward index probe each for the last
-    # attendance: left to itself the planner ran the probe for every member of the replica.
+    # The scope's members first (materialized): left to itself the planner ran the probes for
+    # every member of the replica. Then per member one scalar probe for its last attendance in the
+    # window (kept scalar, so that the planner cannot turn it into a hash join over months of
+    # attendance); on monthly partitions it reads the window's months newest first and stops at
+    # the first it finds. Only the page's (inactive) members are then searched through their whole
+    # history for their last attendance.
     members = _members_under(root.path).cte("scoped_members").prefix_with("MATERIALIZED")
-    last = (
+    present = Attendance.status == AttendanceStatus.present
+    recent = (
         select(func.max(Attendance.starts_on))
-        .where(Attendance.member_id == members.c.id, Attendance.status == AttendanceStatus.present, Attendance.starts_on <= as_of)
+        .where(Attendance.member_id == members.c.id, present, Attendance.starts_on >= cutoff, Attendance.starts_on <= as_of)
         .scalar_subquery()
     )
-    sub = select(members, last.label("last")).subquery()
-    stmt = select(sub).where(or_(sub.c.last.is_(None), sub.c.last < cutoff))
+    sub = select(members).where(recent.is_(None)).subquery()
+    last = (
+        select(func.max(Attendance.starts_on))
+        .where(Attendance.member_id == sub.c.id, present, Attendance.starts_on < cutoff)
+        .scalar_subquery()
+    )
+    stmt = select(sub, last.label("last"))
+    if session.get_bind().dialect.name == "postgresql":
+        # One probe per member and partition is cheap to run, but priced high enough to be JIT-
+        # compiled, which costs more than running it (as in the members' statistics). And planned
+        # with its dates, not as a generic prepared plan: only then are the window's months known
+        # to be all there (no default partition to read), and read newest first.
+        await session.execute(text("SET LOCAL jit = off"))
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     rows = (await session.execute(keyset_page(stmt, [sub.c.id], cursor, limit))).all()
     items, next_cursor = page_of(rows, limit, lambda r: [r.id])
     return [MemberRef(member_id=r.id, name=r.name, org_id=r.org_id, last=r.last) for r in items], next_cursor
