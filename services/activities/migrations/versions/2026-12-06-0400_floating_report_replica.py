@@ -1,7 +1,7 @@
 """floating members' reports as the members service announces them
 
 Revision ID: floating_0001
-Revises: elections_0003
+Revises: partition_0001
 Create Date: 2026-12-06 04:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "floating_0001"
-down_revision: str | None = "elections_0003"
+down_revision: str | None = "partition_0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

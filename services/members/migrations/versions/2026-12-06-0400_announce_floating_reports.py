@@ -1,7 +1,7 @@
 """announce the floating reports filed before reports were announced
 
 Revision ID: floating_0001
-Revises: elections_0002
+Revises: partition_0001
 Create Date: 2026-12-06 04:00:00
 
 Reports are announced on the feed (`floating_report.submitted`) from this version on; the activities
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "floating_0001"
-down_revision: str | None = "elections_0002"
+down_revision: str | None = "partition_0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
