@@ -32,7 +32,9 @@ STATES = ["lost_contact", "normal", "suspended", "deceased", "left"]
 FLOATING = {"destination": "深圳市", "contact_person": "李四", "fixed_place": True}
 OPS = st.lists(
     st.tuples(
-        st.sampled_from(["create", "create", "import", "state", "whereabouts", "full", "patch", "transfer", "fold", "merge"]),
+        st.sampled_from(
+            ["create", "create", "import", "state", "whereabouts", "full", "patch", "transfer", "fold", "merge", "discipline"]
+        ),
         st.integers(0, 10**6),
     ),
     min_size=1,
@@ -135,6 +137,9 @@ class World:
                 f"/members/{member}",
                 {"education": rng.choice(EDUCATION), "occupation": rng.choice(["farmer", "retired"])},
             )
+        elif op == "discipline":
+            body = {"measure": "probation", "decided_on": when, "decided_by": "紀工委", "probation_years": 1}
+            await self.call("POST", f"/members/{member}/discipline", body)
         elif op == "transfer":
             await self.transfer(member, rng, when)
         elif op == "fold":
@@ -212,6 +217,18 @@ async def answers(client: httpx.AsyncClient, tokens: Tokens, tree: dict[str, Any
                     response = await client.get("/api/v1/members/stats", params=params, headers=tokens.headers(role))
                     assert response.status_code == 200, response.text
                     found.append((params, role, response.json()))
+    for within in ("county", "community"):
+        for as_of in (TODAY, PAST):
+            for role in ("org_admin", "viewer"):
+                params = {
+                    "within": tree[within]["id"],
+                    "as_of": as_of.isoformat(),
+                    "member_age_min": 46,
+                    "reform_date": "2000-03-15",
+                }
+                response = await client.get("/api/v1/members/survey", params=params, headers=tokens.headers(role))
+                assert response.status_code == 200, response.text
+                found.append((params, role, response.json()))
     return found
 
 

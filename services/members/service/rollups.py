@@ -89,13 +89,12 @@ def maintain(db: Database) -> None:
 
 async def _lock_state(session: AsyncSession) -> Any:
     """The state row, locked: fold and rebuild never run at once."""
-    row = (
+    dialect = session.get_bind().dialect.name
+    first = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(member_rollup_state)
+    await session.execute(first.values(id=STATE_ID, current=0, built_at=None).on_conflict_do_nothing(index_elements=["id"]))
+    return (
         await session.execute(select(member_rollup_state).where(member_rollup_state.c.id == STATE_ID).with_for_update())
-    ).first()
-    if row is None:
-        await session.execute(insert(member_rollup_state).values(id=STATE_ID, current=0, built_at=None))
-        row = (await session.execute(select(member_rollup_state).where(member_rollup_state.c.id == STATE_ID))).one()
-    return row
+    ).one()
 
 
 async def are_current(session: AsyncSession) -> bool:
