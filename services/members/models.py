@@ -95,7 +95,21 @@ class Member(Base):
         ),
         Index("ix_members_members_residence_community_id", "residence_community_id"),
         # The roll-ups' month cut in two by an age edge or a date, counted from the rows (rollup_reads.py).
-        Index("ix_members_members_birth_date", "birth_date"),
+        Index(
+            "ix_members_members_birth_date",
+            "birth_date",
+            postgresql_include=[
+                "org_id",
+                "id",
+                "joined_on",
+                "education",
+                "occupation",
+                "sex",
+                "party_status",
+                "state",
+                "whereabouts",
+            ],
+        ),
         Index("ix_members_members_joined_on", "joined_on"),
         # The survey's "not transferred" count reads this small index alone (about 1% of the
         # records), not a scan of every record.

@@ -56,7 +56,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_member_rollup_state")),
         schema="members",
     )
-    op.create_index("ix_members_members_birth_date", "members", ["birth_date"], schema="members")
+    op.create_index(
+        "ix_members_members_birth_date",
+        "members",
+        ["birth_date"],
+        schema="members",
+        postgresql_include=["org_id", "id", "joined_on", "education", "occupation", "sex", "party_status", "state", "whereabouts"],
+    )
     op.create_index("ix_members_members_joined_on", "members", ["joined_on"], schema="members")
 
 
