@@ -48,10 +48,7 @@ async def members_counts(session: Any, ctx: MembersContext, q: Any, paths: list[
         population=StatsPopulation.members,
         by_month=ctx.by_month,
     )
-    queries = {
-        name: replace(base, group_by=[SETTING, dim])
-        for name, dim in (("age", AGE), ("education", EDUCATION), ("joined", JOINED), ("whereabouts", WHEREABOUTS))
-    }
+    queries = {dim: replace(base, group_by=[SETTING, dim]) for dim in (AGE, EDUCATION, JOINED, WHEREABOUTS)}
     for query in queries.values():
         pivots = [d for d in query.group_by if d in (AGE, JOINED)]
         plain = [d for d in query.group_by if d not in pivots]
@@ -65,12 +62,12 @@ async def members_counts(session: Any, ctx: MembersContext, q: Any, paths: list[
     for name, query in queries.items():
         for group in (await member_stats(session, ctx, query)).groups:
             setting, value, count = group.key[SETTING.value], group.key[query.group_by[1].value], group.count
-            if name == "age":
+            if name == AGE:
                 add(setting, 0, count)
                 add(setting, 1, count if value == f"{q.member_age_min}+" else 0)
-            elif name == "education":
+            elif name == EDUCATION:
                 add(setting, 2, count if value in JUNIOR_HIGH_OR_BELOW else 0)
-            elif name == "joined":
+            elif name == JOINED:
                 add(setting, 3, count if value is True else 0)
             else:
                 add(setting, 4, count if value == Whereabouts.floating_out else 0)
