@@ -213,6 +213,7 @@ async def members_survey(session: AsyncSession, ctx: MembersContext, q: SurveyQu
     sides = {name: MembersSurveyCounts() for name in (*SIDES, "total")}
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SET LOCAL jit = off"))  # compiling costs more than running (stats.py)
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))  # no generic plan (stats.py)
     teams = [
         "team_members",
         "team_members_aged_46_plus",
