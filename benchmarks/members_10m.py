@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import uuid
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ import asyncpg
 import httpx
 from sqlalchemy.engine import make_url
 
+from benchmarks import members_10m_rollups as rollup_steps
 from benchmarks.members_scale import import_file, synthetic_members_sql
 from services.kit.keys import TokenSigner, ensure_keypair
 from services.kit.tree import child_path
@@ -47,7 +49,10 @@ IMPORTED = 10_000
 BATCH = 1_000_000
 # (tier label, children per parent) below the province; tiers above the county are stored as "county".
 SHAPE = (("city", 10), ("county", 10), ("township", 20), ("community", 20), ("branch", 5))
-STATS_PARAMS: dict[str, Any] = {"group_by": ["age_band", "education"], "age_edges": [35, 46, 60], "as_of": "2026-11-27"}
+# As of the day of the run (the first run's 2026-11-27 was its day): a past day adds the correction
+# for the members changed since (service/facts.py), here the run's own imports.
+TODAY = date.today().isoformat()
+STATS_PARAMS: dict[str, Any] = {"group_by": ["age_band", "education"], "age_edges": [35, 46, 60], "as_of": TODAY}
 
 
 def log(message: str) -> None:
@@ -198,16 +203,26 @@ async def main() -> None:
             database_url=url,
             json_logs=False,
             consume_feeds=False,
+            run_scheduler=False,  # the roll-ups are built and folded by hand here, timed
             # No gateway here: no revocations to follow, and one token for the whole run.
             follow_revocations=False,
             access_token_max_lifetime_s=6 * 3600,
             db_statement_timeout_s=600,
-            policy=MembersPolicy(import_max_rows=IMPORTED),
+            policy=MembersPolicy(import_max_rows=rollup_steps.IMPORT_ROWS),
         )
         app = create_app(settings)
-        async with app.router.lifespan_context(app):
+        # The same service keeping no roll-ups: what the writes cost without them (members_10m_rollups.py).
+        app_off = create_app(
+            settings.model_copy(
+                update={"policy": MembersPolicy(import_max_rows=rollup_steps.IMPORT_ROWS, rollups_maintained=False)}
+            )
+        )
+        async with app.router.lifespan_context(app), app_off.router.lifespan_context(app_off):
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=900) as client:
+            async with (
+                httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=900) as client,
+                httpx.AsyncClient(transport=httpx.ASGITransport(app=app_off), base_url="http://bench", timeout=900) as client_off,
+            ):
                 branches = levels["branch"]
                 content = import_file(branches[:IMPORTED], rows=IMPORTED)
                 response = await client.post(
@@ -222,6 +237,14 @@ async def main() -> None:
                 log(f"fill: {figures}")
                 if workers:
                     await distribute_members(admin)
+                writes = await rollup_steps.compare_writes(admin, {"off": client_off, "on": client}, headers, branches)
+                figures["writes"] = writes
+                log(f"writes without and with roll-ups: {writes}")
+                # The writes added ~1.2 M history events: the as-of probe reads them by the planner's figures.
+                await admin.execute("ANALYZE members.members")
+                await admin.execute("ANALYZE members.member_events")
+                figures["roll-ups built"] = await rollup_steps.repair(url, str(data_dir))
+                log(f"roll-ups built: {figures['roll-ups built']}")
 
                 province, city, county, township = (levels[k][0] for k in ("province", "city", "county", "township"))
                 known = (await client.get("/api/v1/members", params={"limit": 1}, headers=headers)).json()["items"][0]
@@ -264,6 +287,21 @@ async def main() -> None:
                     figures[f"stats, {scope}"] = (median, p95, stats["total"])
                     label = f"stats age band x education, {scope} ({stats['total']:,} members)"
                     log(f"{label:60s} median {median:8.1f} ms  p95 {p95:8.1f} ms  load {os.getloadavg()[0]:.1f}")
+                for scope, within in (("city", city), ("province", province)):
+                    params = {"within": str(within), "as_of": STATS_PARAMS["as_of"]}
+                    median, p95, _ = await timed(client, "GET", "/api/v1/members/survey", 7, params=params, headers=headers)
+                    figures[f"survey, {scope}"] = (median, p95)
+                    label = f"survey report (members half), {scope}"
+                    log(f"{label:60s} median {median:8.1f} ms  p95 {p95:8.1f} ms  load {os.getloadavg()[0]:.1f}")
+                await rollup_steps.import_rows(client, headers, branches, 500_000)
+                params = {**STATS_PARAMS, "within": str(province)}
+                median, p95, _ = await timed(client, "GET", "/api/v1/members/stats", 7, params=params, headers=headers)
+                figures["stats, province, 100 000 deltas unfolded"] = (median, p95)
+                log(f"{'stats, province, 100 000 deltas not folded':60s} median {median:8.1f} ms  p95 {p95:8.1f} ms")
+                figures["fold (deltas, s)"] = await rollup_steps.fold_all(app.state.db)
+                log(f"folded {figures['fold (deltas, s)']}")
+                figures["repair after"] = await rollup_steps.repair(url, str(data_dir))
+                log(f"repair after the writes: {figures['repair after']}")
         await admin.close()
         log(f"figures: {figures}")
     finally:

@@ -141,12 +141,13 @@ async def build_tree(admin: asyncpg.Connection) -> tuple[uuid.UUID, list[uuid.UU
     return county[0], townships, branches
 
 
-def import_file(branch_ids: list[uuid.UUID], rows: int = IMPORT_ROWS) -> bytes:
+def import_file(branch_ids: list[uuid.UUID], rows: int = IMPORT_ROWS, first: int = 0) -> bytes:
+    """`rows` people numbered from `first` (another `first` 1000 apart: other ID numbers)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
     base = date(1940, 1, 1)
-    for i in range(rows):
+    for i in range(first, first + rows):
         born = base + timedelta(days=(i // 1000) % 20000)
         serial = i % 1000
         joined = born.replace(year=born.year + 25, day=min(born.day, 28))

@@ -331,6 +331,47 @@ def _stop(children: dict[str, "subprocess.Popen[bytes]"]) -> None:
             child.kill()
 
 
+def members_rollups() -> int:
+    """Recount the members' roll-ups from the rows (MEMBERS_DATABASE_URL), report any difference
+    from what was held and keep the recount: exit 1 when something differed (it must not)."""
+
+    from services.kit.db import Database
+    from services.members.service.rollups import repair
+    from services.members.settings import SCHEMA, MembersSettings
+
+    settings = MembersSettings()
+
+    async def recount() -> dict[str, int]:
+        # A province's recount takes minutes: no statement timeout of a request here.
+        db = Database(settings.database_url, SCHEMA, pool_size=1, statement_timeout_s=24 * 3600)
+        try:
+            return await repair(db, settings.policy.rollup_min_members)
+        finally:
+            await db.dispose()
+
+    started = time.perf_counter()
+    result = asyncio.run(recount())
+    print(json.dumps(result | {"seconds": round(time.perf_counter() - started, 1)}), flush=True)
+    return 1 if result["differing"] else 0
+
+
+def _operator_parsers(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """The commands an operator runs against a deployment's databases."""
+    provision_parser = commands.add_parser("provision", help="create the PostgreSQL database, roles and schemas")
+    provision_parser.add_argument(
+        "--admin-url", default=os.environ.get("POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    )
+    provision_parser.add_argument("--database", default=os.environ.get("POSTGRES_DB", "dangjian"))
+    commands.add_parser(
+        "citus-distribute", help="after migrate: distribute the members and activities schemas on a Citus coordinator"
+    ).add_argument(
+        "--url",
+        default=os.environ.get("CITUS_COORDINATOR_URL", "postgresql://postgres@127.0.0.1:5432/dangjian"),
+        help="a superuser's URL of the service database on the coordinator",
+    )
+    commands.add_parser("members-rollups", help="recount the members' roll-ups from the rows, report and fix any difference")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="dangjian", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -351,18 +392,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     serve_parser.add_argument("name", choices=list(PROCESSES))
     serve_parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     serve_parser.add_argument("--port", type=int, default=None)
-    provision_parser = commands.add_parser("provision", help="create the PostgreSQL database, roles and schemas")
-    provision_parser.add_argument(
-        "--admin-url", default=os.environ.get("POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    )
-    provision_parser.add_argument("--database", default=os.environ.get("POSTGRES_DB", "dangjian"))
-    commands.add_parser(
-        "citus-distribute", help="after migrate: distribute the members and activities schemas on a Citus coordinator"
-    ).add_argument(
-        "--url",
-        default=os.environ.get("CITUS_COORDINATOR_URL", "postgresql://postgres@127.0.0.1:5432/dangjian"),
-        help="a superuser's URL of the service database on the coordinator",
-    )
+    _operator_parsers(commands)
     demo_parser = commands.add_parser("demo", help="load the demo district into a running system through its API")
     demo_parser.add_argument("--url", default=os.environ.get("DEMO_URL", f"http://127.0.0.1:{GATEWAY.default_port}"))
     demo_parser.add_argument("--scale", type=float, default=1.0, help="1 = the seed's district; 10, 100 for benchmarks")
@@ -401,5 +431,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         provision(args.admin_url, args.database)
     elif args.command == "citus-distribute":
         sys.exit(citus_distribute(args.url))
+    elif args.command == "members-rollups":
+        sys.exit(members_rollups())
     elif args.command == "keys":
         sys.exit(keys(args.dir, args.owner, args.fill_env))

@@ -38,6 +38,7 @@ from services.members.routes import (
     worklists,
 )
 from services.members.schemas.records import EVENT_TYPES
+from services.members.service import rollups
 from services.members.settings import CLIENT_ID, SCHEMA, MembersSettings
 
 
@@ -47,11 +48,17 @@ def create_app(settings: MembersSettings | None = None) -> FastAPI:
         settings.database_url, SCHEMA, pool_size=settings.db_pool_size, statement_timeout_s=settings.db_statement_timeout_s
     )
     peers = ServicePeers(settings, CLIENT_ID)
+    if settings.policy.rollups_maintained:
+        rollups.maintain(db)
 
     async def load_cipher(app: FastAPI) -> None:
         # At start, not at import: in development the keys are made in the data folder.
         app.state.cipher = settings.field_cipher()
         app.state.documents = DocumentRegistry(document_table, document_counters, settings.document_key_bytes(SCHEMA))
+        if not settings.policy.rollups_maintained:
+            # Writes made now are not in the roll-ups: whoever switches them on again reads the rows until a rebuild.
+            async with db.write_sessions() as session, session.begin():
+                await rollups.mark_stale(session)
 
     feeds = FeedSubscriptions(settings=settings, peers=peers, db=db, cursors=consumer_cursors, feeds={"orgs": apply_org_event})
     scheduled = Scheduler(

@@ -14,6 +14,7 @@ from services.kit.replica import snapshot_applier
 from services.members.enums import MemberEventKind
 from services.members.models import Member, org_replica, position_replica
 from services.members.rules.records import CLOSED_STATES
+from services.members.service import rollups
 from services.members.service.common import add_history, publish
 
 # The orgs service's `org.*` events carry each organization's whole state (id, parent_id,
@@ -27,7 +28,14 @@ FEED_ACTOR = "orgs-feed"
 
 
 async def apply_org_event(session: AsyncSession, event: FeedEvent) -> None:
+    held, node = None, None
+    if event.type.startswith("org.") and event.payload.get("id"):
+        node = select(org_replica.c.path, org_replica.c.setting).where(org_replica.c.id == UUID(str(event.payload["id"])))
+        held = (await session.execute(node)).first()
     await _apply_org_snapshot(session, event)
+    # A node moved or its setting changed: the roll-ups' subtree totals no longer match the tree.
+    if held is not None and node is not None and tuple(held) != tuple((await session.execute(node)).one()):
+        await rollups.mark_stale(session)
     await _apply_position_snapshot(session, event)
     if event.type == "org.merged" and event.payload.get("merged_into_id"):
         await rehome_members(session, event)

@@ -20,7 +20,7 @@ from services.kit.scheduler import Job, JobFunction, first_notice
 from services.members.enums import DueKind
 from services.members.models import Member, outbox, scheduler
 from services.members.rules import MembersPolicy
-from services.members.service import dues
+from services.members.service import dues, rollups
 from services.members.service.common import MembersContext, snapshot
 from services.members.service.records import due_clock, due_statement
 from services.members.settings import MembersJobIntervals
@@ -129,6 +129,20 @@ def reencrypt_job(cipher: Callable[[], FieldCipher]) -> JobFunction:
     return run
 
 
+def rollups_job(policy: MembersPolicy) -> JobFunction:
+    """Fold the deltas the writes appended into the roll-ups; rebuild them when not current."""
+
+    async def run(session: AsyncSession) -> str:
+        if not policy.rollups_maintained:
+            return "roll-ups not kept"
+        if not await rollups.are_current(session):
+            built = await rollups.rebuild(session, policy.rollup_min_members)
+            return f"rebuilt: {built['organizations']} organizations, {built['rows']} rows"
+        return f"folded {await rollups.fold(session)} deltas"
+
+    return run
+
+
 def jobs(policy: MembersPolicy, cipher: Callable[[], FieldCipher], intervals: MembersJobIntervals | None = None) -> list[Job]:
     every = intervals or MembersJobIntervals()
     return [
@@ -149,4 +163,5 @@ def jobs(policy: MembersPolicy, cipher: Callable[[], FieldCipher], intervals: Me
             clock_job("members.probation", DueKind.full, "member.probation_due", policy),
         ),
         Job("members.dues_arrears", every.dues_arrears_s, dues_arrears_job(policy)),
+        Job("members.rollups", every.rollups_s, rollups_job(policy)),
     ]

@@ -30,6 +30,7 @@ from services.kit.idempotency import idempotency_table
 from services.kit.outbox import outbox_table
 from services.kit.replica import tree_replica_table
 from services.kit.scheduler import scheduler_tables
+from services.kit.tree import path_type
 from services.members.enums import Whereabouts
 from services.members.rules.records import CLOSED_STATES
 from services.members.rules.recruitment import CLOSED_STAGES
@@ -93,6 +94,23 @@ class Member(Base):
             ],
         ),
         Index("ix_members_members_residence_community_id", "residence_community_id"),
+        # The roll-ups' month cut in two by an age edge or a date, counted from the rows (rollup_reads.py).
+        Index(
+            "ix_members_members_birth_date",
+            "birth_date",
+            postgresql_include=[
+                "org_id",
+                "id",
+                "joined_on",
+                "education",
+                "occupation",
+                "sex",
+                "party_status",
+                "state",
+                "whereabouts",
+            ],
+        ),
+        Index("ix_members_members_joined_on", "joined_on"),
         # The survey's "not transferred" count reads this small index alone (about 1% of the
         # records), not a scan of every record.
         Index(
@@ -192,6 +210,36 @@ documents = documents_table(Base.metadata)
 document_counters = document_counters_table(Base.metadata)
 idempotency_keys = idempotency_table(Base.metadata)
 consumer_cursors = cursor_table(Base.metadata)
+# Roll-ups (rules/rollups.py): counts of each rolled-up organization's whole subtree, the signed
+# deltas the writes append in their transaction (folded in by a job), which organizations are
+# rolled up, and whether the roll-ups are built and current (one row, locked by fold and rebuild).
+_ROLLUP_KEY = [Column(n, String(40), primary_key=True) for n in ("pair", "setting", "population", "a", "b")]
+member_rollups = Table(
+    "member_rollups",
+    Base.metadata,
+    Column("org_id", Uuid, primary_key=True),
+    *_ROLLUP_KEY,
+    Column("count", BigInteger, nullable=False),
+)
+member_rollup_deltas = Table(
+    "member_rollup_deltas",
+    Base.metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    *[Column(n, Uuid, nullable=n == "residence_community_id") for n in ("member_id", "org_id", "residence_community_id")],
+    *[Column(n, Date, nullable=False) for n in ("birth_date", "joined_on")],
+    *[Column(n, String(32), nullable=False) for n in ("education", "occupation", "sex", "state", "party_status", "whereabouts")],
+    Column("weight", Integer, nullable=False),
+)
+member_rollup_orgs = Table(
+    "member_rollup_orgs", Base.metadata, Column("org_id", Uuid, primary_key=True), Column("path", path_type(), nullable=False)
+)
+member_rollup_state = Table(
+    "member_rollup_state",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("current", Integer, nullable=False),
+    Column("built_at", DateTime(timezone=True), nullable=True),
+)
 
 
 class Transfer(Base):

@@ -22,6 +22,8 @@ class MembersJobIntervals(BaseModel):
     floating_s: float = Field(default=HOUR_S, gt=0)
     probation_s: float = Field(default=HOUR_S, gt=0)
     dues_arrears_s: float = Field(default=HOUR_S, gt=0)
+    # Deltas not folded are read by every statistic of a rolled-up subtree: fold them often.
+    rollups_s: float = Field(default=60.0, gt=0)
 
 
 class MembersSettings(ServiceSettings):

@@ -25,6 +25,7 @@ from services.members.rules.common import born_on_or_before_for_age
 from services.members.rules.records import CLOSED_STATES
 from services.members.rules.survey import COLLEGE_OR_ABOVE, JUNIOR_HIGH_OR_BELOW, TEAM_ROLES
 from services.members.schemas.survey import MembersSurvey, MembersSurveyCounts, SurveyParameters
+from services.members.service import survey_rollups
 from services.members.service.common import MembersContext
 from services.members.service.discipline import on_probation_on
 from services.members.service.facts import facts_as_of, in_one_statement, tallies_as_of, tally
@@ -212,6 +213,7 @@ async def members_survey(session: AsyncSession, ctx: MembersContext, q: SurveyQu
     sides = {name: MembersSurveyCounts() for name in (*SIDES, "total")}
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SET LOCAL jit = off"))  # compiling costs more than running (stats.py)
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))  # no generic plan (stats.py)
     teams = [
         "team_members",
         "team_members_aged_46_plus",
@@ -236,9 +238,14 @@ async def members_survey(session: AsyncSession, ctx: MembersContext, q: SurveyQu
     tallies = await tallies_as_of(session, q.as_of)
     queries: list[tuple[Executable, list[str]]] = [
         (_teams_stmt(q, paths), teams),
-        (in_one_statement([_members_stmt(q, paths, facts) for facts in tallies]), members),
         (in_one_statement([_not_transferred_stmt(q, paths, facts) for facts in tallies]), [Whereabouts.not_transferred.value]),
     ]
+    # A rolled-up subtree's member figures from the roll-ups (survey_rollups.py), else from the rows.
+    rolled = await survey_rollups.members_counts(session, ctx, q, paths)
+    if rolled is None:
+        queries.append((in_one_statement([_members_stmt(q, paths, facts) for facts in tallies]), members))
+    else:
+        _counts(rolled, members, sides)
     for stmt, names in queries:
         _counts(list((await session.execute(stmt)).all()), names, sides)
     return MembersSurvey(

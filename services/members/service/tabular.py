@@ -35,12 +35,12 @@ from services.kit.outbox import hold_sequence_lock
 from services.kit.script import Script, in_script, label
 from services.members.enums import ENUM_LABELS, TabularFormat
 from services.members.errors import DUPLICATE_ID_NUMBER, IMPORT_REJECTED, TOO_MANY_ROWS
-from services.members.models import Base, Member, outbox
+from services.members.models import Base, Member, member_rollup_deltas, outbox
 from services.members.rules.records import CLOSED_STATES, id_number_warnings
 from services.members.rules.tabular import escape_cell
 from services.members.schemas.records import MEMBER_EXAMPLE
 from services.members.schemas.tabular import ImportReport as ImportReportOut
-from services.members.service import discipline
+from services.members.service import discipline, rollups
 from services.members.service.common import SNAPSHOT_FIELDS, MembersContext, org_holding_errors, present, visible
 from services.members.service.records import (
     MEMBER_VALUE_COLUMNS,
@@ -314,7 +314,7 @@ async def _write(session: AsyncSession, rows_of: _RowBuilder, chunks: list[_Numb
             problem = problem or bool(rows_of.report.errors)
             if not problem:
                 created_events += chunk.outbox
-                storing = asyncio.create_task(_store_chunk(session, chunk))
+                storing = asyncio.create_task(_store_chunk(session, chunk, rows_of.ctx.policy.rollups_maintained))
         if storing is not None:
             await _finish(storing, rows_of, [])
         if not problem and created_events:
@@ -349,9 +349,11 @@ async def _finish(storing: asyncio.Task[None], rows_of: _RowBuilder, unchecked: 
         raise _RefusedByIndex from None
 
 
-async def _store_chunk(session: AsyncSession, chunk: _Chunk) -> None:
+async def _store_chunk(session: AsyncSession, chunk: _Chunk, rollups_kept: bool) -> None:
     await _store(session, _MEMBERS, MEMBER_COLUMNS, chunk.members)
     await _store(session, _MEMBER_EVENTS, EVENT_COLUMNS, chunk.events)
+    if rollups_kept:  # written past the ORM: the roll-ups' deltas are written here (service/rollups.py)
+        await _store(session, member_rollup_deltas, rollups.DELTA_INSERT, rollups.import_deltas(MEMBER_COLUMNS, chunk.members))
 
 
 async def _store(session: AsyncSession, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
