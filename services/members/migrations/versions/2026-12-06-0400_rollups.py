@@ -1,7 +1,7 @@
 """roll-ups of member counts: totals per rolled-up subtree, pending deltas, the rolled-up organizations
 
 Revision ID: rollups_0001
-Revises: elections_0002
+Revises: floating_0001
 Create Date: 2026-12-06 04:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "rollups_0001"
-down_revision: str | None = "elections_0002"
+down_revision: str | None = "floating_0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
