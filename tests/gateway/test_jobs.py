@@ -28,6 +28,7 @@ MEMBERS_JOBS = [
     "members.floating",
     "members.probation",
     "members.dues_arrears",
+    "members.rollups",
     "members.partitions",
 ]
 FAST = {"run_scheduler": True, "scheduler_tick_s": 0.05}
