@@ -142,7 +142,8 @@ def test_each_jobs_interval_is_a_setting_from_the_environment(
     monkeypatch: pytest.MonkeyPatch, test_db: SuiteDatabase, prefix: str, create: str, variable: str, job: str
 ) -> None:
     monkeypatch.setenv(f"{prefix}_DATA_DIR", str(test_db.data_dir))
-    defaults = {scheduled.name: scheduled.every_s for scheduled in importlib.import_module(create).create_app().state.scheduler.jobs}
+    unset = importlib.import_module(create).create_app()
+    defaults = {scheduled.name: scheduled.every_s for scheduled in unset.state.scheduler.jobs}
     monkeypatch.setenv(f"{prefix}_JOB_INTERVALS__{variable}", "42.5")
     app = importlib.import_module(create).create_app()
 
