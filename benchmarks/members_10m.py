@@ -208,7 +208,7 @@ async def main() -> None:
             follow_revocations=False,
             access_token_max_lifetime_s=6 * 3600,
             db_statement_timeout_s=600,
-            policy=MembersPolicy(import_max_rows=rollup_steps.IMPORT_ROWS),
+            policy=MembersPolicy(import_max_rows=rollup_steps.IMPORT_ROWS, rollups_maintained=True),
         )
         app = create_app(settings)
         # The same service keeping no roll-ups: what the writes cost without them (members_10m_rollups.py).

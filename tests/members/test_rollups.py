@@ -65,6 +65,16 @@ def drawn(strategy: st.SearchStrategy[Any]) -> list[Any]:
 
 
 @pytest.fixture
+async def members_client(test_db: SuiteDatabase) -> AsyncIterator[httpx.AsyncClient]:
+    """The members service keeping and reading roll-ups (off by default: a deployment of a province
+    switches them on)."""
+    policy = MembersPolicy(rollups_maintained=True)
+    common = {"data_dir": test_db.data_dir, "database_url": test_db.urls["members"], "json_logs": False, "run_scheduler": False}
+    async with in_process(create_app(MembersSettings(**common, consume_feeds=False, policy=policy))) as client:
+        yield client
+
+
+@pytest.fixture
 async def counting_client(test_db: SuiteDatabase, members_db: Database) -> AsyncIterator[httpx.AsyncClient]:
     """The same database through an app that keeps no roll-ups and counts every statistic from
     the rows: the answers before roll-ups. (Starting, it marks them not current: rebuilt after.)"""
