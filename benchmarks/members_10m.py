@@ -175,13 +175,30 @@ async def distribute_members(admin: asyncpg.Connection) -> None:
     log(f"distributed members.members over the workers in {time.perf_counter() - started:.0f} s")
 
 
+async def existing_levels(admin: asyncpg.Connection) -> dict[str, list[uuid.UUID]]:
+    """A kept database's province, and one organization of each level below it (by depth)."""
+    levels: dict[str, list[uuid.UUID]] = {}
+    province = await admin.fetchrow("SELECT id, path FROM members.org_replica WHERE parent_id IS NULL")
+    levels["province"], parent = [province["id"]], province["id"]
+    for label, _ in SHAPE:
+        rows = await admin.fetch("SELECT id FROM members.org_replica WHERE parent_id = $1 ORDER BY path", parent)
+        levels[label] = [row["id"] for row in rows]
+        parent = rows[0]["id"]
+    levels["branch"] = [row["id"] for row in await admin.fetch("SELECT id FROM members.org_replica WHERE kind = 'branch'")]
+    return levels
+
+
 async def main() -> None:
-    database = f"dangjian_bench_members10m_{os.getpid()}"
-    await provision(ADMIN_URL, database, {})
+    # BENCH_REUSE_DATABASE=<a database kept by KEEP_DATABASE=1>: the queries only, on the rows,
+    # indexes and roll-ups that run left (no fill, no writes, no build; kept afterwards).
+    reuse = os.environ.get("BENCH_REUSE_DATABASE")
+    database = reuse or f"dangjian_bench_members10m_{os.getpid()}"
+    if not reuse:
+        await provision(ADMIN_URL, database, {})
     data_dir = Path(tempfile.mkdtemp(prefix="members10m-bench-"))
     host, port = make_url(ADMIN_URL).host or "127.0.0.1", make_url(ADMIN_URL).port or 5432
     workers = [(w.rsplit(":", 1)[0], int(w.rsplit(":", 1)[1])) for w in os.environ.get("TEST_CITUS_WORKERS", "").split(",") if w]
-    if workers:
+    if workers and not reuse:
         await prepare_database(ADMIN_URL, database, (host, port), workers)
     url = service_url(host, port, database, "members")
     figures: dict[str, Any] = {}
@@ -191,7 +208,7 @@ async def main() -> None:
         await asyncio.to_thread(subprocess.run, migrate, env=env, check=True, capture_output=True)
         admin = await asyncpg.connect(ADMIN_URL, database=database)
         started = time.perf_counter()
-        levels = await build_tree(admin)
+        levels = await existing_levels(admin) if reuse else await build_tree(admin)
         log(f"tree: {sum(len(v) for v in levels.values()):,} organizations in {time.perf_counter() - started:.1f} s")
 
         ensure_keypair(data_dir / "keys" / "jwt-private.pem", data_dir / "keys" / "jwt-public.pem")
@@ -225,26 +242,11 @@ async def main() -> None:
             ):
                 branches = levels["branch"]
                 content = import_file(branches[:IMPORTED], rows=IMPORTED)
-                response = await client.post(
-                    "/api/v1/members/import",
-                    content=content,
-                    params={"format": "csv"},
-                    headers={**headers, "content-type": "text/csv"},
-                )
-                assert response.status_code == 200, response.text[:3000]
-                log(f"imported {IMPORTED:,} members through the API")
-                figures |= await fill(admin, len(branches))
-                log(f"fill: {figures}")
-                if workers:
-                    await distribute_members(admin)
-                writes = await rollup_steps.compare_writes(admin, {"off": client_off, "on": client}, headers, branches)
-                figures["writes"] = writes
-                log(f"writes without and with roll-ups: {writes}")
-                # The writes added ~1.2 M history events: the as-of probe reads them by the planner's figures.
-                await admin.execute("ANALYZE members.members")
-                await admin.execute("ANALYZE members.member_events")
-                figures["roll-ups built"] = await rollup_steps.repair(url, str(data_dir))
-                log(f"roll-ups built: {figures['roll-ups built']}")
+                if not reuse:
+                    clients = {"off": client_off, "on": client}
+                    await load_and_write(admin, clients, headers, content, branches, bool(workers), figures)
+                    figures["roll-ups built"] = await rollup_steps.repair(url, str(data_dir))
+                    log(f"roll-ups built: {figures['roll-ups built']}")
 
                 province, city, county, township = (levels[k][0] for k in ("province", "city", "county", "township"))
                 known = (await client.get("/api/v1/members", params={"limit": 1}, headers=headers)).json()["items"][0]
@@ -293,6 +295,10 @@ async def main() -> None:
                     figures[f"survey, {scope}"] = (median, p95)
                     label = f"survey report (members half), {scope}"
                     log(f"{label:60s} median {median:8.1f} ms  p95 {p95:8.1f} ms  load {os.getloadavg()[0]:.1f}")
+                if reuse:  # the run that made the database already wrote what follows
+                    log(f"figures: {figures}")
+                    await admin.close()
+                    return
                 await rollup_steps.import_rows(client, headers, branches, 500_000)
                 params = {**STATS_PARAMS, "within": str(province)}
                 median, p95, _ = await timed(client, "GET", "/api/v1/members/stats", 7, params=params, headers=headers)
@@ -305,11 +311,38 @@ async def main() -> None:
         await admin.close()
         log(f"figures: {figures}")
     finally:
-        if os.environ.get("KEEP_DATABASE"):
+        if os.environ.get("KEEP_DATABASE") or reuse:
             log(f"kept database {database}")
         else:
             await drop_database(ADMIN_URL, database)
             log(f"dropped database {database}")
+
+
+async def load_and_write(
+    admin: asyncpg.Connection,
+    clients: dict[str, httpx.AsyncClient],
+    headers: dict[str, str],
+    content: bytes,
+    branches: list[uuid.UUID],
+    citus: bool,
+    figures: dict[str, Any],
+) -> None:
+    """The first rows through the API, the server-side fill (distributed on a Citus cluster), then
+    the writes with and without roll-ups."""
+    response = await clients["on"].post(
+        "/api/v1/members/import", content=content, params={"format": "csv"}, headers={**headers, "content-type": "text/csv"}
+    )
+    assert response.status_code == 200, response.text[:3000]
+    log(f"imported {IMPORTED:,} members through the API")
+    figures |= await fill(admin, len(branches))
+    log(f"fill: {figures}")
+    if citus:
+        await distribute_members(admin)
+    figures["writes"] = await rollup_steps.compare_writes(admin, clients, headers, branches)
+    log(f"writes without and with roll-ups: {figures['writes']}")
+    # The writes added ~1.2 M history events: the as-of probe reads them by the planner's figures.
+    await admin.execute("ANALYZE members.members")
+    await admin.execute("ANALYZE members.member_events")
 
 
 def import_id_number(content: bytes) -> str:
