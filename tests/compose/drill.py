@@ -81,7 +81,10 @@ BACKUP: tuple[tuple[tuple[str, ...], str], ...] = (
 # ... and the restore, before its last command, `up -d --wait` (Compose.up).
 RESTORE: tuple[tuple[tuple[str, ...], str | None], ...] = (
     (("stop", *PROCESSES), None),
-    (("exec", "-T", "postgres", "pg_restore", "-U", "postgres", "-d", "postgres", "--clean", "--if-exists", "--create"), "dangjian.dump"),
+    (
+        ("exec", "-T", "postgres", "pg_restore", "-U", "postgres", "-d", "postgres", "--clean", "--if-exists", "--create"),
+        "dangjian.dump",
+    ),
     (("run", "--rm", "--no-deps", "-T", "gateway", "tar", "-C", "/app/data", "-xf", "-"), "gateway-audit.tar"),
     (("run", "--rm", "--no-deps", "-T", "activities", "tar", "-C", "/app/data", "-xf", "-"), "attachments.tar"),
 )
