@@ -17,7 +17,7 @@ import string
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, String, and_, func, literal, select, true
+from sqlalchemy import ColumnElement, String, and_, func, literal, or_, select, true
 from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.types import TypeEngine
 
@@ -82,6 +82,11 @@ def subtree_of(path_column: ColumnLike, root_path: Any) -> ColumnElement[bool]:
     if isinstance(root_path, str):
         return and_(path_column >= root_path, path_column < root_path + _UPPER)
     return and_(path_column >= root_path, path_column < root_path.concat(_UPPER))
+
+
+def outside_subtree(path_column: ColumnLike, root_path: str) -> ColumnElement[bool]:
+    """Rows whose path lies outside the subtree of `root_path`: two ranges of the path's index."""
+    return or_(path_column < root_path, path_column >= root_path + _UPPER)
 
 
 def rebased_path(path_column: ColumnLike, old_prefix: str, new_prefix: str) -> ColumnElement[str]:

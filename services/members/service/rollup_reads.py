@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, case, false, func, literal, literal_column, or_, select, true
+from sqlalchemy import ColumnElement, Select, Subquery, and_, exists, false, func, literal_column, or_, select, true, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.kit.tree import outside_subtree
 from services.members.enums import StatsDimension, StatsPopulation
 from services.members.models import Member, member_rollup_deltas, member_rollup_orgs, member_rollups, org_replica
 from services.members.rules.common import born_on_or_before_for_age
@@ -62,6 +63,14 @@ class Plan:
     age_cuts: list[tuple[str, str | None]]  # per age cutoff: last whole month on or before, cut month
     joined_cut: tuple[str, str | None] | None  # joined_before - 1 day
     as_of_cut: tuple[str, str | None]
+    whole_tree: bool = False  # no organization outside the root's subtree (a province's deployment)
+
+    def needs_tree(self, q: Any, plain: list[StatsDimension]) -> bool:
+        """Whether the counts must look up the members' organizations: their setting, their
+        community, or whether they lie in the subtree. A province's own deployment asked for the
+        province needs none of it, and its cut months' rows are then read from the index alone
+        (at 10 M members, hashing the 242 000 organizations to check the subtree took 220 ms)."""
+        return not self.whole_tree or StatsDimension.setting in plain or q.setting is not None or q.community_id is not None
 
     @property
     def cut_months(self) -> dict[str, set[str]]:
@@ -97,8 +106,14 @@ async def plan(
         else []
     )
     joined = on_or_before(q.joined_before - timedelta(days=1)) if StatsDimension.joined_before in pivots else None
+    beyond = await session.scalar(select(exists().where(outside_subtree(org_replica.c.path, deepest))))
     return Plan(
-        root=root, pair=pair, age_cuts=[on_or_before(c) for c in cutoffs], joined_cut=joined, as_of_cut=on_or_before(q.as_of)
+        root=root,
+        pair=pair,
+        age_cuts=[on_or_before(c) for c in cutoffs],
+        joined_cut=joined,
+        as_of_cut=on_or_before(q.as_of),
+        whole_tree=not beyond,
     )
 
 
@@ -166,38 +181,46 @@ def rollup_statement(plan: Plan, q: Any, plain: list[StatsDimension], pivots: li
     return stmt.group_by(*[_key_column(plan, d.value) for d in plain]) if plain else stmt
 
 
-def _in_cut_months(plan: Plan, birth: Any, joined: Any) -> ColumnElement[bool]:
+def _cut_ranges(plan: Plan, birth: Any, joined: Any) -> list[ColumnElement[bool]]:
+    """One date range per cut month (the months of one dimension never overlap)."""
     ranges: list[ColumnElement[bool]] = []
     for dimension, months in plan.cut_months.items():
         column = birth if dimension == BIRTH else joined
         for month in sorted(months):
             first, after = month_bounds(month)
             ranges.append(and_(column >= first, column < after))
-    return or_(false(), *ranges)
+    return ranges
+
+
+def _in_cut_months(plan: Plan, birth: Any, joined: Any) -> ColumnElement[bool]:
+    return or_(false(), *_cut_ranges(plan, birth, joined))
 
 
 def rows_subquery(plan: Plan, as_of: date) -> Subquery | None:
     """Part 3: the members in the cut months (+1, if they joined by `as_of`) and, when the pair
-    has no joining month, those who joined after `as_of` outside them (-1)."""
-    cut = _in_cut_months(plan, Member.birth_date, Member.joined_on)
-    has_cuts = any(plan.cut_months.values())
-    after = JOINED not in plan.pair
-    if not has_cuts and not after:
+    has no joining month, those who joined after `as_of` outside them (-1).
+
+    One SELECT per cut month, put together with UNION ALL: each is then a range of the
+    birth_date (or joined_on) index, read index-only; one SELECT with the months OR-ed made
+    PostgreSQL combine the ranges into a bitmap and read the rows from the table (measured at
+    10 M members: 450 ms for the 37 000 rows of three cut months)."""
+    columns = [Member.id.label("id"), *[getattr(Member, name).label(name) for name in FACT_COLUMNS]]
+    ranges = _cut_ranges(plan, Member.birth_date, Member.joined_on)
+    # Constant weights written out, not bound: the planner can then flatten the UNION ALL and
+    # read only the columns the statistic asks for.
+    parts: list[Select[Any]] = [
+        select(*columns, literal_column("1").label("weight"), (Member.joined_on <= as_of).label("joined_ok")).where(in_month)
+        for in_month in ranges
+    ]
+    if JOINED not in plan.pair:
+        parts.append(
+            select(*columns, literal_column("-1").label("weight"), (Member.joined_on > as_of).label("joined_ok")).where(
+                Member.joined_on > as_of, ~or_(false(), *ranges)
+            )
+        )
+    if not parts:
         return None
-    columns = [getattr(Member, name).label(name) for name in FACT_COLUMNS]
-    if has_cuts and after:
-        weight: Any = case((cut, 1), else_=-1)
-        joined_ok: Any = case((cut, Member.joined_on <= as_of), else_=true())
-        where: ColumnElement[bool] = or_(cut, Member.joined_on > as_of)
-    elif has_cuts:
-        weight, joined_ok, where = literal(1), Member.joined_on <= as_of, cut
-    else:
-        weight, joined_ok, where = literal(-1), true(), Member.joined_on > as_of
-    return (
-        select(Member.id.label("id"), *columns, weight.label("weight"), joined_ok.label("joined_ok"))
-        .where(where)
-        .subquery("cut_rows")
-    )
+    return (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("cut_rows")
 
 
 def pending_subquery(plan: Plan, as_of: date) -> Subquery:

@@ -127,9 +127,10 @@ async def member_stats(session: AsyncSession, ctx: MembersContext, q: StatsQuery
         statements.append(rollup_reads.rollup_statement(plan, q, plain, pivots))
         rows = rollup_reads.rows_subquery(plan, q.as_of)
         tallies = [*([rows] if rows is not None else []), rollup_reads.pending_subquery(plan, q.as_of), *tallies[1:]]
+    tree = plan is None or plan.needs_tree(q, plain)
     for facts in tallies:
         cells = list(itertools.product(*[_pivot(d, q, facts) for d in pivots]))
-        statements.append(await _stats_stmt(session, ctx, q, plain, cells=cells, facts=facts))
+        statements.append(await _stats_stmt(session, ctx, q, plain, cells=cells, facts=facts, tree=tree))
     for row in (await session.execute(in_one_statement(statements))).all():
         values = tuple(_plain(row[i]) for i in range(len(plain)))
         for index in range(len(cells)):
@@ -162,14 +163,18 @@ async def _stats_stmt(
     *,
     cells: list[tuple[tuple[str | bool, ColumnElement[bool]], ...]],
     facts: Subquery,
+    tree: bool = True,
 ) -> Select[Any]:
+    """The counts over `facts`; without `tree` (Plan.needs_tree) the organizations are not read."""
     counts = [tally(facts, true(), *[condition for _, condition in cell]).label(f"c{i}") for i, cell in enumerate(cells)]
     stmt = (
         select(*[_column(d, facts).label(d.value) for d in plain], *counts)
         .select_from(facts)
-        .join(org_replica, org_replica.c.id == facts.c.org_id)
         .where(*_population(q.population, q.as_of, facts))
     )
+    if not tree:
+        return stmt.group_by(*[_column(d, facts) for d in plain]) if plain else stmt
+    stmt = stmt.join(org_replica, org_replica.c.id == facts.c.org_id)
     # The subtree roots as literal paths, so that the planner sees how much of the tree is asked for.
     for root in (ctx.caller.scope_org_id, q.within):
         if root is not None:
