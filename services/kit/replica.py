@@ -7,11 +7,12 @@ anything older than what is held — replaying a feed changes nothing. When a no
 (it moved) its descendants are rebased in the same statement range.
 """
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Column, Date, DateTime, Integer, MetaData, Table, Uuid, select, update
+from sqlalchemy import Column, Date, DateTime, Index, Integer, MetaData, Table, Uuid, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,16 +22,22 @@ from services.kit.outbox import FeedEvent
 from services.kit.tree import path_type, rebased_path, subtree_of
 
 
-def tree_replica_table(metadata: MetaData, name: str, *extra_columns: Column[Any]) -> Table:
-    return Table(
+def tree_replica_table(
+    metadata: MetaData, name: str, *extra_columns: Column[Any], path_index_include: Sequence[str] = ()
+) -> Table:
+    """`path_index_include`: columns the path's index also holds (PostgreSQL), so that the nodes
+    of a subtree can be read from the index alone."""
+    table = Table(
         name,
         metadata,
         Column("id", Uuid, primary_key=True),
         Column("parent_id", Uuid, nullable=True),
-        Column("path", path_type(), nullable=False, index=True),
+        Column("path", path_type(), nullable=False),
         Column("version", Integer, nullable=False),
         *extra_columns,
     )
+    Index(None, table.c.path, postgresql_include=list(path_index_include))
+    return table
 
 
 async def apply_snapshot(session: AsyncSession, table: Table, snapshot: dict[str, Any]) -> str | None:
