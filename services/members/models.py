@@ -189,13 +189,10 @@ org_replica = tree_replica_table(
     Column("community_id", Uuid, nullable=True),
     Column("setting", String(16), nullable=True),
     Column("merged_into_id", Uuid, nullable=True),
-    # The statistics of a rolled-up subtree read its organizations (and their setting) from the
-    # path's index alone: at 10 M members a city's 24 000 of 242 000 were read by a scan of the
-    # table (rollup_reads.py, benchmarks/README.md).
+    # A rolled-up subtree's organizations and settings, read from the index alone (rollup_reads.py).
     path_index_include=("id", "setting"),
 )
-# The team positions (班子) as the orgs feed publishes them (`position.*`): who holds which role in
-# which organization for which dates; the survey report joins them to the members' ages and education.
+# The team positions (班子) from the orgs feed (`position.*`), joined by the survey report.
 position_replica = Table(
     "position_replica",
     Base.metadata,
