@@ -211,9 +211,8 @@ documents = documents_table(Base.metadata)
 document_counters = document_counters_table(Base.metadata)
 idempotency_keys = idempotency_table(Base.metadata)
 consumer_cursors = cursor_table(Base.metadata)
-# Roll-ups (rules/rollups.py): counts of each rolled-up organization's whole subtree, the signed
-# deltas the writes append in their transaction (folded in by a job), which organizations are
-# rolled up, and whether the roll-ups are built and current (one row, locked by fold and rebuild).
+# Roll-ups (rules/rollups.py): each rolled-up organization's subtree counts, the deltas the writes
+# append (folded in by a job), which organizations are rolled up, whether they are current.
 _ROLLUP_KEY = [Column(n, String(40), primary_key=True) for n in ("pair", "setting", "population", "a", "b")]
 member_rollups = Table(
     "member_rollups",
