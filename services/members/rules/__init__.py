@@ -16,7 +16,7 @@ class MembersPolicy(Policy):
     # Measured at 10 M (docs/scaling.md): a rolled-up province answers in ~1.3 s instead of 17 s, but a
     # city or county is still faster counted from its rows, so only province-sized subtrees are rolled
     # up, and the upkeep (a delta row per member write) is off until a deployment holds one.
-    rollup_min_members: int = Field(2_000_000, description="統計匯總: subtrees of at least this many records are rolled up")
+    rollup_min_members: int = Field(200_000, description="統計匯總: subtrees of at least this many records are rolled up")
     rollups_maintained: bool = Field(False, description="統計匯總: keep and read roll-ups (off: every statistic counts rows)")
     floating_months_to_transfer: int = Field(6, description="floating out at a fixed place this long → relationship must move")
     letter_valid_months: int = Field(3, description="introduction letter (介紹信) validity")
