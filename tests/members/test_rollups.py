@@ -242,6 +242,16 @@ async def answers(client: httpx.AsyncClient, tokens: Tokens, tree: dict[str, Any
     return found
 
 
+async def seeded_world(client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica, db: Database) -> World:
+    """A tree (with a second branch, urban) and six members in it."""
+    tree = await replica.tree()
+    tree["other"] = await replica.add(tier="inner", kind="branch", parent=tree["community"], setting="urban")
+    world = World(client, tokens, replica, tree, db)
+    for _ in range(6):
+        await world.run("create", len(world.members))
+    return world
+
+
 # Eight drawn sequences, each checked with a dozen statistics and survey reads against a recount:
 # minutes on a loaded machine or a Citus cluster (3 min ran out there at a load of 8); the suite's
 # 180 s is for ordinary tests.
@@ -253,11 +263,8 @@ async def test_random_writes_leave_the_rollups_equal_to_a_recount_and_the_answer
     replica: OrgReplica,
     members_db: Database,
 ) -> None:
-    tree = await replica.tree()
-    tree["other"] = await replica.add(tier="inner", kind="branch", parent=tree["community"], setting="urban")
-    world = World(members_client, tokens, replica, tree, members_db)
-    for _ in range(6):
-        await world.run("create", len(world.members))
+    world = await seeded_world(members_client, tokens, replica, members_db)
+    tree = world.tree
     assert (await rollups.repair(members_db, 1))["differing"] == 0
 
     for ops in drawn(OPS):

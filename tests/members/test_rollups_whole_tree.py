@@ -15,7 +15,7 @@ from services.kit.tree import outside_subtree
 from services.members.models import org_replica
 from services.members.service import rollups
 from tests.members.conftest import OrgReplica
-from tests.members.test_rollups import OPS, World, answers, counting_client, drawn, members_client
+from tests.members.test_rollups import OPS, answers, counting_client, drawn, members_client, seeded_world
 from tests.support import SuiteDatabase, Tokens, create_test_database, drop_test_database
 
 __all__ = ["counting_client", "members_client"]  # the fixtures, over this module's database
@@ -41,14 +41,11 @@ async def test_a_root_with_nothing_beside_it_is_counted_without_the_tree_and_ans
     replica: OrgReplica,
     members_db: Database,
 ) -> None:
-    tree = await replica.tree()
-    tree["other"] = await replica.add(tier="inner", kind="branch", parent=tree["community"], setting="urban")
+    world = await seeded_world(members_client, tokens, replica, members_db)
+    tree = world.tree
     async with members_db.read_sessions() as session:
         beside = await session.scalar(select(exists().where(outside_subtree(org_replica.c.path, tree["county"]["path"]))))
     assert beside is False, "the county must be the only root here"
-    world = World(members_client, tokens, replica, tree, members_db)
-    for _ in range(6):
-        await world.run("create", len(world.members))
     for ops in drawn(OPS)[:4]:
         for op, seed in ops:
             await world.run(op, seed)
