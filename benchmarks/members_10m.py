@@ -178,8 +178,8 @@ async def distribute_members(admin: asyncpg.Connection) -> None:
 async def existing_levels(admin: asyncpg.Connection) -> dict[str, list[uuid.UUID]]:
     """A kept database's province, and one organization of each level below it (by depth)."""
     levels: dict[str, list[uuid.UUID]] = {}
-    province = await admin.fetchrow("SELECT id, path FROM members.org_replica WHERE parent_id IS NULL")
-    levels["province"], parent = [province["id"]], province["id"]
+    parent = await admin.fetchval("SELECT id FROM members.org_replica WHERE parent_id IS NULL")
+    levels["province"] = [parent]
     for label, _ in SHAPE:
         rows = await admin.fetch("SELECT id FROM members.org_replica WHERE parent_id = $1 ORDER BY path", parent)
         levels[label] = [row["id"] for row in rows]

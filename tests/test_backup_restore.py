@@ -11,7 +11,9 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from sqlalchemy.engine import make_url
 
+from stack.citus import database_dsn
 from tests.compose import drill
 from tests.support import POSTGRES_ADMIN_URL, create_test_database, drop_test_database, on_postgres
 
@@ -31,8 +33,6 @@ def documented(tool: str) -> list[str]:
 def with_server(args: list[str], database: str) -> list[str]:
     """The container's command aimed at the local server; the compose database's name replaced
     by the test's own."""
-    from sqlalchemy.engine import make_url
-
     url = make_url(POSTGRES_ADMIN_URL)
     named = [database if arg == "dangjian" else arg for arg in args]
     return [*named, "-h", url.host or "127.0.0.1", "-p", str(url.port or 5432)]
@@ -60,8 +60,6 @@ def test_the_documented_restore_takes_back_a_dump_of_every_schema(tmp_path: Path
     db = create_test_database(tmp_path)
     assert db.postgres_database is not None
     try:
-        from stack.citus import database_dsn
-
         dsn = database_dsn(POSTGRES_ADMIN_URL, db.postgres_database)
         before = asyncio.run(contents(dsn))
         assert before["partitions attached"], "the migrated schemas hold partitioned tables (the case this pins)"
@@ -91,12 +89,7 @@ def test_the_documented_restore_takes_back_a_dump_of_every_schema(tmp_path: Path
 
 
 async def _count_as_service(url: str) -> int:
-    from sqlalchemy.engine import make_url
-
-    parts = make_url(url)
-    connection = await asyncpg.connect(
-        host=parts.host, port=parts.port, user=parts.username, password=parts.password, database=parts.database
-    )
+    connection = await asyncpg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False))
     try:
         return int(await connection.fetchval("SELECT count(*) FROM members.members"))
     finally:

@@ -214,7 +214,7 @@ def rows_subquery(plan: Plan, as_of: date) -> Subquery | None:
     ]
     if JOINED not in plan.pair:
         parts.append(
-            select(*columns, literal_column("-1").label("weight"), (Member.joined_on > as_of).label("joined_ok")).where(
+            select(*columns, literal_column("-1").label("weight"), true().label("joined_ok")).where(
                 Member.joined_on > as_of, ~or_(false(), *ranges)
             )
         )
