@@ -329,7 +329,14 @@ async def _count_rows(session: AsyncSession, nearest: dict[uuid.UUID, uuid.UUID]
 
 def _grouping_sets_sql(mapping: str) -> str:
     """PostgreSQL: every pair in ONE scan of the records (GROUPING SETS), not one scan a pair
-    (measured at 700 k records: 66 s for the 23 scans)."""
+    (measured at 700 k records: 66 s for the 23 scans).
+
+    The records are read in a MATERIALIZED CTE and grouped from there: Citus cannot distribute a
+    query with grouping sets over a distributed table ("could not run distributed query with
+    GROUPING SETS"), so it runs the CTE on the shards and the grouping on the coordinator. On one
+    server the CTE costs nothing measurable (1.4 M records: 21.9 s with it, 23.3 s without); a
+    plain GROUP BY over the records joined to the 23 pairs, which Citus could distribute, took
+    74 s there."""
     dims = [BIRTH, JOINED, "education", "occupation", "sex", "state", "party_status", "whereabouts"]
     grouping = f"GROUPING({', '.join(dims)})"
 
@@ -341,10 +348,7 @@ def _grouping_sets_sql(mapping: str) -> str:
 
     closed = ", ".join(f"'{state}'" for state in CLOSED_STATES)
     return f"""
-        INSERT INTO {member_rollups.fullname} (org_id, pair, setting, population, a, b, count)
-        SELECT rolled_id, {case(lambda p: f"'{pair_name(p)}'")}, setting, population,
-               {case(lambda p: p[0])}, {case(lambda p: p[1])}, count(*)
-        FROM (
+        WITH records AS MATERIALIZED (
             SELECT n.rolled_id, coalesce(o.setting, '{NO_SETTING}') AS setting,
                    CASE WHEN m.state IN ({closed}) THEN '{CLOSED}'
                         WHEN m.whereabouts = '{NOT_TRANSFERRED}' THEN '{NOT_TRANSFERRED}' ELSE '{MEMBER}' END AS population,
@@ -353,7 +357,11 @@ def _grouping_sets_sql(mapping: str) -> str:
             FROM {MEMBERS_TABLE} m
             JOIN {mapping} n ON n.org_id = m.org_id
             JOIN {org_replica.fullname} o ON o.id = m.org_id
-        ) AS g
+        )
+        INSERT INTO {member_rollups.fullname} (org_id, pair, setting, population, a, b, count)
+        SELECT rolled_id, {case(lambda p: f"'{pair_name(p)}'")}, setting, population,
+               {case(lambda p: p[0])}, {case(lambda p: p[1])}, count(*)
+        FROM records
         GROUP BY rolled_id, setting, population, GROUPING SETS ({", ".join(f"({a}, {b})" for a, b in PAIRS)})
     """
 
