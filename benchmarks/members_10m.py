@@ -40,8 +40,9 @@ from services.kit.tree import child_path
 from services.members.app import create_app
 from services.members.rules import MembersPolicy
 from services.members.settings import MembersSettings
-from stack.citus import prepare_database
+from stack.citus import database_dsn, prepare_database
 from stack.postgres import drop_database, provision, service_url
+from tests.support import distribute_records_by_id
 
 ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 TOTAL_MEMBERS = int(os.environ.get("BENCH_TOTAL_MEMBERS", "10000000"))
@@ -159,20 +160,6 @@ async def timed(
         if attempt:
             times.append(elapsed)
     return statistics.median(times), percentile_95(times), body
-
-
-async def distribute_members(admin: asyncpg.Connection) -> None:
-    """On a Citus cluster (`python -m tests.citus --command python -m benchmarks.members_10m`): the
-    org replica as a reference table and members.members distributed by id, the way
-    `stack/citus.py` would once the open-record uniqueness by ID number lives in a person index
-    (docs/scaling.md): the benchmark's rows never repeat an ID number, so that unique index is dropped."""
-    started = time.perf_counter()
-    await admin.execute("DROP INDEX members.uq_members_open_id_number")
-    await admin.execute("SELECT create_reference_table('members.org_replica')")
-    await admin.execute("SELECT create_distributed_table('members.members', 'id')")
-    await admin.execute("SELECT truncate_local_data_after_distributing_table('members.members')")
-    await admin.execute("ANALYZE members.members")
-    log(f"distributed members.members over the workers in {time.perf_counter() - started:.0f} s")
 
 
 async def existing_levels(admin: asyncpg.Connection) -> dict[str, list[uuid.UUID]]:
@@ -341,7 +328,9 @@ async def load_and_write(
     figures |= await fill(admin, len(branches))
     log(f"fill: {figures}")
     if citus:
-        await distribute_members(admin)
+        started = time.perf_counter()
+        await distribute_records_by_id(database_dsn(ADMIN_URL, await admin.fetchval("SELECT current_database()")))
+        log(f"distributed members.members over the workers by id in {time.perf_counter() - started:.0f} s")
     figures["writes"] = await rollup_steps.compare_writes(admin, clients, headers, branches)
     log(f"writes without and with roll-ups: {figures['writes']}")
     # The writes added ~1.2 M history events: the as-of probe reads them by the planner's figures.

@@ -70,9 +70,11 @@ class SuiteDatabase:
         return env
 
 
-def create_test_database(data_dir: Path, admin_url: str = POSTGRES_ADMIN_URL) -> SuiteDatabase:
+def create_test_database(data_dir: Path, admin_url: str = POSTGRES_ADMIN_URL, citus_layout: bool = True) -> SuiteDatabase:
     """The schemas, migrated: SQLite files in `data_dir`, or a new database on the PostgreSQL
-    server at `admin_url` (the machine's shared one unless a test brings its own cluster)."""
+    server at `admin_url` (the machine's shared one unless a test brings its own cluster). On a
+    Citus cluster the schemas are distributed by `stack/citus.py` unless `citus_layout` is False
+    (the test lays them out itself)."""
     ensure_keypair(data_dir / "keys" / "jwt-private.pem", data_dir / "keys" / "jwt-public.pem")
     db = SuiteDatabase(data_dir=data_dir, admin_url=admin_url)
     if on_postgres():
@@ -93,7 +95,7 @@ def create_test_database(data_dir: Path, admin_url: str = POSTGRES_ADMIN_URL) ->
         check=False,
     )
     assert migrate.returncode == 0, migrate.stderr
-    if CITUS_WORKERS and db.postgres_database:
+    if CITUS_WORKERS and db.postgres_database and citus_layout:
         from stack.citus import distribute
 
         asyncio.run(distribute(_database_dsn(admin_url, db.postgres_database)))
@@ -119,6 +121,27 @@ async def _citus_join(admin_url: str, database: str, coordinator: tuple[str, int
     from stack.citus import prepare_database
 
     await prepare_database(admin_url, database, coordinator, CITUS_WORKERS)
+
+
+async def distribute_records_by_id(dsn: str) -> None:
+    """On a Citus cluster: `members.members` spread over the workers by `id`, the org replica a
+    reference table. The layout the members benchmark measures and the roll-up tests run on, until
+    the records carry a county (docs/scaling.md): it drops the open-record unique index on the ID
+    number's hash, which Citus cannot keep on a table distributed by anything else, so it is for
+    data that never repeats an ID number, never a deployment's database."""
+    import asyncpg
+
+    db = await asyncpg.connect(dsn)
+    try:
+        await db.execute("DROP INDEX members.uq_members_open_id_number")
+        known = await db.fetchval("SELECT count(*) FROM pg_dist_partition WHERE logicalrelid = 'members.org_replica'::regclass")
+        if not known:
+            await db.execute("SELECT create_reference_table('members.org_replica')")
+        await db.execute("SELECT create_distributed_table('members.members', 'id')")
+        await db.execute("SELECT truncate_local_data_after_distributing_table('members.members')")
+        await db.execute("ANALYZE members.members")
+    finally:
+        await db.close()
 
 
 def drop_test_database(db: SuiteDatabase) -> None:
