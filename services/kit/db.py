@@ -132,6 +132,14 @@ def database_unavailable(error: BaseException) -> bool:
     return False
 
 
+async def is_citus(session: AsyncSession) -> bool:
+    """Whether the session's database is a Citus coordinator (the extension is installed there):
+    the few statements Citus cannot distribute as written take another form on it."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    return bool(await session.scalar(text("SELECT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus')")))
+
+
 def _session_class_with_outbox(schema: str) -> type[Session]:
     """The session class of one `Database`: the outbox's writing of staged events is registered
     on it, so that it applies to that database's sessions and is said where they are made."""

@@ -6,9 +6,9 @@ equal to that recount, and the statistics read from them must answer what the ro
 database of its own.
 
 Citus cannot distribute a query with GROUPING SETS over a distributed table, nor join a UNION
-ALL of its rows to the tree: the recount reads the records in a MATERIALIZED CTE and groups them
-on the coordinator (`rollups._grouping_sets_sql`), and the statistics read the cut months' rows
-behind OFFSET 0 (`rollup_reads.rows_subquery`).
+ALL of its rows to the tree: on a Citus coordinator (`kit.db.is_citus`) the recount reads the
+records in a MATERIALIZED CTE and groups them there (`rollups._grouping_sets_sql`), and the
+statistics read the cut months' rows behind OFFSET 0 (`rollup_reads.rows_subquery`).
 
 Only today's figures are asked: a past date's correction joins the history (`member_events`,
 local to the coordinator here) to the records laterally, which Citus refuses. That waits for the
@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
-from services.kit.db import Database
+from services.kit.db import Database, is_citus
 from services.members.service import rollups
 from stack.citus import database_dsn
 from tests.members.conftest import OrgReplica
@@ -71,6 +71,8 @@ async def test_roll_ups_over_distributed_records_are_recounted_kept_and_read_as_
     replica: OrgReplica,
     members_db: Database,
 ) -> None:
+    async with members_db.read_sessions() as session:
+        assert await is_citus(session)  # so the recount and the reads take their Citus forms
     world = await seeded_world(members_client, tokens, replica, members_db)
     built = await rollups.repair(members_db, 1)
     assert built["organizations"] > 0, built
