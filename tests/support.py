@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 from fastapi import FastAPI
 
@@ -129,8 +130,6 @@ async def distribute_records_by_id(dsn: str) -> None:
     the records carry a county (docs/scaling.md): it drops the open-record unique index on the ID
     number's hash, which Citus cannot keep on a table distributed by anything else, so it is for
     data that never repeats an ID number, never a deployment's database."""
-    import asyncpg
-
     db = await asyncpg.connect(dsn)
     try:
         await db.execute("DROP INDEX members.uq_members_open_id_number")
