@@ -13,6 +13,7 @@ function-scoped dependency), so a failed commit becomes an error response, never
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
+from weakref import WeakKeyDictionary
 
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, event, text
@@ -134,10 +135,20 @@ def database_unavailable(error: BaseException) -> bool:
 
 async def is_citus(session: AsyncSession) -> bool:
     """Whether the session's database is a Citus coordinator (the extension is installed there):
-    the few statements Citus cannot distribute as written take another form on it."""
-    if session.get_bind().dialect.name != "postgresql":
+    the few statements Citus cannot distribute as written take another form on it. Asked once
+    per engine: the extension comes with the database, before the migrations, and statistics
+    ask on every read."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
         return False
-    return bool(await session.scalar(text("SELECT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus')")))
+    known = _CITUS_ENGINES.get(bind)
+    if known is None:
+        known = bool(await session.scalar(text("SELECT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus')")))
+        _CITUS_ENGINES[bind] = known
+    return known
+
+
+_CITUS_ENGINES: "WeakKeyDictionary[Any, bool]" = WeakKeyDictionary()
 
 
 def _session_class_with_outbox(schema: str) -> type[Session]:
