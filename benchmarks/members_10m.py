@@ -70,25 +70,40 @@ async def build_tree(admin: asyncpg.Connection) -> dict[str, list[uuid.UUID]]:
     rows: list[tuple[Any, ...]] = []
     levels: dict[str, list[uuid.UUID]] = {}
 
-    def node(parent_path: str | None, parent_id: uuid.UUID | None, label: str, n: int) -> tuple[uuid.UUID, str]:
+    def node(parent: tuple[uuid.UUID, str, uuid.UUID] | None, label: str, n: int) -> tuple[uuid.UUID, str, uuid.UUID]:
         node_id = uuid.uuid4()
-        path = child_path(parent_path, node_id)
+        path = child_path(parent[1] if parent else None, node_id)
         tier = {"branch": "inner", "community": "community", "township": "township"}.get(label, "county")
         kind = {"branch": "branch", "community": "general_branch"}.get(label, "committee")
         setting = None if tier in ("county", "township") else ("urban" if n % 5 == 0 else "rural")
-        rows.append((node_id, parent_id, path, 1, f"{label}-{node_id.hex[:6]}", kind, tier, "active", None, setting))
+        # Its county (rules/counties.py): the deepest county-tier organization on its path.
+        county = node_id if tier == "county" or parent is None else parent[2]
+        row = (node_id, parent[0] if parent else None, path, 1, f"{label}-{node_id.hex[:6]}", kind, tier, "active", None)
+        rows.append((*row, setting, county))
         levels.setdefault(label, []).append(node_id)
-        return node_id, path
+        return node_id, path, county
 
-    parents = [node(None, None, "province", 0)]
+    parents = [node(None, "province", 0)]
     for label, fan_out in SHAPE:
-        parents = [node(path, parent_id, label, i) for parent_id, path in parents for i in range(fan_out)]
+        parents = [node(parent, label, i) for parent in parents for i in range(fan_out)]
     for start in range(0, len(rows), 50_000):
         await admin.copy_records_to_table(
             "org_replica",
             schema_name="members",
             records=rows[start : start + 50_000],
-            columns=["id", "parent_id", "path", "version", "name", "kind", "tier", "status", "community_id", "setting"],
+            columns=[
+                "id",
+                "parent_id",
+                "path",
+                "version",
+                "name",
+                "kind",
+                "tier",
+                "status",
+                "community_id",
+                "setting",
+                "county_id",
+            ],
         )
     return levels
 
@@ -102,7 +117,7 @@ async def fill(admin: asyncpg.Connection, branches: int) -> dict[str, float]:
         "WHERE i.schemaname = 'members' AND i.tablename = 'members'"
     )
     await admin.execute(
-        "CREATE TEMP TABLE bench_branches AS SELECT row_number() OVER (ORDER BY path) - 1 AS n, id "
+        "CREATE TEMP TABLE bench_branches AS SELECT row_number() OVER (ORDER BY path) - 1 AS n, id, county_id "
         "FROM members.org_replica WHERE kind = 'branch'"
     )
     await admin.execute("CREATE UNIQUE INDEX ON bench_branches (n)")

@@ -85,15 +85,15 @@ def postgres_cpu_s() -> float:
 
 def synthetic_members_sql(first: int, last: int, *, branches: int, ciphers: int) -> str:
     """INSERT of members `first`..`last` made server-side, spread over the temporary table
-    bench_branches (n, id) of `branches` rows, with the real ciphertexts of bench_ciphers (n,
+    bench_branches (n, id, county_id) of `branches` rows, with the real ciphertexts of bench_ciphers (n,
     id_number_cipher, phone_cipher) of `ciphers` rows, so that listing can decrypt what it shows."""
     return f"""
         INSERT INTO members.members (
-            id, name, org_id, created_at, sex, ethnicity, id_number_cipher, id_number_index,
+            id, name, org_id, county_id, created_at, sex, ethnicity, id_number_cipher, id_number_index,
             phone_cipher, phone_index, birth_date, education, occupation, party_status, joined_on,
             full_on, state, state_since, residence_community_id, whereabouts, whereabouts_since,
             whereabouts_details, care_programs, version, updated_at)
-        SELECT gen_random_uuid(), '黨員' || g, b.id, now(), CASE WHEN g % 2 = 0 THEN 'male' ELSE 'female' END, NULL,
+        SELECT gen_random_uuid(), '黨員' || g, b.id, b.county_id, now(), CASE WHEN g % 2 = 0 THEN 'male' ELSE 'female' END, NULL,
                c.id_number_cipher, md5('bench' || g), c.phone_cipher, NULL,
                date '1935-01-01' + (g::bigint * 7919 % 25000)::int,
                (ARRAY['postgraduate', 'bachelor', 'college', 'secondary', 'junior_high',
@@ -115,8 +115,21 @@ async def build_tree(admin: asyncpg.Connection) -> tuple[uuid.UUID, list[uuid.UU
     def node(parent: tuple[uuid.UUID, str] | None, kind: str, tier: str, setting: str | None) -> tuple[uuid.UUID, str]:
         node_id = uuid.uuid4()
         path = child_path(parent[1] if parent else None, node_id)
+        county = rows[0][0] if rows else node_id  # the tree's root is its one county
         rows.append(
-            (node_id, parent[0] if parent else None, path, 1, f"{tier}-{node_id.hex[:6]}", kind, tier, "active", None, setting)
+            (
+                node_id,
+                parent[0] if parent else None,
+                path,
+                1,
+                f"{tier}-{node_id.hex[:6]}",
+                kind,
+                tier,
+                "active",
+                None,
+                setting,
+                county,
+            )
         )
         return node_id, path
 
@@ -136,7 +149,7 @@ async def build_tree(admin: asyncpg.Connection) -> tuple[uuid.UUID, list[uuid.UU
         "org_replica",
         schema_name="members",
         records=rows,
-        columns=["id", "parent_id", "path", "version", "name", "kind", "tier", "status", "community_id", "setting"],
+        columns=["id", "parent_id", "path", "version", "name", "kind", "tier", "status", "community_id", "setting", "county_id"],
     )
     return county[0], townships, branches
 
@@ -268,7 +281,7 @@ async def main() -> None:
                 extra = TOTAL_MEMBERS - IMPORT_ROWS
                 started = time.perf_counter()
                 await admin.execute(
-                    "CREATE TEMP TABLE bench_branches AS SELECT row_number() OVER () - 1 AS n, id "
+                    "CREATE TEMP TABLE bench_branches AS SELECT row_number() OVER () - 1 AS n, id, county_id "
                     "FROM members.org_replica WHERE kind = 'branch'"
                 )
                 # Real ciphertexts (of the imported rows) so that listing can decrypt what it shows.

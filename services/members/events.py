@@ -1,6 +1,7 @@
 """What this service does with other services' events: it keeps its replica of the org tree and
 of the team positions, and when an organization is merged it re-homes that organization's members
-in the same transaction."""
+in the same transaction. Every organization's county is computed as it arrives, and the records
+follow their organization's county (service/counties.py)."""
 
 from datetime import date
 from uuid import UUID
@@ -14,7 +15,7 @@ from services.kit.replica import snapshot_applier
 from services.members.enums import MemberEventKind
 from services.members.models import Member, org_replica, position_replica
 from services.members.rules.records import CLOSED_STATES
-from services.members.service import rollups
+from services.members.service import counties, rollups
 from services.members.service.common import add_history, publish
 
 # The orgs service's `org.*` events carry each organization's whole state (id, parent_id,
@@ -33,6 +34,8 @@ async def apply_org_event(session: AsyncSession, event: FeedEvent) -> None:
         node = select(org_replica.c.path, org_replica.c.setting).where(org_replica.c.id == UUID(str(event.payload["id"])))
         held = (await session.execute(node)).first()
     await _apply_org_snapshot(session, event)
+    if node is not None:
+        await counties.place_node(session, UUID(str(event.payload["id"])))
     # A node moved or its setting changed: the roll-ups' subtree totals no longer match the tree.
     if held is not None and node is not None and tuple(held) != tuple((await session.execute(node)).one()):
         await rollups.mark_stale(session)
@@ -58,3 +61,4 @@ async def rehome_members(session: AsyncSession, event: FeedEvent) -> None:
         )
         await session.flush()
         await publish(session, "member.transferred", member)
+    await counties.settle(session, Member.org_id == into_id)

@@ -126,6 +126,9 @@ class Member(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(100))
     org_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    # The organization's county (rules/counties.py), kept by service/counties.py: what a Citus
+    # cluster distributes the records by.
+    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     sex: Mapped[str] = mapped_column(String(8))
     ethnicity: Mapped[str | None] = mapped_column(String(32))
@@ -168,6 +171,8 @@ class MemberEventRow(Base):
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    # The member's county: a member's history sits on the shard of its record.
+    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     seq: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(32))
     effective_on: Mapped[date] = mapped_column(Date)
@@ -189,6 +194,8 @@ org_replica = tree_replica_table(
     Column("community_id", Uuid, nullable=True),
     Column("setting", String(16), nullable=True),
     Column("merged_into_id", Uuid, nullable=True),
+    # Computed here, not sent by the orgs service (service/counties.py).
+    Column("county_id", Uuid, nullable=True),
     # A rolled-up subtree's organizations and settings, read from the index alone (rollup_reads.py).
     path_index_include=("id", "setting"),
 )

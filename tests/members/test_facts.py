@@ -138,6 +138,7 @@ async def test_the_sql_building_block_agrees_with_the_rule_on_random_histories(m
             member = Member(
                 name=f"黨員{n}",
                 org_id=record.org_id,
+                county_id=record.org_id,  # no replica here: each organization its own county
                 sex="male",
                 id_number_cipher=b"x",
                 id_number_index=uuid.uuid4().hex,
@@ -155,7 +156,14 @@ async def test_the_sql_building_block_agrees_with_the_rule_on_random_histories(m
             histories[member.id] = (joined, record, events)
             for e in events:
                 session.add(
-                    MemberEventRow(member_id=member.id, seq=e.seq, kind=e.kind, effective_on=e.effective_on, details=e.details)
+                    MemberEventRow(
+                        member_id=member.id,
+                        county_id=member.county_id,
+                        seq=e.seq,
+                        kind=e.kind,
+                        effective_on=e.effective_on,
+                        details=e.details,
+                    )
                 )
         await session.commit()
 

@@ -19,7 +19,7 @@ from services.kit.db import Database
 from services.members.app import create_app
 from services.members.models import member_rollup_deltas, member_rollups
 from services.members.rules import MembersPolicy
-from services.members.service import rollups
+from services.members.service import counties, rollups
 from services.members.settings import MembersSettings
 from tests.builders import member_body
 from tests.members.conftest import OrgReplica
@@ -162,8 +162,9 @@ class World:
             self.tree["other"] = empty
             await self.replica.change(moved, "org.merged", status="merged", merged_into_id=empty["id"])
 
-    async def transfer(self, member: str, rng: random.Random, when: str) -> None:
-        to = rng.choice([self.tree["small"], self.tree["branch"], self.tree["other"]])
+    async def transfer(self, member: str, rng: random.Random, when: str, to: dict[str, Any] | None = None) -> None:
+        # Into another county too, where the world has one: the record and its history move there.
+        to = to or rng.choice([self.tree[name] for name in ("small", "branch", "other", "elsewhere") if name in self.tree])
         requested = await self.call(
             "POST", "/transfers", {"member_id": member, "kind": "within", "to_org_id": to["id"], "requested_on": when}
         )
@@ -265,6 +266,7 @@ async def test_random_writes_leave_the_rollups_equal_to_a_recount_and_the_answer
 ) -> None:
     world = await seeded_world(members_client, tokens, replica, members_db)
     tree = world.tree
+    tree["elsewhere"] = (await replica.tree())["branch"]  # a transfer's target in a second county
     assert (await rollups.repair(members_db, 1))["differing"] == 0
 
     for ops in drawn(OPS):
@@ -277,6 +279,8 @@ async def test_random_writes_leave_the_rollups_equal_to_a_recount_and_the_answer
         )
         result = await rollups.repair(members_db, 1)
         assert (result["checked"], result["differing"]) == (1, 0), (ops, result)
+        async with members_db.read_sessions() as session:
+            assert await counties.misplaced(session) == {"records": 0, "history": 0}, ops
     async with members_db.read_sessions() as session:
         assert (await session.scalar(select(member_rollups.c.count).limit(1))) is not None
 

@@ -420,7 +420,7 @@ def test_member_values_come_in_the_column_order_the_import_writes() -> None:
     ctx = Context(caller=Caller(subject="t", kind="user"), cipher=cipher, policy=MembersPolicy(), today=date.today())
     record = MemberCreate.model_validate(member_body(org_id=str(uuid.uuid4())))
 
-    assert tuple(member_values(record, ctx)) == MEMBER_VALUE_COLUMNS
+    assert tuple(member_values(record, ctx, record.org_id)) == MEMBER_VALUE_COLUMNS
 
 
 async def test_two_imports_of_the_same_person_at_once_write_one_record(

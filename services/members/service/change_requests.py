@@ -28,6 +28,7 @@ from services.members.rules.change_requests import (
 from services.members.rules.records import mask_phone
 from services.members.schemas.change_requests import ChangeRequest as ChangeRequestOut
 from services.members.schemas.change_requests import ChangeRequestCreate, ChangeRequestDecision
+from services.members.service import counties
 from services.members.service.common import MembersContext, add_history, in_scope, publish
 from services.members.service.own import own_member
 
@@ -204,7 +205,8 @@ async def decide(
         await session.flush()
         return present(request, name, ctx)
     request.status = ChangeRequestStatus.approved.value
-    member = await session.get(Member, request.member_id, with_for_update=True)
+    locked = select(Member).where(Member.id == request.member_id, await counties.on_its_shard(session, request.member_id))
+    member = (await session.execute(locked.with_for_update())).scalar_one_or_none()
     if member is None:  # the request's join found it a moment ago
         raise NOT_FOUND(f"Change request {request_id} was not found")
     for field in request.fields:

@@ -24,6 +24,7 @@ from services.members.rules.dues import month_label
 from services.members.rules.records import SUBDIVIDING_KINDS, cannot_hold_members, mask_id_number, mask_phone
 from services.members.schemas.records import Member as MemberOut
 from services.members.schemas.records import MemberSnapshot
+from services.members.service import counties
 
 # Who sees ID numbers and phones in clear: these roles, a member reading their own record, and a
 # client of another system holding PII_SCOPE. Every such read is announced (kit.audit).
@@ -73,7 +74,7 @@ def visible(caller: Caller) -> Select[Member]:
 async def get_visible(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID, *, for_update: bool = False) -> Member:
     stmt = visible(ctx.caller).where(Member.id == member_id)
     if for_update:
-        stmt = stmt.with_for_update(of=Member)
+        stmt = stmt.where(await counties.on_its_shard(session, member_id)).with_for_update(of=Member)
     member = (await session.execute(stmt)).scalar_one_or_none()
     if member is None:
         raise NOT_FOUND(f"Member {member_id} was not found")
@@ -157,10 +158,18 @@ async def add_history(
     details: dict[str, Any],
     actor: str | None,
 ) -> None:
-    last = await session.scalar(select(func.max(MemberEventRow.seq)).where(MemberEventRow.member_id == member_id))
+    # The history sits with the record, in its county (service/counties.py): both in one read.
+    last_seq = select(func.max(MemberEventRow.seq)).where(MemberEventRow.member_id == member_id).scalar_subquery()
+    last, county_id = (await session.execute(select(last_seq, Member.county_id).where(Member.id == member_id))).one()
     session.add(
         MemberEventRow(
-            member_id=member_id, seq=(last or 0) + 1, kind=kind, effective_on=effective_on, details=details, actor=actor
+            member_id=member_id,
+            county_id=county_id,
+            seq=(last or 0) + 1,
+            kind=kind,
+            effective_on=effective_on,
+            details=details,
+            actor=actor,
         )
     )
 

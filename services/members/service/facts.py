@@ -146,7 +146,9 @@ def _marks(as_of: date, dialect: str, changed: Any) -> Any:
         # Each changed member's own events, read by the (member_id, seq) index: grouped over the
         # set instead, PostgreSQL hashes the whole history (measured: a parallel scan of every
         # event, several times the cost of reading the few thousand members' events).
-        return select(*columns).where(e.member_id == Member.id).lateral("marks")
+        # The county too: on a Citus cluster the history sits on its record's shard, and a join
+        # on the distribution column is what lets Citus run it there (service/counties.py).
+        return select(*columns).where(e.member_id == Member.id, e.county_id == Member.county_id).lateral("marks")
     return select(e.member_id, *columns).where(e.member_id.in_(changed)).group_by(e.member_id).subquery("marks")
 
 

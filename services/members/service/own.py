@@ -12,6 +12,7 @@ from services.members.schemas.dues import DuesMonthOut
 from services.members.schemas.records import Member as MemberOut
 from services.members.schemas.records import MemberEvent
 from services.members.schemas.transfers import Transfer as TransferOut
+from services.members.service import counties
 from services.members.service.common import MembersContext, present
 from services.members.service.dues import present_month
 from services.members.service.transfers import present_transfer
@@ -20,8 +21,8 @@ from services.members.service.transfers import present_transfer
 async def own_member(session: AsyncSession, ctx: MembersContext, *, for_update: bool = False) -> Member:
     """The caller's own record (`kit.auth.admits_self` let only a linked account in)."""
     stmt = select(Member).where(Member.id == ctx.caller.member_id)
-    if for_update:
-        stmt = stmt.with_for_update()
+    if for_update and ctx.caller.member_id is not None:
+        stmt = stmt.where(await counties.on_its_shard(session, ctx.caller.member_id)).with_for_update()
     member = (await session.execute(stmt)).scalar_one_or_none()
     if member is None:
         raise NOT_FOUND("The member record linked to this account was not found")

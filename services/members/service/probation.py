@@ -37,7 +37,11 @@ def extension_months_column() -> ScalarSelect[Any]:
     months = MemberEventRow.details["months"].as_integer()
     return (
         select(func.sum(months))
-        .where(MemberEventRow.member_id == Member.id, MemberEventRow.kind == MemberEventKind.probation_extended)
+        .where(
+            MemberEventRow.member_id == Member.id,
+            MemberEventRow.county_id == Member.county_id,  # on the record's shard (service/counties.py)
+            MemberEventRow.kind == MemberEventKind.probation_extended,
+        )
         .correlate(Member)
         .scalar_subquery()
     )

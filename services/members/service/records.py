@@ -46,7 +46,7 @@ from services.members.schemas.records import (
     WhereaboutsChange,
 )
 from services.members.schemas.records import Member as MemberOut
-from services.members.service import probation
+from services.members.service import counties, probation
 from services.members.service.common import MembersContext, add_history, get_visible, org_holding_error, present, publish, visible
 from services.members.service.facts import in_one_statement, tallies_as_of, tally
 
@@ -152,6 +152,7 @@ MEMBER_VALUE_COLUMNS = (
     "state",
     "state_since",
     "org_id",
+    "county_id",
     "residence_community_id",
     "whereabouts",
     "whereabouts_since",
@@ -162,10 +163,16 @@ MEMBER_VALUE_COLUMNS = (
 
 
 def member_values(
-    data: MemberCreate, ctx: MembersContext, member_id: uuid.UUID | None = None, *, random: RandomPool | None = None
+    data: MemberCreate,
+    ctx: MembersContext,
+    county_id: uuid.UUID,
+    member_id: uuid.UUID | None = None,
+    *,
+    random: RandomPool | None = None,
 ) -> dict[str, Any]:
-    """The column values of a valid `data`: the ID number normalized, sensitive fields encrypted.
-    The id and the nonces come from `random` (an import passes one pool for all its rows)."""
+    """The column values of a valid `data` in the organization's county (`counties.of_orgs`): the
+    ID number normalized, sensitive fields encrypted. The id and the nonces come from `random`
+    (an import passes one pool for all its rows)."""
     random = random or RandomPool(block_bytes=64)
     id_number = normalize_id_number(data.id_number)
     details = data.whereabouts_details.model_dump(exclude_none=True, mode="json") if data.whereabouts_details else {}
@@ -187,6 +194,7 @@ def member_values(
         "state": MemberState.normal.value,
         "state_since": data.joined_on,
         "org_id": data.org_id,
+        "county_id": county_id,
         "residence_community_id": data.residence_community_id,
         "whereabouts": data.whereabouts.value,
         "whereabouts_since": data.joined_on if data.whereabouts == Whereabouts.resident else ctx.today,
@@ -225,7 +233,7 @@ async def add_member(session: AsyncSession, ctx: MembersContext, data: MemberCre
     reason = await org_holding_error(session, ctx.caller, data.org_id)
     if reason:
         raise ORGANIZATION_CANNOT_HOLD_MEMBERS.on("org_id", reason, detail=reason)
-    values = member_values(data, ctx)
+    values = member_values(data, ctx, (await counties.of_orgs(session, [data.org_id]))[data.org_id])
     if await _open_duplicate(session, values["id_number_index"]):
         raise DUPLICATE_ID_NUMBER("A living record with this ID number exists")
     member = Member(**values)
@@ -236,7 +244,15 @@ async def add_member(session: AsyncSession, ctx: MembersContext, data: MemberCre
         raise DUPLICATE_ID_NUMBER("A living record with this ID number exists") from None
     for seq, (kind, effective_on, details) in enumerate(opening_history(values), start=1):
         session.add(
-            MemberEventRow(member_id=member.id, seq=seq, kind=kind, effective_on=effective_on, details=details, actor=ctx.actor)
+            MemberEventRow(
+                member_id=member.id,
+                county_id=member.county_id,
+                seq=seq,
+                kind=kind,
+                effective_on=effective_on,
+                details=details,
+                actor=ctx.actor,
+            )
         )
     await session.flush()
     await publish(session, "member.created", member)

@@ -40,7 +40,7 @@ from services.members.rules.records import CLOSED_STATES, id_number_warnings
 from services.members.rules.tabular import escape_cell
 from services.members.schemas.records import MEMBER_EXAMPLE
 from services.members.schemas.tabular import ImportReport as ImportReportOut
-from services.members.service import discipline, rollups
+from services.members.service import counties, discipline, rollups
 from services.members.service.common import SNAPSHOT_FIELDS, MembersContext, org_holding_errors, present, visible
 from services.members.service.records import (
     MEMBER_VALUE_COLUMNS,
@@ -149,10 +149,21 @@ async def _import(
     ]
     report.rows = len(numbered)
     orgs = await resolve_orgs(session, ctx.caller, _org_values(fields, numbered))
-    org_reasons = await org_holding_errors(session, ctx.caller, {v for v in orgs.values() if isinstance(v, uuid.UUID)})
+    org_ids = {v for v in orgs.values() if isinstance(v, uuid.UUID)}
+    org_reasons = await org_holding_errors(session, ctx.caller, org_ids)
+    org_counties = await counties.of_orgs(session, org_ids)
     postgres = session.get_bind().dialect.name == "postgresql"
     txid = await session.scalar(text("SELECT pg_current_xact_id()::text::bigint")) if postgres and not dry_run else 0
-    rows_of = _RowBuilder(ctx, fields, orgs, org_reasons, report, txid=txid or 0, json=_json_text if postgres else _json_values)
+    rows_of = _RowBuilder(
+        ctx,
+        fields,
+        orgs,
+        org_reasons,
+        report,
+        org_counties=org_counties,
+        txid=txid or 0,
+        json=_json_text if postgres else _json_values,
+    )
     chunks = [numbered[start : start + IMPORT_CHUNK_ROWS] for start in range(0, len(numbered), IMPORT_CHUNK_ROWS)]
     if dry_run:
         for chunk in chunks:
@@ -197,7 +208,7 @@ class _Chunk:
 
 
 MEMBER_COLUMNS = (*MEMBER_VALUE_COLUMNS, "created_at", "updated_at")
-EVENT_COLUMNS = ("member_id", "seq", "kind", "effective_on", "details", "actor", "recorded_at")
+EVENT_COLUMNS = ("member_id", "county_id", "seq", "kind", "effective_on", "details", "actor", "recorded_at")
 OUTBOX_COLUMNS = ("event_id", "type", "aggregate_id", "payload", "occurred_at", "txid")
 _MEMBERS = Base.metadata.tables["members.members"]
 _MEMBER_EVENTS = Base.metadata.tables["members.member_events"]
@@ -219,10 +230,12 @@ class _RowBuilder:
         org_reasons: dict[uuid.UUID, str | None],
         report: ImportReport,
         *,
+        org_counties: dict[uuid.UUID, uuid.UUID],
         txid: int,
         json: Callable[[Any], Any],
     ) -> None:
         self.ctx, self.fields, self.orgs, self.org_reasons, self.report = ctx, fields, orgs, org_reasons, report
+        self.org_counties = org_counties
         self.txid, self.json = txid, json
         self.seen: dict[str, int] = {}  # keyed hash of each ID number → the first row that has it
         self.random = RandomPool()
@@ -260,7 +273,7 @@ class _RowBuilder:
             self.report.add(row_number, problem)
         if record is None or problems:
             return None
-        member = member_values(record, self.ctx, random=self.random)
+        member = member_values(record, self.ctx, self.org_counties[record.org_id], random=self.random)
         first = self.seen.setdefault(member["id_number_index"], row_number)
         if first != row_number:
             english = f"the same ID number as row {first}"
@@ -271,7 +284,7 @@ class _RowBuilder:
     def _build(self, values: dict[str, Any], chunk: _Chunk) -> None:
         member_id, json, now, actor = values["id"], self.json, self.now, self.ctx.actor
         for seq, (kind, effective_on, details) in enumerate(opening_history(values), start=1):
-            chunk.events.append((member_id, seq, kind, effective_on, json(details), actor, now))
+            chunk.events.append((member_id, values["county_id"], seq, kind, effective_on, json(details), actor, now))
         payload = json({name: values[name] for name in SNAPSHOT_FIELDS})
         chunk.outbox.append((self.random.uuid4(), "member.created", member_id, payload, now, self.txid))
         row = [*values.values(), now, now]

@@ -29,6 +29,7 @@ from services.members.rules.records import CLOSED_STATES
 from services.members.rules.transfers import letter_valid_until, side_of_step
 from services.members.schemas.transfers import Transfer as TransferOut
 from services.members.schemas.transfers import TransferApprove, TransferClose, TransferCreate, TransferReceive
+from services.members.service import counties
 from services.members.service.common import MembersContext, add_history, get_visible, in_scope, org_holding_error, publish
 
 OPEN_STATUSES = (TransferStatus.requested, TransferStatus.approved)
@@ -226,7 +227,8 @@ async def receive(session: AsyncSession, ctx: MembersContext, transfer_id: uuid.
     ):
         raise LETTER_EXPIRED("The introduction letter expired before it was received")
     _check_open(transfer, ctx, data.received_on, allowed=(TransferStatus.approved,))
-    member = (await session.execute(select(Member).where(Member.id == transfer.member_id).with_for_update())).scalar_one()
+    locked = select(Member).where(Member.id == transfer.member_id, await counties.on_its_shard(session, transfer.member_id))
+    member = (await session.execute(locked.with_for_update())).scalar_one()
     if member.state in CLOSED_STATES:
         raise _refuse(f"the member is {member.state}", "member_id")
     details: dict[str, Any] = {
@@ -258,6 +260,6 @@ async def receive(session: AsyncSession, ctx: MembersContext, transfer_id: uuid.
     transfer.received_on = data.received_on
     transfer.version += 1
     await add_history(session, member.id, kind, effective_on=data.received_on, details=details, actor=ctx.actor)
-    await session.flush()
+    await counties.settle(session, Member.id == member.id)  # into another county: the record and its history move
     await publish(session, "member.transferred", member)
     return present_transfer(transfer, ctx)

@@ -1,0 +1,116 @@
+"""Keeping every record and its history under its organization's county (rules/counties.py).
+
+The org replica holds each organization's county, computed here when a node arrives, moves or
+changes tier (`place_node`); a record takes its organization's county when written
+(`of_orgs`), and a write that changes organizations, or a tree change that changes counties,
+moves the record and its history to the new county in the same transaction (`settle`).
+
+On one server that is an UPDATE. On a Citus coordinator the county is the distribution column,
+which Citus does not update in place: the rows are copied into the new county and deleted from
+the old one (docs/scaling.md).
+"""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, delete, func, insert, literal, select, true, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.kit.db import is_citus
+from services.kit.tree import subtree_of
+from services.members.models import Member, MemberEventRow, org_replica
+from services.members.rules.counties import COUNTY_TIER, county_of, path_ids
+
+# Ids per statement of a move: well under every database's parameter limit.
+_CHUNK = 1000
+
+
+async def of_orgs(session: AsyncSession, org_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    """The county of each organization the replica holds."""
+    found: dict[uuid.UUID, uuid.UUID] = {}
+    ids = list(org_ids)
+    for start in range(0, len(ids), _CHUNK):
+        stmt = select(org_replica.c.id, org_replica.c.county_id).where(org_replica.c.id.in_(ids[start : start + _CHUNK]))
+        found |= {row.id: row.county_id or row.id for row in await session.execute(stmt)}
+    return found
+
+
+async def on_its_shard(session: AsyncSession, member_id: uuid.UUID) -> ColumnElement[bool]:
+    """What a locking read of one record adds to its condition. Citus locks rows only in a query
+    it routes to one shard, which takes the distribution column: on a coordinator, the record's
+    county (read first, without a lock); elsewhere nothing."""
+    if not await is_citus(session):
+        return true()
+    county = await session.scalar(select(Member.county_id).where(Member.id == member_id))
+    return true() if county is None else Member.county_id == county
+
+
+async def place_node(session: AsyncSession, node_id: uuid.UUID) -> None:
+    """After a node was written to the replica: its county and, when that changed, its
+    descendants' that came from above it; then the records below it follow."""
+    node = (await session.execute(select(org_replica.c.path, org_replica.c.county_id).where(org_replica.c.id == node_id))).one()
+    ancestors = path_ids(node.path)
+    counties = set(
+        await session.scalars(select(org_replica.c.id).where(org_replica.c.id.in_(ancestors), org_replica.c.tier == COUNTY_TIER))
+    )
+    county = county_of(ancestors, counties)
+    if county == node.county_id:
+        return
+    await session.execute(update(org_replica).where(org_replica.c.id == node_id).values(county_id=county))
+    # A descendant with a county of its own below this node keeps it; the others had this node's.
+    inherited = org_replica.c.county_id.is_(None) if node.county_id is None else org_replica.c.county_id == node.county_id
+    below = subtree_of(org_replica.c.path, node.path)
+    await session.execute(update(org_replica).where(below, org_replica.c.id != node_id, inherited).values(county_id=county))
+    await settle(session, Member.org_id.in_(select(org_replica.c.id).where(below)))
+
+
+async def settle(session: AsyncSession, which: ColumnElement[bool]) -> int:
+    """Records matching `which` whose county is not their organization's any more, moved there
+    with their history; how many moved."""
+    await session.flush()
+    stmt = (
+        select(Member.id, org_replica.c.county_id)
+        .join(org_replica, org_replica.c.id == Member.org_id)
+        .where(which, Member.county_id != org_replica.c.county_id)
+    )
+    moving: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for member_id, county in await session.execute(stmt):
+        moving[county].append(member_id)
+    citus = await is_citus(session)
+    for county, member_ids in moving.items():
+        for start in range(0, len(member_ids), _CHUNK):
+            chunk = member_ids[start : start + _CHUNK]
+            for table, key in ((Member.__table__, Member.id), (MemberEventRow.__table__, MemberEventRow.member_id)):
+                assert isinstance(table, Table)
+                rows = key.in_(chunk), table.c.county_id != county
+                if citus:
+                    await _copy_into(session, table, county, rows)
+                else:
+                    await session.execute(update(table).where(*rows).values(county_id=county))
+    # The session's objects read the moved rows' county again when asked.
+    for obj in session.identity_map.values():
+        if isinstance(obj, Member | MemberEventRow):
+            session.expire(obj, ["county_id"])
+    return sum(len(ids) for ids in moving.values())
+
+
+async def _copy_into(session: AsyncSession, table: Table, county: uuid.UUID, rows: tuple[Any, ...]) -> None:
+    """Citus: the rows copied into `county`'s shard, then deleted from the old one (the keys hold
+    the county, so both copies may exist until the delete)."""
+    columns = [column.name for column in table.c]
+    values = [literal(county, table.c.county_id.type) if name == "county_id" else table.c[name] for name in columns]
+    await session.execute(insert(table).from_select(columns, select(*values).where(*rows)))
+    await session.execute(delete(table).where(*rows))
+
+
+async def misplaced(session: AsyncSession) -> dict[str, int]:
+    """Records not in their organization's county, and history rows not in their record's: what
+    the repair command reports (there must be none)."""
+    records = select(func.count()).select_from(Member).join(org_replica, org_replica.c.id == Member.org_id)
+    events = select(func.count()).select_from(MemberEventRow).join(Member, Member.id == MemberEventRow.member_id)
+    return {
+        "records": await session.scalar(records.where(Member.county_id != org_replica.c.county_id)) or 0,
+        "history": await session.scalar(events.where(MemberEventRow.county_id != Member.county_id)) or 0,
+    }

@@ -1,0 +1,99 @@
+"""Every record and its history under its organization's county (service/counties.py), on both
+databases: set when written, moved by a transfer into another county, a merge, a tree move that
+changes a township's county, and by an import; computed independently here from the replica's
+paths and tiers (rules/counties.py)."""
+
+import random
+import uuid
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from services.kit.db import Database
+from services.kit.tree import child_path
+from services.members.models import Member, MemberEventRow, org_replica
+from services.members.rules.counties import COUNTY_TIER, county_of, path_ids
+from services.members.service import counties
+from tests.builders import member_body
+from tests.members.conftest import OrgReplica
+from tests.members.test_rollups import World
+from tests.support import Tokens
+
+
+async def placements(db: Database, member_ids: list[str]) -> dict[str, tuple[uuid.UUID, set[uuid.UUID]]]:
+    """Each member's expected county (from the replica's paths and tiers) and the counties its
+    record and history rows are in."""
+    ids = [uuid.UUID(m) for m in member_ids]
+    async with db.read_sessions() as session:
+        nodes = (await session.execute(select(org_replica.c.id, org_replica.c.path, org_replica.c.tier))).all()
+        tiers = {node.id: node.tier for node in nodes}
+        county_ids = {node_id for node_id, tier in tiers.items() if tier == COUNTY_TIER}
+        expected = {node.id: county_of(path_ids(node.path), county_ids) for node in nodes}
+        records = (await session.execute(select(Member.id, Member.org_id, Member.county_id).where(Member.id.in_(ids)))).all()
+        history = (
+            await session.execute(
+                select(MemberEventRow.member_id, MemberEventRow.county_id).where(MemberEventRow.member_id.in_(ids))
+            )
+        ).all()
+        assert await counties.misplaced(session) == {"records": 0, "history": 0}
+    found: dict[str, tuple[uuid.UUID, set[uuid.UUID]]] = {}
+    for record in records:
+        found[str(record.id)] = (
+            expected[record.org_id],
+            {record.county_id} | {e.county_id for e in history if e.member_id == record.id},
+        )
+    return found
+
+
+def all_in_place(found: dict[str, tuple[uuid.UUID, set[uuid.UUID]]]) -> bool:
+    return all(actual == {want} for want, actual in found.values())
+
+
+async def create(client: httpx.AsyncClient, tokens: Tokens, org: dict[str, Any]) -> str:
+    response = await client.post("/api/v1/members", json=member_body(org_id=org["id"]), headers=tokens.headers("org_admin"))
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+async def test_records_and_their_history_follow_their_organization_into_another_county(
+    members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica, members_db: Database
+) -> None:
+    east, west = await replica.tree(), await replica.tree()
+    world = World(members_client, tokens, replica, east, members_db)
+    staying = await create(members_client, tokens, east["branch"])
+    moving = await create(members_client, tokens, east["branch"])
+    merged = await create(members_client, tokens, east["small"])
+    await world.import_rows([member_body(org_id=west["small"]["id"])])
+    imported = await members_client.get(
+        "/api/v1/members", params={"within": west["small"]["id"]}, headers=tokens.headers("org_admin")
+    )
+    members = [staying, moving, merged, imported.json()["items"][0]["id"]]
+    found = await placements(members_db, members)
+    assert all_in_place(found), found
+    assert found[staying][0] == uuid.UUID(east["county"]["id"])
+    assert found[members[3]][0] == uuid.UUID(west["county"]["id"])
+
+    # A transfer received in another county: the record and all its history move there.
+    await world.transfer(moving, random.Random(1), "2026-11-02", to=west["branch"])
+    found = await placements(members_db, members)
+    assert found[moving][0] == uuid.UUID(west["county"]["id"]), "the transfer was not received"
+    assert all_in_place(found), found
+
+    # The orgs feed merges east's small community into west's: its members are re-homed there.
+    await replica.change(east["small"], "org.merged", status="merged", merged_into_id=west["small"]["id"])
+    found = await placements(members_db, members)
+    assert found[merged][0] == uuid.UUID(west["county"]["id"])
+    assert all_in_place(found), found
+
+    # East's township moves under west's county: every record below it changes county.
+    township = east["township"]
+    await replica.change(
+        township, "org.moved", parent_id=west["county"]["id"], path=child_path(west["county"]["path"], uuid.UUID(township["id"]))
+    )
+    found = await placements(members_db, members)
+    assert found[staying][0] == uuid.UUID(west["county"]["id"])
+    assert all_in_place(found), found
+    async with members_db.read_sessions() as session:
+        below = select(org_replica.c.county_id).where(org_replica.c.id == uuid.UUID(east["branch"]["id"]))
+        assert await session.scalar(below) == uuid.UUID(west["county"]["id"])

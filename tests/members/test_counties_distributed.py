@@ -1,0 +1,111 @@
+"""Records and their history distributed by county on a Citus cluster (`make test-citus` only),
+in the layout of docs/scaling.md (`tests.support.distribute_records_by_county`): `members.members`
+and `member_events` by `county_id`, co-located, the org replica a reference table, the rest local
+to the coordinator. A database of its own.
+
+With the history on its record's shard, a past day's statistics work on the cluster (the
+correction joins each changed record to its own events on the county too, service/facts.py).
+Writes move records between counties as Citus allows, by copying the rows into the new county
+and deleting them from the old (service/counties.py): a transfer, a merge into another county's
+organization. After a mix of writes the statistics and the survey, today and on a past day,
+answer what a row-counting app answers, every record and its history are in their county, and
+the roll-ups equal a recount.
+"""
+
+import asyncio
+import random
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from services.kit.db import Database
+from services.members.models import Member
+from services.members.service import counties, rollups
+from stack.citus import database_dsn
+from tests.members.conftest import OrgReplica
+from tests.members.test_rollups import TODAY, answers, counting_client, members_client, seeded_world
+from tests.support import (
+    CITUS_WORKERS,
+    SuiteDatabase,
+    Tokens,
+    create_test_database,
+    distribute_records_by_county,
+    drop_test_database,
+)
+
+__all__ = ["counting_client", "members_client"]  # the fixtures, over this module's database
+
+pytestmark = pytest.mark.skipif(not CITUS_WORKERS, reason="needs a Citus cluster: make test-citus")
+
+# Back-dated changes, transfers within and out of the county, a merge, imports, folds.
+WRITES = ["create", "state", "transfer", "import", "whereabouts", "full", "transfer", "merge", "patch"]
+WRITES += ["discipline", "fold", "transfer", "state", "import", "transfer", "create", "fold", "transfer"]
+
+
+# After the past day the reports are asked for (the correction of that day's figures reads
+# these members' histories on their new shard), within an introduction letter's validity.
+RECEIVED = (TODAY - timedelta(days=10)).isoformat()
+
+
+@pytest.fixture(scope="module")
+def test_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SuiteDatabase]:
+    db = create_test_database(Path(tmp_path_factory.mktemp("by_county")), citus_layout=False)
+    assert db.postgres_database
+    asyncio.run(distribute_records_by_county(database_dsn(db.admin_url, db.postgres_database)))
+    yield db
+    drop_test_database(db)
+
+
+@pytest.fixture(scope="module")
+def tokens(test_db: SuiteDatabase) -> Tokens:
+    return Tokens(test_db.data_dir)
+
+
+async def distribution(test_db: SuiteDatabase) -> dict[str, tuple[str, str]]:
+    assert test_db.postgres_database
+    db = await asyncpg.connect(database_dsn(test_db.admin_url, test_db.postgres_database))
+    try:
+        rows = await db.fetch(
+            "SELECT logicalrelid::text AS name, column_to_column_name(logicalrelid, partkey) AS column, "
+            "colocationid::text AS colocation FROM pg_dist_partition WHERE logicalrelid::text LIKE 'members.member%'"
+        )
+    finally:
+        await db.close()
+    return {row["name"]: (row["column"], row["colocation"]) for row in rows}
+
+
+@pytest.mark.timeout(900)
+async def test_records_and_history_by_county_answer_every_day_as_the_rows_do(
+    members_client: httpx.AsyncClient,
+    counting_client: httpx.AsyncClient,
+    tokens: Tokens,
+    replica: OrgReplica,
+    members_db: Database,
+    test_db: SuiteDatabase,
+) -> None:
+    placed = await distribution(test_db)
+    assert placed["members.members"][0] == placed["members.member_events"][0] == "county_id", placed
+    assert placed["members.members"][1] == placed["members.member_events"][1], "not co-located"
+    world = await seeded_world(members_client, tokens, replica, members_db)
+    second = await replica.tree()
+    elsewhere, elsewhere_county = second["branch"], uuid.UUID(second["county"]["id"])
+    world.tree["elsewhere"] = elsewhere  # a transfer's target in a second county
+    assert (await rollups.repair(members_db, 1))["organizations"] > 0
+    for step, op in enumerate(WRITES):
+        await world.run(op, step)
+        if op == "transfer":  # and one surely received in the second county, back-dated
+            await world.transfer(world.members[step % len(world.members)], random.Random(step), RECEIVED, to=elsewhere)
+    async with members_db.read_sessions() as session:
+        assert await counties.misplaced(session) == {"records": 0, "history": 0}
+        in_second = await session.scalar(select(func.count()).where(Member.county_id == elsewhere_county))
+    assert in_second, "no record was transferred into the second county"
+    served, counted = await answers(members_client, tokens, world.tree), await answers(counting_client, tokens, world.tree)
+    assert [a for a, b in zip(served, counted, strict=True) if a != b] == []
+    again = await rollups.repair(members_db, 1)
+    assert (again["checked"], again["differing"]) == (1, 0), again

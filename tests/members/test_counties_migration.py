@@ -1,0 +1,191 @@
+"""The migration that gives records and their history a county converts a filled database (both
+databases): every row kept, each record in its organization's county (the deepest county-tier
+organization on its path), its history with it, the replica's own counties set, the indexes
+intact; and back."""
+
+import asyncio
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert, select, text
+from sqlalchemy.exc import IntegrityError
+
+from services.kit.db import Database
+from services.kit.tree import child_path
+from services.members.models import Member, MemberEventRow, org_replica
+from stack.postgres import drop_database, provision, service_url
+from stack.processes import PROJECT_ROOT
+from tests.support import SuiteDatabase, on_postgres
+
+BEFORE = "rollups_0002"
+
+
+@pytest.fixture
+def own_db(tmp_path: Path, test_db: SuiteDatabase) -> Iterator[SuiteDatabase]:
+    db = SuiteDatabase(data_dir=tmp_path, admin_url=test_db.admin_url)
+    if on_postgres():
+        db.postgres_database = f"dangjian_test_county_{uuid.uuid4().hex[:8]}"
+        asyncio.run(provision(db.admin_url, db.postgres_database, {}))
+        host, port = test_db.admin_url.split("@")[1].split("/")[0].split(":")
+        db.urls = {"members": service_url(host, int(port), db.postgres_database, "members")}
+    else:
+        db.urls = {"members": f"sqlite+aiosqlite:///{tmp_path / 'members.db'}"}
+    yield db
+    if db.postgres_database:
+        asyncio.run(drop_database(db.admin_url, db.postgres_database))
+
+
+def _alembic(db: SuiteDatabase, *arguments: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "alembic", "-n", "members", *arguments],
+        env={**os.environ, **db.env()},
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+# Only the columns the old schema has (no county): SQLAlchemy renders the given ones.
+OLD_REPLICA = [c for c in org_replica.c if c.name != "county_id"]
+
+
+async def _fill(url: str) -> dict[str, uuid.UUID]:
+    """A province stored at the county tier, a city and a county under it, a township and a branch
+    in the county; a member in the branch, one in the city's own organs; two events each."""
+    nodes: dict[str, uuid.UUID] = {}
+    paths: dict[str, str] = {}
+    parent = None
+    for label, tier in (
+        ("province", "county"),
+        ("city", "county"),
+        ("county", "county"),
+        ("township", "township"),
+        ("branch", "inner"),
+    ):
+        node = uuid.uuid4()
+        paths[label] = child_path(paths[parent] if parent else None, node)
+        nodes[label] = node
+        values = {"id": node, "parent_id": nodes[parent] if parent else None, "path": paths[label], "version": 1}
+        values |= {"name": label, "code": None, "kind": "committee", "tier": tier, "status": "active"}
+        values |= {"community_id": None, "setting": None, "merged_into_id": None}
+        db = Database(url, "members")
+        async with db.write_sessions() as session:
+            await session.execute(insert(org_replica).values(**values))
+            await session.commit()
+        await db.dispose()
+        parent = label
+    db = Database(url, "members")
+    async with db.write_sessions() as session:
+        for n, org in enumerate(("branch", "city")):
+            member = uuid.uuid4()
+            nodes[f"member_in_{org}"] = member
+            day = date(2020, 1, 1)
+            await session.execute(
+                insert(Member.__table__).values(  # type: ignore[arg-type]
+                    id=member,
+                    name=f"黨員{n}",
+                    org_id=nodes[org],
+                    sex="male",
+                    id_number_cipher=b"x",
+                    id_number_index=uuid.uuid4().hex,
+                    birth_date=date(1980, 1, 1),
+                    education="junior_high",
+                    occupation="farmer",
+                    party_status="full",
+                    joined_on=day,
+                    state="normal",
+                    state_since=day,
+                    whereabouts="resident",
+                    whereabouts_details={},
+                    care_programs=[],
+                    version=1,
+                    created_at=datetime.now(UTC),
+                    updated_at=datetime.now(UTC),
+                )
+            )
+            for seq in (1, 2):
+                await session.execute(
+                    insert(MemberEventRow.__table__).values(  # type: ignore[arg-type]
+                        member_id=member,
+                        seq=seq,
+                        kind="joined" if seq == 1 else "became_full",
+                        effective_on=day,
+                        details={},
+                        actor=None,
+                        recorded_at=datetime.now(UTC),
+                    )
+                )
+        await session.commit()
+    await db.dispose()
+    return nodes
+
+
+async def _read(url: str) -> tuple[dict[uuid.UUID, uuid.UUID], dict[uuid.UUID, set[uuid.UUID]], dict[uuid.UUID, uuid.UUID]]:
+    db = Database(url, "members")
+    async with db.read_sessions() as session:
+        records = dict((await session.execute(select(Member.id, Member.county_id))).all())
+        history: dict[uuid.UUID, set[uuid.UUID]] = {}
+        for member_id, county in await session.execute(select(MemberEventRow.member_id, MemberEventRow.county_id)):
+            history.setdefault(member_id, set()).add(county)
+        nodes = dict((await session.execute(select(org_replica.c.id, org_replica.c.county_id))).all())
+    await db.dispose()
+    return records, history, nodes
+
+
+async def _counts(url: str) -> tuple[int, int]:
+    db = Database(url, "members")
+    async with db.read_sessions() as session:
+        counts = (
+            await session.scalar(text("SELECT count(*) FROM members.members")),
+            await session.scalar(text("SELECT count(*) FROM members.member_events")),
+        )
+    await db.dispose()
+    return counts  # type: ignore[return-value]
+
+
+def test_the_migration_gives_a_filled_database_its_counties_and_goes_back(own_db: SuiteDatabase) -> None:
+    url = own_db.urls["members"]
+    _alembic(own_db, "upgrade", BEFORE)
+    nodes = asyncio.run(_fill(url))
+    assert asyncio.run(_counts(url)) == (2, 4)
+
+    _alembic(own_db, "upgrade", "head")
+    records, history, replica = asyncio.run(_read(url))
+    assert replica == {
+        nodes["province"]: nodes["province"],
+        nodes["city"]: nodes["city"],
+        nodes["county"]: nodes["county"],
+        nodes["township"]: nodes["county"],
+        nodes["branch"]: nodes["county"],
+    }
+    assert records == {nodes["member_in_branch"]: nodes["county"], nodes["member_in_city"]: nodes["city"]}
+    assert history == {member: {county} for member, county in records.items()}
+
+    # The open-record uniqueness survived the table's rebuild (SQLite): a second living record
+    # of the same person is refused.
+    async def duplicate() -> None:
+        db = Database(url, "members")
+        try:
+            async with db.write_sessions() as session:
+                index = await session.scalar(select(Member.id_number_index).limit(1))
+                row = (await session.execute(select(Member.__table__).limit(1))).mappings().one()
+                await session.execute(insert(Member.__table__).values({**row, "id": uuid.uuid4(), "id_number_index": index}))  # type: ignore[arg-type]
+                await session.commit()
+        finally:
+            await db.dispose()
+
+    with pytest.raises(IntegrityError):
+        asyncio.run(duplicate())
+
+    _alembic(own_db, "downgrade", BEFORE)
+    assert asyncio.run(_counts(url)) == (2, 4)
+    _alembic(own_db, "upgrade", "head")
+    assert asyncio.run(_read(url))[0] == records
