@@ -159,6 +159,12 @@ async def distribute_records_by_county(dsn: str) -> None:
         # on the member's id alone (a misplaced row is on another shard).
         database = await db.fetchval("SELECT current_database()")
         await db.execute(f'ALTER DATABASE "{database}" SET citus.enable_repartition_joins = on')
+        # A write finds a record by its id alone, so its UPDATE goes to every shard. In parallel,
+        # that takes a connection per shard, and a later statement of the same transaction that
+        # joins those shards to a table changed over another connection (the org replica, in
+        # the orgs feed's merge) is refused: "cannot perform query with placements that were
+        # modified over multiple connections". One connection per worker avoids it.
+        await db.execute(f'ALTER DATABASE "{database}" SET citus.multi_shard_modify_mode = sequential')
         for table in ("members", "member_events"):
             key = await db.fetchval(
                 "SELECT conname FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'", f"members.{table}"

@@ -151,6 +151,28 @@ async def is_citus(session: AsyncSession) -> bool:
 _CITUS_ENGINES: "WeakKeyDictionary[Any, bool]" = WeakKeyDictionary()
 
 
+async def distribution_column(session: AsyncSession, table: str) -> str | None:
+    """The column a Citus coordinator distributes `table` (schema-qualified) by, or None: not on
+    Citus, a local or a reference table. Asked once per engine and table: a table is laid out
+    before the services start (docs/scaling.md), and writes ask on every move."""
+    if not await is_citus(session):
+        return None
+    bind = session.get_bind()
+    held = _DISTRIBUTION_COLUMNS.setdefault(bind, {})
+    if table not in held:
+        held[table] = await session.scalar(
+            text(
+                "SELECT column_to_column_name(logicalrelid, partkey) FROM pg_dist_partition "
+                "WHERE logicalrelid = to_regclass(:table) AND partkey IS NOT NULL"
+            ),
+            {"table": table},
+        )
+    return held[table]
+
+
+_DISTRIBUTION_COLUMNS: "WeakKeyDictionary[Any, dict[str, str | None]]" = WeakKeyDictionary()
+
+
 def _session_class_with_outbox(schema: str) -> type[Session]:
     """The session class of one `Database`: the outbox's writing of staged events is registered
     on it, so that it applies to that database's sessions and is said where they are made."""

@@ -1,8 +1,9 @@
-"""`kit.db.is_citus`: the suite's own databases (SQLite, the machine's PostgreSQL) are not Citus
-coordinators, so every statement keeps its one-server form there; the Citus pass
-(`tests/members/test_rollups_distributed.py`) checks the other answer on a real cluster."""
+"""`kit.db.is_citus` and `distribution_column`: the suite's own databases (SQLite, the machine's
+PostgreSQL) are not Citus coordinators and distribute nothing, so every statement keeps its
+one-server form there; the Citus pass (`tests/members/test_rollups_distributed.py`,
+`test_counties_distributed.py`) checks the other answers on a real cluster."""
 
-from services.kit.db import Database, is_citus
+from services.kit.db import Database, distribution_column, is_citus
 from tests.support import SuiteDatabase
 
 
@@ -11,5 +12,6 @@ async def test_a_plain_database_is_not_a_citus_coordinator(test_db: SuiteDatabas
     try:
         async with db.read_sessions() as session:
             assert await is_citus(session) is False
+            assert await distribution_column(session, "members.members") is None
     finally:
         await db.dispose()

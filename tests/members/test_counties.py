@@ -97,3 +97,21 @@ async def test_records_and_their_history_follow_their_organization_into_another_
     async with members_db.read_sessions() as session:
         below = select(org_replica.c.county_id).where(org_replica.c.id == uuid.UUID(east["branch"]["id"]))
         assert await session.scalar(below) == uuid.UUID(west["county"]["id"])
+
+
+async def test_a_subtree_is_in_one_county_unless_a_county_lies_below_its_root(replica: OrgReplica, members_db: Database) -> None:
+    tree = await replica.tree()
+    province = await replica.add(tier="county")  # a benchmark's province and city: stored at the county tier
+    city = await replica.add(tier="county", parent=province)
+    county = uuid.UUID(tree["county"]["id"])
+    async with members_db.read_sessions() as session:
+        assert await counties.of_subtree(session, [uuid.UUID(tree["township"]["id"])]) == county
+        assert await counties.of_subtree(session, [county]) == county
+        # A caller's scope and a `within` below it: the deeper decides.
+        assert await counties.of_subtree(session, [county, uuid.UUID(tree["branch"]["id"])]) == county
+        assert await counties.of_subtree(session, [uuid.UUID(city["id"])]) == uuid.UUID(city["id"])
+        assert await counties.of_subtree(session, [uuid.UUID(province["id"])]) is None  # the city lies below
+        assert await counties.of_subtree(session, [None]) is None
+        assert await counties.of_subtree(session, [uuid.uuid4()]) is None  # not in the replica
+        # One server gains nothing from naming the county: only a Citus coordinator is told it.
+        assert await counties.on_one_shard(session, [county]) is None

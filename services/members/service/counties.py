@@ -5,9 +5,9 @@ changes tier (`place_node`); a record takes its organization's county when writt
 (`of_orgs`), and a write that changes organizations, or a tree change that changes counties,
 moves the record and its history to the new county in the same transaction (`settle`).
 
-On one server that is an UPDATE. On a Citus coordinator the county is the distribution column,
-which Citus does not update in place: the rows are copied into the new county and deleted from
-the old one (docs/scaling.md).
+On one server that is an UPDATE. With the records distributed by county on a Citus coordinator
+(`by_county`), the county is the distribution column, which Citus does not update in place: the
+rows are copied into the new county and deleted from the old one (docs/scaling.md).
 """
 
 import uuid
@@ -18,13 +18,19 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, delete, func, insert, literal, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.kit.db import is_citus
+from services.kit.db import distribution_column
 from services.kit.tree import subtree_of
 from services.members.models import Member, MemberEventRow, org_replica
 from services.members.rules.counties import COUNTY_TIER, county_of, path_ids
 
 # Ids per statement of a move: well under every database's parameter limit.
 _CHUNK = 1000
+
+
+async def by_county(session: AsyncSession) -> bool:
+    """Whether the records are distributed by county here (a Citus coordinator laid out as
+    docs/scaling.md says): only then do moves copy rows and reads name the county."""
+    return await distribution_column(session, "members.members") == "county_id"
 
 
 async def of_orgs(session: AsyncSession, org_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
@@ -39,12 +45,36 @@ async def of_orgs(session: AsyncSession, org_ids: Collection[uuid.UUID]) -> dict
 
 async def on_its_shard(session: AsyncSession, member_id: uuid.UUID) -> ColumnElement[bool]:
     """What a locking read of one record adds to its condition. Citus locks rows only in a query
-    it routes to one shard, which takes the distribution column: on a coordinator, the record's
-    county (read first, without a lock); elsewhere nothing."""
-    if not await is_citus(session):
+    it routes to one shard, which takes the distribution column: with the records distributed by
+    county, the record's county (read first, without a lock); elsewhere nothing."""
+    if not await by_county(session):
         return true()
     county = await session.scalar(select(Member.county_id).where(Member.id == member_id))
     return true() if county is None else Member.county_id == county
+
+
+async def of_subtree(session: AsyncSession, root_ids: Collection[uuid.UUID | None]) -> uuid.UUID | None:
+    """The one county every record in the subtree of the deepest of `root_ids` (ancestors of one
+    another, as a caller's scope and a `within`) is in, or None when it spans several (a county-
+    tier organization lies below its root: a benchmark's city) or no root is given."""
+    ids = [root for root in root_ids if root is not None]
+    if not ids:
+        return None
+    nodes = (await session.execute(select(org_replica.c.path, org_replica.c.county_id).where(org_replica.c.id.in_(ids)))).all()
+    if len(nodes) != len(set(ids)):
+        return None
+    path, county = max(nodes, key=lambda node: len(node.path))
+    below = select(org_replica.c.id).where(
+        subtree_of(org_replica.c.path, path), org_replica.c.path != path, org_replica.c.tier == COUNTY_TIER
+    )
+    return None if county is None or await session.scalar(select(below.exists())) else county
+
+
+async def on_one_shard(session: AsyncSession, root_ids: Collection[uuid.UUID | None]) -> uuid.UUID | None:
+    """With the records distributed by county, the county of the subtree asked for
+    (`of_subtree`): named beside the subtree, it lets Citus read the one shard that holds it
+    instead of every shard. Elsewhere None: one server gains nothing from it."""
+    return await of_subtree(session, root_ids) if await by_county(session) else None
 
 
 async def place_node(session: AsyncSession, node_id: uuid.UUID) -> None:
@@ -78,14 +108,14 @@ async def settle(session: AsyncSession, which: ColumnElement[bool]) -> int:
     moving: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     for member_id, county in await session.execute(stmt):
         moving[county].append(member_id)
-    citus = await is_citus(session)
+    copy = await by_county(session)
     for county, member_ids in moving.items():
         for start in range(0, len(member_ids), _CHUNK):
             chunk = member_ids[start : start + _CHUNK]
             for table, key in ((Member.__table__, Member.id), (MemberEventRow.__table__, MemberEventRow.member_id)):
                 assert isinstance(table, Table)
                 rows = key.in_(chunk), table.c.county_id != county
-                if citus:
+                if copy:
                     await _copy_into(session, table, county, rows)
                 else:
                     await session.execute(update(table).where(*rows).values(county_id=county))
@@ -97,7 +127,7 @@ async def settle(session: AsyncSession, which: ColumnElement[bool]) -> int:
 
 
 async def _copy_into(session: AsyncSession, table: Table, county: uuid.UUID, rows: tuple[Any, ...]) -> None:
-    """Citus: the rows copied into `county`'s shard, then deleted from the old one (the keys hold
+    """Distributed by county: the rows copied into `county`'s shard, then deleted from the old one (the keys hold
     the county, so both copies may exist until the delete)."""
     columns = [column.name for column in table.c]
     values = [literal(county, table.c.county_id.type) if name == "county_id" else table.c[name] for name in columns]

@@ -20,6 +20,7 @@ Measured on the survey benchmark (249 k members, 3.5 % changed since 30 June): t
 statements cost 40-60 % of what the union cost them (benchmarks/README.md).
 """
 
+import uuid
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -207,14 +208,21 @@ def _current(*extra: ColumnElement[Any]) -> Select[Any]:
     return select(*undated, Member.org_id.label("org_id"), Member.state, Member.party_status, Member.whereabouts, *extra)
 
 
-async def tallies_as_of(session: AsyncSession, as_of: date) -> list[Subquery]:
+async def tallies_as_of(session: AsyncSession, as_of: date, *, county: uuid.UUID | None = None) -> list[Subquery]:
     """What counts of members on `as_of` sum over, each with the columns of `facts_as_of`: the
     records as they are (the plain table) and, when a fact changed after `as_of`, a correction
     with a `weight` column: -1 for each changed member as the record holds them, +1 for the same
     member as they were on `as_of` (both rows from one lookup of the member). Count with
     `tally(subquery)` over each, read them `in_one_statement` and add the results (a group may
-    net to zero: drop those)."""
-    tallies: list[Subquery] = [_current().subquery("facts")]
+    net to zero: drop those).
+
+    `county` (`counties.on_one_shard`): the county every record counted is in now, named for
+    Citus to read one shard. The records as they are only: a member changed since may have
+    been in the subtree on the day and be in another county now."""
+    current = _current()
+    if county is not None:
+        current = current.where(Member.county_id == county)
+    tallies: list[Subquery] = [current.subquery("facts")]
     if await session.scalar(select(_changes_after(as_of).exists())):
         dialect = session.get_bind().dialect.name
         changed = changed_after(as_of).scalar_subquery()

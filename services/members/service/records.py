@@ -100,6 +100,9 @@ async def list_members(
     session: AsyncSession, ctx: MembersContext, f: MemberFilter, *, cursor: str | None, limit: int
 ) -> tuple[list[MemberOut], str | None]:
     stmt = filtered(visible(ctx.caller), ctx, f)
+    county = await counties.on_one_shard(session, [ctx.caller.scope_org_id, f.within])
+    if county is not None:
+        stmt = stmt.where(Member.county_id == county)
     rows = (await session.execute(keyset_page(stmt, [Member.id], cursor, limit))).scalars().all()
     members, next_cursor = page_of(rows, limit, lambda member: [member.id])
     return [present(member, ctx) for member in members], next_cursor

@@ -18,7 +18,7 @@ from services.members.models import org_replica
 from services.members.rules.common import age_band_labels, born_on_or_before_for_age
 from services.members.rules.records import CLOSED_STATES
 from services.members.schemas.stats import MemberStats, StatsGroup
-from services.members.service import rollup_reads
+from services.members.service import counties, rollup_reads
 from services.members.service.common import MembersContext
 from services.members.service.discipline import on_probation_on
 from services.members.service.facts import in_one_statement, tallies_as_of, tally
@@ -118,14 +118,15 @@ async def member_stats(session: AsyncSession, ctx: MembersContext, q: StatsQuery
     # Summed over the records as they are and the correction for the members changed since (`tallies_as_of`).
     summed: dict[tuple[tuple[Any, ...], int], int] = {}
     statements: list[Select[Any]] = []
-    tallies = await tallies_as_of(session, q.as_of)
+    county = await counties.on_one_shard(session, [ctx.caller.scope_org_id, q.within])
+    tallies = await tallies_as_of(session, q.as_of, county=county)
     paths = await rollup_reads.rolled_up_paths(session, [ctx.caller.scope_org_id, q.within])
     plan = await rollup_reads.plan(session, paths, q, plain, pivots) if ctx.policy.rollups_maintained else None
     if plan is not None:
         # A rolled-up subtree: its roll-ups, the deltas not folded, the cut months' rows, then
         # the correction for a past day (rollup_reads.py), instead of the records as they are.
         statements.append(rollup_reads.rollup_statement(plan, q, plain, pivots))
-        rows = rollup_reads.rows_subquery(plan, q.as_of)
+        rows = rollup_reads.rows_subquery(plan, q.as_of, county)
         tallies = [*([rows] if rows is not None else []), rollup_reads.pending_subquery(plan, q.as_of), *tallies[1:]]
     tree = plan is None or plan.needs_tree(q, plain)
     for facts in tallies:

@@ -25,7 +25,7 @@ from services.members.rules.common import born_on_or_before_for_age
 from services.members.rules.records import CLOSED_STATES
 from services.members.rules.survey import COLLEGE_OR_ABOVE, JUNIOR_HIGH_OR_BELOW, TEAM_ROLES
 from services.members.schemas.survey import MembersSurvey, MembersSurveyCounts, SurveyParameters
-from services.members.service import survey_rollups
+from services.members.service import counties, survey_rollups
 from services.members.service.common import MembersContext
 from services.members.service.discipline import on_probation_on
 from services.members.service.facts import facts_as_of, in_one_statement, tallies_as_of, tally
@@ -235,7 +235,8 @@ async def members_survey(session: AsyncSession, ctx: MembersContext, q: SurveyQu
     # The records as they are, and the correction for the members changed since (`tallies_as_of`).
     # Counted twice, not shared in a CTE: materialized, it was no faster for 30 June at full size,
     # and a large correction (a day years back) spilled to disk (measured, benchmarks/README.md).
-    tallies = await tallies_as_of(session, q.as_of)
+    county = await counties.on_one_shard(session, [ctx.caller.scope_org_id, q.within])
+    tallies = await tallies_as_of(session, q.as_of, county=county)
     queries: list[tuple[Executable, list[str]]] = [
         (_teams_stmt(q, paths), teams),
         (in_one_statement([_not_transferred_stmt(q, paths, facts) for facts in tallies]), [Whereabouts.not_transferred.value]),

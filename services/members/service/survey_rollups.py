@@ -19,7 +19,7 @@ from services.members.enums import StatsDimension, StatsPopulation, Whereabouts
 from services.members.models import org_replica
 from services.members.rules.records import CLOSED_STATES
 from services.members.rules.survey import JUNIOR_HIGH_OR_BELOW
-from services.members.service import rollup_reads
+from services.members.service import counties, rollup_reads
 from services.members.service.common import MembersContext
 from services.members.service.discipline import on_probation_on
 from services.members.service.facts import in_one_statement, tallies_as_of, tally
@@ -72,7 +72,8 @@ async def members_counts(session: Any, ctx: MembersContext, q: Any, paths: list[
             else:
                 add(setting, 4, count if value == Whereabouts.floating_out else 0)
                 add(setting, 5, count if value == Whereabouts.displaced else 0)
-    statements = [_on_probation(q, paths, facts) for facts in await tallies_as_of(session, q.as_of)]
+    county = await counties.on_one_shard(session, [ctx.caller.scope_org_id, q.within])
+    statements = [_on_probation(q, paths, facts) for facts in await tallies_as_of(session, q.as_of, county=county)]
     for setting, count in (await session.execute(in_one_statement(statements))).all():
         add(setting, 6, int(count or 0))
     return [(setting, *counts) for setting, counts in rows.items()]
