@@ -42,12 +42,9 @@ def _codes(codes: Iterable[StrEnum]) -> str:
     return ", ".join(f"'{code.value}'" for code in codes)
 
 
-# Records not closed, for the partial unique index on the ID number.
-_OPEN_RECORD = text(f"state NOT IN ({_codes(CLOSED_STATES)})")
-# Applications still on the way.
-_OPEN_APPLICATION = text(f"stage NOT IN ({_codes(CLOSED_STAGES)})")
-# Members who live in a community without their relationship there.
-_NOT_TRANSFERRED = text(f"whereabouts = {_codes([Whereabouts.not_transferred])}")
+_OPEN_RECORD = text(f"state NOT IN ({_codes(CLOSED_STATES)})")  # records not closed: the ID number's unique index
+_OPEN_APPLICATION = text(f"stage NOT IN ({_codes(CLOSED_STAGES)})")  # applications still on the way
+_NOT_TRANSFERRED = text(f"whereabouts = {_codes([Whereabouts.not_transferred])}")  # living here, relationship elsewhere
 
 
 def _now() -> datetime:
@@ -126,9 +123,7 @@ class Member(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(100))
     org_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    # The organization's county (rules/counties.py), kept by service/counties.py: what a Citus
-    # cluster distributes the records by.
-    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the organization's: a Citus layout's key (service/counties.py)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     sex: Mapped[str] = mapped_column(String(8))
     ethnicity: Mapped[str | None] = mapped_column(String(32))
@@ -171,8 +166,7 @@ class MemberEventRow(Base):
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    # The member's county: a member's history sits on the shard of its record.
-    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the record's: the history sits on the record's shard
     seq: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(32))
     effective_on: Mapped[date] = mapped_column(Date)
@@ -194,8 +188,7 @@ org_replica = tree_replica_table(
     Column("community_id", Uuid, nullable=True),
     Column("setting", String(16), nullable=True),
     Column("merged_into_id", Uuid, nullable=True),
-    # Computed here, not sent by the orgs service (service/counties.py).
-    Column("county_id", Uuid, nullable=True),
+    Column("county_id", Uuid, nullable=True),  # computed here, not sent by orgs (service/counties.py)
     # A rolled-up subtree's organizations and settings, read from the index alone (rollup_reads.py).
     path_index_include=("id", "setting"),
 )

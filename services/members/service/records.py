@@ -245,18 +245,9 @@ async def add_member(session: AsyncSession, ctx: MembersContext, data: MemberCre
         await session.flush()
     except IntegrityError:  # a concurrent request filed the same person first (the partial unique index)
         raise DUPLICATE_ID_NUMBER("A living record with this ID number exists") from None
+    held = {"member_id": member.id, "county_id": member.county_id, "actor": ctx.actor}  # the history sits with the record
     for seq, (kind, effective_on, details) in enumerate(opening_history(values), start=1):
-        session.add(
-            MemberEventRow(
-                member_id=member.id,
-                county_id=member.county_id,
-                seq=seq,
-                kind=kind,
-                effective_on=effective_on,
-                details=details,
-                actor=ctx.actor,
-            )
-        )
+        session.add(MemberEventRow(**held, seq=seq, kind=kind, effective_on=effective_on, details=details))
     await session.flush()
     await publish(session, "member.created", member)
     return member
