@@ -22,6 +22,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from stack.processes import ALEMBIC_INI, GATEWAY, PROCESSES, SERVICE_CLIENT_IDS, SERVICES
 
@@ -333,26 +334,35 @@ def _stop(children: dict[str, "subprocess.Popen[bytes]"]) -> None:
 
 def members_rollups() -> int:
     """Recount the members' roll-ups from the rows (MEMBERS_DATABASE_URL), report any difference
-    from what was held and keep the recount: exit 1 when something differed (it must not)."""
+    from what was held and keep the recount; then count the records and history rows out of
+    their county (services/members/service/counties.py). Exit 1 when something differed or is
+    out of place (neither must happen)."""
 
     from services.kit.db import Database
+    from services.members.service.counties import misplaced
     from services.members.service.rollups import repair
     from services.members.settings import SCHEMA, MembersSettings
 
     settings = MembersSettings()
 
-    async def recount() -> dict[str, int]:
+    async def recount() -> dict[str, Any]:
         # A province's recount takes minutes: no statement timeout of a request here.
         db = Database(settings.database_url, SCHEMA, pool_size=1, statement_timeout_s=24 * 3600)
         try:
-            return await repair(db, settings.policy.rollup_min_members)
+            started = time.perf_counter()
+            result: dict[str, Any] = {**await repair(db, settings.policy.rollup_min_members)}
+            result["seconds"] = round(time.perf_counter() - started, 1)
+            started = time.perf_counter()
+            async with db.read_sessions() as session:
+                result["misplaced"] = await misplaced(session)
+            result["misplaced_seconds"] = round(time.perf_counter() - started, 1)
+            return result
         finally:
             await db.dispose()
 
-    started = time.perf_counter()
     result = asyncio.run(recount())
-    print(json.dumps(result | {"seconds": round(time.perf_counter() - started, 1)}), flush=True)
-    return 1 if result["differing"] else 0
+    print(json.dumps(result), flush=True)
+    return 1 if result["differing"] or any(result["misplaced"].values()) else 0
 
 
 def _operator_parsers(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -369,7 +379,10 @@ def _operator_parsers(commands: "argparse._SubParsersAction[argparse.ArgumentPar
         default=os.environ.get("CITUS_COORDINATOR_URL", "postgresql://postgres@127.0.0.1:5432/dangjian"),
         help="a superuser's URL of the service database on the coordinator",
     )
-    commands.add_parser("members-rollups", help="recount the members' roll-ups from the rows, report and fix any difference")
+    commands.add_parser(
+        "members-rollups",
+        help="recount the members' roll-ups from the rows, report and fix any difference; report records out of their county",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:

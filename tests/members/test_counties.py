@@ -3,22 +3,28 @@ databases: set when written, moved by a transfer into another county, a merge, a
 changes a township's county, and by an import; computed independently here from the replica's
 paths and tiers (rules/counties.py)."""
 
+import asyncio
+import json
+import os
 import random
+import subprocess
+import sys
 import uuid
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from services.kit.db import Database
 from services.kit.tree import child_path
 from services.members.models import Member, MemberEventRow, org_replica
 from services.members.rules.counties import COUNTY_TIER, county_of, path_ids
 from services.members.service import counties
+from stack.processes import PROJECT_ROOT
 from tests.builders import member_body
 from tests.members.conftest import OrgReplica
 from tests.members.test_rollups import World
-from tests.support import Tokens
+from tests.support import SuiteDatabase, Tokens
 
 
 async def placements(db: Database, member_ids: list[str]) -> dict[str, tuple[uuid.UUID, set[uuid.UUID]]]:
@@ -115,3 +121,35 @@ async def test_a_subtree_is_in_one_county_unless_a_county_lies_below_its_root(re
         assert await counties.of_subtree(session, [uuid.uuid4()]) is None  # not in the replica
         # One server gains nothing from naming the county: only a Citus coordinator is told it.
         assert await counties.on_one_shard(session, [county]) is None
+
+
+def repair_command(test_db: SuiteDatabase) -> tuple[int, dict[str, Any]]:
+    done = subprocess.run(
+        [sys.executable, "-m", "stack", "members-rollups"],
+        env={**os.environ, **test_db.env()},
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.returncode, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+async def test_the_repair_command_reports_a_record_out_of_its_county(
+    members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica, members_db: Database, test_db: SuiteDatabase
+) -> None:
+    tree = await replica.tree()
+    member = uuid.UUID(await create(members_client, tokens, tree["branch"]))
+    assert (await asyncio.to_thread(repair_command, test_db))[1]["misplaced"] == {"records": 0, "history": 0}
+    async with members_db.write_sessions() as session:
+        elsewhere = uuid.UUID((await replica.tree())["county"]["id"])
+        await session.execute(update(Member).where(Member.id == member).values(county_id=elsewhere))
+        await session.commit()
+    try:
+        code, report = await asyncio.to_thread(repair_command, test_db)
+        # Its history (joined, became full) is still where the record belongs: out of its record's county now.
+        assert (code, report["misplaced"]) == (1, {"records": 1, "history": 2}), report
+    finally:
+        async with members_db.write_sessions() as session:
+            await session.execute(update(Member).where(Member.id == member).values(county_id=uuid.UUID(tree["county"]["id"])))
+            await session.commit()

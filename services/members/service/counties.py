@@ -127,8 +127,8 @@ async def settle(session: AsyncSession, which: ColumnElement[bool]) -> int:
 
 
 async def _copy_into(session: AsyncSession, table: Table, county: uuid.UUID, rows: tuple[Any, ...]) -> None:
-    """Distributed by county: the rows copied into `county`'s shard, then deleted from the old one (the keys hold
-    the county, so both copies may exist until the delete)."""
+    """Distributed by county: the rows copied into `county`'s shard, then deleted from the old
+    one (the keys hold the county, so both copies may exist until the delete)."""
     columns = [column.name for column in table.c]
     values = [literal(county, table.c.county_id.type) if name == "county_id" else table.c[name] for name in columns]
     await session.execute(insert(table).from_select(columns, select(*values).where(*rows)))
@@ -137,7 +137,7 @@ async def _copy_into(session: AsyncSession, table: Table, county: uuid.UUID, row
 
 async def misplaced(session: AsyncSession) -> dict[str, int]:
     """Records not in their organization's county, and history rows not in their record's: what
-    the repair command reports (there must be none)."""
+    `python -m stack members-rollups` reports after its recount (there must be none)."""
     records = select(func.count()).select_from(Member).join(org_replica, org_replica.c.id == Member.org_id)
     events = select(func.count()).select_from(MemberEventRow).join(Member, Member.id == MemberEventRow.member_id)
     return {
