@@ -11,7 +11,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -186,6 +186,33 @@ async def distribute_records_by_county(dsn: str) -> None:
             await db.execute(f"VACUUM (ANALYZE) members.{table}")
     finally:
         await db.close()
+
+
+@contextlib.contextmanager
+def laid_out_test_database(data_dir: Path, layout: Callable[[str], Awaitable[None]]) -> Iterator[SuiteDatabase]:
+    """A migrated database of a test module's own on the Citus cluster, laid out by `layout` (given
+    a superuser's DSN of it: `distribute_records_by_id`, `…_by_county`) instead of
+    `stack/citus.py`; dropped afterwards."""
+    db = create_test_database(data_dir, citus_layout=False)
+    try:
+        assert db.postgres_database
+        asyncio.run(layout(_database_dsn(db.admin_url, db.postgres_database)))
+        yield db
+    finally:
+        drop_test_database(db)
+
+
+def run_alembic(db: SuiteDatabase, name: str, *arguments: str) -> None:
+    """`alembic -n <name> <arguments>` against `db`, as an operator runs it; fails the test with its stderr."""
+    result = subprocess.run(
+        [sys.executable, "-m", "alembic", "-n", name, *arguments],
+        env={**os.environ, **db.env()},
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
 
 
 def drop_test_database(db: SuiteDatabase) -> None:

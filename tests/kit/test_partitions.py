@@ -5,9 +5,6 @@ partition job splits stray rows out of the default partition and detaches whole 
 Each test that reshapes partitions works in a database of its own, not the suite's."""
 
 import asyncio
-import os
-import subprocess
-import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
@@ -26,8 +23,8 @@ from services.kit.outbox import START, record_event
 from services.kit.partitions import OUTBOX
 from services.kit.scheduler import Scheduler
 from stack.postgres import drop_database, provision, service_url
-from stack.processes import PROCESSES, PROJECT_ROOT
-from tests.support import SuiteDatabase, Tokens, create_test_database, drop_test_database, in_process, on_postgres
+from stack.processes import PROCESSES
+from tests.support import SuiteDatabase, Tokens, create_test_database, drop_test_database, in_process, on_postgres, run_alembic
 
 pytestmark = pytest.mark.skipif(not on_postgres(), reason="partitioning is PostgreSQL's; SQLite keeps plain tables")
 
@@ -51,18 +48,6 @@ async def _fetch(db: SuiteDatabase, sql: str, *args: Any) -> list[asyncpg.Record
         return list(await connection.fetch(sql, *args))
     finally:
         await connection.close()
-
-
-def _alembic(db: SuiteDatabase, name: str, *arguments: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "alembic", "-n", name, *arguments],
-        env={**os.environ, **db.env()},
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
 
 
 @pytest.fixture
@@ -148,7 +133,7 @@ async def _homes(db: SuiteDatabase, table: str, key: str) -> dict[Any, str]:
 def test_the_migrations_convert_a_filled_database_without_losing_a_row_and_back(old_database: SuiteDatabase) -> None:
     db = old_database
     for name, revision in BEFORE.items():
-        _alembic(db, name, "upgrade", revision)
+        run_alembic(db, name, "upgrade", revision)
     asyncio.run(_fill(db))
     before = asyncio.run(_counts(db))
     assert before["activities.attendance"] == 10
@@ -156,7 +141,7 @@ def test_the_migrations_convert_a_filled_database_without_losing_a_row_and_back(
     assert asyncio.run(_partitioned(db)) == set()
 
     for name in PROCESSES:
-        _alembic(db, name, "upgrade", "head")
+        run_alembic(db, name, "upgrade", "head")
 
     assert asyncio.run(_counts(db)) == before
     expected = {f"{schema}.{table}" for schema, tables in PARTITIONED.items() for table in tables}
@@ -189,12 +174,12 @@ def test_the_migrations_convert_a_filled_database_without_losing_a_row_and_back(
     assert max(asyncio.run(_homes(db, "orgs.outbox", "seq"))) == 4
 
     for name in ("activities", "gateway"):
-        _alembic(db, name, "downgrade", BEFORE[name])
+        run_alembic(db, name, "downgrade", BEFORE[name])
     after_down = asyncio.run(_counts(db))
     assert after_down == before | {"orgs.outbox": 4}
     assert asyncio.run(_partitioned(db)) == {"members.outbox", "orgs.outbox"}
     for name in ("activities", "gateway"):
-        _alembic(db, name, "upgrade", "head")
+        run_alembic(db, name, "upgrade", "head")
     assert asyncio.run(_counts(db)) == after_down
 
 

@@ -12,12 +12,10 @@ answer what a row-counting app answers, every record and its history are in thei
 the roll-ups equal a recount.
 """
 
-import asyncio
 import random
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -35,9 +33,8 @@ from tests.support import (
     CITUS_WORKERS,
     SuiteDatabase,
     Tokens,
-    create_test_database,
     distribute_records_by_county,
-    drop_test_database,
+    laid_out_test_database,
 )
 
 __all__ = ["counting_client", "members_client"]  # the fixtures, over this module's database
@@ -56,11 +53,8 @@ RECEIVED = (TODAY - timedelta(days=10)).isoformat()
 
 @pytest.fixture(scope="module")
 def test_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SuiteDatabase]:
-    db = create_test_database(Path(tmp_path_factory.mktemp("by_county")), citus_layout=False)
-    assert db.postgres_database
-    asyncio.run(distribute_records_by_county(database_dsn(db.admin_url, db.postgres_database)))
-    yield db
-    drop_test_database(db)
+    with laid_out_test_database(tmp_path_factory.mktemp("by_county"), distribute_records_by_county) as db:
+        yield db
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,6 @@ organization on its path), its history with it, the replica's own counties set, 
 intact; and back."""
 
 import asyncio
-import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -20,8 +17,7 @@ from services.kit.db import Database
 from services.kit.tree import child_path
 from services.members.models import Member, MemberEventRow, org_replica
 from stack.postgres import drop_database, provision, service_url
-from stack.processes import PROJECT_ROOT
-from tests.support import SuiteDatabase, on_postgres
+from tests.support import SuiteDatabase, on_postgres, run_alembic
 
 BEFORE = "rollups_0002"
 
@@ -39,18 +35,6 @@ def own_db(tmp_path: Path, test_db: SuiteDatabase) -> Iterator[SuiteDatabase]:
     yield db
     if db.postgres_database:
         asyncio.run(drop_database(db.admin_url, db.postgres_database))
-
-
-def _alembic(db: SuiteDatabase, *arguments: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "alembic", "-n", "members", *arguments],
-        env={**os.environ, **db.env()},
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
 
 
 # Only the columns the old schema has (no county): SQLAlchemy renders the given ones.
@@ -153,11 +137,11 @@ async def _counts(url: str) -> tuple[int, int]:
 
 def test_the_migration_gives_a_filled_database_its_counties_and_goes_back(own_db: SuiteDatabase) -> None:
     url = own_db.urls["members"]
-    _alembic(own_db, "upgrade", BEFORE)
+    run_alembic(own_db, "members", "upgrade", BEFORE)
     nodes = asyncio.run(_fill(url))
     assert asyncio.run(_counts(url)) == (2, 4)
 
-    _alembic(own_db, "upgrade", "head")
+    run_alembic(own_db, "members", "upgrade", "head")
     records, history, replica = asyncio.run(_read(url))
     assert replica == {
         nodes["province"]: nodes["province"],
@@ -185,7 +169,7 @@ def test_the_migration_gives_a_filled_database_its_counties_and_goes_back(own_db
     with pytest.raises(IntegrityError):
         asyncio.run(duplicate())
 
-    _alembic(own_db, "downgrade", BEFORE)
+    run_alembic(own_db, "members", "downgrade", BEFORE)
     assert asyncio.run(_counts(url)) == (2, 4)
-    _alembic(own_db, "upgrade", "head")
+    run_alembic(own_db, "members", "upgrade", "head")
     assert asyncio.run(_read(url))[0] == records

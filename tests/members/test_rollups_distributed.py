@@ -15,9 +15,7 @@ local to the coordinator here) to the records laterally, which Citus refuses. Th
 history to be distributed with the records (their county, docs/scaling.md).
 """
 
-import asyncio
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,10 +23,9 @@ import pytest
 
 from services.kit.db import Database, is_citus
 from services.members.service import rollups
-from stack.citus import database_dsn
 from tests.members.conftest import OrgReplica
 from tests.members.test_rollups import QUERIES, TODAY, counting_client, members_client, seeded_world
-from tests.support import CITUS_WORKERS, SuiteDatabase, Tokens, create_test_database, distribute_records_by_id, drop_test_database
+from tests.support import CITUS_WORKERS, SuiteDatabase, Tokens, distribute_records_by_id, laid_out_test_database
 
 __all__ = ["counting_client", "members_client"]  # the fixtures, over this module's database
 
@@ -40,11 +37,8 @@ TODAYS_WRITES = ["create", "import", "patch", "fold", "create", "import", "patch
 
 @pytest.fixture(scope="module")
 def test_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SuiteDatabase]:
-    db = create_test_database(Path(tmp_path_factory.mktemp("distributed")), citus_layout=False)
-    assert db.postgres_database
-    asyncio.run(distribute_records_by_id(database_dsn(db.admin_url, db.postgres_database)))
-    yield db
-    drop_test_database(db)
+    with laid_out_test_database(tmp_path_factory.mktemp("distributed"), distribute_records_by_id) as db:
+        yield db
 
 
 @pytest.fixture(scope="module")
