@@ -87,14 +87,7 @@ def create_test_database(data_dir: Path, admin_url: str = POSTGRES_ADMIN_URL, ci
         db.urls = {name: service_url(host, port, db.postgres_database, name) for name in PROCESSES}
     else:
         db.urls = {name: f"sqlite+aiosqlite:///{data_dir / (name + '.db')}" for name in PROCESSES}
-    migrate = subprocess.run(
-        [sys.executable, "-m", "stack", "migrate"],
-        env={**os.environ, **db.env()},
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    migrate = run_module(db, "stack", "migrate")
     assert migrate.returncode == 0, migrate.stderr
     if CITUS_WORKERS and db.postgres_database and citus_layout:
         from stack.citus import distribute
@@ -126,8 +119,8 @@ async def _citus_join(admin_url: str, database: str, coordinator: tuple[str, int
 
 async def distribute_records_by_id(dsn: str) -> None:
     """On a Citus cluster: `members.members` spread over the workers by `id`, the org replica a
-    reference table. The layout the members benchmark measures and the roll-up tests run on, until
-    the records carry a county (docs/scaling.md): it drops the open-record unique index on the ID
+    reference table, the history local. The earlier layout, kept beside the county one for the
+    benchmark's comparison and the distributed roll-up test (docs/scaling.md): it drops the open-record unique index on the ID
     number's hash, which Citus cannot keep on a table distributed by anything else, so it is for
     data that never repeats an ID number, never a deployment's database."""
     db = await asyncpg.connect(dsn)
@@ -202,16 +195,17 @@ def laid_out_test_database(data_dir: Path, layout: Callable[[str], Awaitable[Non
         drop_test_database(db)
 
 
+def run_module(db: SuiteDatabase, module: str, *arguments: str) -> "subprocess.CompletedProcess[str]":
+    """`python -m <module> <arguments>` against `db`'s databases, as an operator runs it, its
+    output captured."""
+    command = [sys.executable, "-m", module, *arguments]
+    env = {**os.environ, **db.env()}
+    return subprocess.run(command, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)
+
+
 def run_alembic(db: SuiteDatabase, name: str, *arguments: str) -> None:
-    """`alembic -n <name> <arguments>` against `db`, as an operator runs it; fails the test with its stderr."""
-    result = subprocess.run(
-        [sys.executable, "-m", "alembic", "-n", name, *arguments],
-        env={**os.environ, **db.env()},
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    """`alembic -n <name> <arguments>` against `db`; fails the test with its stderr."""
+    result = run_module(db, "alembic", "-n", name, *arguments)
     assert result.returncode == 0, result.stderr[-3000:]
 
 

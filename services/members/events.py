@@ -29,16 +29,19 @@ FEED_ACTOR = "orgs-feed"
 
 
 async def apply_org_event(session: AsyncSession, event: FeedEvent) -> None:
-    held, node = None, None
     if event.type.startswith("org.") and event.payload.get("id"):
-        node = select(org_replica.c.path, org_replica.c.setting).where(org_replica.c.id == UUID(str(event.payload["id"])))
+        org_id = UUID(str(event.payload["id"]))
+        r = org_replica.c
+        node = select(r.path, r.setting, r.tier, r.county_id).where(r.id == org_id)
         held = (await session.execute(node)).first()
-    await _apply_org_snapshot(session, event)
-    if node is not None:
-        await counties.place_node(session, UUID(str(event.payload["id"])))
-    # A node moved or its setting changed: the roll-ups' subtree totals no longer match the tree.
-    if held is not None and node is not None and tuple(held) != tuple((await session.execute(node)).one()):
-        await rollups.mark_stale(session)
+        await _apply_org_snapshot(session, event)
+        now = (await session.execute(node)).one()
+        # A node moved or its setting changed: the roll-ups' subtree totals no longer match the tree.
+        if held is not None and (held.path, held.setting) != (now.path, now.setting):
+            await rollups.mark_stale(session)
+        # Its county is computed when it arrives, moves or changes tier: not for every other event.
+        if held is None or now.county_id is None or (held.path, held.tier) != (now.path, now.tier):
+            await counties.place_node(session, org_id)
     await _apply_position_snapshot(session, event)
     if event.type == "org.merged" and event.payload.get("merged_into_id"):
         await rehome_members(session, event)

@@ -5,10 +5,7 @@ paths and tiers (rules/counties.py)."""
 
 import asyncio
 import json
-import os
 import random
-import subprocess
-import sys
 import uuid
 from typing import Any
 
@@ -20,11 +17,10 @@ from services.kit.tree import child_path
 from services.members.models import Member, MemberEventRow, org_replica
 from services.members.rules.counties import COUNTY_TIER, county_of, path_ids
 from services.members.service import counties
-from stack.processes import PROJECT_ROOT
 from tests.builders import member_body
 from tests.members.conftest import OrgReplica
 from tests.members.test_rollups import World
-from tests.support import SuiteDatabase, Tokens
+from tests.support import SuiteDatabase, Tokens, run_module
 
 
 async def placements(db: Database, member_ids: list[str]) -> dict[str, tuple[uuid.UUID, set[uuid.UUID]]]:
@@ -124,14 +120,7 @@ async def test_a_subtree_is_in_one_county_unless_a_county_lies_below_its_root(re
 
 
 def repair_command(test_db: SuiteDatabase) -> tuple[int, dict[str, Any]]:
-    done = subprocess.run(
-        [sys.executable, "-m", "stack", "members-rollups"],
-        env={**os.environ, **test_db.env()},
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_module(test_db, "stack", "members-rollups")
     return done.returncode, json.loads(done.stdout.strip().splitlines()[-1])
 
 
