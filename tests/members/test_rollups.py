@@ -314,3 +314,21 @@ async def test_the_statistics_are_read_from_the_rollups_and_the_repair_finds_a_d
     assert repaired == before
     async with members_db.read_sessions() as session:
         assert (await session.scalar(select(member_rollup_deltas.c.id).limit(1))) is None
+
+
+async def test_a_change_of_the_tree_marks_the_rollups_not_current_and_a_rename_does_not(
+    replica: OrgReplica, members_db: Database
+) -> None:
+    tree = await replica.tree()
+
+    async def current_after(org: dict[str, Any], **change: Any) -> bool:
+        assert (await rollups.repair(members_db, 1))["differing"] == 0
+        await replica.change(org, "org.updated", **change)
+        async with members_db.read_sessions() as session:
+            return await rollups.are_current(session)
+
+    assert await current_after(tree["branch"], name="第一支部（更名）") is True
+    assert await current_after(tree["branch"], setting="urban") is False
+    other = await replica.add(tier="township", parent=tree["county"])
+    moved = {"parent_id": other["id"], "path": other["path"] + tree["small"]["id"].replace("-", "") + "/"}
+    assert await current_after(tree["small"], **moved) is False
