@@ -327,7 +327,7 @@ async def test_a_change_of_the_tree_marks_the_rollups_not_current_and_a_rename_d
         async with members_db.read_sessions() as session:
             return await rollups.are_current(session)
 
-    assert await current_after(tree["branch"], name="第一支部（更名）") is True
+    assert await current_after(tree["branch"], name="第一支部更名") is True
     assert await current_after(tree["branch"], setting="urban") is False
     other = await replica.add(tier="township", parent=tree["county"])
     moved = {"parent_id": other["id"], "path": other["path"] + tree["small"]["id"].replace("-", "") + "/"}
