@@ -1,245 +1,29 @@
-"""Tables of the members schema, with the local replica of the organization tree."""
+"""The work on records: transfers, care, duty reports, recruitment, dues, change requests, floating
+reports, link codes, commendations and discipline."""
 
 import uuid
-from collections.abc import Iterable
-from datetime import UTC, date, datetime
-from enum import StrEnum
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
-    Column,
     Date,
     DateTime,
     Index,
     Integer,
     LargeBinary,
     String,
-    Table,
     UniqueConstraint,
     Uuid,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from services.kit.consumer import cursor_table
-from services.kit.db import make_metadata
-from services.kit.documents import document_counters_table, documents_table
-from services.kit.idempotency import idempotency_table
-from services.kit.outbox import outbox_table
-from services.kit.replica import tree_replica_table
-from services.kit.scheduler import scheduler_tables
-from services.kit.tree import path_type
-from services.members.enums import Whereabouts
-from services.members.rules.records import CLOSED_STATES
+from services.members.models.base import Base, now, sql_codes
 from services.members.rules.recruitment import CLOSED_STAGES
-from services.members.settings import SCHEMA
 
-
-def _codes(codes: Iterable[StrEnum]) -> str:
-    """Codes as an SQL list (`'left', 'deceased'`), for the conditions of partial indexes."""
-    return ", ".join(f"'{code.value}'" for code in codes)
-
-
-_OPEN_RECORD = text(f"state NOT IN ({_codes(CLOSED_STATES)})")  # records not closed: the ID number's unique index
-_OPEN_APPLICATION = text(f"stage NOT IN ({_codes(CLOSED_STAGES)})")  # applications still on the way
-_NOT_TRANSFERRED = text(f"whereabouts = {_codes([Whereabouts.not_transferred])}")  # living here, relationship elsewhere
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = make_metadata(SCHEMA)
-
-
-class Member(Base):
-    """The current record; its state fields are kept consistent with `member_events` (the history)."""
-
-    __tablename__ = "members"
-    __table_args__ = (
-        # One open record per person: the keyed hash of the ID number, never the number itself.
-        Index(
-            "uq_members_open_id_number",
-            "id_number_index",
-            unique=True,
-            postgresql_where=_OPEN_RECORD,
-            sqlite_where=_OPEN_RECORD,
-        ),
-        # Search by ID number finds closed records too, which the partial unique index above leaves
-        # out (and so cannot serve): without this index every search read the whole table.
-        Index("ix_members_members_id_number_index", "id_number_index"),
-        Index("ix_members_members_phone_index", "phone_index"),
-        # Statistics of one township read only this index (index-only scan), never the wide rows;
-        # on SQLite it is a plain index on org_id. The id is in it for the as-of reading, which
-        # leaves out the few members changed after the day (service/facts.py).
-        Index(
-            "ix_members_members_org_id_covering",
-            "org_id",
-            postgresql_include=[
-                "id",
-                "birth_date",
-                "joined_on",
-                "education",
-                "occupation",
-                "party_status",
-                "state",
-                "whereabouts",
-                "sex",
-            ],
-        ),
-        Index("ix_members_members_residence_community_id", "residence_community_id"),
-        # The roll-ups' month cut in two by an age edge or a date, counted from the rows (rollup_reads.py).
-        Index(
-            "ix_members_members_birth_date",
-            "birth_date",
-            postgresql_include=[
-                "org_id",
-                "id",
-                "joined_on",
-                "education",
-                "occupation",
-                "sex",
-                "party_status",
-                "state",
-                "whereabouts",
-            ],
-        ),
-        Index("ix_members_members_joined_on", "joined_on"),
-        # The survey's "not transferred" count reads this small index alone (about 1% of the
-        # records), not a scan of every record.
-        Index(
-            "ix_members_members_not_transferred",
-            "residence_community_id",
-            "org_id",
-            postgresql_include=["id", "joined_on", "state"],
-            postgresql_where=_NOT_TRANSFERRED,
-            sqlite_where=_NOT_TRANSFERRED,
-        ),
-    )
-
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    name: Mapped[str] = mapped_column(String(100))
-    org_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the organization's: a Citus layout's key (service/counties.py)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    sex: Mapped[str] = mapped_column(String(8))
-    ethnicity: Mapped[str | None] = mapped_column(String(32))
-    # Ciphertexts (kit.crypto.FieldCipher) and their keyed hashes for exact search.
-    id_number_cipher: Mapped[bytes] = mapped_column(LargeBinary)
-    id_number_index: Mapped[str] = mapped_column(String(64))
-    phone_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
-    phone_index: Mapped[str | None] = mapped_column(String(64))
-    birth_date: Mapped[date] = mapped_column(Date)
-    education: Mapped[str] = mapped_column(String(32))
-    occupation: Mapped[str] = mapped_column(String(32))
-    party_status: Mapped[str] = mapped_column(String(16))
-    joined_on: Mapped[date] = mapped_column(Date)
-    full_on: Mapped[date | None] = mapped_column(Date)
-    state: Mapped[str] = mapped_column(String(24))
-    state_since: Mapped[date] = mapped_column(Date)
-    residence_community_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    whereabouts: Mapped[str] = mapped_column(String(24))
-    whereabouts_since: Mapped[date | None] = mapped_column(Date)
-    whereabouts_details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    care_programs: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # The first day of the last month of the unbroken run of settled dues (service/dues.py keeps it).
-    dues_paid_through: Mapped[date | None] = mapped_column(Date)
-    # Where the member lives (a change request of the member's own may set it).
-    address: Mapped[str | None] = mapped_column(String(300))
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
-
-
-class MemberEventRow(Base):
-    """One dated fact in a member's history: joining, becoming full, a state, whereabouts or org change."""
-
-    __tablename__ = "member_events"
-    __table_args__ = (
-        Index("ix_members_member_events_member_seq", "member_id", "seq", unique=True),
-        # "Members with an event after day D", which the as-of reading asks for every report: a
-        # range read of the few recent events, not a scan of the history (service/facts.py).
-        Index("ix_members_member_events_effective_on", "effective_on", "kind", "member_id"),
-    )
-
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
-    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the record's: the history sits on the record's shard
-    seq: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(32))
-    effective_on: Mapped[date] = mapped_column(Date)
-    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    actor: Mapped[str | None] = mapped_column(String(100))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-
-
-# The organization tree as the orgs service publishes it (see events.py).
-org_replica = tree_replica_table(
-    Base.metadata,
-    "org_replica",
-    Column("name", String(200), nullable=False),
-    # The organization's code: an import names an organization by it (or by its name path).
-    Column("code", String(64), nullable=True, index=True),
-    Column("kind", String(32), nullable=False),
-    Column("tier", String(32), nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("community_id", Uuid, nullable=True),
-    Column("setting", String(16), nullable=True),
-    Column("merged_into_id", Uuid, nullable=True),
-    Column("county_id", Uuid, nullable=True),  # computed here, not sent by orgs (service/counties.py)
-    # A rolled-up subtree's organizations and settings, read from the index alone (rollup_reads.py).
-    path_index_include=("id", "setting"),
-)
-# The team positions (班子) from the orgs feed (`position.*`), joined by the survey report.
-position_replica = Table(
-    "position_replica",
-    Base.metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("version", Integer, nullable=False),
-    Column("org_id", Uuid, nullable=False, index=True),
-    Column("member_id", Uuid, nullable=False, index=True),
-    Column("role", String(32), nullable=False),
-    Column("since", Date, nullable=False),
-    Column("until", Date, nullable=True),
-)
-outbox = outbox_table(Base.metadata)
-scheduler = scheduler_tables(Base.metadata)
-# Issued documents (介紹信, 黨員證明, 發展檔案): numbers and what the check codes sign (kit.documents).
-documents = documents_table(Base.metadata)
-document_counters = document_counters_table(Base.metadata)
-idempotency_keys = idempotency_table(Base.metadata)
-consumer_cursors = cursor_table(Base.metadata)
-# Roll-ups (rules/rollups.py): each rolled-up organization's subtree counts, the deltas the writes
-# append (folded in by a job), which organizations are rolled up, whether they are current.
-_ROLLUP_KEY = [Column(n, String(40), primary_key=True) for n in ("pair", "setting", "population", "a", "b")]
-member_rollups = Table(
-    "member_rollups",
-    Base.metadata,
-    Column("org_id", Uuid, primary_key=True),
-    *_ROLLUP_KEY,
-    Column("count", BigInteger, nullable=False),
-)
-member_rollup_deltas = Table(
-    "member_rollup_deltas",
-    Base.metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
-    *[Column(n, Uuid, nullable=n == "residence_community_id") for n in ("member_id", "org_id", "residence_community_id")],
-    *[Column(n, Date, nullable=False) for n in ("birth_date", "joined_on")],
-    *[Column(n, String(32), nullable=False) for n in ("education", "occupation", "sex", "state", "party_status", "whereabouts")],
-    Column("weight", Integer, nullable=False),
-)
-member_rollup_orgs = Table(
-    "member_rollup_orgs", Base.metadata, Column("org_id", Uuid, primary_key=True), Column("path", path_type(), nullable=False)
-)
-member_rollup_state = Table(
-    "member_rollup_state",
-    Base.metadata,
-    Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("current", Integer, nullable=False),
-    Column("built_at", DateTime(timezone=True), nullable=True),
-)
+_OPEN_APPLICATION = text(f"stage NOT IN ({sql_codes(CLOSED_STAGES)})")  # applications still on the way
 
 
 class Transfer(Base):
@@ -263,7 +47,7 @@ class Transfer(Base):
     received_on: Mapped[date | None] = mapped_column(Date)
     reason: Mapped[str | None] = mapped_column(String(500))
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
 class CareEnrolment(Base):
@@ -282,7 +66,7 @@ class CareEnrolment(Base):
     enrolled_on: Mapped[date] = mapped_column(Date)
     completed_on: Mapped[date | None] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
@@ -296,7 +80,7 @@ class DutyReport(Base):
     reported_on: Mapped[date] = mapped_column(Date)
     topic: Mapped[str] = mapped_column(String(200))
     content: Mapped[str | None] = mapped_column(String(4000))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
 class Application(Base):
@@ -349,7 +133,7 @@ class Application(Base):
     full_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
 class RecruitmentStep(Base):
@@ -367,7 +151,7 @@ class RecruitmentStep(Base):
     documents: Mapped[list[str]] = mapped_column(JSON, default=list)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     actor: Mapped[str | None] = mapped_column(String(100))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
 class DuesMonth(Base):
@@ -399,7 +183,7 @@ class DuesMonth(Base):
     paid_on: Mapped[date | None] = mapped_column(Date)
     paid_by_member_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
 class ChangeRequest(Base):
@@ -430,7 +214,7 @@ class ChangeRequest(Base):
     reviewed_on: Mapped[date | None] = mapped_column(Date)
     review_note: Mapped[str | None] = mapped_column(String(500))
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
 class FloatingReport(Base):
@@ -448,7 +232,7 @@ class FloatingReport(Base):
     work: Mapped[str] = mapped_column(String(500))
     organizational_life: Mapped[str | None] = mapped_column(String(1000))
     reported_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
 class LinkCode(Base):
@@ -466,7 +250,7 @@ class LinkCode(Base):
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     issued_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
 class Commendation(Base):
@@ -480,7 +264,7 @@ class Commendation(Base):
     title: Mapped[str | None] = mapped_column(String(200))
     awarded_on: Mapped[date] = mapped_column(Date)
     awarded_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
 class Discipline(Base):
@@ -497,4 +281,4 @@ class Discipline(Base):
     reason: Mapped[str | None] = mapped_column(String(2000))
     probation_years: Mapped[int | None] = mapped_column(Integer)
     ends_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
