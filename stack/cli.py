@@ -335,10 +335,12 @@ def _stop(children: dict[str, "subprocess.Popen[bytes]"]) -> None:
 def members_rollups() -> int:
     """Recount the members' roll-ups from the rows (MEMBERS_DATABASE_URL), report any difference
     from what was held and keep the recount; then count the records and history rows out of
-    their county (services/members/service/counties.py). Exit 1 when something differed or is
-    out of place (neither must happen)."""
+    their county (services/members/service/counties.py), and the person index's differences from
+    the open records (service/persons.py). Exit 1 when something differed or is out of place
+    (neither must happen)."""
 
     from services.kit.db import Database
+    from services.members.service import persons
     from services.members.service.counties import misplaced
     from services.members.service.rollups import repair
     from services.members.settings import SCHEMA, MembersSettings
@@ -355,6 +357,7 @@ def members_rollups() -> int:
             started = time.perf_counter()
             async with db.read_sessions() as session:
                 result["misplaced"] = await misplaced(session)
+                result["person_index"] = await persons.differences(session)
             result["misplaced_seconds"] = round(time.perf_counter() - started, 1)
             return result
         finally:
@@ -362,7 +365,8 @@ def members_rollups() -> int:
 
     result = asyncio.run(recount())
     print(json.dumps(result), flush=True)
-    return 1 if result["differing"] or any(result["misplaced"].values()) else 0
+    out_of_place = [*result["misplaced"].values(), *result["person_index"].values()]
+    return 1 if result["differing"] or any(out_of_place) else 0
 
 
 def _operator_parsers(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:

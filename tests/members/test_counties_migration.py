@@ -1,7 +1,7 @@
 """The migration that gives records and their history a county converts a filled database (both
 databases): every row kept, each record in its organization's county (the deepest county-tier
 organization on its path), its history with it, the replica's own counties set, the indexes
-intact; and back."""
+intact; and back. The person index's migration after it fills the index from the open records."""
 
 import asyncio
 import uuid
@@ -10,12 +10,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from services.kit.db import Database
 from services.kit.tree import child_path
-from services.members.models import Member, MemberEventRow, org_replica
+from services.members.models import Member, MemberEventRow, PersonIndex, org_replica
 from stack.postgres import drop_database, provision, service_url
 from tests.support import SuiteDatabase, on_postgres, run_alembic
 
@@ -124,6 +124,24 @@ async def _read(url: str) -> tuple[dict[uuid.UUID, uuid.UUID], dict[uuid.UUID, s
     return records, history, nodes
 
 
+async def _close(url: str, member_id: uuid.UUID) -> None:
+    db = Database(url, "members")
+    async with db.write_sessions() as session:
+        await session.execute(update(Member.__table__).where(Member.__table__.c.id == member_id).values(state="deceased"))  # type: ignore[arg-type]
+        await session.commit()
+    await db.dispose()
+
+
+async def _persons(url: str) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    db = Database(url, "members")
+    async with db.read_sessions() as session:
+        rows = [
+            (row.member_id, row.county_id) for row in await session.execute(select(PersonIndex.member_id, PersonIndex.county_id))
+        ]
+    await db.dispose()
+    return rows
+
+
 async def _counts(url: str) -> tuple[int, int]:
     db = Database(url, "members")
     async with db.read_sessions() as session:
@@ -141,6 +159,7 @@ def test_the_migration_gives_a_filled_database_its_counties_and_goes_back(own_db
     nodes = asyncio.run(_fill(url))
     assert asyncio.run(_counts(url)) == (2, 4)
 
+    asyncio.run(_close(url, nodes["member_in_city"]))
     run_alembic(own_db, "members", "upgrade", "head")
     records, history, replica = asyncio.run(_read(url))
     assert replica == {
@@ -152,6 +171,8 @@ def test_the_migration_gives_a_filled_database_its_counties_and_goes_back(own_db
     }
     assert records == {nodes["member_in_branch"]: nodes["county"], nodes["member_in_city"]: nodes["city"]}
     assert history == {member: {county} for member, county in records.items()}
+    # The person index holds the open record alone (the city's member has died).
+    assert asyncio.run(_persons(url)) == [(nodes["member_in_branch"], nodes["county"])]
 
     # The open-record uniqueness survived the table's rebuild (SQLite): a second living record
     # of the same person is refused.
@@ -159,8 +180,9 @@ def test_the_migration_gives_a_filled_database_its_counties_and_goes_back(own_db
         db = Database(url, "members")
         try:
             async with db.write_sessions() as session:
-                index = await session.scalar(select(Member.id_number_index).limit(1))
-                row = (await session.execute(select(Member.__table__).limit(1))).mappings().one()
+                living = select(Member.__table__).where(Member.__table__.c.state == "normal")
+                row = (await session.execute(living)).mappings().one()
+                index = row["id_number_index"]
                 await session.execute(insert(Member.__table__).values({**row, "id": uuid.uuid4(), "id_number_index": index}))  # type: ignore[arg-type]
                 await session.commit()
         finally:

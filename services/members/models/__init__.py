@@ -8,7 +8,7 @@ from services.kit.idempotency import idempotency_table
 from services.kit.outbox import outbox_table
 from services.kit.scheduler import scheduler_tables
 from services.members.models.base import Base
-from services.members.models.records import Member, MemberEventRow, org_replica, position_replica
+from services.members.models.records import Member, MemberEventRow, PersonIndex, org_replica, position_replica
 from services.members.models.rollups import member_rollup_deltas, member_rollup_orgs, member_rollup_state, member_rollups
 from services.members.models.work import (
     Application,
@@ -45,6 +45,7 @@ __all__ = [
     "LinkCode",
     "Member",
     "MemberEventRow",
+    "PersonIndex",
     "RecruitmentStep",
     "Transfer",
     "consumer_cursors",

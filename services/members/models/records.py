@@ -149,6 +149,20 @@ class MemberEventRow(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
+class PersonIndex(Base):
+    """Who has an open record: one row per person with a record not closed, keyed by the keyed hash
+    of the ID number (never the number). Its key is what keeps one open record per person when the
+    records are distributed by county (Citus keeps a unique index only when it holds the
+    distribution column; this table is distributed by the hash): kept on every database, so that
+    there is one way (service/persons.py)."""
+
+    __tablename__ = "person_index"
+
+    id_number_index: Mapped[str] = mapped_column(String(64), primary_key=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the record's: the next hop of a search by ID number
+
+
 # The organization tree as the orgs service publishes it (see events.py).
 org_replica = tree_replica_table(
     Base.metadata,

@@ -3,7 +3,8 @@
 The org replica holds each organization's county, computed here when a node arrives, moves or
 changes tier (`place_node`); a record takes its organization's county when written
 (`of_orgs`), and a write that changes organizations, or a tree change that changes counties,
-moves the record and its history to the new county in the same transaction (`settle`).
+moves the record, its history and its person index row to the new county in the same transaction
+(`settle`).
 
 On one server that is an UPDATE. With the records distributed by county on a Citus coordinator
 (`by_county`), the county is the distribution column, which Citus does not update in place: the
@@ -22,6 +23,7 @@ from services.kit.db import distribution_column
 from services.kit.tree import subtree_of
 from services.members.models import Member, MemberEventRow, org_replica
 from services.members.rules.counties import COUNTY_TIER, county_of, path_ids
+from services.members.service import persons
 
 # Ids per statement of a move: well under every database's parameter limit.
 _CHUNK = 1000
@@ -101,15 +103,17 @@ async def settle(session: AsyncSession, which: ColumnElement[bool]) -> int:
     with their history; how many moved."""
     await session.flush()
     stmt = (
-        select(Member.id, org_replica.c.county_id)
+        select(Member.id, Member.id_number_index, org_replica.c.county_id)
         .join(org_replica, org_replica.c.id == Member.org_id)
         .where(which, Member.county_id != org_replica.c.county_id)
     )
-    moving: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-    for member_id, county in await session.execute(stmt):
-        moving[county].append(member_id)
+    moving: dict[uuid.UUID, list[tuple[str, uuid.UUID]]] = defaultdict(list)
+    for member_id, id_number_index, county in await session.execute(stmt):
+        moving[county].append((id_number_index, member_id))
     copy = await by_county(session)
-    for county, member_ids in moving.items():
+    for county, records in moving.items():
+        await persons.follow(session, records, county)
+        member_ids = [member_id for _, member_id in records]
         for start in range(0, len(member_ids), _CHUNK):
             chunk = member_ids[start : start + _CHUNK]
             for table, key in ((Member.__table__, Member.id), (MemberEventRow.__table__, MemberEventRow.member_id)):

@@ -12,10 +12,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.members.models import LinkCode, Member
+from services.members.models import LinkCode
 from services.members.rules.link_codes import may_be_tried, new_code, normalized
-from services.members.rules.records import CLOSED_STATES, normalize_id_number
+from services.members.rules.records import normalize_id_number
 from services.members.schemas.link_codes import LinkCodeIssued, LinkCodeRedeem, LinkCodeRedeemed
+from services.members.service import persons
 from services.members.service.common import MembersContext, get_visible
 
 FIELD = "link_code"
@@ -60,9 +61,7 @@ async def redeem(session: AsyncSession, ctx: MembersContext, data: LinkCodeRedee
     """The member whose open record has this ID number and whose open code this is; a wrong code
     counts against the member's open codes. Nothing tells an unknown number from a wrong code."""
     id_index = ctx.cipher.blind_index("id_number", normalize_id_number(data.id_number))
-    member_id = await session.scalar(
-        select(Member.id).where(Member.id_number_index == id_index, Member.state.not_in(sorted(CLOSED_STATES)))
-    )
+    member_id = await persons.open_record(session, id_index)
     if member_id is None:
         return LinkCodeRedeemed(member_id=None)
     now = _now()

@@ -33,7 +33,7 @@ from services.members.errors import (
 )
 from services.members.models import Application, Member, RecruitmentStep, outbox
 from services.members.rules.probation import extension_errors, probation_ends_on
-from services.members.rules.records import CLOSED_STATES, id_number_errors, normalize_id_number
+from services.members.rules.records import id_number_errors, normalize_id_number
 from services.members.rules.recruitment import (
     CLOSED_STAGES,
     admission_errors,
@@ -61,7 +61,7 @@ from services.members.schemas.recruitment import (
     TargetStep,
 )
 from services.members.schemas.recruitment import Application as ApplicationOut
-from services.members.service import probation, records
+from services.members.service import persons, probation, records
 from services.members.service.common import MembersContext, org_holding_error, visible
 from services.members.service.recruitment import application_for, present_application
 
@@ -85,8 +85,7 @@ async def create_application(session: AsyncSession, ctx: MembersContext, data: A
     )
     if open_application is not None:
         raise DUPLICATE_APPLICATION("This person has an open application")
-    member = await session.scalar(select(Member.id).where(Member.id_number_index == id_index, Member.state.not_in(CLOSED_STATES)))
-    if member is not None:
+    if await persons.open_record(session, id_index) is not None:
         raise ALREADY_A_MEMBER("This person is already a member")
     application = Application(
         org_id=data.org_id,

@@ -2,7 +2,7 @@
 
 An import checks every row: through the same schema and rules as `POST /members`, the
 organizations once per distinct id, the same person twice in the file by the keyed hash of the
-ID number, and a living record with it by the database's unique index (then looked up row by
+ID number, and a living record with it by the person index's key (then looked up row by
 row for the report). Rows are written part by part while the next part is checked, so this
 process and the database work at the same time: asyncpg's binary COPY on the session's own
 connection on PostgreSQL (so in the same transaction), multi-row inserts on SQLite, all inside a
@@ -36,11 +36,11 @@ from services.kit.script import Script, in_script, label
 from services.members.enums import ENUM_LABELS, TabularFormat
 from services.members.errors import DUPLICATE_ID_NUMBER, IMPORT_REJECTED, TOO_MANY_ROWS
 from services.members.models import Base, Member, member_rollup_deltas, outbox
-from services.members.rules.records import CLOSED_STATES, id_number_warnings
+from services.members.rules.records import id_number_warnings
 from services.members.rules.tabular import escape_cell
 from services.members.schemas.records import MEMBER_EXAMPLE
 from services.members.schemas.tabular import ImportReport as ImportReportOut
-from services.members.service import counties, discipline, rollups
+from services.members.service import counties, discipline, persons, rollups
 from services.members.service.common import SNAPSHOT_FIELDS, MembersContext, org_holding_errors, present, visible
 from services.members.service.records import (
     MEMBER_VALUE_COLUMNS,
@@ -173,7 +173,7 @@ async def _import(
         written = await _write(session, rows_of, chunks)
         if written is None:
             await _report_living_records(session, rows_of.seen, report)
-            if not report.errors:  # the record the unique index saw is gone again
+            if not report.errors:  # the record the person index saw is gone again
                 raise DUPLICATE_ID_NUMBER("A living record with one of these ID numbers was just created")
         report.imported = written or 0
     report.errors.sort(key=lambda e: (e["row"], e["column"] or ""))
@@ -200,8 +200,9 @@ def _org_values(fields: list[str | None], numbered: _Numbered) -> set[str]:
 
 @dataclass
 class _Chunk:
-    """One part of the file as rows of the three tables an import writes, in column order."""
+    """One part of the file as rows of the four tables an import writes, in column order."""
 
+    persons: list[tuple[Any, ...]] = field(default_factory=list)
     members: list[tuple[Any, ...]] = field(default_factory=list)
     events: list[tuple[Any, ...]] = field(default_factory=list)
     outbox: list[tuple[Any, ...]] = field(default_factory=list)
@@ -210,6 +211,7 @@ class _Chunk:
 MEMBER_COLUMNS = (*MEMBER_VALUE_COLUMNS, "created_at", "updated_at")
 EVENT_COLUMNS = ("member_id", "county_id", "seq", "kind", "effective_on", "details", "actor", "recorded_at")
 OUTBOX_COLUMNS = ("event_id", "type", "aggregate_id", "payload", "occurred_at", "txid")
+_PERSONS = Base.metadata.tables["members.person_index"]
 _MEMBERS = Base.metadata.tables["members.members"]
 _MEMBER_EVENTS = Base.metadata.tables["members.member_events"]
 _JSON_AT = tuple(MEMBER_COLUMNS.index(name) for name in ("whereabouts_details", "care_programs"))
@@ -220,7 +222,7 @@ class _RowBuilder:
     rows before it (the same ID number twice), putting every problem into the report; builds the
     rows of a valid one: the record, its opening history and its `member.created` event. JSON
     columns go through `json`, as the writer takes them. The check against living records is
-    the database's (its unique index, or `_report_living_records`)."""
+    the database's (the person index's key, or `_report_living_records`)."""
 
     def __init__(
         self,
@@ -291,25 +293,19 @@ class _RowBuilder:
         for at in _JSON_AT:
             row[at] = json(row[at])
         chunk.members.append(tuple(row))
+        chunk.persons.append((values["id_number_index"], member_id, values["county_id"]))
 
 
 async def _report_living_records(session: AsyncSession, seen: dict[str, int], report: ImportReport) -> None:
-    indexes = list(seen)
-    for start in range(0, len(indexes), 1000):
-        taken = await session.scalars(
-            select(Member.id_number_index).where(
-                Member.id_number_index.in_(indexes[start : start + 1000]), Member.state.not_in(CLOSED_STATES)
-            )
-        )
-        for index in taken:
-            english = "a living record with this ID number exists"
-            report.add(seen[index], RowProblem("id_number", english, "已有在冊黨員記錄使用此身份證號碼"))
+    for index in await persons.with_open_records(session, seen):
+        english = "a living record with this ID number exists"
+        report.add(seen[index], RowProblem("id_number", english, "已有在冊黨員記錄使用此身份證號碼"))
 
 
 async def _write(session: AsyncSession, rows_of: _RowBuilder, chunks: list[_Numbered]) -> int | None:
     """Writes every chunk and returns how many members. At the first problem nothing stays
     written and the remaining rows are still checked for the report: 0 is returned, or None
-    when the problem was the unique index (a living record with one of the ID numbers).
+    when the problem was the person index's key (a living record with one of the ID numbers).
 
     Each chunk is checked and encrypted here while the one before it is being stored, so this
     process and the database work at the same time instead of taking turns. The events go last,
@@ -350,7 +346,7 @@ async def _write(session: AsyncSession, rows_of: _RowBuilder, chunks: list[_Numb
 
 
 class _RefusedByIndex(Exception):
-    """The unique index refused a member: a living record has the same ID number."""
+    """The person index refused a member: a living record has the same ID number."""
 
 
 async def _finish(storing: asyncio.Task[None], rows_of: _RowBuilder, unchecked: list[_Numbered]) -> None:
@@ -363,6 +359,8 @@ async def _finish(storing: asyncio.Task[None], rows_of: _RowBuilder, unchecked: 
 
 
 async def _store_chunk(session: AsyncSession, chunk: _Chunk, rollups_kept: bool) -> None:
+    # The person index first: its key refuses a living record's ID number before anything else is written.
+    await _store(session, _PERSONS, persons.COLUMNS, chunk.persons)
     await _store(session, _MEMBERS, MEMBER_COLUMNS, chunk.members)
     await _store(session, _MEMBER_EVENTS, EVENT_COLUMNS, chunk.events)
     if rollups_kept:  # written past the ORM: the roll-ups' deltas are written here (service/rollups.py)

@@ -1,0 +1,74 @@
+"""The person index (models.PersonIndex): who has an open record, by the keyed hash of the ID
+number. Its key refuses a second open record for a person on every database, the records
+distributed by county on a Citus cluster included, where the records' own partial unique index
+cannot be kept (docs/scaling.md). A record enters it when made (created, imported, approved from an
+application), leaves it when closed (left, deceased, transferred out), and its county follows
+the record's (service/counties.py).
+
+Who asks whether a person has an open record asks here: one row by its key, one shard on Citus.
+"""
+
+import uuid
+from collections.abc import Collection, Iterable
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.members.models import Member, PersonIndex
+from services.members.rules.records import CLOSED_STATES
+
+# Keys per statement: well under every database's parameter limit.
+_CHUNK = 1000
+COLUMNS = ("id_number_index", "member_id", "county_id")
+
+
+async def open_record(session: AsyncSession, id_number_index: str) -> uuid.UUID | None:
+    """The open record of the person with this ID number's keyed hash, if any."""
+    return await session.scalar(select(PersonIndex.member_id).where(PersonIndex.id_number_index == id_number_index))
+
+
+async def with_open_records(session: AsyncSession, id_number_indexes: Collection[str]) -> set[str]:
+    """Which of these keyed hashes belong to a person with an open record."""
+    keys, found = list(id_number_indexes), set()
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        found |= set(await session.scalars(select(PersonIndex.id_number_index).where(PersonIndex.id_number_index.in_(chunk))))
+    return found
+
+
+async def enter(session: AsyncSession, member: Member) -> None:
+    """A new open record. A second open record of the person is refused by the key: the caller's
+    flush raises IntegrityError (a concurrent request may have filed the person first)."""
+    await session.execute(
+        insert(PersonIndex).values(id_number_index=member.id_number_index, member_id=member.id, county_id=member.county_id)
+    )
+
+
+async def leave(session: AsyncSession, member: Member) -> None:
+    """The record was closed: the person may have an open record again (a transfer received back)."""
+    await session.execute(
+        delete(PersonIndex).where(PersonIndex.id_number_index == member.id_number_index, PersonIndex.member_id == member.id)
+    )
+
+
+async def follow(session: AsyncSession, moved: Iterable[tuple[str, uuid.UUID]], county_id: uuid.UUID) -> None:
+    """Records (keyed hash, id) moved into `county_id`: their rows follow."""
+    rows = list(moved)
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start : start + _CHUNK]
+        # One row per key, so the two lists name exactly these rows; the keys let Citus go to their shards.
+        which = PersonIndex.id_number_index.in_([key for key, _ in chunk]), PersonIndex.member_id.in_([id for _, id in chunk])
+        await session.execute(update(PersonIndex).where(*which).values(county_id=county_id))
+
+
+async def differences(session: AsyncSession) -> dict[str, int]:
+    """Open records without their row (or with another county), and rows without their open
+    record: what `python -m stack members-rollups` reports (there must be none)."""
+    held = select(PersonIndex.member_id, PersonIndex.county_id)
+    open_records = select(Member.id, Member.county_id).where(Member.state.not_in(CLOSED_STATES))
+    missing = open_records.except_(held).subquery()
+    stale = held.except_(open_records).subquery()
+    return {
+        "missing": await session.scalar(select(func.count()).select_from(missing)) or 0,
+        "stale": await session.scalar(select(func.count()).select_from(stale)) or 0,
+    }
