@@ -13,12 +13,24 @@ roll-up with an organization or county column) is picked up without a change her
   distribution column);
 - **reference** (copied to every node): the replicas of other services' data (`*_replica`) and
   small lookup tables (`activity_types`);
+- **held by county first**: a table with a `county_id` column (the records and their history)
+  takes the county into its primary key and each unique index, as Citus requires of the
+  distribution column. A unique index on the ID number's keyed hash alone (one open record per
+  person) cannot take it in without changing what it says: it is dropped where the schema's
+  `person_index` holds that guarantee (keyed by the hash, so distributed by it), and kept, with
+  the table local, where there is none. Only in a schema whose every table read with the records
+  (a `member_id` column) carries the county too: until then the records stay local, and the
+  plan names the tables that hold them back (`county_blockers`);
 - **distributed**: every other table, by the first of `county_id`, `org_id`, `member_id`,
-  `activity_id`, `application_id`, `id` that is a column of every unique index and of the primary
-  key (Citus requires the distribution column in each); by `id` only the root of a group (a table
-  whose `<name>_id` another table is distributed by). Tables distributed by a uuid column share
-  one colocation group, so an activity (`activities.id`) and its attendance
-  (`attendance.activity_id`) sit on the same shard.
+  `activity_id`, `application_id`, `id`, `id_number_index` that is a column of every unique index
+  and of the primary key (Citus requires the distribution column in each); by `id` only the root
+  of a group (a table whose `<name>_id` another table is distributed by). Tables distributed by a
+  uuid column share one colocation group, so an activity (`activities.id`) and its attendance
+  (`attendance.activity_id`), and a county's records and their history, sit on the same shard.
+  When a table goes by county the database also gets `citus.multi_shard_modify_mode =
+  sequential`: a write finds a record by its id alone, so its UPDATE goes to every shard, and in
+  parallel a later statement of the same transaction that joins those shards to a table changed
+  over another connection (the org replica, in the orgs feed's merge) is refused.
   A table with no such column stays local and is reported with the index that prevents it; so
   does a table that could only go by its own `id` and is no root: it would sit apart from the
   rows it is read with (its member, its organization's other rows).
@@ -39,7 +51,12 @@ DISTRIBUTED_SCHEMAS = ("members", "activities")
 LOCAL_TABLES = frozenset({"alembic_version", "outbox", "consumer_cursors", "idempotency_keys"})
 LOCAL_PREFIXES = ("outbox", "job_")
 REFERENCE_TABLES = frozenset({"activity_types"})
-DISTRIBUTION_CANDIDATES = ("county_id", "org_id", "activity_id", "member_id", "application_id", "id")
+DISTRIBUTION_CANDIDATES = ("county_id", "org_id", "activity_id", "member_id", "application_id", "id", "id_number_index")
+COUNTY = "county_id"
+# The person index (services/members/models PersonIndex): keyed by the ID number's keyed hash, it
+# holds one open record per person for a schema whose records are distributed by county.
+PERSON_INDEX = "person_index"
+PERSON_KEY = "id_number_index"
 
 
 @dataclass(frozen=True)
@@ -79,6 +96,49 @@ def choose(
     return Placement(schema, table, "local", reason="no candidate column in every unique index: " + shown)
 
 
+@dataclass(frozen=True)
+class UniqueIndex:
+    name: str
+    columns: tuple[str, ...]  # in the index's order
+    primary: bool = False
+    where: str | None = None  # a partial index's condition
+    constraint: bool = False  # a UNIQUE constraint's index (dropped with the constraint)
+
+
+def county_keys(schema: str, table: str, columns: Iterable[str], indexes: Iterable[UniqueIndex], person_index: bool) -> list[str]:
+    """The statements that let a table with a county column be distributed by it (pure: the rule
+    above): the county taken into its primary key and each unique index, or, for a unique index
+    on the keyed hash alone that the schema's person index holds, the index dropped. Nothing for
+    a table without the column, a replica, the service's bookkeeping or the person index itself;
+    nothing either when a hash-alone index has no person index to stand in for it (the table
+    then stays local, and `choose` says why)."""
+    indexes, columns = list(indexes), set(columns)
+    if COUNTY not in columns or table == PERSON_INDEX or choose(schema, table, columns, {}).kind != "distributed":
+        return []
+    lacking = [index for index in indexes if COUNTY not in index.columns]
+    hash_alone = [index for index in lacking if index.columns == (PERSON_KEY,)]
+    if hash_alone and not person_index:
+        return []
+    name = f'"{schema}"."{table}"'
+    statements = []
+    for index in lacking:
+        keyed = ", ".join(f'"{column}"' for column in (*index.columns, COUNTY))
+        if index in hash_alone:
+            statements.append(f'DROP INDEX "{schema}"."{index.name}"')
+        elif index.primary or index.constraint:
+            kind = "PRIMARY KEY" if index.primary else "UNIQUE"
+            statements.append(
+                f'ALTER TABLE {name} DROP CONSTRAINT "{index.name}", ADD CONSTRAINT "{index.name}" {kind} ({keyed})'
+            )
+        else:
+            where = f" WHERE {index.where}" if index.where else ""
+            statements += [
+                f'DROP INDEX "{schema}"."{index.name}"',
+                f'CREATE UNIQUE INDEX "{index.name}" ON {name} ({keyed}){where}',
+            ]
+    return statements
+
+
 def _singular(table: str) -> str:
     return table[:-3] + "y" if table.endswith("ies") else table.removesuffix("s")
 
@@ -111,18 +171,88 @@ async def _catalogue(db: asyncpg.Connection, schema: str) -> list[tuple[str, set
     return [(row["table"], set(row["columns"]), unique.get(row["table"], {})) for row in rows]
 
 
-async def plan(db: asyncpg.Connection, schemas: Iterable[str] = DISTRIBUTED_SCHEMAS) -> list[Placement]:
+async def _unique_indexes(db: asyncpg.Connection, schema: str) -> dict[str, list[UniqueIndex]]:
+    rows = await db.fetch(
+        """
+        SELECT t.relname AS table, i.relname AS index, x.indisprimary AS primary,
+               array(SELECT a.attname::text FROM unnest(x.indkey) WITH ORDINALITY AS k(attnum, n)
+                     JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.n) AS columns,
+               pg_get_expr(x.indpred, x.indrelid) AS where,
+               EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.contype = 'u') AS constraint
+        FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+        JOIN pg_namespace n ON n.oid = t.relnamespace
+        WHERE n.nspname = $1 AND x.indisunique AND NOT t.relispartition
+        """,
+        schema,
+    )
+    found: dict[str, list[UniqueIndex]] = {}
+    for row in rows:
+        index = UniqueIndex(row["index"], tuple(row["columns"]), row["primary"], row["where"], row["constraint"])
+        found.setdefault(row["table"], []).append(index)
+    return found
+
+
+def county_blockers(schema: str, tables: dict[str, set[str]]) -> list[str]:
+    """The tables of a schema read with its records (a `member_id` column) that carry no county
+    (pure). While there is one, the records stay as they are: joined with a local table, or
+    locked with it, the records distributed by county do not plan on Citus ("direct joins
+    between distributed and local tables are not supported", "could not run distributed query
+    with FOR UPDATE/SHARE commands"; docs/scaling.md)."""
+    return sorted(
+        table
+        for table, columns in tables.items()
+        if "member_id" in columns
+        and COUNTY not in columns
+        and table != PERSON_INDEX
+        and choose(schema, table, columns, {}).kind == "distributed"
+    )
+
+
+async def key_by_county(
+    db: asyncpg.Connection, schemas: Iterable[str], known: set[tuple[str, str]], *, despite_blockers: bool = False
+) -> dict[str, list[str]]:
+    """Apply `county_keys` to the tables not yet `known` to Citus, in each schema without
+    `county_blockers` (or despite them); each schema's blockers."""
+    blocked = {}
+    for schema in schemas:
+        indexes = await _unique_indexes(db, schema)
+        catalogue = await _catalogue(db, schema)
+        tables = {table: columns for table, columns, _ in catalogue}
+        blocked[schema] = county_blockers(schema, tables)
+        if blocked[schema] and not despite_blockers:
+            continue
+        for table, columns in tables.items():
+            if (schema, table) in known:
+                continue
+            for statement in county_keys(schema, table, columns, indexes.get(table, []), PERSON_INDEX in tables):
+                await db.execute(statement)
+    return blocked
+
+
+async def plan(
+    db: asyncpg.Connection, schemas: Iterable[str] = DISTRIBUTED_SCHEMAS, blocked: dict[str, list[str]] | None = None
+) -> list[Placement]:
     placements = []
     for schema in schemas:
         catalogue = await _catalogue(db, schema)
         first = [choose(schema, table, columns, unique) for table, columns, unique in catalogue]
         roots = {p.column for p in first if p.column and p.column != "id"}
-        placements += [choose(schema, table, columns, unique, roots) for table, columns, unique in catalogue]
+        for table, columns, unique in catalogue:
+            placement = choose(schema, table, columns, unique, roots)
+            blockers = (blocked or {}).get(schema)
+            if placement.kind == "local" and COUNTY in columns and blockers:
+                why = "not by county while these tables read with it carry none: " + ", ".join(blockers)
+                placement = Placement(schema, table, "local", reason=why)
+            placements.append(placement)
     return placements
 
 
-async def distribute(dsn: str, schemas: Iterable[str] = DISTRIBUTED_SCHEMAS) -> list[Placement]:
-    """Apply the plan to the database at `dsn` (a superuser's connection to the coordinator)."""
+async def distribute(
+    dsn: str, schemas: Iterable[str] = DISTRIBUTED_SCHEMAS, *, despite_blockers: bool = False
+) -> list[Placement]:
+    """Apply the plan to the database at `dsn` (a superuser's connection to the coordinator).
+    `despite_blockers`: the records by county even while other tables read with them carry no
+    county (the tests and the benchmark that read the records alone; never a deployment)."""
     db = await asyncpg.connect(dsn)
     try:
         known = {
@@ -136,7 +266,11 @@ async def distribute(dsn: str, schemas: Iterable[str] = DISTRIBUTED_SCHEMAS) -> 
         # member's attendance with the member replica's rows, ...) are planned by repartitioning.
         database = await db.fetchval("SELECT current_database()")
         await db.execute(f'ALTER DATABASE "{database}" SET citus.enable_repartition_joins = on')
-        placements = await plan(db, schemas)
+        async with db.transaction():
+            blocked = await key_by_county(db, schemas, known, despite_blockers=despite_blockers)
+        placements = await plan(db, schemas, blocked)
+        if any(placement.column == COUNTY for placement in placements):
+            await db.execute(f'ALTER DATABASE "{database}" SET citus.multi_shard_modify_mode = sequential')
         # Reference tables first: a distributed table may refer to them, never the other way round.
         for placement in sorted(placements, key=lambda p: p.kind != "reference"):
             name = f'"{placement.schema}"."{placement.table}"'

@@ -139,44 +139,23 @@ async def distribute_records_by_id(dsn: str) -> None:
 
 
 async def distribute_records_by_county(dsn: str) -> None:
-    """On a Citus cluster: `members.members` and `member_events` spread over the workers by
-    `county_id` and co-located (a county's records and their history on one shard), the org
-    replica a reference table. The keys take the county in, as Citus requires of every unique
-    index of a distributed table; the open-record unique index on the ID number's hash is dropped
-    (its place is a person index distributed by that hash, docs/scaling.md, not built yet), so
-    this is for data that never repeats an ID number, never a deployment's database."""
+    """On a Citus cluster: the layout `python -m stack citus-distribute` gives a deployment once
+    every members table read with the records carries the county (stack/citus.py: the records
+    and their history by county, the person index by the ID number's keyed hash, the replicas
+    reference tables), made now despite the tables that do not yet: for the tests and the
+    benchmark that read the records alone. Then the coordinator's local copies of the
+    distributed tables emptied and their shards vacuumed, as autovacuum would in a deployment
+    (the benchmark fills its database before laying it out)."""
+    from stack.citus import distribute
+
+    placements = await distribute(dsn, despite_blockers=True)
     db = await asyncpg.connect(dsn)
     try:
-        await db.execute("DROP INDEX members.uq_members_open_id_number")
-        # As `stack/citus.py` sets it: the check of a history row against its record joins them
-        # on the member's id alone (a misplaced row is on another shard).
-        database = await db.fetchval("SELECT current_database()")
-        await db.execute(f'ALTER DATABASE "{database}" SET citus.enable_repartition_joins = on')
-        # A write finds a record by its id alone, so its UPDATE goes to every shard. In parallel,
-        # that takes a connection per shard, and a later statement of the same transaction that
-        # joins those shards to a table changed over another connection (the org replica, in
-        # the orgs feed's merge) is refused: "cannot perform query with placements that were
-        # modified over multiple connections". One connection per worker avoids it.
-        await db.execute(f'ALTER DATABASE "{database}" SET citus.multi_shard_modify_mode = sequential')
-        for table in ("members", "member_events"):
-            key = await db.fetchval(
-                "SELECT conname FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'", f"members.{table}"
-            )
-            await db.execute(f'ALTER TABLE members.{table} DROP CONSTRAINT "{key}", ADD PRIMARY KEY (id, county_id)')
-        await db.execute("DROP INDEX members.ix_members_member_events_member_seq")
-        await db.execute(
-            "CREATE UNIQUE INDEX ix_members_member_events_member_seq ON members.member_events (member_id, seq, county_id)"
-        )
-        known = await db.fetchval("SELECT count(*) FROM pg_dist_partition WHERE logicalrelid = 'members.org_replica'::regclass")
-        if not known:
-            await db.execute("SELECT create_reference_table('members.org_replica')")
-        await db.execute("SELECT create_distributed_table('members.members', 'county_id')")
-        await db.execute(
-            "SELECT create_distributed_table('members.member_events', 'county_id', colocate_with => 'members.members')"
-        )
-        for table in ("members", "member_events"):
-            await db.execute(f"SELECT truncate_local_data_after_distributing_table('members.{table}')")
-            await db.execute(f"VACUUM (ANALYZE) members.{table}")
+        for placement in placements:
+            if placement.kind == "distributed":
+                name = f'"{placement.schema}"."{placement.table}"'
+                await db.execute("SELECT truncate_local_data_after_distributing_table($1::regclass)", name)
+                await db.execute(f"VACUUM (ANALYZE) {name}")
     finally:
         await db.close()
 

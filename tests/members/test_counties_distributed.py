@@ -1,7 +1,8 @@
 """Records and their history distributed by county on a Citus cluster (`make test-citus` only),
-in the layout of docs/scaling.md (`tests.support.distribute_records_by_county`): `members.members`
-and `member_events` by `county_id`, co-located, the org replica a reference table, the rest local
-to the coordinator. A database of its own.
+as `python -m stack citus-distribute` lays them out (stack/citus.py, docs/scaling.md):
+`members.members` and `member_events` by `county_id`, co-located, the person index by the ID
+number's keyed hash, the org replica a reference table. A database of its own, filled by writes
+of every kind.
 
 With the history on its record's shard, a past day's statistics work on the cluster (the
 correction joins each changed record to its own events on the county too, service/facts.py).
@@ -25,8 +26,9 @@ from sqlalchemy import func, select
 
 from services.kit.db import Database
 from services.members.models import Member
-from services.members.service import counties, rollups
+from services.members.service import counties, persons, rollups
 from stack.citus import database_dsn
+from tests.builders import member_body
 from tests.members.conftest import OrgReplica
 from tests.members.test_rollups import TODAY, answers, counting_client, members_client, seeded_world
 from tests.support import (
@@ -68,7 +70,7 @@ async def distribution(test_db: SuiteDatabase) -> dict[str, tuple[str, str]]:
     try:
         rows = await db.fetch(
             "SELECT logicalrelid::text AS name, column_to_column_name(logicalrelid, partkey) AS column, "
-            "colocationid::text AS colocation FROM pg_dist_partition WHERE logicalrelid::text LIKE 'members.member%'"
+            "colocationid::text AS colocation FROM pg_dist_partition WHERE logicalrelid::text LIKE 'members.%'"
         )
     finally:
         await db.close()
@@ -91,6 +93,7 @@ async def test_records_and_history_by_county_answer_every_day_as_the_rows_do(
 ) -> None:
     placed = await distribution(test_db)
     assert placed["members.members"][0] == placed["members.member_events"][0] == "county_id", placed
+    assert placed["members.person_index"][0] == "id_number_index", placed
     assert placed["members.members"][1] == placed["members.member_events"][1], "not co-located"
     async with members_db.read_sessions() as session:
         assert await counties.by_county(session)  # so moves copy rows and reads name the county
@@ -105,6 +108,7 @@ async def test_records_and_history_by_county_answer_every_day_as_the_rows_do(
             await world.transfer(world.members[step % len(world.members)], random.Random(step), RECEIVED, to=elsewhere)
     async with members_db.read_sessions() as session:
         assert await counties.misplaced(session) == {"records": 0, "history": 0}
+        assert await persons.differences(session) == {"missing": 0, "stale": 0}
         in_second = await session.scalar(select(func.count()).where(Member.county_id == elsewhere_county))
     assert in_second, "no record was transferred into the second county"
     served, counted = await answers(members_client, tokens, world.tree), await answers(counting_client, tokens, world.tree)
@@ -117,3 +121,19 @@ async def test_records_and_history_by_county_answer_every_day_as_the_rows_do(
     assert await answers(counting_client, tokens, world.tree) == counted
     again = await rollups.repair(members_db, 1)
     assert (again["checked"], again["differing"]) == (1, 0), again
+
+
+async def test_one_open_record_per_person_is_kept_by_the_person_index(
+    members_client: httpx.AsyncClient, tokens: Tokens, replica: OrgReplica, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The records' own unique index is gone here (Citus cannot keep it on records distributed by
+    county): the person index's key refuses the second living record, even when two requests
+    both looked before either wrote."""
+    tree, second = await replica.tree(), await replica.tree()
+    body = member_body(org_id=tree["branch"]["id"])
+    assert (await members_client.post("/api/v1/members", json=body, headers=tokens.headers())).status_code == 201
+    monkeypatch.setattr(persons, "open_record", nowhere)  # as if both had checked at once
+    again = body | {"org_id": second["branch"]["id"]}  # in another county: another shard of the records
+    refused = await members_client.post("/api/v1/members", json=again, headers=tokens.headers())
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["type"] == "/problems/duplicate-id-number"

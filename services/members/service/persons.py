@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Collection, Iterable
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.members.models import Member, PersonIndex
@@ -42,6 +43,20 @@ async def enter(session: AsyncSession, member: Member) -> None:
     await session.execute(
         insert(PersonIndex).values(id_number_index=member.id_number_index, member_id=member.id, county_id=member.county_id)
     )
+
+
+async def enter_all(session: AsyncSession, rows: list[tuple[str, uuid.UUID, uuid.UUID]]) -> bool:
+    """New open records (an import's: keyed hash, id, county), in one statement per thousand;
+    whether every one entered. A row whose person already has an open record is skipped, not
+    raised: a Citus coordinator reports a unique violation in a multi-shard write as an internal
+    error, so the count is what tells."""
+    insert_for = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    for start in range(0, len(rows), _CHUNK):
+        chunk = [dict(zip(COLUMNS, row, strict=True)) for row in rows[start : start + _CHUNK]]
+        result = await session.execute(insert_for(PersonIndex).values(chunk).on_conflict_do_nothing())
+        if result.rowcount != len(chunk):  # type: ignore[attr-defined]
+            return False
+    return True
 
 
 async def leave(session: AsyncSession, member: Member) -> None:

@@ -211,7 +211,6 @@ class _Chunk:
 MEMBER_COLUMNS = (*MEMBER_VALUE_COLUMNS, "created_at", "updated_at")
 EVENT_COLUMNS = ("member_id", "county_id", "seq", "kind", "effective_on", "details", "actor", "recorded_at")
 OUTBOX_COLUMNS = ("event_id", "type", "aggregate_id", "payload", "occurred_at", "txid")
-_PERSONS = Base.metadata.tables["members.person_index"]
 _MEMBERS = Base.metadata.tables["members.members"]
 _MEMBER_EVENTS = Base.metadata.tables["members.member_events"]
 _JSON_AT = tuple(MEMBER_COLUMNS.index(name) for name in ("whereabouts_details", "care_programs"))
@@ -352,7 +351,7 @@ class _RefusedByIndex(Exception):
 async def _finish(storing: asyncio.Task[None], rows_of: _RowBuilder, unchecked: list[_Numbered]) -> None:
     try:
         await storing
-    except (asyncpg.UniqueViolationError, IntegrityError):
+    except (_RefusedByIndex, asyncpg.UniqueViolationError, IntegrityError):
         for numbered in unchecked:  # the rest of the file still gets its checks, for the report
             await rows_of.prepare(numbered, build=False)
         raise _RefusedByIndex from None
@@ -360,7 +359,8 @@ async def _finish(storing: asyncio.Task[None], rows_of: _RowBuilder, unchecked: 
 
 async def _store_chunk(session: AsyncSession, chunk: _Chunk, rollups_kept: bool) -> None:
     # The person index first: its key refuses a living record's ID number before anything else is written.
-    await _store(session, _PERSONS, persons.COLUMNS, chunk.persons)
+    if not await persons.enter_all(session, chunk.persons):
+        raise _RefusedByIndex
     await _store(session, _MEMBERS, MEMBER_COLUMNS, chunk.members)
     await _store(session, _MEMBER_EVENTS, EVENT_COLUMNS, chunk.events)
     if rollups_kept:  # written past the ORM: the roll-ups' deltas are written here (service/rollups.py)
