@@ -11,8 +11,8 @@ Who asks whether a person has an open record asks here: one row by its key, one 
 import uuid
 from collections.abc import Collection, Iterable
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.members.models import Member, PersonIndex
@@ -21,6 +21,10 @@ from services.members.rules.records import CLOSED_STATES
 # Keys per statement: well under every database's parameter limit.
 _CHUNK = 1000
 COLUMNS = ("id_number_index", "member_id", "county_id")
+_ENTER_ARRAYS = text(
+    f"INSERT INTO {PersonIndex.__table__.fullname} ({', '.join(COLUMNS)}) "  # type: ignore[attr-defined]
+    "SELECT * FROM unnest(CAST(:keys AS text[]), CAST(:ids AS uuid[]), CAST(:counties AS uuid[])) ON CONFLICT DO NOTHING"
+)
 
 
 async def open_record(session: AsyncSession, id_number_index: str) -> uuid.UUID | None:
@@ -38,22 +42,29 @@ async def with_open_records(session: AsyncSession, id_number_indexes: Collection
 
 
 async def enter(session: AsyncSession, member: Member) -> None:
-    """A new open record. A second open record of the person is refused by the key: the caller's
-    flush raises IntegrityError (a concurrent request may have filed the person first)."""
+    """A new open record. A second open record of the person is refused by the key: this raises
+    IntegrityError (a concurrent request may have filed the person first)."""
     await session.execute(
         insert(PersonIndex).values(id_number_index=member.id_number_index, member_id=member.id, county_id=member.county_id)
     )
 
 
 async def enter_all(session: AsyncSession, rows: list[tuple[str, uuid.UUID, uuid.UUID]]) -> bool:
-    """New open records (an import's: keyed hash, id, county), in one statement per thousand;
-    whether every one entered. A row whose person already has an open record is skipped, not
-    raised: a Citus coordinator reports a unique violation in a multi-shard write as an internal
-    error, so the count is what tells."""
-    insert_for = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    """New open records (an import's: keyed hash, id, county); whether every one entered. A row
+    whose person already has an open record is skipped, not raised: a Citus coordinator reports
+    a unique violation in a multi-shard write as an internal error, so the count is what tells.
+    On PostgreSQL one statement takes the rows as three arrays (a thousand-row VALUES list took
+    a third of a 100 000-row import's time to compile and send); on SQLite a thousand rows at a
+    time."""
+    if not rows:
+        return True
+    if session.get_bind().dialect.name == "postgresql":
+        keys, ids, counties = (list(column) for column in zip(*rows, strict=True))
+        result = await session.execute(_ENTER_ARRAYS, {"keys": keys, "ids": ids, "counties": counties})
+        return result.rowcount == len(rows)  # type: ignore[attr-defined, no-any-return]
     for start in range(0, len(rows), _CHUNK):
         chunk = [dict(zip(COLUMNS, row, strict=True)) for row in rows[start : start + _CHUNK]]
-        result = await session.execute(insert_for(PersonIndex).values(chunk).on_conflict_do_nothing())
+        result = await session.execute(sqlite.insert(PersonIndex).values(chunk).on_conflict_do_nothing())
         if result.rowcount != len(chunk):  # type: ignore[attr-defined]
             return False
     return True
