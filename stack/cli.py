@@ -334,9 +334,10 @@ def _stop(children: dict[str, "subprocess.Popen[bytes]"]) -> None:
 
 def members_rollups() -> int:
     """Recount the members' roll-ups from the rows (MEMBERS_DATABASE_URL), report any difference
-    from what was held and keep the recount; then count the records and history rows out of
-    their county (services/members/service/counties.py), and the person index's differences from
-    the open records (service/persons.py). Exit 1 when something differed or is out of place
+    from what was held and keep the recount; then count the records, their history and the rows
+    of the work on them out of their county, and the applications out of their organization's
+    (services/members/service/counties.py), and the person index's differences from the open
+    records (service/persons.py). Exit 1 when something differed or is out of place
     (neither must happen)."""
 
     from services.kit.db import Database

@@ -1,7 +1,8 @@
 """The migration that gives records and their history a county converts a filled database (both
 databases): every row kept, each record in its organization's county (the deepest county-tier
 organization on its path), its history with it, the replica's own counties set, the indexes
-intact; and back. The person index's migration after it fills the index from the open records."""
+intact; and back. The person index's migration after it fills the index from the open records;
+the next gives the work on the records their record's county, applications their organization's."""
 
 import asyncio
 import uuid
@@ -15,7 +16,15 @@ from sqlalchemy.exc import IntegrityError
 
 from services.kit.db import Database
 from services.kit.tree import child_path
-from services.members.models import Member, MemberEventRow, PersonIndex, org_replica
+from services.members.models import (
+    Application,
+    Commendation,
+    Member,
+    MemberEventRow,
+    PersonIndex,
+    member_rollup_deltas,
+    org_replica,
+)
 from stack.postgres import drop_database, provision, service_url
 from tests.support import SuiteDatabase, on_postgres, run_alembic
 
@@ -107,9 +116,39 @@ async def _fill(url: str) -> dict[str, uuid.UUID]:
                         recorded_at=datetime.now(UTC),
                     )
                 )
+            # The work on the record: a commendation (its county: the record's) and a pending delta.
+            commendation = {"id": uuid.uuid4(), "member_id": member, "kind": "excellent_member", "awarded_on": day}
+            await session.execute(
+                insert(Commendation.__table__).values(**commendation, title=None, awarded_by="縣委", created_at=datetime.now(UTC))  # type: ignore[arg-type]
+            )
+            facts = {"birth_date": date(1980, 1, 1), "joined_on": day, "education": "junior_high", "occupation": "farmer"}
+            facts |= {"sex": "male", "state": "normal", "party_status": "full", "whereabouts": "resident"}
+            await session.execute(insert(member_rollup_deltas).values(member_id=member, org_id=nodes[org], weight=1, **facts))
+        # An application in the branch (its county: its organization's).
+        applicant = {"id": uuid.uuid4(), "org_id": nodes["branch"], "stage": "applicant", "name": "申請人", "sex": "female"}
+        applicant |= {"id_number_cipher": b"x", "id_number_index": uuid.uuid4().hex, "birth_date": date(1995, 1, 1)}
+        applicant |= {"education": "bachelor", "occupation": "farmer", "applied_on": date(2024, 1, 1), "contact_ids": []}
+        applicant |= {"introducer_ids": [], "training": {}, "extension_months": 0, "version": 1, "created_at": datetime.now(UTC)}
+        nodes["application"] = applicant["id"]
+        await session.execute(insert(Application.__table__).values(**applicant))  # type: ignore[arg-type]
         await session.commit()
     await db.dispose()
     return nodes
+
+
+async def _work(url: str) -> dict[str, dict[uuid.UUID, uuid.UUID]]:
+    """The county of each commendation and pending delta by its member, of each application by its id."""
+    db = Database(url, "members")
+    async with db.read_sessions() as session:
+        found = {
+            "commendations": dict((await session.execute(select(Commendation.member_id, Commendation.county_id))).all()),
+            "deltas": dict(
+                (await session.execute(select(member_rollup_deltas.c.member_id, member_rollup_deltas.c.county_id))).all()
+            ),
+            "applications": dict((await session.execute(select(Application.id, Application.county_id))).all()),
+        }
+    await db.dispose()
+    return found
 
 
 async def _read(url: str) -> tuple[dict[uuid.UUID, uuid.UUID], dict[uuid.UUID, set[uuid.UUID]], dict[uuid.UUID, uuid.UUID]]:
@@ -171,6 +210,12 @@ def test_the_migration_gives_a_filled_database_its_counties_and_goes_back(own_db
     }
     assert records == {nodes["member_in_branch"]: nodes["county"], nodes["member_in_city"]: nodes["city"]}
     assert history == {member: {county} for member, county in records.items()}
+    # The work on the records with the records, the application with its organization.
+    assert asyncio.run(_work(url)) == {
+        "commendations": records,
+        "deltas": records,
+        "applications": {nodes["application"]: nodes["county"]},
+    }
     # The person index holds the open record alone (the city's member has died).
     assert asyncio.run(_persons(url)) == [(nodes["member_in_branch"], nodes["county"])]
 

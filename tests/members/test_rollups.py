@@ -280,7 +280,7 @@ async def test_random_writes_leave_the_rollups_equal_to_a_recount_and_the_answer
         result = await rollups.repair(members_db, 1)
         assert (result["checked"], result["differing"]) == (1, 0), (ops, result)
         async with members_db.read_sessions() as session:
-            assert await counties.misplaced(session) == {"records": 0, "history": 0}, ops
+            assert not any((await counties.misplaced(session)).values()), ops
             assert await persons.differences(session) == {"missing": 0, "stale": 0}, ops
     async with members_db.read_sessions() as session:
         assert (await session.scalar(select(member_rollups.c.count).limit(1))) is not None

@@ -27,7 +27,12 @@ member_rollup_deltas = Table(
     "member_rollup_deltas",
     Base.metadata,
     Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
-    *[Column(n, Uuid, nullable=n == "residence_community_id") for n in ("member_id", "org_id", "residence_community_id")],
+    # The county: the record's when written, so that the deltas sit beside the records; not moved
+    # with a record (service/counties.py), as they are folded and deleted soon after.
+    *[
+        Column(n, Uuid, nullable=n == "residence_community_id")
+        for n in ("member_id", "county_id", "org_id", "residence_community_id")
+    ],
     *[Column(n, Date, nullable=False) for n in ("birth_date", "joined_on")],
     *[Column(n, String(32), nullable=False) for n in ("education", "occupation", "sex", "state", "party_status", "whereabouts")],
     Column("weight", Integer, nullable=False),

@@ -33,6 +33,7 @@ class Transfer(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the record's county: with it on its shard (service/counties.py)
     kind: Mapped[str] = mapped_column(String(16))
     from_org_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     to_org_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
@@ -57,6 +58,7 @@ class CareEnrolment(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the record's county: with it on its shard (service/counties.py)
     program: Mapped[str] = mapped_column(String(32))
     grounds: Mapped[list[str]] = mapped_column(JSON, default=list)
     services: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -77,6 +79,7 @@ class DutyReport(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the record's county: with it on its shard (service/counties.py)
     reported_on: Mapped[date] = mapped_column(Date)
     topic: Mapped[str] = mapped_column(String(200))
     content: Mapped[str | None] = mapped_column(String(4000))
@@ -102,6 +105,7 @@ class Application(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     org_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the organization's (service/counties.py)
     stage: Mapped[str] = mapped_column(String(24))
     name: Mapped[str] = mapped_column(String(100))
     sex: Mapped[str] = mapped_column(String(8))
@@ -166,6 +170,7 @@ class DuesMonth(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the record's county: with it on its shard (service/counties.py)
     # The organization holding the member when the month was assessed (the treasurer's totals).
     org_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     month: Mapped[date] = mapped_column(Date)
@@ -196,6 +201,7 @@ class ChangeRequest(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the record's county: with it on its shard (service/counties.py)
     # The member's organization when asked: whose administrators review it.
     org_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     status: Mapped[str] = mapped_column(String(16))
@@ -226,6 +232,7 @@ class FloatingReport(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the record's county: with it on its shard (service/counties.py)
     org_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     reported_on: Mapped[date] = mapped_column(Date)
     location: Mapped[str] = mapped_column(String(200))
@@ -245,6 +252,7 @@ class LinkCode(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the record's county: with it on its shard (service/counties.py)
     code_index: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -260,6 +268,7 @@ class Commendation(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the record's county: with it on its shard (service/counties.py)
     kind: Mapped[str] = mapped_column(String(32))
     title: Mapped[str | None] = mapped_column(String(200))
     awarded_on: Mapped[date] = mapped_column(Date)
@@ -275,6 +284,7 @@ class Discipline(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the record's county: with it on its shard (service/counties.py)
     measure: Mapped[str] = mapped_column(String(32))
     decided_on: Mapped[date] = mapped_column(Date)
     decided_by: Mapped[str] = mapped_column(String(200))

@@ -18,6 +18,7 @@ from services.members.rules.records import CLOSED_STATES
 from services.members.schemas.care import CareEnrolment as CareEnrolmentOut
 from services.members.schemas.care import CareEnrolmentCreate, CareEnrolmentUpdate, DutyReportCreate
 from services.members.schemas.care import DutyReport as DutyReportOut
+from services.members.service import counties
 from services.members.service.common import MembersContext, add_history, get_visible, publish
 
 
@@ -33,7 +34,7 @@ def present_enrolment(enrolment: CareEnrolment) -> CareEnrolmentOut:
 
 async def _sync_programs(session: AsyncSession, member: Member) -> None:
     """The record's `care_programs` (carried by its events) = the kinds of its active enrolments."""
-    enrolments = (await session.execute(select(CareEnrolment).where(CareEnrolment.member_id == member.id))).scalars().all()
+    enrolments = (await session.execute(select(CareEnrolment).where(counties.beside(member, CareEnrolment)))).scalars().all()
     member.care_programs = sorted({e.program for e in enrolments if is_active(e)})
     member.version += 1
 
@@ -75,6 +76,7 @@ async def enrol(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID
         raise ALREADY_ENROLLED(f"The member is already in the {data.program.value} program")
     enrolment = CareEnrolment(
         member_id=member.id,
+        county_id=member.county_id,
         program=data.program.value,
         grounds=grounds,
         services=services,
@@ -152,7 +154,7 @@ async def add_duty_report(
         raise NOT_ELIGIBLE.on("member_id", message, detail=message)
     if data.reported_on > ctx.today:
         raise RULE_VIOLATION.on("reported_on", "in the future", detail="The report date is in the future")
-    report = DutyReport(member_id=member.id, **data.model_dump())
+    report = DutyReport(member_id=member.id, county_id=member.county_id, **data.model_dump())
     session.add(report)
     await session.flush()
     return DutyReportOut.model_validate(report)

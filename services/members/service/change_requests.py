@@ -94,7 +94,7 @@ async def submit(session: AsyncSession, ctx: MembersContext, data: ChangeRequest
         raise _refused(errors, "The change request cannot be filed")
     waiting = await session.scalar(
         select(ChangeRequest.id).where(
-            ChangeRequest.member_id == member.id, ChangeRequest.status == ChangeRequestStatus.pending.value
+            counties.beside(member, ChangeRequest), ChangeRequest.status == ChangeRequestStatus.pending.value
         )
     )
     if waiting is not None:
@@ -102,6 +102,7 @@ async def submit(session: AsyncSession, ctx: MembersContext, data: ChangeRequest
     request = ChangeRequest(
         id=uuid.uuid4(),
         member_id=member.id,
+        county_id=member.county_id,
         org_id=member.org_id,
         status=ChangeRequestStatus.pending.value,
         fields=[field for field in CHANGEABLE if asked[field] is not None],
@@ -124,7 +125,7 @@ async def submit(session: AsyncSession, ctx: MembersContext, data: ChangeRequest
 
 async def list_own(session: AsyncSession, ctx: MembersContext) -> list[ChangeRequestOut]:
     member = await own_member(session, ctx)
-    stmt = select(ChangeRequest).where(ChangeRequest.member_id == member.id).order_by(ChangeRequest.created_at)
+    stmt = select(ChangeRequest).where(counties.beside(member, ChangeRequest)).order_by(ChangeRequest.created_at)
     return [present(request, member.name, ctx) for request in (await session.execute(stmt)).scalars().all()]
 
 
@@ -133,7 +134,7 @@ def _reviewable(ctx: MembersContext) -> Select[Any]:
     return cast(
         "Select[Any]",
         select(ChangeRequest, Member.name)
-        .join(Member, Member.id == ChangeRequest.member_id)
+        .join(Member, counties.joined_with_records(ChangeRequest))
         .join(org_replica, org_replica.c.id == Member.org_id)
         .where(in_scope(ctx.caller)),
     )
@@ -166,7 +167,7 @@ async def _reviewed(
 ) -> tuple[ChangeRequest, str]:
     stmt = _reviewable(ctx).where(ChangeRequest.id == request_id)
     if for_update:
-        stmt = stmt.with_for_update(of=ChangeRequest)
+        stmt = stmt.where(await counties.on_its_shard(session, request_id, ChangeRequest)).with_for_update(of=ChangeRequest)
     row = (await session.execute(stmt)).first()
     if row is None:
         raise NOT_FOUND(f"Change request {request_id} was not found")
@@ -205,7 +206,7 @@ async def decide(
         await session.flush()
         return present(request, name, ctx)
     request.status = ChangeRequestStatus.approved.value
-    locked = select(Member).where(Member.id == request.member_id, await counties.on_its_shard(session, request.member_id))
+    locked = select(Member).where(Member.id == request.member_id, Member.county_id == request.county_id)
     member = (await session.execute(locked.with_for_update())).scalar_one_or_none()
     if member is None:  # the request's join found it a moment ago
         raise NOT_FOUND(f"Change request {request_id} was not found")

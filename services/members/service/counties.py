@@ -3,8 +3,11 @@
 The org replica holds each organization's county, computed here when a node arrives, moves or
 changes tier (`place_node`); a record takes its organization's county when written
 (`of_orgs`), and a write that changes organizations, or a tree change that changes counties,
-moves the record, its history and its person index row to the new county in the same transaction
-(`settle`).
+moves the record, every row of its (`WITH_THE_RECORD`: its history, transfers, dues …) and its
+person index row to the new county in the same transaction (`settle`). The rows of the work on a
+record take the record's county when written; an application, its organization's, and it
+follows its organization (`place_node`). The roll-ups' pending deltas keep the county they were
+written with: they are folded and deleted soon after, and nothing reads them with the record.
 
 On one server that is an UPDATE. With the records distributed by county on a Citus coordinator
 (`by_county`), the county is the distribution column, which Citus does not update in place: the
@@ -21,12 +24,32 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.db import distribution_column
 from services.kit.tree import subtree_of
-from services.members.models import Member, MemberEventRow, org_replica
+from services.members.models import (
+    Application,
+    CareEnrolment,
+    ChangeRequest,
+    Commendation,
+    Discipline,
+    DuesMonth,
+    DutyReport,
+    FloatingReport,
+    LinkCode,
+    Member,
+    MemberEventRow,
+    Transfer,
+    org_replica,
+)
 from services.members.rules.counties import COUNTY_TIER, county_of, path_ids
 from services.members.service import persons
 
 # Ids per statement of a move: well under every database's parameter limit.
 _CHUNK = 1000
+# The tables whose rows sit in their record's county, each with the column naming the record.
+WITH_THE_RECORD: tuple[tuple[Any, str], ...] = (
+    (Member, "id"),
+    *((model, "member_id") for model in (MemberEventRow, Transfer, CareEnrolment, DutyReport, DuesMonth)),
+    *((model, "member_id") for model in (ChangeRequest, FloatingReport, LinkCode, Commendation, Discipline)),
+)
 
 
 async def by_county(session: AsyncSession) -> bool:
@@ -45,14 +68,30 @@ async def of_orgs(session: AsyncSession, org_ids: Collection[uuid.UUID]) -> dict
     return found
 
 
-async def on_its_shard(session: AsyncSession, member_id: uuid.UUID) -> ColumnElement[bool]:
-    """What a locking read of one record adds to its condition. Citus locks rows only in a query
-    it routes to one shard, which takes the distribution column: with the records distributed by
-    county, the record's county (read first, without a lock); elsewhere nothing."""
+async def on_its_shard(session: AsyncSession, row_id: uuid.UUID, model: Any = Member) -> ColumnElement[bool]:
+    """What a locking read of one row of `model` (a record, a transfer, a change request …) adds
+    to its condition. Citus locks rows only in a query it routes to one shard, which takes the
+    distribution column: with the records distributed by county, the row's county (read first,
+    without a lock); elsewhere nothing."""
     if not await by_county(session):
         return true()
-    county = await session.scalar(select(Member.county_id).where(Member.id == member_id))
-    return true() if county is None else Member.county_id == county
+    county = await session.scalar(select(model.county_id).where(model.id == row_id))
+    return true() if county is None else model.county_id == county
+
+
+def beside(member: Member, model: Any) -> ColumnElement[bool]:
+    """The rows of `model` that sit with `member`'s record (`WITH_THE_RECORD`): named with its
+    county, a read or a lock of them goes to the record's one shard on Citus; on one server the
+    condition holds of every row of the member's anyway."""
+    condition: ColumnElement[bool] = (model.member_id == member.id) & (model.county_id == member.county_id)
+    return condition
+
+
+def joined_with_records(model: Any) -> ColumnElement[bool]:
+    """The join of `model`'s rows with their records: by the record's id and its county, which
+    Citus needs to join two tables distributed by county on the shards that hold both."""
+    condition: ColumnElement[bool] = (Member.id == model.member_id) & (Member.county_id == model.county_id)
+    return condition
 
 
 async def of_subtree(session: AsyncSession, root_ids: Collection[uuid.UUID | None]) -> uuid.UUID | None:
@@ -95,12 +134,14 @@ async def place_node(session: AsyncSession, node_id: uuid.UUID) -> None:
     inherited = org_replica.c.county_id.is_(None) if node.county_id is None else org_replica.c.county_id == node.county_id
     below = subtree_of(org_replica.c.path, node.path)
     await session.execute(update(org_replica).where(below, org_replica.c.id != node_id, inherited).values(county_id=county))
-    await settle(session, Member.org_id.in_(select(org_replica.c.id).where(below)))
+    in_subtree = select(org_replica.c.id).where(below)
+    await settle(session, Member.org_id.in_(in_subtree))
+    await _settle_applications(session, Application.org_id.in_(in_subtree))
 
 
 async def settle(session: AsyncSession, which: ColumnElement[bool]) -> int:
     """Records matching `which` whose county is not their organization's any more, moved there
-    with their history; how many moved."""
+    with their rows (`WITH_THE_RECORD`); how many moved."""
     await session.flush()
     stmt = (
         select(Member.id, Member.id_number_index, org_replica.c.county_id)
@@ -110,24 +151,43 @@ async def settle(session: AsyncSession, which: ColumnElement[bool]) -> int:
     moving: dict[uuid.UUID, list[tuple[str, uuid.UUID]]] = defaultdict(list)
     for member_id, id_number_index, county in await session.execute(stmt):
         moving[county].append((id_number_index, member_id))
-    copy = await by_county(session)
     for county, records in moving.items():
         await persons.follow(session, records, county)
-        member_ids = [member_id for _, member_id in records]
-        for start in range(0, len(member_ids), _CHUNK):
-            chunk = member_ids[start : start + _CHUNK]
-            for table, key in ((Member.__table__, Member.id), (MemberEventRow.__table__, MemberEventRow.member_id)):
-                assert isinstance(table, Table)
-                rows = key.in_(chunk), table.c.county_id != county
-                if copy:
-                    await _copy_into(session, table, county, rows)
-                else:
-                    await session.execute(update(table).where(*rows).values(county_id=county))
-    # The session's objects read the moved rows' county again when asked.
-    for obj in session.identity_map.values():
-        if isinstance(obj, Member | MemberEventRow):
-            session.expire(obj, ["county_id"])
+        for model, key in WITH_THE_RECORD:
+            await _move(session, model, key, [member_id for _, member_id in records], county)
     return sum(len(ids) for ids in moving.values())
+
+
+async def _settle_applications(session: AsyncSession, which: ColumnElement[bool]) -> None:
+    """Applications matching `which` moved into their organization's county."""
+    stmt = (
+        select(Application.id, org_replica.c.county_id)
+        .join(org_replica, org_replica.c.id == Application.org_id)
+        .where(which, Application.county_id != org_replica.c.county_id)
+    )
+    moving: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for application_id, county in await session.execute(stmt):
+        moving[county].append(application_id)
+    for county, ids in moving.items():
+        await _move(session, Application, "id", ids, county)
+
+
+async def _move(session: AsyncSession, model: Any, key: str, ids: list[uuid.UUID], county: uuid.UUID) -> None:
+    """The rows of `model` whose `key` is one of `ids` moved into `county`: updated in place, or
+    copied and deleted where the county is the table's distribution column. The session's objects read
+    their county again when next asked."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    copy = await distribution_column(session, table.fullname) == "county_id"
+    for start in range(0, len(ids), _CHUNK):
+        rows = table.c[key].in_(ids[start : start + _CHUNK]), table.c.county_id != county
+        if copy:
+            await _copy_into(session, table, county, rows)
+        else:
+            await session.execute(update(table).where(*rows).values(county_id=county))
+    for obj in session.identity_map.values():
+        if isinstance(obj, model):
+            session.expire(obj, ["county_id"])
 
 
 async def _copy_into(session: AsyncSession, table: Table, county: uuid.UUID, rows: tuple[Any, ...]) -> None:
@@ -140,11 +200,17 @@ async def _copy_into(session: AsyncSession, table: Table, county: uuid.UUID, row
 
 
 async def misplaced(session: AsyncSession) -> dict[str, int]:
-    """Records not in their organization's county, and history rows not in their record's: what
-    `python -m stack members-rollups` reports after its recount (there must be none)."""
+    """Records not in their organization's county, rows of theirs (`WITH_THE_RECORD`: "history"
+    for the history, the table's name for the others) not in their record's, applications not in
+    their organization's: what `python -m stack members-rollups` reports after its recount
+    (there must be none)."""
     records = select(func.count()).select_from(Member).join(org_replica, org_replica.c.id == Member.org_id)
-    events = select(func.count()).select_from(MemberEventRow).join(Member, Member.id == MemberEventRow.member_id)
-    return {
-        "records": await session.scalar(records.where(Member.county_id != org_replica.c.county_id)) or 0,
-        "history": await session.scalar(events.where(MemberEventRow.county_id != Member.county_id)) or 0,
-    }
+    found = {"records": await session.scalar(records.where(Member.county_id != org_replica.c.county_id)) or 0}
+    for model, key in WITH_THE_RECORD[1:]:
+        table = model.__table__
+        rows = select(func.count()).select_from(table).join(Member, Member.id == table.c[key])
+        name = "history" if model is MemberEventRow else table.name
+        found[name] = await session.scalar(rows.where(table.c.county_id != Member.county_id)) or 0
+    applications = select(func.count()).select_from(Application).join(org_replica, org_replica.c.id == Application.org_id)
+    found["applications"] = await session.scalar(applications.where(Application.county_id != org_replica.c.county_id)) or 0
+    return found

@@ -11,7 +11,6 @@ from datetime import date
 from openpyxl import Workbook
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from services.kit.pagination import keyset_page, page_of
 from services.kit.problems import Problem, ProblemKind
@@ -33,6 +32,7 @@ from services.members.rules.dues import (
 from services.members.rules.records import CLOSED_STATES
 from services.members.rules.tabular import escape_cell
 from services.members.schemas.dues import DuesAssess, DuesMonthOut, DuesPayment, DuesReductionCreate, DuesTotal, DuesUnpaid
+from services.members.service import counties
 from services.members.service.common import MembersContext, get_visible, in_scope, visible
 
 
@@ -49,8 +49,8 @@ def _refuse(field: str, message: str, kind: ProblemKind = DUES_RULE) -> Problem:
     return kind.on(field, message, detail=message)
 
 
-async def _month_row(session: AsyncSession, member_id: uuid.UUID, month: date, *, for_update: bool = False) -> DuesMonth | None:
-    stmt = select(DuesMonth).where(DuesMonth.member_id == member_id, DuesMonth.month == month)
+async def _month_row(session: AsyncSession, member: Member, month: date, *, for_update: bool = False) -> DuesMonth | None:
+    stmt = select(DuesMonth).where(counties.beside(member, DuesMonth), DuesMonth.month == month)
     if for_update:
         stmt = stmt.with_for_update()
     row: DuesMonth | None = (await session.execute(stmt)).scalar_one_or_none()
@@ -60,8 +60,8 @@ async def _month_row(session: AsyncSession, member_id: uuid.UUID, month: date, *
 async def ledger(
     session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID, *, month_from: date | None, month_to: date | None
 ) -> list[DuesMonthOut]:
-    await get_visible(session, ctx, member_id)
-    stmt = select(DuesMonth).where(DuesMonth.member_id == member_id).order_by(DuesMonth.month)
+    member = await get_visible(session, ctx, member_id)
+    stmt = select(DuesMonth).where(counties.beside(member, DuesMonth)).order_by(DuesMonth.month)
     if month_from is not None:
         stmt = stmt.where(DuesMonth.month >= month_from)
     if month_to is not None:
@@ -90,12 +90,12 @@ async def assess(
     if data.category.value in FLAT_DUES_CATEGORIES and data.base_fen is not None:
         raise _refuse("base_fen", f"a {data.category.value} member pays a flat amount: no base")
     rate, standard = dues_amount_fen(data.category.value, data.base_fen, ctx.policy)
-    row = await _month_row(session, member.id, month, for_update=True)
+    row = await _month_row(session, member, month, for_update=True)
     # The member's row lock above serializes two first assessments of the same month too.
     preconditions.check(row.version if row is not None else None)
     created = row is None
     if row is None:
-        row = DuesMonth(member_id=member.id, org_id=member.org_id, month=month, version=0)
+        row = DuesMonth(member_id=member.id, county_id=member.county_id, org_id=member.org_id, month=month, version=0)
         session.add(row)
     elif row.paid_fen is not None:
         raise DUES_PAID("The month is paid; its base and category no longer change")
@@ -115,7 +115,7 @@ async def assess(
 
 async def _assessed(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID, month: date) -> tuple[Member, DuesMonth]:
     member = await get_visible(session, ctx, member_id, for_update=True)
-    row = await _month_row(session, member.id, month, for_update=True)
+    row = await _month_row(session, member, month, for_update=True)
     if row is None:
         raise NOT_FOUND(f"Dues month {month_label(month)} of member {member_id} was not found")
     return member, row
@@ -176,7 +176,7 @@ async def reduce(
 
 
 async def _update_paid_through(session: AsyncSession, member: Member) -> None:
-    rows = (await session.execute(select(DuesMonth).where(DuesMonth.member_id == member.id))).scalars().all()
+    rows = (await session.execute(select(DuesMonth).where(counties.beside(member, DuesMonth)))).scalars().all()
     first = min((r.month for r in rows), default=None)
     through = paid_through(first, {r.month for r in rows if is_settled(r)}) if first else None
     if through != member.dues_paid_through:
@@ -202,7 +202,7 @@ async def unpaid_members(
     # Never paid: the clock starts at the month of joining (as if paid through the month before).
     never_paid_cutoff = months_after(cutoff, 1)
     reasoned = exists().where(
-        DuesMonth.member_id == Member.id,
+        counties.joined_with_records(DuesMonth),
         DuesMonth.unpaid_reason.is_not(None),
         or_(Member.dues_paid_through.is_(None), DuesMonth.month > Member.dues_paid_through),
     )
@@ -292,15 +292,17 @@ EXPORT_HEADERS = (
 
 async def export_month(session: AsyncSession, ctx: MembersContext, *, month: date, within: uuid.UUID | None) -> bytes:
     """The treasurer's xlsx of one month: Chinese headers, amounts in yuan with two decimals."""
-    payer = aliased(Member, name="payer")
     stmt = (
         _month_rows(ctx, month, within)
-        .join(Member, Member.id == DuesMonth.member_id)
-        .outerjoin(payer, payer.id == DuesMonth.paid_by_member_id)
-        .add_columns(org_replica.c.name.label("org_name"), Member.name.label("member_name"), payer.name.label("payer_name"))
+        .join(Member, counties.joined_with_records(DuesMonth))
+        .add_columns(org_replica.c.name.label("org_name"), Member.name.label("member_name"))
         .order_by(org_replica.c.name, Member.name, DuesMonth.id)
         .limit(ctx.policy.export_max_rows)
     )
+    rows = (await session.execute(stmt)).all()
+    # Those who paid for another are read apart: a payer may be in another county (another shard).
+    payer_ids = {row.paid_by_member_id for row, *_ in rows if row.paid_by_member_id is not None}
+    payers = dict((await session.execute(select(Member.id, Member.name).where(Member.id.in_(payer_ids)))).all())
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(f"黨費{month_label(month)}")
     sheet.append(list(EXPORT_HEADERS))
@@ -308,7 +310,8 @@ async def export_month(session: AsyncSession, ctx: MembersContext, *, month: dat
     def yuan(fen: int | None) -> float | None:
         return None if fen is None else fen / 100
 
-    for row, org_name, member_name, payer_name in (await session.execute(stmt)).all():
+    for row, org_name, member_name in rows:
+        payer_name = payers.get(row.paid_by_member_id) if row.paid_by_member_id else None
         approval = f"{row.reduction_approved_by} {row.reduction_approved_on.isoformat()}" if row.reduction_approved_on else None
         cells = [
             escape_cell(org_name),

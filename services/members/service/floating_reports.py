@@ -18,6 +18,7 @@ from services.members.models import FloatingReport, Member, org_replica, outbox
 from services.members.rules.floating_reports import report_date_error, report_due_on, report_missing
 from services.members.schemas.floating_reports import FloatingReport as FloatingReportOut
 from services.members.schemas.floating_reports import FloatingReportCreate, FloatingReportDue, FloatingReportEvent
+from services.members.service import counties
 from services.members.service.common import MembersContext, in_scope
 from services.members.service.own import own_member
 
@@ -34,6 +35,7 @@ async def submit(session: AsyncSession, ctx: MembersContext, data: FloatingRepor
     report = FloatingReport(
         id=uuid.uuid4(),
         member_id=member.id,
+        county_id=member.county_id,
         org_id=member.org_id,
         reported_on=reported_on,
         location=data.location,
@@ -53,7 +55,7 @@ async def submit(session: AsyncSession, ctx: MembersContext, data: FloatingRepor
 
 async def list_own(session: AsyncSession, ctx: MembersContext) -> list[FloatingReportOut]:
     member = await own_member(session, ctx)
-    stmt = select(FloatingReport).where(FloatingReport.member_id == member.id).order_by(FloatingReport.reported_on)
+    stmt = select(FloatingReport).where(counties.beside(member, FloatingReport)).order_by(FloatingReport.reported_on)
     return [FloatingReportOut.model_validate(r) for r in (await session.execute(stmt)).scalars().all()]
 
 
@@ -76,7 +78,7 @@ async def list_for_review(
     """Reports of members now held in the caller's subtree, newest first."""
     stmt: Select[Any] = (
         select(FloatingReport)
-        .join(Member, Member.id == FloatingReport.member_id)
+        .join(Member, counties.joined_with_records(FloatingReport))
         .join(org_replica, org_replica.c.id == Member.org_id)
         .where(_scoped(ctx, within))
     )
@@ -102,13 +104,13 @@ async def due_list(
     how many this year, the next due day; `missing_only`: those whose report is overdue."""
     last = (
         select(func.max(FloatingReport.reported_on))
-        .where(FloatingReport.member_id == Member.id, FloatingReport.reported_on <= as_of)
+        .where(counties.joined_with_records(FloatingReport), FloatingReport.reported_on <= as_of)
         .scalar_subquery()
     )
     this_year = (
         select(func.count(FloatingReport.id))
         .where(
-            FloatingReport.member_id == Member.id,
+            counties.joined_with_records(FloatingReport),
             FloatingReport.reported_on >= date(as_of.year, 1, 1),
             FloatingReport.reported_on <= as_of,
         )

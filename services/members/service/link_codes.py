@@ -16,7 +16,7 @@ from services.members.models import LinkCode
 from services.members.rules.link_codes import may_be_tried, new_code, normalized
 from services.members.rules.records import normalize_id_number
 from services.members.schemas.link_codes import LinkCodeIssued, LinkCodeRedeem, LinkCodeRedeemed
-from services.members.service import persons
+from services.members.service import counties, persons
 from services.members.service.common import MembersContext, get_visible
 
 FIELD = "link_code"
@@ -39,7 +39,7 @@ async def issue(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID
     member = await get_visible(session, ctx, member_id, for_update=True)
     now = _now()
     await session.execute(
-        update(LinkCode).where(LinkCode.member_id == member.id, LinkCode.used_at.is_(None)).values(expires_at=now)
+        update(LinkCode).where(counties.beside(member, LinkCode), LinkCode.used_at.is_(None)).values(expires_at=now)
     )
     code = new_code()
     expires_at = now + timedelta(minutes=ctx.policy.link_code_valid_minutes)
@@ -47,6 +47,7 @@ async def issue(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID
         LinkCode(
             id=uuid.uuid4(),
             member_id=member.id,
+            county_id=member.county_id,
             code_index=_index(ctx, member.id, code),
             expires_at=expires_at,
             failed_attempts=0,
@@ -61,11 +62,14 @@ async def redeem(session: AsyncSession, ctx: MembersContext, data: LinkCodeRedee
     """The member whose open record has this ID number and whose open code this is; a wrong code
     counts against the member's open codes. Nothing tells an unknown number from a wrong code."""
     id_index = ctx.cipher.blind_index("id_number", normalize_id_number(data.id_number))
-    member_id = await persons.open_record(session, id_index)
-    if member_id is None:
+    placed = await persons.open_record_placed(session, id_index)
+    if placed is None:
         return LinkCodeRedeemed(member_id=None)
+    member_id, county = placed
     now = _now()
-    codes = (await session.execute(select(LinkCode).where(LinkCode.member_id == member_id).with_for_update())).scalars().all()
+    # Named with the record's county, the locking read goes to the record's one shard on Citus.
+    mine = select(LinkCode).where(LinkCode.member_id == member_id, LinkCode.county_id == county)
+    codes = (await session.execute(mine.with_for_update())).scalars().all()
     open_codes = [
         code
         for code in codes

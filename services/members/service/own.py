@@ -41,11 +41,11 @@ async def history(session: AsyncSession, ctx: MembersContext) -> list[MemberEven
 
 async def dues(session: AsyncSession, ctx: MembersContext) -> list[DuesMonthOut]:
     member = await own_member(session, ctx)
-    stmt = select(DuesMonth).where(DuesMonth.member_id == member.id).order_by(DuesMonth.month)
+    stmt = select(DuesMonth).where(counties.beside(member, DuesMonth)).order_by(DuesMonth.month)
     return [present_month(row) for row in (await session.execute(stmt)).scalars().all()]
 
 
 async def transfers(session: AsyncSession, ctx: MembersContext) -> list[TransferOut]:
     member = await own_member(session, ctx)
-    stmt = select(Transfer).where(Transfer.member_id == member.id).order_by(Transfer.requested_on, Transfer.id)
+    stmt = select(Transfer).where(counties.beside(member, Transfer)).order_by(Transfer.requested_on, Transfer.id)
     return [present_transfer(transfer, ctx) for transfer in (await session.execute(stmt)).scalars().all()]

@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.kit.db import is_citus
 from services.members.models import Member, PersonIndex
 from services.members.rules.records import CLOSED_STATES
 
@@ -30,6 +31,16 @@ _ENTER_ARRAYS = text(
 async def open_record(session: AsyncSession, id_number_index: str) -> uuid.UUID | None:
     """The open record of the person with this ID number's keyed hash, if any."""
     return await session.scalar(select(PersonIndex.member_id).where(PersonIndex.id_number_index == id_number_index))
+
+
+async def open_record_placed(session: AsyncSession, id_number_index: str) -> tuple[uuid.UUID, uuid.UUID] | None:
+    """The open record of the person with this ID number's keyed hash and its county, if any."""
+    row = (
+        await session.execute(
+            select(PersonIndex.member_id, PersonIndex.county_id).where(PersonIndex.id_number_index == id_number_index)
+        )
+    ).first()
+    return None if row is None else (row.member_id, row.county_id)
 
 
 async def with_open_records(session: AsyncSession, id_number_indexes: Collection[str]) -> set[str]:
@@ -61,7 +72,12 @@ async def enter_all(session: AsyncSession, rows: list[tuple[str, uuid.UUID, uuid
     if session.get_bind().dialect.name == "postgresql":
         keys, ids, counties = (list(column) for column in zip(*rows, strict=True))
         result = await session.execute(_ENTER_ARRAYS, {"keys": keys, "ids": ids, "counties": counties})
-        return result.rowcount == len(rows)  # type: ignore[attr-defined, no-any-return]
+        if not await is_citus(session):
+            return result.rowcount == len(rows)  # type: ignore[attr-defined, no-any-return]
+        # A Citus coordinator's INSERT … SELECT counts the rows it sent, skipped ones included:
+        # the rows that entered are counted instead (by their keys: one probe per shard's index).
+        entered = select(func.count()).where(PersonIndex.id_number_index.in_(keys), PersonIndex.member_id.in_(ids))
+        return await session.scalar(entered) == len(rows)
     for start in range(0, len(rows), _CHUNK):
         chunk = [dict(zip(COLUMNS, row, strict=True)) for row in rows[start : start + _CHUNK]]
         result = await session.execute(sqlite.insert(PersonIndex).values(chunk).on_conflict_do_nothing())

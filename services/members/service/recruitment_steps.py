@@ -61,7 +61,7 @@ from services.members.schemas.recruitment import (
     TargetStep,
 )
 from services.members.schemas.recruitment import Application as ApplicationOut
-from services.members.service import persons, probation, records
+from services.members.service import counties, persons, probation, records
 from services.members.service.common import MembersContext, org_holding_error, visible
 from services.members.service.recruitment import application_for, present_application
 
@@ -89,6 +89,7 @@ async def create_application(session: AsyncSession, ctx: MembersContext, data: A
         raise ALREADY_A_MEMBER("This person is already a member")
     application = Application(
         org_id=data.org_id,
+        county_id=(await counties.of_orgs(session, [data.org_id]))[data.org_id],
         stage=RecruitmentStage.applicant.value,
         name=data.name,
         sex=data.sex.value,

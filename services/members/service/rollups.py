@@ -59,7 +59,7 @@ from services.members.rules.records import CLOSED_STATES
 from services.members.rules.rollups import BIRTH, CLOSED, JOINED, MEMBER, NO_SETTING, NOT_TRANSFERRED, PAIRS, keys_of, pair_name
 
 COUNTED = ("org_id", "birth_date", "joined_on", "education", "occupation", "sex", "state", "party_status", "whereabouts")
-DELTA_COLUMNS = ("member_id", "residence_community_id", *COUNTED)
+DELTA_COLUMNS = ("member_id", "county_id", "residence_community_id", *COUNTED)
 DELTA_INSERT = (*DELTA_COLUMNS, "weight")
 FOLD_BATCH = 5000
 MEMBERS_TABLE = f"{member_rollups.schema}.{Member.__tablename__}"
@@ -68,7 +68,8 @@ STATE_ID = 1
 
 def _delta(member: Member, weight: int, old: dict[str, Any] | None = None) -> dict[str, Any]:
     values = {name: getattr(member, name) for name in COUNTED} | (old or {})
-    return values | {"member_id": member.id, "residence_community_id": member.residence_community_id, "weight": weight}
+    placed = {"member_id": member.id, "county_id": member.county_id, "residence_community_id": member.residence_community_id}
+    return values | placed | {"weight": weight}
 
 
 def _after_flush(session: Session, _context: Any) -> None:

@@ -237,9 +237,12 @@ async def members_survey(session: AsyncSession, ctx: MembersContext, q: SurveyQu
     # and a large correction (a day years back) spilled to disk (measured, benchmarks/README.md).
     county = await counties.on_one_shard(session, [ctx.caller.scope_org_id, q.within])
     tallies = await tallies_as_of(session, q.as_of, county=county)
+    # The not-transferred are counted where they live, and a record kept in another county's
+    # community counts here too: their tally is never narrowed to the subtree's county.
+    everywhere = tallies if county is None else await tallies_as_of(session, q.as_of)
     queries: list[tuple[Executable, list[str]]] = [
         (_teams_stmt(q, paths), teams),
-        (in_one_statement([_not_transferred_stmt(q, paths, facts) for facts in tallies]), [Whereabouts.not_transferred.value]),
+        (in_one_statement([_not_transferred_stmt(q, paths, facts) for facts in everywhere]), [Whereabouts.not_transferred.value]),
     ]
     # A rolled-up subtree's member figures from the roll-ups (survey_rollups.py), else from the rows.
     rolled = await survey_rollups.members_counts(session, ctx, q, paths)

@@ -67,7 +67,7 @@ async def visible_transfer(session: AsyncSession, ctx: MembersContext, transfer_
 async def _get(session: AsyncSession, ctx: MembersContext, transfer_id: uuid.UUID, *, for_update: bool = False) -> Transfer:
     stmt = _visible_transfers(ctx).where(Transfer.id == transfer_id)
     if for_update:
-        stmt = stmt.with_for_update()
+        stmt = stmt.where(await counties.on_its_shard(session, transfer_id, Transfer)).with_for_update()
     transfer: Transfer | None = (await session.execute(stmt)).scalar_one_or_none()
     if transfer is None:
         raise NOT_FOUND(f"Transfer {transfer_id} was not found")
@@ -155,11 +155,14 @@ async def request_transfer(session: AsyncSession, ctx: MembersContext, data: Tra
     if data.requested_on > ctx.today:
         raise _refuse("is in the future", "requested_on")
     external = await _check_destination(session, ctx, member, data)
-    pending = await session.scalar(select(Transfer.id).where(Transfer.member_id == member.id, Transfer.status.in_(OPEN_STATUSES)))
+    pending = await session.scalar(
+        select(Transfer.id).where(counties.beside(member, Transfer), Transfer.status.in_(OPEN_STATUSES))
+    )
     if pending is not None:
         raise TRANSFER_UNDER_WAY("The member already has a transfer under way")
     transfer = Transfer(
         member_id=member.id,
+        county_id=member.county_id,
         kind=data.kind.value,
         from_org_id=member.org_id,
         to_org_id=data.to_org_id,
@@ -227,7 +230,7 @@ async def receive(session: AsyncSession, ctx: MembersContext, transfer_id: uuid.
     ):
         raise LETTER_EXPIRED("The introduction letter expired before it was received")
     _check_open(transfer, ctx, data.received_on, allowed=(TransferStatus.approved,))
-    locked = select(Member).where(Member.id == transfer.member_id, await counties.on_its_shard(session, transfer.member_id))
+    locked = select(Member).where(Member.id == transfer.member_id, Member.county_id == transfer.county_id)
     member = (await session.execute(locked.with_for_update())).scalar_one()
     if member.state in CLOSED_STATES:
         raise _refuse(f"the member is {member.state}", "member_id")

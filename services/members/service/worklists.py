@@ -15,6 +15,7 @@ from services.members.rules.care import EDUCATION_ORDER
 from services.members.rules.common import age_on, born_on_or_before_for_age
 from services.members.rules.records import CLOSED_STATES
 from services.members.schemas.worklists import EducationUpgradeGap
+from services.members.service import counties
 from services.members.service.common import MembersContext, in_scope
 from services.members.service.facts import facts_as_of
 
@@ -30,7 +31,7 @@ async def education_upgrade_missing(
     enrolled = (
         select(CareEnrolment.id)
         .where(
-            CareEnrolment.member_id == Member.id,
+            counties.joined_with_records(CareEnrolment),
             CareEnrolment.program == CareProgram.education_upgrade.value,
             CareEnrolment.enrolled_on <= as_of,
             and_(CareEnrolment.completed_on.is_(None), CareEnrolment.ended_on.is_(None)),
