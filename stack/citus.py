@@ -17,10 +17,12 @@ roll-up with an organization or county column) is picked up without a change her
   takes the county into its primary key and each unique index, as Citus requires of the
   distribution column. A unique index on the ID number's keyed hash alone (one open record per
   person) cannot take it in without changing what it says: it is dropped where the schema's
-  `person_index` holds that guarantee (keyed by the hash, so distributed by it), and kept, with
-  the table local, where there is none. Only in a schema whose every table read with the records
-  (a `member_id` column) carries the county too: until then the records stay local, and the
-  plan names the tables that hold them back (`county_blockers`);
+  `person_index` holds that guarantee for the table (keyed by the hash, so distributed by it),
+  and kept, with the table local, where there is none (the applications: one open application
+  per person; they are read with their organization, not with the records). Only in a schema
+  whose every table read with the records (a `member_id` column) carries the county too: until
+  then the records stay local, and the plan names the tables that hold them back
+  (`county_blockers`);
 - **distributed**: every other table, by the first of `county_id`, `org_id`, `member_id`,
   `activity_id`, `application_id`, `id`, `id_number_index` that is a column of every unique index
   and of the primary key (Citus requires the distribution column in each); by `id` only the root
@@ -108,10 +110,11 @@ class UniqueIndex:
 def county_keys(schema: str, table: str, columns: Iterable[str], indexes: Iterable[UniqueIndex], person_index: bool) -> list[str]:
     """The statements that let a table with a county column be distributed by it (pure: the rule
     above): the county taken into its primary key and each unique index, or, for a unique index
-    on the keyed hash alone that the schema's person index holds, the index dropped. Nothing for
-    a table without the column, a replica, the service's bookkeeping or the person index itself;
-    nothing either when a hash-alone index has no person index to stand in for it (the table
-    then stays local, and `choose` says why)."""
+    on the keyed hash alone that the schema's person index holds for this table (`person_index`),
+    the index dropped. Nothing for a table without the column, a replica, the service's
+    bookkeeping or the person index itself; nothing either when a hash-alone index has no person
+    index to stand in for it (an application's: the table then stays local, and `choose` says
+    why)."""
     indexes, columns = list(indexes), set(columns)
     if COUNTY not in columns or table == PERSON_INDEX or choose(schema, table, columns, {}).kind != "distributed":
         return []
@@ -208,23 +211,24 @@ def county_blockers(schema: str, tables: dict[str, set[str]]) -> list[str]:
     )
 
 
-async def key_by_county(
-    db: asyncpg.Connection, schemas: Iterable[str], known: set[tuple[str, str]], *, despite_blockers: bool = False
-) -> dict[str, list[str]]:
+async def key_by_county(db: asyncpg.Connection, schemas: Iterable[str], known: set[tuple[str, str]]) -> dict[str, list[str]]:
     """Apply `county_keys` to the tables not yet `known` to Citus, in each schema without
-    `county_blockers` (or despite them); each schema's blockers."""
+    `county_blockers`; each schema's blockers."""
     blocked = {}
     for schema in schemas:
         indexes = await _unique_indexes(db, schema)
         catalogue = await _catalogue(db, schema)
         tables = {table: columns for table, columns, _ in catalogue}
         blocked[schema] = county_blockers(schema, tables)
-        if blocked[schema] and not despite_blockers:
+        if blocked[schema]:
             continue
         for table, columns in tables.items():
             if (schema, table) in known:
                 continue
-            for statement in county_keys(schema, table, columns, indexes.get(table, []), PERSON_INDEX in tables):
+            # The person index holds the hash of the records it names (its `member_id`), not an
+            # application's: that table keeps its keys and stays local.
+            guarded = f"{_singular(table)}_id" in tables.get(PERSON_INDEX, set())
+            for statement in county_keys(schema, table, columns, indexes.get(table, []), guarded):
                 await db.execute(statement)
     return blocked
 
@@ -247,12 +251,8 @@ async def plan(
     return placements
 
 
-async def distribute(
-    dsn: str, schemas: Iterable[str] = DISTRIBUTED_SCHEMAS, *, despite_blockers: bool = False
-) -> list[Placement]:
-    """Apply the plan to the database at `dsn` (a superuser's connection to the coordinator).
-    `despite_blockers`: the records by county even while other tables read with them carry no
-    county (the tests and the benchmark that read the records alone; never a deployment)."""
+async def distribute(dsn: str, schemas: Iterable[str] = DISTRIBUTED_SCHEMAS) -> list[Placement]:
+    """Apply the plan to the database at `dsn` (a superuser's connection to the coordinator)."""
     db = await asyncpg.connect(dsn)
     try:
         known = {
@@ -267,7 +267,7 @@ async def distribute(
         database = await db.fetchval("SELECT current_database()")
         await db.execute(f'ALTER DATABASE "{database}" SET citus.enable_repartition_joins = on')
         async with db.transaction():
-            blocked = await key_by_county(db, schemas, known, despite_blockers=despite_blockers)
+            blocked = await key_by_county(db, schemas, known)
         placements = await plan(db, schemas, blocked)
         if any(placement.column == COUNTY for placement in placements):
             await db.execute(f'ALTER DATABASE "{database}" SET citus.multi_shard_modify_mode = sequential')

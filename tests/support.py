@@ -139,16 +139,14 @@ async def distribute_records_by_id(dsn: str) -> None:
 
 
 async def distribute_records_by_county(dsn: str) -> None:
-    """On a Citus cluster: the layout `python -m stack citus-distribute` gives a deployment once
-    every members table read with the records carries the county (stack/citus.py: the records
-    and their history by county, the person index by the ID number's keyed hash, the replicas
-    reference tables), made now despite the tables that do not yet: for the tests and the
-    benchmark that read the records alone. Then the coordinator's local copies of the
-    distributed tables emptied and their shards vacuumed, as autovacuum would in a deployment
-    (the benchmark fills its database before laying it out)."""
+    """On a Citus cluster: the layout `python -m stack citus-distribute` gives a deployment
+    (stack/citus.py: the records, their history and the work on them by county, the person index
+    by the ID number's keyed hash, the replicas reference tables). Then the coordinator's local
+    copies of the distributed tables emptied and their shards vacuumed, as autovacuum would in a
+    deployment (the benchmark fills its database before laying it out)."""
     from stack.citus import distribute
 
-    placements = await distribute(dsn, despite_blockers=True)
+    placements = await distribute(dsn)
     db = await asyncpg.connect(dsn)
     try:
         for placement in placements:
