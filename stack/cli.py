@@ -337,11 +337,11 @@ def members_rollups() -> int:
     from what was held and keep the recount; then count the records, their history and the rows
     of the work on them out of their county, and the applications out of their organization's
     (services/members/service/counties.py), and the person index's differences from the open
-    records (service/persons.py). Exit 1 when something differed or is out of place
+    records (service/person_index.py). Exit 1 when something differed or is out of place
     (neither must happen)."""
 
     from services.kit.db import Database
-    from services.members.service import persons
+    from services.members.service import person_index
     from services.members.service.counties import misplaced
     from services.members.service.rollups import repair
     from services.members.settings import SCHEMA, MembersSettings
@@ -358,7 +358,7 @@ def members_rollups() -> int:
             started = time.perf_counter()
             async with db.read_sessions() as session:
                 result["misplaced"] = await misplaced(session)
-                result["person_index"] = await persons.differences(session)
+                result["person_index"] = await person_index.differences(session)
             result["misplaced_seconds"] = round(time.perf_counter() - started, 1)
             return result
         finally:

@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 
 from services.kit.db import Database
 from services.members.models import Member
-from services.members.service import counties, persons, rollups
+from services.members.service import counties, person_index, rollups
 from stack.citus import database_dsn
 from tests.builders import member_body
 from tests.members.conftest import OrgReplica
@@ -112,7 +112,7 @@ async def test_records_and_history_by_county_answer_every_day_as_the_rows_do(
             await world.transfer(world.members[step % len(world.members)], random.Random(step), RECEIVED, to=elsewhere)
     async with members_db.read_sessions() as session:
         assert not any((await counties.misplaced(session)).values())
-        assert await persons.differences(session) == {"missing": 0, "stale": 0}
+        assert await person_index.differences(session) == {"missing": 0, "stale": 0}
         in_second = await session.scalar(select(func.count()).where(Member.county_id == elsewhere_county))
     assert in_second, "no record was transferred into the second county"
     served, counted = await answers(members_client, tokens, world.tree), await answers(counting_client, tokens, world.tree)
@@ -136,7 +136,7 @@ async def test_one_open_record_per_person_is_kept_by_the_person_index(
     tree, second = await replica.tree(), await replica.tree()
     body = member_body(org_id=tree["branch"]["id"])
     assert (await members_client.post("/api/v1/members", json=body, headers=tokens.headers())).status_code == 201
-    monkeypatch.setattr(persons, "open_record", nowhere)  # as if both had checked at once
+    monkeypatch.setattr(person_index, "open_record", nowhere)  # as if both had checked at once
     again = body | {"org_id": second["branch"]["id"]}  # in another county: another shard of the records
     refused = await members_client.post("/api/v1/members", json=again, headers=tokens.headers())
     assert refused.status_code == 409, refused.text

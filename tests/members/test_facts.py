@@ -13,7 +13,7 @@ from services.kit.db import Database
 from services.members.models import Member, MemberEventRow
 from services.members.rules.facts import DatedEvent, Facts, changes_a_fact_after, facts_as_of
 from services.members.rules.records import CLOSED_STATES
-from services.members.service import persons
+from services.members.service import person_index
 from services.members.service.facts import facts_as_of as facts_in_sql
 from services.members.service.facts import tallies_as_of, tally
 
@@ -156,7 +156,7 @@ async def test_the_sql_building_block_agrees_with_the_rule_on_random_histories(m
             session.add(member)
             await session.flush()
             if record.state not in CLOSED_STATES:  # as the service files an open record
-                await persons.enter(session, member)
+                await person_index.enter(session, member)
             histories[member.id] = (joined, record, events)
             for e in events:
                 session.add(

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from services.kit.db import Database
 from services.members.models import Member
-from services.members.service import persons
+from services.members.service import person_index
 from tests.builders import member_body, resident_id
 from tests.members.conftest import OrgReplica
 from tests.support import Tokens
@@ -260,7 +260,7 @@ class TestCreateMemberRefusals:
     ) -> None:
         tree = await replica.tree()
         first = await create(members_client, tokens, org_id=tree["branch"]["id"])
-        monkeypatch.setattr(persons, "open_record", AsyncMock(return_value=None))  # as if both checked at once
+        monkeypatch.setattr(person_index, "open_record", AsyncMock(return_value=None))  # as if both checked at once
         again = member_body(org_id=tree["small"]["id"]) | {
             k: first[k] for k in ("id_number", "birth_date", "sex", "joined_on", "full_on")
         }

@@ -19,7 +19,7 @@ from services.kit.db import Database
 from services.members.app import create_app
 from services.members.models import member_rollup_deltas, member_rollups
 from services.members.rules import MembersPolicy
-from services.members.service import counties, persons, rollups
+from services.members.service import counties, person_index, rollups
 from services.members.settings import MembersSettings
 from tests.builders import member_body
 from tests.members.conftest import OrgReplica
@@ -281,7 +281,7 @@ async def test_random_writes_leave_the_rollups_equal_to_a_recount_and_the_answer
         assert (result["checked"], result["differing"]) == (1, 0), (ops, result)
         async with members_db.read_sessions() as session:
             assert not any((await counties.misplaced(session)).values()), ops
-            assert await persons.differences(session) == {"missing": 0, "stale": 0}, ops
+            assert await person_index.differences(session) == {"missing": 0, "stale": 0}, ops
     async with members_db.read_sessions() as session:
         assert (await session.scalar(select(member_rollups.c.count).limit(1))) is not None
 

@@ -154,7 +154,7 @@ class PersonIndex(Base):
     of the ID number (never the number). Its key is what keeps one open record per person when the
     records are distributed by county (Citus keeps a unique index only when it holds the
     distribution column; this table is distributed by the hash): kept on every database, so that
-    there is one way (service/persons.py)."""
+    there is one way (service/person_index.py)."""
 
     __tablename__ = "person_index"
 

@@ -40,7 +40,7 @@ from services.members.models import (
     org_replica,
 )
 from services.members.rules.counties import COUNTY_TIER, county_of, path_ids
-from services.members.service import persons
+from services.members.service import person_index
 
 # Ids per statement of a move: well under every database's parameter limit.
 _CHUNK = 1000
@@ -152,7 +152,7 @@ async def settle(session: AsyncSession, which: ColumnElement[bool]) -> int:
     for member_id, id_number_index, county in await session.execute(stmt):
         moving[county].append((id_number_index, member_id))
     for county, records in moving.items():
-        await persons.follow(session, records, county)
+        await person_index.follow(session, records, county)
         for model, key in WITH_THE_RECORD:
             await _move(session, model, key, [member_id for _, member_id in records], county)
     return sum(len(ids) for ids in moving.values())

@@ -16,7 +16,7 @@ from services.members.models import LinkCode
 from services.members.rules.link_codes import may_be_tried, new_code, normalized
 from services.members.rules.records import normalize_id_number
 from services.members.schemas.link_codes import LinkCodeIssued, LinkCodeRedeem, LinkCodeRedeemed
-from services.members.service import counties, persons
+from services.members.service import counties, person_index
 from services.members.service.common import MembersContext, get_visible
 
 FIELD = "link_code"
@@ -62,7 +62,7 @@ async def redeem(session: AsyncSession, ctx: MembersContext, data: LinkCodeRedee
     """The member whose open record has this ID number and whose open code this is; a wrong code
     counts against the member's open codes. Nothing tells an unknown number from a wrong code."""
     id_index = ctx.cipher.blind_index("id_number", normalize_id_number(data.id_number))
-    placed = await persons.open_record_placed(session, id_index)
+    placed = await person_index.open_record_placed(session, id_index)
     if placed is None:
         return LinkCodeRedeemed(member_id=None)
     member_id, county = placed

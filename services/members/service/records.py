@@ -46,7 +46,7 @@ from services.members.schemas.records import (
     WhereaboutsChange,
 )
 from services.members.schemas.records import Member as MemberOut
-from services.members.service import counties, persons, probation
+from services.members.service import counties, person_index, probation
 from services.members.service.common import MembersContext, add_history, get_visible, org_holding_error, present, publish, visible
 from services.members.service.facts import in_one_statement, tallies_as_of, tally
 
@@ -230,13 +230,13 @@ async def add_member(session: AsyncSession, ctx: MembersContext, data: MemberCre
     if reason:
         raise ORGANIZATION_CANNOT_HOLD_MEMBERS.on("org_id", reason, detail=reason)
     values = member_values(data, ctx, (await counties.of_orgs(session, [data.org_id]))[data.org_id])
-    if await persons.open_record(session, values["id_number_index"]):
+    if await person_index.open_record(session, values["id_number_index"]):
         raise DUPLICATE_ID_NUMBER("A living record with this ID number exists")
     member = Member(**values)
     session.add(member)
     try:
         await session.flush()
-        await persons.enter(session, member)
+        await person_index.enter(session, member)
     except IntegrityError:  # a concurrent request filed the same person first (the person index's key)
         raise DUPLICATE_ID_NUMBER("A living record with this ID number exists") from None
     held = {"member_id": member.id, "county_id": member.county_id, "actor": ctx.actor}  # the history sits with the record
@@ -326,7 +326,7 @@ async def set_state(session: AsyncSession, ctx: MembersContext, member_id: uuid.
     member.state_since = data.effective_on
     member.version += 1
     if data.state in CLOSED_STATES:
-        await persons.leave(session, member)
+        await person_index.leave(session, member)
     await add_history(
         session, member.id, MemberEventKind.state_changed, effective_on=data.effective_on, details=details, actor=ctx.actor
     )

@@ -61,7 +61,7 @@ from services.members.schemas.recruitment import (
     TargetStep,
 )
 from services.members.schemas.recruitment import Application as ApplicationOut
-from services.members.service import counties, persons, probation, records
+from services.members.service import counties, person_index, probation, records
 from services.members.service.common import MembersContext, org_holding_error, visible
 from services.members.service.recruitment import application_for, present_application
 
@@ -85,7 +85,7 @@ async def create_application(session: AsyncSession, ctx: MembersContext, data: A
     )
     if open_application is not None:
         raise DUPLICATE_APPLICATION("This person has an open application")
-    if await persons.open_record(session, id_index) is not None:
+    if await person_index.open_record(session, id_index) is not None:
         raise ALREADY_A_MEMBER("This person is already a member")
     application = Application(
         org_id=data.org_id,

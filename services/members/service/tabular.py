@@ -40,7 +40,7 @@ from services.members.rules.records import id_number_warnings
 from services.members.rules.tabular import escape_cell
 from services.members.schemas.records import MEMBER_EXAMPLE
 from services.members.schemas.tabular import ImportReport as ImportReportOut
-from services.members.service import counties, discipline, persons, rollups
+from services.members.service import counties, discipline, person_index, rollups
 from services.members.service.common import SNAPSHOT_FIELDS, MembersContext, org_holding_errors, present, visible
 from services.members.service.records import (
     MEMBER_VALUE_COLUMNS,
@@ -202,7 +202,7 @@ def _org_values(fields: list[str | None], numbered: _Numbered) -> set[str]:
 class _Chunk:
     """One part of the file as rows of the four tables an import writes, in column order."""
 
-    persons: list[tuple[Any, ...]] = field(default_factory=list)
+    person_index: list[tuple[Any, ...]] = field(default_factory=list)
     members: list[tuple[Any, ...]] = field(default_factory=list)
     events: list[tuple[Any, ...]] = field(default_factory=list)
     outbox: list[tuple[Any, ...]] = field(default_factory=list)
@@ -292,11 +292,11 @@ class _RowBuilder:
         for at in _JSON_AT:
             row[at] = json(row[at])
         chunk.members.append(tuple(row))
-        chunk.persons.append((values["id_number_index"], member_id, values["county_id"]))
+        chunk.person_index.append((values["id_number_index"], member_id, values["county_id"]))
 
 
 async def _report_living_records(session: AsyncSession, seen: dict[str, int], report: ImportReport) -> None:
-    for index in await persons.with_open_records(session, seen):
+    for index in await person_index.with_open_records(session, seen):
         english = "a living record with this ID number exists"
         report.add(seen[index], RowProblem("id_number", english, "已有在冊黨員記錄使用此身份證號碼"))
 
@@ -359,7 +359,7 @@ async def _finish(storing: asyncio.Task[None], rows_of: _RowBuilder, unchecked: 
 
 async def _store_chunk(session: AsyncSession, chunk: _Chunk, rollups_kept: bool) -> None:
     # The person index first: its key refuses a living record's ID number before anything else is written.
-    if not await persons.enter_all(session, chunk.persons):
+    if not await person_index.enter_all(session, chunk.person_index):
         raise _RefusedByIndex
     await _store(session, _MEMBERS, MEMBER_COLUMNS, chunk.members)
     await _store(session, _MEMBER_EVENTS, EVENT_COLUMNS, chunk.events)

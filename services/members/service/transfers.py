@@ -29,7 +29,7 @@ from services.members.rules.records import CLOSED_STATES
 from services.members.rules.transfers import letter_valid_until, side_of_step
 from services.members.schemas.transfers import Transfer as TransferOut
 from services.members.schemas.transfers import TransferApprove, TransferClose, TransferCreate, TransferReceive
-from services.members.service import counties, persons
+from services.members.service import counties, person_index
 from services.members.service.common import MembersContext, add_history, get_visible, in_scope, org_holding_error, publish
 
 OPEN_STATUSES = (TransferStatus.requested, TransferStatus.approved)
@@ -247,7 +247,7 @@ async def receive(session: AsyncSession, ctx: MembersContext, transfer_id: uuid.
         member.state = MemberState.transferred_out.value
         member.state_since = data.received_on
         kind = MemberEventKind.state_changed
-        await persons.leave(session, member)
+        await person_index.leave(session, member)
     else:
         assert transfer.to_org_id is not None
         reason = await org_holding_error(session, None, transfer.to_org_id)

@@ -1,4 +1,4 @@
-"""The person index (service/persons.py), on both databases: a record enters it when created or
+"""The person index (service/person_index.py), on both databases: a record enters it when created or
 imported, leaves it when closed (deceased, left, transferred out), its county follows a transfer;
 a closed person may be filed again; what is written past it (or damaged) is what the repair
 command reports."""
@@ -12,7 +12,7 @@ from sqlalchemy import delete, insert, select
 
 from services.kit.db import Database
 from services.members.models import Member, PersonIndex
-from services.members.service import persons
+from services.members.service import person_index
 from tests.builders import member_body
 from tests.members.conftest import OrgReplica
 from tests.members.test_counties import repair_command
@@ -49,7 +49,7 @@ async def transferred(client: httpx.AsyncClient, tokens: Tokens, **body: Any) ->
 
 async def no_differences(db: Database) -> bool:
     async with db.read_sessions() as session:
-        return await persons.differences(session) == {"missing": 0, "stale": 0}
+        return await person_index.differences(session) == {"missing": 0, "stale": 0}
 
 
 async def test_a_closed_record_leaves_the_index_and_the_person_may_be_filed_again(
