@@ -264,6 +264,6 @@ async def receive(session: AsyncSession, ctx: MembersContext, transfer_id: uuid.
     transfer.received_on = data.received_on
     transfer.version += 1
     await add_history(session, member.id, kind, effective_on=data.received_on, details=details, actor=ctx.actor)
-    await counties.settle(session, Member.id == member.id)  # into another county: the record and its history move
+    await counties.settle(session, Member.id == member.id)  # into another county: the record and its rows move
     await publish(session, "member.transferred", member)
     return present_transfer(transfer, ctx)
