@@ -30,7 +30,8 @@ _ENTER_ARRAYS = text(
 
 async def open_record(session: AsyncSession, id_number_index: str) -> uuid.UUID | None:
     """The open record of the person with this ID number's keyed hash, if any."""
-    return await session.scalar(select(PersonIndex.member_id).where(PersonIndex.id_number_index == id_number_index))
+    placed = await open_record_placed(session, id_number_index)
+    return None if placed is None else placed[0]
 
 
 async def open_record_placed(session: AsyncSession, id_number_index: str) -> tuple[uuid.UUID, uuid.UUID] | None:
