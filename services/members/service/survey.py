@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Executable, Select, Subquery, and_, case, false, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.kit.db import is_citus
 from services.kit.tree import subtree_of
 from services.members.enums import PartyStatus, Setting, Whereabouts
 from services.members.errors import NOT_FOUND
@@ -119,7 +120,7 @@ def _teams_stmt(q: SurveyQuery, paths: list[str]) -> Select[Any]:
     )
 
 
-def _members_stmt(q: SurveyQuery, paths: list[str], facts: Subquery) -> Select[Any]:
+def _members_stmt(q: SurveyQuery, paths: list[str], facts: Subquery, read_first: bool) -> Select[Any]:
     aged = facts.c.birth_date <= q.born_by(q.member_age_min)
     stmt = (
         select(
@@ -130,7 +131,7 @@ def _members_stmt(q: SurveyQuery, paths: list[str], facts: Subquery) -> Select[A
             tally(facts, facts.c.joined_on < q.reform_date),
             tally(facts, facts.c.whereabouts == Whereabouts.floating_out),
             tally(facts, facts.c.whereabouts == Whereabouts.displaced),
-            tally(facts, on_probation_on(facts.c.id, q.as_of)),
+            tally(facts, on_probation_on(facts.c.id, q.as_of, read_first=read_first)),
         )
         .select_from(facts)
         .join(org_replica, org_replica.c.id == facts.c.org_id)
@@ -247,7 +248,8 @@ async def members_survey(session: AsyncSession, ctx: MembersContext, q: SurveyQu
     # A rolled-up subtree's member figures from the roll-ups (survey_rollups.py), else from the rows.
     rolled = await survey_rollups.members_counts(session, ctx, q, paths)
     if rolled is None:
-        queries.append((in_one_statement([_members_stmt(q, paths, facts) for facts in tallies]), members))
+        read_first = await is_citus(session)
+        queries.append((in_one_statement([_members_stmt(q, paths, facts, read_first) for facts in tallies]), members))
     else:
         _counts(rolled, members, sides)
     for stmt, names in queries:

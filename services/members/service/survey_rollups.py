@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Select, false, select
 
+from services.kit.db import is_citus
 from services.kit.tree import subtree_of
 from services.members.enums import StatsDimension, StatsPopulation, Whereabouts
 from services.members.models import org_replica
@@ -73,19 +74,20 @@ async def members_counts(session: Any, ctx: MembersContext, q: Any, paths: list[
                 add(setting, 4, count if value == Whereabouts.floating_out else 0)
                 add(setting, 5, count if value == Whereabouts.displaced else 0)
     county = await counties.on_one_shard(session, [ctx.caller.scope_org_id, q.within])
-    statements = [_on_probation(q, paths, facts) for facts in await tallies_as_of(session, q.as_of, county=county)]
+    read_first = await is_citus(session)
+    statements = [_on_probation(q, paths, facts, read_first) for facts in await tallies_as_of(session, q.as_of, county=county)]
     for setting, count in (await session.execute(in_one_statement(statements))).all():
         add(setting, 6, int(count or 0))
     return [(setting, *counts) for setting, counts in rows.items()]
 
 
-def _on_probation(q: Any, paths: list[str], facts: Any) -> Select[Any]:
+def _on_probation(q: Any, paths: list[str], facts: Any, read_first: bool) -> Select[Any]:
     stmt = (
         select(org_replica.c.setting, tally(facts))
         .select_from(facts)
         .join(org_replica, org_replica.c.id == facts.c.org_id)
         .where(
-            on_probation_on(facts.c.id, q.as_of),
+            on_probation_on(facts.c.id, q.as_of, read_first=read_first),
             facts.c.joined_on <= q.as_of,
             facts.c.state.not_in(CLOSED_STATES),
             facts.c.whereabouts != Whereabouts.not_transferred,
