@@ -157,6 +157,7 @@ class OrgKind(StrEnum):
 
 
 class OrgTier(StrEnum):
+    county = "county"
     community = "community"
     inner = "inner"
     unit = "unit"

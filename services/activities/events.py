@@ -1,7 +1,11 @@
 """The events of this service: those it publishes (`EVENT_TYPES`, served at `GET /event-types`) and
 what it does with other services' events (replicas of the org tree, the teams, the communities'
-units, the members and the floating members' periodic reports)."""
+units, the members and the floating members' periodic reports). Every organization's county is
+computed as it arrives or moves, and the rows of its organizations follow (service/counties.py)."""
 
+from uuid import UUID
+
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.activities.enums import CareProgram
@@ -15,6 +19,7 @@ from services.activities.models import (
 )
 from services.activities.schemas.activities import ActivitySnapshot
 from services.activities.schemas.study import StudyClockEvent
+from services.activities.service import counties
 from services.kit.consumer import Apply
 from services.kit.event_types import EventType
 from services.kit.outbox import FeedEvent
@@ -43,8 +48,21 @@ _hold_unit = snapshot_applier(unit_replica, "unit.")
 
 
 async def _apply_orgs_feed_event(session: AsyncSession, event: FeedEvent) -> None:
-    for hold in (_hold_org, _hold_position, _hold_community, _hold_unit):
+    if event.type.startswith("org.") and event.payload.get("id"):
+        await _hold_node(session, event)
+    for hold in (_hold_position, _hold_community, _hold_unit):
         await hold(session, event)
+
+
+async def _hold_node(session: AsyncSession, event: FeedEvent) -> None:
+    org_id = UUID(str(event.payload["id"]))
+    node = select(org_replica.c.path, org_replica.c.tier, org_replica.c.county_id).where(org_replica.c.id == org_id)
+    held = (await session.execute(node)).first()
+    await _hold_org(session, event)
+    now = (await session.execute(node)).one()
+    # Its county is computed when it arrives, moves or changes tier: not for every other event.
+    if held is None or now.county_id is None or (held.path, held.tier) != (now.path, now.tier):
+        await counties.place_node(session, org_id)
 
 
 apply_org_event: Apply = _apply_orgs_feed_event

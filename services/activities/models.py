@@ -66,6 +66,8 @@ class Activity(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     org_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    # Its organization's county: the distribution column on a Citus cluster (service/counties.py).
+    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     type: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200))
     starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -102,6 +104,8 @@ class Attendance(Base):
 
     activity_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    # Its activity's county, copied like its day: kept on the activity's shard on Citus.
+    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(String(300))
     hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
@@ -120,6 +124,8 @@ class Attachment(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     activity_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    # Its activity's county: kept on the activity's shard on Citus.
+    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     kind: Mapped[str] = mapped_column(String(16))
     filename: Mapped[str] = mapped_column(String(200))
     media_type: Mapped[str] = mapped_column(String(100))
@@ -137,6 +143,8 @@ class Contact(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     org_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    # Its organization's county (service/counties.py).
+    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     contacted_on: Mapped[date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(16))
     channel: Mapped[str] = mapped_column(String(16))
@@ -155,6 +163,8 @@ class StudyRecord(Base):
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     # The member's organization when recorded: whose admins may approve it, and the scope it is seen in.
     org_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    # Its organization's county (service/counties.py).
+    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     studied_on: Mapped[date] = mapped_column(Date)
     hours: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     title: Mapped[str] = mapped_column(String(200))
@@ -191,6 +201,8 @@ class Evaluation(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     org_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    # Its organization's county (service/counties.py).
+    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     year: Mapped[int] = mapped_column(Integer)
     # [{indicator, score, max_score, evidence: [activity ids]}], as scored under that year's set.
     scores: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
@@ -223,6 +235,8 @@ class Review(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     org_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    # Its organization's county (service/counties.py).
+    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     year: Mapped[int] = mapped_column(Integer)
     grade: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
@@ -237,6 +251,8 @@ org_replica = tree_replica_table(
     Column("tier", String(32), nullable=False),
     Column("status", String(16), nullable=False),
     Column("community_id", Uuid, nullable=True),
+    # The organization's county (service/counties.py), kept as nodes arrive and move.
+    Column("county_id", Uuid, nullable=True),
 )
 
 # The members as the members service publishes them (see events.py): the expected attendance
@@ -324,6 +340,8 @@ class TrainingCourse(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     org_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    # Its organization's county (service/counties.py).
+    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     kind: Mapped[str] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(String(200))
     organizer: Mapped[str | None] = mapped_column(String(200))
@@ -343,6 +361,8 @@ class TrainingAttendee(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     course_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    # Its course's county: kept on the course's shard on Citus.
+    county_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     hours: Mapped[Decimal] = mapped_column(Numeric(6, 2))
     # The course's last day, kept here so the yearly tallies read one table.
     ended_on: Mapped[date] = mapped_column(Date)

@@ -10,13 +10,13 @@ dependency commits after the endpoint returns and before the response is sent (F
 function-scoped dependency), so a failed commit becomes an error response, never a lost 200.
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 from weakref import WeakKeyDictionary
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData, event, text
+from sqlalchemy import ColumnElement, MetaData, delete, event, insert, literal, select, text, true, update
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -171,6 +171,45 @@ async def distribution_column(session: AsyncSession, table: str) -> str | None:
 
 
 _DISTRIBUTION_COLUMNS: "WeakKeyDictionary[Any, dict[str, str | None]]" = WeakKeyDictionary()
+
+
+async def on_its_shard(session: AsyncSession, model: Any, row_id: Any) -> ColumnElement[bool]:
+    """What a locking read of one row of `model` (a mapped class with an `id`) found by its id
+    adds to its condition. Citus locks rows only in a query it routes to one shard, which takes
+    the distribution column: where the table is distributed by another column than its id, that
+    column's value (read first, without a lock); elsewhere nothing."""
+    table = model.__table__
+    column = await distribution_column(session, table.fullname)
+    if column is None or column == "id":
+        return true()
+    value = await session.scalar(select(table.c[column]).where(table.c.id == row_id))
+    return true() if value is None else table.c[column] == value
+
+
+# Ids per statement of a move: well under every database's parameter limit.
+_MOVE_CHUNK = 1000
+
+
+async def move_rows(session: AsyncSession, model: Any, key: str, ids: Sequence[Any], *, column: str, value: Any) -> None:
+    """The rows of `model` (a mapped class) whose `key` is one of `ids` given `value` in `column`:
+    an UPDATE, or, where `column` is the table's distribution column on a Citus coordinator
+    (which does not update it in place), a copy with the new value and a delete of the old rows
+    (the keys hold the column, so both copies may exist until the delete). The session's objects
+    of `model` read `column` again when next asked."""
+    table = model.__table__
+    copy = await distribution_column(session, table.fullname) == column
+    for start in range(0, len(ids), _MOVE_CHUNK):
+        rows = table.c[key].in_(ids[start : start + _MOVE_CHUNK]), table.c[column] != value
+        if copy:
+            names = [c.name for c in table.c]
+            values = [literal(value, table.c[column].type) if name == column else table.c[name] for name in names]
+            await session.execute(insert(table).from_select(names, select(*values).where(*rows)))
+            await session.execute(delete(table).where(*rows))
+        else:
+            await session.execute(update(table).where(*rows).values({column: value}))
+    for obj in session.identity_map.values():
+        if isinstance(obj, model):
+            session.expire(obj, [column])
 
 
 def _session_class_with_outbox(schema: str) -> type[Session]:

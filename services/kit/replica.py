@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.consumer import Apply
 from services.kit.outbox import FeedEvent
-from services.kit.tree import path_type, rebased_path, subtree_of
+from services.kit.tree import deepest_of, path_ids, path_type, rebased_path, subtree_of
 
 
 def tree_replica_table(
@@ -79,6 +79,26 @@ async def apply_node_snapshot(session: AsyncSession, table: Table, snapshot: dic
             .values(path=rebased_path(table.c.path, old_path, new_path))
         )
     return True
+
+
+async def place_in_group(session: AsyncSession, table: Table, node_id: UUID, group: Column[Any], tier: str) -> str | None:
+    """After a node was written to the tree replica `table`: its `group` (a column of `table`) set
+    to the deepest node of `tier` on its path (`tree.deepest_of`), and, when that changed, the
+    descendants' that came from above it (one with a group of its own below keeps it). Returns
+    the node's path when its group changed (the rows kept under its subtree's groups must follow),
+    else None."""
+    node = (await session.execute(select(table.c.path, group).where(table.c.id == node_id))).one()
+    ancestors = path_ids(node.path)
+    marked = set(await session.scalars(select(table.c.id).where(table.c.id.in_(ancestors), table.c.tier == tier)))
+    placed = deepest_of(ancestors, marked)
+    held = node[1]
+    if placed == held:
+        return None
+    await session.execute(update(table).where(table.c.id == node_id).values({group: placed}))
+    inherited = group.is_(None) if held is None else group == held
+    below = subtree_of(table.c.path, node.path), table.c.id != node_id, inherited
+    await session.execute(update(table).where(*below).values({group: placed}))
+    return str(node.path)
 
 
 def snapshot_applier(table: Table, event_prefix: str) -> Apply:

@@ -14,6 +14,7 @@ are local to the owner; the path stays the one format other services receive.
 """
 
 import string
+from collections.abc import Collection, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -75,6 +76,21 @@ def is_within(path: str, root_path: str) -> bool:
 
 def depth(path: str) -> int:
     return path.count("/") - 1
+
+
+def path_ids(path: str) -> list[UUID]:
+    """The ids on a materialized path, root first."""
+    return [UUID(hex=part) for part in path.strip("/").split("/") if part]
+
+
+def deepest_of(path: Sequence[UUID], marked: Collection[UUID]) -> UUID:
+    """The deepest node on `path` (root first, ending with the node asked about) that is one of
+    `marked`, or the node itself when none is: the group a node falls in, when groups are the
+    subtrees of the marked nodes (a tree's counties, say)."""
+    for node_id in reversed(path):
+        if node_id in marked:
+            return node_id
+    return path[-1]
 
 
 def subtree_of(path_column: ColumnLike, root_path: Any) -> ColumnElement[bool]:

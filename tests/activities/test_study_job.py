@@ -37,6 +37,7 @@ async def test_members_below_their_hours_are_announced_once_a_month(activities_d
                 StudyRecord(
                     member_id=uuid.UUID(diligent),
                     org_id=uuid.UUID(tree["branch"]),
+                    county_id=uuid.UUID(tree["county"]),
                     studied_on=date(today.year, 1, day),
                     hours=Decimal(15),
                     title="自學",

@@ -15,9 +15,9 @@ import httpx
 from sqlalchemy import delete, func, insert, select, update
 
 from services.kit.db import Database
-from services.kit.tree import child_path
+from services.kit.tree import child_path, deepest_of, path_ids
 from services.members.models import Application, Member, MemberEventRow, org_replica
-from services.members.rules.counties import COUNTY_TIER, county_of, path_ids
+from services.members.rules.counties import COUNTY_TIER
 from services.members.service import counties
 from tests.builders import member_body
 from tests.members.conftest import OrgReplica
@@ -34,7 +34,7 @@ async def placements(db: Database, member_ids: list[str]) -> dict[str, tuple[uui
         nodes = (await session.execute(select(org_replica.c.id, org_replica.c.path, org_replica.c.tier))).all()
         tiers = {node.id: node.tier for node in nodes}
         county_ids = {node_id for node_id, tier in tiers.items() if tier == COUNTY_TIER}
-        expected = {node.id: county_of(path_ids(node.path), county_ids) for node in nodes}
+        expected = {node.id: deepest_of(path_ids(node.path), county_ids) for node in nodes}
         records = (await session.execute(select(Member.id, Member.org_id, Member.county_id).where(Member.id.in_(ids)))).all()
         history = (
             await session.execute(

@@ -12,6 +12,7 @@ from services.activities.enums import ActivityStatus
 from services.activities.models import Activity, ActivityType, Attendance, Venue, org_replica, outbox
 from services.activities.rules import activities as rules
 from services.activities.schemas.activities import ActivityCreate, ActivitySnapshot, ActivityUpdate
+from services.activities.service import counties
 from services.activities.service.common import (
     ActivitiesContext,
     in_scope,
@@ -21,6 +22,7 @@ from services.activities.service.common import (
     referenced_units,
 )
 from services.activities.service.study import check_moved_attendance
+from services.kit.db import on_its_shard
 from services.kit.outbox import record_event
 from services.kit.pagination import keyset_page, page_of
 from services.kit.problems import NotFound
@@ -35,7 +37,7 @@ async def get_activity(
         select(Activity).join(org_replica, org_replica.c.id == Activity.org_id).where(Activity.id == activity_id, in_scope(ctx))
     )
     if for_update:
-        stmt = stmt.with_for_update(of=Activity)
+        stmt = stmt.where(await on_its_shard(session, Activity, activity_id)).with_for_update(of=Activity)
     activity = (await session.execute(stmt)).scalar_one_or_none()
     if activity is None:
         raise NotFound("Activity", activity_id)
@@ -137,7 +139,8 @@ async def create_activity(session: AsyncSession, ctx: ActivitiesContext, data: A
     values = data.model_dump()
     await _check_references(session, ctx, values)
     starts_on = rules.local_day(data.starts_at, ctx.policy.timezone)
-    activity = Activity(id=uuid.uuid4(), version=1, starts_on=starts_on, **_stored(values))
+    county_id = await counties.of_org(session, org.id)
+    activity = Activity(id=uuid.uuid4(), version=1, starts_on=starts_on, county_id=county_id, **_stored(values))
     session.add(activity)
     await session.flush()
     await _event(session, "activity.created", activity)
@@ -182,7 +185,9 @@ async def update_activity(
     if "starts_at" in changes:
         activity.starts_on = rules.local_day(changes["starts_at"], ctx.policy.timezone)
         await session.execute(
-            update(Attendance).where(Attendance.activity_id == activity.id).values(starts_on=activity.starts_on)
+            update(Attendance)
+            .where(Attendance.activity_id == activity.id, Attendance.county_id == activity.county_id)
+            .values(starts_on=activity.starts_on)
         )
     activity.version += 1
     await session.flush()

@@ -21,6 +21,7 @@ from services.activities.enums import AttachmentKind
 from services.activities.models import Activity, Attachment
 from services.activities.rules import attachments as rules
 from services.activities.schemas.attachments import EvidenceOrgs, EvidenceRequest
+from services.activities.service import counties
 from services.activities.service.activities import get_activity
 from services.activities.service.common import ActivitiesContext
 from services.kit.filenames import safe_filename
@@ -93,6 +94,7 @@ async def store_attachment(
             temporary.unlink()
     attachment = Attachment(
         activity_id=activity.id,
+        county_id=activity.county_id,
         kind=kind.value,
         filename=safe_filename(filename),  # a label, never a path (kit/filenames.py)
         media_type=media_type,
@@ -133,7 +135,7 @@ async def evidence_orgs(session: AsyncSession, data: EvidenceRequest) -> Evidenc
     if data.attachment_ids:
         rows = await session.execute(
             select(Attachment.id, Activity.org_id)
-            .join(Activity, Activity.id == Attachment.activity_id)
+            .join(Activity, counties.with_its_activity(Attachment))
             .where(Attachment.id.in_(set(data.attachment_ids)))
         )
         attachments = {row.id: row.org_id for row in rows}

@@ -91,6 +91,7 @@ async def record_attendance(
             hours=h,
             guest=r.guest,
             starts_on=activity.starts_on,
+            county_id=activity.county_id,
         )
         for r, h in zip(data.records, hours, strict=True)
     )

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.activities.enums import MemberState
 from services.activities.models import Contact, floating_report_replica, member_replica, org_replica
 from services.activities.schemas.contacts import ContactCreate, ContactSummary, OrgContacts
+from services.activities.service import counties
 from services.activities.service.common import ActivitiesContext, in_scope, referenced_member, referenced_org, scope_root
 from services.kit.pagination import keyset_page, page_of
 from services.kit.tree import subtree_of, within_node
@@ -38,7 +39,8 @@ def last_reported(as_of: date) -> ColumnElement[date]:
 async def create_contact(session: AsyncSession, ctx: ActivitiesContext, data: ContactCreate) -> Contact:
     await referenced_org(session, ctx, data.org_id)
     await referenced_member(session, ctx, data.member_id)
-    contact = Contact(**{**data.model_dump(), "kind": data.kind.value, "channel": data.channel.value})
+    county_id = await counties.of_org(session, data.org_id)
+    contact = Contact(**{**data.model_dump(), "kind": data.kind.value, "channel": data.channel.value}, county_id=county_id)
     session.add(contact)
     await session.flush()
     return contact

@@ -12,6 +12,7 @@ from services.activities.enums import MemberState, PartyStatus, ReviewGrade
 from services.activities.models import Activity, Evaluation, Review, SatisfactionRating, member_replica, org_replica
 from services.activities.rules import evaluations as rules
 from services.activities.schemas.evaluations import EvaluationCreate, ReviewCreate, SatisfactionCreate, SatisfactionSummary
+from services.activities.service import counties
 from services.activities.service.common import ActivitiesContext, in_scope, referenced_org, scope_root
 from services.kit.pagination import keyset_page, page_of
 from services.kit.problems import NotFound
@@ -66,6 +67,7 @@ async def create_evaluation(session: AsyncSession, ctx: ActivitiesContext, data:
     ]
     evaluation = Evaluation(
         org_id=data.org_id,
+        county_id=await counties.of_org(session, data.org_id),
         year=data.year,
         scores=scores,
         total=total,
@@ -170,7 +172,11 @@ async def grade_members(session: AsyncSession, ctx: ActivitiesContext, data: Rev
     if excellent > allowed:
         raise errors.TOO_MANY_EXCELLENT.on("grades", f"{excellent} of {len(merged)} graded excellent; at most {allowed} may be")
     await session.execute(delete(Review).where(Review.member_id.in_(ids), Review.year == data.year))
-    session.add_all(Review(org_id=data.org_id, member_id=g.member_id, year=data.year, grade=g.grade.value) for g in data.grades)
+    county_id = await counties.of_org(session, data.org_id)
+    session.add_all(
+        Review(org_id=data.org_id, county_id=county_id, member_id=g.member_id, year=data.year, grade=g.grade.value)
+        for g in data.grades
+    )
     await session.flush()
     return await list_reviews(session, ctx, org_id=data.org_id, year=data.year)
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.activities.models import Activity, Attendance, StudyRecord, member_replica
 from services.activities.schemas.own import OwnActivity, OwnAttendance, OwnStudyRecordCreate
 from services.activities.schemas.study import MemberStudy, StudyRecordCreate
-from services.activities.service import study
+from services.activities.service import counties, study
 from services.activities.service.common import ActivitiesContext
 from services.kit.problems import NotFound
 
@@ -27,7 +27,7 @@ async def activities(session: AsyncSession, ctx: ActivitiesContext, *, year: int
     """Newest first; `year`: only that year's."""
     stmt = (
         select(Activity, Attendance)
-        .join(Attendance, Attendance.activity_id == Activity.id)
+        .join(Attendance, counties.with_its_activity(Attendance))
         .where(Attendance.member_id == _member_id(ctx))
         .order_by(Activity.starts_at.desc(), Activity.id)
     )

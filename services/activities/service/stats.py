@@ -13,6 +13,7 @@ from services.activities.models import Activity, Attendance, org_replica
 from services.activities.rules.attendance import attendance_rate
 from services.activities.rules.compliance import Period
 from services.activities.schemas.stats import ActivityStats, StatRow
+from services.activities.service import counties
 from services.activities.service.common import ActivitiesContext, scope_root
 from services.kit.tree import subtree_of
 
@@ -52,7 +53,7 @@ async def activity_stats(
     present = func.sum(case(((Attendance.status == AttendanceStatus.present) & member, 1), else_=0))
     recorded = func.sum(case((member, 1), else_=0))
     hours = func.sum(case((Activity.type == ctx.policy.volunteer_type, Attendance.hours), else_=None))
-    attendance_stmt = base(recorded, present, hours).join(Attendance, Attendance.activity_id == Activity.id)
+    attendance_stmt = base(recorded, present, hours).join(Attendance, counties.with_its_activity(Attendance))
     attendance = {tuple(r[: len(keys)]): r[len(keys) :] for r in (await session.execute(attendance_stmt)).all()}
     rows = []
     for key, (activities, held_count) in sorted(counts.items(), key=lambda item: [str(k) for k in item[0]]):

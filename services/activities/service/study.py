@@ -33,7 +33,9 @@ from services.activities.models import (
 from services.activities.rules import ActivitiesPolicy
 from services.activities.rules import study as rules
 from services.activities.schemas.study import MemberStudy, OrgStudy, StudyDecision, StudyRecordCreate, StudySummary
+from services.activities.service import counties
 from services.activities.service.common import ActivitiesContext, in_scope, scope_root
+from services.kit.db import on_its_shard
 from services.kit.pagination import decode_cursor, encode_cursor, keyset_page, page_of
 from services.kit.problems import NotFound
 from services.kit.tree import subtree_of, within_node
@@ -99,7 +101,7 @@ async def _held_day_hours(
     days = {d for _, d in keys}
     attended = (
         select(Attendance.member_id, Attendance.starts_on, func.sum(Attendance.hours))
-        .join(Activity, Activity.id == Attendance.activity_id)
+        .join(Activity, counties.with_its_activity(Attendance))
         .where(
             Attendance.member_id.in_(members),
             Attendance.starts_on.in_(days),
@@ -161,6 +163,7 @@ async def create_record(
     record = StudyRecord(
         **data.model_dump(),
         org_id=member.org_id,
+        county_id=await counties.of_org(session, member.org_id),
         status=StudyRecordStatus.pending.value,
         recorded_by=ctx.caller.subject,
     )
@@ -178,7 +181,7 @@ async def get_record(
         .where(StudyRecord.id == record_id, in_scope(ctx))
     )
     if for_update:
-        stmt = stmt.with_for_update(of=StudyRecord)
+        stmt = stmt.where(await on_its_shard(session, StudyRecord, record_id)).with_for_update(of=StudyRecord)
     record = (await session.execute(stmt)).scalar_one_or_none()
     if record is None:
         raise NotFound("Study record", record_id)
@@ -233,7 +236,7 @@ async def _standings(session: AsyncSession, members: Select[Any], as_of: date, p
     def attended(types: tuple[str, ...]) -> Any:
         return (
             select(Attendance.member_id, func.sum(Attendance.hours))
-            .join(Activity, Activity.id == Attendance.activity_id)
+            .join(Activity, counties.with_its_activity(Attendance))
             .where(
                 Attendance.member_id.in_(ids),
                 Attendance.status == AttendanceStatus.present.value,

@@ -12,7 +12,9 @@ from services.activities import errors
 from services.activities.models import TrainingAttendee, TrainingCourse, member_replica, org_replica
 from services.activities.rules import training as rules
 from services.activities.schemas.training import Attendee, AttendeesAdd, Course, CourseCreate, TrainingEntry
+from services.activities.service import counties
 from services.activities.service.common import ActivitiesContext, in_scope, referenced_members_at, referenced_org, scope_root
+from services.kit.db import on_its_shard
 from services.kit.problems import NotFound, field_error
 from services.kit.tree import within_node
 
@@ -25,7 +27,9 @@ async def _course(
         .join(org_replica, org_replica.c.id == TrainingCourse.org_id)
         .where(TrainingCourse.id == course_id, in_scope(ctx))
     )
-    course = (await session.execute(stmt.with_for_update(of=TrainingCourse) if for_update else stmt)).scalar_one_or_none()
+    if for_update:
+        stmt = stmt.where(await on_its_shard(session, TrainingCourse, course_id)).with_for_update(of=TrainingCourse)
+    course = (await session.execute(stmt)).scalar_one_or_none()
     if course is None:
         raise NotFound("Training course", course_id)
     return course
@@ -44,7 +48,9 @@ async def create_course(session: AsyncSession, ctx: ActivitiesContext, data: Cou
     problems = rules.course_errors(data.started_on, data.ended_on, ctx.today)
     if problems:
         raise errors.RULE_VIOLATION("The course cannot be registered", errors=problems)
-    course = TrainingCourse(**data.model_dump(mode="python") | {"kind": data.kind.value}, recorded_by=ctx.caller.subject)
+    county_id = await counties.of_org(session, data.org_id)
+    values = data.model_dump(mode="python") | {"kind": data.kind.value, "county_id": county_id}
+    course = TrainingCourse(**values, recorded_by=ctx.caller.subject)
     session.add(course)
     await session.flush()
     return await _shape(session, course)
@@ -87,7 +93,15 @@ async def add_attendees(session: AsyncSession, ctx: ActivitiesContext, course_id
         if item.member_id in held:
             held[item.member_id].hours = hours
         else:
-            session.add(TrainingAttendee(course_id=course.id, member_id=item.member_id, hours=hours, ended_on=course.ended_on))
+            session.add(
+                TrainingAttendee(
+                    course_id=course.id,
+                    county_id=course.county_id,
+                    member_id=item.member_id,
+                    hours=hours,
+                    ended_on=course.ended_on,
+                )
+            )
     await session.flush()
     return await _shape(session, course)
 
@@ -105,7 +119,7 @@ async def history(session: AsyncSession, ctx: ActivitiesContext, member_id: uuid
         raise NotFound("Member", member_id)
     stmt = (
         select(TrainingCourse, TrainingAttendee.hours)
-        .join(TrainingAttendee, TrainingAttendee.course_id == TrainingCourse.id)
+        .join(TrainingAttendee, counties.with_its_course())
         .where(TrainingAttendee.member_id == member_id)
         .order_by(TrainingCourse.started_on, TrainingCourse.id)
     )

@@ -10,6 +10,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.kit.audit import note_unmasked
+from services.kit.db import on_its_shard
 from services.kit.pagination import keyset_page, page_of
 from services.kit.problems import field_error
 from services.kit.tree import within_node
@@ -167,7 +168,7 @@ async def _reviewed(
 ) -> tuple[ChangeRequest, str]:
     stmt = _reviewable(ctx).where(ChangeRequest.id == request_id)
     if for_update:
-        stmt = stmt.where(await counties.on_its_shard(session, request_id, ChangeRequest)).with_for_update(of=ChangeRequest)
+        stmt = stmt.where(await on_its_shard(session, ChangeRequest, request_id)).with_for_update(of=ChangeRequest)
     row = (await session.execute(stmt)).first()
     if row is None:
         raise NOT_FOUND(f"Change request {request_id} was not found")

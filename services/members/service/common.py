@@ -14,6 +14,7 @@ from services.kit.audit import note_unmasked
 from services.kit.auth import Caller
 from services.kit.context import OperationContext
 from services.kit.crypto import FieldCipher
+from services.kit.db import on_its_shard
 from services.kit.outbox import record_event
 from services.kit.tree import within_node
 from services.members.enums import MemberEventKind
@@ -24,7 +25,6 @@ from services.members.rules.dues import month_label
 from services.members.rules.records import SUBDIVIDING_KINDS, cannot_hold_members, mask_id_number, mask_phone
 from services.members.schemas.records import Member as MemberOut
 from services.members.schemas.records import MemberSnapshot
-from services.members.service import counties
 
 # Who sees ID numbers and phones in clear: these roles, a member reading their own record, and a
 # client of another system holding PII_SCOPE. Every such read is announced (kit.audit).
@@ -74,7 +74,7 @@ def visible(caller: Caller) -> Select[Member]:
 async def get_visible(session: AsyncSession, ctx: MembersContext, member_id: uuid.UUID, *, for_update: bool = False) -> Member:
     stmt = visible(ctx.caller).where(Member.id == member_id)
     if for_update:
-        stmt = stmt.where(await counties.on_its_shard(session, member_id)).with_for_update(of=Member)
+        stmt = stmt.where(await on_its_shard(session, Member, member_id)).with_for_update(of=Member)
     member = (await session.execute(stmt)).scalar_one_or_none()
     if member is None:
         raise NOT_FOUND(f"Member {member_id} was not found")

@@ -19,10 +19,11 @@ from collections import defaultdict
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, delete, func, insert, literal, select, true, update
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.kit.db import distribution_column
+from services.kit.db import distribution_column, move_rows
+from services.kit.replica import place_in_group
 from services.kit.tree import subtree_of
 from services.members.models import (
     Application,
@@ -39,7 +40,7 @@ from services.members.models import (
     Transfer,
     org_replica,
 )
-from services.members.rules.counties import COUNTY_TIER, county_of, path_ids
+from services.members.rules.counties import COUNTY_TIER
 from services.members.service import person_index
 
 # Ids per statement of a move: well under every database's parameter limit.
@@ -66,17 +67,6 @@ async def of_orgs(session: AsyncSession, org_ids: Collection[uuid.UUID]) -> dict
         stmt = select(org_replica.c.id, org_replica.c.county_id).where(org_replica.c.id.in_(ids[start : start + _CHUNK]))
         found |= {row.id: row.county_id or row.id for row in await session.execute(stmt)}
     return found
-
-
-async def on_its_shard(session: AsyncSession, row_id: uuid.UUID, model: Any = Member) -> ColumnElement[bool]:
-    """What a locking read of one row of `model` (a record, a transfer, a change request …) adds
-    to its condition. Citus locks rows only in a query it routes to one shard, which takes the
-    distribution column: with the records distributed by county, the row's county (read first,
-    without a lock); elsewhere nothing."""
-    if not await by_county(session):
-        return true()
-    county = await session.scalar(select(model.county_id).where(model.id == row_id))
-    return true() if county is None else model.county_id == county
 
 
 def beside(member: Member, model: Any) -> ColumnElement[bool]:
@@ -121,20 +111,10 @@ async def on_one_shard(session: AsyncSession, root_ids: Collection[uuid.UUID | N
 async def place_node(session: AsyncSession, node_id: uuid.UUID) -> None:
     """After a node was written to the replica: its county and, when that changed, its
     descendants' that came from above it; then the records below it follow."""
-    node = (await session.execute(select(org_replica.c.path, org_replica.c.county_id).where(org_replica.c.id == node_id))).one()
-    ancestors = path_ids(node.path)
-    counties = set(
-        await session.scalars(select(org_replica.c.id).where(org_replica.c.id.in_(ancestors), org_replica.c.tier == COUNTY_TIER))
-    )
-    county = county_of(ancestors, counties)
-    if county == node.county_id:
+    path = await place_in_group(session, org_replica, node_id, org_replica.c.county_id, COUNTY_TIER)
+    if path is None:
         return
-    await session.execute(update(org_replica).where(org_replica.c.id == node_id).values(county_id=county))
-    # A descendant with a county of its own below this node keeps it; the others had this node's.
-    inherited = org_replica.c.county_id.is_(None) if node.county_id is None else org_replica.c.county_id == node.county_id
-    below = subtree_of(org_replica.c.path, node.path)
-    await session.execute(update(org_replica).where(below, org_replica.c.id != node_id, inherited).values(county_id=county))
-    in_subtree = select(org_replica.c.id).where(below)
+    in_subtree = select(org_replica.c.id).where(subtree_of(org_replica.c.path, path))
     await settle(session, Member.org_id.in_(in_subtree))
     await _settle_applications(session, Application.org_id.in_(in_subtree))
 
@@ -154,7 +134,7 @@ async def settle(session: AsyncSession, which: ColumnElement[bool]) -> int:
     for county, records in moving.items():
         await person_index.follow(session, records, county)
         for model, key in WITH_THE_RECORD:
-            await _move(session, model, key, [member_id for _, member_id in records], county)
+            await move_rows(session, model, key, [member_id for _, member_id in records], column="county_id", value=county)
     return sum(len(ids) for ids in moving.values())
 
 
@@ -169,34 +149,7 @@ async def _settle_applications(session: AsyncSession, which: ColumnElement[bool]
     for application_id, county in await session.execute(stmt):
         moving[county].append(application_id)
     for county, ids in moving.items():
-        await _move(session, Application, "id", ids, county)
-
-
-async def _move(session: AsyncSession, model: Any, key: str, ids: list[uuid.UUID], county: uuid.UUID) -> None:
-    """The rows of `model` whose `key` is one of `ids` moved into `county`: updated in place, or
-    copied and deleted where the county is the table's distribution column. The session's objects read
-    their county again when next asked."""
-    table = model.__table__
-    assert isinstance(table, Table)
-    copy = await distribution_column(session, table.fullname) == "county_id"
-    for start in range(0, len(ids), _CHUNK):
-        rows = table.c[key].in_(ids[start : start + _CHUNK]), table.c.county_id != county
-        if copy:
-            await _copy_into(session, table, county, rows)
-        else:
-            await session.execute(update(table).where(*rows).values(county_id=county))
-    for obj in session.identity_map.values():
-        if isinstance(obj, model):
-            session.expire(obj, ["county_id"])
-
-
-async def _copy_into(session: AsyncSession, table: Table, county: uuid.UUID, rows: tuple[Any, ...]) -> None:
-    """Distributed by county: the rows copied into `county`'s shard, then deleted from the old
-    one (the keys hold the county, so both copies may exist until the delete)."""
-    columns = [column.name for column in table.c]
-    values = [literal(county, table.c.county_id.type) if name == "county_id" else table.c[name] for name in columns]
-    await session.execute(insert(table).from_select(columns, select(*values).where(*rows)))
-    await session.execute(delete(table).where(*rows))
+        await move_rows(session, Application, "id", ids, column="county_id", value=county)
 
 
 async def misplaced(session: AsyncSession) -> dict[str, int]:

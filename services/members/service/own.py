@@ -6,6 +6,7 @@ neighbour."""
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.kit.db import on_its_shard
 from services.members.errors import NOT_FOUND
 from services.members.models import DuesMonth, Member, MemberEventRow, Transfer
 from services.members.schemas.dues import DuesMonthOut
@@ -22,7 +23,7 @@ async def own_member(session: AsyncSession, ctx: MembersContext, *, for_update: 
     """The caller's own record (`kit.auth.admits_self` let only a linked account in)."""
     stmt = select(Member).where(Member.id == ctx.caller.member_id)
     if for_update and ctx.caller.member_id is not None:
-        stmt = stmt.where(await counties.on_its_shard(session, ctx.caller.member_id)).with_for_update()
+        stmt = stmt.where(await on_its_shard(session, Member, ctx.caller.member_id)).with_for_update()
     member = (await session.execute(stmt)).scalar_one_or_none()
     if member is None:
         raise NOT_FOUND("The member record linked to this account was not found")

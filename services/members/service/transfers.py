@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.kit.db import on_its_shard
 from services.kit.pagination import keyset_page, page_of
 from services.kit.problems import Problem, ProblemKind
 from services.members.enums import MemberEventKind, MemberState, TransferKind, TransferSide, TransferStatus, Whereabouts
@@ -67,7 +68,7 @@ async def visible_transfer(session: AsyncSession, ctx: MembersContext, transfer_
 async def _get(session: AsyncSession, ctx: MembersContext, transfer_id: uuid.UUID, *, for_update: bool = False) -> Transfer:
     stmt = _visible_transfers(ctx).where(Transfer.id == transfer_id)
     if for_update:
-        stmt = stmt.where(await counties.on_its_shard(session, transfer_id, Transfer)).with_for_update()
+        stmt = stmt.where(await on_its_shard(session, Transfer, transfer_id)).with_for_update()
     transfer: Transfer | None = (await session.execute(stmt)).scalar_one_or_none()
     if transfer is None:
         raise NOT_FOUND(f"Transfer {transfer_id} was not found")
