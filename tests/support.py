@@ -158,6 +158,22 @@ async def distribute_records_by_county(dsn: str) -> None:
         await db.close()
 
 
+async def distribution(db: SuiteDatabase, schema: str) -> dict[str, tuple[str, str]]:
+    """On a Citus cluster: each distributed table of `schema` in `db` (schema-qualified) with its
+    distribution column and colocation group."""
+    assert db.postgres_database
+    connection = await asyncpg.connect(_database_dsn(db.admin_url, db.postgres_database))
+    try:
+        rows = await connection.fetch(
+            "SELECT logicalrelid::text AS name, column_to_column_name(logicalrelid, partkey) AS column, "
+            "colocationid::text AS colocation FROM pg_dist_partition WHERE logicalrelid::text LIKE $1 AND partkey IS NOT NULL",
+            f"{schema}.%",
+        )
+    finally:
+        await connection.close()
+    return {row["name"]: (row["column"], row["colocation"]) for row in rows}
+
+
 @contextlib.contextmanager
 def laid_out_test_database(data_dir: Path, layout: Callable[[str], Awaitable[None]]) -> Iterator[SuiteDatabase]:
     """A migrated database of a test module's own on the Citus cluster, laid out by `layout` (given

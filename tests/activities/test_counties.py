@@ -8,6 +8,7 @@ from collections import Counter
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import select
 
 from services.activities.events import apply_org_event
@@ -20,17 +21,17 @@ from tests.activities.conftest import Replicas, event
 from tests.activities.test_attachments import PNG, upload
 from tests.activities.test_evaluations import scores
 from tests.activities.test_training import course
-from tests.support import Tokens
+from tests.support import CITUS_WORKERS, SuiteDatabase, Tokens, distribution
 
 
-async def counties_of_rows(db: Database) -> Counter[tuple[str, uuid.UUID]]:
-    """How many rows of each table carrying a county lie in each county; asserts none is out of
-    its organization's, its activity's or its course's county."""
+async def counties_of_rows(db: Database, *among: uuid.UUID) -> Counter[tuple[str, uuid.UUID]]:
+    """How many rows of each table carrying a county lie in each county `among` those; asserts
+    none is out of its organization's, its activity's or its course's county."""
     found: Counter[tuple[str, uuid.UUID]] = Counter()
     async with db.read_sessions() as session:
         for model, children in counties.BY_ORGANIZATION:
             for table in (model.__table__, *(child.__table__ for child, _ in children)):
-                for (county,) in await session.execute(select(table.c.county_id)):
+                for (county,) in await session.execute(select(table.c.county_id).where(table.c.county_id.in_(among))):
                     found[table.name, county] += 1
         assert not any((await counties.misplaced(session)).values()), await counties.misplaced(session)
     return found
@@ -91,12 +92,12 @@ async def test_rows_are_written_in_their_county_and_move_with_a_township_into_an
     # A row of the township that stays: it must not move.
     await create_activity(activities_client, tokens.headers("org_admin"), org_id=tree["other_township"])
 
-    written = await counties_of_rows(activities_db)
+    written = await counties_of_rows(activities_db, county, elsewhere)
     assert written == Counter({(table, county): 1 for table in ALL_TABLES}) + Counter({("activities", county): 1})
 
     await move(replicas, activities_db, tree["township"], str(elsewhere))
 
-    moved = await counties_of_rows(activities_db)
+    moved = await counties_of_rows(activities_db, county, elsewhere)
     assert moved == Counter({(table, elsewhere): 1 for table in ALL_TABLES}) + Counter({("activities", county): 1})
     # The moved township's work reads as before: its activity with its attendance, its course with its attendee.
     admin = tokens.headers("org_admin")
@@ -106,3 +107,14 @@ async def test_rows_are_written_in_their_county_and_move_with_a_township_into_an
     sheet = await activities_client.get(f"/api/v1/activities/{listed.json()['items'][0]['id']}/attendance", headers=admin)
     assert sheet.status_code == 200, sheet.text
     assert len(sheet.json()["items"]) == 1
+
+
+@pytest.mark.skipif(not CITUS_WORKERS, reason="needs a Citus cluster: make test-citus")
+async def test_on_citus_the_rows_go_by_county_co_located(test_db: SuiteDatabase) -> None:
+    """As `python -m stack citus-distribute` lays the schema out (stack/citus.py): every table
+    carrying a county distributed by it, in one colocation group, so an activity's rows, a
+    course's and an organization's are read and moved on one shard."""
+    placed = await distribution(test_db, "activities")
+    by_county = {f"activities.{table}" for table in ALL_TABLES}
+    assert {placed.get(name) for name in by_county} == {placed["activities.activities"]}, placed
+    assert placed["activities.activities"][0] == "county_id", placed

@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 from sqlalchemy import func, select
@@ -27,7 +26,6 @@ from sqlalchemy import func, select
 from services.kit.db import Database
 from services.members.models import Member
 from services.members.service import counties, person_index, rollups
-from stack.citus import database_dsn
 from tests.builders import member_body
 from tests.members.conftest import OrgReplica
 from tests.members.test_rollups import TODAY, answers, counting_client, members_client, seeded_world
@@ -36,6 +34,7 @@ from tests.support import (
     SuiteDatabase,
     Tokens,
     distribute_records_by_county,
+    distribution,
     laid_out_test_database,
 )
 
@@ -64,19 +63,6 @@ def tokens(test_db: SuiteDatabase) -> Tokens:
     return Tokens(test_db.data_dir)
 
 
-async def distribution(test_db: SuiteDatabase) -> dict[str, tuple[str, str]]:
-    assert test_db.postgres_database
-    db = await asyncpg.connect(database_dsn(test_db.admin_url, test_db.postgres_database))
-    try:
-        rows = await db.fetch(
-            "SELECT logicalrelid::text AS name, column_to_column_name(logicalrelid, partkey) AS column, "
-            "colocationid::text AS colocation FROM pg_dist_partition WHERE logicalrelid::text LIKE 'members.%'"
-        )
-    finally:
-        await db.close()
-    return {row["name"]: (row["column"], row["colocation"]) for row in rows}
-
-
 async def nowhere(*_: Any) -> None:
     return None
 
@@ -91,7 +77,7 @@ async def test_records_and_history_by_county_answer_every_day_as_the_rows_do(
     test_db: SuiteDatabase,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    placed = await distribution(test_db)
+    placed = await distribution(test_db, "members")
     with_the_record = [f"members.{model.__table__.name}" for model, _ in counties.WITH_THE_RECORD]
     assert {placed[name] for name in with_the_record} == {placed["members.members"]}, placed  # by county, co-located
     assert placed["members.members"][0] == "county_id", placed

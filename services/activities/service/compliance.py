@@ -247,22 +247,16 @@ async def uncontacted_members(
     under = subtree_of(org_replica.c.path, root.path)
     org_ids = select(org_replica.c.id).where(under)
     community_ids = select(org_replica.c.community_id).where(under, org_replica.c.community_id.is_not(None))
-    sub = (
-        select(
-            member_replica.c.id,
-            member_replica.c.name,
-            member_replica.c.org_id,
-            member_replica.c.whereabouts,
-            last_contacted(as_of).label("contacted"),
-            last_reported(as_of).label("reported"),
-        )
-        .where(
-            member_replica.c.state == MemberState.normal,
-            member_replica.c.whereabouts.in_(ctx.policy.followed_whereabouts),
-            or_(member_replica.c.org_id.in_(org_ids), member_replica.c.residence_community_id.in_(community_ids)),
-        )
-        .subquery()
+    members = (
+        member_replica.c.state == MemberState.normal,
+        member_replica.c.whereabouts.in_(ctx.policy.followed_whereabouts),
+        or_(member_replica.c.org_id.in_(org_ids), member_replica.c.residence_community_id.in_(community_ids)),
     )
+    contacted = await last_contacted(session, as_of, *members)
+    columns = (member_replica.c.id, member_replica.c.name, member_replica.c.org_id, member_replica.c.whereabouts)
+    sub = contacted.joined(
+        select(*columns, contacted.day.label("contacted"), last_reported(as_of).label("reported")).where(*members)
+    ).subquery()
     cutoff = as_of - timedelta(days=days or ctx.policy.contact_overdue_days)
     # The later of the two (`rules.contacts.last_contact`) before the cutoff: each is, or is none.
     stmt = select(sub).where(

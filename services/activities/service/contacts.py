@@ -3,9 +3,11 @@ A floating member's own periodic report (held from the members service's feed) c
 contact too (`rules.contacts`)."""
 
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.activities.enums import MemberState
@@ -13,17 +15,37 @@ from services.activities.models import Contact, floating_report_replica, member_
 from services.activities.schemas.contacts import ContactCreate, ContactSummary, OrgContacts
 from services.activities.service import counties
 from services.activities.service.common import ActivitiesContext, in_scope, referenced_member, referenced_org, scope_root
+from services.kit.db import is_citus
 from services.kit.pagination import keyset_page, page_of
 from services.kit.tree import subtree_of, within_node
 
 
-def last_contacted(as_of: date) -> ColumnElement[date]:
-    """Per member row of `member_replica`: the day of the last logged contact by `as_of`."""
-    return (
-        select(func.max(Contact.contacted_on))
-        .where(Contact.member_id == member_replica.c.id, Contact.contacted_on <= as_of)
-        .scalar_subquery()
+class LastContact(NamedTuple):
+    """Per member row of `member_replica` in a query: the day of their last logged contact
+    (`day`), once the query is `joined`."""
+
+    day: ColumnElement[date]
+    joined: Callable[[Select[Any]], Select[Any]]
+
+
+async def last_contacted(session: AsyncSession, as_of: date, *members: ColumnElement[bool]) -> LastContact:
+    """The day of the last logged contact by `as_of` of the members of `member_replica` that meet
+    `members`. On one server a correlated subquery: one index probe per member. On a Citus
+    coordinator, where contacts are distributed by county and the replica is a reference table,
+    Citus does not plan that ("correlated subqueries are not supported when the FROM clause
+    contains a reference table"): an outer join to each of those members' last day instead."""
+    if not await is_citus(session):
+        day = select(func.max(Contact.contacted_on)).where(
+            Contact.member_id == member_replica.c.id, Contact.contacted_on <= as_of
+        )
+        return LastContact(day.scalar_subquery(), lambda stmt: stmt)
+    last = (
+        select(Contact.member_id, func.max(Contact.contacted_on).label("day"))
+        .where(Contact.contacted_on <= as_of, Contact.member_id.in_(select(member_replica.c.id).where(*members)))
+        .group_by(Contact.member_id)
+        .subquery()
     )
+    return LastContact(last.c.day, lambda stmt: stmt.outerjoin(last, last.c.member_id == member_replica.c.id))
 
 
 def last_reported(as_of: date) -> ColumnElement[date]:
@@ -75,16 +97,15 @@ async def summary(
     root = await scope_root(session, ctx, within)
     days = days or ctx.policy.contact_overdue_days
     cutoff = as_of - timedelta(days=days)
-    followed = (
-        select(member_replica.c.org_id, last_contacted(as_of).label("contacted"), last_reported(as_of).label("reported"))
-        .join(org_replica, org_replica.c.id == member_replica.c.org_id)
-        .where(
-            subtree_of(org_replica.c.path, root.path),
-            member_replica.c.state == MemberState.normal,
-            member_replica.c.whereabouts.in_(ctx.policy.followed_whereabouts),
-        )
-        .subquery()
+    members = (
+        member_replica.c.org_id.in_(select(org_replica.c.id).where(subtree_of(org_replica.c.path, root.path))),
+        member_replica.c.state == MemberState.normal,
+        member_replica.c.whereabouts.in_(ctx.policy.followed_whereabouts),
     )
+    contacted = await last_contacted(session, as_of, *members)
+    followed = contacted.joined(
+        select(member_replica.c.org_id, contacted.day.label("contacted"), last_reported(as_of).label("reported")).where(*members)
+    ).subquery()
     rows = await session.execute(
         select(
             followed.c.org_id,
