@@ -9,8 +9,7 @@ citus-distribute`). The cluster is stopped and its data directories deleted afte
 success and on failure. When the extension is missing it is built from ../shared/citus (the
 project itself never needs that folder; real deployments install Citus from its packages).
 
-    python -m tests.citus [pytest arguments]     (no test named: CITUS_SUITE below, less
-                                                  KNOWN_UNPLANNABLE)
+    python -m tests.citus [pytest arguments]     (no test named: CITUS_SUITE below)
     python -m tests.citus --command CMD ARGS...  (any command with the cluster's variables set,
                                                   e.g. the benchmark: -m benchmarks.members_10m)
 """
@@ -32,27 +31,6 @@ BUILD_SCRIPT = PROJECT_ROOT.parent / "shared" / "citus" / "build-install.sh"
 # What runs on Citus (docs/scaling.md, "Citus: what is distributed by what"): the two services
 # whose schemas are distributed, and the cross-service tests that go through them.
 CITUS_SUITE = ["tests/members", "tests/activities"]
-# Tests whose queries Citus cannot plan with the tables placed as they are today (stack/citus.py,
-# docs/scaling.md): deselected by default, each with Citus' own words. They pass on PostgreSQL and
-# SQLite; `python -m tests.citus <the test>` runs one anyway.
-_INACTIVE = (
-    "the inactive-members work list (services/activities/service/compliance.py inactive_members): "
-    "correlated subqueries are not supported when the FROM clause contains a CTE or subquery"
-)
-_WORK_LISTS = "tests/activities/test_compliance.py::TestWorkLists::"
-KNOWN_UNPLANNABLE: dict[str, str] = {
-    _WORK_LISTS + "test_members_with_no_attendance_for_months_move_with_the_as_of_day": _INACTIVE,
-    _WORK_LISTS + "test_moving_an_activity_moves_its_attendance_in_the_inactive_list": _INACTIVE,
-    _WORK_LISTS + "test_green_channel_members_without_home_service_in_the_period": (
-        "green_channel_unserved: NOT EXISTS on activities (distributed) correlated with member_replica: "
-        "correlated subqueries are not supported when the FROM clause contains a reference table"
-    ),
-    # The test reads which partition holds a row from the coordinator's catalog (pg_class joined
-    # on tableoid); on Citus the rows live in shards on the workers.
-    "tests/activities/test_partitions.py::test_an_activity_moved_to_another_month_takes_its_attendance_along": (
-        "the test's catalog query: direct joins between distributed and local tables are not supported"
-    ),
-}
 NODES = ("coordinator", "worker1", "worker2")
 SETTINGS = """
 listen_addresses = '{host}'
@@ -146,9 +124,8 @@ def main(argv: list[str]) -> int:
     cluster = Cluster()
     try:
         cluster.start()
-        deselect = [f"--deselect={test}" for test in KNOWN_UNPLANNABLE]
         chosen = [arg for arg in argv if (PROJECT_ROOT / arg.split("::")[0]).exists()]  # none named: the default
-        pytest = [sys.executable, "-m", "pytest", *argv, *([] if chosen else [*CITUS_SUITE, *deselect])]
+        pytest = [sys.executable, "-m", "pytest", *argv, *([] if chosen else CITUS_SUITE)]
         command = argv[1:] if argv[:1] == ["--command"] else pytest
         result = subprocess.run(command, env={**os.environ, **cluster.env()}, cwd=PROJECT_ROOT, check=False)
         return result.returncode

@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.activities import errors
@@ -22,6 +22,7 @@ from services.activities.rules.contacts import last_contact
 from services.activities.schemas.compliance import ExemptionCreate, MemberRef, OrgRef
 from services.activities.service.common import ActivitiesContext, referenced_org, scope_root
 from services.activities.service.contacts import last_contacted, last_reported
+from services.kit.db import is_citus
 from services.kit.pagination import keyset_page, page_of
 from services.kit.tree import subtree_of
 
@@ -194,14 +195,31 @@ async def inactive_members(
     root = await scope_root(session, ctx, within)
     months = months or ctx.policy.inactive_member_months
     cutoff = rules.months_before(as_of, months)
-    # The scope's members first (materialized): left to itself the planner ran the probes for
-    # every member of the replica. Then per member one scalar probe for its last attendance in the
-    # window (kept scalar, so that the planner cannot turn it into a hash join over months of
-    # attendance); on monthly partitions it reads the window's months newest first and stops at
-    # the first it finds. Only the page's (inactive) members are then searched through their whole
-    # history for their last attendance.
-    members = _members_under(root.path).cte("scoped_members").prefix_with("MATERIALIZED")
     present = Attendance.status == AttendanceStatus.present
+    if await is_citus(session):
+        stmt = _inactive_on_citus(root.path, present, cutoff, as_of)
+    else:
+        stmt = _inactive(root.path, present, cutoff, as_of)
+        # One probe per member and partition is cheap to run, but priced high enough to be JIT-
+        # compiled, which costs more than running it (as in the members' statistics). And planned
+        # with its dates, not as a generic prepared plan: only then are the window's months known
+        # to be all there (no default partition to read), and read newest first.
+        if session.get_bind().dialect.name == "postgresql":
+            await session.execute(text("SET LOCAL jit = off"))
+            await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    rows = (await session.execute(keyset_page(stmt, [stmt.selected_columns.id], cursor, limit))).all()
+    items, next_cursor = page_of(rows, limit, lambda r: [r.id])
+    return [MemberRef(member_id=r.id, name=r.name, org_id=r.org_id, last=r.last) for r in items], next_cursor
+
+
+def _inactive(root_path: str, present: ColumnElement[bool], cutoff: date, as_of: date) -> Select[Any]:
+    """`inactive_members`' query. The scope's members first (materialized): left to itself the
+    planner ran the probes for every member of the replica. Then per member one scalar probe for
+    its last attendance in the window (kept scalar, so that the planner cannot turn it into a hash
+    join over months of attendance); on monthly partitions it reads the window's months newest
+    first and stops at the first it finds. Only the page's (inactive) members are then searched
+    through their whole history for their last attendance."""
+    members = _members_under(root_path).cte("scoped_members").prefix_with("MATERIALIZED")
     recent = (
         select(func.max(Attendance.starts_on))
         .where(Attendance.member_id == members.c.id, present, Attendance.starts_on >= cutoff, Attendance.starts_on <= as_of)
@@ -213,17 +231,27 @@ async def inactive_members(
         .where(Attendance.member_id == sub.c.id, present, Attendance.starts_on < cutoff)
         .scalar_subquery()
     )
-    stmt = select(sub, last.label("last"))
-    if session.get_bind().dialect.name == "postgresql":
-        # One probe per member and partition is cheap to run, but priced high enough to be JIT-
-        # compiled, which costs more than running it (as in the members' statistics). And planned
-        # with its dates, not as a generic prepared plan: only then are the window's months known
-        # to be all there (no default partition to read), and read newest first.
-        await session.execute(text("SET LOCAL jit = off"))
-        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-    rows = (await session.execute(keyset_page(stmt, [sub.c.id], cursor, limit))).all()
-    items, next_cursor = page_of(rows, limit, lambda r: [r.id])
-    return [MemberRef(member_id=r.id, name=r.name, org_id=r.org_id, last=r.last) for r in items], next_cursor
+    return select(sub, last.label("last"))
+
+
+def _inactive_on_citus(root_path: str, present: ColumnElement[bool], cutoff: date, as_of: date) -> Select[Any]:
+    """`inactive_members`' query in the form Citus plans: with attendance distributed by county and
+    the member replica a reference table, it plans neither a correlated subquery from the replica
+    nor one from a CTE. The scope's members with attendance in the window are read first (a
+    subquery Citus runs on its own), and the last attendance before it is an outer join to each
+    remaining member's last day."""
+    scoped = _members_under(root_path).with_only_columns(member_replica.c.id)
+    attended = select(Attendance.member_id).where(
+        present, Attendance.starts_on >= cutoff, Attendance.starts_on <= as_of, Attendance.member_id.in_(scoped)
+    )
+    earlier = (
+        select(Attendance.member_id, func.max(Attendance.starts_on).label("last"))
+        .where(present, Attendance.starts_on < cutoff, Attendance.member_id.in_(scoped))
+        .group_by(Attendance.member_id)
+        .subquery()
+    )
+    sub = _members_under(root_path).where(member_replica.c.id.not_in(attended)).subquery()
+    return select(sub, earlier.c.last).outerjoin(earlier, earlier.c.member_id == sub.c.id)
 
 
 async def uncontacted_members(
@@ -278,17 +306,19 @@ async def green_channel_unserved(
 ) -> tuple[list[MemberRef], str | None]:
     """Green-channel members with no held home service (study delivery, visit) in the period."""
     root = await scope_root(session, ctx, within)
-    served = (
-        select(Activity.id)
-        .where(
-            Activity.served_member_id == member_replica.c.id,
-            Activity.type.in_(ctx.policy.home_service_types),
-            Activity.status == ActivityStatus.held,
-            and_(Activity.starts_on >= period.start, Activity.starts_on < period.end),
-        )
-        .exists()
+    home_service = (
+        Activity.type.in_(ctx.policy.home_service_types),
+        Activity.status == ActivityStatus.held,
+        and_(Activity.starts_on >= period.start, Activity.starts_on < period.end),
     )
-    stmt = _members_under(root.path).where(member_replica.c.green_channel.is_(True), ~served)
+    if await is_citus(session):
+        # Citus does not plan NOT EXISTS on the activities (distributed by county) correlated with
+        # the member replica (a reference table): the members served are read first.
+        served = select(Activity.served_member_id).where(*home_service, Activity.served_member_id.is_not(None))
+        unserved: ColumnElement[bool] = member_replica.c.id.not_in(served)
+    else:
+        unserved = ~select(Activity.id).where(Activity.served_member_id == member_replica.c.id, *home_service).exists()
+    stmt = _members_under(root.path).where(member_replica.c.green_channel.is_(True), unserved)
     rows = (await session.execute(keyset_page(stmt, [member_replica.c.id], cursor, limit))).all()
     items, next_cursor = page_of(rows, limit, lambda r: [r.id])
     return [MemberRef(member_id=r.id, name=r.name, org_id=r.org_id, whereabouts=r.whereabouts) for r in items], next_cursor
