@@ -185,9 +185,7 @@ async def update_activity(
     if "starts_at" in changes:
         activity.starts_on = rules.local_day(changes["starts_at"], ctx.policy.timezone)
         await session.execute(
-            update(Attendance)
-            .where(Attendance.activity_id == activity.id, Attendance.county_id == activity.county_id)
-            .values(starts_on=activity.starts_on)
+            update(Attendance).where(counties.of_activity(Attendance, activity)).values(starts_on=activity.starts_on)
         )
     activity.version += 1
     await session.flush()

@@ -107,17 +107,17 @@ async def store_attachment(
 
 
 async def list_attachments(session: AsyncSession, ctx: ActivitiesContext, activity_id: uuid.UUID) -> list[Attachment]:
-    await get_activity(session, ctx, activity_id)
-    stmt = select(Attachment).where(Attachment.activity_id == activity_id).order_by(Attachment.created_at, Attachment.id)
+    activity = await get_activity(session, ctx, activity_id)
+    stmt = select(Attachment).where(counties.of_activity(Attachment, activity)).order_by(Attachment.created_at, Attachment.id)
     return list((await session.execute(stmt)).scalars().all())
 
 
 async def get_attachment(
     session: AsyncSession, ctx: ActivitiesContext, activity_id: uuid.UUID, attachment_id: uuid.UUID
 ) -> Attachment:
-    await get_activity(session, ctx, activity_id)
+    activity = await get_activity(session, ctx, activity_id)
     attachment = await session.scalar(
-        select(Attachment).where(Attachment.id == attachment_id, Attachment.activity_id == activity_id)
+        select(Attachment).where(Attachment.id == attachment_id, counties.of_activity(Attachment, activity))
     )
     if attachment is None:
         raise NotFound("Attachment", attachment_id)

@@ -13,6 +13,7 @@ from services.activities.rules import ActivitiesPolicy
 from services.activities.rules import attendance as rules
 from services.activities.rules.study import activity_study_hours
 from services.activities.schemas.attendance import AttendanceChange, AttendanceCreate, AttendanceSheet
+from services.activities.service import counties
 from services.activities.service.activities import get_activity
 from services.activities.service.common import ActivitiesContext, referenced_members_at
 from services.activities.service.study import DayHours, check_day_limit
@@ -70,7 +71,7 @@ async def record_attendance(
         )
     already = set(
         await session.scalars(
-            select(Attendance.member_id).where(Attendance.activity_id == activity.id, Attendance.member_id.in_(seen))
+            select(Attendance.member_id).where(counties.of_activity(Attendance, activity), Attendance.member_id.in_(seen))
         )
     )
     if already:
@@ -154,11 +155,8 @@ async def attendance_sheet(session: AsyncSession, ctx: ActivitiesContext, activi
 
 async def sheet_of(session: AsyncSession, activity: Activity) -> AttendanceSheet:
     expected = await expected_members(session, activity)
-    rows = (
-        (await session.execute(select(Attendance).where(Attendance.activity_id == activity.id).order_by(Attendance.member_id)))
-        .scalars()
-        .all()
-    )
+    recorded = select(Attendance).where(counties.of_activity(Attendance, activity)).order_by(Attendance.member_id)
+    rows = (await session.execute(recorded)).scalars().all()
     counted = [r for r in rows if r.member_id in expected]
     # The sheet has a count per status, named by the status's code.
     by_status = {s.value: sum(1 for r in counted if r.status == s) for s in AttendanceStatus}

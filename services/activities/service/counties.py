@@ -61,6 +61,20 @@ def with_its_activity(model: Any) -> ColumnElement[bool]:
     return condition
 
 
+def of_activity(model: Any, activity: Activity) -> ColumnElement[bool]:
+    """The rows of `model` (`Attendance`, `Attachment`) of `activity`, named with its county: a
+    read of them goes to the activity's one shard on Citus; on one server the condition holds of
+    every such row anyway."""
+    condition: ColumnElement[bool] = (model.activity_id == activity.id) & (model.county_id == activity.county_id)
+    return condition
+
+
+def of_course(course: TrainingCourse) -> ColumnElement[bool]:
+    """A course's attendees, named with its county (as `of_activity`)."""
+    condition: ColumnElement[bool] = (TrainingAttendee.course_id == course.id) & (TrainingAttendee.county_id == course.county_id)
+    return condition
+
+
 def with_its_course() -> ColumnElement[bool]:
     """The join of a course's attendees with their course, by its id and its county."""
     condition: ColumnElement[bool] = (TrainingAttendee.course_id == TrainingCourse.id) & (

@@ -36,7 +36,7 @@ async def _course(
 
 
 async def _shape(session: AsyncSession, course: TrainingCourse) -> Course:
-    stmt = select(TrainingAttendee).where(TrainingAttendee.course_id == course.id).order_by(TrainingAttendee.member_id)
+    stmt = select(TrainingAttendee).where(counties.of_course(course)).order_by(TrainingAttendee.member_id)
     attendees = [Attendee.model_validate(a) for a in (await session.execute(stmt)).scalars()]
     shape = Course.model_validate(course)
     shape.attendees = attendees
@@ -84,10 +84,7 @@ async def add_attendees(session: AsyncSession, ctx: ActivitiesContext, course_id
     problems = [e for i, a in enumerate(data.attendees) for e in rules.attendee_errors(i, course.hours, a.hours)]
     if problems:
         raise errors.TOO_MANY_HOURS("More hours than the course has", errors=problems)
-    held = {
-        a.member_id: a
-        for a in (await session.execute(select(TrainingAttendee).where(TrainingAttendee.course_id == course.id))).scalars()
-    }
+    held = {a.member_id: a for a in (await session.execute(select(TrainingAttendee).where(counties.of_course(course)))).scalars()}
     for item in data.attendees:
         hours = rules.credited_hours(course.hours, item.hours)
         if item.member_id in held:
