@@ -75,6 +75,10 @@ def tree_sql(districts: int) -> list[str]:
         level(COMMUNITIES_PER_TOWNSHIP, "'community'", "general_branch", "community", "gen_random_uuid()", "p.tier = 'township'"),
         level(BRANCHES_PER_COMMUNITY, "'branch'", "branch", "inner", "x.pcid", "p.tier = 'community'"),
         level(GROUPS_PER_BRANCH, "'group'", "group", "inner", "x.pcid", "p.kind = 'branch'"),
+        # Each organization's county, as the service keeps it (services/activities/service/counties.py):
+        # the deepest county-tier organization on its path (the city's own, or its district).
+        "UPDATE activities.org_replica r SET county_id = (SELECT c.id FROM activities.org_replica c "
+        "WHERE c.tier = 'county' AND r.path >= c.path AND r.path < c.path || '~' ORDER BY length(c.path) DESC LIMIT 1)",
     ]
 
 
@@ -83,8 +87,9 @@ def activities_sql(years: int) -> str:
     first_year = 2027 - years
     return f"""
 INSERT INTO activities.activities
-  (id, org_id, type, title, starts_at, created_at, ends_at, starts_on, unit_ids, status, version)
-SELECT gen_random_uuid(), o.id, t.type, t.type, m.day + time '09:00', now(), m.day + time '11:00', m.day, '[]', 'held', 1
+  (id, org_id, county_id, type, title, starts_at, created_at, ends_at, starts_on, unit_ids, status, version)
+SELECT gen_random_uuid(), o.id, o.county_id, t.type, t.type, m.day + time '09:00', now(), m.day + time '11:00', m.day,
+       '[]', 'held', 1
 FROM activities.org_replica o
 CROSS JOIN LATERAL (
   SELECT (date '{first_year}-01-01' + make_interval(months => k))::date + (abs(hashtext(o.id::text || k)) % 25) AS day,
@@ -111,8 +116,8 @@ WHERE o.tier IN ('community', 'inner')
 
 
 ATTENDANCE_SQL = """
-INSERT INTO activities.attendance (activity_id, member_id, status, reason, hours, guest, starts_on, recorded_at)
-SELECT a.id, md5(a.org_id::text || n)::uuid,
+INSERT INTO activities.attendance (activity_id, county_id, member_id, status, reason, hours, guest, starts_on, recorded_at)
+SELECT a.id, a.county_id, md5(a.org_id::text || n)::uuid,
        CASE WHEN n = 1 AND abs(hashtext(a.id::text)) % 3 = 0 THEN 'excused' WHEN n = 2 THEN 'absent' ELSE 'present' END,
        CASE WHEN n = 1 AND abs(hashtext(a.id::text)) % 3 = 0 THEN '外出' END,
        CASE WHEN a.type = 'volunteer_service' THEN 2 END, false, a.starts_on, now()

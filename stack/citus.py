@@ -13,7 +13,8 @@ roll-up with an organization or county column) is picked up without a change her
   distribution column);
 - **reference** (copied to every node): the replicas of other services' data (`*_replica`) and
   small lookup tables (`activity_types`);
-- **held by county first**: a table with a `county_id` column (the records and their history)
+- **held by county first**: a table with a `county_id` column (the records, their history and
+  the work on them; every row of an organization's work in activities)
   takes the county into its primary key and each unique index, as Citus requires of the
   distribution column. A unique index on the ID number's keyed hash alone (one open record per
   person) cannot take it in without changing what it says: it is dropped where the schema's
@@ -27,8 +28,8 @@ roll-up with an organization or county column) is picked up without a change her
   `activity_id`, `application_id`, `id`, `id_number_index` that is a column of every unique index
   and of the primary key (Citus requires the distribution column in each); by `id` only the root
   of a group (a table whose `<name>_id` another table is distributed by). Tables distributed by a
-  uuid column share one colocation group, so an activity (`activities.id`) and its attendance
-  (`attendance.activity_id`), and a county's records and their history, sit on the same shard.
+  uuid column share one colocation group, so a county's records and their history, and a
+  county's activities and their attendance, sit on the same shard.
   When a table goes by county the database also gets `citus.multi_shard_modify_mode =
   sequential`: a write finds a record by its id alone, so its UPDATE goes to every shard, and in
   parallel a later statement of the same transaction that joins those shards to a table changed
