@@ -188,6 +188,25 @@ def laid_out_test_database(data_dir: Path, layout: Callable[[str], Awaitable[Non
         drop_test_database(db)
 
 
+@contextlib.contextmanager
+def unmigrated_database(data_dir: Path, admin_url: str, service: str) -> Iterator[SuiteDatabase]:
+    """An empty database of a test's own for one service, for a migration test to take through
+    its revisions: a new database on the PostgreSQL server at `admin_url` (dropped afterwards), or
+    a SQLite file in `data_dir`."""
+    db = SuiteDatabase(data_dir=data_dir, admin_url=admin_url)
+    if on_postgres():
+        db.postgres_database = f"dangjian_test_migration_{uuid.uuid4().hex[:8]}"
+        asyncio.run(provision(admin_url, db.postgres_database, {}))
+        host, port = _postgres_host_port(admin_url)
+        db.urls = {service: service_url(host, port, db.postgres_database, service)}
+    else:
+        db.urls = {service: f"sqlite+aiosqlite:///{data_dir / (service + '.db')}"}
+    try:
+        yield db
+    finally:
+        drop_test_database(db)
+
+
 def run_module(db: SuiteDatabase, module: str, *arguments: str) -> "subprocess.CompletedProcess[str]":
     """`python -m <module> <arguments>` against `db`'s databases, as an operator runs it, its
     output captured."""

@@ -28,8 +28,7 @@ from services.activities.models import (
 )
 from services.kit.db import Database
 from services.kit.tree import child_path
-from stack.postgres import drop_database, provision, service_url
-from tests.support import SuiteDatabase, on_postgres, run_alembic
+from tests.support import SuiteDatabase, run_alembic, unmigrated_database
 
 BEFORE = "floating_0001"
 MODELS = (Activity, Attendance, Attachment, Contact, StudyRecord, Evaluation, Review, TrainingCourse, TrainingAttendee)
@@ -37,17 +36,8 @@ MODELS = (Activity, Attendance, Attachment, Contact, StudyRecord, Evaluation, Re
 
 @pytest.fixture
 def own_db(tmp_path: Path, test_db: SuiteDatabase) -> Iterator[SuiteDatabase]:
-    db = SuiteDatabase(data_dir=tmp_path, admin_url=test_db.admin_url)
-    if on_postgres():
-        db.postgres_database = f"dangjian_test_county_{uuid.uuid4().hex[:8]}"
-        asyncio.run(provision(db.admin_url, db.postgres_database, {}))
-        host, port = test_db.admin_url.split("@")[1].split("/")[0].split(":")
-        db.urls = {"activities": service_url(host, int(port), db.postgres_database, "activities")}
-    else:
-        db.urls = {"activities": f"sqlite+aiosqlite:///{tmp_path / 'activities.db'}"}
-    yield db
-    if db.postgres_database:
-        asyncio.run(drop_database(db.admin_url, db.postgres_database))
+    with unmigrated_database(tmp_path, test_db.admin_url, "activities") as db:
+        yield db
 
 
 async def _fill(url: str) -> dict[str, uuid.UUID]:

@@ -25,25 +25,15 @@ from services.members.models import (
     member_rollup_deltas,
     org_replica,
 )
-from stack.postgres import drop_database, provision, service_url
-from tests.support import SuiteDatabase, on_postgres, run_alembic
+from tests.support import SuiteDatabase, run_alembic, unmigrated_database
 
 BEFORE = "rollups_0002"
 
 
 @pytest.fixture
 def own_db(tmp_path: Path, test_db: SuiteDatabase) -> Iterator[SuiteDatabase]:
-    db = SuiteDatabase(data_dir=tmp_path, admin_url=test_db.admin_url)
-    if on_postgres():
-        db.postgres_database = f"dangjian_test_county_{uuid.uuid4().hex[:8]}"
-        asyncio.run(provision(db.admin_url, db.postgres_database, {}))
-        host, port = test_db.admin_url.split("@")[1].split("/")[0].split(":")
-        db.urls = {"members": service_url(host, int(port), db.postgres_database, "members")}
-    else:
-        db.urls = {"members": f"sqlite+aiosqlite:///{tmp_path / 'members.db'}"}
-    yield db
-    if db.postgres_database:
-        asyncio.run(drop_database(db.admin_url, db.postgres_database))
+    with unmigrated_database(tmp_path, test_db.admin_url, "members") as db:
+        yield db
 
 
 # Only the columns the old schema has (no county): SQLAlchemy renders the given ones.
