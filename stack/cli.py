@@ -332,6 +332,30 @@ def _stop(children: dict[str, "subprocess.Popen[bytes]"]) -> None:
             child.kill()
 
 
+def activities_counties() -> int:
+    """Count the activities schema's rows out of their organization's county, and an activity's
+    or a course's rows out of theirs (ACTIVITIES_DATABASE_URL; services/activities/service/
+    counties.py), by table. Exit 1 when any is (none must be)."""
+
+    from services.activities.service.counties import misplaced
+    from services.activities.settings import SCHEMA, ActivitiesSettings
+    from services.kit.db import Database
+
+    settings = ActivitiesSettings()
+
+    async def count() -> dict[str, int]:
+        db = Database(settings.database_url, SCHEMA, pool_size=1, statement_timeout_s=24 * 3600)
+        try:
+            async with db.read_sessions() as session:
+                return await misplaced(session)
+        finally:
+            await db.dispose()
+
+    result = asyncio.run(count())
+    print(json.dumps({"misplaced": result}), flush=True)
+    return 1 if any(result.values()) else 0
+
+
 def members_rollups() -> int:
     """Recount the members' roll-ups from the rows (MEMBERS_DATABASE_URL), report any difference
     from what was held and keep the recount; then count the records, their history and the rows
@@ -384,10 +408,15 @@ def _operator_parsers(commands: "argparse._SubParsersAction[argparse.ArgumentPar
         default=os.environ.get("CITUS_COORDINATOR_URL", "postgresql://postgres@127.0.0.1:5432/dangjian"),
         help="a superuser's URL of the service database on the coordinator",
     )
+    commands.add_parser("activities-counties", help="report rows of the activities schema out of their county")
     commands.add_parser(
         "members-rollups",
         help="recount the members' roll-ups from the rows, report and fix any difference; report records out of their county",
     )
+
+
+# The operator's checks without arguments: each reports in JSON and exits 1 on a difference.
+_CHECKS = {"members-rollups": members_rollups, "activities-counties": activities_counties}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -449,7 +478,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         provision(args.admin_url, args.database)
     elif args.command == "citus-distribute":
         sys.exit(citus_distribute(args.url))
-    elif args.command == "members-rollups":
-        sys.exit(members_rollups())
+    elif args.command in _CHECKS:
+        sys.exit(_CHECKS[args.command]())
     elif args.command == "keys":
         sys.exit(keys(args.dir, args.owner, args.fill_env))

@@ -3,6 +3,7 @@ both databases: set when written through the API (an activity, its attendance an
 contact, a self-study record, an evaluation, a review, a course and its attendee), and moved with
 the organization when a tree move takes its township into another county."""
 
+import json
 import uuid
 from collections import Counter
 from typing import Any
@@ -12,16 +13,16 @@ import pytest
 from sqlalchemy import select
 
 from services.activities.events import apply_org_event
-from services.activities.models import org_replica
+from services.activities.models import Attendance, org_replica
 from services.activities.service import counties
-from services.kit.db import Database
+from services.kit.db import Database, move_rows
 from services.kit.tree import child_path
 from tests.activities.builders import approved, create_activity, study_member
 from tests.activities.conftest import Replicas, event
 from tests.activities.test_attachments import PNG, upload
 from tests.activities.test_evaluations import scores
 from tests.activities.test_training import course
-from tests.support import CITUS_WORKERS, SuiteDatabase, Tokens, distribution
+from tests.support import CITUS_WORKERS, SuiteDatabase, Tokens, distribution, run_module
 
 
 async def counties_of_rows(db: Database, *among: uuid.UUID) -> Counter[tuple[str, uuid.UUID]]:
@@ -107,6 +108,27 @@ async def test_rows_are_written_in_their_county_and_move_with_a_township_into_an
     sheet = await activities_client.get(f"/api/v1/activities/{listed.json()['items'][0]['id']}/attendance", headers=admin)
     assert sheet.status_code == 200, sheet.text
     assert len(sheet.json()["items"]) == 1
+
+
+async def test_the_command_reports_a_row_out_of_its_county(
+    activities_client: httpx.AsyncClient, tokens: Tokens, replicas: Replicas, activities_db: Database, test_db: SuiteDatabase
+) -> None:
+    """`python -m stack activities-counties` (the operator's check, as `members-rollups` is the
+    members'): nothing out of place exits 0; an attendance row put in another county is reported
+    by its table's name and exits 1."""
+    tree = await replicas.tree()
+    await work_of_every_kind(activities_client, tokens, replicas, tree)
+    done = run_module(test_db, "stack", "activities-counties")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert set(json.loads(done.stdout)["misplaced"].values()) == {0}
+
+    async with activities_db.write_sessions() as session:  # a copy and a delete on Citus, which keeps the county
+        ours = await session.scalars(select(Attendance.activity_id).where(Attendance.county_id == uuid.UUID(tree["county"])))
+        await move_rows(session, Attendance, "activity_id", list(ours), column="county_id", value=uuid.uuid4())
+        await session.commit()
+    broken = run_module(test_db, "stack", "activities-counties")
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert json.loads(broken.stdout)["misplaced"]["attendance"] >= 1
 
 
 @pytest.mark.skipif(not CITUS_WORKERS, reason="needs a Citus cluster: make test-citus")
