@@ -97,14 +97,14 @@ async def summary(
     root = await scope_root(session, ctx, within)
     days = days or ctx.policy.contact_overdue_days
     cutoff = as_of - timedelta(days=days)
-    members = (
-        member_replica.c.org_id.in_(select(org_replica.c.id).where(subtree_of(org_replica.c.path, root.path))),
-        member_replica.c.state == MemberState.normal,
-        member_replica.c.whereabouts.in_(ctx.policy.followed_whereabouts),
-    )
-    contacted = await last_contacted(session, as_of, *members)
+    under = subtree_of(org_replica.c.path, root.path)
+    living = (member_replica.c.state == MemberState.normal, member_replica.c.whereabouts.in_(ctx.policy.followed_whereabouts))
+    in_subtree = member_replica.c.org_id.in_(select(org_replica.c.id).where(under))
+    contacted = await last_contacted(session, as_of, in_subtree, *living)
     followed = contacted.joined(
-        select(member_replica.c.org_id, contacted.day.label("contacted"), last_reported(as_of).label("reported")).where(*members)
+        select(member_replica.c.org_id, contacted.day.label("contacted"), last_reported(as_of).label("reported"))
+        .join(org_replica, org_replica.c.id == member_replica.c.org_id)
+        .where(under, *living)
     ).subquery()
     rows = await session.execute(
         select(
