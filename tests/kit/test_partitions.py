@@ -70,6 +70,16 @@ ATTENDANCE = (
     "INSERT INTO activities.attendance (activity_id, member_id, status, guest, starts_on, recorded_at) "
     "VALUES ($1, $2, 'present', false, $3, now())"
 )
+# The same at the head revision, where each row carries its county (an organization the replica
+# lacks is its own, services/activities/service/counties.py).
+ACTIVITY_AT_HEAD = (
+    "INSERT INTO activities.activities (id, org_id, county_id, type, title, starts_at, starts_on, created_at, unit_ids) "
+    "VALUES ($1, $2, $2, 'study_day', 't', $3, $4, now(), '[]')"
+)
+ATTENDANCE_AT_HEAD = (
+    "INSERT INTO activities.attendance (activity_id, county_id, member_id, status, guest, starts_on, recorded_at) "
+    "VALUES ($1, $2, $3, 'present', false, $4, now())"
+)
 
 
 async def _fill(db: SuiteDatabase) -> None:
@@ -255,9 +265,9 @@ async def test_the_job_splits_stray_months_out_of_the_default_and_archives_old_y
     try:
         far, old, kept = date(2031, 7, 15), date(2019, 3, 2), date(datetime.now(UTC).year - 1, 6, 1)
         for day in (far, old, kept):
-            activity = uuid.uuid4()
-            await admin.execute(ACTIVITY, activity, uuid.uuid4(), datetime(day.year, day.month, day.day, 1, tzinfo=UTC), day)
-            await admin.execute(ATTENDANCE, activity, uuid.uuid4(), day)
+            activity, org = uuid.uuid4(), uuid.uuid4()
+            await admin.execute(ACTIVITY_AT_HEAD, activity, org, datetime(day.year, day.month, day.day, 1, tzinfo=UTC), day)
+            await admin.execute(ATTENDANCE_AT_HEAD, activity, org, uuid.uuid4(), day)
     finally:
         await admin.close()
     homes = await _homes(own_db, "activities.activities", "starts_on")
