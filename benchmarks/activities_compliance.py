@@ -75,10 +75,6 @@ def tree_sql(districts: int) -> list[str]:
         level(COMMUNITIES_PER_TOWNSHIP, "'community'", "general_branch", "community", "gen_random_uuid()", "p.tier = 'township'"),
         level(BRANCHES_PER_COMMUNITY, "'branch'", "branch", "inner", "x.pcid", "p.tier = 'community'"),
         level(GROUPS_PER_BRANCH, "'group'", "group", "inner", "x.pcid", "p.kind = 'branch'"),
-        # Each organization's county, as the service keeps it (services/activities/service/counties.py):
-        # the deepest county-tier organization on its path (the city's own, or its district).
-        "UPDATE activities.org_replica r SET county_id = (SELECT c.id FROM activities.org_replica c "
-        "WHERE c.tier = 'county' AND r.path >= c.path AND r.path < c.path || '~' ORDER BY length(c.path) DESC LIMIT 1)",
     ]
 
 
@@ -178,6 +174,15 @@ async def load(dsn: str, districts: int, years: int) -> tuple[dict[str, float], 
         started = time.perf_counter()
         for statement in tree_sql(districts):
             await connection.execute(statement)
+        # Each organization's county, as the service keeps it (services/activities/service/counties.py):
+        # the deepest county-tier organization on its path (the city's own, or its district), set
+        # as the migration does, by one range of the path's index per county, shallowest first.
+        counties = "SELECT id, path FROM activities.org_replica WHERE tier = 'county' ORDER BY length(path)"
+        for county in await connection.fetch(counties):
+            below = "path >= $2 AND path < $2 || '~'"
+            await connection.execute(
+                f"UPDATE activities.org_replica SET county_id = $1 WHERE {below}", county["id"], county["path"]
+            )
         timings["tree_s"] = time.perf_counter() - started
         for name, _ in ACTIVITY_INDEXES + ATTENDANCE_INDEXES:
             await connection.execute(f"DROP INDEX activities.{name}")

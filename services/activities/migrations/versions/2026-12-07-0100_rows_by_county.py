@@ -36,16 +36,7 @@ def upgrade() -> None:
     op.add_column("org_replica", sa.Column("county_id", sa.Uuid(), nullable=True), schema="activities")
     for table in _TABLES:
         op.add_column(table, sa.Column("county_id", sa.Uuid(), nullable=True), schema="activities")
-    op.execute(
-        sa.text(
-            """
-            UPDATE activities.org_replica AS r SET county_id = COALESCE((
-                SELECT c.id FROM activities.org_replica AS c
-                WHERE c.tier = 'county' AND r.path >= c.path AND r.path < c.path || '~'
-                ORDER BY length(c.path) DESC LIMIT 1), r.id)
-            """
-        )
-    )
+    _place_counties()
     for table in _BY_ORGANIZATION:
         county = "COALESCE((SELECT r.county_id FROM activities.org_replica AS r WHERE r.id = t.org_id), t.org_id)"
         op.execute(sa.text(f"UPDATE activities.{table} AS t SET county_id = {county}"))
@@ -55,6 +46,22 @@ def upgrade() -> None:
     for table in _TABLES:
         with op.batch_alter_table(table, schema="activities") as batch_op:
             batch_op.alter_column("county_id", existing_type=sa.Uuid(), nullable=False)
+
+
+def _place_counties() -> None:
+    """Each organization's county in the replica: one range update of the path's index per
+    county-tier organization, the shallowest first, so that a deeper county overwrites its
+    ancestors' below it; then every organization with none is its own. (A correlated subquery per
+    organization reads the whole replica for each: 410 s for 60 000 organizations, hours for a
+    province's 370 000; this takes seconds.)"""
+    bind = op.get_bind()
+    counties = bind.execute(sa.text("SELECT id, path FROM activities.org_replica WHERE tier = 'county' ORDER BY length(path)"))
+    for county_id, path in counties.all():
+        bind.execute(
+            sa.text("UPDATE activities.org_replica SET county_id = :county WHERE path >= :path AND path < :upper"),
+            {"county": county_id, "path": path, "upper": path + "~"},
+        )
+    op.execute(sa.text("UPDATE activities.org_replica SET county_id = id WHERE county_id IS NULL"))
 
 
 def downgrade() -> None:
