@@ -161,17 +161,12 @@ async def distribute_records_by_county(dsn: str) -> None:
 async def distribution(db: SuiteDatabase, schema: str) -> dict[str, tuple[str, str]]:
     """On a Citus cluster: each distributed table of `schema` in `db` (schema-qualified) with its
     distribution column and colocation group."""
-    assert db.postgres_database
-    connection = await asyncpg.connect(_database_dsn(db.admin_url, db.postgres_database))
-    try:
-        rows = await connection.fetch(
-            "SELECT logicalrelid::text AS name, column_to_column_name(logicalrelid, partkey) AS column, "
-            "colocationid::text AS colocation FROM pg_dist_partition WHERE logicalrelid::text LIKE $1 AND partkey IS NOT NULL",
-            f"{schema}.%",
-        )
-    finally:
-        await connection.close()
-    return {row["name"]: (row["column"], row["colocation"]) for row in rows}
+    rows = await _postgres_rows(
+        db,
+        "SELECT logicalrelid::text, column_to_column_name(logicalrelid, partkey), colocationid::text "
+        "FROM pg_dist_partition WHERE partkey IS NOT NULL",
+    )
+    return {name: (column, colocation) for name, column, colocation in rows if name.startswith(f"{schema}.")}
 
 
 @contextlib.contextmanager
